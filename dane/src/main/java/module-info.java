@@ -1,0 +1,6 @@
+/** Daneel DANE. */
+module dev.daneel.dane {
+    requires transitive dev.daneel.validator;
+
+    exports dev.daneel.dane;
+}

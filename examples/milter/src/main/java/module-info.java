@@ -1,0 +1,6 @@
+/** Daneel OPENPGPKEY milter. */
+module dev.daneel.milter {
+    requires dev.daneel.openpgpkey;
+
+    exports dev.daneel.milter;
+}

@@ -1,0 +1,6 @@
+/** Daneel OPENPGPKEY. */
+module dev.daneel.openpgpkey {
+    requires transitive dev.daneel.validator;
+
+    exports dev.daneel.openpgpkey;
+}

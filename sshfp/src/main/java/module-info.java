@@ -1,0 +1,6 @@
+/** Daneel SSHFP. */
+module dev.daneel.sshfp {
+    requires transitive dev.daneel.validator;
+
+    exports dev.daneel.sshfp;
+}

@@ -1,0 +1,109 @@
+package dev.daneel.testkit.internal;
+
+import dev.daneel.testkit.ZoneKey;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
+
+/**
+ * The keys of one zone: what it publishes, what signs what, and which key the parent's DS digests.
+ *
+ * @param published the DNSKEY RRset's keys, decoys included
+ * @param keySigners keys that sign the DNSKEY RRset
+ * @param dataSigners keys that sign every other RRset
+ * @param dsTarget the key (in the form the parent saw) that the parent's DS records digest
+ * @param unpublished a signing key absent from the DNSKEY RRset, or null when no breakage needs one
+ */
+public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<ZoneKey> dataSigners,
+                       DNSKEYRecord dsTarget, ZoneKey unpublished) {
+
+    /** DNSKEY flags: zone key bit (RFC 4034 §2.1.1). */
+    static final int ZONE = 0x0100;
+    /** DNSKEY flags: secure entry point bit. */
+    static final int SEP = 0x0001;
+    /** DNSKEY flags: RFC 5011 revoke bit. */
+    static final int REVOKE = 0x0080;
+
+    /**
+     * Generates (or fabricates) the keys a spec asks for.
+     *
+     * @param cacheKeyPrefix when not null, keys come from the JVM-wide cache under this prefix
+     */
+    public static ZoneKeys create(ZoneSpec spec, String cacheKeyPrefix) {
+        if (!spec.signed()) {
+            return new ZoneKeys(List.of(), List.of(), List.of(), null, null);
+        }
+        Random random = new Random(spec.origin().hashCode() * 31L + spec.algorithm());
+        ZoneKey ksk = key(spec, ZONE | SEP, spec.splitKeys() ? ZoneKey.Role.KSK : ZoneKey.Role.CSK, cacheKeyPrefix, "ksk", random);
+        DNSKEYRecord dsTarget = ksk.dnskey();
+        List<ZoneKey> published = new ArrayList<>();
+        if (spec.revokedKsk()) {
+            ksk = new ZoneKey(withFlags(ksk.dnskey(), ksk.dnskey().getFlags() | REVOKE), ksk.privateKey(), ksk.role());
+        }
+        published.add(ksk);
+        ZoneKey zsk = ksk;
+        if (spec.splitKeys()) {
+            zsk = key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "zsk", random);
+            published.add(zsk);
+        }
+        for (int i = 0; i < spec.keyTrapKeys(); i++) {
+            byte[] fake = KeyMaker.keyWithTag(zsk.dnskey().getFlags(), spec.algorithm(), zsk.keyTag(), random);
+            published.add(new ZoneKey(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), zsk.dnskey().getFlags(),
+                    DNSKEYRecord.Protocol.DNSSEC, spec.algorithm(), fake), null, ZoneKey.Role.ZSK));
+        }
+        if (spec.dsPointsToNoKey()) {
+            dsTarget = new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), ZONE | SEP, DNSKEYRecord.Protocol.DNSSEC,
+                    spec.algorithm(), KeyMaker.randomBytes(KeyMaker.publicKeyLength(spec.algorithm()), random));
+        }
+        ZoneKey unpublished = spec.needsUnpublishedKey()
+                ? key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "unpublished", random) : null;
+        return new ZoneKeys(List.copyOf(published), List.of(ksk), List.of(zsk), dsTarget, unpublished);
+    }
+
+    /** The DS records the parent publishes for this zone. */
+    public List<DSRecord> dsRecords(ZoneSpec spec) {
+        if (dsTarget == null || !spec.dsInParent()) {
+            return List.of();
+        }
+        List<DSRecord> out = new ArrayList<>();
+        for (int digest : spec.dsDigests()) {
+            out.add(ds(dsTarget, digest, spec.ttl()));
+        }
+        return out;
+    }
+
+    /** A DS record for {@code key}: computed for digest types 1, 2 and 4, random bytes for any other. */
+    public static DSRecord ds(DNSKEYRecord key, int digest, long ttl) {
+        if (digest == DNSSEC.Digest.SHA1 || digest == DNSSEC.Digest.SHA256 || digest == DNSSEC.Digest.SHA384) {
+            return new DSRecord(key.getName(), DClass.IN, ttl, digest, key);
+        }
+        int length = digest == 1 ? 20 : 32;
+        return new DSRecord(key.getName(), DClass.IN, ttl, key.getFootprint(), key.getAlgorithm(), digest,
+                KeyMaker.randomBytes(length, new Random(key.getFootprint() * 7L + digest)));
+    }
+
+    private static ZoneKey key(ZoneSpec spec, int flags, ZoneKey.Role role, String cachePrefix, String which, Random random) {
+        if (spec.unsupportedAlgorithm()) {
+            byte[] fake = KeyMaker.randomBytes(KeyMaker.publicKeyLength(spec.algorithm()), random);
+            return new ZoneKey(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
+                    spec.algorithm(), fake), null, role);
+        }
+        String cacheKey = cachePrefix == null ? null : cachePrefix + "/" + spec.origin() + "/" + which;
+        KeyPair pair = KeyMaker.generate(spec.algorithm(), spec.rsaBits(), cacheKey);
+        try {
+            return new ZoneKey(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
+                    spec.algorithm(), pair.getPublic()), pair.getPrivate(), role);
+        } catch (DNSSEC.DNSSECException e) {
+            throw new IllegalStateException("dnsjava cannot encode a key of algorithm " + spec.algorithm(), e);
+        }
+    }
+
+    private static DNSKEYRecord withFlags(DNSKEYRecord k, int flags) {
+        return new DNSKEYRecord(k.getName(), k.getDClass(), k.getTTL(), flags, k.getProtocol(), k.getAlgorithm(), k.getKey());
+    }
+}

@@ -1,0 +1,6 @@
+/** Daneel trust anchors. */
+module dev.daneel.anchors {
+    requires transitive org.dnsjava;
+
+    exports dev.daneel.anchors;
+}

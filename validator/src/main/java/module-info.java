@@ -1,0 +1,7 @@
+/** Daneel validator. */
+module dev.daneel.validator {
+    requires transitive dev.daneel.anchors;
+    requires transitive org.dnsjava;
+
+    exports dev.daneel.validator;
+}
