@@ -2,9 +2,9 @@ package dev.daneel.testkit;
 
 import dev.daneel.testkit.internal.Responder;
 import dev.daneel.testkit.internal.ZoneData;
-import dev.daneel.testkit.internal.ZoneKeys;
 import dev.daneel.testkit.internal.ZoneSigner;
 import dev.daneel.testkit.internal.ZoneSpec;
+import dev.daneel.testkit.internal.Zones;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,9 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,14 +63,14 @@ public final class World implements AutoCloseable {
 
     private final Clock clock;
     private final InetAddress bindAddress;
-    private final Map<Name, ZoneData> zones;
+    private final Zones zones;
     private final Responder responder;
     private final List<WorldServer> servers = new CopyOnWriteArrayList<>();
 
-    private World(Clock clock, InetAddress bindAddress, Map<Name, ZoneData> zones) {
+    private World(Clock clock, InetAddress bindAddress, Zones zones) {
         this.clock = clock;
         this.bindAddress = bindAddress;
-        this.zones = Map.copyOf(zones);
+        this.zones = zones;
         this.responder = new Responder(zones);
     }
 
@@ -95,10 +93,22 @@ public final class World implements AutoCloseable {
         return new Zone(z);
     }
 
-    /** Every zone, parents before children. */
+    /** Every zone, parents before children (signs any zone not signed yet). */
     public List<Zone> zones() {
-        return zones.values().stream().sorted(Comparator.comparingInt((ZoneData z) -> z.origin().labels())
-                .thenComparing(ZoneData::origin)).map(Zone::new).toList();
+        zones.signAll();
+        return zones.origins().stream().sorted(Comparator.comparingInt(Name::labels).thenComparing(n -> n))
+                .map(n -> new Zone(zones.get(n))).toList();
+    }
+
+    /**
+     * Generates the keys of and signs every zone now, in parallel, and returns this world. Without it,
+     * each zone is keyed and signed the first time a query, {@link #zone(String)} or an export needs it,
+     * so big worlds start at once and tests pay only for the zones they reach; benchmarks call this
+     * first so that they measure the client, not the testkit.
+     */
+    public World signAll() {
+        zones.signAll();
+        return this;
     }
 
     /** The root trust anchor as DS records (what a validator should be configured with). */
@@ -181,7 +191,7 @@ public final class World implements AutoCloseable {
     }
 
     private String zoneNames() {
-        return zones.keySet().stream().map(Name::toString).sorted().collect(Collectors.joining(", "));
+        return zones.origins().stream().map(Name::toString).sorted().collect(Collectors.joining(", "));
     }
 
     private static void writeAtomically(Path file, String text) {
@@ -265,25 +275,18 @@ public final class World implements AutoCloseable {
             return this;
         }
 
-        /** Generates keys, signs every zone (in parallel) and returns the world, not yet serving. */
+        /**
+         * Checks the description and returns the world, not yet serving. Keys and signatures are made
+         * when a zone is first used (see {@link World#signAll()}), dated by this builder's clock as it
+         * reads now.
+         */
         public World build() {
-            List<ZoneSpec> specs = zones.values().stream().map(ZoneBuilder::build).toList();
-            ZoneSigner.Times times = new ZoneSigner.Times(clock.instant().truncatedTo(ChronoUnit.SECONDS), validity);
-            String cachePrefix = reuseKeys ? "shared" : null;
-            Map<Name, ZoneKeys> keys = specs.parallelStream()
-                    .collect(Collectors.toConcurrentMap(ZoneSpec::origin, s -> ZoneKeys.create(s, cachePrefix)));
-            Map<Name, List<Record>> fromChildren = new HashMap<>();
-            for (ZoneSpec s : specs) {
-                if (s.origin().equals(Name.root)) {
-                    continue;
-                }
-                Name parent = parentZone(s.origin());
-                fromChildren.computeIfAbsent(parent, p -> new ArrayList<>())
-                        .addAll(ZoneSigner.delegation(s, keys.get(s.origin()).dsRecords(s)));
+            Map<Name, ZoneSpec> specs = new LinkedHashMap<>();
+            for (ZoneBuilder z : zones.values()) {
+                specs.put(z.origin(), z.build());
             }
-            Map<Name, ZoneData> data = specs.parallelStream().collect(Collectors.toConcurrentMap(ZoneSpec::origin,
-                    s -> ZoneSigner.sign(s, keys.get(s.origin()), fromChildren.getOrDefault(s.origin(), List.of()), times)));
-            return new World(clock, bindAddress, data);
+            ZoneSigner.Times times = new ZoneSigner.Times(clock.instant().truncatedTo(ChronoUnit.SECONDS), validity);
+            return new World(clock, bindAddress, new Zones(specs, times, reuseKeys ? "shared" : null));
         }
 
         /** {@link #build()}, then {@link World#start()}. */
@@ -291,12 +294,5 @@ public final class World implements AutoCloseable {
             return build().start();
         }
 
-        private Name parentZone(Name child) {
-            for (Name n = new Name(child, 1); ; n = new Name(n, 1)) {
-                if (zones.containsKey(n)) {
-                    return n;
-                }
-            }
-        }
     }
 }

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,10 +64,14 @@ public final class WorldServer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final DatagramSocket spoofer;
+    /** Kept apart from the sockets, which forget their port once closed. */
+    private final InetSocketAddress address;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final QueryLog log = new QueryLog();
     private final List<ActiveFault> faults = new CopyOnWriteArrayList<>();
+    /** Accepted TCP connections, closed with the server: their handlers block in reads no interrupt ends. */
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Random random = new Random();
     private volatile boolean closed;
 
@@ -91,6 +97,7 @@ public final class WorldServer implements AutoCloseable {
         this.udp = u;
         this.tcp = t;
         this.spoofer = new DatagramSocket(new InetSocketAddress(bind, 0));
+        this.address = new InetSocketAddress(bind, u.getLocalPort());
         this.workers = Executors.newCachedThreadPool(daemon("testkit-dns-" + udp.getLocalPort()));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("testkit-dns-delay-" + udp.getLocalPort()));
         workers.execute(this::udpLoop);
@@ -99,12 +106,12 @@ public final class WorldServer implements AutoCloseable {
 
     /** The address and port clients should query (UDP and TCP). */
     public InetSocketAddress address() {
-        return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+        return address;
     }
 
     /** The port, for {@code HOST:PORT} strings. */
     public int port() {
-        return udp.getLocalPort();
+        return address.getPort();
     }
 
     /** Every query received so far. */
@@ -134,6 +141,7 @@ public final class WorldServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing a listening socket has nothing to report
         }
+        connections.forEach(WorldServer::closeQuietly);
         workers.shutdownNow();
         timer.shutdownNow();
     }
@@ -185,6 +193,11 @@ public final class WorldServer implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+            connections.add(s);
+            if (closed) { // close() may have run between accept and add
+                closeQuietly(s);
+                return;
+            }
             try {
                 workers.execute(() -> handleTcp(s));
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -224,6 +237,8 @@ public final class WorldServer implements AutoCloseable {
             // connection reset or idle timeout
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            connections.remove(s);
         }
     }
 
@@ -259,7 +274,7 @@ public final class WorldServer implements AutoCloseable {
         }
         Message response = responder.answer(query);
         if (kind == Fault.Kind.SERVFAIL || kind == Fault.Kind.REFUSED) {
-            response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false);
+            response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false); response = responder.answer(query);
         } else if (kind == Fault.Kind.WRONG_ID) {
             response.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
         } else if (kind == Fault.Kind.AD_BIT) {

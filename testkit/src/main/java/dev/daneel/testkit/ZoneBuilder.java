@@ -148,7 +148,12 @@ public final class ZoneBuilder {
         if (iterations < 0 || iterations > 65535) {
             throw new IllegalArgumentException("NSEC3 iterations must be 0..65535, got " + iterations);
         }
-        byte[] salt = saltHex.isEmpty() || saltHex.equals("-") ? new byte[0] : HexFormat.of().parseHex(saltHex);
+        byte[] salt;
+        try {
+            salt = saltHex.isEmpty() || saltHex.equals("-") ? new byte[0] : HexFormat.of().parseHex(saltHex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("NSEC3 salt must be hex digits (or \"-\" for none), got \"" + saltHex + "\"", e);
+        }
         if (salt.length > 255) {
             throw new IllegalArgumentException("NSEC3 salt must be at most 255 octets, got " + salt.length);
         }
@@ -170,8 +175,10 @@ public final class ZoneBuilder {
 
     /** The address published for the zone's {@code ns1} host (apex NS target and glue in the parent). */
     public ZoneBuilder nameserverAddress(String ipv4) {
-        if (!ipv4.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException("nameserverAddress must be a dotted IPv4 address, got \"" + ipv4 + "\"");
+        try {
+            RecordFactory.ipv4(ipv4);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("nameserverAddress must be a dotted IPv4 address, got \"" + ipv4 + "\"", e);
         }
         this.nameserverAddress = ipv4;
         return this;

@@ -15,12 +15,14 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.IPSECKEYRecord;
 import org.xbill.DNS.Master;
@@ -106,9 +108,41 @@ public final class RecordFactory {
         if (at <= 0 || at == address.length() - 1) {
             throw new IllegalArgumentException("expected an address local@domain, got \"" + address + "\"");
         }
-        byte[] hash = digest("SHA-256", address.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        String localPart = canonicalLocalPart(address.substring(0, at));
+        byte[] hash = digest("SHA-256", localPart.getBytes(StandardCharsets.UTF_8));
         String owner = HexFormat.of().formatHex(hash, 0, 28) + "._openpgpkey." + address.substring(at + 1);
         return new OPENPGPKEYRecord(absolute(owner), DClass.IN, ttl, key);
+    }
+
+    /**
+     * RFC 7929 §3 steps 2 and 3: comments and folding white space outside quotes are removed, as are
+     * enclosing double quotes and literal quoting; the result is put in Unicode NFC. Case is kept: the
+     * RFC maps nothing else (§5), so {@code Hugh} and {@code hugh} have different owner names.
+     */
+    static String canonicalLocalPart(String localPart) {
+        StringBuilder out = new StringBuilder(localPart.length());
+        boolean quoted = false;
+        int comment = 0;
+        for (int i = 0; i < localPart.length(); i++) {
+            char c = localPart.charAt(i);
+            if (c == '\\' && (quoted || comment > 0) && i + 1 < localPart.length()) {
+                c = localPart.charAt(++i);
+                if (comment == 0) {
+                    out.append(c);
+                }
+            } else if (comment > 0) {
+                comment += c == '(' ? 1 : c == ')' ? -1 : 0;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (quoted) {
+                out.append(c);
+            } else if (c == '(') {
+                comment = 1;
+            } else if (!Character.isWhitespace(c)) {
+                out.append(c);
+            }
+        }
+        return Normalizer.normalize(out, Normalizer.Form.NFC);
     }
 
     /** An SSHFP record from an OpenSSH public key line. */
@@ -169,10 +203,10 @@ public final class RecordFactory {
             gatewayValue = null;
         } else if (gateway.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
             gatewayType = IPSECKEYRecord.Gateway.IPv4;
-            gatewayValue = address(gateway);
+            gatewayValue = literal(gateway, Address.IPv4);
         } else if (gateway.contains(":")) {
             gatewayType = IPSECKEYRecord.Gateway.IPv6;
-            gatewayValue = address(gateway);
+            gatewayValue = literal(gateway, Address.IPv6);
         } else {
             gatewayType = IPSECKEYRecord.Gateway.Name;
             gatewayValue = absolute(gateway);
@@ -242,19 +276,23 @@ public final class RecordFactory {
         return new String(blob, 4, len, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
     }
 
-    /** A dotted IPv4 literal as an address, without any lookup. */
+    /** A dotted IPv4 literal as an address, never looked up. */
     public static InetAddress ipv4(String literal) {
-        if (!literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException("not a dotted IPv4 address: " + literal);
-        }
-        return address(literal);
+        return literal(literal, Address.IPv4);
     }
 
-    private static InetAddress address(String literal) {
+    /** An IPv4 or IPv6 literal as an address; parsed by dnsjava, so nothing is ever looked up. */
+    private static InetAddress literal(String literal, int family) {
+        byte[] bytes = family == Address.IPv4 && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? null
+                : Address.toByteArray(literal, family);
+        if (bytes == null) {
+            throw new IllegalArgumentException("not an " + (family == Address.IPv4 ? "IPv4" : "IPv6")
+                    + " address literal: \"" + literal + "\"");
+        }
         try {
-            return InetAddress.getByName(literal); // a literal: no lookup happens
+            return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + literal, e);
+            throw new IllegalStateException("a 4- or 16-octet address is always accepted", e);
         }
     }
 

@@ -37,10 +37,10 @@ public final class Responder {
     /** The EDNS payload size this resolver advertises (DNS Flag Day 2020). */
     public static final int ADVERTISED_PAYLOAD = 1232;
 
-    private final Map<Name, ZoneData> zones;
+    private final Zones zones;
 
-    public Responder(Map<Name, ZoneData> zonesByOrigin) {
-        this.zones = Map.copyOf(zonesByOrigin);
+    public Responder(Zones zones) {
+        this.zones = zones;
     }
 
     /** Builds the full (untruncated) response to a parsed query. */
@@ -190,10 +190,10 @@ public final class Responder {
             out.authority(zone.rrset(zone.origin, Type.SOA));
             if (zone.nsec3param != null) {
                 closestEncloserProof(zone, qname, encloser, out);
-                proof(zone, zone.nsec3.get(zone.hashedOwner(wildcard)), out);
+                proof(zone, zone.nsec3.get(zone.hashedOwner(wildcard)), out, qname);
             } else {
-                proof(zone, nsecCovering(zone, qname), out);
-                proof(zone, zone.nsec.get(wildcard), out);
+                proof(zone, nsecCovering(zone, qname), out, qname);
+                proof(zone, zone.nsec.get(wildcard), out, qname);
             }
             return;
         }
@@ -201,10 +201,10 @@ public final class Responder {
         out.authority(zone.rrset(zone.origin, Type.SOA));
         if (zone.nsec3param != null) {
             closestEncloserProof(zone, qname, encloser, out);
-            proof(zone, nsec3Covering(zone, zone.hashedOwner(wildcard)), out);
+            proof(zone, nsec3Covering(zone, zone.hashedOwner(wildcard)), out, qname);
         } else if (!zone.nsec.isEmpty()) {
-            proof(zone, nsecCovering(zone, qname), out);
-            proof(zone, nsecCovering(zone, wildcard), out);
+            proof(zone, nsecCovering(zone, qname), out, qname);
+            proof(zone, nsecCovering(zone, wildcard), out, qname);
         }
     }
 
@@ -213,7 +213,7 @@ public final class Responder {
         if (zone.nsec3param != null) {
             RRset match = zone.nsec3.get(zone.hashedOwner(qname));
             if (match != null) {
-                proof(zone, match, out);
+                proof(zone, match, out, qname);
             } else {
                 // RFC 5155 §7.2.4: an opted-out name (an insecure delegation) is proven by its
                 // closest provable encloser and an opt-out NSEC3 covering the next closer name.
@@ -221,34 +221,63 @@ public final class Responder {
             }
         } else if (!zone.nsec.isEmpty()) {
             RRset match = zone.nsec.get(qname);
-            proof(zone, match != null ? match : nsecCovering(zone, qname), out);
+            proof(zone, match != null ? match : nsecCovering(zone, qname), out, qname);
         }
     }
 
     private void wildcardAnswerProof(ZoneData zone, Name qname, Name encloser, Answer out) {
         if (zone.nsec3param != null) {
-            proof(zone, nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))), out);
+            proof(zone, nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))), out, qname);
         } else if (!zone.nsec.isEmpty()) {
-            proof(zone, nsecCovering(zone, qname), out);
+            proof(zone, nsecCovering(zone, qname), out, qname);
         }
     }
 
     private void closestEncloserProof(ZoneData zone, Name qname, Name encloser, Answer out) {
-        proof(zone, zone.nsec3.get(zone.hashedOwner(encloser)), out);
-        proof(zone, nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))), out);
+        proof(zone, zone.nsec3.get(zone.hashedOwner(encloser)), out, qname);
+        proof(zone, nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))), out, qname);
     }
 
-    /** Adds one denial record, unless the zone's denial breakage says otherwise. */
-    private static void proof(ZoneData zone, RRset set, Answer out) {
+    /**
+     * Adds one denial record, unless the zone's denial breakage says otherwise. {@code qname} is the
+     * name the proof is about: a WRONG proof avoids every record that matches or covers it, one of its
+     * ancestors in the zone, or a wildcard at one of them; when the chain has none left, it is omitted.
+     */
+    private static void proof(ZoneData zone, RRset set, Answer out, Name qname) {
         if (set == null || zone.denialBreakage == DenialBreakage.MISSING) {
             return;
         }
         if (zone.denialBreakage == DenialBreakage.WRONG) {
-        var chain = set.getType() == Type.NSEC3 ? zone.nsec3 : zone.nsec;
-            Map.Entry<Name, RRset> successor = chain.higherEntry(set.getName());
-            set = successor != null ? successor.getValue() : chain.firstEntry().getValue();
+            set = unrelated(zone, set, qname);
         }
         out.authority(set);
+    }
+
+    private static RRset unrelated(ZoneData zone, RRset set, Name qname) {
+        boolean hashed = set.getType() == Type.NSEC3;
+        java.util.NavigableMap<Name, RRset> chain = hashed ? zone.nsec3 : zone.nsec;
+        java.util.Set<Name> forbidden = new java.util.HashSet<>();
+        for (Name n = qname; n.subdomain(zone.origin); n = new Name(n, 1)) {
+            for (Name about : new Name[] {n, wildcardAt(n)}) {
+                Name key = hashed ? zone.hashedOwner(about) : about;
+                Map.Entry<Name, RRset> relevant = chain.floorEntry(key);
+                forbidden.add((relevant != null ? relevant : chain.lastEntry()).getKey());
+            }
+            if (n.equals(zone.origin)) {
+                break;
+            }
+        }
+        for (Name owner : chain.tailMap(set.getName(), false).keySet()) {
+            if (!forbidden.contains(owner)) {
+                return chain.get(owner);
+            }
+        }
+        for (Name owner : chain.headMap(set.getName(), true).keySet()) {
+            if (!forbidden.contains(owner)) {
+                return chain.get(owner);
+            }
+        }
+        return null;
     }
 
     private static RRset nsecCovering(ZoneData zone, Name name) {
@@ -308,9 +337,8 @@ public final class Responder {
     /** The deepest zone holding {@code qname}; DS at a zone apex belongs to the parent. */
     private ZoneData zoneFor(Name qname, int qtype) {
         for (Name n = qname; ; n = new Name(n, 1)) {
-            ZoneData z = zones.get(n);
-            if (z != null && !(qtype == Type.DS && n.equals(qname) && !n.equals(Name.root))) {
-                return z;
+            if (zones.contains(n) && !(qtype == Type.DS && n.equals(qname) && !n.equals(Name.root))) {
+                return zones.get(n);
             }
             if (n.equals(Name.root)) {
                 return null;
