@@ -104,7 +104,7 @@ public final class WorldServer implements AutoCloseable {
         workers.execute(this::tcpLoop);
     }
 
-    /** The address and port clients should query (UDP and TCP). */
+    /** The address and port clients should query (UDP and TCP); the same after closing. */
     public InetSocketAddress address() {
         return address;
     }
@@ -131,6 +131,10 @@ public final class WorldServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops answering: closes both listening sockets and every open TCP connection, and drops delayed
+     * answers not yet sent. {@link #address()} still names the address it served on.
+     */
     @Override
     public void close() {
         closed = true;
@@ -259,6 +263,12 @@ public final class WorldServer implements AutoCloseable {
         Name qname = question == null ? null : question.getName();
         int qtype = question == null ? -1 : question.getType();
         OPTRecord opt = query.getOPT();
+        if (query.getHeader().getFlag(Flags.QR)) {
+            // A response sent to us: answering it could start a loop between two servers.
+            log.add(new LoggedQuery(clock.instant(), transport, client, query.getHeader().getID(), qname, qtype,
+                    false, false, 0, null));
+            return null;
+        }
         Fault fault = question == null ? null : takeFault(qname, qtype, transport);
         Fault.Kind kind = fault == null ? null : fault.kind();
         log.add(new LoggedQuery(clock.instant(), transport, client, query.getHeader().getID(), qname, qtype,
@@ -274,7 +284,7 @@ public final class WorldServer implements AutoCloseable {
         }
         Message response = responder.answer(query);
         if (kind == Fault.Kind.SERVFAIL || kind == Fault.Kind.REFUSED) {
-            response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false); response = responder.answer(query);
+            response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false);
         } else if (kind == Fault.Kind.WRONG_ID) {
             response.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
         } else if (kind == Fault.Kind.AD_BIT) {

@@ -81,6 +81,15 @@ class ZoneExportInteropTest {
     }
 
     @Test
+    void nsdLoadsEveryExportedZoneIncludingTheRoot(@TempDir Path dir) throws Exception {
+        World world = world(z -> z.nsec3(0, "", true));
+        for (Map.Entry<Name, Path> e : world.exportZones(dir).entrySet()) {
+            ExternalTools.Result r = ExternalTools.run(dir, "nsd-checkzone", e.getKey().toString(), e.getValue().toString());
+            assertEquals(0, r.exitCode(), e.getKey() + ": " + r.output());
+        }
+    }
+
+    @Test
     void ldnsVerifyZoneRejectsExpiredSignatures(@TempDir Path dir) throws Exception {
         World world = world(z -> z.breakRRset("mail", Type.MX, Breakage.EXPIRED_SIGNATURES));
         Path file = world.exportZones(dir).get(Name.fromConstantString("example.test."));

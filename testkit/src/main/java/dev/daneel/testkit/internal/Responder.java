@@ -56,10 +56,18 @@ public final class Responder {
         }
         OPTRecord opt = query.getOPT();
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        Record question = query.getQuestion();
+        if (opt != null && opt.getVersion() != 0) {
+            // RFC 6891 §6.1.3: an unknown EDNS version gets BADVERS (16: header 0, extended rcode 1).
+            if (question != null) {
+                response.addRecord(question, Section.QUESTION);
+            }
+            response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, Rcode.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+            return response;
+        }
         if (opt != null) {
             response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         }
-        Record question = query.getQuestion();
         if (query.getHeader().getOpcode() != Opcode.QUERY) {
             response.getHeader().setRcode(Rcode.NOTIMP);
             return response;
