@@ -282,7 +282,21 @@ public final class WorldServer implements AutoCloseable {
             random.nextBytes(junk);
             return new Exchange(junk, 0, kind);
         }
-        Message response = responder.answer(query);
+        Message response;
+        try {
+            response = responder.answer(query);
+        } catch (RuntimeException e) {
+            // A zone that cannot be built (signed on first use) must not kill the handler silently:
+            // the client gets SERVFAIL and the test output the reason.
+            System.err.println("testkit: cannot answer " + qname + "/" + org.xbill.DNS.Type.string(qtype) + ": " + e);
+            e.printStackTrace();
+            response = new Message(query.getHeader().getID());
+            response.getHeader().setFlag(Flags.QR);
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+            if (question != null) {
+                response.addRecord(question, Section.QUESTION);
+            }
+        }
         if (kind == Fault.Kind.SERVFAIL || kind == Fault.Kind.REFUSED) {
             response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false);
         } else if (kind == Fault.Kind.WRONG_ID) {

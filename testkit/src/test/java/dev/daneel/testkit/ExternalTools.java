@@ -1,54 +1,62 @@
 package dev.daneel.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs real tools (BIND, ldns, OpenSSH …) for interop tests. A missing tool skips the test with the
  * reason, except under CI ({@code CI=true}), where it fails: CI installs every tool with
  * {@code scripts/interop-deps}, so absence there is a defect.
  */
-final class ExternalTools {
+public final class ExternalTools {
 
     private ExternalTools() {
     }
 
     /** The tool's path; skips (or fails in CI) when it is not installed. */
-    static String require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
+    public static String require(String tool) {
+        Optional<String> found = find(tool);
+        if (found.isPresent()) {
+            return found.get();
         }
-        for (String dir : List.of("/usr/sbin", "/sbin", "/usr/local/sbin")) {
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        String reason = tool + " is not installed; run scripts/interop-deps";
+        String reason = "the tool \"" + tool + "\" is not installed (searched PATH and /usr/local/sbin, /usr/sbin, /sbin);"
+                + " scripts/interop-deps installs it";
         if ("true".equals(System.getenv("CI"))) {
-            fail(reason + " (CI=true: interop tests must not skip)");
+            fail(reason + ". CI=true, so a missing tool is a failure, not a skip");
         }
-        assumeTrue(false, reason);
+        Assumptions.abort(reason + "; skipped (with CI=true this fails)");
         return null;
     }
 
+    /** The tool's path if it is installed; sbin folders count too (ipsec, nsd-checkzone live there). */
+    public static Optional<String> find(String tool) {
+        List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+        return dirs.stream()
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, tool))
+                .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
+                .map(Path::toString)
+                .findFirst();
+    }
+
     /** Output and exit status of a finished command. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs a command (stdout and stderr merged) with a 60 s limit. */
-    static Result run(Path workDir, String... command) throws IOException, InterruptedException {
+    public static Result run(Path workDir, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(command));
         cmd.set(0, require(cmd.get(0)));
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.daneel.testkit.ExternalTools;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -409,15 +410,7 @@ class RecordFactoryTest {
      * environment variable {@code CI} is {@code true}.
      */
     static String requireTool(String tool) {
-        Optional<String> found = findTool(tool);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        String reason = "the tool \"" + tool + "\" is not installed (searched PATH and /usr/local/sbin, /usr/sbin, /sbin)";
-        if ("true".equals(System.getenv("CI"))) {
-            return fail(reason + "; CI=true, so a missing tool is a failure, not a skip");
-        }
-        return Assumptions.abort(reason + "; skipped (with CI=true this fails)");
+        return ExternalTools.require(tool);
     }
 
     /** Runs a command in the temporary directory; returns its standard output, failing on a non-zero exit. */
@@ -512,21 +505,9 @@ class RecordFactoryTest {
         return HexFormat.of().parseHex(printed.trim().split("\\s+")[0]);
     }
 
-    private static Optional<String> findTool(String tool) {
-        List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "")
-                .split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin")); // ipsec lives there, often off PATH
-        return dirs.stream()
-                .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, tool))
-                .filter(candidate -> Files.isRegularFile(candidate) && Files.isExecutable(candidate))
-                .map(Path::toString)
-                .findFirst();
-    }
-
     /** Stops the agent gpg started for this test's GNUPGHOME, and no other. */
     private void stopGpgAgent(Map<String, String> env) {
-        Optional<String> gpgconf = findTool("gpgconf");
+        Optional<String> gpgconf = ExternalTools.find("gpgconf");
         if (gpgconf.isEmpty()) {
             return;
         }
