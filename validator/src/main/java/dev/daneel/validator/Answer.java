@@ -1,0 +1,58 @@
+package dev.daneel.validator;
+
+import java.util.List;
+import java.util.Objects;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The validated answer to one question: its verdict, rcode, records, the CNAME/DNAME chain followed,
+ * how long it may be used, and the records that proved it.
+ *
+ * <pre>{@code
+ * Answer a = resolver.resolve("www.example.test.", Type.A);
+ * if (a.security() instanceof Security.Secure) {
+ *     for (Record r : a.records()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>A secure NXDOMAIN or NODATA is a proven fact: {@link #security()} is Secure and {@link #records()}
+ * is empty. Immutable.
+ *
+ * @param name the question name
+ * @param type the question type
+ * @param security the verdict
+ * @param rcode the response code (NXDOMAIN and NOERROR also for proven absence)
+ * @param records the answer RRset(s) at the end of the chain, without RRSIGs
+ * @param chain the CNAME and DNAME records followed from {@code name}, in order
+ * @param ttl seconds this answer may be used: capped by every RRset's TTL, RRSIG original TTL and expiry
+ * @param evidence every DNSKEY, DS, RRSIG, NSEC and NSEC3 response used, for offline re-verification
+ */
+public record Answer(Name name, int type, Security security, int rcode, List<Record> records, List<Record> chain,
+                     long ttl, ValidationChain evidence) {
+
+    public Answer {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(security, "security");
+        records = List.copyOf(records);
+        chain = List.copyOf(chain);
+        Objects.requireNonNull(evidence, "evidence");
+    }
+
+    /** The verdict's status, for switches. */
+    public Status status() {
+        return security.status();
+    }
+
+    /** Whether the name or type provably does not exist (only meaningful when Secure). */
+    public boolean nonexistent() {
+        return rcode == Rcode.NXDOMAIN || (rcode == Rcode.NOERROR && records.isEmpty());
+    }
+
+    @Override
+    public String toString() {
+        return name + "/" + Type.string(type) + " " + security + " " + Rcode.string(rcode) + " " + records;
+    }
+}

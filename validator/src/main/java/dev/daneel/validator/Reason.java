@@ -1,0 +1,50 @@
+package dev.daneel.validator;
+
+/**
+ * Why an answer is Bogus, each with its RFC 8914 Extended DNS Error code so that a server built on
+ * Daneel can pass it on.
+ *
+ * <pre>{@code
+ * if (answer.security() instanceof Security.Bogus b) {
+ *     log.warn("EDE {}: {}", b.reason().edeCode(), b.detail());
+ * }
+ * }</pre>
+ */
+public enum Reason {
+    /** A signature or proof does not verify, or the chain is broken in a way no more specific reason names. */
+    DNSSEC_BOGUS(6, "DNSSEC Bogus"),
+    /** Every usable signature has expired (beyond the allowed clock skew). */
+    SIGNATURE_EXPIRED(7, "Signature Expired"),
+    /** Every usable signature starts in the future (beyond the allowed clock skew). */
+    SIGNATURE_NOT_YET_VALID(8, "Signature Not Yet Valid"),
+    /** No DNSKEY matches the DS or anchor, or no key matches a signature's key tag. */
+    DNSKEY_MISSING(9, "DNSKEY Missing"),
+    /** An RRset that must be signed carries no (usable) RRSIG. */
+    RRSIGS_MISSING(10, "RRSIGs Missing"),
+    /** The only matching keys lack the Zone Key bit (RFC 4034 §2.1.1). */
+    NO_ZONE_KEY_BIT_SET(11, "No Zone Key Bit Set"),
+    /** A negative answer or wildcard expansion lacks the NSEC/NSEC3 proof it needs. */
+    NSEC_MISSING(12, "NSEC Missing"),
+    /** A limit on the work one answer may cause was reached (KeyTrap, CVE-2023-50387, and kin). */
+    WORK_LIMIT_EXCEEDED(6, "DNSSEC Bogus"),
+    /** An answer's CNAME/DNAME chain is longer than allowed or loops. */
+    CHAIN_TOO_LONG(6, "DNSSEC Bogus");
+
+    private final int edeCode;
+    private final String edeText;
+
+    Reason(int edeCode, String edeText) {
+        this.edeCode = edeCode;
+        this.edeText = edeText;
+    }
+
+    /** The RFC 8914 INFO-CODE. */
+    public int edeCode() {
+        return edeCode;
+    }
+
+    /** The RFC 8914 registry's purpose text for the code. */
+    public String edeText() {
+        return edeText;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.daneel.validator;
+
+import java.util.Objects;
+import java.util.Set;
+import org.xbill.DNS.Name;
+
+/**
+ * The DNSSEC verdict on an answer (RFC 4035 §4.3). Switch over it; there are exactly four kinds.
+ *
+ * <pre>{@code
+ * switch (answer.security().status()) {
+ *     case SECURE -> use(answer.records());
+ *     case INSECURE -> useWithoutDnssec(answer.records());
+ *     case BOGUS, INDETERMINATE -> fail(answer.security());
+ * }
+ * }</pre>
+ */
+public sealed interface Security {
+
+    /** The status, for switches. */
+    Status status();
+
+    /**
+     * A chain of verified signatures reaches from a trust anchor to every RRset of the answer.
+     *
+     * @param algorithms the DNSSEC algorithms along the chain; 5 and 7 (SHA-1) are accepted but visible here
+     */
+    record Secure(Set<Integer> algorithms) implements Security {
+        public Secure {
+            algorithms = Set.copyOf(algorithms);
+        }
+
+        @Override
+        public Status status() {
+            return Status.SECURE;
+        }
+    }
+
+    /**
+     * An anchor covers the name, but the chain provably ends at an unsigned delegation (or at a zone whose
+     * algorithms or digests this validator does not support, RFC 4035 §5.2).
+     *
+     * @param delegation where the chain ends
+     * @param why how that was proven (e.g. "DS NODATA proven by NSEC at example.test.")
+     */
+    record Insecure(Name delegation, String why) implements Security {
+        public Insecure {
+            Objects.requireNonNull(delegation, "delegation");
+        }
+
+        @Override
+        public Status status() {
+            return Status.INSECURE;
+        }
+    }
+
+    /**
+     * The answer should be signed but does not verify. Its records must not be used.
+     *
+     * @param reason the kind of failure, with its RFC 8914 code
+     * @param detail the zone, record and key tag that failed, for a human
+     */
+    record Bogus(Reason reason, String detail) implements Security {
+        public Bogus {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Status status() {
+            return Status.BOGUS;
+        }
+    }
+
+    /**
+     * No verdict: no trust anchor covers the name, or no upstream answered.
+     *
+     * @param detail what happened
+     */
+    record Indeterminate(String detail) implements Security {
+        @Override
+        public Status status() {
+            return Status.INDETERMINATE;
+        }
+    }
+}

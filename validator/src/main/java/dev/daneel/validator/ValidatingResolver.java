@@ -1,0 +1,270 @@
+package dev.daneel.validator;
+
+import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.validator.internal.Engine;
+import dev.daneel.validator.internal.Source;
+import dev.daneel.validator.internal.transport.UpstreamClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * A validating stub resolver: it sends every question to recursive resolvers with DO=1 and CD=1 and
+ * validates the answer itself, from a trust anchor down, never trusting the AD bit. Results are typed
+ * ({@link Security}): Secure, Insecure (with the proven unsigned delegation), Bogus (with a
+ * {@link Reason} and its RFC 8914 code) or Indeterminate.
+ *
+ * <pre>{@code
+ * try (ValidatingResolver resolver = ValidatingResolver.builder()
+ *         .upstream(new InetSocketAddress("127.0.0.1", 5353))
+ *         .trustAnchors(TrustAnchors.of(rootDs))
+ *         .build()) {
+ *     Answer a = resolver.resolve("www.example.test.", Type.A);
+ *     switch (a.status()) {
+ *         case SECURE -> connect(a.records());
+ *         case INSECURE -> connectWithoutDane(a.records());
+ *         case BOGUS, INDETERMINATE -> refuse(a.security());   // e.g. Bogus[reason=SIGNATURE_EXPIRED,
+ *                                                               //   detail=A www.example.test. RRSIG by example.test.
+ *                                                               //   key 1289 alg 13: expired 2026-11-14T06:20:22Z, ...]
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Validated DNSKEY/DS entries and answers are cached until their TTL ends (capped by RRSIG original
+ * TTL and expiry); the DS queries for every level above a name go out together; identical queries in
+ * flight are sent once. The work one lookup may cause is bounded by {@link Limits}.
+ *
+ * <p>Thread-safe. Configuration is fixed at build time; there is no global state and no system property.
+ */
+public final class ValidatingResolver implements AutoCloseable {
+
+    private final Engine engine;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final UpstreamClient client;
+
+    private ValidatingResolver(Builder b) {
+        this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
+        this.executor = b.executor != null ? b.executor : ownedExecutor;
+        List<InetSocketAddress> upstreams = b.upstreams.isEmpty() ? UpstreamClient.systemUpstreams() : b.upstreams;
+        if (upstreams.isEmpty()) {
+            throw new IllegalStateException("no upstream resolvers: none configured and none in the system configuration");
+        }
+        this.client = new UpstreamClient(upstreams, b.timeout, ioExecutor(), b.tcpOnly);
+        this.engine = new Engine(client::query, b.anchors, b.clock, b.skew, b.limits, b.cacheSize);
+    }
+
+    /** Starts configuring a resolver. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Validates the answer to {@code name}/{@code type}; the stage never completes exceptionally for bad data. */
+    public CompletionStage<Answer> lookup(Name name, int type) {
+        Objects.requireNonNull(name, "name");
+        if (!name.isAbsolute()) {
+            throw new IllegalArgumentException("name must be absolute (end in a dot): " + name);
+        }
+        return CompletableFuture.supplyAsync(() -> engine.lookup(name, type), executor);
+    }
+
+    /** {@link #lookup(Name, int)} for a name in text form (a missing final dot is added). */
+    public CompletionStage<Answer> lookup(String name, int type) {
+        return lookup(absolute(name), type);
+    }
+
+    /** Blocking {@link #lookup(String, int)}. */
+    public Answer resolve(String name, int type) {
+        return lookup(name, type).toCompletableFuture().join();
+    }
+
+    /**
+     * Re-verifies a recorded {@link ValidationChain} without any network, as of {@code at}: the same
+     * engine, fed only the chain's responses. A chain that was Secure then is Secure again as long as its
+     * signatures were valid at {@code at}; anything missing from it makes the answer Indeterminate.
+     */
+    public static Answer verifyOffline(ValidationChain chain, Name name, int type, TrustAnchors anchors, Instant at) {
+        Map<String, Message> byQuestion = new HashMap<>();
+        for (ValidationChain.Exchange e : chain.exchanges()) {
+            byQuestion.put(e.name() + "/" + e.type(), e.response());
+        }
+        Source replay = (n, t) -> {
+            Message m = byQuestion.get(n + "/" + t);
+            return m != null ? CompletableFuture.completedFuture(m)
+                    : CompletableFuture.failedFuture(new IllegalStateException(n + "/" + org.xbill.DNS.Type.string(t)
+                    + " is not in the recorded chain"));
+        };
+        Engine offline = new Engine(replay, anchors, Clock.fixed(at, ZoneOffset.UTC), Builder.DEFAULT_SKEW, Limits.DEFAULT, 1024);
+        return offline.lookup(name, type);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+    }
+
+    private static final ExecutorService IO = Executors.newCachedThreadPool(daemonThreads("daneel-dns-io"));
+
+    /** Blocking socket I/O runs here, apart from the lookup executor, so lookups waiting on I/O never starve it. */
+    private static Executor ioExecutor() {
+        return IO;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static Name absolute(String name) {
+        try {
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: \"" + name + "\"", e);
+        }
+    }
+
+    /**
+     * Configures a {@link ValidatingResolver}. Every setter checks its argument at once. A trust anchor is
+     * required: building without one fails, it never validates nothing silently.
+     */
+    public static final class Builder {
+        /** Default clock skew allowed on RRSIG validity windows: small, unlike Unbound's day. */
+        public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
+        /** Default per-attempt upstream timeout. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+        /** Default number of cached key entries and of cached answers. */
+        public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+        private final List<InetSocketAddress> upstreams = new ArrayList<>();
+        private TrustAnchors anchors;
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration skew = DEFAULT_SKEW;
+        private int cacheSize = DEFAULT_CACHE_SIZE;
+        private Limits limits = Limits.DEFAULT;
+        private boolean tcpOnly;
+
+        private Builder() {
+        }
+
+        /** Adds a recursive resolver to forward to; tried in order. Default: the system's resolvers. */
+        public Builder upstream(InetSocketAddress address) {
+            upstreams.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** Adds a recursive resolver by IP literal and port. */
+        public Builder upstream(String ipLiteral, int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1..65535, got " + port);
+            }
+            byte[] bytes = org.xbill.DNS.Address.toByteArray(ipLiteral, org.xbill.DNS.Address.IPv4);
+            if (bytes == null) {
+                bytes = org.xbill.DNS.Address.toByteArray(ipLiteral, org.xbill.DNS.Address.IPv6);
+            }
+            if (bytes == null) {
+                throw new IllegalArgumentException("upstream must be an IPv4 or IPv6 literal, got \"" + ipLiteral + "\"");
+            }
+            try {
+                return upstream(new InetSocketAddress(InetAddress.getByAddress(bytes), port));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a 4- or 16-octet address is always accepted", e);
+            }
+        }
+
+        /** The trust anchors to validate from (required). */
+        public Builder trustAnchors(TrustAnchors anchors) {
+            this.anchors = Objects.requireNonNull(anchors, "anchors");
+            return this;
+        }
+
+        /** The clock signatures and TTLs are judged by (default the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where lookups run (default an internal pool of daemon threads). Socket I/O always runs apart. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Per-attempt upstream timeout, 10 ms .. 60 s (default 2 s). */
+        public Builder timeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("timeout must be 10 ms .. 60 s, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Clock skew allowed on signature validity windows, 0 .. 1 day (default 5 minutes). */
+        public Builder signatureSkew(Duration skew) {
+            if (skew.isNegative() || skew.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("signatureSkew must be 0 .. 1 day, got " + skew);
+            }
+            this.skew = skew;
+            return this;
+        }
+
+        /** Entries in each of the key and answer caches, 16 .. 10,000,000 (default 10,000). */
+        public Builder cacheSize(int entries) {
+            if (entries < 16 || entries > 10_000_000) {
+                throw new IllegalArgumentException("cacheSize must be 16..10000000, got " + entries);
+            }
+            this.cacheSize = entries;
+            return this;
+        }
+
+        /** Work limits per lookup (default {@link Limits#DEFAULT}). */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Query upstreams over TCP only. */
+        public Builder tcpOnly() {
+            this.tcpOnly = true;
+            return this;
+        }
+
+        /**
+         * Builds the resolver.
+         *
+         * @throws IllegalStateException when no trust anchor is configured
+         */
+        public ValidatingResolver build() {
+            if (anchors == null) {
+                throw new IllegalStateException("no trust anchors configured: call trustAnchors(...); a validator without"
+                        + " an anchor would validate nothing");
+            }
+            return new ValidatingResolver(this);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.daneel.validator.internal;
+
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.NSEC3PARAMRecord;
+import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.utils.base32;
+
+/**
+ * Authenticated denial of existence from NSEC (RFC 4035 §5.4, RFC 4592, RFC 6840 §5.3–5.4) and NSEC3
+ * (RFC 5155 §8) records whose signatures the caller has already verified with the zone's keys.
+ * One instance per negative answer or DS absence; {@link #why()} tells what the last proof relied on.
+ *
+ * <p>Not thread-safe (it memoises hashes); cheap to create.
+ */
+final class Denial {
+
+    /** What a DS NODATA proof says about a name. */
+    enum DsAbsence {
+        /** A delegation without DS: the chain ends here (insecure, proven). */
+        INSECURE_DELEGATION,
+        /** No zone cut at this name: keep walking down with the same keys. */
+        NOT_A_DELEGATION,
+        /** The records prove neither. */
+        NOT_PROVEN
+    }
+
+    /**
+     * NSEC3 iteration counts above this make a record unusable for proofs (RFC 9276 §3.2 lets validators
+     * treat them as bogus; issue [3] adds the lower "insecure" threshold).
+     */
+    static final int MAX_NSEC3_ITERATIONS = 500;
+
+    private static final base32 B32HEX = new base32(base32.Alphabet.BASE32HEX, false, true);
+
+    private final Name zone;
+    private final List<NSECRecord> nsecs;
+    private final List<NSEC3Record> nsec3s;
+    private final Budget budget;
+    private final Map<String, String> hashes = new HashMap<>();
+    private String why = "";
+
+    Denial(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, Budget budget) {
+        this.zone = zone;
+        this.nsecs = nsecs;
+        this.nsec3s = nsec3s.stream().filter(this::usable).toList();
+        this.budget = budget;
+    }
+
+    String why() {
+        return why;
+    }
+
+    // ---- NXDOMAIN ---------------------------------------------------------------------------------
+
+    /** Whether the records prove that {@code qname} does not exist and no wildcard could have made it. */
+    boolean provesNxdomain(Name qname) {
+        if (!nsecs.isEmpty()) {
+            NSECRecord cover = nsecCovering(qname);
+            if (cover == null) {
+                return fail("no NSEC covers " + qname);
+            }
+            Name wildcard = wildcardAt(nsecClosestEncloser(qname, cover));
+            if (wildcard == null || nsecMatching(wildcard) != null || nsecCovering(wildcard) == null) {
+                return fail("no NSEC proves that the wildcard " + wildcard + " does not exist");
+            }
+            return ok("NSEC " + cover.getName() + " covers " + qname);
+        }
+        Name ce = nsec3ClosestEncloser(qname);
+        if (ce == null || ce.equals(qname)) {
+            return fail("no NSEC3 closest encloser proof for " + qname);
+        }
+        Name wildcard = wildcardAt(ce);
+        if (wildcard == null || nsec3Covering(wildcard) == null) {
+            return fail("no NSEC3 covers the wildcard *." + ce);
+        }
+        return ok("NSEC3 closest encloser " + ce + ", next closer covered, wildcard covered");
+    }
+
+    // ---- NODATA -----------------------------------------------------------------------------------
+
+    /** Whether the records prove that {@code qname} exists (or is an empty non-terminal) without {@code qtype}. */
+    boolean provesNodata(Name qname, int qtype) {
+        if (!nsecs.isEmpty()) {
+            NSECRecord match = nsecMatching(qname);
+            if (match != null) {
+                if (!lacks(match.getTypes(), qtype, match, qname)) {
+                    return fail("NSEC at " + qname + " lists " + Type.string(qtype) + " or CNAME, or is from the other side of a cut");
+                }
+                return ok("NSEC at " + qname + " shows no " + Type.string(qtype));
+            }
+            NSECRecord cover = nsecCovering(qname);
+            if (cover != null && cover.getNext().subdomain(qname) && !cover.getNext().equals(qname)) {
+                return ok("NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
+            }
+            if (cover != null) {
+                Name wildcard = wildcardAt(nsecClosestEncloser(qname, cover));
+                NSECRecord wild = wildcard == null ? null : nsecMatching(wildcard);
+                if (wild != null && lacks(wild.getTypes(), qtype, wild, wildcard)) {
+                    return ok("NSEC covers " + qname + " and wildcard " + wildcard + " has no " + Type.string(qtype));
+                }
+            }
+            return fail("no NSEC proves " + qname + " has no " + Type.string(qtype));
+        }
+        NSEC3Record match = nsec3Matching(qname);
+        if (match != null) {
+            if (!lacks(match.getTypes(), qtype, match, qname)) {
+                return fail("NSEC3 for " + qname + " lists " + Type.string(qtype) + " or CNAME, or is from the other side of a cut");
+            }
+            return ok("NSEC3 for " + qname + " shows no " + Type.string(qtype));
+        }
+        Name ce = nsec3ClosestEncloser(qname);
+        if (ce == null) {
+            return fail("no NSEC3 matches " + qname + " and no closest encloser is proven");
+        }
+        if (qtype == Type.DS && optOutCoversNextCloser(qname, ce)) {
+            return ok("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6)");
+        }
+        Name wildcard = wildcardAt(ce);
+        NSEC3Record wild = wildcard == null ? null : nsec3Matching(wildcard);
+        if (wild != null && lacks(wild.getTypes(), qtype, wild, wildcard)) {
+            return ok("NSEC3 wildcard NODATA at " + wildcard);
+        }
+        return fail("no NSEC3 proves " + qname + " has no " + Type.string(qtype));
+    }
+
+    // ---- wildcard expansion -----------------------------------------------------------------------
+
+    /**
+     * Whether an answer for {@code qname} synthesised from a wildcard (its RRSIG has {@code labels}
+     * labels) is backed by proof that {@code qname} itself does not exist (RFC 4035 §5.3.4, RFC 5155 §8.8).
+     */
+    boolean provesWildcardExpansion(Name qname, int labels) {
+        if (!nsecs.isEmpty()) {
+            NSECRecord cover = nsecCovering(qname);
+            return cover != null ? ok("NSEC " + cover.getName() + " covers " + qname)
+                    : fail("no NSEC shows " + qname + " does not exist, so the wildcard expansion is unproven");
+        }
+        Name encloser = new Name(qname, qname.labels() - 1 - labels);
+        Name nextCloser = new Name(qname, qname.labels() - 2 - labels);
+        return nsec3Covering(nextCloser) != null ? ok("NSEC3 covers next closer " + nextCloser + " of wildcard at " + encloser)
+                : fail("no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
+    }
+
+    // ---- DS absence (insecure delegations) --------------------------------------------------------
+
+    /** What a DS NODATA response's proof says about {@code name}. */
+    DsAbsence dsAbsence(Name name) {
+        int[] types = null;
+        if (!nsecs.isEmpty()) {
+            NSECRecord match = nsecMatching(name);
+            if (match != null) {
+                types = match.getTypes();
+            } else if (nsecCovering(name) != null) {
+                ok("NSEC " + nsecCovering(name).getName() + " shows no delegation at " + name);
+                return DsAbsence.NOT_A_DELEGATION;
+            }
+        } else {
+            NSEC3Record match = nsec3Matching(name);
+            if (match != null) {
+                types = match.getTypes();
+            } else {
+                Name ce = nsec3ClosestEncloser(name);
+                if (ce != null && optOutCoversNextCloser(name, ce)) {
+                    ok("opt-out NSEC3 covers " + name + " (RFC 5155 §6): an unsigned delegation may exist there");
+                    return DsAbsence.INSECURE_DELEGATION;
+                }
+            }
+        }
+        if (types == null) {
+            fail("no NSEC or NSEC3 record proves whether " + name + " is a delegation");
+            return DsAbsence.NOT_PROVEN;
+        }
+        if (has(types, Type.DS) || has(types, Type.SOA)) {
+            fail("the denial record at " + name + " lists DS or is the child's apex record");
+            return DsAbsence.NOT_PROVEN;
+        }
+        if (has(types, Type.NS)) {
+            ok("denial record at " + name + " lists NS without DS");
+            return DsAbsence.INSECURE_DELEGATION;
+        }
+        ok("denial record at " + name + " lists no NS");
+        return DsAbsence.NOT_A_DELEGATION;
+    }
+
+    // ---- NSEC -------------------------------------------------------------------------------------
+
+    private NSECRecord nsecMatching(Name name) {
+        for (NSECRecord r : nsecs) {
+            if (r.getName().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The NSEC whose span covers {@code name} and may speak for it (not from above a cut or a DNAME). */
+    private NSECRecord nsecCovering(Name name) {
+        for (NSECRecord r : nsecs) {
+            Name owner = r.getName();
+            Name next = r.getNext();
+            boolean last = next.compareTo(owner) <= 0; // the chain's last record points back at the apex
+            boolean inSpan = owner.compareTo(name) < 0 && (last || name.compareTo(next) < 0);
+            if (!inSpan || !name.subdomain(zone)) {
+                continue;
+            }
+            // CVE-2018-1000002 class: an NSEC at a delegation (NS, no SOA) or a DNAME says nothing about
+            // the names below it; they live in another zone or are redirected.
+            boolean cut = has(r.getTypes(), Type.NS) && !has(r.getTypes(), Type.SOA);
+            if ((cut || has(r.getTypes(), Type.DNAME)) && name.subdomain(owner)) {
+                continue;
+            }
+            return r;
+        }
+        return null;
+    }
+
+    private static Name nsecClosestEncloser(Name qname, NSECRecord cover) {
+        Name a = commonAncestor(qname, cover.getName());
+        Name b = commonAncestor(qname, cover.getNext());
+        return a.labels() >= b.labels() ? a : b;
+    }
+
+    private static Name commonAncestor(Name x, Name y) {
+        int n = Math.min(x.labels(), y.labels());
+        Name common = Name.root;
+        for (int i = 1; i <= n; i++) {
+            Name xs = new Name(x, x.labels() - i);
+            Name ys = new Name(y, y.labels() - i);
+            if (!xs.equals(ys)) {
+                break;
+            }
+            common = xs;
+        }
+        return common;
+    }
+
+    // ---- NSEC3 ------------------------------------------------------------------------------------
+
+    private boolean usable(NSEC3Record r) {
+        return r.getHashAlgorithm() == NSEC3Record.SHA1_DIGEST_ID && r.getIterations() <= MAX_NSEC3_ITERATIONS
+                && new Name(r.getName(), 1).equals(zone);
+    }
+
+    private String hash(Name name, NSEC3Record params) {
+        byte[] salt = params.getSalt(); // null when the record has no salt ("-")
+        String key = name + "/" + params.getIterations() + "/" + (salt == null ? "" : B32HEX.toString(salt));
+        String h = hashes.get(key);
+        if (h == null) {
+            if (!budget.spendNsec3Hash()) {
+                return null;
+            }
+            try {
+                h = B32HEX.toString(new NSEC3PARAMRecord(zone, params.getDClass(), 0, params.getHashAlgorithm(), 0,
+                        params.getIterations(), params.getSalt()).hashName(name));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is on every Java platform", e);
+            }
+            hashes.put(key, h);
+        }
+        return h;
+    }
+
+    private NSEC3Record nsec3Matching(Name name) {
+        for (NSEC3Record r : nsec3s) {
+            String h = hash(name, r);
+            if (h != null && r.getName().getLabelString(0).equalsIgnoreCase(h)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private NSEC3Record nsec3Covering(Name name) {
+        for (NSEC3Record r : nsec3s) {
+            String h = hash(name, r);
+            if (h == null) {
+                return null;
+            }
+            String owner = r.getName().getLabelString(0).toLowerCase();
+            String next = B32HEX.toString(r.getNext());
+            boolean covered = owner.compareTo(next) < 0 ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
+                    : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
+            if (covered) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** RFC 5155 §8.3: the closest provable encloser, when its next closer name is covered; else null. */
+    private Name nsec3ClosestEncloser(Name qname) {
+        if (!qname.subdomain(zone)) {
+            return null;
+        }
+        for (Name a = qname; ; a = new Name(a, 1)) {
+            if (nsec3Matching(a) != null) {
+                if (a.equals(qname)) {
+                    return a;
+                }
+                return nsec3Covering(nextCloser(qname, a)) != null ? a : null;
+            }
+            if (a.equals(zone)) {
+                return null;
+            }
+        }
+    }
+
+    private boolean optOutCoversNextCloser(Name qname, Name encloser) {
+        if (encloser.equals(qname)) {
+            return false;
+        }
+        NSEC3Record cover = nsec3Covering(nextCloser(qname, encloser));
+        return cover != null && (cover.getFlags() & 1) != 0;
+    }
+
+    private static Name nextCloser(Name qname, Name encloser) {
+        return new Name(qname, qname.labels() - encloser.labels() - 1);
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------
+
+    /** The bitmap lacks {@code qtype} (and CNAME), and a delegation's parent-side record is used only for DS. */
+    private static boolean lacks(int[] types, int qtype, org.xbill.DNS.Record r, Name name) {
+        boolean cut = has(types, Type.NS) && !has(types, Type.SOA);
+        if (cut && qtype != Type.DS) {
+            return false; // the data lives in the child zone; the parent cannot deny it
+        }
+        if (!cut && qtype == Type.DS && has(types, Type.SOA) && !name.equals(Name.root)) {
+            return false; // a child apex record cannot deny the parent-side DS
+        }
+        return !has(types, qtype) && (qtype == Type.CNAME || !has(types, Type.CNAME));
+    }
+
+    private static boolean has(int[] types, int type) {
+        for (int t : types) {
+            if (t == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Name wildcardAt(Name encloser) {
+        try {
+            return Name.concatenate(Name.fromConstantString("*"), encloser);
+        } catch (NameTooLongException e) {
+            return null;
+        }
+    }
+
+    private boolean ok(String reason) {
+        why = reason;
+        return true;
+    }
+
+    private boolean fail(String reason) {
+        why = reason;
+        return false;
+    }
+}

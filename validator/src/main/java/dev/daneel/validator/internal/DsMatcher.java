@@ -1,0 +1,49 @@
+package dev.daneel.validator.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+
+/**
+ * Which DS records a validator may use, and which keys they name.
+ *
+ * <p>Digests 2 (SHA-256) and 4 (SHA-384) are used; 1 (SHA-1) only when the DS RRset has no usable
+ * stronger digest (RFC 4509 §3). DS records for unsupported algorithms or digests are ignored; when
+ * nothing usable remains the zone is Insecure (RFC 4035 §5.2, RFC 6840 §5.2).
+ */
+final class DsMatcher {
+
+    static final Set<Integer> SUPPORTED_DIGESTS = Set.of(1, 2, 4);
+
+    private DsMatcher() {
+    }
+
+    /** The DS records this validator can use. */
+    static List<DSRecord> usable(List<DSRecord> ds) {
+        List<DSRecord> out = new ArrayList<>();
+        boolean stronger = false;
+        for (DSRecord d : ds) {
+            if (SignatureVerifier.supported(d.getAlgorithm()) && SUPPORTED_DIGESTS.contains(d.getDigestID())) {
+                out.add(d);
+                stronger |= d.getDigestID() != 1;
+            }
+        }
+        if (stronger) {
+            out.removeIf(d -> d.getDigestID() == 1);
+        }
+        return out;
+    }
+
+    /** Whether {@code ds} names {@code key}: owner, tag, algorithm and digest all match. */
+    static boolean matches(DSRecord ds, DNSKEYRecord key) {
+        if (!ds.getName().equals(key.getName()) || ds.getFootprint() != key.getFootprint()
+                || ds.getAlgorithm() != key.getAlgorithm()) {
+            return false;
+        }
+        DSRecord computed = new DSRecord(key.getName(), key.getDClass(), 0, ds.getDigestID(), key);
+        return Arrays.equals(computed.getDigest(), ds.getDigest());
+    }
+}

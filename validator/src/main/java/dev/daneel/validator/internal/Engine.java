@@ -1,0 +1,567 @@
+package dev.daneel.validator.internal;
+
+import dev.daneel.anchors.Anchor;
+import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.Limits;
+import dev.daneel.validator.Reason;
+import dev.daneel.validator.Security;
+import dev.daneel.validator.ValidationChain;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DNAMERecord;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSEC3Record;
+import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The validation engine: fetches an answer and the DS/DNSKEY chain above it from a {@link Source} and
+ * decides Secure, Insecure, Bogus or Indeterminate. Never looks at the AD bit.
+ *
+ * <p>The chain is found as Unbound's validator finds it (FINDKEY): from the closest trust anchor down,
+ * one label at a time, a DS query at each name; a DS RRset verified with the parent's keys leads to the
+ * child's DNSKEY RRset, a proven DS absence either shows there is no cut there or ends the chain at an
+ * unsigned delegation. The DS queries for every label go out at once, so a cold chain costs about one
+ * round trip per level of DNSKEY, not per label. Validated key entries and answers are cached until
+ * their TTL ends; identical queries in flight are sent once.
+ *
+ * <p>Thread-safe. {@link #lookup} blocks on the source's futures and so must run on a thread that may
+ * wait (the resolver's executor); the source does its I/O elsewhere.
+ */
+public final class Engine {
+
+    /** A broken chain is remembered this long, so a bogus zone is not re-fetched on every query (RFC 4035 §4.7). */
+    static final long BOGUS_TTL_SECONDS = 60;
+
+    private final Source source;
+    private final TrustAnchors anchors;
+    private final Clock clock;
+    private final Duration skew;
+    private final Limits limits;
+    private final TtlCache<Name, KeyEntry> keyCache;
+    private final TtlCache<Question, Answer> answerCache;
+    private final ConcurrentHashMap<Question, CompletableFuture<Message>> inflight = new ConcurrentHashMap<>();
+
+    private record Question(Name name, int type) {
+    }
+
+    public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize) {
+        this.source = source;
+        this.anchors = anchors;
+        this.clock = clock;
+        this.skew = skew;
+        this.limits = limits;
+        this.keyCache = new TtlCache<>(clock, cacheSize);
+        this.answerCache = new TtlCache<>(clock, cacheSize);
+    }
+
+    /** Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad network. */
+    public Answer lookup(Name qname, int qtype) {
+        Question key = new Question(qname, qtype);
+        TtlCache.Hit<Answer> hit = answerCache.get(key);
+        if (hit != null) {
+            Answer a = hit.value();
+            return new Answer(a.name(), a.type(), a.security(), a.rcode(), a.records(), a.chain(),
+                    Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
+        }
+        Lookup work = new Lookup(clock.instant());
+        Message response;
+        try {
+            response = work.await(qname, qtype);
+        } catch (UnavailableException e) {
+            return work.answer(qname, qtype, Verdict.indeterminate("no upstream answered: " + e.getMessage()),
+                    Rcode.SERVFAIL, List.of(), List.of());
+        }
+        Optional<Anchor> anchor = anchors.closestEnclosing(qname);
+        int rcode = response.getRcode();
+        if (anchor.isEmpty()) {
+            return work.answer(qname, qtype, Verdict.indeterminate("no trust anchor covers " + qname
+                    + "; anchors: " + anchors.zones()), rcode, data(response, qname, qtype), List.of());
+        }
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+            return work.answer(qname, qtype, Verdict.indeterminate("upstream answered " + Rcode.string(rcode)),
+                    rcode, List.of(), List.of());
+        }
+        Answer answer = work.validate(qname, qtype, response);
+        if (answer.security() instanceof Security.Secure || answer.security() instanceof Security.Insecure) {
+            answerCache.put(key, answer, answer.ttl());
+        }
+        return answer;
+    }
+
+    /** Unvalidated records of {@code qtype} owned by {@code qname}, for Indeterminate answers. */
+    private static List<Record> data(Message response, Name qname, int qtype) {
+        List<Record> out = new ArrayList<>();
+        for (Record r : response.getSection(Section.ANSWER)) {
+            if (r.getName().equals(qname) && r.getType() == qtype) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Thrown inside a lookup when the source could not answer; becomes Indeterminate. */
+    private static final class UnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private CompletableFuture<Message> fetch(Name name, int type) {
+        Question q = new Question(name, type);
+        CompletableFuture<Message> mine = new CompletableFuture<>();
+        CompletableFuture<Message> existing = inflight.putIfAbsent(q, mine);
+        if (existing != null) {
+            return existing;
+        }
+        source.query(name, type).whenComplete((m, e) -> {
+            inflight.remove(q, mine);
+            if (e != null) {
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(m);
+            }
+        });
+        return mine;
+    }
+
+    /** The state of one lookup: its clock reading, work budget and the evidence it used. */
+    private final class Lookup {
+        private final Instant now;
+        private final Budget budget = new Budget(limits);
+        private final SignatureVerifier verifier;
+        private final List<ValidationChain.Exchange> evidence = new ArrayList<>();
+        private final Set<Question> recorded = new HashSet<>();
+
+        Lookup(Instant now) {
+            this.now = now;
+            this.verifier = new SignatureVerifier(now, skew, budget);
+        }
+
+        Message await(Name name, int type) {
+            Message m;
+            try {
+                m = fetch(name, type).join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new UnavailableException(cause.getMessage());
+            }
+            synchronized (evidence) {
+                if (recorded.add(new Question(name, type))) {
+                    evidence.add(new ValidationChain.Exchange(name, type, m));
+                }
+            }
+            return m;
+        }
+
+        Answer answer(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
+            List<ValidationChain.Exchange> copy;
+            synchronized (evidence) {
+                copy = List.copyOf(evidence);
+            }
+            return new Answer(qname, qtype, verdict.security, rcode, records, chain, verdict.ttl, new ValidationChain(copy));
+        }
+
+        // ---- the answer ---------------------------------------------------------------------------
+
+        Answer validate(Name qname, int qtype, Message response) {
+            List<RRset> answers = response.getSectionRRsets(Section.ANSWER);
+            List<Record> chain = new ArrayList<>();
+            Verdict verdict = Verdict.secure(Set.of(), Long.MAX_VALUE);
+            Name current = qname;
+            Set<Name> visited = new HashSet<>();
+            for (int hops = 0; ; hops++) {
+                if (hops > limits.maxCnameHops() || !visited.add(current)) {
+                    return answer(qname, qtype, Verdict.bogus(Reason.CHAIN_TOO_LONG, "CNAME/DNAME chain from " + qname
+                            + " is longer than " + limits.maxCnameHops() + " links or loops at " + current),
+                            response.getRcode(), List.of(), chain);
+                }
+                List<RRset> exact = find(answers, current, qtype);
+                if (!exact.isEmpty()) {
+                    List<Record> records = new ArrayList<>();
+                    for (RRset set : exact) {
+                        verdict = verdict.and(rrset(set, response));
+                        records.addAll(set.rrs(false));
+                    }
+                    return finish(qname, qtype, verdict, response.getRcode(), records, chain);
+                }
+                // A DNAME above the name comes first: the CNAME beside it is synthesised and unsigned
+                // (RFC 6672 §5.3.1), so it is checked against the DNAME rather than validated itself.
+                RRset dname = dnameAbove(answers, current);
+                if (dname != null) {
+                    verdict = verdict.and(rrset(dname, response));
+                    DNAMERecord link = (DNAMERecord) dname.first();
+                    chain.add(link);
+                    Name target;
+                    try {
+                        target = current.fromDNAME(link);
+                    } catch (NameTooLongException e) {
+                        return answer(qname, qtype, Verdict.bogus(Reason.DNSSEC_BOGUS, "DNAME " + link.getName()
+                                + " makes " + current + " too long"), response.getRcode(), List.of(), chain);
+                    }
+                    for (RRset synthesized : find(answers, current, Type.CNAME)) {
+                        if (!((CNAMERecord) synthesized.first()).getTarget().equals(target)) {
+                            return answer(qname, qtype, Verdict.bogus(Reason.DNSSEC_BOGUS, "CNAME " + current + " -> "
+                                    + ((CNAMERecord) synthesized.first()).getTarget() + " contradicts DNAME " + link.getName()
+                                    + " -> " + link.getTarget()), response.getRcode(), List.of(), chain);
+                        }
+                    }
+                    chain.add(new CNAMERecord(current, link.getDClass(), link.getTTL(), target));
+                    current = target;
+                    continue;
+                }
+                List<RRset> cname = qtype == Type.CNAME ? List.of() : find(answers, current, Type.CNAME);
+                if (!cname.isEmpty()) {
+                    verdict = verdict.and(rrset(cname.get(0), response));
+                    CNAMERecord link = (CNAMERecord) cname.get(0).first();
+                    chain.add(link);
+                    current = link.getTarget();
+                    continue;
+                }
+                verdict = verdict.and(negative(current, qtype, response));
+                return finish(qname, qtype, verdict, response.getRcode(), List.of(), chain);
+            }
+        }
+
+        private Answer finish(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
+            long ttl = verdict.ttl == Long.MAX_VALUE ? 0 : verdict.ttl;
+            Verdict v = verdict.isSecure() || verdict.security instanceof Security.Insecure
+                    ? withTtl(verdict, ttl) : verdict;
+            return answer(qname, qtype, v, rcode, records, chain);
+        }
+
+        private Verdict withTtl(Verdict v, long ttl) {
+            if (v.security instanceof Security.Secure s) {
+                return Verdict.secure(s.algorithms(), ttl);
+            }
+            Security.Insecure i = (Security.Insecure) v.security;
+            return Verdict.insecure(i.delegation(), i.why(), ttl);
+        }
+
+        /** Validates one RRset of the answer section. */
+        private Verdict rrset(RRset set, Message response) {
+            Name owner = set.getName();
+            List<RRSIGRecord> sigs = set.sigs().stream().filter(s -> owner.subdomain(s.getSigner())).toList();
+            if (sigs.isEmpty()) {
+                KeyEntry zone = walk(owner, false);
+                if (zone instanceof KeyEntry.Secure s) {
+                    return Verdict.bogus(Reason.RRSIGS_MISSING, Type.string(set.getType()) + " " + owner
+                            + " has no RRSIG, but its zone " + s.zone() + " is signed");
+                }
+                return cap(Verdict.of(zone), set.getTTL());
+            }
+            Name signer = sigs.get(0).getSigner();
+            KeyEntry keys = walk(signer, true);
+            if (!(keys instanceof KeyEntry.Secure k)) {
+                return cap(Verdict.of(keys), set.getTTL());
+            }
+            SignatureVerifier.Outcome o = verifier.verify(set, signer, k.keys());
+            if (!o.secure()) {
+                return Verdict.bogus(o.failure(), o.detail());
+            }
+            Set<Integer> algs = new HashSet<>(k.algorithms());
+            algs.add(o.signature().getAlgorithm());
+            Verdict v = Verdict.secure(algs, Math.min(o.ttl(set, now), k.ttl()));
+            if (o.signature().getLabels() < SignatureVerifier.labelsWithoutWildcard(owner)) {
+                Verdict proof = proofs(response, k);
+                if (!proof.isSecure()) {
+                    return proof;
+                }
+                Denial d = denial(response, k);
+                if (!d.provesWildcardExpansion(owner, o.signature().getLabels())) {
+                    return Verdict.bogus(Reason.NSEC_MISSING, "wildcard answer " + owner + ": " + d.why());
+                }
+                v = v.and(proof);
+            }
+            return v;
+        }
+
+        /** Validates a negative answer (NXDOMAIN or NODATA) for {@code name} at the end of the chain. */
+        private Verdict negative(Name name, int qtype, Message response) {
+            Name signer = null;
+            for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
+                for (RRSIGRecord sig : set.sigs()) {
+                    if (name.subdomain(sig.getSigner()) && (signer == null || sig.getSigner().labels() > signer.labels())) {
+                        signer = sig.getSigner();
+                    }
+                }
+            }
+            long soaTtl = soaTtl(response);
+            if (signer == null) {
+                KeyEntry zone = walk(name, false);
+                if (zone instanceof KeyEntry.Secure s) {
+                    return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
+                            + " for " + name + " carries no signed proof, but zone " + s.zone() + " is signed");
+                }
+                return cap(Verdict.of(zone), soaTtl);
+            }
+            KeyEntry keys = walk(signer, true);
+            if (!(keys instanceof KeyEntry.Secure k)) {
+                return cap(Verdict.of(keys), soaTtl);
+            }
+            Verdict proof = proofs(response, k);
+            if (!proof.isSecure()) {
+                return proof;
+            }
+            Denial d = denial(response, k);
+            boolean proven = response.getRcode() == Rcode.NXDOMAIN ? d.provesNxdomain(name) : d.provesNodata(name, qtype);
+            if (!proven) {
+                return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
+                        + " for " + name + "/" + Type.string(qtype) + " not proven: " + d.why());
+            }
+            return cap(proof, soaTtl);
+        }
+
+        /** Verifies every signed SOA, NSEC and NSEC3 RRset of the authority section with the zone's keys. */
+        private Verdict proofs(Message response, KeyEntry.Secure k) {
+            Verdict v = Verdict.secure(k.algorithms(), k.ttl());
+            for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
+                int t = set.getType();
+                if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone())) {
+                    continue;
+                }
+                SignatureVerifier.Outcome o = verifier.verify(set, k.zone(), k.keys());
+                if (!o.secure()) {
+                    return Verdict.bogus(o.failure(), o.detail());
+                }
+                v = v.and(Verdict.secure(Set.of(o.signature().getAlgorithm()), o.ttl(set, now)));
+            }
+            return v;
+        }
+
+        /** The denial records of {@code k}'s zone in the authority section (their signatures already checked). */
+        private Denial denial(Message response, KeyEntry.Secure k) {
+            List<NSECRecord> nsecs = new ArrayList<>();
+            List<NSEC3Record> nsec3s = new ArrayList<>();
+            for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
+                if (!set.getName().subdomain(k.zone()) || set.sigs().stream().noneMatch(s -> s.getSigner().equals(k.zone()))) {
+                    continue;
+                }
+                for (Record r : set.rrs(false)) {
+                    if (r instanceof NSECRecord n) {
+                        nsecs.add(n);
+                    } else if (r instanceof NSEC3Record n3) {
+                        nsec3s.add(n3);
+                    }
+                }
+            }
+            return new Denial(k.zone(), nsecs, nsec3s, budget);
+        }
+
+        // ---- the chain of trust -------------------------------------------------------------------
+
+        /**
+         * The keys that apply at {@code target}: walks from the closest anchor down. With {@code apex}, the
+         * target must itself be a zone (an RRSIG's signer) and its validated keys are returned.
+         */
+        KeyEntry walk(Name target, boolean apex) {
+            Optional<Anchor> anchor = anchors.closestEnclosing(target);
+            if (anchor.isEmpty()) {
+                return new KeyEntry.Unanchored("no trust anchor covers " + target, 0);
+            }
+            Name top = anchor.get().zone();
+            List<Name> path = new ArrayList<>();
+            for (Name n = target; !n.equals(top); n = new Name(n, 1)) {
+                path.add(0, n);
+            }
+            if (path.size() > limits.maxChainDepth()) {
+                return new KeyEntry.Bogus(Reason.WORK_LIMIT_EXCEEDED, target + " lies " + path.size()
+                        + " labels below the trust anchor " + top + "; the limit is " + limits.maxChainDepth(), 0);
+            }
+            KeyEntry current = null;
+            int start = 0;
+            for (int i = path.size() - 1; i >= 0 && current == null; i--) {
+                TtlCache.Hit<KeyEntry> hit = keyCache.get(path.get(i));
+                if (hit != null) {
+                    current = hit.value();
+                    start = i + 1;
+                }
+            }
+            if (current == null) {
+                TtlCache.Hit<KeyEntry> hit = keyCache.get(top);
+                current = hit != null ? hit.value() : anchored(anchor.get());
+            }
+            for (int i = start; i < path.size(); i++) {
+                fetch(path.get(i), Type.DS); // all levels at once; the loop below consumes them in order
+            }
+            for (int i = start; i < path.size() && current instanceof KeyEntry.Secure; i++) {
+                Name n = path.get(i);
+                current = step((KeyEntry.Secure) current, n);
+                keyCache.put(n, current, current.ttl());
+            }
+            if (apex && current instanceof KeyEntry.Secure s && !s.zone().equals(target)) {
+                return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, target + " signs records but is not a zone cut below "
+                        + s.zone(), BOGUS_TTL_SECONDS);
+            }
+            return current;
+        }
+
+        /** The validated keys of an anchored zone. */
+        private KeyEntry anchored(Anchor anchor) {
+            List<DSRecord> ds = DsMatcher.usable(anchor.ds());
+            List<DNSKEYRecord> keys = anchor.keys().stream().filter(k -> SignatureVerifier.supported(k.getAlgorithm())).toList();
+            KeyEntry entry;
+            if (ds.isEmpty() && keys.isEmpty()) {
+                entry = new KeyEntry.Insecure(anchor.zone(), "the trust anchor for " + anchor.zone()
+                        + " uses only unsupported algorithms or digests", BOGUS_TTL_SECONDS);
+            } else {
+                try {
+                    entry = dnskeys(anchor.zone(), await(anchor.zone(), Type.DNSKEY), ds, keys, Set.of(), Long.MAX_VALUE);
+                } catch (UnavailableException e) {
+                    return new KeyEntry.Unanchored("DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0);
+                }
+            }
+            keyCache.put(anchor.zone(), entry, entry.ttl());
+            return entry;
+        }
+
+        /** One label down from the zone of {@code parent}: is {@code name} a secure cut, an insecure one, or none? */
+        private KeyEntry step(KeyEntry.Secure parent, Name name) {
+            Message response;
+            try {
+                response = await(name, Type.DS);
+            } catch (UnavailableException e) {
+                return new KeyEntry.Unanchored("DS of " + name + " unavailable: " + e.getMessage(), 0);
+            }
+            RRset ds = find(response.getSectionRRsets(Section.ANSWER), name, Type.DS).stream().findFirst().orElse(null);
+            if (ds != null) {
+                SignatureVerifier.Outcome o = verifier.verify(ds, parent.zone(), parent.keys());
+                if (!o.secure()) {
+                    return new KeyEntry.Bogus(o.failure(), "DS of " + name + ": " + o.detail(), BOGUS_TTL_SECONDS);
+                }
+                List<DSRecord> usable = DsMatcher.usable(ds.rrs(false).stream().map(r -> (DSRecord) r).toList());
+                long ttl = Math.min(parent.ttl(), o.ttl(ds, now));
+                if (usable.isEmpty()) {
+                    return new KeyEntry.Insecure(name, "the DS RRset of " + name
+                            + " uses only unsupported algorithms or digests (RFC 4035 §5.2)", ttl);
+                }
+                try {
+                    return dnskeys(name, await(name, Type.DNSKEY), usable, List.of(), parent.algorithms(), ttl);
+                } catch (UnavailableException e) {
+                    return new KeyEntry.Unanchored("DNSKEY of " + name + " unavailable: " + e.getMessage(), 0);
+                }
+            }
+            if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
+                return new KeyEntry.Unanchored("DS of " + name + ": upstream answered " + Rcode.string(response.getRcode()), 0);
+            }
+            if (!find(response.getSectionRRsets(Section.ANSWER), name, Type.CNAME).isEmpty()) {
+                return parent; // a CNAME owner cannot be a delegation point
+            }
+            Verdict proof = proofs(response, parent);
+            if (!proof.isSecure()) {
+                Security.Bogus b = (Security.Bogus) proof.security;
+                return new KeyEntry.Bogus(b.reason(), "proof of no DS at " + name + ": " + b.detail(), BOGUS_TTL_SECONDS);
+            }
+            Denial d = denial(response, parent);
+            long ttl = Math.min(parent.ttl(), proof.ttl);
+            if (response.getRcode() == Rcode.NXDOMAIN) {
+                if (d.provesNxdomain(name)) {
+                    return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
+                }
+                return new KeyEntry.Bogus(Reason.NSEC_MISSING, "NXDOMAIN for DS " + name + " not proven: " + d.why(),
+                        BOGUS_TTL_SECONDS);
+            }
+            switch (d.dsAbsence(name)) {
+                case INSECURE_DELEGATION:
+                    return new KeyEntry.Insecure(name, "no DS at " + name + ", proven by " + parent.zone() + ": " + d.why(), ttl);
+                case NOT_A_DELEGATION:
+                    return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
+                default:
+                    return new KeyEntry.Bogus(Reason.NSEC_MISSING, "no DS at " + name + " and no proof why: " + d.why(),
+                            BOGUS_TTL_SECONDS);
+            }
+        }
+
+        /**
+         * Validates the DNSKEY RRset of {@code zone} with the DS records or anchor keys that name its
+         * entry keys: one of those keys must be in the RRset and sign it.
+         */
+        private KeyEntry dnskeys(Name zone, Message response, List<DSRecord> ds, List<DNSKEYRecord> anchorKeys,
+                                 Set<Integer> algorithms, long ttlCap) {
+            RRset set = find(response.getSectionRRsets(Section.ANSWER), zone, Type.DNSKEY).stream().findFirst().orElse(null);
+            if (set == null) {
+                return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, "no DNSKEY RRset at " + zone + " (upstream answered "
+                        + Rcode.string(response.getRcode()) + ")", BOGUS_TTL_SECONDS);
+            }
+            List<DNSKEYRecord> all = set.rrs(false).stream().map(r -> (DNSKEYRecord) r).toList();
+            List<DNSKEYRecord> entry = new ArrayList<>();
+            for (DNSKEYRecord k : all) {
+                boolean named = ds.stream().anyMatch(d -> DsMatcher.matches(d, k))
+                        || anchorKeys.stream().anyMatch(a -> a.getFlags() == k.getFlags() && a.getAlgorithm() == k.getAlgorithm()
+                        && java.util.Arrays.equals(a.getKey(), k.getKey()));
+                if (named) {
+                    entry.add(k);
+                }
+            }
+            if (entry.isEmpty()) {
+                String tags = ds.stream().map(d -> String.valueOf(d.getFootprint())).distinct().toList().toString();
+                return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, "no DNSKEY of " + zone + " matches its "
+                        + (ds.isEmpty() ? "trust anchor keys" : "DS (key tags " + tags + ")"), BOGUS_TTL_SECONDS);
+            }
+            SignatureVerifier.Outcome o = verifier.verify(set, zone, entry);
+            if (!o.secure()) {
+                return new KeyEntry.Bogus(o.failure(), "DNSKEY RRset of " + zone + ": " + o.detail(), BOGUS_TTL_SECONDS);
+            }
+            List<DNSKEYRecord> zoneKeys = all.stream().filter(k -> (k.getFlags() & 0x0100) != 0 && (k.getFlags() & 0x0080) == 0).toList();
+            Set<Integer> algs = new HashSet<>(algorithms);
+            algs.add(o.signature().getAlgorithm());
+            return new KeyEntry.Secure(zone, zoneKeys, algs, Math.min(ttlCap, o.ttl(set, now)));
+        }
+    }
+
+    private static Verdict cap(Verdict v, long ttl) {
+        return v.and(Verdict.secure(Set.of(), ttl));
+    }
+
+    private static long soaTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord soa) {
+                return Math.min(soa.getTTL(), soa.getMinimum()); // RFC 2308 §5
+            }
+        }
+        return 0;
+    }
+
+    private static List<RRset> find(List<RRset> sets, Name owner, int type) {
+        List<RRset> out = new ArrayList<>();
+        for (RRset s : sets) {
+            if (s.getName().equals(owner) && (s.getType() == type || type == Type.ANY && s.getType() != Type.RRSIG)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The DNAME RRset whose owner is a proper ancestor of {@code name}, if the answer has one. */
+    private static RRset dnameAbove(List<RRset> sets, Name name) {
+        for (RRset s : sets) {
+            if (s.getType() == Type.DNAME && name.subdomain(s.getName()) && !name.equals(s.getName())) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.daneel.validator.internal;
+
+import dev.daneel.validator.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Type;
+
+/**
+ * Checks an RRset's signatures against a zone's keys (Unbound's {@code val_sigcrypt.c}): the one place
+ * that calls the crypto primitive. Applies the validity window with the configured skew, the algorithm
+ * policy, the zone-key and revoke bits, and the per-RRset and per-lookup work limits.
+ *
+ * <p>Stateless apart from the lookup's {@link Budget}; one instance per lookup.
+ */
+final class SignatureVerifier {
+
+    /**
+     * Algorithms that validate (RFC 8624): RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) are still accepted but
+     * reported in {@code Secure.algorithms()}; RSAMD5 (1), DSA (3, 6) and GOST (12) never make anything
+     * Secure.
+     */
+    static final Set<Integer> SUPPORTED_ALGORITHMS = Set.of(5, 7, 8, 10, 13, 14, 15, 16);
+
+    private static final int FLAG_ZONE = 0x0100;
+    private static final int FLAG_REVOKE = 0x0080;
+
+    private final Instant now;
+    private final Duration skew;
+    private final Budget budget;
+
+    SignatureVerifier(Instant now, Duration skew, Budget budget) {
+        this.now = now;
+        this.skew = skew;
+        this.budget = budget;
+    }
+
+    static boolean supported(int algorithm) {
+        return SUPPORTED_ALGORITHMS.contains(algorithm);
+    }
+
+    /** The result of checking one RRset. */
+    record Outcome(Reason failure, String detail, RRSIGRecord signature) {
+        boolean secure() {
+            return failure == null;
+        }
+
+        /** Seconds the verified RRset may be used: its TTL, capped by the RRSIG's original TTL and expiry. */
+        long ttl(RRset set, Instant now) {
+            long untilExpiry = Math.max(0, signature.getExpire().getEpochSecond() - now.getEpochSecond());
+            return Math.min(Math.min(set.getTTL(), signature.getOrigTTL()), untilExpiry);
+        }
+    }
+
+    /**
+     * Verifies {@code set} with the keys of {@code zone}: secure when one RRSIG made by the zone verifies
+     * with one of {@code keys} (for a DNSKEY RRset the caller passes only the keys a DS or anchor names).
+     */
+    Outcome verify(RRset set, Name zone, List<DNSKEYRecord> keys) {
+        String what = Type.string(set.getType()) + " " + set.getName();
+        Failure failure = new Failure();
+        int tried = 0;
+        for (RRSIGRecord sig : set.sigs()) {
+            if (!sig.getSigner().equals(zone) || sig.getTypeCovered() != set.getType()) {
+                continue;
+            }
+            if (tried++ >= budget.limits().maxSignaturesPerRRset()) {
+                return new Outcome(Reason.WORK_LIMIT_EXCEEDED, what + " carries more than "
+                        + budget.limits().maxSignaturesPerRRset() + " RRSIGs by " + zone + "; stopped (KeyTrap limit)", null);
+            }
+            String sigName = what + " RRSIG by " + zone + " key " + sig.getFootprint() + " alg " + sig.getAlgorithm();
+            if (!supported(sig.getAlgorithm())) {
+                failure.note(Reason.RRSIGS_MISSING, sigName + ": algorithm not supported, so the signature is ignored");
+                continue;
+            }
+            if (sig.getLabels() > labelsWithoutWildcard(set.getName())) {
+                failure.note(Reason.DNSSEC_BOGUS, sigName + ": labels field " + sig.getLabels()
+                        + " exceeds the owner's label count");
+                continue;
+            }
+            if (now.isAfter(sig.getExpire().plus(skew))) {
+                failure.note(Reason.SIGNATURE_EXPIRED, sigName + ": expired " + sig.getExpire() + ", now " + now
+                        + " (skew " + skew.toSeconds() + " s)");
+                continue;
+            }
+            if (now.isBefore(sig.getTimeSigned().minus(skew))) {
+                failure.note(Reason.SIGNATURE_NOT_YET_VALID, sigName + ": valid only from " + sig.getTimeSigned()
+                        + ", now " + now + " (skew " + skew.toSeconds() + " s)");
+                continue;
+            }
+            int collisions = 0;
+            for (DNSKEYRecord key : keys) {
+                if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()
+                        || !key.getName().equals(zone)) {
+                    continue;
+                }
+                if ((key.getFlags() & FLAG_ZONE) == 0) {
+                    failure.note(Reason.NO_ZONE_KEY_BIT_SET, sigName + ": the matching DNSKEY lacks the zone key bit");
+                    continue;
+                }
+                if ((key.getFlags() & FLAG_REVOKE) != 0 && set.getType() != Type.DNSKEY) {
+                    continue; // RFC 5011 §2.1: a revoked key validates nothing but its own DNSKEY RRset
+                }
+                if (collisions++ >= budget.limits().maxKeyTagCollisions()) {
+                    return new Outcome(Reason.WORK_LIMIT_EXCEEDED, sigName + ": more than "
+                            + budget.limits().maxKeyTagCollisions() + " keys share the key tag; stopped (KeyTrap limit)", null);
+                }
+                if (!budget.spendSignatureCheck()) {
+                    return new Outcome(Reason.WORK_LIMIT_EXCEEDED, "signature check budget of "
+                            + budget.limits().maxSignatureChecks() + " for this lookup spent at " + what, null);
+                }
+                try {
+                    DNSSEC.verify(set, sig, key, inside(sig));
+                    return new Outcome(null, null, sig);
+                } catch (DNSSEC.DNSSECException e) {
+                    failure.note(Reason.DNSSEC_BOGUS, sigName + ": signature does not verify (" + e.getMessage() + ")");
+                }
+            }
+            if (collisions == 0) {
+                failure.note(Reason.DNSKEY_MISSING, sigName + ": no usable DNSKEY of " + zone
+                        + " has that key tag and algorithm");
+            }
+        }
+        if (failure.reason == null) {
+            return new Outcome(Reason.RRSIGS_MISSING, what + " has no RRSIG by " + zone, null);
+        }
+        return new Outcome(failure.reason, failure.detail, null);
+    }
+
+    /**
+     * The most telling of several failures: a signature that does not verify beats a window problem,
+     * which beats a missing or unusable key, which beats an ignored signature.
+     */
+    private static final class Failure {
+        private static final List<Reason> PRIORITY = List.of(Reason.DNSSEC_BOGUS, Reason.SIGNATURE_EXPIRED,
+                Reason.SIGNATURE_NOT_YET_VALID, Reason.NO_ZONE_KEY_BIT_SET, Reason.DNSKEY_MISSING, Reason.RRSIGS_MISSING);
+        Reason reason;
+        String detail;
+
+        void note(Reason r, String d) {
+            if (reason == null || PRIORITY.indexOf(r) < PRIORITY.indexOf(reason)) {
+                reason = r;
+                detail = d;
+            }
+        }
+    }
+
+    /** A time inside the signature's window: the window itself was already checked, with skew. */
+    private Instant inside(RRSIGRecord sig) {
+        if (now.isAfter(sig.getExpire())) {
+            return sig.getExpire();
+        }
+        if (now.isBefore(sig.getTimeSigned())) {
+            return sig.getTimeSigned();
+        }
+        return now;
+    }
+
+    static int labelsWithoutWildcard(Name name) {
+        int labels = name.labels() - 1; // the root label does not count (RFC 4034 §3.1.3)
+        return name.isWild() ? labels - 1 : labels;
+    }
+}
