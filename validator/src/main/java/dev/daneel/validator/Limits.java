@@ -16,8 +16,8 @@ package dev.daneel.validator;
  *     Default 8 (a zone mid algorithm roll signs with two or three keys).
  * @param maxSignatureChecks cryptographic verifications for one whole lookup, chain included. Default 64:
  *     a CNAME chain of a few links through fresh zones needs about 2 per zone and link.
- * @param maxChainDepth labels walked from a trust anchor down to a signer or an insecure delegation. DNS
- *     names have at most 127 labels; default 32.
+ * @param maxChainDepth labels walked from a trust anchor down to a signer or an insecure delegation (one DS
+ *     query each). DNS names have at most 127 labels; default 48, so that ip6.arpa names (34 labels) pass.
  * @param maxCnameHops CNAME and DNAME links followed in one answer. Default 12, as Unbound's restart limit
  *     (11) plus the final RRset.
  */
@@ -25,7 +25,7 @@ public record Limits(int maxKeyTagCollisions, int maxSignaturesPerRRset, int max
                      int maxCnameHops) {
 
     /** The defaults documented on each component. */
-    public static final Limits DEFAULT = new Limits(4, 8, 64, 32, 12);
+    public static final Limits DEFAULT = new Limits(4, 8, 64, 48, 12);
 
     public Limits {
         check("maxKeyTagCollisions", maxKeyTagCollisions, 1, 64);

@@ -373,6 +373,21 @@ class ValidatingResolverTest {
     }
 
     @Test
+    void aColdLookupAsksEachQuestionOnceAndTheChainInParallel() {
+        var server = world.newServer();
+        try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+            assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
+            var questions = server.log().entries().stream().map(q -> q.name() + "/" + Type.string(q.type())).toList();
+            assertEquals(questions.size(), new java.util.HashSet<>(questions).size(), "asked twice: " + questions);
+            assertEquals(Set.of("www.example.test./A", "./DNSKEY", "test./DS", "example.test./DS", "test./DNSKEY",
+                    "example.test./DNSKEY"), new java.util.HashSet<>(questions));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void queriesCarryDoAndCd() {
         var server = world.newServer();
         try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address())

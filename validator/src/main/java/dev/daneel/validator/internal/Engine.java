@@ -155,10 +155,17 @@ public final class Engine {
         private final SignatureVerifier verifier;
         private final List<ValidationChain.Exchange> evidence = new ArrayList<>();
         private final Set<Question> recorded = new HashSet<>();
+        /** Every question this lookup asked, so a prefetched answer is used, not asked again. */
+        private final ConcurrentHashMap<Question, CompletableFuture<Message>> asked = new ConcurrentHashMap<>();
 
         Lookup(Instant now) {
             this.now = now;
             this.verifier = new SignatureVerifier(now, skew, budget);
+        }
+
+        /** Sends the question unless this lookup already did (or another lookup has it in flight). */
+        CompletableFuture<Message> fetch(Name name, int type) {
+            return asked.computeIfAbsent(new Question(name, type), q -> Engine.this.fetch(name, type));
         }
 
         Message await(Name name, int type) {
@@ -340,8 +347,9 @@ public final class Engine {
             Verdict v = Verdict.secure(k.algorithms(), k.ttl());
             for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
                 int t = set.getType();
-                if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone())) {
-                    continue;
+                boolean otherSigner = !set.sigs().isEmpty() && set.sigs().stream().noneMatch(x -> x.getSigner().equals(k.zone()));
+                if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone()) || otherSigner) {
+                    continue; // another zone's records; an unsigned one here fails below as RRSIGS_MISSING
                 }
                 SignatureVerifier.Outcome o = verifier.verify(set, k.zone(), k.keys());
                 if (!o.secure()) {
@@ -400,12 +408,17 @@ public final class Engine {
                     start = i + 1;
                 }
             }
+            // Everything this walk may need goes out at once: the DS of every remaining level and, when the
+            // target is a signer, its DNSKEY. Only the DNSKEYs of intermediate cuts wait for their DS.
+            for (int i = start; i < path.size(); i++) {
+                fetch(path.get(i), Type.DS);
+            }
+            if (apex && start < path.size()) {
+                fetch(target, Type.DNSKEY);
+            }
             if (current == null) {
                 TtlCache.Hit<KeyEntry> hit = keyCache.get(top);
                 current = hit != null ? hit.value() : anchored(anchor.get());
-            }
-            for (int i = start; i < path.size(); i++) {
-                fetch(path.get(i), Type.DS); // all levels at once; the loop below consumes them in order
             }
             for (int i = start; i < path.size() && current instanceof KeyEntry.Secure; i++) {
                 Name n = path.get(i);
