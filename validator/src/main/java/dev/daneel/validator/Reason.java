@@ -1,8 +1,9 @@
 package dev.daneel.validator;
 
 /**
- * Why an answer is Bogus, each with its RFC 8914 Extended DNS Error code so that a server built on
- * Daneel can pass it on.
+ * Why an answer is Bogus — or, for the three {@code UNSUPPORTED_*} reasons, why a zone is treated as
+ * Insecure — each with its RFC 8914 Extended DNS Error code so that a server built on Daneel can pass
+ * it on.
  *
  * <pre>{@code
  * if (answer.security() instanceof Security.Bogus b) {
@@ -11,6 +12,12 @@ package dev.daneel.validator;
  * }</pre>
  */
 public enum Reason {
+    /** Insecure: the zone's DS/anchor names only algorithms this validator does not implement (RFC 4035 §5.2). */
+    UNSUPPORTED_DNSKEY_ALGORITHM(1, "Unsupported DNSKEY Algorithm"),
+    /** Insecure: the zone's DS RRset uses only digest types this validator does not implement. */
+    UNSUPPORTED_DS_DIGEST(2, "Unsupported DS Digest Type"),
+    /** Insecure: the NSEC3 proof uses more iterations than the soft limit (RFC 9276 §3.2). */
+    UNSUPPORTED_NSEC3_ITERATIONS(27, "Unsupported NSEC3 Iterations Value"),
     /** A signature or proof does not verify, or the chain is broken in a way no more specific reason names. */
     DNSSEC_BOGUS(6, "DNSSEC Bogus"),
     /** Every usable signature has expired (beyond the allowed clock skew). */

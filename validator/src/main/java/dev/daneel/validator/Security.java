@@ -41,9 +41,11 @@ public sealed interface Security {
      * algorithms or digests this validator does not support, RFC 4035 §5.2).
      *
      * @param delegation where the chain ends
+     * @param reason null for an unsigned delegation; one of the {@code UNSUPPORTED_*} reasons (with its
+     *     RFC 8914 code) when the zone is signed in a way this validator does not implement
      * @param why how that was proven (e.g. "DS NODATA proven by NSEC at example.test.")
      */
-    record Insecure(Name delegation, String why) implements Security {
+    record Insecure(Name delegation, Reason reason, String why) implements Security {
         public Insecure {
             Objects.requireNonNull(delegation, "delegation");
         }

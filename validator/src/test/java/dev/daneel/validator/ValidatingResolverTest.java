@@ -121,6 +121,7 @@ class ValidatingResolverTest {
         Answer a = resolve("www.unsigned.test.", Type.A);
         Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
         assertEquals(Name.fromConstantString("unsigned.test."), i.delegation());
+        assertEquals(null, i.reason(), "a plain unsigned delegation has no EDE");
         assertEquals(1, a.records().size());
     }
 
@@ -180,6 +181,8 @@ class ValidatingResolverTest {
         Answer a = resolve("www.gostds.test.", Type.A);
         Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
         assertEquals(Name.fromConstantString("gostds.test."), i.delegation());
+        assertEquals(Reason.UNSUPPORTED_DS_DIGEST, i.reason());
+        assertEquals(2, i.reason().edeCode());
     }
 
     @Test
@@ -190,7 +193,8 @@ class ValidatingResolverTest {
     @Test
     void unsupportedDnskeyAlgorithmMakesTheZoneInsecureNotBogus() {
         Answer a = resolve("www.alg253.test.", Type.A);
-        assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
+        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
+        assertEquals(Reason.UNSUPPORTED_DNSKEY_ALGORITHM, i.reason());
     }
 
     @Test

@@ -265,7 +265,7 @@ public final class Engine {
                 return Verdict.secure(s.algorithms(), ttl);
             }
             Security.Insecure i = (Security.Insecure) v.security;
-            return Verdict.insecure(i.delegation(), i.why(), ttl);
+            return Verdict.insecure(i.delegation(), i.reason(), i.why(), ttl);
         }
 
         /** Validates one RRset of the answer section. */
@@ -438,7 +438,7 @@ public final class Engine {
             List<DNSKEYRecord> keys = anchor.keys().stream().filter(k -> SignatureVerifier.supported(k.getAlgorithm())).toList();
             KeyEntry entry;
             if (ds.isEmpty() && keys.isEmpty()) {
-                entry = new KeyEntry.Insecure(anchor.zone(), "the trust anchor for " + anchor.zone()
+                entry = new KeyEntry.Insecure(anchor.zone(), Reason.UNSUPPORTED_DNSKEY_ALGORITHM, "the trust anchor for " + anchor.zone()
                         + " uses only unsupported algorithms or digests", BOGUS_TTL_SECONDS);
             } else {
                 try {
@@ -468,7 +468,10 @@ public final class Engine {
                 List<DSRecord> usable = DsMatcher.usable(ds.rrs(false).stream().map(r -> (DSRecord) r).toList());
                 long ttl = Math.min(parent.ttl(), o.ttl(ds, now));
                 if (usable.isEmpty()) {
-                    return new KeyEntry.Insecure(name, "the DS RRset of " + name
+                    boolean algorithmsKnown = ds.rrs(false).stream()
+                            .anyMatch(r -> SignatureVerifier.supported(((DSRecord) r).getAlgorithm()));
+                    return new KeyEntry.Insecure(name, algorithmsKnown ? Reason.UNSUPPORTED_DS_DIGEST
+                            : Reason.UNSUPPORTED_DNSKEY_ALGORITHM, "the DS RRset of " + name
                             + " uses only unsupported algorithms or digests (RFC 4035 §5.2)", ttl);
                 }
                 try {
@@ -499,7 +502,7 @@ public final class Engine {
             }
             switch (d.dsAbsence(name)) {
                 case INSECURE_DELEGATION:
-                    return new KeyEntry.Insecure(name, "no DS at " + name + ", proven by " + parent.zone() + ": " + d.why(), ttl);
+                    return new KeyEntry.Insecure(name, null, "no DS at " + name + ", proven by " + parent.zone() + ": " + d.why(), ttl);
                 case NOT_A_DELEGATION:
                     return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
                 default:

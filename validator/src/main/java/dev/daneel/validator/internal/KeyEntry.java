@@ -31,7 +31,7 @@ sealed interface KeyEntry {
     }
 
     /** The chain provably ends at {@code delegation}. */
-    record Insecure(Name delegation, String why, long ttl) implements KeyEntry {
+    record Insecure(Name delegation, Reason reason, String why, long ttl) implements KeyEntry {
     }
 
     /** No trust anchor covers the name, so no verdict is possible. */

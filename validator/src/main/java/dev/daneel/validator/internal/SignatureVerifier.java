@@ -76,7 +76,7 @@ final class SignatureVerifier {
             }
             String sigName = what + " RRSIG by " + zone + " key " + sig.getFootprint() + " alg " + sig.getAlgorithm();
             if (!supported(sig.getAlgorithm())) {
-                failure.note(Reason.RRSIGS_MISSING, sigName + ": algorithm not supported, so the signature is ignored");
+                failure.note(Reason.UNSUPPORTED_DNSKEY_ALGORITHM, sigName + ": algorithm not supported, so the signature is ignored");
                 continue;
             }
             if (sig.getLabels() > labelsWithoutWildcard(set.getName())) {
@@ -104,8 +104,8 @@ final class SignatureVerifier {
                     failure.note(Reason.NO_ZONE_KEY_BIT_SET, sigName + ": the matching DNSKEY lacks the zone key bit");
                     continue;
                 }
-                if ((key.getFlags() & FLAG_REVOKE) != 0 && set.getType() != Type.DNSKEY) {
-                    continue; // RFC 5011 §2.1: a revoked key validates nothing but its own DNSKEY RRset
+                if ((key.getFlags() & FLAG_REVOKE) != 0 && !(set.getType() == Type.DNSKEY && set.getName().equals(zone))) {
+                    continue; // RFC 5011 §2.1: a revoked key validates nothing but its own zone's DNSKEY RRset
                 }
                 if (collisions++ >= budget.limits().maxKeyTagCollisions()) {
                     return new Outcome(Reason.WORK_LIMIT_EXCEEDED, sigName + ": more than "
@@ -139,7 +139,8 @@ final class SignatureVerifier {
      */
     private static final class Failure {
         private static final List<Reason> PRIORITY = List.of(Reason.DNSSEC_BOGUS, Reason.SIGNATURE_EXPIRED,
-                Reason.SIGNATURE_NOT_YET_VALID, Reason.NO_ZONE_KEY_BIT_SET, Reason.DNSKEY_MISSING, Reason.RRSIGS_MISSING);
+                Reason.SIGNATURE_NOT_YET_VALID, Reason.NO_ZONE_KEY_BIT_SET, Reason.DNSKEY_MISSING,
+                Reason.UNSUPPORTED_DNSKEY_ALGORITHM, Reason.RRSIGS_MISSING);
         Reason reason;
         String detail;
 

@@ -29,8 +29,8 @@ final class Verdict {
         return new Verdict(new Security.Secure(algorithms), ttl);
     }
 
-    static Verdict insecure(Name delegation, String why, long ttl) {
-        return new Verdict(new Security.Insecure(delegation, why), ttl);
+    static Verdict insecure(Name delegation, Reason reason, String why, long ttl) {
+        return new Verdict(new Security.Insecure(delegation, reason, why), ttl);
     }
 
     static Verdict bogus(Reason reason, String detail) {
@@ -46,7 +46,7 @@ final class Verdict {
             return indeterminate(u.detail());
         }
         if (entry instanceof KeyEntry.Insecure i) {
-            return insecure(i.delegation(), i.why(), i.ttl());
+            return insecure(i.delegation(), i.reason(), i.why(), i.ttl());
         }
         if (entry instanceof KeyEntry.Bogus b) {
             return bogus(b.reason(), b.detail());
