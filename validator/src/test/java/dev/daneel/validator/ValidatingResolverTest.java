@@ -47,6 +47,7 @@ class ValidatingResolverTest {
                         + "toinsecure CNAME www.unsigned.test.\nredir DNAME hashed.test.\nempty.ent.deep TXT \"x\"\n"
                         + "big TXT \"" + "a".repeat(200) + "\"\n" + bigTxt()))
                 .zone("hashed.test.", z -> z.nsec3(0, "", true).record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
+                .zone("strict3.test.", z -> z.nsec3(0, "", false).record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
                 .zone("unsigned.test.", z -> z.unsigned().record("www A 192.0.2.4"))
                 .zone("optout.hashed.test.", z -> z.unsigned().record("www A 192.0.2.5"))
                 .zone("expired.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.EXPIRED_SIGNATURES))
@@ -131,6 +132,29 @@ class ValidatingResolverTest {
         Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
         assertEquals(Name.fromConstantString("optout.hashed.test."), i.delegation());
         assertTrue(i.why().contains("opt-out"), i.why());
+    }
+
+    @Test
+    void proofsRestingOnAnOptOutSpanAreInsecureNeverSecure() {
+        // RFC 5155 §9.2: an opt-out NSEC3 covering the next closer name leaves room for an unsigned delegation.
+        for (String[] q : new String[][] {{"nope.hashed.test.", "A"}, {"x.y.wild.hashed.test.", "A"}, {"x.wild.hashed.test.", "TXT"}}) {
+            Answer a = resolve(q[0], Type.value(q[1]));
+            Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
+            assertTrue(i.why().contains("opt-out"), i.why());
+        }
+        assertEquals(Status.SECURE, resolve("www.hashed.test.", Type.TXT).status(), "an exact NSEC3 match needs no opt-out span");
+    }
+
+    @Test
+    void evidenceFromAWarmResolverStillReverifiesOffline() {
+        try (ValidatingResolver r = resolverFor(world).build()) {
+            r.resolve("www.example.test.", Type.A);
+            Answer warm = r.resolve("mail.example.test.", Type.A); // keys come from the cache now
+            Answer again = ValidatingResolver.verifyOffline(warm.evidence(), Name.fromConstantString("mail.example.test."),
+                    Type.A, TrustAnchors.of(world.trustAnchors()), NOW);
+            assertEquals(warm.status(), again.status(), again.toString());
+            assertEquals(Status.SECURE, again.status());
+        }
     }
 
     @Test
@@ -222,7 +246,7 @@ class ValidatingResolverTest {
         assertEquals(Status.SECURE, a.status(), a.toString());
         assertEquals(Rcode.NXDOMAIN, a.rcode());
         assertTrue(a.records().isEmpty() && a.nonexistent());
-        Answer h = resolve("nope.hashed.test.", Type.A);
+        Answer h = resolve("nope.strict3.test.", Type.A);
         assertEquals(Status.SECURE, h.status(), h.toString());
         assertEquals(Rcode.NXDOMAIN, h.rcode());
     }
@@ -248,7 +272,7 @@ class ValidatingResolverTest {
     void wildcardAnswerIsSecureOnlyWithProofThatTheNameDoesNotExist() {
         Answer a = resolve("anything.wild.example.test.", Type.TXT);
         assertEquals(Status.SECURE, a.status(), a.toString());
-        assertEquals(Status.SECURE, resolve("x.y.wild.hashed.test.", Type.A).status());
+        assertEquals(Status.SECURE, resolve("x.y.wild.strict3.test.", Type.A).status());
         Security.Bogus b = bogus(resolve("any.wild.nodenial.test.", Type.A));
         assertEquals(Reason.NSEC_MISSING, b.reason());
     }
@@ -454,6 +478,37 @@ class ValidatingResolverTest {
         assertEquals(Status.INDETERMINATE, other.status(), "a question the chain does not hold");
         assertTrue(a.evidence().records().stream().anyMatch(r -> r.getType() == Type.DNSKEY));
         assertTrue(a.evidence().records().stream().anyMatch(r -> r.getType() == Type.DS));
+    }
+
+    @Test
+    void nsec3IterationsAboveTheSoftLimitAreInsecureWithEde27AndAboveTheHardLimitBogus() {
+        try (World w = World.builder().clock(CLOCK)
+                .zone("test.")
+                .zone("soft.test.", z -> z.nsec3(150, "ab", false).record("www A 192.0.2.1"))
+                .zone("hard.test.", z -> z.nsec3(501, "ab", false).record("www A 192.0.2.1"))
+                .zone("fine.test.", z -> z.nsec3(100, "ab", false).record("www A 192.0.2.1"))
+                .start(); ValidatingResolver r = resolverFor(w).build()) {
+            Answer soft = r.resolve("nope.soft.test.", Type.A);
+            Security.Insecure i = assertInstanceOf(Security.Insecure.class, soft.security(), soft.toString());
+            assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, i.reason());
+            assertEquals(27, i.reason().edeCode());
+            assertEquals(Status.SECURE, r.resolve("www.soft.test.", Type.A).status(), "positive answers need no NSEC3");
+            Security.Bogus hard = bogus(r.resolve("nope.hard.test.", Type.A));
+            assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, hard.reason());
+            assertEquals(Status.SECURE, r.resolve("nope.fine.test.", Type.A).status(), "100 iterations is within the limit");
+        }
+        try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(20, "", false)).start();
+             ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withNsec3IterationsInsecureAbove(10)).build()) {
+            assertEquals(Status.INSECURE, r.resolve("nope.test.", Type.A).status(), "the soft limit is configurable");
+        }
+    }
+
+    @Test
+    void nsec3HashBudgetEndsInATypedResult() {
+        try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(0, "", false)).start();
+             ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withMaxNsec3Hashes(1)).build()) {
+            assertEquals(Status.BOGUS, r.resolve("a.b.c.d.nope.test.", Type.A).status());
+        }
     }
 
     @Test

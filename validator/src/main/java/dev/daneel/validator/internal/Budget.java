@@ -9,12 +9,6 @@ import dev.daneel.validator.Limits;
  */
 final class Budget {
 
-    /**
-     * NSEC3 hash computations per lookup (CVE-2023-50868). A full closest-encloser proof for a name of
-     * n labels costs at most n + 2 hashes; 128 covers legitimate proofs for names of any length.
-     */
-    static final int MAX_NSEC3_HASHES = 128;
-
     private final Limits limits;
     private int signatureChecks;
     private int nsec3Hashes;
@@ -38,7 +32,7 @@ final class Budget {
 
     /** Takes one NSEC3 hash computation from the budget; false when none is left. */
     synchronized boolean spendNsec3Hash() {
-        if (nsec3Hashes >= MAX_NSEC3_HASHES) {
+        if (nsec3Hashes >= limits.maxNsec3Hashes()) {
             return false;
         }
         nsec3Hashes++;

@@ -31,12 +31,6 @@ final class Denial {
         NOT_PROVEN
     }
 
-    /**
-     * NSEC3 iteration counts above this make a record unusable for proofs (RFC 9276 §3.2 lets validators
-     * treat them as bogus; issue [3] adds the lower "insecure" threshold).
-     */
-    static final int MAX_NSEC3_ITERATIONS = 500;
-
     private static final base32 B32HEX = new base32(base32.Alphabet.BASE32HEX, false, true);
 
     private final Name zone;
@@ -44,23 +38,44 @@ final class Denial {
     private final List<NSEC3Record> nsec3s;
     private final Budget budget;
     private final Map<String, String> hashes = new HashMap<>();
+    private final int maxIterations;
     private String why = "";
+    /** The NSEC3 covering the next closer name in the last closest-encloser proof, if any. */
+    private NSEC3Record nextCloserCover;
 
     Denial(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, Budget budget) {
         this.zone = zone;
         this.nsecs = nsecs;
-        this.nsec3s = nsec3s.stream().filter(this::usable).toList();
         this.budget = budget;
+        this.nsec3s = nsec3s.stream().filter(this::usable).toList();
+        this.maxIterations = nsec3s.stream().mapToInt(NSEC3Record::getIterations).max().orElse(-1);
     }
 
     String why() {
         return why;
     }
 
+    /**
+     * Whether the last successful proof rests on an opt-out NSEC3 covering the next closer name: then an
+     * unsigned delegation may exist there, and the answer must not be Secure (RFC 5155 §9.2).
+     */
+    boolean optOutUsed() {
+        return nextCloserCover != null && (nextCloserCover.getFlags() & 1) != 0;
+    }
+
+    /** The highest NSEC3 iteration count among the records offered, or -1 without NSEC3. */
+    int maxNsec3Iterations() {
+        return maxIterations;
+    }
+
     // ---- NXDOMAIN ---------------------------------------------------------------------------------
 
     /** Whether the records prove that {@code qname} does not exist and no wildcard could have made it. */
     boolean provesNxdomain(Name qname) {
+        nextCloserCover = null;
+        if (nsecs.isEmpty() && nsec3s.isEmpty()) {
+            return fail("no usable NSEC or NSEC3 records accompany the NXDOMAIN for " + qname);
+        }
         if (!nsecs.isEmpty()) {
             NSECRecord cover = nsecCovering(qname);
             if (cover == null) {
@@ -87,6 +102,10 @@ final class Denial {
 
     /** Whether the records prove that {@code qname} exists (or is an empty non-terminal) without {@code qtype}. */
     boolean provesNodata(Name qname, int qtype) {
+        nextCloserCover = null;
+        if (nsecs.isEmpty() && nsec3s.isEmpty()) {
+            return fail("no usable NSEC or NSEC3 records accompany the NODATA for " + qname);
+        }
         if (!nsecs.isEmpty()) {
             NSECRecord match = nsecMatching(qname);
             if (match != null) {
@@ -137,15 +156,27 @@ final class Denial {
      * labels) is backed by proof that {@code qname} itself does not exist (RFC 4035 §5.3.4, RFC 5155 §8.8).
      */
     boolean provesWildcardExpansion(Name qname, int labels) {
+        nextCloserCover = null;
+        Name encloser = new Name(qname, qname.labels() - 1 - labels);
         if (!nsecs.isEmpty()) {
             NSECRecord cover = nsecCovering(qname);
-            return cover != null ? ok("NSEC " + cover.getName() + " covers " + qname)
-                    : fail("no NSEC shows " + qname + " does not exist, so the wildcard expansion is unproven");
+            if (cover == null) {
+                return fail("no NSEC shows " + qname + " does not exist, so the wildcard expansion is unproven");
+            }
+            // RFC 4592 §3.3.1: the wildcard must sit at the closest encloser the NSEC proves; a covering
+            // NSEC that shows a closer existing name (say sub.wild below *.wild) refutes the expansion.
+            Name proven = nsecClosestEncloser(qname, cover);
+            return proven.equals(encloser) ? ok("NSEC " + cover.getName() + " covers " + qname + ", closest encloser " + encloser)
+                    : fail("NSEC " + cover.getName() + " shows closest encloser " + proven + ", but the wildcard answer claims "
+                    + encloser);
         }
-        Name encloser = new Name(qname, qname.labels() - 1 - labels);
         Name nextCloser = new Name(qname, qname.labels() - 2 - labels);
-        return nsec3Covering(nextCloser) != null ? ok("NSEC3 covers next closer " + nextCloser + " of wildcard at " + encloser)
-                : fail("no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
+        NSEC3Record cover = nsec3Covering(nextCloser);
+        if (cover == null) {
+            return fail("no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
+        }
+        nextCloserCover = cover;
+        return ok("NSEC3 covers next closer " + nextCloser + " of wildcard at " + encloser);
     }
 
     // ---- DS absence (insecure delegations) --------------------------------------------------------
@@ -244,7 +275,9 @@ final class Denial {
     // ---- NSEC3 ------------------------------------------------------------------------------------
 
     private boolean usable(NSEC3Record r) {
-        return r.getHashAlgorithm() == NSEC3Record.SHA1_DIGEST_ID && r.getIterations() <= MAX_NSEC3_ITERATIONS
+        // RFC 9276 §3.2: records above the bogus limit are not used at all.
+        return r.getHashAlgorithm() == NSEC3Record.SHA1_DIGEST_ID
+                && r.getIterations() <= budget.limits().nsec3IterationsBogusAbove()
                 && new Name(r.getName(), 1).equals(zone);
     }
 
@@ -304,7 +337,8 @@ final class Denial {
                 if (a.equals(qname)) {
                     return a;
                 }
-                return nsec3Covering(nextCloser(qname, a)) != null ? a : null;
+                nextCloserCover = nsec3Covering(nextCloser(qname, a));
+                return nextCloserCover != null ? a : null;
             }
             if (a.equals(zone)) {
                 return null;

@@ -59,11 +59,15 @@ public final class Engine {
     private final Clock clock;
     private final Duration skew;
     private final Limits limits;
-    private final TtlCache<Name, KeyEntry> keyCache;
+    private final TtlCache<Name, Keys> keyCache;
     private final TtlCache<Question, Answer> answerCache;
     private final ConcurrentHashMap<Question, CompletableFuture<Message>> inflight = new ConcurrentHashMap<>();
 
     private record Question(Name name, int type) {
+    }
+
+    /** A cached key entry with the exchanges that proved it, from the anchor down, for chain export. */
+    private record Keys(KeyEntry entry, List<ValidationChain.Exchange> trail) {
     }
 
     public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize) {
@@ -161,6 +165,29 @@ public final class Engine {
         Lookup(Instant now) {
             this.now = now;
             this.verifier = new SignatureVerifier(now, skew, budget);
+        }
+
+        /** Adds exchanges another lookup recorded (a cached key entry's proof) to this lookup's evidence. */
+        void include(List<ValidationChain.Exchange> exchanges) {
+            synchronized (evidence) {
+                for (ValidationChain.Exchange e : exchanges) {
+                    if (recorded.add(new Question(e.name(), e.type()))) {
+                        evidence.add(e);
+                    }
+                }
+            }
+        }
+
+        /** Appends this lookup's exchange for the question, if it made one. */
+        void addIfRecorded(List<ValidationChain.Exchange> trail, Name name, int type) {
+            synchronized (evidence) {
+                for (ValidationChain.Exchange e : evidence) {
+                    if (e.name().equals(name) && e.type() == type) {
+                        trail.add(e);
+                        return;
+                    }
+                }
+            }
         }
 
         /** Sends the question unless this lookup already did (or another lookup has it in flight). */
@@ -298,8 +325,15 @@ public final class Engine {
                     return proof;
                 }
                 Denial d = denial(response, k);
+                Verdict policy = iterationPolicy(d, k.zone(), v.ttl);
+                if (policy != null) {
+                    return policy;
+                }
                 if (!d.provesWildcardExpansion(owner, o.signature().getLabels())) {
                     return Verdict.bogus(Reason.NSEC_MISSING, "wildcard answer " + owner + ": " + d.why());
+                }
+                if (d.optOutUsed()) {
+                    return optOutInsecure(k.zone(), owner, v.ttl);
                 }
                 v = v.and(proof);
             }
@@ -334,12 +368,45 @@ public final class Engine {
                 return proof;
             }
             Denial d = denial(response, k);
+            Verdict policy = iterationPolicy(d, k.zone(), Math.min(proof.ttl, soaTtl));
+            if (policy != null) {
+                return policy;
+            }
             boolean proven = response.getRcode() == Rcode.NXDOMAIN ? d.provesNxdomain(name) : d.provesNodata(name, qtype);
             if (!proven) {
                 return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
                         + " for " + name + "/" + Type.string(qtype) + " not proven: " + d.why());
             }
+            if (d.optOutUsed()) {
+                return optOutInsecure(k.zone(), name, Math.min(proof.ttl, soaTtl));
+            }
             return cap(proof, soaTtl);
+        }
+
+        /**
+         * RFC 5155 §9.2: a proof whose next closer name is covered by an opt-out NSEC3 leaves room for an
+         * unsigned delegation there, so the answer is Insecure, never Secure.
+         */
+        private Verdict optOutInsecure(Name zone, Name name, long ttl) {
+            return Verdict.insecure(zone, null, "the proof for " + name + " rests on an opt-out NSEC3 span of " + zone
+                    + " (RFC 5155 §9.2)", ttl);
+        }
+
+        /**
+         * RFC 9276 §3.2: NSEC3 proofs with more iterations than the limits make the answer Insecure (EDE 27)
+         * or, above the hard limit, Bogus. Null when the proof is within the limits.
+         */
+        private Verdict iterationPolicy(Denial d, Name zone, long ttl) {
+            int iterations = d.maxNsec3Iterations();
+            if (iterations > limits.nsec3IterationsBogusAbove()) {
+                return Verdict.bogus(Reason.UNSUPPORTED_NSEC3_ITERATIONS, "NSEC3 of " + zone + " uses " + iterations
+                        + " iterations, above the limit of " + limits.nsec3IterationsBogusAbove() + " (RFC 9276)");
+            }
+            if (iterations > limits.nsec3IterationsInsecureAbove()) {
+                return Verdict.insecure(zone, Reason.UNSUPPORTED_NSEC3_ITERATIONS, "NSEC3 of " + zone + " uses " + iterations
+                        + " iterations, above " + limits.nsec3IterationsInsecureAbove() + ": treated as insecure (RFC 9276 §3.2)", ttl);
+            }
+            return null;
         }
 
         /** Verifies every signed SOA, NSEC and NSEC3 RRset of the authority section with the zone's keys. */
@@ -399,10 +466,10 @@ public final class Engine {
                 return new KeyEntry.Bogus(Reason.WORK_LIMIT_EXCEEDED, target + " lies " + path.size()
                         + " labels below the trust anchor " + top + "; the limit is " + limits.maxChainDepth(), 0);
             }
-            KeyEntry current = null;
+            Keys current = null;
             int start = 0;
             for (int i = path.size() - 1; i >= 0 && current == null; i--) {
-                TtlCache.Hit<KeyEntry> hit = keyCache.get(path.get(i));
+                TtlCache.Hit<Keys> hit = keyCache.get(path.get(i));
                 if (hit != null) {
                     current = hit.value();
                     start = i + 1;
@@ -417,23 +484,29 @@ public final class Engine {
                 fetch(target, Type.DNSKEY);
             }
             if (current == null) {
-                TtlCache.Hit<KeyEntry> hit = keyCache.get(top);
+                TtlCache.Hit<Keys> hit = keyCache.get(top);
                 current = hit != null ? hit.value() : anchored(anchor.get());
             }
-            for (int i = start; i < path.size() && current instanceof KeyEntry.Secure; i++) {
+            include(current.trail()); // cached entries bring the evidence that proved them
+            for (int i = start; i < path.size() && current.entry() instanceof KeyEntry.Secure; i++) {
                 Name n = path.get(i);
-                current = step((KeyEntry.Secure) current, n);
-                keyCache.put(n, current, current.ttl());
+                KeyEntry next = step((KeyEntry.Secure) current.entry(), n);
+                List<ValidationChain.Exchange> trail = new ArrayList<>(current.trail());
+                addIfRecorded(trail, n, Type.DS);
+                addIfRecorded(trail, n, Type.DNSKEY);
+                current = new Keys(next, List.copyOf(trail));
+                keyCache.put(n, current, next.ttl());
             }
-            if (apex && current instanceof KeyEntry.Secure s && !s.zone().equals(target)) {
+            KeyEntry result = current.entry();
+            if (apex && result instanceof KeyEntry.Secure s && !s.zone().equals(target)) {
                 return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, target + " signs records but is not a zone cut below "
                         + s.zone(), BOGUS_TTL_SECONDS);
             }
-            return current;
+            return result;
         }
 
         /** The validated keys of an anchored zone. */
-        private KeyEntry anchored(Anchor anchor) {
+        private Keys anchored(Anchor anchor) {
             List<DSRecord> ds = DsMatcher.usable(anchor.ds());
             List<DNSKEYRecord> keys = anchor.keys().stream().filter(k -> SignatureVerifier.supported(k.getAlgorithm())).toList();
             KeyEntry entry;
@@ -444,11 +517,15 @@ public final class Engine {
                 try {
                     entry = dnskeys(anchor.zone(), await(anchor.zone(), Type.DNSKEY), ds, keys, Set.of(), Long.MAX_VALUE);
                 } catch (UnavailableException e) {
-                    return new KeyEntry.Unanchored("DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0);
+                    return new Keys(new KeyEntry.Unanchored("DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0),
+                            List.of());
                 }
             }
-            keyCache.put(anchor.zone(), entry, entry.ttl());
-            return entry;
+            List<ValidationChain.Exchange> trail = new ArrayList<>();
+            addIfRecorded(trail, anchor.zone(), Type.DNSKEY);
+            Keys proven = new Keys(entry, List.copyOf(trail));
+            keyCache.put(anchor.zone(), proven, entry.ttl());
+            return proven;
         }
 
         /** One label down from the zone of {@code parent}: is {@code name} a secure cut, an insecure one, or none? */
@@ -493,6 +570,13 @@ public final class Engine {
             }
             Denial d = denial(response, parent);
             long ttl = Math.min(parent.ttl(), proof.ttl);
+            Verdict policy = iterationPolicy(d, parent.zone(), ttl);
+            if (policy != null) {
+                return policy.isBogus()
+                        ? new KeyEntry.Bogus(((Security.Bogus) policy.security).reason(), ((Security.Bogus) policy.security).detail(), BOGUS_TTL_SECONDS)
+                        : new KeyEntry.Insecure(parent.zone(), Reason.UNSUPPORTED_NSEC3_ITERATIONS,
+                                ((Security.Insecure) policy.security).why(), ttl);
+            }
             if (response.getRcode() == Rcode.NXDOMAIN) {
                 if (d.provesNxdomain(name)) {
                     return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
