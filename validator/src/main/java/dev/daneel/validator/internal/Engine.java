@@ -53,6 +53,8 @@ public final class Engine {
 
     /** A broken chain is remembered this long, so a bogus zone is not re-fetched on every query (RFC 4035 §4.7). */
     static final long BOGUS_TTL_SECONDS = 60;
+    /** The longest an unvalidated upstream response is reused. */
+    static final long MAX_RESPONSE_TTL = 300;
 
     private final Source source;
     private final TrustAnchors anchors;
@@ -61,6 +63,12 @@ public final class Engine {
     private final Limits limits;
     private final TtlCache<Name, Keys> keyCache;
     private final TtlCache<Question, Answer> answerCache;
+    /**
+     * Upstream responses, unvalidated, kept for their records' TTL (at most {@link #MAX_RESPONSE_TTL}
+     * seconds): lookups racing just behind a finished fetch reuse it instead of asking again. Safe because
+     * every use validates the response anew.
+     */
+    private final TtlCache<Question, Message> responseCache;
     private final ConcurrentHashMap<Question, CompletableFuture<Message>> inflight = new ConcurrentHashMap<>();
 
     private record Question(Name name, int type) {
@@ -78,6 +86,7 @@ public final class Engine {
         this.limits = limits;
         this.keyCache = new TtlCache<>(clock, cacheSize);
         this.answerCache = new TtlCache<>(clock, cacheSize);
+        this.responseCache = new TtlCache<>(clock, cacheSize);
     }
 
     /** Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad network. */
@@ -136,12 +145,19 @@ public final class Engine {
 
     private CompletableFuture<Message> fetch(Name name, int type) {
         Question q = new Question(name, type);
+        TtlCache.Hit<Message> cached = responseCache.get(q);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached.value());
+        }
         CompletableFuture<Message> mine = new CompletableFuture<>();
         CompletableFuture<Message> existing = inflight.putIfAbsent(q, mine);
         if (existing != null) {
             return existing;
         }
         source.query(name, type).whenComplete((m, e) -> {
+            if (e == null) {
+                responseCache.put(q, m, responseTtl(m)); // before leaving the in-flight map: no gap to race into
+            }
             inflight.remove(q, mine);
             if (e != null) {
                 mine.completeExceptionally(e);
@@ -634,6 +650,22 @@ public final class Engine {
 
     private static Verdict cap(Verdict v, long ttl) {
         return v.and(Verdict.secure(Set.of(), ttl));
+    }
+
+    /** The smallest TTL in the answer and authority sections, capped; 0 (not cached) for empty or failed responses. */
+    private static long responseTtl(Message m) {
+        if (m.getRcode() != Rcode.NOERROR && m.getRcode() != Rcode.NXDOMAIN) {
+            return 0;
+        }
+        long ttl = MAX_RESPONSE_TTL;
+        boolean any = false;
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            for (Record r : m.getSection(section)) {
+                ttl = Math.min(ttl, r.getTTL());
+                any = true;
+            }
+        }
+        return any ? ttl : 0;
     }
 
     private static long soaTtl(Message response) {
