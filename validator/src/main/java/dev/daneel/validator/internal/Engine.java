@@ -430,9 +430,12 @@ public final class Engine {
             Verdict v = Verdict.secure(k.algorithms(), k.ttl());
             for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
                 int t = set.getType();
-                boolean otherSigner = !set.sigs().isEmpty() && set.sigs().stream().noneMatch(x -> x.getSigner().equals(k.zone()));
-                if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone()) || otherSigner) {
-                    continue; // another zone's records; an unsigned one here fails below as RRSIGS_MISSING
+                // A child zone's own records (signed by a zone below this one that holds them) are not ours to
+                // check; anything else under this zone must verify with its keys, whatever signer it claims.
+                boolean childZones = !set.sigs().isEmpty() && set.sigs().stream().allMatch(x -> !x.getSigner().equals(k.zone())
+                        && x.getSigner().subdomain(k.zone()) && set.getName().subdomain(x.getSigner()));
+                if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone()) || childZones) {
+                    continue;
                 }
                 SignatureVerifier.Outcome o = verifier.verify(set, k.zone(), k.keys());
                 if (!o.secure()) {
