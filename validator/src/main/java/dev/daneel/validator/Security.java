@@ -74,14 +74,32 @@ public sealed interface Security {
     }
 
     /**
-     * No verdict: no trust anchor covers the name, or no upstream answered.
+     * No verdict. The records, if any, are unvalidated and must be treated like data without DNSSEC.
      *
+     * @param cause why there is no verdict
      * @param detail what happened
      */
-    record Indeterminate(String detail) implements Security {
+    record Indeterminate(Cause cause, String detail) implements Security {
+        public Indeterminate {
+            java.util.Objects.requireNonNull(cause, "cause");
+        }
+
         @Override
         public Status status() {
             return Status.INDETERMINATE;
         }
+    }
+
+    /** Why an answer is {@link Indeterminate}. */
+    enum Cause {
+        /** No trust anchor covers a name of the answer. */
+        NO_ANCHOR,
+        /** No upstream answered, or it answered SERVFAIL or an error for a question the validation needed. */
+        UNAVAILABLE,
+        /**
+         * DNSSEC has nothing to say about this answer: a question for RRSIG records (they are not an RRset
+         * that is signed), or a DNAME whose substitution is too long (YXDOMAIN, RFC 6672 §2.2).
+         */
+        NOT_VALIDATABLE
     }
 }

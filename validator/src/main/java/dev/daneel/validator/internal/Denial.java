@@ -39,6 +39,7 @@ final class Denial {
     private final Budget budget;
     private final Map<String, String> hashes = new HashMap<>();
     private final int maxIterations;
+    private final boolean consistent;
     private String why = "";
     /** The NSEC3 covering the next closer name in the last closest-encloser proof, if any. */
     private NSEC3Record nextCloserCover;
@@ -49,6 +50,10 @@ final class Denial {
         this.budget = budget;
         this.nsec3s = nsec3s.stream().filter(this::usable).toList();
         this.maxIterations = nsec3s.stream().mapToInt(NSEC3Record::getIterations).max().orElse(-1);
+        // A zone has one NSEC3 chain (RFC 5155 §7.2.1 and §8.2): records of several parameter sets in one
+        // proof are a forgery pieced together from different chains (CVE-2026-33278 in Unbound).
+        this.consistent = this.nsec3s.stream().map(r -> r.getIterations() + "/" + java.util.HexFormat.of()
+                .formatHex(r.getSalt() == null ? new byte[0] : r.getSalt())).distinct().count() <= 1;
     }
 
     String why() {
@@ -80,6 +85,9 @@ final class Denial {
             NSECRecord cover = nsecCovering(qname);
             if (cover == null) {
                 return fail("no NSEC covers " + qname);
+            }
+            if (cover.getNext().subdomain(qname)) {
+                return fail("NSEC " + cover.getName() + " shows names below " + qname + ": it exists (an empty non-terminal)");
             }
             Name wildcard = wildcardAt(nsecClosestEncloser(qname, cover));
             if (wildcard == null || nsecMatching(wildcard) != null || nsecCovering(wildcard) == null) {
@@ -138,8 +146,10 @@ final class Denial {
         if (ce == null) {
             return fail("no NSEC3 matches " + qname + " and no closest encloser is proven");
         }
-        if (qtype == Type.DS && optOutCoversNextCloser(qname, ce)) {
-            return ok("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6)");
+        if (optOutCoversNextCloser(qname, ce)) {
+            // RFC 5155 §8.6 (DS) and §9.2: an opt-out span over the next closer name may hide an unsigned
+            // delegation; the caller turns this into Insecure through optOutUsed().
+            return ok("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6, §9.2)");
         }
         Name wildcard = wildcardAt(ce);
         NSEC3Record wild = wildcard == null ? null : nsec3Matching(wildcard);
@@ -147,6 +157,25 @@ final class Denial {
             return ok("NSEC3 wildcard NODATA at " + wildcard);
         }
         return fail("no NSEC3 proves " + qname + " has no " + Type.string(qtype));
+    }
+
+    /**
+     * Whether the records show that {@code qname} exists without data of its own: an NSEC whose span ends
+     * below it, or an NSEC3 matching it with an empty type bitmap (RFC 5155 §7.2.3).
+     */
+    boolean provesEmptyNonTerminal(Name qname) {
+        if (!nsecs.isEmpty()) {
+            NSECRecord cover = nsecCovering(qname);
+            if (cover != null && cover.getNext().subdomain(qname) && !cover.getNext().equals(qname)) {
+                return ok("NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
+            }
+            return false;
+        }
+        NSEC3Record match = nsec3Matching(qname);
+        if (match != null && match.getTypes().length == 0) {
+            return ok("NSEC3 for " + qname + " shows an empty non-terminal");
+        }
+        return false;
     }
 
     // ---- wildcard expansion -----------------------------------------------------------------------
@@ -180,6 +209,22 @@ final class Denial {
     }
 
     // ---- DS absence (insecure delegations) --------------------------------------------------------
+
+    /** Whether a record matching {@code name} shows an unsigned delegation there: NS without DS and SOA. */
+    boolean insecureDelegationAt(Name name) {
+        int[] types = null;
+        if (!nsecs.isEmpty()) {
+            NSECRecord match = nsecMatching(name);
+            types = match == null ? null : match.getTypes();
+        } else if (!nsec3s.isEmpty() && consistent) {
+            NSEC3Record match = nsec3Matching(name);
+            types = match == null ? null : match.getTypes();
+        }
+        if (types != null && has(types, Type.NS) && !has(types, Type.DS) && !has(types, Type.SOA)) {
+            return ok("denial record at " + name + " lists NS without DS: an unsigned delegation");
+        }
+        return false;
+    }
 
     /** What a DS NODATA response's proof says about {@code name}. */
     DsAbsence dsAbsence(Name name) {
@@ -301,6 +346,9 @@ final class Denial {
     }
 
     private NSEC3Record nsec3Matching(Name name) {
+        if (!consistent) {
+            return null;
+        }
         for (NSEC3Record r : nsec3s) {
             String h = hash(name, r);
             if (h != null && r.getName().getLabelString(0).equalsIgnoreCase(h)) {
@@ -329,7 +377,8 @@ final class Denial {
 
     /** RFC 5155 §8.3: the closest provable encloser, when its next closer name is covered; else null. */
     private Name nsec3ClosestEncloser(Name qname) {
-        if (!qname.subdomain(zone)) {
+        if (!qname.subdomain(zone) || !consistent) {
+            why = "NSEC3 records with different parameters in one proof";
             return null;
         }
         for (Name a = qname; ; a = new Name(a, 1)) {

@@ -22,11 +22,11 @@ final class DsMatcher {
     }
 
     /** The DS records this validator can use. */
-    static List<DSRecord> usable(List<DSRecord> ds) {
+    static List<DSRecord> usable(List<DSRecord> ds, Crypto crypto) {
         List<DSRecord> out = new ArrayList<>();
         boolean stronger = false;
         for (DSRecord d : ds) {
-            if (SignatureVerifier.supported(d.getAlgorithm()) && SUPPORTED_DIGESTS.contains(d.getDigestID())) {
+            if (crypto.supported(d.getAlgorithm()) && SUPPORTED_DIGESTS.contains(d.getDigestID())) {
                 out.add(d);
                 stronger |= d.getDigestID() != 1;
             }

@@ -57,6 +57,7 @@ public final class Engine {
     static final long MAX_RESPONSE_TTL = 300;
 
     private final Source source;
+    private final Crypto crypto;
     private final TrustAnchors anchors;
     private final Clock clock;
     private final Duration skew;
@@ -79,6 +80,12 @@ public final class Engine {
     }
 
     public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize) {
+        this(source, anchors, clock, skew, limits, cacheSize, Crypto.STANDARD);
+    }
+
+    public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize,
+                  Crypto crypto) {
+        this.crypto = crypto;
         this.source = source;
         this.anchors = anchors;
         this.clock = clock;
@@ -92,6 +99,19 @@ public final class Engine {
     /** Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad network. */
     public Answer lookup(Name qname, int qtype) {
         Question key = new Question(qname, qtype);
+        Answer answer = uncachedLookup(key);
+        Security s = answer.security();
+        boolean cacheable = s instanceof Security.Secure || s instanceof Security.Insecure
+                || s instanceof Security.Indeterminate i && i.cause() != Security.Cause.UNAVAILABLE;
+        if (cacheable && answer.ttl() > 0 && !answerCache.contains(key)) {
+            answerCache.put(key, answer, answer.ttl());
+        }
+        return answer;
+    }
+
+    private Answer uncachedLookup(Question key) {
+        Name qname = key.name();
+        int qtype = key.type();
         TtlCache.Hit<Answer> hit = answerCache.get(key);
         if (hit != null) {
             Answer a = hit.value();
@@ -103,35 +123,74 @@ public final class Engine {
         try {
             response = work.await(qname, qtype);
         } catch (UnavailableException e) {
-            return work.answer(qname, qtype, Verdict.indeterminate("no upstream answered: " + e.getMessage()),
+            return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.UNAVAILABLE, "no upstream answered: " + e.getMessage()),
                     Rcode.SERVFAIL, List.of(), List.of());
         }
         Optional<Anchor> anchor = anchors.closestEnclosing(qname);
         int rcode = response.getRcode();
         if (anchor.isEmpty()) {
-            return work.answer(qname, qtype, Verdict.indeterminate("no trust anchor covers " + qname
-                    + "; anchors: " + anchors.zones()), rcode, data(response, qname, qtype), List.of());
+            Unvalidated u = unvalidated(response, qname, qtype);
+            return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.NO_ANCHOR, "no trust anchor covers " + qname
+                    + "; anchors: " + anchors.zones(), u.ttl()), rcode, u.records(), u.chain());
+        }
+        if (qtype == Type.RRSIG) {
+            List<Record> sigs = response.getSection(Section.ANSWER).stream()
+                    .filter(r -> r.getType() == Type.RRSIG && r.getName().equals(qname)).toList();
+            Unvalidated u = new Unvalidated(List.of(), sigs);
+            return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.NOT_VALIDATABLE, "RRSIG records are"
+                    + " signatures, not a signed RRset: they are returned unvalidated", u.ttl()), rcode, u.records(), u.chain());
+        }
+        if (rcode == Rcode.YXDOMAIN) {
+            Unvalidated u = unvalidated(response, qname, qtype);
+            return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.NOT_VALIDATABLE, "a DNAME substitution"
+                    + " makes the name too long (YXDOMAIN, RFC 6672 §2.2)", u.ttl()), rcode, u.records(), u.chain());
         }
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-            return work.answer(qname, qtype, Verdict.indeterminate("upstream answered " + Rcode.string(rcode)),
+            return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.UNAVAILABLE, "upstream answered " + Rcode.string(rcode)),
                     rcode, List.of(), List.of());
         }
-        Answer answer = work.validate(qname, qtype, response);
-        if (answer.security() instanceof Security.Secure || answer.security() instanceof Security.Insecure) {
-            answerCache.put(key, answer, answer.ttl());
-        }
-        return answer;
+        return work.validate(qname, qtype, response);
     }
 
-    /** Unvalidated records of {@code qtype} owned by {@code qname}, for Indeterminate answers. */
-    private static List<Record> data(Message response, Name qname, int qtype) {
-        List<Record> out = new ArrayList<>();
-        for (Record r : response.getSection(Section.ANSWER)) {
-            if (r.getName().equals(qname) && r.getType() == qtype) {
-                out.add(r);
+    private record Unvalidated(List<Record> chain, List<Record> records) {
+        /** The smallest TTL of the records handed out: how long unvalidated data may be used. */
+        long ttl() {
+            long ttl = Long.MAX_VALUE;
+            for (Record r : chain) {
+                ttl = Math.min(ttl, r.getTTL());
             }
+            for (Record r : records) {
+                ttl = Math.min(ttl, r.getTTL());
+            }
+            return ttl == Long.MAX_VALUE ? 0 : ttl;
         }
-        return out;
+    }
+
+    /** The CNAME/DNAME chain and final records as the response gives them, for Indeterminate answers. */
+    private Unvalidated unvalidated(Message response, Name qname, int qtype) {
+        List<RRset> answers = response.getSectionRRsets(Section.ANSWER);
+        List<Record> chain = new ArrayList<>();
+        Name current = qname;
+        Set<Name> visited = new HashSet<>();
+        for (int hops = 0; hops <= limits.maxCnameHops() && visited.add(current); hops++) {
+            List<RRset> exact = find(answers, current, qtype);
+            if (!exact.isEmpty()) {
+                List<Record> records = new ArrayList<>();
+                exact.forEach(set -> records.addAll(set.rrs(false)));
+                return new Unvalidated(chain, records);
+            }
+            RRset dname = dnameAbove(answers, current);
+            List<RRset> cname = find(answers, current, Type.CNAME);
+            if (dname != null) {
+                chain.add(dname.first());
+            }
+            if (cname.isEmpty()) {
+                break;
+            }
+            chain.add(cname.get(0).first());
+            current = ((CNAMERecord) cname.get(0).first()).getTarget();
+        }
+        return new Unvalidated(chain, List.of());
     }
 
     /** Thrown inside a lookup when the source could not answer; becomes Indeterminate. */
@@ -175,12 +234,14 @@ public final class Engine {
         private final SignatureVerifier verifier;
         private final List<ValidationChain.Exchange> evidence = new ArrayList<>();
         private final Set<Question> recorded = new HashSet<>();
+        /** Set when the proof shows the upstream's rcode was wrong (an NXDOMAIN for an empty non-terminal). */
+        private int rcodeOverride = -1;
         /** Every question this lookup asked, so a prefetched answer is used, not asked again. */
         private final ConcurrentHashMap<Question, CompletableFuture<Message>> asked = new ConcurrentHashMap<>();
 
         Lookup(Instant now) {
             this.now = now;
-            this.verifier = new SignatureVerifier(now, skew, budget);
+            this.verifier = new SignatureVerifier(now, skew, budget, crypto);
         }
 
         /** Adds exchanges another lookup recorded (a cached key entry's proof) to this lookup's evidence. */
@@ -249,21 +310,17 @@ public final class Engine {
                             + " is longer than " + limits.maxCnameHops() + " links or loops at " + current),
                             response.getRcode(), List.of(), chain);
                 }
-                List<RRset> exact = find(answers, current, qtype);
-                if (!exact.isEmpty()) {
-                    List<Record> records = new ArrayList<>();
-                    for (RRset set : exact) {
-                        verdict = verdict.and(rrset(set, response));
-                        records.addAll(set.rrs(false));
-                    }
-                    return finish(qname, qtype, verdict, response.getRcode(), records, chain);
-                }
-                // A DNAME above the name comes first: the CNAME beside it is synthesised and unsigned
-                // (RFC 6672 §5.3.1), so it is checked against the DNAME rather than validated itself.
+                // A DNAME above the name comes first: names below it are redirected, and the CNAME beside it
+                // is synthesised and unsigned (RFC 6672 §5.3.1), so it is checked against the DNAME.
                 RRset dname = dnameAbove(answers, current);
                 if (dname != null) {
                     verdict = verdict.and(rrset(dname, response));
                     DNAMERecord link = (DNAMERecord) dname.first();
+                    if (dname.sigs().stream().anyMatch(x -> x.getLabels() < SignatureVerifier.labelsWithoutWildcard(link.getName()))) {
+                        return answer(qname, qtype, Verdict.bogus(Reason.DNSSEC_BOGUS, "DNAME " + link.getName()
+                                + " comes from a wildcard; a DNAME cannot be synthesised (RFC 6672 §3.3, RFC 4592 §4.4)"),
+                                response.getRcode(), List.of(), chain);
+                    }
                     chain.add(link);
                     Name target;
                     try {
@@ -279,9 +336,22 @@ public final class Engine {
                                     + " -> " + link.getTarget()), response.getRcode(), List.of(), chain);
                         }
                     }
-                    chain.add(new CNAMERecord(current, link.getDClass(), link.getTTL(), target));
+                    CNAMERecord synthesized = new CNAMERecord(current, link.getDClass(), link.getTTL(), target);
+                    if (qtype == Type.CNAME) {
+                        return finish(qname, qtype, verdict, response.getRcode(), List.of(synthesized), chain);
+                    }
+                    chain.add(synthesized);
                     current = target;
                     continue;
+                }
+                List<RRset> exact = find(answers, current, qtype);
+                if (!exact.isEmpty()) {
+                    List<Record> records = new ArrayList<>();
+                    for (RRset set : exact) {
+                        verdict = verdict.and(rrset(set, response));
+                        records.addAll(set.rrs(false));
+                    }
+                    return finish(qname, qtype, verdict, response.getRcode(), records, chain);
                 }
                 List<RRset> cname = qtype == Type.CNAME ? List.of() : find(answers, current, Type.CNAME);
                 if (!cname.isEmpty()) {
@@ -292,7 +362,7 @@ public final class Engine {
                     continue;
                 }
                 verdict = verdict.and(negative(current, qtype, response));
-                return finish(qname, qtype, verdict, response.getRcode(), List.of(), chain);
+                return finish(qname, qtype, verdict, rcodeOverride >= 0 ? rcodeOverride : response.getRcode(), List.of(), chain);
             }
         }
 
@@ -388,7 +458,18 @@ public final class Engine {
             if (policy != null) {
                 return policy;
             }
+            if (qtype != Type.DS && d.insecureDelegationAt(name)) {
+                // The parent's NSEC shows an unsigned delegation at the name: its data lives in an insecure zone.
+                return Verdict.insecure(name, null, "no DS at " + name + ", proven by " + k.zone() + ": " + d.why(),
+                        Math.min(proof.ttl, soaTtl));
+            }
             boolean proven = response.getRcode() == Rcode.NXDOMAIN ? d.provesNxdomain(name) : d.provesNodata(name, qtype);
+            if (!proven && response.getRcode() == Rcode.NXDOMAIN && d.provesEmptyNonTerminal(name)) {
+                // RFC 4035 §3.1.3.2: the name exists as an empty non-terminal; the NXDOMAIN was wrong, the
+                // proven fact is NODATA (as Unbound reports it).
+                rcodeOverride = Rcode.NOERROR;
+                proven = true;
+            }
             if (!proven) {
                 return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
                         + " for " + name + "/" + Type.string(qtype) + " not proven: " + d.why());
@@ -454,6 +535,9 @@ public final class Engine {
                 if (!set.getName().subdomain(k.zone()) || set.sigs().stream().noneMatch(s -> s.getSigner().equals(k.zone()))) {
                     continue;
                 }
+                if (set.sigs().stream().anyMatch(x -> x.getLabels() < SignatureVerifier.labelsWithoutWildcard(set.getName()))) {
+                    continue; // CVE-2017-15105 class: an NSEC expanded from a wildcard proves nothing about other names
+                }
                 for (Record r : set.rrs(false)) {
                     if (r instanceof NSECRecord n) {
                         nsecs.add(n);
@@ -474,7 +558,7 @@ public final class Engine {
         KeyEntry walk(Name target, boolean apex) {
             Optional<Anchor> anchor = anchors.closestEnclosing(target);
             if (anchor.isEmpty()) {
-                return new KeyEntry.Unanchored("no trust anchor covers " + target, 0);
+                return new KeyEntry.Unanchored(Security.Cause.NO_ANCHOR, "no trust anchor covers " + target, 0);
             }
             Name top = anchor.get().zone();
             List<Name> path = new ArrayList<>();
@@ -526,8 +610,8 @@ public final class Engine {
 
         /** The validated keys of an anchored zone. */
         private Keys anchored(Anchor anchor) {
-            List<DSRecord> ds = DsMatcher.usable(anchor.ds());
-            List<DNSKEYRecord> keys = anchor.keys().stream().filter(k -> SignatureVerifier.supported(k.getAlgorithm())).toList();
+            List<DSRecord> ds = DsMatcher.usable(anchor.ds(), crypto);
+            List<DNSKEYRecord> keys = anchor.keys().stream().filter(k -> verifier.supported(k.getAlgorithm())).toList();
             KeyEntry entry;
             if (ds.isEmpty() && keys.isEmpty()) {
                 entry = new KeyEntry.Insecure(anchor.zone(), Reason.UNSUPPORTED_DNSKEY_ALGORITHM, "the trust anchor for " + anchor.zone()
@@ -536,7 +620,7 @@ public final class Engine {
                 try {
                     entry = dnskeys(anchor.zone(), await(anchor.zone(), Type.DNSKEY), ds, keys, Set.of(), Long.MAX_VALUE);
                 } catch (UnavailableException e) {
-                    return new Keys(new KeyEntry.Unanchored("DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0),
+                    return new Keys(new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0),
                             List.of());
                 }
             }
@@ -553,7 +637,7 @@ public final class Engine {
             try {
                 response = await(name, Type.DS);
             } catch (UnavailableException e) {
-                return new KeyEntry.Unanchored("DS of " + name + " unavailable: " + e.getMessage(), 0);
+                return new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DS of " + name + " unavailable: " + e.getMessage(), 0);
             }
             RRset ds = find(response.getSectionRRsets(Section.ANSWER), name, Type.DS).stream().findFirst().orElse(null);
             if (ds != null) {
@@ -561,11 +645,11 @@ public final class Engine {
                 if (!o.secure()) {
                     return new KeyEntry.Bogus(o.failure(), "DS of " + name + ": " + o.detail(), BOGUS_TTL_SECONDS);
                 }
-                List<DSRecord> usable = DsMatcher.usable(ds.rrs(false).stream().map(r -> (DSRecord) r).toList());
+                List<DSRecord> usable = DsMatcher.usable(ds.rrs(false).stream().map(r -> (DSRecord) r).toList(), crypto);
                 long ttl = Math.min(parent.ttl(), o.ttl(ds, now));
                 if (usable.isEmpty()) {
                     boolean algorithmsKnown = ds.rrs(false).stream()
-                            .anyMatch(r -> SignatureVerifier.supported(((DSRecord) r).getAlgorithm()));
+                            .anyMatch(r -> verifier.supported(((DSRecord) r).getAlgorithm()));
                     return new KeyEntry.Insecure(name, algorithmsKnown ? Reason.UNSUPPORTED_DS_DIGEST
                             : Reason.UNSUPPORTED_DNSKEY_ALGORITHM, "the DS RRset of " + name
                             + " uses only unsupported algorithms or digests (RFC 4035 §5.2)", ttl);
@@ -573,11 +657,11 @@ public final class Engine {
                 try {
                     return dnskeys(name, await(name, Type.DNSKEY), usable, List.of(), parent.algorithms(), ttl);
                 } catch (UnavailableException e) {
-                    return new KeyEntry.Unanchored("DNSKEY of " + name + " unavailable: " + e.getMessage(), 0);
+                    return new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DNSKEY of " + name + " unavailable: " + e.getMessage(), 0);
                 }
             }
             if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
-                return new KeyEntry.Unanchored("DS of " + name + ": upstream answered " + Rcode.string(response.getRcode()), 0);
+                return new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DS of " + name + ": upstream answered " + Rcode.string(response.getRcode()), 0);
             }
             if (!find(response.getSectionRRsets(Section.ANSWER), name, Type.CNAME).isEmpty()) {
                 return parent; // a CNAME owner cannot be a delegation point

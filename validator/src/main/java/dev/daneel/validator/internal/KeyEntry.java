@@ -34,8 +34,8 @@ sealed interface KeyEntry {
     record Insecure(Name delegation, Reason reason, String why, long ttl) implements KeyEntry {
     }
 
-    /** No trust anchor covers the name, so no verdict is possible. */
-    record Unanchored(String detail, long ttl) implements KeyEntry {
+    /** No verdict is possible at this name: no anchor covers it, or its chain could not be fetched. */
+    record Unanchored(dev.daneel.validator.Security.Cause cause, String detail, long ttl) implements KeyEntry {
     }
 
     /** The chain is broken. Cached briefly so a bogus zone is not re-fetched on every query. */

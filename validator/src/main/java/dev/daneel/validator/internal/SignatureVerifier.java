@@ -4,7 +4,6 @@ import dev.daneel.validator.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
@@ -21,28 +20,24 @@ import org.xbill.DNS.Type;
  */
 final class SignatureVerifier {
 
-    /**
-     * Algorithms that validate (RFC 8624): RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) are still accepted but
-     * reported in {@code Secure.algorithms()}; RSAMD5 (1), DSA (3, 6) and GOST (12) never make anything
-     * Secure.
-     */
-    static final Set<Integer> SUPPORTED_ALGORITHMS = Set.of(5, 7, 8, 10, 13, 14, 15, 16);
-
     private static final int FLAG_ZONE = 0x0100;
     private static final int FLAG_REVOKE = 0x0080;
 
     private final Instant now;
     private final Duration skew;
     private final Budget budget;
+    private final Crypto crypto;
 
-    SignatureVerifier(Instant now, Duration skew, Budget budget) {
+    SignatureVerifier(Instant now, Duration skew, Budget budget, Crypto crypto) {
         this.now = now;
         this.skew = skew;
         this.budget = budget;
+        this.crypto = crypto;
     }
 
-    static boolean supported(int algorithm) {
-        return SUPPORTED_ALGORITHMS.contains(algorithm);
+    /** Whether this algorithm can make anything Secure under the crypto policy. */
+    boolean supported(int algorithm) {
+        return crypto.supported(algorithm);
     }
 
     /** The result of checking one RRset. */
@@ -116,7 +111,7 @@ final class SignatureVerifier {
                             + budget.limits().maxSignatureChecks() + " for this lookup spent at " + what, null);
                 }
                 try {
-                    DNSSEC.verify(set, sig, key, inside(sig));
+                    crypto.verify(set, sig, key, inside(sig));
                     return new Outcome(null, null, sig);
                 } catch (DNSSEC.DNSSECException e) {
                     failure.note(Reason.DNSSEC_BOGUS, sigName + ": signature does not verify (" + e.getMessage() + ")");

@@ -59,6 +59,12 @@ final class TtlCache<K, V> {
         map.put(key, new Entry<>(value, clock.millis() + capped * 1000));
     }
 
+    /** Whether a live entry exists for {@code key}. */
+    synchronized boolean contains(K key) {
+        Entry<V> e = map.get(key);
+        return e != null && e.expiresAtMillis > clock.millis();
+    }
+
     synchronized int size() {
         return map.size();
     }

@@ -37,13 +37,17 @@ final class Verdict {
         return new Verdict(new Security.Bogus(reason, detail), 0);
     }
 
-    static Verdict indeterminate(String detail) {
-        return new Verdict(new Security.Indeterminate(detail), 0);
+    static Verdict indeterminate(Security.Cause cause, String detail) {
+        return indeterminate(cause, detail, 0);
+    }
+
+    static Verdict indeterminate(Security.Cause cause, String detail, long ttl) {
+        return new Verdict(new Security.Indeterminate(cause, detail), ttl);
     }
 
     static Verdict of(KeyEntry entry) {
         if (entry instanceof KeyEntry.Unanchored u) {
-            return indeterminate(u.detail());
+            return indeterminate(u.cause(), u.detail());
         }
         if (entry instanceof KeyEntry.Insecure i) {
             return insecure(i.delegation(), i.reason(), i.why(), i.ttl());
