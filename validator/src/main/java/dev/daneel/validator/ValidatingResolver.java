@@ -148,8 +148,8 @@ public final class ValidatingResolver implements AutoCloseable {
     }
 
     /**
-     * Configures a {@link ValidatingResolver}. Every setter checks its argument at once. A trust anchor is
-     * required: building without one fails, it never validates nothing silently.
+     * Configures a {@link ValidatingResolver}. Every setter checks its argument at once. The trust anchors
+     * default to the built-in IANA root anchors; an empty anchor set cannot be built at all.
      */
     public static final class Builder {
         /** Default clock skew allowed on RRSIG validity windows: small, unlike Unbound's day. */
@@ -197,7 +197,7 @@ public final class ValidatingResolver implements AutoCloseable {
             }
         }
 
-        /** The trust anchors to validate from (required). */
+        /** The trust anchors to validate from (default: the built-in IANA root anchors, {@link TrustAnchors#builtIn}). */
         public Builder trustAnchors(TrustAnchors anchors) {
             this.anchors = Objects.requireNonNull(anchors, "anchors");
             return this;
@@ -255,14 +255,12 @@ public final class ValidatingResolver implements AutoCloseable {
         }
 
         /**
-         * Builds the resolver.
-         *
-         * @throws IllegalStateException when no trust anchor is configured
+         * Builds the resolver. Without {@link #trustAnchors}, the built-in root anchors valid at the
+         * configured clock are used; there is never a resolver without an anchor.
          */
         public ValidatingResolver build() {
             if (anchors == null) {
-                throw new IllegalStateException("no trust anchors configured: call trustAnchors(...); a validator without"
-                        + " an anchor would validate nothing");
+                anchors = TrustAnchors.builtIn(clock);
             }
             return new ValidatingResolver(this);
         }

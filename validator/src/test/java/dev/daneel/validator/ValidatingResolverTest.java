@@ -351,10 +351,16 @@ class ValidatingResolverTest {
     }
 
     @Test
-    void noTrustAnchorIsAnErrorNeverASilentPass() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ValidatingResolver.builder().upstream(world.address()).build());
+    void withoutConfiguredAnchorsTheBuiltInRootAnchorsApplyAndAnEmptySetIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustAnchors.of(List.of()));
         assertTrue(e.getMessage().contains("no trust anchors"), e.getMessage());
+        // The testkit's root is not IANA's: with the built-in anchors every name of this world is Bogus
+        // (the root DNSKEY matches neither KSK-2017 nor KSK-2024), never Secure and never silently unchecked.
+        try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address()).clock(CLOCK).build()) {
+            Security.Bogus b = bogus(r.resolve("www.example.test.", Type.A));
+            assertEquals(Reason.DNSKEY_MISSING, b.reason());
+            assertTrue(b.detail().contains("20326") && b.detail().contains("38696"), b.detail());
+        }
     }
 
     @Test
