@@ -63,13 +63,15 @@ public final class World implements AutoCloseable {
 
     private final Clock clock;
     private final InetAddress bindAddress;
+    private final int port;
     private final Zones zones;
     private final Responder responder;
     private final List<WorldServer> servers = new CopyOnWriteArrayList<>();
 
-    private World(Clock clock, InetAddress bindAddress, Zones zones) {
+    private World(Clock clock, InetAddress bindAddress, int port, Zones zones) {
         this.clock = clock;
         this.bindAddress = bindAddress;
+        this.port = port;
         this.zones = zones;
         this.responder = new Responder(zones);
     }
@@ -173,7 +175,7 @@ public final class World implements AutoCloseable {
     /** Starts one more server over the same zones, with its own port, log and faults. */
     public WorldServer newServer() {
         try {
-            WorldServer s = new WorldServer(responder, clock, bindAddress);
+            WorldServer s = new WorldServer(responder, clock, bindAddress, servers.isEmpty() ? port : 0);
             servers.add(s);
             return s;
         } catch (IOException e) {
@@ -223,6 +225,7 @@ public final class World implements AutoCloseable {
         private Duration validity = Duration.ofDays(30);
         private boolean reuseKeys;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port;
 
         private Builder() {
             zones.put(Name.root, new ZoneBuilder(Name.root));
@@ -263,6 +266,19 @@ public final class World implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The port of the primary server (default 0: any free port). A fixed port lets a test replace a
+         * world by a later one (the next phase of a key roll) behind the same upstream address; close the
+         * old world first.
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
         /** Adds a zone with the defaults (see {@link ZoneBuilder}). */
         public Builder zone(String origin) {
             return zone(origin, z -> { });
@@ -286,7 +302,7 @@ public final class World implements AutoCloseable {
                 specs.put(z.origin(), z.build());
             }
             ZoneSigner.Times times = new ZoneSigner.Times(clock.instant().truncatedTo(ChronoUnit.SECONDS), validity);
-            return new World(clock, bindAddress, new Zones(specs, times, reuseKeys ? "shared" : null));
+            return new World(clock, bindAddress, port, new Zones(specs, times, reuseKeys ? "shared" : null));
         }
 
         /** {@link #build()}, then {@link World#start()}. */

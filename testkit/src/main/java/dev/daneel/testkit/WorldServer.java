@@ -58,6 +58,8 @@ public final class WorldServer implements AutoCloseable {
     /** Idle TCP connections are closed after this long, as RFC 7766 §6.2.3 lets servers do. */
     private static final int TCP_IDLE_MILLIS = 10_000;
     private static final int MAX_UDP_RESPONSE = 65_535;
+    /** Pause between attempts to bind a fixed port that is still held (50 attempts: 2.5 s at most). */
+    private static final int FIXED_PORT_RETRY_MILLIS = 50;
 
     private final Responder responder;
     private final Clock clock;
@@ -78,17 +80,24 @@ public final class WorldServer implements AutoCloseable {
     private record ActiveFault(Fault fault, AtomicInteger remaining) {
     }
 
-    WorldServer(Responder responder, Clock clock, InetAddress bind) throws IOException {
+    WorldServer(Responder responder, Clock clock, InetAddress bind, int port) throws IOException {
         this.responder = responder;
         this.clock = clock;
         DatagramSocket u = null;
         ServerSocket t = null;
+        // A free port for both UDP and TCP: with port 0 try other ports; with a fixed port (a world restarted
+        // behind its predecessor's address) retry briefly, since the kernel may still hold it for a moment.
         for (int attempt = 0; attempt < 50 && t == null; attempt++) {
-            u = new DatagramSocket(new InetSocketAddress(bind, 0));
+            u = new DatagramSocket(null);
+            u.setReuseAddress(port != 0);
             try {
+                u.bind(new InetSocketAddress(bind, port));
                 t = new ServerSocket(u.getLocalPort(), 64, bind);
             } catch (BindException e) {
-                u.close(); // the TCP side of this port is taken; pick another
+                u.close();
+                if (port != 0) {
+                    pause(FIXED_PORT_RETRY_MILLIS);
+                }
             }
         }
         if (t == null) {
@@ -390,6 +399,15 @@ public final class WorldServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private static void pause(int millis) throws java.io.InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a port");
+        }
     }
 
     private static void closeQuietly(Socket s) {

@@ -40,7 +40,7 @@ public final class Zone {
         return data.signed();
     }
 
-    /** The keys in the DNSKEY RRset (KSK first, then ZSK, then any KeyTrap decoys). */
+    /** The keys in the DNSKEY RRset: the KSK (and a standby KSK), then the ZSK, then any KeyTrap decoys. */
     public List<ZoneKey> keys() {
         return data.keys();
     }

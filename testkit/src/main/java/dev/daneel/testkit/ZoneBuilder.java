@@ -58,6 +58,8 @@ public final class ZoneBuilder {
     private List<Integer> dsDigests = List.of(DNSSEC.Digest.SHA256);
     private boolean dsPointsToNoKey;
     private boolean revokedKsk;
+    private boolean standbyKsk;
+    private boolean primaryKskRetired;
     private int keyTrapKeys;
     private int keyTrapSignatures;
     private DenialBreakage denialBreakage;
@@ -302,6 +304,24 @@ public final class ZoneBuilder {
     }
 
     /**
+     * Publishes a second KSK that signs the DNSKEY RRset beside the first, with its own DS in the parent:
+     * the middle of a KSK roll. Combined with {@link #revokedKsk()} the first KSK is published revoked
+     * (RFC 5011 §2.1); with {@link #retirePrimaryKsk()} it is gone. To play a roll over several worlds
+     * (one per phase, each with a later clock), build them all with
+     * {@link World.Builder#reuseKeysAcrossWorlds()} so that both KSKs stay the same keys.
+     */
+    public ZoneBuilder standbyKsk() {
+        this.standbyKsk = true;
+        return this;
+    }
+
+    /** Stops publishing the first KSK; the standby KSK alone signs the DNSKEY RRset. Needs {@link #standbyKsk()}. */
+    public ZoneBuilder retirePrimaryKsk() {
+        this.primaryKskRetired = true;
+        return this;
+    }
+
+    /**
      * KeyTrap (CVE-2023-50387): publishes {@code decoyKeys} extra DNSKEYs with the same tag and algorithm
      * as the data-signing key, and puts {@code garbageSignatures} RRSIGs with that tag before the real
      * one on every RRset. The DNSKEY RRset itself stays validly signed.
@@ -330,12 +350,16 @@ public final class ZoneBuilder {
                 || keyTrapSignatures > 0 || dsPointsToNoKey || denialBreakage != null || unsupportedAlgorithm)) {
             throw new IllegalStateException("zone " + origin + " is unsigned; signature breakages need a signed zone");
         }
+        if (primaryKskRetired && !standbyKsk) {
+            throw new IllegalStateException("zone " + origin + ": retirePrimaryKsk() needs standbyKsk(), or nothing signs the keys");
+        }
         if (origin.equals(Name.root) && !signed) {
             throw new IllegalStateException("the root zone must be signed: it holds the world's trust anchor");
         }
         return new ZoneSpec(origin, signed, dsInParent, algorithm, rsaBits, splitKeys, nsec3, ttl, negativeTtl,
                 nameserverAddress, List.copyOf(records), Map.copyOf(rrsetBreakages), zoneBreakage, dsDigests,
-                dsPointsToNoKey, unsupportedAlgorithm, revokedKsk, keyTrapKeys, keyTrapSignatures, denialBreakage);
+                dsPointsToNoKey, unsupportedAlgorithm, revokedKsk, keyTrapKeys, keyTrapSignatures, denialBreakage,
+                standbyKsk, primaryKskRetired);
     }
 
     private Name name(String s) {

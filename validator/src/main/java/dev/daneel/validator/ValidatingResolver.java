@@ -1,9 +1,14 @@
 package dev.daneel.validator;
 
+import dev.daneel.anchors.AnchorStore;
+import dev.daneel.anchors.AnchorTracker;
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.anchors.TrustPointState;
 import dev.daneel.validator.internal.Engine;
 import dev.daneel.validator.internal.Source;
 import dev.daneel.validator.internal.transport.UpstreamClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -15,14 +20,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 
 /**
@@ -55,10 +67,19 @@ import org.xbill.DNS.TextParseException;
  */
 public final class ValidatingResolver implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger("dev.daneel.validator.rfc5011");
+    /** The background refresh sleeps at most this long, so clock jumps are noticed within an hour. */
+    private static final Duration MAX_REFRESH_SLEEP = Duration.ofHours(1);
+
     private final Engine engine;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final UpstreamClient client;
+    private final Clock clock;
+    private final Duration timeout;
+    private final AnchorTracker tracker;
+    private final AnchorStore store;
+    private final ScheduledExecutorService refresher;
 
     private ValidatingResolver(Builder b) {
         this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
@@ -68,7 +89,29 @@ public final class ValidatingResolver implements AutoCloseable {
             throw new IllegalStateException("no upstream resolvers: none configured and none in the system configuration");
         }
         this.client = new UpstreamClient(upstreams, b.timeout, ioExecutor(), b.tcpOnly);
-        this.engine = new Engine(client::query, b.anchors, b.clock, b.skew, b.limits, b.cacheSize);
+        this.clock = b.clock;
+        this.timeout = b.timeout;
+        this.store = b.store;
+        if (b.store != null) {
+            List<TrustPointState> saved;
+            try {
+                saved = b.store.load().orElse(List.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the RFC 5011 anchor state " + b.store.file() + ": "
+                        + e.getMessage() + " (fix or remove the file; nothing falls back silently)", e);
+            }
+            this.tracker = AnchorTracker.builder().clock(b.clock).initial(b.anchors).resume(saved).build();
+            this.engine = new Engine(client::query, trusted(tracker), b.clock, b.skew, b.limits, b.cacheSize);
+            this.refresher = b.refreshInBackground
+                    ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
+            if (refresher != null) {
+                refresher.execute(this::refreshLoop);
+            }
+        } else {
+            this.tracker = null;
+            this.refresher = null;
+            this.engine = new Engine(client::query, b.anchors, b.clock, b.skew, b.limits, b.cacheSize);
+        }
     }
 
     /** Starts configuring a resolver. */
@@ -115,8 +158,92 @@ public final class ValidatingResolver implements AutoCloseable {
         return offline.lookup(name, type);
     }
 
+    /**
+     * Runs one RFC 5011 refresh now for every tracked zone that is due by the resolver's clock: fetches its
+     * DNSKEY RRset, lets the tracker update the key states, persists them when they changed, and from then
+     * on validates with the keys the tracker trusts. A resolver built with
+     * {@link Builder#trackAnchors(AnchorStore, boolean) background refresh} calls this on the RFC 5011 §2.3
+     * schedule itself; call it directly to drive the schedule (for example under a test clock).
+     *
+     * @return one result per zone probed
+     * @throws IllegalStateException when the resolver does not track anchors
+     */
+    public List<AnchorTracker.Result> refreshAnchors() {
+        if (tracker == null) {
+            throw new IllegalStateException("this resolver does not track its anchors; build it with trackAnchors(store, ...)");
+        }
+        List<AnchorTracker.Result> results = new ArrayList<>();
+        boolean changed = false;
+        for (Name zone : tracker.due()) {
+            AnchorTracker.Result r;
+            try {
+                Message m = client.query(zone, org.xbill.DNS.Type.DNSKEY).get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS);
+                RRset keys = null;
+                for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
+                    if (set.getName().equals(zone) && set.getType() == org.xbill.DNS.Type.DNSKEY) {
+                        keys = set;
+                    }
+                }
+                r = keys == null ? tracker.onProbeFailed(zone) : tracker.onDnskeyResponse(keys);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r = tracker.onProbeFailed(zone);
+            } catch (ExecutionException | TimeoutException e) {
+                r = tracker.onProbeFailed(zone);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "RFC 5011 refresh of {0}: {1}", zone, r);
+            changed |= r.changed();
+            results.add(r);
+        }
+        if (changed) {
+            try {
+                store.save(tracker.states());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot save the RFC 5011 anchor state to " + store.file(), e);
+            }
+            engine.anchors(trusted(tracker));
+        }
+        return results;
+    }
+
+    /** The anchors the tracker trusts now, or null when none is left (every answer Indeterminate). */
+    private static TrustAnchors trusted(AnchorTracker tracker) {
+        List<dev.daneel.anchors.Anchor> anchors = tracker.anchors();
+        return anchors.isEmpty() ? null : TrustAnchors.fromAnchors(anchors);
+    }
+
+    private void refreshLoop() {
+        try {
+            refreshAnchors();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "RFC 5011 refresh failed; retrying later", e);
+        }
+        Instant next = null;
+        for (TrustPointState s : tracker.states()) {
+            Optional<Instant> due = tracker.nextProbe(s.zone());
+            if (due.isPresent() && (next == null || due.get().isBefore(next))) {
+                next = due.get();
+            }
+        }
+        Duration sleep = next == null ? MAX_REFRESH_SLEEP : Duration.between(clock.instant(), next);
+        if (sleep.compareTo(Duration.ofSeconds(1)) < 0) {
+            sleep = Duration.ofSeconds(1);
+        }
+        if (sleep.compareTo(MAX_REFRESH_SLEEP) > 0) {
+            sleep = MAX_REFRESH_SLEEP;
+        }
+        try {
+            refresher.schedule(this::refreshLoop, sleep.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
     @Override
     public void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
         client.close();
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
@@ -168,6 +295,8 @@ public final class ValidatingResolver implements AutoCloseable {
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private Limits limits = Limits.DEFAULT;
         private boolean tcpOnly;
+        private AnchorStore store;
+        private boolean refreshInBackground;
 
         private Builder() {
         }
@@ -245,6 +374,18 @@ public final class ValidatingResolver implements AutoCloseable {
         /** Work limits per lookup (default {@link Limits#DEFAULT}). */
         public Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Tracks the trust anchors with RFC 5011, their state kept in {@code store} (read at build time,
+         * written when it changes). With {@code refreshInBackground} a daemon thread refreshes every
+         * anchored zone on the RFC 5011 §2.3 schedule until {@link ValidatingResolver#close()}; without it,
+         * the caller drives the schedule with {@link ValidatingResolver#refreshAnchors()}.
+         */
+        public Builder trackAnchors(AnchorStore store, boolean refreshInBackground) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.refreshInBackground = refreshInBackground;
             return this;
         }
 

@@ -16,11 +16,11 @@ import org.xbill.DNS.DSRecord;
  * @param published the DNSKEY RRset's keys, decoys included
  * @param keySigners keys that sign the DNSKEY RRset
  * @param dataSigners keys that sign every other RRset
- * @param dsTarget the key (in the form the parent saw) that the parent's DS records digest
+ * @param dsTargets the keys (in the form the parent saw) that the parent's DS records digest
  * @param unpublished a signing key absent from the DNSKEY RRset, or null when no breakage needs one
  */
 public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<ZoneKey> dataSigners,
-                       DNSKEYRecord dsTarget, ZoneKey unpublished) {
+                       List<DNSKEYRecord> dsTargets, ZoneKey unpublished) {
 
     /** DNSKEY flags: zone key bit (RFC 4034 §2.1.1). */
     static final int ZONE = 0x0100;
@@ -36,17 +36,28 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
      */
     public static ZoneKeys create(ZoneSpec spec, String cacheKeyPrefix) {
         if (!spec.signed()) {
-            return new ZoneKeys(List.of(), List.of(), List.of(), null, null);
+            return new ZoneKeys(List.of(), List.of(), List.of(), List.of(), null);
         }
         Random random = new Random(spec.origin().hashCode() * 31L + spec.algorithm());
         ZoneKey ksk = key(spec, ZONE | SEP, spec.splitKeys() ? ZoneKey.Role.KSK : ZoneKey.Role.CSK, cacheKeyPrefix, "ksk", random);
-        DNSKEYRecord dsTarget = ksk.dnskey();
+        List<DNSKEYRecord> dsTargets = new ArrayList<>();
+        List<ZoneKey> keySigners = new ArrayList<>();
         List<ZoneKey> published = new ArrayList<>();
-        if (spec.revokedKsk()) {
-            ksk = new ZoneKey(withFlags(ksk.dnskey(), ksk.dnskey().getFlags() | REVOKE), ksk.privateKey(), ksk.role());
+        if (!spec.primaryKskRetired()) {
+            dsTargets.add(ksk.dnskey());
+            if (spec.revokedKsk()) {
+                ksk = new ZoneKey(withFlags(ksk.dnskey(), ksk.dnskey().getFlags() | REVOKE), ksk.privateKey(), ksk.role());
+            }
+            published.add(ksk);
+            keySigners.add(ksk);
         }
-        published.add(ksk);
-        ZoneKey zsk = ksk;
+        if (spec.standbyKsk()) {
+            ZoneKey standby = key(spec, ZONE | SEP, ksk.role(), cacheKeyPrefix, "ksk-standby", random);
+            dsTargets.add(standby.dnskey());
+            published.add(standby);
+            keySigners.add(standby);
+        }
+        ZoneKey zsk = spec.primaryKskRetired() ? keySigners.get(0) : ksk;
         if (spec.splitKeys()) {
             zsk = key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "zsk", random);
             published.add(zsk);
@@ -57,22 +68,25 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
                     DNSKEYRecord.Protocol.DNSSEC, spec.algorithm(), fake), null, ZoneKey.Role.ZSK));
         }
         if (spec.dsPointsToNoKey()) {
-            dsTarget = new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), ZONE | SEP, DNSKEYRecord.Protocol.DNSSEC,
-                    spec.algorithm(), KeyMaker.randomBytes(KeyMaker.publicKeyLength(spec.algorithm()), random));
+            dsTargets.clear();
+            dsTargets.add(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), ZONE | SEP, DNSKEYRecord.Protocol.DNSSEC,
+                    spec.algorithm(), KeyMaker.randomBytes(KeyMaker.publicKeyLength(spec.algorithm()), random)));
         }
         ZoneKey unpublished = spec.needsUnpublishedKey()
                 ? key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "unpublished", random) : null;
-        return new ZoneKeys(List.copyOf(published), List.of(ksk), List.of(zsk), dsTarget, unpublished);
+        return new ZoneKeys(List.copyOf(published), List.copyOf(keySigners), List.of(zsk), List.copyOf(dsTargets), unpublished);
     }
 
     /** The DS records the parent publishes for this zone. */
     public List<DSRecord> dsRecords(ZoneSpec spec) {
-        if (dsTarget == null || !spec.dsInParent()) {
+        if (!spec.dsInParent()) {
             return List.of();
         }
         List<DSRecord> out = new ArrayList<>();
-        for (int digest : spec.dsDigests()) {
-            out.add(ds(dsTarget, digest, spec.ttl()));
+        for (DNSKEYRecord target : dsTargets) {
+            for (int digest : spec.dsDigests()) {
+                out.add(ds(target, digest, spec.ttl()));
+            }
         }
         return out;
     }

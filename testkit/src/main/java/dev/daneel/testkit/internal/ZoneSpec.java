@@ -30,6 +30,8 @@ import org.xbill.DNS.Record;
  * @param keyTrapKeys how many decoy keys share the data-signing key's tag
  * @param keyTrapSignatures how many garbage signatures with that tag precede each real one
  * @param denialBreakage a breakage of negative answers, or null
+ * @param standbyKsk whether a second KSK is published and signs the DNSKEY RRset too (a KSK roll)
+ * @param primaryKskRetired whether the first KSK is no longer published (the roll's last phase)
  */
 public record ZoneSpec(
         Name origin,
@@ -51,7 +53,9 @@ public record ZoneSpec(
         boolean revokedKsk,
         int keyTrapKeys,
         int keyTrapSignatures,
-        DenialBreakage denialBreakage) {
+        DenialBreakage denialBreakage,
+        boolean standbyKsk,
+        boolean primaryKskRetired) {
 
     /** NSEC3 parameters (RFC 5155). */
     public record Nsec3Params(int iterations, byte[] salt, boolean optOut) {

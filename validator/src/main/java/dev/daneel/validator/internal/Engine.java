@@ -58,7 +58,8 @@ public final class Engine {
 
     private final Source source;
     private final Crypto crypto;
-    private final TrustAnchors anchors;
+    /** Replaced as a whole when RFC 5011 tracking changes the trusted keys; null when none is left. */
+    private volatile TrustAnchors anchors;
     private final Clock clock;
     private final Duration skew;
     private final Limits limits;
@@ -96,6 +97,21 @@ public final class Engine {
         this.responseCache = new TtlCache<>(clock, cacheSize);
     }
 
+    /**
+     * Replaces the trust anchors (RFC 5011 tracking found a change) and forgets everything validated with
+     * the old ones. {@code null} means no anchor is left: every answer becomes Indeterminate.
+     */
+    public void anchors(TrustAnchors replacement) {
+        this.anchors = replacement;
+        keyCache.clear();
+        answerCache.clear();
+    }
+
+    private Optional<Anchor> anchorFor(Name name) {
+        TrustAnchors a = anchors;
+        return a == null ? Optional.empty() : a.closestEnclosing(name);
+    }
+
     /** Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad network. */
     public Answer lookup(Name qname, int qtype) {
         Question key = new Question(qname, qtype);
@@ -126,12 +142,12 @@ public final class Engine {
             return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.UNAVAILABLE, "no upstream answered: " + e.getMessage()),
                     Rcode.SERVFAIL, List.of(), List.of());
         }
-        Optional<Anchor> anchor = anchors.closestEnclosing(qname);
+        Optional<Anchor> anchor = anchorFor(qname);
         int rcode = response.getRcode();
         if (anchor.isEmpty()) {
             Unvalidated u = unvalidated(response, qname, qtype);
             return work.answer(qname, qtype, Verdict.indeterminate(Security.Cause.NO_ANCHOR, "no trust anchor covers " + qname
-                    + "; anchors: " + anchors.zones(), u.ttl()), rcode, u.records(), u.chain());
+                    + "; anchors: " + (anchors == null ? "none" : anchors.zones()), u.ttl()), rcode, u.records(), u.chain());
         }
         if (qtype == Type.RRSIG) {
             List<Record> sigs = response.getSection(Section.ANSWER).stream()
@@ -556,7 +572,7 @@ public final class Engine {
          * target must itself be a zone (an RRSIG's signer) and its validated keys are returned.
          */
         KeyEntry walk(Name target, boolean apex) {
-            Optional<Anchor> anchor = anchors.closestEnclosing(target);
+            Optional<Anchor> anchor = anchorFor(target);
             if (anchor.isEmpty()) {
                 return new KeyEntry.Unanchored(Security.Cause.NO_ANCHOR, "no trust anchor covers " + target, 0);
             }
