@@ -59,6 +59,7 @@ public final class ZoneBuilder {
     private boolean dsPointsToNoKey;
     private boolean revokedKsk;
     private boolean standbyKsk;
+    private final List<Name> dlvFor = new ArrayList<>();
     private boolean primaryKskRetired;
     private int keyTrapKeys;
     private int keyTrapSignatures;
@@ -315,6 +316,22 @@ public final class ZoneBuilder {
         return this;
     }
 
+    /**
+     * Makes this zone a DLV registry entry for {@code zone} (RFC 4431, Historic per RFC 8749): publishes,
+     * at {@code zone} prepended to this zone's apex, DLV records with the DS data that zone's parent
+     * would publish (digest types as {@code zone}'s {@link #dsDigests}; {@link #dsPointsToNoKey()} applies).
+     *
+     * @param zone an absolute zone name of the same world
+     */
+    public ZoneBuilder dlvFor(String zone) {
+        try {
+            dlvFor.add(Name.fromString(zone, Name.root));
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: \"" + zone + "\"", e);
+        }
+        return this;
+    }
+
     /** Stops publishing the first KSK; the standby KSK alone signs the DNSKEY RRset. Needs {@link #standbyKsk()}. */
     public ZoneBuilder retirePrimaryKsk() {
         this.primaryKskRetired = true;
@@ -359,7 +376,7 @@ public final class ZoneBuilder {
         return new ZoneSpec(origin, signed, dsInParent, algorithm, rsaBits, splitKeys, nsec3, ttl, negativeTtl,
                 nameserverAddress, List.copyOf(records), Map.copyOf(rrsetBreakages), zoneBreakage, dsDigests,
                 dsPointsToNoKey, unsupportedAlgorithm, revokedKsk, keyTrapKeys, keyTrapSignatures, denialBreakage,
-                standbyKsk, primaryKskRetired);
+                standbyKsk, primaryKskRetired, List.copyOf(dlvFor));
     }
 
     private Name name(String s) {

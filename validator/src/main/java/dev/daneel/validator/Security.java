@@ -24,10 +24,16 @@ public sealed interface Security {
      * A chain of verified signatures reaches from a trust anchor to every RRset of the answer.
      *
      * @param algorithms the DNSSEC algorithms along the chain; 5 and 7 (SHA-1) are accepted but visible here
+     * @param viaDlv whether the chain passed through a DLV registry (RFC 5074) instead of a parent's DS
      */
-    record Secure(Set<Integer> algorithms) implements Security {
+    record Secure(Set<Integer> algorithms, boolean viaDlv) implements Security {
         public Secure {
             algorithms = Set.copyOf(algorithms);
+        }
+
+        /** A chain of ordinary DS records. */
+        public Secure(Set<Integer> algorithms) {
+            this(algorithms, false);
         }
 
         @Override

@@ -80,6 +80,7 @@ public final class ValidatingResolver implements AutoCloseable {
     private final AnchorTracker tracker;
     private final AnchorStore store;
     private final ScheduledExecutorService refresher;
+    private final TrustAnchors dlvAnchor;
 
     private ValidatingResolver(Builder b) {
         this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
@@ -101,7 +102,7 @@ public final class ValidatingResolver implements AutoCloseable {
                         + e.getMessage() + " (fix or remove the file; nothing falls back silently)", e);
             }
             this.tracker = AnchorTracker.builder().clock(b.clock).initial(b.anchors).resume(saved).build();
-            this.engine = new Engine(client::query, trusted(tracker), b.clock, b.skew, b.limits, b.cacheSize);
+            this.engine = new Engine(client::query, withDlv(trusted(tracker), b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize);
             this.refresher = b.refreshInBackground
                     ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
             if (refresher != null) {
@@ -110,7 +111,11 @@ public final class ValidatingResolver implements AutoCloseable {
         } else {
             this.tracker = null;
             this.refresher = null;
-            this.engine = new Engine(client::query, b.anchors, b.clock, b.skew, b.limits, b.cacheSize);
+            this.engine = new Engine(client::query, withDlv(b.anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize);
+        }
+        this.dlvAnchor = b.dlvAnchor;
+        if (b.dlvDomain != null) {
+            engine.lookaside(b.dlvDomain);
         }
     }
 
@@ -201,9 +206,23 @@ public final class ValidatingResolver implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot save the RFC 5011 anchor state to " + store.file(), e);
             }
-            engine.anchors(trusted(tracker));
+            engine.anchors(withDlv(trusted(tracker), dlvAnchor));
         }
         return results;
+    }
+
+    /** The anchors plus the DLV registry's own anchor, if any. */
+    private static TrustAnchors withDlv(TrustAnchors anchors, TrustAnchors dlv) {
+        if (dlv == null) {
+            return anchors;
+        }
+        List<dev.daneel.anchors.Anchor> all = new ArrayList<>();
+        for (TrustAnchors set : anchors == null ? List.of(dlv) : List.of(anchors, dlv)) {
+            for (Name zone : set.zones()) {
+                all.add(set.forZone(zone).orElseThrow());
+            }
+        }
+        return TrustAnchors.fromAnchors(all);
     }
 
     /** The anchors the tracker trusts now, or null when none is left (every answer Indeterminate). */
@@ -297,6 +316,8 @@ public final class ValidatingResolver implements AutoCloseable {
         private boolean tcpOnly;
         private AnchorStore store;
         private boolean refreshInBackground;
+        private Name dlvDomain;
+        private TrustAnchors dlvAnchor;
 
         private Builder() {
         }
@@ -386,6 +407,24 @@ public final class ValidatingResolver implements AutoCloseable {
         public Builder trackAnchors(AnchorStore store, boolean refreshInBackground) {
             this.store = Objects.requireNonNull(store, "store");
             this.refreshInBackground = refreshInBackground;
+            return this;
+        }
+
+        /**
+         * Turns on DLV lookaside (RFC 4431, RFC 5074), off by default. DLV is Historic (RFC 8749) and the
+         * public registry is gone; it still serves a private registry, or zones whose parent will not take a
+         * DS. When a chain ends at an unsigned delegation, the resolver looks for the closest enclosing
+         * zone's DLV record under {@code domain} (a validated lookup, from {@code registryAnchor}) and uses
+         * it as that zone's DS; such answers say {@link Security.Secure#viaDlv()}.
+         */
+        public Builder dlv(String domain, TrustAnchors registryAnchor) {
+            Name name = absolute(domain);
+            if (registryAnchor.closestEnclosing(name).isEmpty()) {
+                throw new IllegalArgumentException("the DLV registry anchor must cover " + name + "; it covers "
+                        + registryAnchor.zones());
+            }
+            this.dlvDomain = name;
+            this.dlvAnchor = registryAnchor;
             return this;
         }
 

@@ -79,9 +79,11 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
 
     /** The DS records the parent publishes for this zone. */
     public List<DSRecord> dsRecords(ZoneSpec spec) {
-        if (!spec.dsInParent()) {
-            return List.of();
-        }
+        return spec.dsInParent() ? dsData(spec) : List.of();
+    }
+
+    /** The DS records for this zone whether or not the parent publishes them (a DLV registry uses them). */
+    public List<DSRecord> dsData(ZoneSpec spec) {
         List<DSRecord> out = new ArrayList<>();
         for (DNSKEYRecord target : dsTargets) {
             for (int digest : spec.dsDigests()) {

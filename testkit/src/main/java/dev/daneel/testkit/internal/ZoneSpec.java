@@ -32,6 +32,7 @@ import org.xbill.DNS.Record;
  * @param denialBreakage a breakage of negative answers, or null
  * @param standbyKsk whether a second KSK is published and signs the DNSKEY RRset too (a KSK roll)
  * @param primaryKskRetired whether the first KSK is no longer published (the roll's last phase)
+ * @param dlvFor zones this zone publishes DLV records for (it is a DLV registry, RFC 4431)
  */
 public record ZoneSpec(
         Name origin,
@@ -55,7 +56,8 @@ public record ZoneSpec(
         int keyTrapSignatures,
         DenialBreakage denialBreakage,
         boolean standbyKsk,
-        boolean primaryKskRetired) {
+        boolean primaryKskRetired,
+        List<Name> dlvFor) {
 
     /** NSEC3 parameters (RFC 5155). */
     public record Nsec3Params(int iterations, byte[] salt, boolean optOut) {

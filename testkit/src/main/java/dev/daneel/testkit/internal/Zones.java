@@ -81,7 +81,22 @@ public final class Zones {
                 fromChildren.addAll(ZoneSigner.delegation(child, keys(child.origin()).dsRecords(child)));
             }
         }
-        return ZoneSigner.sign(specs.get(origin), keys(origin), fromChildren, times);
+        ZoneSpec spec = specs.get(origin);
+        for (Name registered : spec.dlvFor()) {
+            ZoneSpec target = specs.get(registered);
+            if (target == null) {
+                throw new IllegalArgumentException("zone " + origin + " lists DLV for " + registered + ", which is not a zone of this world");
+            }
+            for (org.xbill.DNS.DSRecord ds : keys(registered).dsData(target)) {
+                try {
+                    fromChildren.add(new org.xbill.DNS.DLVRecord(Name.concatenate(registered.relativize(Name.root), origin),
+                            org.xbill.DNS.DClass.IN, ds.getTTL(), ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ds.getDigest()));
+                } catch (org.xbill.DNS.NameTooLongException e) {
+                    throw new IllegalArgumentException("DLV owner for " + registered + " under " + origin + " is too long", e);
+                }
+            }
+        }
+        return ZoneSigner.sign(spec, keys(origin), fromChildren, times);
     }
 
     private Name closestEnclosingZone(Name child) {

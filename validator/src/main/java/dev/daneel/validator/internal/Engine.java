@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DLVRecord;
 import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -58,6 +59,9 @@ public final class Engine {
 
     private final Source source;
     private final Crypto crypto;
+    /** The DLV registry (RFC 5074) consulted when a chain ends Insecure, or null (the default: off). */
+    private volatile Name dlvDomain;
+
     /** Replaced as a whole when RFC 5011 tracking changes the trusted keys; null when none is left. */
     private volatile TrustAnchors anchors;
     private final Clock clock;
@@ -103,6 +107,16 @@ public final class Engine {
      */
     public void anchors(TrustAnchors replacement) {
         this.anchors = replacement;
+        keyCache.clear();
+        answerCache.clear();
+    }
+
+    /**
+     * Turns on DLV lookaside (RFC 4431, RFC 5074; Historic per RFC 8749) with the registry at
+     * {@code domain}, whose own trust anchor must be among the engine's anchors.
+     */
+    public void lookaside(Name domain) {
+        this.dlvDomain = domain;
         keyCache.clear();
         answerCache.clear();
     }
@@ -391,7 +405,7 @@ public final class Engine {
 
         private Verdict withTtl(Verdict v, long ttl) {
             if (v.security instanceof Security.Secure s) {
-                return Verdict.secure(s.algorithms(), ttl);
+                return Verdict.secure(s.algorithms(), ttl, s.viaDlv());
             }
             Security.Insecure i = (Security.Insecure) v.security;
             return Verdict.insecure(i.delegation(), i.reason(), i.why(), ttl);
@@ -420,7 +434,7 @@ public final class Engine {
             }
             Set<Integer> algs = new HashSet<>(k.algorithms());
             algs.add(o.signature().getAlgorithm());
-            Verdict v = Verdict.secure(algs, Math.min(o.ttl(set, now), k.ttl()));
+            Verdict v = Verdict.secure(algs, Math.min(o.ttl(set, now), k.ttl()), k.viaDlv());
             if (o.signature().getLabels() < SignatureVerifier.labelsWithoutWildcard(owner)) {
                 Verdict proof = proofs(response, k);
                 if (!proof.isSecure()) {
@@ -524,7 +538,7 @@ public final class Engine {
 
         /** Verifies every signed SOA, NSEC and NSEC3 RRset of the authority section with the zone's keys. */
         private Verdict proofs(Message response, KeyEntry.Secure k) {
-            Verdict v = Verdict.secure(k.algorithms(), k.ttl());
+            Verdict v = Verdict.secure(k.algorithms(), k.ttl(), k.viaDlv());
             for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
                 int t = set.getType();
                 // A child zone's own records (signed by a zone below this one that holds them) are not ours to
@@ -617,11 +631,73 @@ public final class Engine {
                 keyCache.put(n, current, next.ttl());
             }
             KeyEntry result = current.entry();
+            if (result instanceof KeyEntry.Insecure insecure && insecure.reason() == null) {
+                result = lookaside(target, insecure);
+            }
             if (apex && result instanceof KeyEntry.Secure s && !s.zone().equals(target)) {
                 return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, target + " signs records but is not a zone cut below "
                         + s.zone(), BOGUS_TTL_SECONDS);
             }
             return result;
+        }
+
+        /**
+         * RFC 5074 §5: when the chain ends at an unsigned delegation, look in the DLV registry for the closest
+         * enclosing zone of {@code target} below it; a Secure DLV RRset stands in for that zone's DS. A Bogus
+         * DLV answer makes the zone Bogus; no DLV record leaves it Insecure.
+         */
+        private KeyEntry lookaside(Name target, KeyEntry.Insecure insecure) {
+            Name registry = dlvDomain;
+            if (registry == null || target.subdomain(registry)) {
+                return insecure; // off, or the registry's own names (no lookaside for lookaside)
+            }
+            for (Name zone = target; zone.subdomain(insecure.delegation()); zone = new Name(zone, 1)) {
+                Name owner;
+                try {
+                    owner = Name.concatenate(zone.relativize(Name.root), registry);
+                } catch (NameTooLongException e) {
+                    continue;
+                }
+                Answer dlv = Engine.this.lookup(owner, Type.DLV);
+                if (dlv.security() instanceof Security.Bogus b) {
+                    return new KeyEntry.Bogus(b.reason(), "DLV for " + zone + " at " + owner + ": " + b.detail(), BOGUS_TTL_SECONDS);
+                }
+                if (dlv.security() instanceof Security.Secure && !dlv.records().isEmpty()) {
+                    List<DSRecord> ds = new ArrayList<>();
+                    for (Record r : dlv.records()) {
+                        DLVRecord d = (DLVRecord) r;
+                        ds.add(new DSRecord(zone, d.getDClass(), d.getTTL(), d.getFootprint(), d.getAlgorithm(),
+                                d.getDigestID(), d.getDigest()));
+                    }
+                    include(dlv.evidence().exchanges());
+                    List<DSRecord> usable = DsMatcher.usable(ds, crypto);
+                    if (usable.isEmpty()) {
+                        return insecure;
+                    }
+                    KeyEntry viaDlv;
+                    try {
+                        viaDlv = dnskeys(zone, await(zone, Type.DNSKEY), usable, List.of(),
+                                ((Security.Secure) dlv.security()).algorithms(), dlv.ttl(), true);
+                    } catch (UnavailableException e) {
+                        return new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DNSKEY of " + zone + " unavailable: "
+                                + e.getMessage(), 0);
+                    }
+                    if (!(viaDlv instanceof KeyEntry.Secure secure) || zone.equals(target)) {
+                        return viaDlv;
+                    }
+                    // Below the DLV-anchored zone the chain goes on by ordinary DS records.
+                    KeyEntry below = secure;
+                    List<Name> rest = new ArrayList<>();
+                    for (Name n = target; !n.equals(zone); n = new Name(n, 1)) {
+                        rest.add(0, n);
+                    }
+                    for (int i = 0; i < rest.size() && below instanceof KeyEntry.Secure s; i++) {
+                        below = step(s, rest.get(i));
+                    }
+                    return below;
+                }
+            }
+            return insecure;
         }
 
         /** The validated keys of an anchored zone. */
@@ -634,7 +710,7 @@ public final class Engine {
                         + " uses only unsupported algorithms or digests", BOGUS_TTL_SECONDS);
             } else {
                 try {
-                    entry = dnskeys(anchor.zone(), await(anchor.zone(), Type.DNSKEY), ds, keys, Set.of(), Long.MAX_VALUE);
+                    entry = dnskeys(anchor.zone(), await(anchor.zone(), Type.DNSKEY), ds, keys, Set.of(), Long.MAX_VALUE, false);
                 } catch (UnavailableException e) {
                     return new Keys(new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DNSKEY of " + anchor.zone() + " unavailable: " + e.getMessage(), 0),
                             List.of());
@@ -671,7 +747,7 @@ public final class Engine {
                             + " uses only unsupported algorithms or digests (RFC 4035 §5.2)", ttl);
                 }
                 try {
-                    return dnskeys(name, await(name, Type.DNSKEY), usable, List.of(), parent.algorithms(), ttl);
+                    return dnskeys(name, await(name, Type.DNSKEY), usable, List.of(), parent.algorithms(), ttl, parent.viaDlv());
                 } catch (UnavailableException e) {
                     return new KeyEntry.Unanchored(Security.Cause.UNAVAILABLE, "DNSKEY of " + name + " unavailable: " + e.getMessage(), 0);
                 }
@@ -698,7 +774,7 @@ public final class Engine {
             }
             if (response.getRcode() == Rcode.NXDOMAIN) {
                 if (d.provesNxdomain(name)) {
-                    return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
+                    return parent.capped(ttl);
                 }
                 return new KeyEntry.Bogus(Reason.NSEC_MISSING, "NXDOMAIN for DS " + name + " not proven: " + d.why(),
                         BOGUS_TTL_SECONDS);
@@ -707,7 +783,7 @@ public final class Engine {
                 case INSECURE_DELEGATION:
                     return new KeyEntry.Insecure(name, null, "no DS at " + name + ", proven by " + parent.zone() + ": " + d.why(), ttl);
                 case NOT_A_DELEGATION:
-                    return new KeyEntry.Secure(parent.zone(), parent.keys(), parent.algorithms(), ttl);
+                    return parent.capped(ttl);
                 default:
                     return new KeyEntry.Bogus(Reason.NSEC_MISSING, "no DS at " + name + " and no proof why: " + d.why(),
                             BOGUS_TTL_SECONDS);
@@ -719,7 +795,7 @@ public final class Engine {
          * entry keys: one of those keys must be in the RRset and sign it.
          */
         private KeyEntry dnskeys(Name zone, Message response, List<DSRecord> ds, List<DNSKEYRecord> anchorKeys,
-                                 Set<Integer> algorithms, long ttlCap) {
+                                 Set<Integer> algorithms, long ttlCap, boolean viaDlv) {
             RRset set = find(response.getSectionRRsets(Section.ANSWER), zone, Type.DNSKEY).stream().findFirst().orElse(null);
             if (set == null) {
                 return new KeyEntry.Bogus(Reason.DNSKEY_MISSING, "no DNSKEY RRset at " + zone + " (upstream answered "
@@ -747,7 +823,7 @@ public final class Engine {
             List<DNSKEYRecord> zoneKeys = all.stream().filter(k -> (k.getFlags() & 0x0100) != 0 && (k.getFlags() & 0x0080) == 0).toList();
             Set<Integer> algs = new HashSet<>(algorithms);
             algs.add(o.signature().getAlgorithm());
-            return new KeyEntry.Secure(zone, zoneKeys, algs, Math.min(ttlCap, o.ttl(set, now)));
+            return new KeyEntry.Secure(zone, zoneKeys, algs, Math.min(ttlCap, o.ttl(set, now)), viaDlv);
         }
     }
 

@@ -22,11 +22,21 @@ sealed interface KeyEntry {
      * @param zone the zone apex whose keys these are
      * @param keys the zone keys (zone bit set, not revoked) of the verified DNSKEY RRset
      * @param algorithms algorithms used along the chain down to here
+     * @param viaDlv whether a DLV record (RFC 5074) stood in for a DS somewhere above
      */
-    record Secure(Name zone, List<DNSKEYRecord> keys, Set<Integer> algorithms, long ttl) implements KeyEntry {
+    record Secure(Name zone, List<DNSKEYRecord> keys, Set<Integer> algorithms, long ttl, boolean viaDlv) implements KeyEntry {
         public Secure {
             keys = List.copyOf(keys);
             algorithms = Set.copyOf(algorithms);
+        }
+
+        Secure(Name zone, List<DNSKEYRecord> keys, Set<Integer> algorithms, long ttl) {
+            this(zone, keys, algorithms, ttl, false);
+        }
+
+        /** The same keys, usable for at most {@code ttl} seconds. */
+        Secure capped(long ttl) {
+            return new Secure(zone, keys, algorithms, Math.min(this.ttl, ttl), viaDlv);
         }
     }
 

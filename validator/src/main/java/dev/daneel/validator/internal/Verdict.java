@@ -29,6 +29,10 @@ final class Verdict {
         return new Verdict(new Security.Secure(algorithms), ttl);
     }
 
+    static Verdict secure(Set<Integer> algorithms, long ttl, boolean viaDlv) {
+        return new Verdict(new Security.Secure(algorithms, viaDlv), ttl);
+    }
+
     static Verdict insecure(Name delegation, Reason reason, String why, long ttl) {
         return new Verdict(new Security.Insecure(delegation, reason, why), ttl);
     }
@@ -56,7 +60,7 @@ final class Verdict {
             return bogus(b.reason(), b.detail());
         }
         KeyEntry.Secure s = (KeyEntry.Secure) entry;
-        return secure(s.algorithms(), s.ttl());
+        return secure(s.algorithms(), s.ttl(), s.viaDlv());
     }
 
     boolean isSecure() {
@@ -88,8 +92,10 @@ final class Verdict {
         if (other.security instanceof Security.Insecure) {
             return new Verdict(other.security, t);
         }
-        Set<Integer> algs = new HashSet<>(((Security.Secure) security).algorithms());
-        algs.addAll(((Security.Secure) other.security).algorithms());
-        return secure(algs, t);
+        Security.Secure a = (Security.Secure) security;
+        Security.Secure b = (Security.Secure) other.security;
+        Set<Integer> algs = new HashSet<>(a.algorithms());
+        algs.addAll(b.algorithms());
+        return secure(algs, t, a.viaDlv() || b.viaDlv());
     }
 }
