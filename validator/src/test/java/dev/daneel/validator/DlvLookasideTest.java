@@ -34,6 +34,7 @@ class DlvLookasideTest {
                 .zone("island.test.", z -> z.withoutDsInParent().record("www A 192.0.2.1"))
                 .zone("deep.island.test.", z -> z.record("www A 192.0.2.3"))
                 .zone("plain.test.", z -> z.withoutDsInParent().record("www A 192.0.2.2"))
+                .zone("sub.plain.test.", z -> z.record("www A 192.0.2.6"))
                 .zone("decoy.test.", z -> z.withoutDsInParent().dsPointsToNoKey().record("www A 192.0.2.4"))
                 .zone("secure.test.", z -> z.record("www A 192.0.2.5"))
                 .zone("dlv.test.", z -> z.dlvFor("island.test.").dlvFor("decoy.test."))
@@ -74,6 +75,21 @@ class DlvLookasideTest {
             Answer a = r.resolve("www.plain.test.", Type.A);
             Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
             assertEquals(Name.fromConstantString("plain.test."), i.delegation());
+        }
+    }
+
+    @Test
+    void theRegistrysNsecSpansSaveQueriesForEnclosingNames() {
+        // RFC 5074 §5.3: the NXDOMAIN for sub.plain.test.dlv.test. (the signer's DLV name) carries an NSEC whose
+        // span also covers plain.test.dlv.test., so that name is never asked.
+        WorldServer server = world.newServer();
+        try (ValidatingResolver r = resolver(server, true)) {
+            assertEquals(Status.INSECURE, r.resolve("www.sub.plain.test.", Type.A).status());
+            assertEquals(1, server.log().count(q -> q.type() == Type.DLV), server.log().entries().stream()
+                    .filter(q -> q.type() == Type.DLV).map(q -> q.name().toString()).toList().toString());
+            assertEquals(1, server.log().count("sub.plain.test.dlv.test.", Type.DLV));
+        } finally {
+            server.close();
         }
     }
 

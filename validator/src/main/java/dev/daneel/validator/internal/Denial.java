@@ -382,9 +382,17 @@ final class Denial {
             return null;
         }
         for (Name a = qname; ; a = new Name(a, 1)) {
-            if (nsec3Matching(a) != null) {
+            NSEC3Record match = nsec3Matching(a);
+            if (match != null) {
                 if (a.equals(qname)) {
                     return a;
+                }
+                // RFC 5155 §8.3: the closest encloser's NSEC3 must not show a DNAME, nor NS without SOA (a
+                // delegation: the parent cannot speak for names in the child; CVE-2018-1000002's NSEC3 form).
+                int[] types = match.getTypes();
+                if (has(types, Type.DNAME) || has(types, Type.NS) && !has(types, Type.SOA)) {
+                    why = "the NSEC3 of " + a + " is at a delegation or DNAME and cannot prove names below it";
+                    return null;
                 }
                 nextCloserCover = nsec3Covering(nextCloser(qname, a));
                 return nextCloserCover != null ? a : null;

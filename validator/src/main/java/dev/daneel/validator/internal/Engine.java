@@ -651,6 +651,7 @@ public final class Engine {
             if (registry == null || target.subdomain(registry)) {
                 return insecure; // off, or the registry's own names (no lookaside for lookaside)
             }
+            List<NSECRecord> provenGaps = new ArrayList<>();
             for (Name zone = target; zone.subdomain(insecure.delegation()); zone = new Name(zone, 1)) {
                 Name owner;
                 try {
@@ -658,7 +659,21 @@ public final class Engine {
                 } catch (NameTooLongException e) {
                     continue;
                 }
+                if (inGap(provenGaps, owner)) {
+                    continue; // RFC 5074 §5.3: a Secure NSEC from the registry already shows no DLV here
+                }
                 Answer dlv = Engine.this.lookup(owner, Type.DLV);
+                if (dlv.security() instanceof Security.Secure && dlv.records().isEmpty()) {
+                    for (ValidationChain.Exchange e : dlv.evidence().exchanges()) {
+                        if (e.name().equals(owner) && e.type() == Type.DLV) {
+                            for (Record r : e.response().getSection(Section.AUTHORITY)) {
+                                if (r instanceof NSECRecord n) {
+                                    provenGaps.add(n);
+                                }
+                            }
+                        }
+                    }
+                }
                 if (dlv.security() instanceof Security.Bogus b) {
                     return new KeyEntry.Bogus(b.reason(), "DLV for " + zone + " at " + owner + ": " + b.detail(), BOGUS_TTL_SECONDS);
                 }
@@ -698,6 +713,17 @@ public final class Engine {
                 }
             }
             return insecure;
+        }
+
+        /** Whether a validated NSEC's span lies strictly around {@code name}: no record exists there. */
+        private boolean inGap(List<NSECRecord> gaps, Name name) {
+            for (NSECRecord n : gaps) {
+                boolean last = n.getNext().compareTo(n.getName()) <= 0;
+                if (n.getName().compareTo(name) < 0 && (last || name.compareTo(n.getNext()) < 0)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The validated keys of an anchored zone. */
