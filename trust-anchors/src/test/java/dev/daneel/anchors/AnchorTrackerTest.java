@@ -1,5 +1,6 @@
 package dev.daneel.anchors;
 
+import dev.daneel.testkit.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class AnchorTrackerTest {
     static final Name ROOT = Name.root;
     static final long TTL = 172800;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-07-01T00:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-07-01T00:00:00Z"));
     final SigningKey old = TestKeys.ksk(ROOT, TTL);
     final SigningKey next = TestKeys.ksk(ROOT, TTL);
     final SigningKey zsk = TestKeys.zsk(ROOT, TTL);

@@ -7,13 +7,13 @@ import dev.daneel.anchors.AnchorState;
 import dev.daneel.anchors.AnchorStore;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.anchors.TrustPointState;
+import dev.daneel.testkit.TestClock;
 import dev.daneel.testkit.World;
 import dev.daneel.testkit.ZoneBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -35,36 +35,8 @@ class AnchorRolloverTest {
 
     private static final Instant START = Instant.parse("2026-10-01T00:00:00Z");
 
-    /** A clock the test moves forward; the worlds and the resolvers read it. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     /** One phase of the roll: a world signed at the clock's current time, on the fixed port. */
-    private static World phase(MovableClock clock, int port, Consumer<ZoneBuilder> root) {
+    private static World phase(TestClock clock, int port, Consumer<ZoneBuilder> root) {
         return World.builder().clock(Clock.fixed(clock.instant(), ZoneOffset.UTC)).port(port).reuseKeysAcrossWorlds()
                 .zone(".", z -> {
                     z.algorithm(8).rsaKeyBits(1024).ttl(172800);
@@ -81,7 +53,7 @@ class AnchorRolloverTest {
 
     @Test
     void aTrackingResolverRidesThroughTheRootKskRollAndAStaticOneDoesNot(@TempDir Path dir) throws Exception {
-        MovableClock clock = new MovableClock(START);
+        TestClock clock = new TestClock(START);
         World p1 = phase(clock, 0, z -> { });
         int port = p1.server().port();
         TrustAnchors only2017 = TrustAnchors.of(p1.trustAnchors());

@@ -3,7 +3,7 @@ package dev.daneel.anchors.autotrust;
 import dev.daneel.anchors.AnchorState;
 import dev.daneel.anchors.AnchorTracker;
 import dev.daneel.anchors.AnchorTracker.Outcome;
-import dev.daneel.anchors.MutableClock;
+import dev.daneel.testkit.TestClock;
 import dev.daneel.anchors.TrustPointState;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ import org.xbill.DNS.Type;
 final class ScenarioRunner {
 
     private final RplScenario scenario;
-    private final MutableClock clock = new MutableClock(Instant.EPOCH);
+    private final TestClock clock = new TestClock(Instant.EPOCH);
     private final Clock signatureClock;
     private final AnchorTracker tracker;
     private final Macros macros;
