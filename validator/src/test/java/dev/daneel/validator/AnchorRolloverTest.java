@@ -52,6 +52,35 @@ class AnchorRolloverTest {
     }
 
     @Test
+    void backgroundRefreshProbesOnItsOwnAndStopsOnClose(@TempDir Path dir) throws Exception {
+        TestClock clock = new TestClock(START);
+        try (World w = phase(clock, 0, z -> { })) {
+            AnchorStore store = AnchorStore.at(dir.resolve("anchors.state"));
+            ValidatingResolver r = ValidatingResolver.builder().upstream(w.address()).trustAnchors(TrustAnchors.of(w.trustAnchors()))
+                    .clock(clock).trackAnchors(store, true).build();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (store.load().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // the first refresh runs at once on the resolver's own thread
+                }
+                assertTrue(store.load().isPresent(), "the background refresh saved the anchor state");
+                assertTrue(w.server().log().count(".", Type.DNSKEY) >= 1);
+            } finally {
+                r.close();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (refresherAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(!refresherAlive(), "the refresh thread ends with the resolver");
+        }
+    }
+
+    private static boolean refresherAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("daneel-rfc5011") && t.isAlive());
+    }
+
+    @Test
     void aTrackingResolverRidesThroughTheRootKskRollAndAStaticOneDoesNot(@TempDir Path dir) throws Exception {
         TestClock clock = new TestClock(START);
         World p1 = phase(clock, 0, z -> { });

@@ -52,6 +52,9 @@ import org.xbill.DNS.Type;
  */
 public final class Engine {
 
+    private static final org.xbill.DNS.utils.base32 B32HEX =
+            new org.xbill.DNS.utils.base32(org.xbill.DNS.utils.base32.Alphabet.BASE32HEX, false, true);
+
     /** A broken chain is remembered this long, so a bogus zone is not re-fetched on every query (RFC 4035 §4.7). */
     static final long BOGUS_TTL_SECONDS = 60;
     /** The longest an unvalidated upstream response is reused. */
@@ -651,7 +654,7 @@ public final class Engine {
             if (registry == null || target.subdomain(registry)) {
                 return insecure; // off, or the registry's own names (no lookaside for lookaside)
             }
-            List<NSECRecord> provenGaps = new ArrayList<>();
+            List<Record> provenGaps = new ArrayList<>();
             for (Name zone = target; zone.subdomain(insecure.delegation()); zone = new Name(zone, 1)) {
                 Name owner;
                 try {
@@ -667,8 +670,8 @@ public final class Engine {
                     for (ValidationChain.Exchange e : dlv.evidence().exchanges()) {
                         if (e.name().equals(owner) && e.type() == Type.DLV) {
                             for (Record r : e.response().getSection(Section.AUTHORITY)) {
-                                if (r instanceof NSECRecord n) {
-                                    provenGaps.add(n);
+                                if (r instanceof NSECRecord || r instanceof NSEC3Record) {
+                                    provenGaps.add(r);
                                 }
                             }
                         }
@@ -715,12 +718,33 @@ public final class Engine {
             return insecure;
         }
 
-        /** Whether a validated NSEC's span lies strictly around {@code name}: no record exists there. */
-        private boolean inGap(List<NSECRecord> gaps, Name name) {
-            for (NSECRecord n : gaps) {
-                boolean last = n.getNext().compareTo(n.getName()) <= 0;
-                if (n.getName().compareTo(name) < 0 && (last || name.compareTo(n.getNext()) < 0)) {
-                    return true;
+        /**
+         * Whether a validated NSEC's span, or an NSEC3's hash span, lies strictly around {@code name}: no
+         * record exists there. Each NSEC3 hash spends the lookup's budget.
+         */
+        private boolean inGap(List<Record> gaps, Name name) {
+            for (Record r : gaps) {
+                if (r instanceof NSECRecord n) {
+                    boolean last = n.getNext().compareTo(n.getName()) <= 0;
+                    if (n.getName().compareTo(name) < 0 && (last || name.compareTo(n.getNext()) < 0)) {
+                        return true;
+                    }
+                } else if (r instanceof NSEC3Record n3 && name.subdomain(new Name(n3.getName(), 1))
+                        && n3.getIterations() <= limits.nsec3IterationsBogusAbove() && budget.spendNsec3Hash()) {
+                    String h;
+                    try {
+                        h = B32HEX.toString(new org.xbill.DNS.NSEC3PARAMRecord(n3.getName(), n3.getDClass(), 0,
+                                n3.getHashAlgorithm(), 0, n3.getIterations(), n3.getSalt()).hashName(name));
+                    } catch (java.security.NoSuchAlgorithmException e) {
+                        throw new IllegalStateException("SHA-1 is on every Java platform", e);
+                    }
+                    String owner = n3.getName().getLabelString(0).toLowerCase();
+                    String next = B32HEX.toString(n3.getNext());
+                    boolean covered = owner.compareTo(next) < 0 ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
+                            : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
+                    if (covered) {
+                        return true;
+                    }
                 }
             }
             return false;
