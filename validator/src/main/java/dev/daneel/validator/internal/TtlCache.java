@@ -18,19 +18,19 @@ final class TtlCache<K, V> {
     record Hit<V>(V value, long ttlLeft) {
     }
 
-    private record Entry<V>(V value, long expiresAtMillis) {
+    private record Slot<V>(V value, long expiresAtMillis) {
     }
 
     private final Clock clock;
     private final int maxEntries;
-    private final LinkedHashMap<K, Entry<V>> map;
+    private final LinkedHashMap<K, Slot<V>> map;
 
     TtlCache(Clock clock, int maxEntries) {
         this.clock = clock;
         this.maxEntries = maxEntries;
         this.map = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, Slot<V>> eldest) {
                 return size() > TtlCache.this.maxEntries;
             }
         };
@@ -38,7 +38,7 @@ final class TtlCache<K, V> {
 
     /** The live entry for {@code key}, or null. */
     synchronized Hit<V> get(K key) {
-        Entry<V> e = map.get(key);
+        Slot<V> e = map.get(key);
         if (e == null) {
             return null;
         }
@@ -56,12 +56,12 @@ final class TtlCache<K, V> {
             return;
         }
         long capped = Math.min(ttlSeconds, Integer.MAX_VALUE);
-        map.put(key, new Entry<>(value, clock.millis() + capped * 1000));
+        map.put(key, new Slot<>(value, clock.millis() + capped * 1000));
     }
 
     /** Whether a live entry exists for {@code key}. */
     synchronized boolean contains(K key) {
-        Entry<V> e = map.get(key);
+        Slot<V> e = map.get(key);
         return e != null && e.expiresAtMillis > clock.millis();
     }
 
