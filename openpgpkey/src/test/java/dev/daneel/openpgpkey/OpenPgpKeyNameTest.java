@@ -2,6 +2,7 @@ package dev.daneel.openpgpkey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,46 @@ class OpenPgpKeyNameTest {
     void addressWithoutLocalPartIsRejectedWithTheInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenPgpKeyName.of("@example.com"));
         assertEquals("expected an address of the form local@domain, got \"@example.com\"", e.getMessage());
+    }
+    @Test
+    void nonAsciiLocalPartIsHashedAsUtf8InNfc() {
+        // sha256(UTF-8 "h\u00fcgh")[0:28], computed independently with Python's hashlib.
+        String expected = "175c9bf7d2c81b7278d3403d0dcdf59e194877c2c488f59980b18936._openpgpkey.example.com.";
+        assertEquals(expected, OpenPgpKeyName.of("h\u00fcgh@example.com"));
+        assertEquals(expected, OpenPgpKeyName.of("hu\u0308gh@example.com"), "decomposed u + diaeresis is put in NFC");
+    }
+
+    @Test
+    void quotedLocalPartHashesLikeTheUnquotedOne() {
+        assertEquals(OpenPgpKeyName.of("hugh@example.com"), OpenPgpKeyName.of("\"hugh\"@example.com"));
+        assertEquals(OpenPgpKeyName.of("hugh@example.com"), OpenPgpKeyName.of("\"hu\\gh\"@example.com"));
+        assertEquals("hu gh@x", OpenPgpKeyName.localPart("\"hu gh@x\"@example.com"), "quotes keep spaces and @");
+    }
+
+    @Test
+    void commentsAndWhiteSpaceOutsideQuotesAreRemoved() {
+        assertEquals(OpenPgpKeyName.of("hugh@example.com"), OpenPgpKeyName.of("(work) hugh@example.com"));
+    }
+
+    @Test
+    void internationalisedDomainIsWrittenAsALabels() {
+        assertEquals("xn--bcher-kva.example.", OpenPgpKeyName.domain("hugh@B\u00fccher.example"));
+        assertTrue(OpenPgpKeyName.of("hugh@b\u00fccher.example").endsWith("._openpgpkey.xn--bcher-kva.example."));
+    }
+
+    @Test
+    void lowercasedNameIsWhatHashSlingerAndGnupgPublish() {
+        assertEquals(OpenPgpKeyName.of("hugh@example.com"), OpenPgpKeyName.lowercased("Hugh@Example.COM"));
+    }
+
+    @Test
+    void trailingDotOnTheDomainIsAccepted() {
+        assertEquals(OpenPgpKeyName.of("hugh@example.com"), OpenPgpKeyName.of("hugh@example.com."));
+    }
+
+    @Test
+    void localPartOfOnlyQuotesIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenPgpKeyName.of("\"\"@example.com"));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }
