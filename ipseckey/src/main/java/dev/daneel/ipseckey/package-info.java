@@ -1,6 +1,6 @@
 /**
- * IPSECKEY (RFC 4025, RFC 8005): create, fetch and verify IPsec gateway keys.
- *
- * <p>This module has only its first types so far; the rest arrives with its issue (see the README's module table).
+ * IPSECKEY (RFC 4025, RFC 8005, RFC 9373): create records from public keys ({@link dev.daneel.ipseckey.Ipseckey}),
+ * parse and print them ({@link dev.daneel.ipseckey.IpseckeyRecord}), and fetch and verify them through the
+ * validator ({@link dev.daneel.ipseckey.IpseckeyLookup}).
  */
 package dev.daneel.ipseckey;
