@@ -1,0 +1,26 @@
+package dev.daneel.dane;
+
+import dev.daneel.validator.Security;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The SRV RRset of a service with a TLSA outcome per target (RFC 7673). A Bogus or failed SRV lookup has
+ * no targets and must fail the connection.
+ *
+ * <pre>{@code
+ * SrvAnswer a = lookup.resolveSrv("imaps", "tcp", "example.com");
+ * if (a.security().status() == Status.BOGUS) { fail(); }
+ * }</pre>
+ *
+ * @param owner the SRV owner name, {@code _service._proto.domain.}
+ * @param security the SRV RRset's verdict
+ * @param targets the targets in priority order
+ */
+public record SrvAnswer(String owner, Security security, List<SrvTarget> targets) {
+    public SrvAnswer {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(security, "security");
+        targets = List.copyOf(targets);
+    }
+}
