@@ -4,6 +4,7 @@
  */
 module dev.daneel.testkit {
     requires transitive org.dnsjava;
+    requires static org.junit.jupiter.api;
 
     exports dev.daneel.testkit;
 }

@@ -3,6 +3,7 @@ package dev.daneel.openpgpkey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.daneel.testkit.RealTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs real tools (gpg, hash-slinger) for interop tests: skipped when absent, failing when CI=true. */
 final class Tools {
@@ -21,15 +21,7 @@ final class Tools {
 
     /** Skips (or fails under CI) when {@code tool} is not on the PATH. */
     static void require(String tool) {
-        boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-        if (!found) {
-            String reason = tool + " is not installed (scripts/interop-deps installs it)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + "; CI=true requires it");
-            }
-            Assumptions.abort(reason);
-        }
+        RealTools.require(tool, "see scripts/interop-deps");
     }
 
     /** Runs {@code command} with {@code env} added, returns stdout bytes; fails on a non-zero exit. */
