@@ -232,6 +232,14 @@ public final class Engine {
         if (existing != null) {
             return existing;
         }
+        // A fetch may have finished between the cache check and putIfAbsent: it caches before it leaves
+        // the in-flight map, so looking again closes the gap.
+        TtlCache.Hit<Message> late = responseCache.get(q);
+        if (late != null) {
+            inflight.remove(q, mine);
+            mine.complete(late.value());
+            return mine;
+        }
         source.query(name, type).whenComplete((m, e) -> {
             if (e == null) {
                 responseCache.put(q, m, responseTtl(m)); // before leaving the in-flight map: no gap to race into
