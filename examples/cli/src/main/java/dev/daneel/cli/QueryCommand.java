@@ -1,0 +1,173 @@
+package dev.daneel.cli;
+
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.Security;
+import dev.daneel.validator.ValidatingResolver;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code daneel query NAME [TYPE]}: a validated lookup, like {@code delv}. Prints a status line
+ * ({@code ; secure}, {@code ; insecure (unsigned delegation at ZONE)}, {@code ; bogus (REASON): detail},
+ * {@code ; indeterminate: detail}) and the records, or one JSON object with {@code --json}.
+ *
+ * <pre>{@code
+ * $ daneel --server 127.0.0.1:5353 query www.example.test. A
+ * ; secure
+ * www.example.test.	300	IN	A	192.0.2.1
+ * }</pre>
+ *
+ * <p>Exit codes: 0 secure answer, 4 secure proof of absence, 3 insecure, 2 bogus, 1 indeterminate.
+ */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Validated lookup of NAME/TYPE (TYPE default A), like delv.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:secure answer", "1:error or indeterminate", "2:bogus", "3:insecure",
+            "4:secure proof that the name or type does not exist"})
+final class QueryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Daneel parent;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The name to look up (made absolute).")
+    String name;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TYPE", defaultValue = "A", description = "Record type (default A).")
+    String type;
+
+    @Option(names = "--chain", description = "Also print the validation evidence (DNSKEY, DS, RRSIG, NSEC...).")
+    boolean chain;
+
+    @Override
+    public Integer call() {
+        GlobalOptions global = parent.global;
+        Name qname = parseName(name, "NAME");
+        int qtype = parseType(type);
+        try (ValidatingResolver resolver = global.resolver()) {
+            Answer answer = resolver.lookup(qname, qtype).toCompletableFuture().join();
+            PrintWriter out = spec.commandLine().getOut();
+            if (global.json) {
+                out.println(Json.write(toJson(answer, chain)));
+            } else {
+                out.print(toText(answer, chain));
+            }
+            out.flush();
+            return exitCode(answer).code();
+        }
+    }
+
+    /** The exit code an answer stands for. */
+    static ExitCode exitCode(Answer answer) {
+        return switch (answer.status()) {
+            case SECURE -> answer.nonexistent() ? ExitCode.PROVEN_ABSENT : ExitCode.SUCCESS;
+            case INSECURE -> ExitCode.INSECURE;
+            case BOGUS -> ExitCode.BOGUS_OR_MISMATCH;
+            case INDETERMINATE -> ExitCode.ERROR;
+        };
+    }
+
+    /** The status line, without the leading {@code "; "}. */
+    static String statusLine(Security security) {
+        if (security instanceof Security.Secure) {
+            return "secure";
+        } else if (security instanceof Security.Insecure i) {
+            String what = i.reason() == null ? "unsigned delegation" : i.reason().edeText().toLowerCase();
+            return "insecure (" + what + " at " + i.delegation() + ")";
+        } else if (security instanceof Security.Bogus b) {
+            return "bogus (" + b.reason() + "): " + b.detail();
+        } else if (security instanceof Security.Indeterminate d) {
+            return "indeterminate: " + d.detail();
+        }
+        throw new IllegalStateException("unknown security " + security);
+    }
+
+    static String toText(Answer answer, boolean withChain) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("; ").append(statusLine(answer.security())).append('\n');
+        if (answer.records().isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
+            sb.append("; ").append(Rcode.string(answer.rcode()))
+                    .append(answer.rcode() == Rcode.NOERROR ? " (no " + Type.string(answer.type()) + " records)" : "")
+                    .append('\n');
+        }
+        for (Record r : answer.chain()) {
+            sb.append(r).append('\n');
+        }
+        for (Record r : answer.records()) {
+            sb.append(r).append('\n');
+        }
+        if (withChain) {
+            sb.append(";; validation chain\n");
+            for (Record r : answer.evidence().records()) {
+                sb.append(r).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Object> toJson(Answer answer, boolean withChain) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", answer.name().toString());
+        m.put("type", Type.string(answer.type()));
+        m.put("status", answer.status().name().toLowerCase());
+        m.put("rcode", Rcode.string(answer.rcode()));
+        Security s = answer.security();
+        if (s instanceof Security.Bogus b) {
+            m.put("reason", b.reason().name());
+            m.put("ede", b.reason().edeCode());
+            m.put("detail", b.detail());
+        } else if (s instanceof Security.Insecure i) {
+            m.put("delegation", i.delegation().toString());
+            if (i.reason() != null) {
+                m.put("reason", i.reason().name());
+                m.put("ede", i.reason().edeCode());
+            }
+        } else if (s instanceof Security.Indeterminate d) {
+            m.put("cause", d.cause().name());
+            m.put("detail", d.detail());
+        }
+        List<String> records = new ArrayList<>();
+        answer.chain().forEach(r -> records.add(r.toString()));
+        answer.records().forEach(r -> records.add(r.toString()));
+        m.put("records", records);
+        if (withChain) {
+            List<String> chain = new ArrayList<>();
+            answer.evidence().records().forEach(r -> chain.add(r.toString()));
+            m.put("chain", chain);
+        }
+        return m;
+    }
+
+    static Name parseName(String text, String label) {
+        try {
+            return Name.fromString(text, Name.root);
+        } catch (TextParseException e) {
+            throw new UsageError(label + ": \"" + text + "\" is not a domain name: " + e.getMessage());
+        }
+    }
+
+    static int parseType(String text) {
+        int t = Type.value(text.toUpperCase(), true);
+        if (t < 0) {
+            throw new UsageError("TYPE: unknown record type \"" + text + "\"; use a mnemonic such as A, AAAA, TLSA or TYPE65");
+        }
+        return t;
+    }
+}
