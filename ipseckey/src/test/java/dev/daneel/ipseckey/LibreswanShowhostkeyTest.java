@@ -2,6 +2,7 @@ package dev.daneel.ipseckey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.daneel.testkit.RealTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,21 +34,21 @@ class LibreswanShowhostkeyTest {
         "ecdsa, 2001:db8::1, 200",
     })
     void recordFromThePemEqualsShowhostkeyIpseckey(String keyType, String gateway, String precedence) throws Exception {
-        String ipsec = Tools.require("ipsec", "libreswan");
+        String ipsec = RealTools.require("ipsec", "libreswan");
         Path nss = Files.createDirectory(dir.resolve("nss"));
-        Tools.run(dir, ipsec, "initnss", "--nssdir", nss.toString());
+        RealTools.run(dir, ipsec, "initnss", "--nssdir", nss.toString());
         List<String> gen = new ArrayList<>(List.of(ipsec, "newhostkey", "--nssdir", nss.toString(), "--keytype", keyType));
         if (keyType.equals("rsa")) {
             gen.addAll(List.of("--bits", "3072"));
         }
-        Tools.run(dir, gen.toArray(String[]::new));
-        Matcher m = CKAID.matcher(Tools.run(dir, ipsec, "showhostkey", "--nssdir", nss.toString(), "--list"));
+        RealTools.run(dir, gen.toArray(String[]::new));
+        Matcher m = CKAID.matcher(RealTools.run(dir, ipsec, "showhostkey", "--nssdir", nss.toString(), "--list"));
         if (!m.find()) {
             throw new AssertionError("showhostkey --list printed no ckaid");
         }
         String ckaid = m.group(1);
         Path pem = dir.resolve("key.pem");
-        Files.writeString(pem, Tools.run(dir, ipsec, "showhostkey", "--nssdir", nss.toString(), "--pem", "--ckaid", ckaid));
+        Files.writeString(pem, RealTools.run(dir, ipsec, "showhostkey", "--nssdir", nss.toString(), "--pem", "--ckaid", ckaid));
 
         List<String> show = new ArrayList<>(List.of(ipsec, "showhostkey", "--nssdir", nss.toString(), "--ipseckey",
                 "--ckaid", ckaid));
@@ -57,7 +58,7 @@ class LibreswanShowhostkeyTest {
         if (precedence != null) {
             show.addAll(List.of("--precedence", precedence));
         }
-        String theirs = Tools.run(dir, show.toArray(String[]::new)).strip();
+        String theirs = RealTools.run(dir, show.toArray(String[]::new)).strip();
         String owner = theirs.split("\\s+")[0];
         IpseckeyRecord ours = Ipseckey.create(owner, precedence == null ? 10 : Integer.parseInt(precedence),
                 Gateway.parse(gateway), pem);

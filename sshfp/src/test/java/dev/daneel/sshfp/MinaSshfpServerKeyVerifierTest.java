@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.daneel.testkit.RealTools;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
@@ -54,10 +55,10 @@ class MinaSshfpServerKeyVerifierTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String sshdPath = Tools.require("sshd", "openssh-server");
-        String keygen = Tools.require("ssh-keygen", "openssh-client");
+        String sshdPath = RealTools.require("sshd", "openssh-server");
+        String keygen = RealTools.require("ssh-keygen", "openssh-client");
         Path hostKey = dir.resolve("ssh_host_ecdsa_key");
-        Tools.run(dir, keygen, "-q", "-t", "ecdsa", "-N", "", "-f", hostKey.toString());
+        RealTools.run(dir, keygen, "-q", "-t", "ecdsa", "-N", "", "-f", hostKey.toString());
         hostKeyLine = Files.readString(Path.of(hostKey + ".pub")).strip();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -68,7 +69,7 @@ class MinaSshfpServerKeyVerifierTest {
             try {
                 Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
             } catch (IOException e) {
-                Tools.unavailable("sshd runs as root here and needs /run/sshd, which cannot be created: " + e);
+                RealTools.unavailable("sshd runs as root here and needs /run/sshd, which cannot be created: " + e);
             }
         }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -183,12 +184,12 @@ class MinaSshfpServerKeyVerifierTest {
                 return;
             } catch (IOException e) {
                 if (!sshd.isAlive()) {
-                    Tools.unavailable("sshd exited at start: " + Files.readString(dir.resolve("sshd.log")).strip());
+                    RealTools.unavailable("sshd exited at start: " + Files.readString(dir.resolve("sshd.log")).strip());
                 }
                 Thread.sleep(50);
             }
         }
-        Tools.unavailable("sshd did not listen on 127.0.0.1:" + port + ": " + Files.readString(dir.resolve("sshd.log")));
+        RealTools.unavailable("sshd did not listen on 127.0.0.1:" + port + ": " + Files.readString(dir.resolve("sshd.log")));
     }
 
     /** Delegates and counts how often it was asked. */

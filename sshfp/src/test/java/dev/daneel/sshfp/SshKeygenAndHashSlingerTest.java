@@ -2,6 +2,7 @@ package dev.daneel.sshfp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.daneel.testkit.RealTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -28,9 +29,9 @@ class SshKeygenAndHashSlingerTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"rsa, 3072", "ecdsa, 256", "ecdsa, 384", "ecdsa, 521", "ed25519, 0"})
     void recordsEqualSshKeygenR(String type, int bits) throws Exception {
-        String keygen = Tools.require("ssh-keygen", "openssh-client");
+        String keygen = RealTools.require("ssh-keygen", "openssh-client");
         Path pub = generate(keygen, type, bits);
-        String out = Tools.run(dir, keygen, "-r", "host.example.test.", "-f", pub.toString());
+        String out = RealTools.run(dir, keygen, "-r", "host.example.test.", "-f", pub.toString());
         List<String> ours = new ArrayList<>();
         for (SshfpRecord r : Sshfp.create("host.example.test.", pub, FingerprintType.SHA1, FingerprintType.SHA256)) {
             ours.add(r.rfcForm());
@@ -41,12 +42,12 @@ class SshKeygenAndHashSlingerTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"rsa, 3072", "ecdsa, 256", "ed25519, 0"})
     void recordsEqualHashSlingerSshfp(String type, int bits) throws Exception {
-        String keygen = Tools.require("ssh-keygen", "openssh-client");
-        String sshfp = Tools.require("sshfp", "hash-slinger");
+        String keygen = RealTools.require("ssh-keygen", "openssh-client");
+        String sshfp = RealTools.require("sshfp", "hash-slinger");
         Path pub = generate(keygen, type, bits);
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "host.example.test " + Files.readString(pub));
-        String out = Tools.run(dir, sshfp, "-k", knownHosts.toString(), "-d", "--digest=sha1", "--digest=sha256",
+        String out = RealTools.run(dir, sshfp, "-k", knownHosts.toString(), "-d", "--digest=sha1", "--digest=sha256",
                 "host.example.test");
         KnownHostsRecords ours = Sshfp.fromKnownHosts(knownHosts, "host.example.test.", FingerprintType.SHA1,
                 FingerprintType.SHA256);
@@ -58,9 +59,9 @@ class SshKeygenAndHashSlingerTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"rsa, 2048", "ecdsa, 384"})
     void jcaKeyConvertedBySshKeygenGivesTheSameRecords(String type, int bits) throws Exception {
-        String keygen = Tools.require("ssh-keygen", "openssh-client");
+        String keygen = RealTools.require("ssh-keygen", "openssh-client");
         Path pub = generate(keygen, type, bits);
-        String pem = Tools.run(dir, keygen, "-e", "-m", "PKCS8", "-f", pub.toString());
+        String pem = RealTools.run(dir, keygen, "-e", "-m", "PKCS8", "-f", pub.toString());
         byte[] spki = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         PublicKey jca = KeyFactory.getInstance(type.equals("rsa") ? "RSA" : "EC")
                 .generatePublic(new X509EncodedKeySpec(spki));
@@ -73,7 +74,7 @@ class SshKeygenAndHashSlingerTest {
         if (bits > 0) {
             cmd.addAll(List.of("-b", Integer.toString(bits)));
         }
-        Tools.run(dir, cmd.toArray(String[]::new));
+        RealTools.run(dir, cmd.toArray(String[]::new));
         return Path.of(key + ".pub");
     }
 

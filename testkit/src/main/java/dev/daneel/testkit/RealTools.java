@@ -1,12 +1,15 @@
 package dev.daneel.testkit;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -26,6 +29,8 @@ public final class RealTools {
 
     /** sbin folders are searched too: {@code ipsec}, {@code nsd-checkzone} and {@code named} live there. */
     private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+    /** How long {@link #run} waits for a tool. */
+    private static final int RUN_LIMIT_SECONDS = 60;
 
     private RealTools() {
     }
@@ -51,6 +56,29 @@ public final class RealTools {
                     + debianPackage + ")");
         }
         return p.orElseThrow();
+    }
+
+    /**
+     * Runs a command in {@code dir} to completion (stdin empty, 60 s at most) and returns its standard
+     * output; a non-zero exit fails the test with the command and its standard error.
+     */
+    public static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(RUN_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + RUN_LIMIT_SECONDS + " s");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + Files.readString(err));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(err);
+        }
     }
 
     /** Skips the running test with {@code reason}, or fails it under {@code CI=true}. Never returns normally. */
