@@ -75,6 +75,11 @@ final class Denial {
 
     // ---- NXDOMAIN ---------------------------------------------------------------------------------
 
+    /** The NSEC records offered (NSEC3 ones are not kept for aggressive use). */
+    List<NSECRecord> nsecs() {
+        return nsecs;
+    }
+
     /** Whether the records prove that {@code qname} does not exist and no wildcard could have made it. */
     boolean provesNxdomain(Name qname) {
         nextCloserCover = null;

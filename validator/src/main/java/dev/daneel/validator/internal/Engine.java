@@ -51,6 +51,9 @@ public final class Engine {
     /** The DLV registry (RFC 5074) consulted when a chain ends Insecure, or null (the default: off). */
     volatile Name dlvDomain;
 
+    /** Validated NSEC spans for aggressive negative answers (RFC 8198), or null (the default: off). */
+    volatile NsecCache nsecCache;
+
     /** Replaced as a whole when RFC 5011 tracking changes the trusted keys; null when none is left. */
     private volatile TrustAnchors anchors;
     private final Clock clock;
@@ -98,6 +101,10 @@ public final class Engine {
         this.anchors = replacement;
         keyCache.clear();
         answerCache.clear();
+        NsecCache n = nsecCache;
+        if (n != null) {
+            n.clear();
+        }
     }
 
     /**
@@ -108,6 +115,14 @@ public final class Engine {
         this.dlvDomain = domain;
         keyCache.clear();
         answerCache.clear();
+    }
+
+    /**
+     * Turns on aggressive use of validated NSEC records (RFC 8198 §5.1, §5.2): a name inside a cached span
+     * whose wildcard is denied too is answered NXDOMAIN (or NODATA from a matching record) without asking.
+     */
+    public void aggressiveNsec(int maxRecords) {
+        this.nsecCache = new NsecCache(clock, maxRecords);
     }
 
     Optional<Anchor> anchorFor(Name name) {
@@ -138,6 +153,12 @@ public final class Engine {
                     Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
         }
         Lookup work = new Lookup(this, clock.instant());
+        if (nsecCache != null && qtype != Type.DS && anchorFor(qname).isPresent()) {
+            Answer synthesized = work.fromNsecCache(qname, qtype);
+            if (synthesized != null) {
+                return synthesized;
+            }
+        }
         Message response;
         try {
             response = work.await(qname, qtype);

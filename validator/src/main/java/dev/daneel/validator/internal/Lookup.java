@@ -148,7 +148,8 @@ final class Lookup {
                 }
                 CNAMERecord synthesized = new CNAMERecord(current, link.getDClass(), link.getTTL(), target);
                 if (qtype == Type.CNAME) {
-                    return finish(qname, qtype, verdict, response.getRcode(), List.of(synthesized), chain);
+                    verdict = verdict.and(targetDenial(target, response));
+                    return finish(qname, qtype, verdict, rcode(response), List.of(synthesized), chain);
                 }
                 chain.add(synthesized);
                 current = target;
@@ -161,7 +162,10 @@ final class Lookup {
                     verdict = verdict.and(rrset(set, response));
                     records.addAll(set.rrs(false));
                 }
-                return finish(qname, qtype, verdict, response.getRcode(), records, chain);
+                if (qtype == Type.CNAME) {
+                    verdict = verdict.and(targetDenial(((CNAMERecord) exact.get(0).first()).getTarget(), response));
+                }
+                return finish(qname, qtype, verdict, rcode(response), records, chain);
             }
             List<RRset> cname = qtype == Type.CNAME ? List.of() : Engine.find(answers, current, Type.CNAME);
             if (!cname.isEmpty()) {
@@ -172,8 +176,68 @@ final class Lookup {
                 continue;
             }
             verdict = verdict.and(negative(current, qtype, response));
-            return finish(qname, qtype, verdict, rcodeOverride >= 0 ? rcodeOverride : response.getRcode(), List.of(), chain);
+            return finish(qname, qtype, verdict, rcode(response), List.of(), chain);
         }
+    }
+
+    private int rcode(Message response) {
+        return rcodeOverride >= 0 ? rcodeOverride : response.getRcode();
+    }
+
+    /**
+     * A CNAME asked for by type with an NXDOMAIN beside it: the rcode speaks of the CNAME's target (RFC
+     * 6604 §2), so that absence must be proven like any other, as Unbound does (a CNAME-class answer).
+     */
+    private Verdict targetDenial(Name target, Message response) {
+        if (response.getRcode() != Rcode.NXDOMAIN) {
+            return Verdict.secure(Set.of(), Long.MAX_VALUE);
+        }
+        return negative(target, Type.CNAME, response);
+    }
+
+    // ---- aggressive negative answers (RFC 8198) -------------------------------------------------
+
+    /** A negative answer proven by cached NSEC records, with its rcode. */
+    private record CachedDenial(Verdict verdict, int rcode) {
+    }
+
+    /** The answer the NSEC cache proves for the question without asking upstream, or null. */
+    Answer fromNsecCache(Name qname, int qtype) {
+        CachedDenial c = cachedDenial(qname, qtype);
+        return c == null ? null : finish(qname, qtype, c.verdict(), c.rcode(), List.of(), List.of());
+    }
+
+    /**
+     * NXDOMAIN (a covering record and a covered wildcard) or NODATA (a matching record without the type)
+     * from validated NSEC records of the closest zone that has some cached (RFC 8198 §5.1, §5.2); the zone's
+     * keys must still be Secure. Null when the cache is off or proves nothing for the name.
+     */
+    private CachedDenial cachedDenial(Name name, int qtype) {
+        NsecCache cache = engine.nsecCache;
+        if (cache == null || qtype == Type.DS || qtype == Type.ANY) {
+            // A DS absence is the parent's to prove (its NSEC sits at the child's name); ANY has no NODATA.
+            return null;
+        }
+        NsecCache.Candidates found = cache.candidates(name);
+        if (found.zone() == null || found.entries().isEmpty()) {
+            return null;
+        }
+        KeyEntry keys = chain.walk(found.zone(), true);
+        if (!(keys instanceof KeyEntry.Secure k)) {
+            return null;
+        }
+        Denial d = new Denial(found.zone(), found.records(), List.of(), budget);
+        int rcode;
+        if (d.provesNxdomain(name)) {
+            rcode = Rcode.NXDOMAIN;
+        } else if (d.provesNodata(name, qtype)) {
+            rcode = Rcode.NOERROR;
+        } else {
+            return null;
+        }
+        include(found.entries().stream().map(NsecCache.Entry::exchange).distinct().toList());
+        long ttl = Math.min(found.ttlLeft(now.toEpochMilli()), k.ttl());
+        return new CachedDenial(Verdict.secure(k.algorithms(), ttl, k.viaDlv()), rcode);
     }
 
     private Answer finish(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
@@ -238,6 +302,11 @@ final class Lookup {
 
     /** Validates a negative answer (NXDOMAIN or NODATA) for {@code name} at the end of the chain. */
     private Verdict negative(Name name, int qtype, Message response) {
+        CachedDenial cached = cachedDenial(name, qtype);
+        if (cached != null) {
+            rcodeOverride = cached.rcode();
+            return cached.verdict();
+        }
         Name signer = null;
         for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
             for (RRSIGRecord sig : set.sigs()) {
@@ -286,6 +355,12 @@ final class Lookup {
         }
         if (d.optOutUsed()) {
             return optOutInsecure(k.zone(), name, Math.min(proof.ttl, soaTtl));
+        }
+        NsecCache cache = engine.nsecCache;
+        if (cache != null && !response.getSection(Section.QUESTION).isEmpty()) {
+            Record q = response.getQuestion();
+            cache.put(k.zone(), d.nsecs(), new ValidationChain.Exchange(q.getName(), q.getType(), response),
+                    Math.min(proof.ttl, soaTtl));
         }
         return Engine.cap(proof, soaTtl);
     }

@@ -130,7 +130,9 @@ final class ScenarioIterator implements Source {
         for (RRs s : r.answer) {
             if (s.type == Type.DNAME && ServerReply.strictlyBelow(mname, s.name)) {
                 links.add(s);
-            } else if (s.type == Type.CNAME && s.name.equals(mname) && qtype != Type.CNAME && !s.rrs.isEmpty()) {
+            } else if (s.type == Type.CNAME && s.name.equals(mname) && (qtype != Type.CNAME || r.rcode == Rcode.NXDOMAIN)
+                    && !s.rrs.isEmpty()) {
+                // Asked for the CNAME itself, only an NXDOMAIN beside it is chased (response_type_from_server).
                 links.add(s);
                 mname = ((CNAMERecord) s.rrs.get(0)).getTarget();
             } else if (s.name.equals(mname) && (s.type == qtype || qtype == Type.ANY)) {

@@ -162,6 +162,10 @@ final class ScenarioRunner {
         Crypto crypto = "yes".equals(scenario.option("fake-sha1")) ? Crypto.insecureFakeSha1ForTests() : Crypto.STANDARD;
         Engine engine = new Engine(iterator, anchors, clock, ValidatingResolver.Builder.DEFAULT_SKEW, limits(scenario),
                 ValidatingResolver.Builder.DEFAULT_CACHE_SIZE, crypto);
+        // Unbound's aggressive-nsec (RFC 8198) is on unless a scenario turns it off; Daneel's is opt-in.
+        if (!"no".equals(scenario.option("aggressive-nsec"))) {
+            engine.aggressiveNsec(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE);
+        }
         List<Actual> pending = new ArrayList<>();
         List<String> log = new ArrayList<>();
         scenario.notes().forEach(n -> log.add("parser: " + n));
