@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -30,7 +31,7 @@ import org.xbill.DNS.Type;
  *
  * <ul>
  *   <li>The MX RRset must be Secure for any MX host to use DANE; the host's address records must be Secure
- *       too (RFC 7672 §2.2.1, §2.2.2). A domain without MX records is its own MX host (RFC 5321 §5.1).
+ *       too (RFC 7672 §2.2.1, §2.2.2). Each host's IPv6 (AAAA) then IPv4 (A) addresses are tried in turn. A domain without MX records is its own MX host (RFC 5321 §5.1).
  *   <li>TLSA records are looked up at {@code _25._tcp.mxhost} (its Secure CNAME target first, RFC 7672
  *       §2.2.3). Only DANE-TA(2) and DANE-EE(3) are usable in SMTP (RFC 7672 §3.1.3); PKIX usages count as
  *       unusable.
@@ -124,29 +125,58 @@ public final class SmtpDane {
         return new ArrayList<>(hosts);
     }
 
-    /** One MX host: address, TLSA, conversation. */
+    /** An address of an MX host and whether its address RRset was Secure. */
+    private record Address(InetAddress ip, boolean secure) {
+    }
+
+    /**
+     * One MX host: its IPv6 then IPv4 addresses (RFC 6724 order), each tried in turn until one gives a result
+     * that is not Failed — the same rule as for MX hosts. A Bogus address RRset fails the host (RFC 7672
+     * §2.2.2: an attack, not a reason to try plaintext).
+     */
     SmtpDaneResult connectHost(String host, String domain, boolean mxSecure) {
-        Answer a = resolver.resolve(host + ".", Type.A);
-        if (a.status() == Status.BOGUS) {
-            return new SmtpDaneResult.Failed(host, "the address of " + host + " is Bogus: "
-                    + DaneTrustManager.securityText(a.security()));
-        }
-        InetAddress address = null;
-        for (Record r : a.records()) {
-            if (r instanceof ARecord ar) {
-                address = ar.getAddress();
-                break;
+        List<Address> addresses = new ArrayList<>();
+        for (int type : new int[] {Type.AAAA, Type.A}) {
+            Answer a = resolver.resolve(host + ".", type);
+            if (a.status() == Status.BOGUS) {
+                return new SmtpDaneResult.Failed(host, "the " + Type.string(type) + " records of " + host + " are Bogus: "
+                        + DaneTrustManager.securityText(a.security()));
+            }
+            for (Record r : a.records()) {
+                if (r instanceof AAAARecord v6) {
+                    addresses.add(new Address(v6.getAddress(), a.status() == Status.SECURE));
+                } else if (r instanceof ARecord v4) {
+                    addresses.add(new Address(v4.getAddress(), a.status() == Status.SECURE));
+                }
             }
         }
-        if (address == null) {
-            return new SmtpDaneResult.Failed(host, host + " has no IPv4 address");
+        if (addresses.isEmpty()) {
+            return new SmtpDaneResult.Failed(host, host + " has no IPv6 or IPv4 address");
         }
-        InetSocketAddress target = new InetSocketAddress(address, port);
-        if (!mxSecure || a.status() != Status.SECURE) {
-            return withoutDane(host, target, (mxSecure ? "the address of " + host : "the MX RRset of " + domain)
-                    + " is not Secure, so DANE does not apply");
+        TlsaAnswer tlsa = null;
+        List<String> failures = new ArrayList<>();
+        for (Address address : addresses) {
+            InetSocketAddress target = new InetSocketAddress(address.ip(), port);
+            SmtpDaneResult r;
+            if (!mxSecure || !address.secure()) {
+                r = withoutDane(host, target, (mxSecure ? "the address of " + host : "the MX RRset of " + domain)
+                        + " is not Secure, so DANE does not apply");
+            } else {
+                if (tlsa == null) {
+                    tlsa = lookup.resolve(host, port, "tcp");
+                }
+                r = withTlsa(host, domain, target, tlsa);
+            }
+            if (!(r instanceof SmtpDaneResult.Failed f)) {
+                return r;
+            }
+            failures.add(address.ip().getHostAddress() + ": " + f.detail());
         }
-        TlsaAnswer tlsa = lookup.resolve(host, port, "tcp");
+        return new SmtpDaneResult.Failed(host, failures.size() == 1 ? failures.get(0).substring(failures.get(0).indexOf(": ") + 2)
+                : "no address of " + host + " could be used: " + String.join("; ", failures));
+    }
+
+    private SmtpDaneResult withTlsa(String host, String domain, InetSocketAddress target, TlsaAnswer tlsa) {
         if (tlsa instanceof TlsaAnswer.Failed f) {
             return new SmtpDaneResult.Failed(host, f.detail());
         }

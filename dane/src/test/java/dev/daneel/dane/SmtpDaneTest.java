@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
 
 /**
- * SMTP DANE (RFC 7672) against small JDK SMTP servers with STARTTLS on 127.0.0.2–127.0.0.4 (one port for
- * all, as SMTP has one), MX, A and TLSA records served by a signed testkit world.
+ * SMTP DANE (RFC 7672) against small JDK SMTP servers with STARTTLS on 127.0.0.2–127.0.0.4 and ::1 (one
+ * port for all, as SMTP has one), MX, A, AAAA and TLSA records served by a signed testkit world.
  */
 class SmtpDaneTest {
 
@@ -35,6 +35,7 @@ class SmtpDaneTest {
 
     private static final List<SmtpTestServer> SERVERS = new ArrayList<>();
     private static int port;
+    private static SmtpTestServer v6;
     private static World world;
     private static ValidatingResolver resolver;
 
@@ -45,6 +46,8 @@ class SmtpDaneTest {
         SERVERS.add(ee);
         SERVERS.add(new SmtpTestServer("127.0.0.3", port, List.of(TA_LEAF.cert(), CA.cert()), TA_LEAF.privateKey()));
         SERVERS.add(new SmtpTestServer("127.0.0.4", port, null, null));
+        v6 = new SmtpTestServer("::1", port, List.of(OTHER.cert()), OTHER.privateKey());
+        SERVERS.add(v6);
         world = World.builder().clock(CLOCK)
                 .zone("test.")
                 .zone("mail.test.", z -> z
@@ -63,7 +66,13 @@ class SmtpDaneTest {
                         .record("backup MX 10 mx-wrong").record("backup MX 20 mx-ee")
                         .record("bogus MX 10 mx-ee")
                         .breakRRset("bogus", Type.MX, Breakage.TAMPERED_DATA)
-                        .record("nullmx MX 0 ."))
+                        .record("nullmx MX 0 .")
+                        .record("v6 MX 10 mx-v6").record("mx-v6 AAAA ::1")
+                        .tlsa(port, "tcp", "mx-v6", OTHER.cert(), 3, 1, 1)
+                        .record("fall MX 10 mx-fall").record("mx-fall AAAA ::1").record("mx-fall A 127.0.0.2")
+                        .tlsa(port, "tcp", "mx-fall", EE.cert(), 3, 1, 1)
+                        .record("badv6 MX 10 mx-badv6").record("mx-badv6 AAAA ::1").record("mx-badv6 A 127.0.0.2")
+                        .breakRRset("mx-badv6", Type.AAAA, Breakage.TAMPERED_DATA))
                 .zone("unsigned.test.", z -> z.unsigned()
                         .record("@ MX 10 mx").record("mx A 127.0.0.2")
                         .tlsa(port, "tcp", "mx", OTHER.cert(), 3, 1, 1))
@@ -154,5 +163,31 @@ class SmtpDaneTest {
         assertTrue(f.detail().contains("Bogus"), f.detail());
         f = assertInstanceOf(SmtpDaneResult.Failed.class, smtp(SmtpDanePolicy.DANE).connect("nullmx.mail.test"));
         assertTrue(f.detail().contains("null MX"), f.detail());
+    }
+
+    @Test
+    void anIpv6OnlyMxHostIsReachedOverIpv6AndAuthenticated() {
+        // mx-v6 has only an AAAA record (::1), whose server presents OTHER, the key its TLSA names.
+        SmtpDaneResult.Authenticated a = assertInstanceOf(SmtpDaneResult.Authenticated.class,
+                smtp(SmtpDanePolicy.DANE_ONLY).connect("v6.mail.test"));
+        assertEquals("mx-v6.mail.test", a.mxHost());
+        assertEquals(CertUsage.DANE_EE, a.match().usage());
+    }
+
+    @Test
+    void aFailedIpv6AddressFallsBackToTheIpv4Address() {
+        // ::1 presents OTHER, which mx-fall's TLSA does not name; 127.0.0.2 presents EE, which it does.
+        int before = v6.sessions();
+        SmtpDaneResult.Authenticated a = assertInstanceOf(SmtpDaneResult.Authenticated.class,
+                smtp(SmtpDanePolicy.DANE_ONLY).connect("fall.mail.test"));
+        assertEquals("mx-fall.mail.test", a.mxHost());
+        assertEquals(before + 1, v6.sessions(), "the IPv6 address was tried first");
+    }
+
+    @Test
+    void aBogusAaaaRrsetFailsTheHostEvenWithAGoodARrset() {
+        SmtpDaneResult.Failed f = assertInstanceOf(SmtpDaneResult.Failed.class,
+                smtp(SmtpDanePolicy.DANE).connect("badv6.mail.test"));
+        assertTrue(f.detail().contains("AAAA records of mx-badv6.mail.test are Bogus"), f.detail());
     }
 }

@@ -23,6 +23,7 @@ final class SmtpTestServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final SSLContext tls;
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
 
     SmtpTestServer(String loopbackIp, int port, List<X509Certificate> chain, PrivateKey key) throws Exception {
         this.tls = chain == null ? null : TlsServer.context(chain, key);
@@ -33,6 +34,11 @@ final class SmtpTestServer implements AutoCloseable {
         t.start();
     }
 
+    /** How many connections this server has accepted. */
+    int sessions() {
+        return sessions.get();
+    }
+
     int port() {
         return socket.getLocalPort();
     }
@@ -40,6 +46,7 @@ final class SmtpTestServer implements AutoCloseable {
     private void serve() {
         while (!socket.isClosed()) {
             try (Socket s = socket.accept()) {
+                sessions.incrementAndGet();
                 s.setSoTimeout(10_000);
                 converse(s);
             } catch (IOException e) {
