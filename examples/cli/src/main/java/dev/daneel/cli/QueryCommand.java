@@ -107,11 +107,17 @@ final class QueryCommand implements Callable<Integer> {
                     .append(answer.rcode() == Rcode.NOERROR ? " (no " + Type.string(answer.type()) + " records)" : "")
                     .append('\n');
         }
+        // Bogus data is never printed as data: scripts that skip comment lines must not pick it up.
+        boolean bogus = answer.status() == dev.daneel.validator.Status.BOGUS;
+        if (bogus && !(answer.chain().isEmpty() && answer.records().isEmpty())) {
+            sb.append(";; records that failed validation (do not use):\n");
+        }
+        String prefix = bogus ? "; " : "";
         for (Record r : answer.chain()) {
-            sb.append(r).append('\n');
+            sb.append(prefix).append(r).append('\n');
         }
         for (Record r : answer.records()) {
-            sb.append(r).append('\n');
+            sb.append(prefix).append(r).append('\n');
         }
         if (withChain) {
             sb.append(";; validation chain\n");
@@ -146,7 +152,12 @@ final class QueryCommand implements Callable<Integer> {
         List<String> records = new ArrayList<>();
         answer.chain().forEach(r -> records.add(r.toString()));
         answer.records().forEach(r -> records.add(r.toString()));
-        m.put("records", records);
+        if (s instanceof Security.Bogus) {
+            m.put("records", List.of());  // never hand out bogus data where data is expected
+            m.put("failed_records", records);
+        } else {
+            m.put("records", records);
+        }
         if (withChain) {
             List<String> chain = new ArrayList<>();
             answer.evidence().records().forEach(r -> chain.add(r.toString()));

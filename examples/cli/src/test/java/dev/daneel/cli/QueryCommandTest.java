@@ -112,6 +112,8 @@ class QueryCommandTest {
         Cli r = query("query", "www.broken.test.");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.out().startsWith("; bogus (SIGNATURE_EXPIRED): "), r::toString);
+        assertTrue(r.out().lines().allMatch(l -> l.startsWith(";")), "bogus records only as comments: " + r.out());
+        assertTrue(r.out().contains(";; records that failed validation (do not use):\n; www.broken.test."), r::toString);
     }
 
     @Test
@@ -128,6 +130,7 @@ class QueryCommandTest {
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.out().startsWith("{\"name\":\"www.broken.test.\",\"type\":\"A\",\"status\":\"bogus\","
                 + "\"rcode\":\"NOERROR\",\"reason\":\"SIGNATURE_EXPIRED\",\"ede\":7,"), r::toString);
+        assertTrue(r.out().contains("\"records\":[],\"failed_records\":[\"www.broken.test."), r::toString);
     }
 
     @Test
