@@ -51,13 +51,27 @@ public final class MilterMain implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** The trust anchors {@code c} names, or the built-in IANA root anchors. */
+    static TrustAnchors anchors(MilterConfig c) throws IOException {
+        return c.anchors().isPresent() ? TrustAnchors.fromFile(c.anchors().get()) : TrustAnchors.builtIn();
+    }
+
+    /** The validating resolver {@code c} describes: its upstreams (default the system's), anchors and DNS timeout. */
+    static ValidatingResolver resolver(MilterConfig c, TrustAnchors anchors) {
+        ValidatingResolver.Builder rb = ValidatingResolver.builder().trustAnchors(anchors).timeout(c.dnsTimeout());
+        for (InetSocketAddress u : c.upstreams()) {
+            rb.upstream(u);
+        }
+        return rb.build();
+    }
+
     @Override
     public Integer call() {
         MilterConfig c;
         TrustAnchors anchors;
         try {
             c = MilterConfig.load(config);
-            anchors = c.anchors().isPresent() ? TrustAnchors.fromFile(c.anchors().get()) : TrustAnchors.builtIn();
+            anchors = anchors(c);
             OpenPgpKeyMilter.readCopyKey(c);
         } catch (IOException | RuntimeException e) {
             err.println("daneel-milter: " + e.getMessage());
@@ -68,11 +82,7 @@ public final class MilterMain implements Callable<Integer> {
             out.println("configuration OK");
             return 0;
         }
-        ValidatingResolver.Builder rb = ValidatingResolver.builder().trustAnchors(anchors).timeout(c.dnsTimeout());
-        for (InetSocketAddress u : c.upstreams()) {
-            rb.upstream(u);
-        }
-        try (ValidatingResolver resolver = rb.build();
+        try (ValidatingResolver resolver = resolver(c, anchors);
              OpenPgpKeyMilter milter = OpenPgpKeyMilter.start(c, resolver, line -> {
                  synchronized (out) {
                      out.println(line);
