@@ -446,6 +446,8 @@ class OpenPgpKeyMilterPostfixTest {
         ExecutorService clients = Executors.newFixedThreadPool(n);
         Map<Integer, String> ids = new HashMap<>();
         List<Future<SmtpSubmit.Reply>> replies = new ArrayList<>();
+        String aliceOwner = dev.daneel.openpgpkey.OpenPgpKeyName.of(ALICE);
+        long aliceQueriesBefore = world.server().log().count(aliceOwner, org.xbill.DNS.Type.OPENPGPKEY);
         long start = System.nanoTime();
         try {
             for (int i = 0; i < n; i++) {
@@ -499,6 +501,10 @@ class OpenPgpKeyMilterPostfixTest {
             String inner = new String(gpg.gpg("--decrypt", armored(d).toString()), StandardCharsets.UTF_8);
             assertTrue(inner.contains("Subject: Load " + i + "\r\n") && inner.endsWith("message number " + i + "\r\n"), inner);
         }
+        // 150 messages to Alice, one key lookup at most: the validator's cache (TTL) and in-flight coalescing.
+        long aliceQueries = world.server().log().count(aliceOwner, org.xbill.DNS.Type.OPENPGPKEY) - aliceQueriesBefore;
+        assertTrue(aliceQueries <= 1, aliceQueries + " OPENPGPKEY queries for Alice during the load");
+        assertTrue(world.server().log().count(aliceOwner, org.xbill.DNS.Type.OPENPGPKEY) >= 1, "Alice's name never queried?");
         System.out.printf("milter load: %d messages (%d encrypted) accepted by Postfix in %.1f s, all delivered after %.1f s%n",
                 n, encrypted, (accepted - start) / 1e9, (done - start) / 1e9);
     }
