@@ -1,0 +1,491 @@
+package dev.daneel.milter;
+
+import dev.daneel.milter.internal.AddressRange;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The milter's configuration: built in code or read from a file of {@code key = value} lines ({@code #}
+ * starts a comment; list keys may repeat or take comma-separated values).
+ *
+ * <pre>{@code
+ * listen = inet:10025@127.0.0.1          # or unix:/run/daneel-milter/milter.sock
+ * policy = opportunistic                 # or require
+ * upstream = 127.0.0.1:53                # repeatable; default: the system's resolvers
+ * anchors = /etc/daneel/root.key         # default: the built-in IANA root anchors
+ * sender-copy-key = /etc/daneel/archive.asc
+ * exclude-sender = @lists.example.com, alerts@example.com
+ * exclude-recipient-domain = example.com
+ * exclude-client = 10.0.0.0/8, 192.0.2.7
+ * max-message-size = 10M                 # larger messages: oversize-action
+ * oversize-action = reject               # 552 5.3.4; or tempfail (452 4.3.4)
+ * max-sessions = 32                      # concurrent MTA connections
+ * lookup-timeout = 20                    # seconds for all of a message's key lookups
+ * dns-timeout = 2                        # seconds per upstream attempt
+ * protected-headers = true
+ * }</pre>
+ *
+ * <p>Memory is bounded by {@code max-sessions × max-message-size} for stored messages plus, per message
+ * being encrypted, about two more copies (the encrypted entity and its ASCII armor).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class MilterConfig {
+
+    /** What happens to a message larger than {@link #maxMessageSize()}. */
+    public enum Oversize {
+        /** {@code 552 5.3.4}: the sender gets a bounce; never sent unencrypted. */
+        REJECT,
+        /** {@code 452 4.3.4}: the MTA retries until its queue lifetime ends. */
+        TEMPFAIL
+    }
+
+    /** Default cap on one message held in memory: 10 MiB, Postfix's default {@code message_size_limit}. */
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+    /** Default concurrent MTA connections; a connection beyond it is closed (the MTA applies its default action). */
+    public static final int DEFAULT_MAX_SESSIONS = 32;
+    /**
+     * Default deadline for all key lookups of one message: well inside Postfix's {@code milter_content_timeout}
+     * (300 s), so the milter answers tempfail before the MTA gives up on it.
+     */
+    public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final SocketAddress listen;
+    private final Policy policy;
+    private final List<InetSocketAddress> upstreams;
+    private final Optional<Path> anchors;
+    private final Optional<Path> senderCopyKey;
+    private final Set<String> excludedSenders;
+    private final Set<String> excludedRecipientDomains;
+    private final List<String> excludedClients;
+    private final long maxMessageSize;
+    private final Oversize oversize;
+    private final int maxSessions;
+    private final Duration lookupTimeout;
+    private final Duration dnsTimeout;
+    private final boolean protectedHeaders;
+
+    private MilterConfig(Builder b) {
+        listen = b.listen;
+        policy = b.policy;
+        upstreams = List.copyOf(b.upstreams);
+        anchors = Optional.ofNullable(b.anchors);
+        senderCopyKey = Optional.ofNullable(b.senderCopyKey);
+        excludedSenders = Set.copyOf(b.excludedSenders);
+        excludedRecipientDomains = Set.copyOf(b.excludedRecipientDomains);
+        excludedClients = List.copyOf(b.excludedClients);
+        maxMessageSize = b.maxMessageSize;
+        oversize = b.oversize;
+        maxSessions = b.maxSessions;
+        lookupTimeout = b.lookupTimeout;
+        dnsTimeout = b.dnsTimeout;
+        protectedHeaders = b.protectedHeaders;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads a configuration file.
+     *
+     * @throws MilterConfigException naming the file, line and key at fault
+     */
+    public static MilterConfig load(Path file) throws IOException {
+        Builder b = builder();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String text = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            int eq = text.indexOf('=');
+            if (eq <= 0) {
+                throw new MilterConfigException(file + ":" + (i + 1) + ": expected key = value, got \"" + text + "\"");
+            }
+            String key = text.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = text.substring(eq + 1).strip();
+            try {
+                b.set(key, value, file.toAbsolutePath().getParent());
+            } catch (IllegalArgumentException e) {
+                throw new MilterConfigException(file + ":" + (i + 1) + ": " + key + ": " + e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    /** Where the milter listens: an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}. */
+    public SocketAddress listen() {
+        return listen;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Recursive resolvers to forward to; empty means the system's. */
+    public List<InetSocketAddress> upstreams() {
+        return upstreams;
+    }
+
+    /** The trust anchor file; empty means the built-in IANA root anchors. */
+    public Optional<Path> anchors() {
+        return anchors;
+    }
+
+    /** A public key file (armored or binary) that every encrypted message is also encrypted to. */
+    public Optional<Path> senderCopyKey() {
+        return senderCopyKey;
+    }
+
+    /** Excluded envelope senders: full addresses and {@code @domain} entries, lowercased. */
+    public Set<String> excludedSenders() {
+        return excludedSenders;
+    }
+
+    /** Recipient domains never encrypted to, lowercased. */
+    public Set<String> excludedRecipientDomains() {
+        return excludedRecipientDomains;
+    }
+
+    /** Excluded SMTP client addresses and CIDR ranges, as written. */
+    public List<String> excludedClients() {
+        return excludedClients;
+    }
+
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public Oversize oversize() {
+        return oversize;
+    }
+
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    public Duration lookupTimeout() {
+        return lookupTimeout;
+    }
+
+    /** Per-attempt upstream timeout for the validating resolver. */
+    public Duration dnsTimeout() {
+        return dnsTimeout;
+    }
+
+    public boolean protectedHeaders() {
+        return protectedHeaders;
+    }
+
+    /** A human summary, one setting per line, as {@code --check-config} prints it. */
+    public String summary() {
+        return String.join("\n",
+                "listen = " + describe(listen),
+                "policy = " + policy.name().toLowerCase(Locale.ROOT),
+                "upstream = " + (upstreams.isEmpty() ? "(system resolvers)" : upstreams.stream()
+                        .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()),
+                "anchors = " + anchors.map(Path::toString).orElse("(built-in IANA root anchors)"),
+                "sender-copy-key = " + senderCopyKey.map(Path::toString).orElse("(none)"),
+                "exclude-sender = " + excludedSenders,
+                "exclude-recipient-domain = " + excludedRecipientDomains,
+                "exclude-client = " + excludedClients,
+                "max-message-size = " + maxMessageSize,
+                "oversize-action = " + oversize.name().toLowerCase(Locale.ROOT),
+                "max-sessions = " + maxSessions,
+                "lookup-timeout = " + lookupTimeout.toMillis() / 1000.0,
+                "dns-timeout = " + dnsTimeout.toMillis() / 1000.0,
+                "protected-headers = " + protectedHeaders);
+    }
+
+    static String describe(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return "inet:" + i.getPort() + "@" + i.getAddress().getHostAddress();
+        }
+        return "unix:" + ((UnixDomainSocketAddress) a).getPath();
+    }
+
+    /** Builds a {@link MilterConfig}; every setter checks its argument at once. */
+    public static final class Builder {
+        private SocketAddress listen;
+        private Policy policy = Policy.OPPORTUNISTIC;
+        private final List<InetSocketAddress> upstreams = new ArrayList<>();
+        private Path anchors;
+        private Path senderCopyKey;
+        private final Set<String> excludedSenders = new LinkedHashSet<>();
+        private final Set<String> excludedRecipientDomains = new LinkedHashSet<>();
+        private final List<String> excludedClients = new ArrayList<>();
+        private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private Oversize oversize = Oversize.REJECT;
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+        private Duration lookupTimeout = DEFAULT_LOOKUP_TIMEOUT;
+        private Duration dnsTimeout = Duration.ofSeconds(2);
+        private boolean protectedHeaders = true;
+
+        private Builder() {
+            listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 10025);
+        }
+
+        /**
+         * {@code inet:PORT@HOST} (Sendmail and Postfix style), {@code inet:HOST:PORT}, or {@code unix:PATH}.
+         * HOST must be an IP literal.
+         */
+        public Builder listen(String spec) {
+            String s = spec.strip();
+            if (s.startsWith("unix:") || s.startsWith("local:")) {
+                String path = s.substring(s.indexOf(':') + 1);
+                if (path.isEmpty()) {
+                    throw new IllegalArgumentException("unix: needs a socket path");
+                }
+                listen = UnixDomainSocketAddress.of(path);
+                return this;
+            }
+            if (!s.startsWith("inet:")) {
+                throw new IllegalArgumentException("expected inet:PORT@HOST or unix:PATH, got \"" + spec + "\"");
+            }
+            String rest = s.substring(5);
+            String host;
+            String port;
+            int at = rest.indexOf('@');
+            if (at >= 0) {
+                port = rest.substring(0, at);
+                host = rest.substring(at + 1);
+            } else {
+                int colon = rest.lastIndexOf(':');
+                if (colon < 0) {
+                    throw new IllegalArgumentException("expected inet:PORT@HOST, got \"" + spec + "\"");
+                }
+                host = rest.substring(0, colon);
+                port = rest.substring(colon + 1);
+            }
+            listen = new InetSocketAddress(ipLiteral(host.replace("[", "").replace("]", "")), port(port));
+            return this;
+        }
+
+        public Builder listen(SocketAddress address) {
+            this.listen = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        public Builder policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Adds a recursive resolver: {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} (port default 53). */
+        public Builder upstream(String spec) {
+            String s = spec.strip();
+            String host = s;
+            int port = 53;
+            if (s.startsWith("[")) {
+                int close = s.indexOf(']');
+                host = s.substring(1, close);
+                if (close + 1 < s.length()) {
+                    port = port(s.substring(close + 2));
+                }
+            } else if (s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') > 0) {
+                host = s.substring(0, s.indexOf(':'));
+                port = port(s.substring(s.indexOf(':') + 1));
+            }
+            return upstream(new InetSocketAddress(ipLiteral(host), port));
+        }
+
+        public Builder upstream(InetSocketAddress address) {
+            upstreams.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        public Builder anchors(Path file) {
+            this.anchors = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        public Builder senderCopyKey(Path file) {
+            this.senderCopyKey = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Excludes an envelope sender address, or a whole domain written {@code @domain}. */
+        public Builder excludeSender(String addressOrAtDomain) {
+            String s = addressOrAtDomain.strip().toLowerCase(Locale.ROOT);
+            if (s.isEmpty() || (!s.startsWith("@") && s.indexOf('@') <= 0)) {
+                throw new IllegalArgumentException("expected an address or @domain, got \"" + addressOrAtDomain + "\"");
+            }
+            excludedSenders.add(s);
+            return this;
+        }
+
+        public Builder excludeRecipientDomain(String domain) {
+            String d = domain.strip().toLowerCase(Locale.ROOT);
+            while (d.endsWith(".")) {
+                d = d.substring(0, d.length() - 1);
+            }
+            if (d.isEmpty() || d.contains("@")) {
+                throw new IllegalArgumentException("expected a domain, got \"" + domain + "\"");
+            }
+            excludedRecipientDomains.add(d);
+            return this;
+        }
+
+        /** Excludes an SMTP client address or CIDR range (IPv4 or IPv6). */
+        public Builder excludeClient(String addressOrCidr) {
+            AddressRange.parse(addressOrCidr.strip());
+            excludedClients.add(addressOrCidr.strip());
+            return this;
+        }
+
+        /** 1 KiB .. 1 GiB. */
+        public Builder maxMessageSize(long bytes) {
+            if (bytes < 1024 || bytes > 1L << 30) {
+                throw new IllegalArgumentException("max-message-size must be 1K .. 1G, got " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        public Builder oversize(Oversize action) {
+            this.oversize = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** 1 .. 4096. */
+        public Builder maxSessions(int n) {
+            if (n < 1 || n > 4096) {
+                throw new IllegalArgumentException("max-sessions must be 1 .. 4096, got " + n);
+            }
+            this.maxSessions = n;
+            return this;
+        }
+
+        /** 100 ms .. 240 s (below Postfix's 300 s {@code milter_content_timeout}). */
+        public Builder lookupTimeout(Duration d) {
+            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofSeconds(240)) > 0) {
+                throw new IllegalArgumentException("lookup-timeout must be 0.1 .. 240 s, got " + d);
+            }
+            this.lookupTimeout = d;
+            return this;
+        }
+
+        /** 10 ms .. 60 s (the validator's range). */
+        public Builder dnsTimeout(Duration d) {
+            if (d.compareTo(Duration.ofMillis(10)) < 0 || d.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("dns-timeout must be 0.01 .. 60 s, got " + d);
+            }
+            this.dnsTimeout = d;
+            return this;
+        }
+
+        public Builder protectedHeaders(boolean on) {
+            this.protectedHeaders = on;
+            return this;
+        }
+
+        void set(String key, String value, Path base) {
+            switch (key) {
+                case "listen" -> listen(value);
+                case "policy" -> policy(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "opportunistic" -> Policy.OPPORTUNISTIC;
+                    case "require" -> Policy.REQUIRE;
+                    default -> throw new IllegalArgumentException("expected opportunistic or require, got \"" + value + "\"");
+                });
+                case "upstream" -> list(value).forEach(this::upstream);
+                case "anchors" -> anchors(base.resolve(value));
+                case "sender-copy-key" -> senderCopyKey(base.resolve(value));
+                case "exclude-sender" -> list(value).forEach(this::excludeSender);
+                case "exclude-recipient-domain" -> list(value).forEach(this::excludeRecipientDomain);
+                case "exclude-client" -> list(value).forEach(this::excludeClient);
+                case "max-message-size" -> maxMessageSize(size(value));
+                case "oversize-action" -> oversize(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "reject" -> Oversize.REJECT;
+                    case "tempfail" -> Oversize.TEMPFAIL;
+                    default -> throw new IllegalArgumentException("expected reject or tempfail, got \"" + value + "\"");
+                });
+                case "max-sessions" -> maxSessions(integer(value));
+                case "lookup-timeout" -> lookupTimeout(seconds(value));
+                case "dns-timeout" -> dnsTimeout(seconds(value));
+                case "protected-headers" -> protectedHeaders(bool(value));
+                default -> throw new IllegalArgumentException("unknown key; known: listen, policy, upstream, anchors,"
+                        + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
+                        + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers");
+            }
+        }
+
+        public MilterConfig build() {
+            return new MilterConfig(this);
+        }
+
+        private static List<String> list(String value) {
+            return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        private static int integer(String v) {
+            try {
+                return Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a whole number, got \"" + v + "\"");
+            }
+        }
+
+        private static int port(String v) {
+            int p = integer(v);
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + p);
+            }
+            return p;
+        }
+
+        private static long size(String v) {
+            String s = v.strip().toUpperCase(Locale.ROOT);
+            long unit = 1;
+            if (s.endsWith("K") || s.endsWith("M") || s.endsWith("G")) {
+                unit = switch (s.charAt(s.length() - 1)) {
+                    case 'K' -> 1024L;
+                    case 'M' -> 1024L * 1024;
+                    default -> 1024L * 1024 * 1024;
+                };
+                s = s.substring(0, s.length() - 1);
+            }
+            try {
+                return Long.parseLong(s.strip()) * unit;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a size like 10485760, 512K or 10M, got \"" + v + "\"");
+            }
+        }
+
+        private static Duration seconds(String v) {
+            try {
+                return Duration.ofMillis(Math.round(Double.parseDouble(v.strip()) * 1000));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected seconds like 20 or 0.5, got \"" + v + "\"");
+            }
+        }
+
+        private static boolean bool(String v) {
+            return switch (v.strip().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException("expected true or false, got \"" + v + "\"");
+            };
+        }
+
+        private static InetAddress ipLiteral(String host) {
+            return AddressRange.parse(host).address();
+        }
+    }
+}

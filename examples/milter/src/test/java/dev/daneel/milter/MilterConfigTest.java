@@ -1,0 +1,111 @@
+package dev.daneel.milter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration file format and {@code --check-config}. */
+class MilterConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String... lines) throws Exception {
+        Path f = dir.resolve("milter.conf");
+        Files.writeString(f, String.join("\n", lines) + "\n");
+        return f;
+    }
+
+    @Test
+    void everyKeyIsReadWithCommentsListsAndUnits() throws Exception {
+        Files.writeString(dir.resolve("anchors.txt"), ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
+        MilterConfig c = MilterConfig.load(write(
+                "# the milter",
+                "listen = inet:10025@127.0.0.1   # Postfix style",
+                "policy = require",
+                "upstream = 127.0.0.1:5353, [::1]:53",
+                "upstream = 192.0.2.53",
+                "anchors = anchors.txt",
+                "exclude-sender = @Lists.Example.com, alerts@example.com",
+                "exclude-recipient-domain = Example.COM.",
+                "exclude-client = 10.0.0.0/8, 2001:db8::/32",
+                "max-message-size = 512K",
+                "oversize-action = tempfail",
+                "max-sessions = 8",
+                "lookup-timeout = 2.5",
+                "dns-timeout = 0.5",
+                "protected-headers = no"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 10025), c.listen());
+        assertEquals(Policy.REQUIRE, c.policy());
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53),
+                new InetSocketAddress("192.0.2.53", 53)), c.upstreams());
+        assertEquals(dir.resolve("anchors.txt").toAbsolutePath(), c.anchors().orElseThrow());
+        assertEquals(Set.of("@lists.example.com", "alerts@example.com"), c.excludedSenders());
+        assertEquals(Set.of("example.com"), c.excludedRecipientDomains());
+        assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), c.excludedClients());
+        assertEquals(512 * 1024, c.maxMessageSize());
+        assertEquals(MilterConfig.Oversize.TEMPFAIL, c.oversize());
+        assertEquals(8, c.maxSessions());
+        assertEquals(Duration.ofMillis(2500), c.lookupTimeout());
+        assertEquals(Duration.ofMillis(500), c.dnsTimeout());
+        assertEquals(false, c.protectedHeaders());
+    }
+
+    @Test
+    void defaultsAreOpportunisticLoopbackAndDocumentedLimits() throws Exception {
+        MilterConfig c = MilterConfig.load(write("listen = unix:/run/daneel/milter.sock"));
+        assertEquals(UnixDomainSocketAddress.of("/run/daneel/milter.sock"), c.listen());
+        assertEquals(Policy.OPPORTUNISTIC, c.policy());
+        assertEquals(MilterConfig.DEFAULT_MAX_MESSAGE_SIZE, c.maxMessageSize());
+        assertEquals(MilterConfig.Oversize.REJECT, c.oversize());
+        assertTrue(c.upstreams().isEmpty() && c.anchors().isEmpty() && c.protectedHeaders());
+        assertEquals(new InetSocketAddress("127.0.0.1", 10025), MilterConfig.builder().build().listen());
+    }
+
+    @Test
+    void errorsNameFileLineKeyAndWhatWasExpected() throws Exception {
+        Path f = write("listen = inet:10025@127.0.0.1", "policy = always");
+        MilterConfigException e = assertThrows(MilterConfigException.class, () -> MilterConfig.load(f));
+        assertEquals(f + ":2: policy: expected opportunistic or require, got \"always\"", e.getMessage());
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("listen = inet:10025@mail.example.com")))
+                .getMessage().contains("expected an IP address"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("exclude-client = 10.0.0.0/33")))
+                .getMessage().contains("prefix must be 0..32"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("colour = blue")))
+                .getMessage().contains(":1: colour: unknown key; known: listen"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("just words")))
+                .getMessage().contains(":1: expected key = value"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("lookup-timeout = 600")))
+                .getMessage().contains("0.1 .. 240 s"));
+    }
+
+    @Test
+    void checkConfigPrintsTheSettingsAndExitsZeroOrNamesTheProblemAndExitsOne() throws Exception {
+        Path good = write("listen = inet:0@127.0.0.1", "upstream = 127.0.0.1:5353", "policy = require");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = MilterMain.run(new String[] {"--config", good.toString(), "--check-config"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("policy = require") && out.toString().contains("configuration OK"), out.toString());
+
+        Path bad = write("sender-copy-key = missing.asc");
+        err = new StringWriter();
+        code = MilterMain.run(new String[] {"--config", bad.toString(), "--check-config"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("missing.asc"), err.toString());
+    }
+}
