@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.testkit.GnuPgHome;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.Test;
 class GnuPgInteropTest {
 
     static final String HUGH = "hugh@example.test";
-    static Tools.GnuPgHome home;
+    static GnuPgHome home;
 
     @BeforeAll
     static void generate() throws Exception {
         Tools.require("gpg");
         Tools.require("gpgconf");
-        home = new Tools.GnuPgHome();
+        home = GnuPgHome.create();
         home.generate("Hugh <" + HUGH + ">");
         home.generate("Zoe <zoe@example.test>");
         // A third-party certification that the minimal export (and export-dane) must leave out.
@@ -56,7 +57,7 @@ class GnuPgInteropTest {
     }
 
     private static PGPPublicKeyRing hughFromKeybox() throws Exception {
-        List<PGPPublicKeyRing> rings = LocalKeys.read(home.dir.resolve("pubring.kbx"));
+        List<PGPPublicKeyRing> rings = LocalKeys.read(home.dir().resolve("pubring.kbx"));
         return LocalKeys.forAddress(rings, HUGH).get(0);
     }
 
@@ -89,7 +90,7 @@ class GnuPgInteropTest {
 
     @Test
     void keyboxReaderFindsEveryGpgKeyWithGpgsFingerprints() throws Exception {
-        List<PGPPublicKeyRing> rings = LocalKeys.read(home.dir.resolve("pubring.kbx"));
+        List<PGPPublicKeyRing> rings = LocalKeys.read(home.dir().resolve("pubring.kbx"));
         assertEquals(2, rings.size());
         assertEquals(1, LocalKeys.forFingerprint(rings, fingerprint(HUGH)).size());
         assertEquals(1, LocalKeys.forAddress(rings, HUGH).size());
@@ -99,9 +100,9 @@ class GnuPgInteropTest {
     void legacyPubringGpgIsReadToo() throws Exception {
         // A legacy keyring is a sequence of transferable public keys (with trust packets), what
         // gpg --no-default-keyring --keyring FILE.gpg --import writes when FILE.gpg already exists.
-        Path legacy = home.dir.resolve("legacy-pubring.gpg");
+        Path legacy = home.dir().resolve("legacy-pubring.gpg");
         Files.write(legacy, new byte[0]);
-        Path exported = home.dir.resolve("all.gpg");
+        Path exported = home.dir().resolve("all.gpg");
         Files.write(exported, home.gpg("--export"));
         home.gpg("--no-default-keyring", "--keyring", legacy.toString(), "--import", exported.toString());
         byte[] head = Files.readAllBytes(legacy);
@@ -114,9 +115,9 @@ class GnuPgInteropTest {
 
     @Test
     void armoredAndBinaryExportsAreRead() throws Exception {
-        Path armored = home.dir.resolve("hugh.asc");
+        Path armored = home.dir().resolve("hugh.asc");
         Files.write(armored, home.gpg("--armor", "--export", HUGH));
-        Path binary = home.dir.resolve("hugh.gpg");
+        Path binary = home.dir().resolve("hugh.gpg");
         Files.write(binary, home.gpg("--export", HUGH));
         long id = hughFromKeybox().getPublicKey().getKeyID();
         assertEquals(id, LocalKeys.read(armored).get(0).getPublicKey().getKeyID());
@@ -126,7 +127,7 @@ class GnuPgInteropTest {
     @Test
     void rfcLineEqualsHashSlingerOpenpgpkeyCreate() throws Exception {
         Tools.require("openpgpkey");
-        String out = new String(Tools.run(home.env(), "openpgpkey", "--create", "--output", "rfc", HUGH),
+        String out = new String(home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
                 StandardCharsets.UTF_8);
         OpenPgpKeyRecords ours = OpenPgpKeyRecords.create(hughFromKeybox(), HUGH);
         assertEquals(ours.text(OpenPgpKeyRecords.Form.RFC).strip(), out.strip());
@@ -138,7 +139,7 @@ class GnuPgInteropTest {
              ValidatingResolver resolver = ValidatingResolver.builder().upstream(world.address())
                      .trustAnchors(TrustAnchors.of(world.trustAnchors())).build()) {
             Verification v = OpenPgpKeyFetcher.builder(resolver).build()
-                    .verify(HUGH, LocalKeys.read(home.dir.resolve("pubring.kbx")));
+                    .verify(HUGH, LocalKeys.read(home.dir().resolve("pubring.kbx")));
             assertTrue(v.allMatch(), v.toString());
             assertTrue(((FetchResult.Secure) v.fetched()).keys().get(0).usableForEncryption());
         }

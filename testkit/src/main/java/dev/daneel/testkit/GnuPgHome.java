@@ -78,6 +78,14 @@ public final class GnuPgHome implements AutoCloseable {
         gpg("--quick-gen-key", userId, "future-default", "default", "never");
     }
 
+    /**
+     * Runs another tool against this home ({@code GNUPGHOME} set; hash-slinger's {@code openpgpkey}, say);
+     * returns its standard output and fails the test on a non-zero exit.
+     */
+    public byte[] tool(String... command) throws IOException, InterruptedException {
+        return run(List.of(command));
+    }
+
     /** {@code gpg --export ADDRESS}: the binary transferable public key. */
     public byte[] export(String address) throws IOException, InterruptedException {
         return gpg("--export", address);

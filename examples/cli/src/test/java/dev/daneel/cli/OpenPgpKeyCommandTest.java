@@ -7,6 +7,7 @@ import dev.daneel.openpgpkey.LocalKeys;
 import dev.daneel.openpgpkey.OpenPgpKeyName;
 import dev.daneel.openpgpkey.OpenPgpKeyRecords;
 import dev.daneel.testkit.Breakage;
+import dev.daneel.testkit.GnuPgHome;
 import dev.daneel.testkit.World;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,14 +41,14 @@ class OpenPgpKeyCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        home = new GnuPgHome();
+        home = GnuPgHome.create();
         home.generate("Hugh <" + HUGH + ">");
         home.generate("Zoe <" + ZOE + ">");
-        elsewhere = new GnuPgHome();
+        elsewhere = GnuPgHome.create();
         elsewhere.generate("Zoe <" + ZOE + ">");
-        kbx = home.dir.resolve("pubring.kbx");
-        hughAsc = Files.write(home.dir.resolve("hugh.asc"), home.gpg("--armor", "--export", HUGH));
-        otherZoe = Files.write(elsewhere.dir.resolve("zoe.asc"), elsewhere.gpg("--armor", "--export", ZOE));
+        kbx = home.dir().resolve("pubring.kbx");
+        hughAsc = Files.write(home.dir().resolve("hugh.asc"), home.gpg("--armor", "--export", HUGH));
+        otherZoe = Files.write(elsewhere.dir().resolve("zoe.asc"), elsewhere.gpg("--armor", "--export", ZOE));
         byte[] hugh = record(HUGH);
         byte[] zoe = record(ZOE);
         world = World.builder()
@@ -58,7 +59,7 @@ class OpenPgpKeyCommandTest {
                         .breakRRset(OpenPgpKeyName.of("hugh@broken.test"), Type.OPENPGPKEY, Breakage.EXPIRED_SIGNATURES))
                 .start();
         server = "127.0.0.1:" + world.address().getPort();
-        anchor = world.writeTrustAnchors(home.dir.resolve("root.anchor")).toString();
+        anchor = world.writeTrustAnchors(home.dir().resolve("root.anchor")).toString();
     }
 
     private static byte[] record(String address) throws Exception {
@@ -99,7 +100,7 @@ class OpenPgpKeyCommandTest {
     @Test
     void createRfcEqualsHashSlingerOpenpgpkeyCreate() throws Exception {
         Tools.require("openpgpkey", "hash-slinger");
-        String theirs = new String(GnuPgHome.run(home.env(), "openpgpkey", "--create", "--output", "rfc", HUGH),
+        String theirs = new String(home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
                 StandardCharsets.UTF_8);
         Cli ours = Cli.run("openpgpkey", "--create", "--key", hughAsc.toString(), HUGH);
         assertEquals(0, ours.exit(), ours::toString);
@@ -128,8 +129,8 @@ class OpenPgpKeyCommandTest {
     @Test
     void fetchedKeyImportsIntoGnuPg() throws Exception {
         Cli r = dns("--fetch", HUGH);
-        try (GnuPgHome fresh = new GnuPgHome()) {
-            Path asc = Files.writeString(fresh.dir.resolve("fetched.asc"), r.out());
+        try (GnuPgHome fresh = GnuPgHome.create()) {
+            Path asc = Files.writeString(fresh.dir().resolve("fetched.asc"), r.out());
             fresh.gpg("--import", asc.toString());
             String listed = new String(fresh.gpg("--list-keys", HUGH), StandardCharsets.UTF_8);
             assertTrue(listed.contains(HUGH), listed);
