@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.testkit.PostfixLayout;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
@@ -15,13 +16,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -90,18 +88,10 @@ class PostfixSmtpDaneTest {
     }
 
     private static void writeConfiguration() throws IOException {
-        // The postfix user must reach the queue below the (root-only) JUnit temporary directory.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        Path queue = Files.createDirectories(dir.resolve("queue"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        for (String d : List.of("public", "private", "maildrop", "incoming", "active", "deferred", "bounce", "defer",
-                "flush", "hold", "corrupt", "saved", "trace")) {
-            Files.setOwner(Files.createDirectories(queue.resolve(d)), users.lookupPrincipalByName("postfix"));
-        }
-        Files.createDirectories(queue.resolve("pid"));
-        Files.setOwner(data, users.lookupPrincipalByName("postfix"));
+        PostfixLayout layout = PostfixLayout.create(dir);
+        Path conf = layout.conf();
+        Path queue = layout.queue();
+        Path data = layout.data();
         Files.writeString(conf.resolve("chain.pem"), pem("PRIVATE KEY", MX.privateKey().getEncoded())
                 + pem("CERTIFICATE", encoded(MX.cert())));
         Files.writeString(conf.resolve("main.cf"), String.join("\n",

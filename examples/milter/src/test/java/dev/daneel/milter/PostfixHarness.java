@@ -1,5 +1,6 @@
 package dev.daneel.milter;
 
+import dev.daneel.testkit.PostfixLayout;
 import dev.daneel.testkit.RealTools;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,8 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,18 +94,10 @@ final class PostfixHarness implements AutoCloseable {
     }
 
     private void writeConfiguration(Map<String, Integer> milters, int sinkPort) throws IOException {
-        // The postfix user must reach the queue below the (root-only) JUnit temporary directory.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        Path queue = Files.createDirectories(dir.resolve("queue"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        for (String d : List.of("public", "private", "maildrop", "incoming", "active", "deferred", "bounce", "defer",
-                "flush", "hold", "corrupt", "saved", "trace")) {
-            Files.setOwner(Files.createDirectories(queue.resolve(d)), users.lookupPrincipalByName("postfix"));
-        }
-        Files.createDirectories(queue.resolve("pid"));
-        Files.setOwner(data, users.lookupPrincipalByName("postfix"));
+        PostfixLayout layout = PostfixLayout.create(dir);
+        Path conf = layout.conf();
+        Path queue = layout.queue();
+        Path data = layout.data();
         String first = milters.keySet().iterator().next();
         Files.writeString(conf.resolve("main.cf"), String.join("\n",
                 "compatibility_level = 3.6",

@@ -1,0 +1,44 @@
+package dev.daneel.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+
+/**
+ * The directories a private Postfix instance started by a test needs — {@code conf}, {@code queue} (with
+ * the subfolders Postfix's daemons expect, owned by the {@code postfix} user) and {@code data} — below one
+ * test directory, so that {@code postfix -c conf} or {@code master -c conf} never touches the system's.
+ *
+ * <pre>{@code
+ * PostfixLayout p = PostfixLayout.create(tempDir);
+ * Files.writeString(p.conf().resolve("main.cf"), "queue_directory = " + p.queue() + "\ndata_directory = " + p.data() + ...);
+ * }</pre>
+ *
+ * @param conf the configuration directory ({@code main.cf}, {@code master.cf})
+ * @param queue the queue directory
+ * @param data the data directory
+ */
+public record PostfixLayout(Path conf, Path queue, Path data) {
+
+    private static final List<String> QUEUE_FOLDERS = List.of("public", "private", "maildrop", "incoming", "active",
+            "deferred", "bounce", "defer", "flush", "hold", "corrupt", "saved", "trace");
+
+    /** Creates the layout below {@code dir}, which is made traversable for the postfix user. */
+    public static PostfixLayout create(Path dir) throws IOException {
+        // The postfix user must reach the queue below the (root-only) JUnit temporary directory.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path queue = Files.createDirectories(dir.resolve("queue"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        UserPrincipal postfix = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postfix");
+        for (String d : QUEUE_FOLDERS) {
+            Files.setOwner(Files.createDirectories(queue.resolve(d)), postfix);
+        }
+        Files.createDirectories(queue.resolve("pid"));
+        Files.setOwner(data, postfix);
+        return new PostfixLayout(conf, queue, data);
+    }
+}
