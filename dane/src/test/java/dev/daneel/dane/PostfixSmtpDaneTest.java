@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -113,21 +115,12 @@ class PostfixSmtpDaneTest {
                 "command_directory = /usr/sbin",
                 "meta_directory = /etc/postfix",
                 ""), StandardCharsets.US_ASCII);
-        Files.writeString(conf.resolve("master.cf"), String.join("\n",
+        List<String> master = new ArrayList<>(List.of(
                 IP + ":" + port + " inet n - n - - smtpd",
-                "tlsmgr unix - - n 1000? 1 tlsmgr",
-                "anvil unix - - n - 1 anvil",
-                "scache unix - - n - 1 scache",
-                "postlog unix-dgram n - n - 1 postlogd",
-                "cleanup unix n - n - 0 cleanup",
-                "rewrite unix - - n - - trivial-rewrite",
-                "bounce unix - - n - 0 bounce",
-                "defer unix - - n - 0 bounce",
-                "trace unix - - n - 0 bounce",
-                "verify unix - - n - 1 verify",
-                "proxymap unix - - n - - proxymap",
-                "qmgr unix n - n 300 1 qmgr",
-                ""), StandardCharsets.US_ASCII);
+                "tlsmgr unix - - n 1000? 1 tlsmgr"));
+        master.addAll(PostfixLayout.INTERNAL_SERVICES);
+        master.add("");
+        Files.writeString(conf.resolve("master.cf"), String.join("\n", master), StandardCharsets.US_ASCII);
     }
 
     private static String pem(String type, byte[] der) {

@@ -26,6 +26,23 @@ public record PostfixLayout(Path conf, Path queue, Path data) {
     private static final List<String> QUEUE_FOLDERS = List.of("public", "private", "maildrop", "incoming", "active",
             "deferred", "bounce", "defer", "flush", "hold", "corrupt", "saved", "trace");
 
+    /**
+     * The {@code master.cf} lines of the internal services every test instance needs (no listeners: a test
+     * adds its own {@code smtpd} lines, and {@code pickup} or {@code tlsmgr} when it uses them).
+     */
+    public static final List<String> INTERNAL_SERVICES = List.of(
+            "anvil unix - - n - 1 anvil",
+            "scache unix - - n - 1 scache",
+            "postlog unix-dgram n - n - 1 postlogd",
+            "cleanup unix n - n - 0 cleanup",
+            "rewrite unix - - n - - trivial-rewrite",
+            "bounce unix - - n - 0 bounce",
+            "defer unix - - n - 0 bounce",
+            "trace unix - - n - 0 bounce",
+            "verify unix - - n - 1 verify",
+            "proxymap unix - - n - - proxymap",
+            "qmgr unix n - n 300 1 qmgr");
+
     /** Creates the layout below {@code dir}, which is made traversable for the postfix user. */
     public static PostfixLayout create(Path dir) throws IOException {
         // The postfix user must reach the queue below the (root-only) JUnit temporary directory.

@@ -83,14 +83,15 @@ class OpenPgpKeyMilterPostfixTest {
                 .zone("bogus.test.", z -> z.openpgpkey(EVE, alice).breakAll(Breakage.EXPIRED_SIGNATURES))
                 .zone("internal.test.")
                 .start();
+        world.signAll(); // sign up front: signing inside a first query could outlast the DNS timeout on a busy host
         world.writeTrustAnchors(dir.resolve("anchors.txt"));
         Files.write(dir.resolve("ann.asc"), gpg.gpg("--armor", "--export", ANN));
         String common = String.join("\n",
                 "listen = inet:0@127.0.0.1",
                 "upstream = 127.0.0.1:" + world.address().getPort(),
                 "anchors = anchors.txt",
-                "dns-timeout = 0.3",
-                "lookup-timeout = 3",
+                "dns-timeout = 1.5",
+                "lookup-timeout = 5",
                 "max-sessions = 64",
                 "max-message-size = 1M", "");
         Files.writeString(dir.resolve("opportunistic.conf"), common + String.join("\n",
