@@ -128,14 +128,26 @@ public final class Engine {
         return answer;
     }
 
+    /**
+     * The validated answer cached for {@code qname}/{@code qtype}, its TTL counted down, or null. Takes no
+     * lock and does no I/O, so a warm lookup can be answered on the caller's thread.
+     */
+    public Answer cached(Name qname, int qtype) {
+        TtlCache.Hit<Answer> hit = answerCache.get(new Question(qname, qtype));
+        if (hit == null) {
+            return null;
+        }
+        Answer a = hit.value();
+        return new Answer(a.name(), a.type(), a.security(), a.rcode(), a.records(), a.chain(),
+                Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
+    }
+
     private Answer uncachedLookup(Question key) {
         Name qname = key.name();
         int qtype = key.type();
-        TtlCache.Hit<Answer> hit = answerCache.get(key);
+        Answer hit = cached(qname, qtype);
         if (hit != null) {
-            Answer a = hit.value();
-            return new Answer(a.name(), a.type(), a.security(), a.rcode(), a.records(), a.chain(),
-                    Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
+            return hit;
         }
         Lookup work = new Lookup(this, clock.instant());
         Message response;
