@@ -71,7 +71,7 @@ public final class BenchWorld {
         if (withBogusZone && t == tlds - 1 && c == perTld - 1) {
             return Kind.BOGUS;
         }
-        return c % 10 == 9 ? Kind.UNSIGNED : Kind.SIGNED;
+        return (t * perTld + c) % 10 == 9 ? Kind.UNSIGNED : Kind.SIGNED;
     }
 
     /** The world, not yet signed or started. */

@@ -16,6 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Runs {
 
+    /** The most threads a pass may use. */
+    static final int POOL_THREADS = 8;
+    /** Started once: thread start-up is not part of a pass. */
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(POOL_THREADS, r -> {
+        Thread t = new Thread(r, "bench-client");
+        t.setDaemon(true);
+        return t;
+    });
+
     private Runs() {
     }
 
@@ -72,15 +81,17 @@ final class Runs {
                 }
             }
         };
+        if (threads > POOL_THREADS) {
+            throw new IllegalArgumentException("at most " + POOL_THREADS + " threads, got " + threads);
+        }
         long start = System.nanoTime();
         if (threads == 1) {
             worker.run();
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> futures = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(worker));
+                    futures.add(POOL.submit(worker));
                 }
                 for (Future<?> f : futures) {
                     f.get();
@@ -90,8 +101,6 @@ final class Runs {
                 throw new IllegalStateException("interrupted", e);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a lookup failed: " + e.getCause(), e.getCause());
-            } finally {
-                pool.shutdownNow();
             }
         }
         return new Pass(System.nanoTime() - start, latencies);
