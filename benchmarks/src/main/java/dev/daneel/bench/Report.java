@@ -258,10 +258,11 @@ public final class Report {
         md.append(row("the same lookups' latency (ms)", "%.0f", deepMillis(SideBySide.DANEEL), deepMillis(SideBySide.DNSJAVA),
                 deepMillis(SideBySide.LIBUNBOUND), true).replace("| yes |", "| |"));
         if (memory != null) {
-            md.append("| %,d cached answers: heap ≤ 256 MB | %.1f MB | | | | | %s |\n".formatted(memory.answers(),
-                    memory.heapBytes() / 1e6, memory.heapBytes() <= 256L * 1024 * 1024 ? "yes" : "**no**"));
+            md.append("| %,d cached answers: heap ≤ 256 MB | %.1f MB (%,.0f bytes each) | | | | | %s |\n".formatted(memory.answers(),
+                    memory.heapBytes() / 1e6, (double) memory.heapBytes() / memory.answers(),
+                    memory.heapBytes() <= 256_000_000L ? "yes" : "**no**"));
             md.append("| cache bound %,d holds after %,d answers | %.1f MB; earliest answer evicted: %s, latest cached: %s | | | | | %s |\n"
-                    .formatted(memory.bound(), memory.answers(), memory.boundedHeapBytes() / 1e6, memory.earliestEvicted(),
+                    .formatted(memory.bound(), memory.boundedFill(), memory.boundedHeapBytes() / 1e6, memory.earliestEvicted(),
                             memory.latestCached(), memory.earliestEvicted() && memory.latestCached() ? "yes" : "**no**"));
         }
         List<Integer> q = deepQueries.get(SideBySide.DANEEL);

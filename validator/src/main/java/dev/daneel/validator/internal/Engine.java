@@ -79,7 +79,7 @@ public final class Engine {
 
     public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize,
                   Crypto crypto) {
-        this.crypto = crypto;
+        this.crypto = new VerifiedSignatures(crypto, clock, cacheSize);
         this.source = source;
         this.anchors = anchors;
         this.clock = clock;
@@ -124,6 +124,7 @@ public final class Engine {
                 || s instanceof Security.Indeterminate i && i.cause() != Security.Cause.UNAVAILABLE;
         if (cacheable && answer.ttl() > 0 && !answerCache.contains(key)) {
             answerCache.put(key, answer, answer.ttl());
+            responseCache.remove(key); // the validated answer (which keeps the response as evidence) replaces it
         }
         return answer;
     }

@@ -99,6 +99,11 @@ final class TtlCache<K, V> {
         }
     }
 
+    /** Forgets the entry for {@code key}, if any. */
+    void remove(K key) {
+        map.remove(key);
+    }
+
     /** Whether a live entry exists for {@code key}. */
     boolean contains(K key) {
         Slot<V> e = map.get(key);
