@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Wall time of one {@code bin/daneel query} (a new JVM, a cold validation of a name three zones deep)
- * against a local world that is already signed and serving, with the JVM options given through
- * {@code DANEEL_JAVA_OPTS}: none, AppCDS (a class-data archive of the command's classes, made by one
- * training run with {@code -XX:ArchiveClassesAtExit}), and AppCDS with only the C1 compiler. Every run
- * must print {@code ; secure} and exit 0.
+ * against a local world that is already signed and serving: without a class-data archive
+ * ({@code DANEEL_CDS=off}), with the AppCDS archive {@code bin/daneel} records on a command's first run
+ * (kept in a temporary {@code XDG_CACHE_HOME}), and both again with only the C1 compiler. Every run must
+ * print {@code ; secure} and exit 0.
  *
  * <pre>
  * mvn -q install -DskipTests &amp;&amp; java -cp benchmarks/target/benchmarks.jar dev.daneel.bench.CliStartup [bin/daneel] [runs]
@@ -53,19 +53,19 @@ public final class CliStartup {
             Path anchor = world.writeTrustAnchors(dir.resolve("anchor.ds"));
             List<String> query = List.of(daneel.toString(), "--server", "127.0.0.1:" + world.server().port(),
                     "--anchor", anchor.toString(), "query", "www.zone.tld.", "A");
-            Path archive = dir.resolve("daneel.jsa");
-            Map<String, String> configs = new LinkedHashMap<>();
-            configs.put("default JVM options", "");
-            configs.put("AppCDS archive", "-XX:SharedArchiveFile=" + archive);
-            configs.put("AppCDS archive, C1 only", "-XX:SharedArchiveFile=" + archive + " -XX:TieredStopAtLevel=1");
-            configs.put("C1 only", "-XX:TieredStopAtLevel=1");
-            once(query, "-XX:ArchiveClassesAtExit=" + archive); // the training run
-            once(query, ""); // page cache
+            Map<String, Map<String, String>> configs = new LinkedHashMap<>();
+            configs.put("no archive (DANEEL_CDS=off)", Map.of("DANEEL_CDS", "off"));
+            configs.put("AppCDS archive (bin/daneel's default)", Map.of());
+            configs.put("no archive, C1 only", Map.of("DANEEL_CDS", "off", "DANEEL_JAVA_OPTS", "-XX:TieredStopAtLevel=1"));
+            configs.put("AppCDS archive, C1 only", Map.of("DANEEL_JAVA_OPTS", "-XX:TieredStopAtLevel=1"));
+            Map<String, String> cache = Map.of("XDG_CACHE_HOME", dir.toString());
+            once(query, cache, Map.of()); // the training run: bin/daneel records the archive
+            once(query, cache, Map.of("DANEEL_JAVA_OPTS", "-XX:TieredStopAtLevel=1"));
             Map<String, Double> medians = new LinkedHashMap<>();
             Map<String, List<Double>> samples = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
-                for (Map.Entry<String, String> c : configs.entrySet()) { // interleaved, so drift hits all alike
-                    samples.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(once(query, c.getValue()));
+                for (Map.Entry<String, Map<String, String>> c : configs.entrySet()) { // interleaved: drift hits all alike
+                    samples.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(once(query, cache, c.getValue()));
                 }
             }
             samples.forEach((k, v) -> {
@@ -81,9 +81,12 @@ public final class CliStartup {
     }
 
     /** One run; its wall time in milliseconds. */
-    private static double once(List<String> command, String javaOptions) {
+    private static double once(List<String> command, Map<String, String> cache, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("DANEEL_JAVA_OPTS", javaOptions);
+        pb.environment().remove("DANEEL_CDS");
+        pb.environment().remove("DANEEL_JAVA_OPTS");
+        pb.environment().putAll(cache);
+        pb.environment().putAll(env);
         try {
             long t0 = System.nanoTime();
             Process p = pb.start();
@@ -94,7 +97,7 @@ public final class CliStartup {
             }
             double ms = (System.nanoTime() - t0) / 1e6;
             if (p.exitValue() != 0 || !out.contains("; secure")) {
-                throw new IllegalStateException("daneel query with DANEEL_JAVA_OPTS=\"" + javaOptions + "\" exited "
+                throw new IllegalStateException("daneel query with " + env + " exited "
                         + p.exitValue() + ":\n" + out + "\n(command: " + String.join(" ", command) + ")");
             }
             return ms;
