@@ -208,17 +208,18 @@ public final class Report {
             disagreements.stream().limit(20).forEach(d -> md.append("- ").append(d).append('\n'));
             md.append('\n');
         }
-        md.append("| validator | pass | in flight | lookups | wall (s) | lookups/s | median (µs) | p99 (µs) | upstream queries per lookup | cache memory |\n");
+        md.append("| validator | pass | in flight | lookups per run | wall per run (s) | lookups/s | median (µs) | p99 (µs) | upstream queries per lookup | cache memory |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<Key, Row> e : rows.entrySet()) {
             Key k = e.getKey();
             Runs.Stats s = e.getValue().stats();
+            int runs = e.getValue().runs;
             String q = k.pass().equals("cold") ? "%.2f".formatted(queriesPerColdLookup(k.peer(), k.threads())) : "";
             Long mem = heap.get(k.peer() + "/" + k.threads());
             String memory = !k.pass().equals("warm") || mem == null ? ""
                     : (k.peer().equals(SideBySide.LIBUNBOUND) ? "%.1f MB process RSS growth" : "%.1f MB heap").formatted(mem / 1e6);
             md.append("| %s | %s | %d | %,d | %.2f | %,.0f | %,.1f | %,.1f | %s | %s |\n".formatted(k.peer(), k.pass(),
-                    k.threads(), s.lookups(), s.wallSeconds(), s.perSecond(), s.medianMicros(), s.p99Micros(), q, memory));
+                    k.threads(), s.lookups() / runs, s.wallSeconds() / runs, s.perSecond(), s.medianMicros(), s.p99Micros(), q, memory));
         }
         md.append('\n');
         md.append(targets());

@@ -65,6 +65,8 @@ public final class Engine {
      */
     private final TtlCache<Question, Message> responseCache;
     private final ConcurrentHashMap<Question, CompletableFuture<Message>> inflight = new ConcurrentHashMap<>();
+    /** Key entries being computed by a lookup right now, so concurrent lookups validate each zone's keys once. */
+    final ConcurrentHashMap<Name, CompletableFuture<Keys>> keysInFlight = new ConcurrentHashMap<>();
 
     record Question(Name name, int type) {
     }
