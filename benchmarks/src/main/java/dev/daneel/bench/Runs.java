@@ -53,13 +53,6 @@ final class Runs {
             return new Stats(sorted.length, p.wallNanos() / 1e9, sorted[sorted.length / 2] / 1e3,
                     sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e3);
         }
-
-        /** Pools two measurements: lookups and wall add up; latencies are weighted by lookups (approximate). */
-        Stats pool(Stats o) {
-            long n = lookups + o.lookups;
-            return new Stats(n, wallSeconds + o.wallSeconds, (medianMicros * lookups + o.medianMicros * o.lookups) / n,
-                    Math.max(p99Micros, o.p99Micros));
-        }
     }
 
     /**
