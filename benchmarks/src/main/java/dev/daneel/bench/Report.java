@@ -199,7 +199,7 @@ public final class Report {
         md.append("World: %d zones (%d TLDs; algorithms 8, 13, 15; NSEC and NSEC3; one zone in ten an unsigned delegation; one zone with expired signatures), %,d questions, served by the testkit on 127.0.0.1 in the same JVM as the Java peers. "
                 .formatted(zones, options.tlds(), questions.size()));
         md.append("Daneel's verdicts: ").append(verdictKinds()).append(". ");
-        md.append("Java peers: %d measured rounds in alternating order after a warm-up round; warm = every name again, then repeated for %.0f s. \"8 in flight\" is 8 threads for the Java peers and 8 outstanding `resolve_async` calls for libunbound, whose figures are timed inside its Python process.\n\n"
+        md.append("Java peers: %d measured rounds in alternating order after a warm-up round; warm = every name again, then repeated for %.1f s. \"8 in flight\" is 8 threads for the Java peers and 8 outstanding `resolve_async` calls for libunbound, whose figures are timed inside its Python process.\n\n"
                 .formatted(options.rounds(), options.warmSeconds()));
         if (disagreements.isEmpty()) {
             md.append("**All three agreed on every verdict** (%,d comparisons).\n\n".formatted(comparisons));
