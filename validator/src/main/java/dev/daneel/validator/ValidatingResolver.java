@@ -133,6 +133,10 @@ public final class ValidatingResolver implements AutoCloseable {
         if (!name.isAbsolute()) {
             throw new IllegalArgumentException("name must be absolute (end in a dot): " + name);
         }
+        Answer warm = engine.cached(name, type);
+        if (warm != null) {
+            return CompletableFuture.completedFuture(warm); // validated before: no thread hand-off, no lock
+        }
         return CompletableFuture.supplyAsync(() -> engine.lookup(name, type), executor);
     }
 

@@ -289,6 +289,9 @@ public final class Responder {
     }
 
     private static RRset nsecCovering(ZoneData zone, Name name) {
+        if (zone.nsec.isEmpty()) {
+            return null; // an unsigned zone (a wildcard-matched name asked for its DS) has nothing to prove with
+        }
         Map.Entry<Name, RRset> e = zone.nsec.floorEntry(name);
         return e != null ? e.getValue() : zone.nsec.lastEntry().getValue();
     }

@@ -158,6 +158,18 @@ class ResponderTest {
     }
 
     @Test
+    void dsForAWildcardNameInAnUnsignedZoneIsNodataNotServfail() throws Exception {
+        try (World plain = World.builder().zone("plain.test.", z -> z.unsigned().record("*.wild TXT \"w\"")).start()) {
+            SimpleResolver r = new SimpleResolver(plain.address());
+            r.setEDNS(0, 1232, ExtendedFlags.DO);
+            Message m = r.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    Name.fromString("a.wild.plain.test."), Type.DS, DClass.IN)));
+            assertEquals(Rcode.NOERROR, m.getRcode(), m.toString());
+            assertTrue(m.getSection(Section.ANSWER).isEmpty(), m.toString());
+        }
+    }
+
+    @Test
     void positiveAnswerCarriesTheRRsetAndItsSignatureOnlyWhenDoIsSet() throws Exception {
         Message m = query("www.nsec.test.", Type.A);
         assertEquals(Rcode.NOERROR, m.getRcode());

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.DLVRecord;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -89,13 +90,7 @@ KeyEntry walk(Name target, boolean apex) {
     }
     work.include(current.trail()); // cached entries bring the evidence that proved them
     for (int i = start; i < path.size() && current.entry() instanceof KeyEntry.Secure; i++) {
-        Name n = path.get(i);
-        KeyEntry next = step((KeyEntry.Secure) current.entry(), n);
-        List<ValidationChain.Exchange> trail = new ArrayList<>(current.trail());
-        work.addIfRecorded(trail, n, Type.DS);
-        work.addIfRecorded(trail, n, Type.DNSKEY);
-        current = new Engine.Keys(next, List.copyOf(trail));
-        engine.keyCache.put(n, current, next.ttl());
+        current = keysAt(path.get(i), current);
     }
     KeyEntry result = current.entry();
     if (result instanceof KeyEntry.Insecure insecure && insecure.reason() == null) {
@@ -106,6 +101,42 @@ KeyEntry walk(Name target, boolean apex) {
                 + s.zone(), Engine.BOGUS_TTL_SECONDS);
     }
     return result;
+}
+
+/**
+ * The key entry one label below {@code parent}: from the cache, from the lookup computing it right now
+ * (concurrent cold lookups under one zone validate its DS and DNSKEY RRsets once, as they fetch them
+ * once), or computed here and published. Waiting for another lookup holds no lock; that lookup waits
+ * only on the network, never on a key entry, so the waits cannot form a cycle.
+ */
+private Engine.Keys keysAt(Name n, Engine.Keys parent) {
+    TtlCache.Hit<Engine.Keys> hit = engine.keyCache.get(n);
+    if (hit != null) {
+        work.include(hit.value().trail());
+        return hit.value();
+    }
+    CompletableFuture<Engine.Keys> mine = new CompletableFuture<>();
+    CompletableFuture<Engine.Keys> other = engine.keysInFlight.putIfAbsent(n, mine);
+    if (other != null) {
+        Engine.Keys theirs = other.join();
+        work.include(theirs.trail());
+        return theirs;
+    }
+    try {
+        KeyEntry next = step((KeyEntry.Secure) parent.entry(), n);
+        List<ValidationChain.Exchange> trail = new ArrayList<>(parent.trail());
+        work.addIfRecorded(trail, n, Type.DS);
+        work.addIfRecorded(trail, n, Type.DNSKEY);
+        Engine.Keys keys = new Engine.Keys(next, List.copyOf(trail));
+        engine.keyCache.put(n, keys, next.ttl()); // before leaving the in-flight map: no gap to race into
+        mine.complete(keys);
+        return keys;
+    } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+        throw e;
+    } finally {
+        engine.keysInFlight.remove(n, mine);
+    }
 }
 
 /**

@@ -20,7 +20,8 @@ public interface Crypto {
     void verify(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) throws DNSSEC.DNSSECException;
 
     /**
-     * The real thing: dnsjava's {@link DNSSEC#verify} with the RFC 8624 policy. RSASHA1 (5) and
+     * The real thing: dnsjava's {@link DNSSEC#verify} (ECDSA and EdDSA computed by {@link EcSignatures},
+     * which is about ten times faster than the JDK 17 code) with the RFC 8624 policy. RSASHA1 (5) and
      * RSASHA1-NSEC3-SHA1 (7) are accepted but reported; RSAMD5 (1), DSA (3, 6), GOST (12) and unknown
      * numbers never make anything Secure.
      */
@@ -34,7 +35,9 @@ public interface Crypto {
 
         @Override
         public void verify(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) throws DNSSEC.DNSSECException {
-            DNSSEC.verify(set, signature, key, at);
+            if (!EcSignatures.verifies(set, signature, key, at)) {
+                DNSSEC.verify(set, signature, key, at); // RSA, or a failure that needs its reason
+            }
         }
     };
 

@@ -68,6 +68,8 @@ public final class Engine {
      */
     private final TtlCache<Question, Message> responseCache;
     private final ConcurrentHashMap<Question, CompletableFuture<Message>> inflight = new ConcurrentHashMap<>();
+    /** Key entries being computed by a lookup right now, so concurrent lookups validate each zone's keys once. */
+    final ConcurrentHashMap<Name, CompletableFuture<Keys>> keysInFlight = new ConcurrentHashMap<>();
 
     record Question(Name name, int type) {
     }
@@ -82,7 +84,7 @@ public final class Engine {
 
     public Engine(Source source, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize,
                   Crypto crypto) {
-        this.crypto = crypto;
+        this.crypto = new VerifiedSignatures(crypto, clock, cacheSize);
         this.source = source;
         this.anchors = anchors;
         this.clock = clock;
@@ -139,18 +141,31 @@ public final class Engine {
                 || s instanceof Security.Indeterminate i && i.cause() != Security.Cause.UNAVAILABLE;
         if (cacheable && answer.ttl() > 0 && !answerCache.contains(key)) {
             answerCache.put(key, answer, answer.ttl());
+            responseCache.remove(key); // the validated answer (which keeps the response as evidence) replaces it
         }
         return answer;
+    }
+
+    /**
+     * The validated answer cached for {@code qname}/{@code qtype}, its TTL counted down, or null. Takes no
+     * lock and does no I/O, so a warm lookup can be answered on the caller's thread.
+     */
+    public Answer cached(Name qname, int qtype) {
+        TtlCache.Hit<Answer> hit = answerCache.get(new Question(qname, qtype));
+        if (hit == null) {
+            return null;
+        }
+        Answer a = hit.value();
+        return new Answer(a.name(), a.type(), a.security(), a.rcode(), a.records(), a.chain(),
+                Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
     }
 
     private Answer uncachedLookup(Question key) {
         Name qname = key.name();
         int qtype = key.type();
-        TtlCache.Hit<Answer> hit = answerCache.get(key);
+        Answer hit = cached(qname, qtype);
         if (hit != null) {
-            Answer a = hit.value();
-            return new Answer(a.name(), a.type(), a.security(), a.rcode(), a.records(), a.chain(),
-                    Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
+            return hit;
         }
         Lookup work = new Lookup(this, clock.instant());
         if (nsecCache != null && qtype != Type.DS && anchorFor(qname).isPresent()) {

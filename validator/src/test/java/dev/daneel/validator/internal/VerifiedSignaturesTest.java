@@ -1,0 +1,63 @@
+package dev.daneel.validator.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.daneel.testkit.World;
+import dev.daneel.testkit.Zone;
+import dev.daneel.testkit.ZoneKey;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link VerifiedSignatures}: the same signature over the same data with the same key is computed once;
+ * other data is computed again; a failure is never remembered.
+ */
+class VerifiedSignaturesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    @Test
+    void computesASignatureOnceAndFailuresEveryTime() throws Exception {
+        World world = World.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .zone("sig.test.", z -> z.record("www A 192.0.2.1")).build();
+        Zone zone = world.zone("sig.test.");
+        RRset set = zone.rrset("www", Type.A).orElseThrow();
+        RRSIGRecord sig = set.sigs().get(0);
+        DNSKEYRecord key = zone.keys().stream().filter(ZoneKey::signsData).map(ZoneKey::dnskey).findFirst().orElseThrow();
+        AtomicInteger computed = new AtomicInteger();
+        Crypto counting = new Crypto() {
+            @Override
+            public boolean supported(int algorithm) {
+                return true;
+            }
+
+            @Override
+            public void verify(RRset s, RRSIGRecord r, DNSKEYRecord k, Instant at) throws DNSSEC.DNSSECException {
+                computed.incrementAndGet();
+                Crypto.STANDARD.verify(s, r, k, at);
+            }
+        };
+        VerifiedSignatures cache = new VerifiedSignatures(counting, Clock.fixed(NOW, ZoneOffset.UTC), 16);
+
+        cache.verify(set, sig, key, NOW);
+        cache.verify(new RRset(set), sig, key, NOW);
+        assertEquals(1, computed.get(), "the second, identical verification must come from the cache");
+
+        RRset tampered = new RRset(new ARecord(set.getName(), set.getDClass(), set.getTTL(), InetAddress.getByName("192.0.2.9")));
+        tampered.addRR(sig);
+        assertThrows(DNSSEC.DNSSECException.class, () -> cache.verify(tampered, sig, key, NOW));
+        assertThrows(DNSSEC.DNSSECException.class, () -> cache.verify(tampered, sig, key, NOW));
+        assertEquals(3, computed.get(), "failures are computed every time");
+    }
+}
