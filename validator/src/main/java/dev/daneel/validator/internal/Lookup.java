@@ -177,6 +177,12 @@ final class Lookup {
     }
 
     private Answer finish(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
+        if (rcode == Rcode.NXDOMAIN && !records.isEmpty() && verdict.isSecure()) {
+            // The rcode sits in the unsigned header: flipping it must not turn proven data into a "Secure
+            // NXDOMAIN", a proof of nonexistence the signed records contradict.
+            verdict = Verdict.bogus(Reason.DNSSEC_BOGUS, "the response says NXDOMAIN but carries the signed "
+                    + Type.string(qtype) + " RRset of " + records.get(0).getName() + "; its unsigned header was changed");
+        }
         long ttl = verdict.ttl == Long.MAX_VALUE ? 0 : verdict.ttl;
         Verdict v = verdict.isSecure() || verdict.security instanceof Security.Insecure
                 ? withTtl(verdict, ttl) : verdict;
