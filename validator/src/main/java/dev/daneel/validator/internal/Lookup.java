@@ -232,7 +232,7 @@ final class Lookup {
                 return policy;
             }
             if (!d.provesWildcardExpansion(owner, o.signature().getLabels())) {
-                return Verdict.bogus(Reason.NSEC_MISSING, "wildcard answer " + owner + ": " + d.why());
+                return Verdict.bogus(d.failure(), "wildcard answer " + owner + ": " + d.why());
             }
             if (d.optOutUsed()) {
                 return optOutInsecure(k.zone(), owner, v.ttl);
@@ -287,7 +287,7 @@ final class Lookup {
             proven = true;
         }
         if (!proven) {
-            return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
+            return Verdict.bogus(d.failure(), (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
                     + " for " + name + "/" + Type.string(qtype) + " not proven: " + d.why());
         }
         if (d.optOutUsed()) {
