@@ -3,12 +3,12 @@ package dev.daneel.anchors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,64 +39,61 @@ class AnchorStoreCrashTest {
     @TempDir
     Path dir;
 
-    /** A child updating {@code file}, and a thread collecting the values it reports. */
+    /**
+     * A child updating {@code file}. It reports to a file rather than a pipe: what a process wrote to a file
+     * before it was killed is all there, with no race between its death and a reader draining a pipe.
+     */
     static final class Child implements AutoCloseable {
         final Process process;
-        final List<Integer> committed = new ArrayList<>();
-        private final Thread reader;
-        private final Object ready = new Object();
-        private boolean started;
+        private final Path report;
 
         Child(Path file) throws IOException {
+            report = Files.createTempFile(file.getParent(), "child", ".out");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder pb = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                     "-cp", System.getProperty("java.class.path"), StateFileWriter.class.getName(), file.toString());
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectOutput(report.toFile());
             process = pb.start();
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        synchronized (ready) {
-                            if (line.equals("ready")) {
-                                started = true;
-                            } else {
-                                committed.add(Integer.parseInt(line));
-                            }
-                            ready.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process died mid-line: what it printed before counts
-                } catch (NumberFormatException e) {
-                    // a line cut by the kill
-                }
-            });
-            reader.start();
         }
 
-        /** Waits until the child has started (and, if {@code firstUpdate}, committed one update). */
-        void awaitRunning(boolean firstUpdate) throws InterruptedException {
+        private List<String> lines() throws IOException {
+            List<String> lines = new ArrayList<>(Arrays.asList(Files.readString(report, StandardCharsets.UTF_8).split("\n")));
+            lines.removeIf(String::isEmpty);
+            return lines;
+        }
+
+        /** Waits until the child has started (and, if {@code firstUpdate}, reported one update). */
+        void awaitRunning(boolean firstUpdate) throws InterruptedException, IOException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            synchronized (ready) {
-                while (!(started && (!firstUpdate || !committed.isEmpty())) && process.isAlive() && System.nanoTime() < deadline) {
-                    ready.wait(100);
+            while (process.isAlive() && System.nanoTime() < deadline) {
+                List<String> lines = lines();
+                if (!lines.isEmpty() && (!firstUpdate || lines.size() > 1)) {
+                    return;
                 }
+                Thread.sleep(2);
             }
         }
 
-        /** SIGKILL, then every line it managed to print. */
-        List<Integer> kill() throws InterruptedException {
+        /** SIGKILL, then every value it reported (a line cut by the kill is not a report). */
+        List<Integer> kill() throws InterruptedException, IOException {
             process.destroyForcibly();
             process.waitFor(60, TimeUnit.SECONDS);
-            reader.join(60_000);
-            synchronized (ready) {
-                return List.copyOf(committed);
+            String text = Files.readString(report, StandardCharsets.UTF_8);
+            List<Integer> committed = new ArrayList<>();
+            String[] lines = text.split("\n", -1);
+            for (int i = 0; i < lines.length - 1; i++) { // the last piece has no newline: cut or empty
+                if (!lines[i].equals("ready")) {
+                    committed.add(Integer.parseInt(lines[i]));
+                }
             }
+            return committed;
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             process.destroyForcibly();
+            Files.deleteIfExists(report);
         }
     }
 
