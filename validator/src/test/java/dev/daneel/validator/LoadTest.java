@@ -37,15 +37,15 @@ import org.xbill.DNS.Type;
  * NXDOMAINs from NSEC and NSEC3 zones, a CNAME, Insecure, Bogus) drawn at random from a set of questions,
  * all starting at once so the first lookups race on an empty cache and on coalesced in-flight queries. No
  * deadlock (checked with {@link ThreadMXBean#findDeadlockedThreads()}), no exception, and every verdict
- * equals the one a fresh resolver gives for that question alone. {@code mvn verify} runs 64 x 1,000
- * lookups; the {@code soak} profile ({@code -Ddaneel.load.lookups=10000}) 64 x 10,000.
+ * equals the one a fresh resolver gives for that question alone. {@code mvn verify} runs 64 x 10,000
+ * lookups; the {@code soak} profile ({@code -Ddaneel.load.lookups=100000}) 64 x 100,000.
  */
 class LoadTest {
 
     static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final int THREADS = 64;
-    static final int LOOKUPS_PER_THREAD = Integer.getInteger("daneel.load.lookups", 1_000);
+    static final int LOOKUPS_PER_THREAD = Integer.getInteger("daneel.load.lookups", 10_000);
 
     /** What must not change under load: the verdict, its reason, the rcode and the records. */
     record Verdict(Status status, Reason reason, int rcode, Set<Record> records) {
