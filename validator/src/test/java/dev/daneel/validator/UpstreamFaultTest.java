@@ -123,8 +123,16 @@ class UpstreamFaultTest {
         return figures;
     }
 
+    /** The resolvers share one static, cached pool for socket I/O; its idle threads live on for a minute. */
+    static final String SHARED_IO_POOL = "daneel-dns-io";
+
+    /** Live threads, apart from the shared I/O pool's. */
     static int threads() {
-        return Thread.getAllStackTraces().size();
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith(SHARED_IO_POOL)).count();
+    }
+
+    static int sharedIoThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(SHARED_IO_POOL)).count();
     }
 
     static int openFiles() throws IOException {
@@ -138,6 +146,7 @@ class UpstreamFaultTest {
         round(); // warm up: thread pools, class loading, the resolver's shared I/O pool
         Thread.sleep(200);
         int threadsBefore = threads();
+        int ioBefore = sharedIoThreads();
         int filesBefore = Files.isDirectory(Path.of("/proc/self/fd")) ? openFiles() : -1;
         List<String> figures = null;
         int rounds = 2;
@@ -153,11 +162,15 @@ class UpstreamFaultTest {
             threadsAfter = threads();
             filesAfter = filesBefore < 0 ? -1 : openFiles();
         }
-        System.out.printf("after %d more rounds (%d resolvers, %d servers): threads %d -> %d, open files %d -> %d%n",
-                rounds, rounds * faults().size() * 2, rounds * faults().size() * 3, threadsBefore, threadsAfter, filesBefore, filesAfter);
+        int ioAfter = sharedIoThreads();
+        System.out.printf("after %d more rounds (%d resolvers, %d servers): threads %d -> %d (shared I/O pool %d -> %d),"
+                + " open files %d -> %d%n", rounds, rounds * faults().size() * 2, rounds * faults().size() * 3, threadsBefore,
+                threadsAfter, ioBefore, ioAfter, filesBefore, filesAfter);
         // a leak of one thread or socket per resolver, server or query would add dozens
         assertTrue(threadsAfter <= threadsBefore + 2, "threads " + threadsBefore + " -> " + threadsAfter + ": "
                 + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
+        // the pool grows to the most queries ever in flight at once, here a handful, not with every query
+        assertTrue(ioAfter <= ioBefore + 8, "shared I/O pool threads " + ioBefore + " -> " + ioAfter);
         if (filesBefore >= 0) {
             assertTrue(filesAfter <= filesBefore + 2, "open files " + filesBefore + " -> " + filesAfter);
         }
