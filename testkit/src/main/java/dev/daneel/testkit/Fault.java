@@ -2,6 +2,8 @@ package dev.daneel.testkit;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -43,7 +45,13 @@ public final class Fault {
         /** Over UDP, an empty response with TC=1 whatever its size; over TCP no effect. */
         FORCE_TRUNCATION,
         /** The normal response with the AD bit set, as a lying upstream would send it. */
-        AD_BIT
+        AD_BIT,
+        /**
+         * The normal response edited by a function of the test's choosing, as an on-path attacker or a broken
+         * middlebox would: records added, stripped or changed ({@link #rewrite}), or bytes mangled
+         * ({@link #mangle}).
+         */
+        REWRITE
     }
 
     private final Kind kind;
@@ -52,18 +60,52 @@ public final class Fault {
     private final Integer type;
     private final Transport transport;
     private final int times;
+    private final UnaryOperator<Message> edit;
+    private final UnaryOperator<byte[]> mangle;
 
-    private Fault(Kind kind, Duration delay, Name name, Integer type, Transport transport, int times) {
+    private Fault(Kind kind, Duration delay, Name name, Integer type, Transport transport, int times,
+                  UnaryOperator<Message> edit, UnaryOperator<byte[]> mangle) {
         this.kind = kind;
         this.delay = delay;
         this.name = name;
         this.type = type;
         this.transport = transport;
         this.times = times;
+        this.edit = edit;
+        this.mangle = mangle;
+    }
+
+    private Fault(Kind kind, Duration delay, Name name, Integer type, Transport transport, int times) {
+        this(kind, delay, name, type, transport, times, null, null);
+    }
+
+    private Fault narrowed(Name n, Integer t, Transport via, int count) {
+        return new Fault(kind, delay, n, t, via, count, edit, mangle);
     }
 
     private static Fault of(Kind kind) {
         return new Fault(kind, Duration.ZERO, null, null, null, -1);
+    }
+
+    /**
+     * The normal response passed through {@code edit} before it is encoded (and, over UDP, truncated to the
+     * client's payload size): add unsigned records, strip RRSIGs, swap sections. The function gets a fresh
+     * message per query and returns the one to send; it runs on the server's thread, so it must not block.
+     *
+     * <pre>{@code
+     * world.server().inject(Fault.rewrite(m -> { m.addRecord(forged, Section.ADDITIONAL); return m; }));
+     * }</pre>
+     */
+    public static Fault rewrite(UnaryOperator<Message> edit) {
+        return new Fault(Kind.REWRITE, Duration.ZERO, null, null, null, -1, Objects.requireNonNull(edit, "edit"), null);
+    }
+
+    /**
+     * The normal response's bytes, as they would go on the wire, passed through {@code mangle}: bit flips,
+     * wrong counts, compression loops, cut-off or oversized records. Returning null sends nothing.
+     */
+    public static Fault mangle(UnaryOperator<byte[]> mangle) {
+        return new Fault(Kind.REWRITE, Duration.ZERO, null, null, null, -1, null, Objects.requireNonNull(mangle, "mangle"));
     }
 
     /** See {@link Kind#DROP}. */
@@ -127,7 +169,7 @@ public final class Fault {
     /** Only queries for this name (absolute, case-insensitive). */
     public Fault forName(String name) {
         try {
-            return new Fault(kind, delay, Name.fromString(name, Name.root), type, transport, times);
+            return narrowed(Name.fromString(name, Name.root), type, transport, times);
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a domain name: \"" + name + "\"", e);
         }
@@ -135,12 +177,12 @@ public final class Fault {
 
     /** Only queries for this type ({@code org.xbill.DNS.Type} constants). */
     public Fault forType(int type) {
-        return new Fault(kind, delay, name, type, transport, times);
+        return narrowed(name, type, transport, times);
     }
 
     /** Only queries arriving over this transport. */
     public Fault over(Transport transport) {
-        return new Fault(kind, delay, name, type, Objects.requireNonNull(transport, "transport"), times);
+        return narrowed(name, type, Objects.requireNonNull(transport, "transport"), times);
     }
 
     /** Applies to the first {@code n} matching queries only (1..1000000); by default to all. */
@@ -148,7 +190,7 @@ public final class Fault {
         if (n < 1 || n > 1_000_000) {
             throw new IllegalArgumentException("times must be 1..1000000, got " + n);
         }
-        return new Fault(kind, delay, name, type, transport, n);
+        return narrowed(name, type, transport, n);
     }
 
     public Kind kind() {
@@ -162,6 +204,16 @@ public final class Fault {
     /** How many matching queries this fault applies to, or -1 for all. */
     public int times() {
         return times;
+    }
+
+    /** The message edit of a {@link #rewrite} fault, else null. */
+    UnaryOperator<Message> edit() {
+        return edit;
+    }
+
+    /** The byte edit of a {@link #mangle} fault, else null. */
+    UnaryOperator<byte[]> mangler() {
+        return mangle;
     }
 
     boolean matches(Name qname, int qtype, Transport via) {

@@ -314,6 +314,8 @@ public final class WorldServer implements AutoCloseable {
             response.getHeader().setFlag(Flags.AD);
         } else if (kind == Fault.Kind.WRONG_QUESTION) {
             response = withQuestion(response, question, qname);
+        } else if (kind == Fault.Kind.REWRITE && fault.edit() != null) {
+            response = fault.edit().apply(response);
         }
         byte[] out = response.toWire();
         if (transport == Transport.UDP) {
@@ -324,6 +326,11 @@ public final class WorldServer implements AutoCloseable {
         }
         if (kind == Fault.Kind.TRUNCATED_PACKET) {
             out = Arrays.copyOf(out, Math.max(1, out.length / 2));
+        } else if (kind == Fault.Kind.REWRITE && fault.mangler() != null) {
+            out = fault.mangler().apply(out);
+            if (out == null) {
+                return null;
+            }
         }
         return new Exchange(out, kind == Fault.Kind.DELAY ? fault.delayDuration().toMillis() : 0, kind);
     }

@@ -413,6 +413,54 @@ class WorldServerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void rewriteEditsTheNormalAnswerBeforeItIsEncoded(Transport transport) throws IOException {
+        try (World world = world()) {
+            Message q = edns(query(WWW, Type.A, 1), 1232, true);
+            Message normal = parse(exchange(world.server(), q, transport));
+            ARecord forged = new ARecord(Name.fromConstantString("victim.test."), DClass.IN, 300,
+                    java.net.InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66}));
+            world.server().inject(Fault.rewrite(m -> {
+                m.removeAllRecords(Section.ANSWER);
+                m.addRecord(forged, Section.ADDITIONAL);
+                return m;
+            }));
+            Message edited = parse(exchange(world.server(), q, transport));
+
+            assertFalse(normal.getSection(Section.ANSWER).isEmpty());
+            assertTrue(edited.getSection(Section.ANSWER).isEmpty(), edited.toString());
+            assertTrue(edited.getSection(Section.ADDITIONAL).contains(forged), edited.toString());
+            assertEquals(normal.getHeader().getID(), edited.getHeader().getID());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void mangleSendsTheBytesItReturnsOrNothingForNull(Transport transport) throws IOException {
+        try (World world = world()) {
+            Message q = edns(query(WWW, Type.A, 1), 1232, true);
+            byte[] normal = exchange(world.server(), q, transport);
+            world.server().inject(Fault.mangle(b -> {
+                byte[] out = Arrays.copyOf(b, b.length);
+                out[6] = (byte) 0xff; // ANCOUNT 65280 + n: more records than the packet holds
+                return out;
+            }).times(1));
+            byte[] mangled = exchange(world.server(), q, transport);
+            assertEquals(normal.length, mangled.length);
+            assertEquals((byte) 0xff, mangled[6]);
+            assertThrows(IOException.class, () -> new Message(mangled));
+
+            if (transport == Transport.UDP) {
+                try (DatagramSocket s = udpClient(world.server())) {
+                    world.server().inject(Fault.mangle(b -> null).times(1));
+                    send(s, world.server(), q);
+                    assertNoDatagram(s);
+                }
+            }
+        }
+    }
+
     @Test
     void timesAppliesToExactlyThatManyQueries() throws IOException {
         try (World world = world()) {

@@ -513,7 +513,9 @@ class ValidatingResolverTest {
     void nsec3HashBudgetEndsInATypedResult() {
         try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(0, "", false)).start();
              ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withMaxNsec3Hashes(1)).build()) {
-            assertEquals(Status.BOGUS, r.resolve("a.b.c.d.nope.test.", Type.A).status());
+            Security.Bogus b = bogus(r.resolve("a.b.c.d.nope.test.", Type.A));
+            assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason(), b.detail());
+            assertTrue(b.detail().contains("NSEC3 hash budget of 1"), b.detail());
         }
     }
 

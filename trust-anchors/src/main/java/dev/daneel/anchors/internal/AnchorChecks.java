@@ -62,7 +62,7 @@ public final class AnchorChecks {
             throw new AnchorFormatException(source, line, "key " + k.getFootprint() + " has the REVOKE flag (0x0080, flags "
                     + k.getFlags() + "): a revoked key is never a trust anchor (RFC 5011 §2.1); remove it or use the zone's current key");
         }
-        if (k.getKey().length == 0) {
+        if (k.getKey() == null || k.getKey().length == 0) { // dnsjava leaves the key null when the line ends early
             throw new AnchorFormatException(source, line, "expected a public key after the algorithm, saw none");
         }
     }
@@ -83,9 +83,10 @@ public final class AnchorChecks {
             default:
                 return; // other digest types: the validator treats them as unsupported
         }
-        if (ds.getDigest().length != expected) {
+        int length = ds.getDigest() == null ? 0 : ds.getDigest().length; // null when the line ends early
+        if (length != expected) {
             throw new AnchorFormatException(source, line, "expected a " + expected + "-byte digest for DS digest type "
-                    + ds.getDigestID() + " (" + 2 * expected + " hex digits), saw " + ds.getDigest().length + " bytes");
+                    + ds.getDigestID() + " (" + 2 * expected + " hex digits), saw " + length + " bytes");
         }
     }
 

@@ -81,6 +81,9 @@ public final class PresentationParser {
             }
             boolean continuesOwner = Character.isWhitespace(line.charAt(0));
             List<String> tokens = tokens(line);
+            if (tokens.isEmpty()) {
+                continue; // only control characters, which trim() drops but isBlank() keeps
+            }
             if (tokens.get(0).startsWith("$")) {
                 directive(tokens, start);
                 continue;

@@ -321,7 +321,7 @@ private KeyEntry step(KeyEntry.Secure parent, Name name) {
         if (d.provesNxdomain(name)) {
             return parent.capped(ttl);
         }
-        return new KeyEntry.Bogus(Reason.NSEC_MISSING, "NXDOMAIN for DS " + name + " not proven: " + d.why(),
+        return new KeyEntry.Bogus(d.failure(), "NXDOMAIN for DS " + name + " not proven: " + d.why(),
                 Engine.BOGUS_TTL_SECONDS);
     }
     switch (d.dsAbsence(name)) {
@@ -330,7 +330,7 @@ private KeyEntry step(KeyEntry.Secure parent, Name name) {
         case NOT_A_DELEGATION:
             return parent.capped(ttl);
         default:
-            return new KeyEntry.Bogus(Reason.NSEC_MISSING, "no DS at " + name + " and no proof why: " + d.why(),
+            return new KeyEntry.Bogus(d.failure(), "no DS at " + name + " and no proof why: " + d.why(),
                     Engine.BOGUS_TTL_SECONDS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.daneel.validator.internal;
 
+import dev.daneel.validator.Reason;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class Denial {
     private final List<NSEC3Record> nsec3s;
     private final Budget budget;
     private final Map<String, String> hashes = new HashMap<>();
+    /** Set when a hash was refused by the lookup's budget: a failed proof then says so. */
+    private boolean hashBudgetSpent;
     private final int maxIterations;
     private final boolean consistent;
     private String why = "";
@@ -57,7 +60,13 @@ final class Denial {
     }
 
     String why() {
-        return why;
+        return hashBudgetSpent ? why + " (the NSEC3 hash budget of " + budget.limits().maxNsec3Hashes()
+                + " for this lookup is spent, CVE-2023-50868)" : why;
+    }
+
+    /** Why a proof failed: the hash budget ran out (a work limit), or the records prove nothing. */
+    Reason failure() {
+        return hashBudgetSpent ? Reason.WORK_LIMIT_EXCEEDED : Reason.NSEC_MISSING;
     }
 
     /**
@@ -337,6 +346,7 @@ final class Denial {
         String h = hashes.get(key);
         if (h == null) {
             if (!budget.spendNsec3Hash()) {
+                hashBudgetSpent = true;
                 return null;
             }
             try {

@@ -320,10 +320,15 @@ public final class Engine {
         return 0;
     }
 
+    /**
+     * The RRsets of {@code owner} and {@code type} that hold records. dnsjava groups an RRSIG whose RRset is
+     * absent into a signatures-only RRset typed as the covered type; such a set is no data (and its first
+     * record an RRSIG), so it is never returned here.
+     */
     static List<RRset> find(List<RRset> sets, Name owner, int type) {
         List<RRset> out = new ArrayList<>();
         for (RRset s : sets) {
-            if (s.getName().equals(owner) && (s.getType() == type || type == Type.ANY && s.getType() != Type.RRSIG)) {
+            if (s.size() > 0 && s.getName().equals(owner) && (s.getType() == type || type == Type.ANY && s.getType() != Type.RRSIG)) {
                 out.add(s);
             }
         }
@@ -333,7 +338,7 @@ public final class Engine {
     /** The DNAME RRset whose owner is a proper ancestor of {@code name}, if the answer has one. */
     static RRset dnameAbove(List<RRset> sets, Name name) {
         for (RRset s : sets) {
-            if (s.getType() == Type.DNAME && name.subdomain(s.getName()) && !name.equals(s.getName())) {
+            if (s.size() > 0 && s.getType() == Type.DNAME && name.subdomain(s.getName()) && !name.equals(s.getName())) {
                 return s;
             }
         }

@@ -241,6 +241,12 @@ final class Lookup {
     }
 
     private Answer finish(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
+        if (rcode == Rcode.NXDOMAIN && !records.isEmpty() && verdict.isSecure()) {
+            // The rcode sits in the unsigned header: flipping it must not turn proven data into a "Secure
+            // NXDOMAIN", a proof of nonexistence the signed records contradict.
+            verdict = Verdict.bogus(Reason.DNSSEC_BOGUS, "the response says NXDOMAIN but carries the signed "
+                    + Type.string(qtype) + " RRset of " + records.get(0).getName() + "; its unsigned header was changed");
+        }
         long ttl = verdict.ttl == Long.MAX_VALUE ? 0 : verdict.ttl;
         Verdict v = verdict.isSecure() || verdict.security instanceof Security.Insecure
                 ? withTtl(verdict, ttl) : verdict;
@@ -290,7 +296,7 @@ final class Lookup {
                 return policy;
             }
             if (!d.provesWildcardExpansion(owner, o.signature().getLabels())) {
-                return Verdict.bogus(Reason.NSEC_MISSING, "wildcard answer " + owner + ": " + d.why());
+                return Verdict.bogus(d.failure(), "wildcard answer " + owner + ": " + d.why());
             }
             if (d.optOutUsed()) {
                 return optOutInsecure(k.zone(), owner, v.ttl);
@@ -350,7 +356,7 @@ final class Lookup {
             proven = true;
         }
         if (!proven) {
-            return Verdict.bogus(Reason.NSEC_MISSING, (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
+            return Verdict.bogus(d.failure(), (response.getRcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA")
                     + " for " + name + "/" + Type.string(qtype) + " not proven: " + d.why());
         }
         if (d.optOutUsed()) {
