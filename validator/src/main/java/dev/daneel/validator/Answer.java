@@ -46,9 +46,13 @@ public record Answer(Name name, int type, Security security, int rcode, List<Rec
         return security.status();
     }
 
-    /** Whether the name or type provably does not exist (only meaningful when Secure). */
+    /**
+     * Whether the name or type provably does not exist (only meaningful when Secure): no records, and
+     * NXDOMAIN or NOERROR. A CNAME asked for by type can come with NXDOMAIN for its target (RFC 6604 §2);
+     * the CNAME itself exists, so that answer is not nonexistent.
+     */
     public boolean nonexistent() {
-        return rcode == Rcode.NXDOMAIN || (rcode == Rcode.NOERROR && records.isEmpty());
+        return records.isEmpty() && (rcode == Rcode.NXDOMAIN || rcode == Rcode.NOERROR);
     }
 
     @Override

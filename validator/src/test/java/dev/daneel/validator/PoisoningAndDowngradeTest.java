@@ -265,6 +265,26 @@ class PoisoningAndDowngradeTest {
     }
 
     @Test
+    void nxdomainRcodeBesideACnameAskedByTypeNeedsAProofOfTheTargetsAbsence() {
+        // RFC 6604 §2: the rcode speaks of the CNAME's target, which exists here: without a proof, Bogus.
+        world.server().inject(Fault.rewrite(m -> {
+            m.getHeader().setRcode(Rcode.NXDOMAIN);
+            return m;
+        }).forName("alias.example.test.").times(1));
+        try (ValidatingResolver r = resolver()) {
+            Answer a = r.resolve("alias.example.test.", Type.CNAME);
+            assertEquals(Status.BOGUS, a.status(), a.toString());
+            assertEquals(Reason.NSEC_MISSING, ((Security.Bogus) a.security()).reason(), a.toString());
+        }
+        try (ValidatingResolver r = resolver()) {
+            Answer a = r.resolve("alias.example.test.", Type.CNAME); // the fault was used up: the real answer
+            assertEquals(Status.SECURE, a.status(), a.toString());
+            assertEquals(Rcode.NOERROR, a.rcode());
+            assertEquals(false, a.nonexistent(), "the CNAME exists");
+        }
+    }
+
+    @Test
     void anRrsigWhoseRRsetWasRemovedIsNoDataNotACrash() {
         world.server().inject(Fault.rewrite(m -> {
             for (Record r : new ArrayList<>(m.getSection(Section.ANSWER))) {

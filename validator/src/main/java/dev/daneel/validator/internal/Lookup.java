@@ -241,9 +241,10 @@ final class Lookup {
     }
 
     private Answer finish(Name qname, int qtype, Verdict verdict, int rcode, List<Record> records, List<Record> chain) {
-        if (rcode == Rcode.NXDOMAIN && !records.isEmpty() && verdict.isSecure()) {
+        if (rcode == Rcode.NXDOMAIN && !records.isEmpty() && verdict.isSecure() && qtype != Type.CNAME) {
             // The rcode sits in the unsigned header: flipping it must not turn proven data into a "Secure
-            // NXDOMAIN", a proof of nonexistence the signed records contradict.
+            // NXDOMAIN", a proof of nonexistence the signed records contradict. (A CNAME asked for by type
+            // may stand beside an NXDOMAIN for its target, which targetDenial has then proven.)
             verdict = Verdict.bogus(Reason.DNSSEC_BOGUS, "the response says NXDOMAIN but carries the signed "
                     + Type.string(qtype) + " RRset of " + records.get(0).getName() + "; its unsigned header was changed");
         }
