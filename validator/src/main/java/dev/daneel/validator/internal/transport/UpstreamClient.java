@@ -64,7 +64,9 @@ import org.xbill.DNS.Type;
  * answer until its timeout, so a spoofer cannot make a query fail just by answering first. A UDP answer
  * with TC=1 is asked again over TCP (RFC 1035 §4.2.2, RFC 7766).
  *
- * <p>Upstreams are tried in order, once each: on a timeout, an I/O error, an unusable TCP answer, or
+ * <p>Upstreams are tried in order, once each — except that one which gave nothing at all (a timeout or an
+ * I/O error) goes to the back of the order for {@link #DOWN_HOLD} or until it answers again, so a dead
+ * first upstream costs one timeout, not one per query of every cold chain. On a timeout, an I/O error, an unusable TCP answer, or
  * rcode REFUSED, NOTIMP, FORMERR or BADVERS the next one is asked. SERVFAIL moves on as well, but when
  * every upstream answered SERVFAIL that answer is returned, since it is a real answer. If nothing
  * usable came back the future fails with an {@link UpstreamException} naming each upstream and what it
@@ -93,7 +95,16 @@ public final class UpstreamClient implements AutoCloseable {
     private static final String MIN_TIMEOUT_TEXT = "1 ms";
     private static final String MAX_TIMEOUT_TEXT = "60 s";
 
+    /**
+     * How long an upstream that gave no response is asked last. Short, because a stub has few upstreams
+     * and the one that timed out may have lost a single packet; Unbound's infrastructure cache keeps such
+     * marks far longer (15 minutes, probing meanwhile).
+     */
+    static final Duration DOWN_HOLD = Duration.ofSeconds(30);
+
     private final List<InetSocketAddress> upstreams;
+    /** System.nanoTime() until which an upstream that gave no response is asked last. */
+    private final ConcurrentHashMap<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final Executor executor;
     private final boolean tcpOnly;
@@ -194,7 +205,7 @@ public final class UpstreamClient implements AutoCloseable {
             List<UpstreamException.Attempt> attempts = new ArrayList<>();
             Message lastServfail = null;
             boolean allServfail = true;
-            for (InetSocketAddress upstream : upstreams) {
+            for (InetSocketAddress upstream : order()) {
                 if (result.isDone()) {
                     return; // cancelled by the caller: asking further upstreams would be wasted traffic
                 }
@@ -204,6 +215,11 @@ public final class UpstreamClient implements AutoCloseable {
                     return;
                 }
                 Outcome outcome = attempt(upstream, name, type);
+                if (outcome.response() != null) {
+                    downUntil.remove(upstream); // it is alive, whatever it answered
+                } else if (!closed) {
+                    downUntil.put(upstream, System.nanoTime() + DOWN_HOLD.toNanos());
+                }
                 if (outcome.problem() == null) {
                     result.complete(outcome.response());
                     return;
@@ -229,6 +245,22 @@ public final class UpstreamClient implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The configured order, with the upstreams marked down (still within their hold) moved to the back. */
+    private List<InetSocketAddress> order() {
+        if (downUntil.isEmpty()) {
+            return upstreams;
+        }
+        long now = System.nanoTime();
+        List<InetSocketAddress> up = new ArrayList<>(upstreams.size());
+        List<InetSocketAddress> down = new ArrayList<>();
+        for (InetSocketAddress u : upstreams) {
+            Long until = downUntil.get(u);
+            (until != null && until - now > 0 ? down : up).add(u);
+        }
+        up.addAll(down);
+        return up;
     }
 
     /**

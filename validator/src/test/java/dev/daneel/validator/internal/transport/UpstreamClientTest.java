@@ -337,6 +337,29 @@ class UpstreamClientTest {
     }
 
     @Test
+    void anUpstreamThatGaveNothingIsAskedLastUntilItAnswersAgain() throws Exception {
+        WorldServer second = world.newServer();
+        world.server().inject(Fault.drop());
+        try (UpstreamClient client = client(world.address(), second.address())) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
+            }
+            assertEquals(1, world.server().log().size(), "the dead first upstream cost one timeout, not five");
+            assertEquals(5, second.log().size());
+            // When the second one fails too, the first is still tried: marks reorder, they never exclude.
+            world.server().clearFaults();
+            second.inject(Fault.drop());
+            assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
+            assertEquals(2, world.server().log().size());
+            // The first answered again: it is back at the front, and the second (now marked) goes last.
+            second.clearFaults();
+            assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
+            assertEquals(3, world.server().log().size());
+            assertEquals(6, second.log().size());
+        }
+    }
+
+    @Test
     void everyUpstreamDroppingFailsNamingEach() throws Exception {
         WorldServer second = world.newServer();
         world.server().inject(Fault.drop());
