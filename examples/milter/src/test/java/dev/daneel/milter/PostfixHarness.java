@@ -140,19 +140,9 @@ final class PostfixHarness implements AutoCloseable {
                     + " -o smtpd_milters=inet:127.0.0.1:" + m.getValue()
                     + " -o content_filter=smtp:[127.0.0.1]:" + sinkPort);
         }
+        master.addAll(PostfixLayout.INTERNAL_SERVICES);
         master.addAll(List.of(
-                "anvil unix - - n - 1 anvil",
-                "scache unix - - n - 1 scache",
-                "postlog unix-dgram n - n - 1 postlogd",
-                "cleanup unix n - n - 0 cleanup",
-                "rewrite unix - - n - - trivial-rewrite",
-                "bounce unix - - n - 0 bounce",
-                "defer unix - - n - 0 bounce",
-                "trace unix - - n - 0 bounce",
-                "verify unix - - n - 1 verify",
-                "proxymap unix - - n - - proxymap",
                 "pickup unix n - n 60 1 pickup",
-                "qmgr unix n - n 300 1 qmgr",
                 "smtp unix - - n - - smtp",
                 "relay unix - - n - - smtp",
                 "error unix - - n - - error",
