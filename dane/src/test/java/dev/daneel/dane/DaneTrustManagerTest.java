@@ -16,10 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -173,6 +176,65 @@ class DaneTrustManagerTest {
     void allUnusableRecordsMeanNoDane() {
         CertificateException e = rejected(manager().build(), "unusable.example.test", eeServer.port());
         assertTrue(e.getMessage().contains("unusable"), e.getMessage());
+    }
+
+    @Test
+    void sslEngineHandshakeIsAuthenticatedByTheEnginesPeerHostAndPort() throws Exception {
+        SSLEngine client = manager().build().sslContext().createSSLEngine("ee.example.test", eeServer.port());
+        SSLEngine server = TlsServer.context(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
+        engineHandshake(client, server);
+        assertEquals(EE.cert(), client.getSession().getPeerCertificates()[0]);
+    }
+
+    @Test
+    void sslEngineHandshakeWithAKeyNotInTheDnsFails() throws Exception {
+        SSLEngine client = manager().build().sslContext().createSSLEngine("wrong.example.test", eeServer.port());
+        SSLEngine server = TlsServer.context(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
+        SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> engineHandshake(client, server));
+        Throwable t = e;
+        while (t != null && !(t instanceof CertificateException)) {
+            t = t.getCause();
+        }
+        assertTrue(t != null && t.getMessage().contains("none of the 1 usable TLSA records"), String.valueOf(t));
+    }
+
+    /** Runs a TLS handshake between two engines in memory, as an NIO server and client would over a socket. */
+    private static void engineHandshake(SSLEngine client, SSLEngine server) throws Exception {
+        client.setUseClientMode(true);
+        server.setUseClientMode(false);
+        ByteBuffer toServer = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+        ByteBuffer toClient = ByteBuffer.allocate(server.getSession().getPacketBufferSize());
+        ByteBuffer clientApp = ByteBuffer.allocate(client.getSession().getApplicationBufferSize());
+        ByteBuffer serverApp = ByteBuffer.allocate(server.getSession().getApplicationBufferSize());
+        ByteBuffer nothing = ByteBuffer.allocate(0);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 200; round++) {
+            client.wrap(nothing, toServer);
+            runTasks(client);
+            server.wrap(nothing, toClient);
+            runTasks(server);
+            toServer.flip();
+            toClient.flip();
+            server.unwrap(toServer, serverApp);
+            runTasks(server);
+            client.unwrap(toClient, clientApp);
+            runTasks(client);
+            toServer.compact();
+            toClient.compact();
+            boolean done = client.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                    && server.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+            if (done && toServer.position() == 0 && toClient.position() == 0) {
+                return;
+            }
+        }
+        throw new AssertionError("the in-memory handshake did not finish in 200 rounds");
+    }
+
+    private static void runTasks(SSLEngine engine) {
+        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+            task.run(); // the certificate check, DNS lookups included, runs here
+        }
     }
 
     @Test
