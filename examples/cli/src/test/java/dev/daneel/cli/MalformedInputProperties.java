@@ -27,8 +27,8 @@ import net.jqwik.api.statistics.Statistics;
 import org.xbill.DNS.Name;
 
 /**
- * The {@code daneel} command fed damaged local files (SSH public keys, PEM keys, anchor files, the RFC 5011
- * state file) and random argument lists: it always ends with a documented exit code; when it fails, stdout
+ * The {@code daneel} command fed damaged local files (SSH public keys, PEM keys, PEM certificates, anchor
+ * files, the RFC 5011 state file) and random argument lists: it always ends with a documented exit code; when it fails, stdout
  * is empty (no partial output: a record printed for the first key file and then an error for the second
  * would be half a result) and stderr names the problem in words, never as a bare exception class. Every
  * argument list carries {@code --server 127.0.0.1:9}, so nothing leaves the machine.
@@ -38,6 +38,7 @@ class MalformedInputProperties {
     static final String ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPKSUTyz1HwHReFVvD5obVsALAgJRNarH4TRpNePnAS host";
     static final String ANCHOR = ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n";
     static final String PEM = pem();
+    static final String CERTIFICATE = certificate();
     static final String STATE = state();
     /** The built-in anchors log a skipped expired key at INFO on every load; kept (strongly) quiet here. */
     static final java.util.logging.Logger ANCHOR_LOG = quiet();
@@ -54,6 +55,16 @@ class MalformedInputProperties {
             KeyPairGenerator ed = KeyPairGenerator.getInstance("Ed25519");
             return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(ed.generateKeyPair().getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String certificate() {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(
+                    DemoTls.selfSigned("www.example.test", java.time.Instant.now()).cert().getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -76,12 +87,13 @@ class MalformedInputProperties {
 
     /** Which command reads the damaged file, and how. */
     enum Use {
-        SSHFP_PUBKEY, IPSECKEY_PEM, ANCHOR_FILE, STATE_FILE;
+        SSHFP_PUBKEY, IPSECKEY_PEM, TLSA_CERTIFICATE, ANCHOR_FILE, STATE_FILE;
 
         String intact() {
             return switch (this) {
                 case SSHFP_PUBKEY -> ED25519 + "\n";
                 case IPSECKEY_PEM -> PEM;
+                case TLSA_CERTIFICATE -> CERTIFICATE;
                 case ANCHOR_FILE -> ANCHOR;
                 case STATE_FILE -> STATE;
             };
@@ -92,6 +104,8 @@ class MalformedInputProperties {
                 // the damaged key second: its error must not follow records already printed for the first
                 case SSHFP_PUBKEY -> List.of("sshfp", "--create", "-f", good.toString(), "-f", damaged.toString(), "host.example.");
                 case IPSECKEY_PEM -> List.of("ipseckey", "--create", "--key", damaged.toString(), "gw.example.");
+                case TLSA_CERTIFICATE -> List.of("tlsa", "--create", "--output", "both", "--certificate", damaged.toString(),
+                        "www.example.test");
                 case ANCHOR_FILE -> List.of("--anchor", damaged.toString(), "anchors");
                 case STATE_FILE -> List.of("anchors", "--state", damaged.toString());
             };
