@@ -437,11 +437,12 @@ public final class ValidatingResolver implements AutoCloseable {
         }
 
         /**
-         * Turns on aggressive use of validated NSEC records (RFC 8198), off by default: a name that falls in
-         * a cached, validated NSEC span (with its wildcard denied too) is answered as a Secure NXDOMAIN, and
-         * a name whose cached NSEC lacks the type as a Secure NODATA, without asking upstream, until the
-         * records' TTL (capped by the SOA minimum and the signatures' expiry) ends. Only NSEC is used, not
-         * NSEC3. As many NSEC records are kept as {@link #cacheSize} entries. Answers synthesised this way
+         * Turns on aggressive use of validated NSEC and NSEC3 records (RFC 8198), off by default: a name that
+         * falls in a cached, validated span (with its wildcard denied too) is answered as a Secure NXDOMAIN,
+         * and a name whose cached record lacks the type as a Secure NODATA, without asking upstream, until
+         * the records' TTL (capped by the SOA minimum and the signatures' expiry) ends. Opt-out spans never
+         * answer; NSEC3 is used for names at most 16 labels below their zone (its hashes count against
+         * {@link Limits#maxNsec3Hashes()}). As many records are kept as {@link #cacheSize} entries. Answers synthesised this way
          * list the exchanges that proved the records as evidence, but {@link #verifyOffline} cannot replay
          * them: it asks the question itself and finds no exchange for it.
          */

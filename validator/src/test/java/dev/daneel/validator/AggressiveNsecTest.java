@@ -37,6 +37,7 @@ class AggressiveNsecTest {
                 .zone("nsec.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nm A 192.0.2.2\nm TXT \"m\"\nz A 192.0.2.3"))
                 .zone("wild.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nz A 192.0.2.3\n*.deep TXT \"w\""))
                 .zone("hashed.test.", z -> z.negativeTtl(600).nsec3(0, "", false).record("a A 192.0.2.1\nz A 192.0.2.3"))
+                .zone("optout.test.", z -> z.negativeTtl(600).nsec3(0, "", true).record("a A 192.0.2.1\nz A 192.0.2.3"))
                 .zone("wrong.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nm A 192.0.2.2\nz A 192.0.2.3")
                         .denialBreakage(DenialBreakage.WRONG))
                 .start();
@@ -135,12 +136,40 @@ class AggressiveNsecTest {
     }
 
     @Test
-    void nsec3SpansAreNotUsed() {
+    void nsec3SpansAnswerTooWithoutAQuery() {
         try (ValidatingResolver r = resolver(true)) {
-            r.resolve("b.hashed.test.", Type.A);
-            long before = queriesFor("c.hashed.test.");
-            assertEquals(Rcode.NXDOMAIN, r.resolve("c.hashed.test.", Type.A).rcode());
-            assertEquals(before + 1, queriesFor("c.hashed.test."));
+            Answer first = r.resolve("b.hashed.test.", Type.A);
+            assertEquals(Rcode.NXDOMAIN, first.rcode());
+            assertInstanceOf(Security.Secure.class, first.security());
+            // Which other names the cached hashes cover is up to SHA-1: try names until one is covered.
+            int synthesised = 0;
+            for (int i = 0; i < 40; i++) {
+                String name = "n" + i + ".hashed.test.";
+                long before = queriesFor(name);
+                Answer a = r.resolve(name, Type.A);
+                assertEquals(Rcode.NXDOMAIN, a.rcode(), name);
+                assertInstanceOf(Security.Secure.class, a.security(), name);
+                if (queriesFor(name) == before) {
+                    synthesised++;
+                }
+            }
+            assertTrue(synthesised > 0, "no name fell into a cached NSEC3 span");
+            long before = queriesFor("a.hashed.test.");
+            assertEquals(1, r.resolve("a.hashed.test.", Type.A).records().size(), "an existing name is asked");
+            assertEquals(before + 1, queriesFor("a.hashed.test."));
+        }
+    }
+
+    @Test
+    void optOutSpansNeverSynthesiseAnswers() {
+        try (ValidatingResolver r = resolver(true)) {
+            for (int i = 0; i < 20; i++) {
+                String name = "n" + i + ".optout.test.";
+                long before = queriesFor(name);
+                Answer a = r.resolve(name, Type.A);
+                assertInstanceOf(Security.Insecure.class, a.security(), name + " rests on an opt-out span");
+                assertEquals(before + 1, queriesFor(name), name + " must be asked, never synthesised");
+            }
         }
     }
 

@@ -84,9 +84,29 @@ final class Denial {
 
     // ---- NXDOMAIN ---------------------------------------------------------------------------------
 
-    /** The NSEC records offered (NSEC3 ones are not kept for aggressive use). */
+    /** The NSEC records offered. */
     List<NSECRecord> nsecs() {
         return nsecs;
+    }
+
+    /** The NSEC3 records offered that a proof may use (SHA-1, of this zone, within the iteration limit). */
+    List<NSEC3Record> nsec3s() {
+        return nsec3s;
+    }
+
+    /**
+     * The base32hex hash of {@code name} with {@code params}' algorithm, salt and iterations, memoised and
+     * counted against the lookup's budget; null when the budget is spent.
+     */
+    String hashOf(Name name, NSEC3Record params) {
+        return hash(name, params);
+    }
+
+    /** A denial over {@code records} of the same zone that reuses the hashes this one computed. */
+    Denial withNsec3(List<NSEC3Record> records) {
+        Denial d = new Denial(zone, List.of(), records, budget);
+        d.hashes.putAll(hashes);
+        return d;
     }
 
     /** Whether the records prove that {@code qname} does not exist and no wildcard could have made it. */

@@ -197,7 +197,10 @@ final class Lookup {
 
     // ---- aggressive negative answers (RFC 8198) -------------------------------------------------
 
-    /** A negative answer proven by cached NSEC records, with its rcode. */
+    /** Deepest name, in labels below its zone, that aggressive NSEC3 use hashes for (2 hashes per label). */
+    static final int AGGRESSIVE_NSEC3_MAX_DEPTH = 16;
+
+    /** A negative answer proven by cached NSEC or NSEC3 records, with its rcode. */
     private record CachedDenial(Verdict verdict, int rcode) {
     }
 
@@ -208,9 +211,9 @@ final class Lookup {
     }
 
     /**
-     * NXDOMAIN (a covering record and a covered wildcard) or NODATA (a matching record without the type)
-     * from validated NSEC records of the closest zone that has some cached (RFC 8198 §5.1, §5.2); the zone's
-     * keys must still be Secure. Null when the cache is off or proves nothing for the name.
+     * NXDOMAIN (a covering record and a covered wildcard) or NODATA (a matching record without the type) from
+     * validated NSEC or NSEC3 records of the closest zone that has some cached (RFC 8198 §5.1, §5.2); the
+     * zone's keys must still be Secure. Null when the cache is off or proves nothing for the name.
      */
     private CachedDenial cachedDenial(Name name, int qtype) {
         NsecCache cache = engine.nsecCache;
@@ -219,14 +222,56 @@ final class Lookup {
             return null;
         }
         NsecCache.Candidates found = cache.candidates(name);
-        if (found.zone() == null || found.entries().isEmpty()) {
+        if (found.zone() != null && !found.entries().isEmpty()) {
+            CachedDenial c = proven(found.zone(), new Denial(found.zone(), found.records(), List.of(), budget),
+                    found.entries(), name, qtype);
+            if (c != null) {
+                return c;
+            }
+        }
+        return cachedNsec3Denial(cache, name, qtype);
+    }
+
+    /**
+     * The NSEC3 side of {@link #cachedDenial}: the cached record at or before the hash of the name and of
+     * each ancestor (closest encloser, next closer) and of the wildcard below each ancestor. Names deeper
+     * than {@link #AGGRESSIVE_NSEC3_MAX_DEPTH} labels below the zone are left to the upstream, so that this
+     * attempt can never eat the NSEC3 hash budget the real proof needs (CVE-2023-50868).
+     */
+    private CachedDenial cachedNsec3Denial(NsecCache cache, Name name, int qtype) {
+        NsecCache.Nsec3Zone z = cache.nsec3Zone(name);
+        if (z == null || name.labels() - z.zone().labels() > AGGRESSIVE_NSEC3_MAX_DEPTH) {
             return null;
         }
-        KeyEntry keys = chain.walk(found.zone(), true);
-        if (!(keys instanceof KeyEntry.Secure k)) {
-            return null;
+        Denial hasher = new Denial(z.zone(), List.of(), List.of(z.params()), budget);
+        List<NsecCache.Entry> entries = new ArrayList<>();
+        for (int up = 0; up <= name.labels() - z.zone().labels(); up++) {
+            Name ancestor = new Name(name, up);
+            List<Name> look = new ArrayList<>(List.of(ancestor));
+            if (up > 0) {
+                try {
+                    look.add(Name.concatenate(Name.fromConstantString("*"), ancestor));
+                } catch (NameTooLongException e) {
+                    // no such wildcard can exist
+                }
+            }
+            for (Name n : look) {
+                String hash = hasher.hashOf(n, z.params());
+                if (hash == null) {
+                    return null; // budget spent: let the upstream's proof decide
+                }
+                NsecCache.Entry e = cache.nsec3AtOrBefore(z.zone(), hash);
+                if (e != null && !entries.contains(e)) {
+                    entries.add(e);
+                }
+            }
         }
-        Denial d = new Denial(found.zone(), found.records(), List.of(), budget);
+        List<NSEC3Record> records = entries.stream().map(e -> (NSEC3Record) e.record()).toList();
+        return proven(z.zone(), hasher.withNsec3(records), entries, name, qtype);
+    }
+
+    /** The cached denial {@code d} gives for the question, with the zone's keys still Secure; else null. */
+    private CachedDenial proven(Name zone, Denial d, List<NsecCache.Entry> entries, Name name, int qtype) {
         int rcode;
         if (d.provesNxdomain(name)) {
             rcode = Rcode.NXDOMAIN;
@@ -235,8 +280,15 @@ final class Lookup {
         } else {
             return null;
         }
-        include(found.entries().stream().map(NsecCache.Entry::exchange).distinct().toList());
-        long ttl = Math.min(found.ttlLeft(now.toEpochMilli()), k.ttl());
+        if (d.optOutUsed()) {
+            return null; // an opt-out span proves nothing Secure (RFC 5155 §9.2); the upstream's answer decides
+        }
+        KeyEntry keys = chain.walk(zone, true);
+        if (!(keys instanceof KeyEntry.Secure k)) {
+            return null;
+        }
+        include(entries.stream().map(NsecCache.Entry::exchange).distinct().toList());
+        long ttl = Math.min(NsecCache.ttlLeft(entries, now.toEpochMilli()), k.ttl());
         return new CachedDenial(Verdict.secure(k.algorithms(), ttl, k.viaDlv()), rcode);
     }
 
@@ -366,7 +418,7 @@ final class Lookup {
         NsecCache cache = engine.nsecCache;
         if (cache != null && !response.getSection(Section.QUESTION).isEmpty()) {
             Record q = response.getQuestion();
-            cache.put(k.zone(), d.nsecs(), new ValidationChain.Exchange(q.getName(), q.getType(), response),
+            cache.put(k.zone(), d.nsecs(), d.nsec3s(), new ValidationChain.Exchange(q.getName(), q.getType(), response),
                     Math.min(proof.ttl, soaTtl));
         }
         return Engine.cap(proof, soaTtl);
