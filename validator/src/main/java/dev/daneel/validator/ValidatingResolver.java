@@ -167,7 +167,23 @@ public final class ValidatingResolver implements AutoCloseable {
                     + " is not in the recorded chain"));
         };
         Engine offline = new Engine(replay, anchors, Clock.fixed(at, ZoneOffset.UTC), Builder.DEFAULT_SKEW, Limits.DEFAULT, 1024);
+        // An answer synthesised from cached NSEC/NSEC3 records (aggressiveNsec) carries the negative answers
+        // that proved them: validating those first puts the same proven records in the offline engine's cache.
+        offline.aggressiveNsec(1024);
+        for (ValidationChain.Exchange e : chain.exchanges()) {
+            boolean other = !(e.name().equals(name) && e.type() == type);
+            boolean chainRecord = e.type() == org.xbill.DNS.Type.DS || e.type() == org.xbill.DNS.Type.DNSKEY;
+            if (other && !chainRecord && negative(e.response())) {
+                offline.lookup(e.name(), e.type());
+            }
+        }
         return offline.lookup(name, type);
+    }
+
+    /** NXDOMAIN, or NOERROR without an answer: a response that carries a denial proof. */
+    private static boolean negative(Message m) {
+        return m.getRcode() == org.xbill.DNS.Rcode.NXDOMAIN
+                || m.getRcode() == org.xbill.DNS.Rcode.NOERROR && m.getSection(org.xbill.DNS.Section.ANSWER).isEmpty();
     }
 
     /**
@@ -442,9 +458,9 @@ public final class ValidatingResolver implements AutoCloseable {
          * and a name whose cached record lacks the type as a Secure NODATA, without asking upstream, until
          * the records' TTL (capped by the SOA minimum and the signatures' expiry) ends. Opt-out spans never
          * answer; NSEC3 is used for names at most 16 labels below their zone (its hashes count against
-         * {@link Limits#maxNsec3Hashes()}). As many records are kept as {@link #cacheSize} entries. Answers synthesised this way
-         * list the exchanges that proved the records as evidence, but {@link #verifyOffline} cannot replay
-         * them: it asks the question itself and finds no exchange for it.
+         * {@link Limits#maxNsec3Hashes()}). As many records are kept as {@link #cacheSize} entries. Answers
+         * synthesised this way list the exchanges that proved the records as evidence, and
+         * {@link #verifyOffline} re-derives them from those.
          */
         public Builder aggressiveNsec() {
             this.aggressiveNsec = true;

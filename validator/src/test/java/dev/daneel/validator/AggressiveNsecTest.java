@@ -77,6 +77,13 @@ class AggressiveNsecTest {
             assertEquals(before, world.server().log().size(), "mq.nsec.test. lies in the cached span after m.nsec.test.: no query");
             assertTrue(second.ttl() > 0 && second.ttl() <= 600, "TTL capped by the SOA minimum: " + second.ttl());
             assertTrue(!second.evidence().exchanges().isEmpty(), "the exchange that proved the span is the evidence");
+            Answer offline = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
+                    TrustAnchors.of(world.trustAnchors()), NOW);
+            assertEquals(Rcode.NXDOMAIN, offline.rcode(), offline.toString());
+            assertInstanceOf(Security.Secure.class, offline.security(), "the evidence re-derives the synthesised answer");
+            Answer tooLate = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
+                    TrustAnchors.of(world.trustAnchors()), NOW.plus(Duration.ofDays(60)));
+            assertTrue(!(tooLate.security() instanceof Security.Secure), "after the signatures expire: " + tooLate);
         }
     }
 
