@@ -51,7 +51,7 @@ public final class Engine {
     /** The DLV registry (RFC 5074) consulted when a chain ends Insecure, or null (the default: off). */
     volatile Name dlvDomain;
 
-    /** Validated NSEC spans for aggressive negative answers (RFC 8198), or null (the default: off). */
+    /** Validated NSEC and NSEC3 spans for aggressive negative answers (RFC 8198), or null (the default: off). */
     volatile NsecCache nsecCache;
 
     /** Replaced as a whole when RFC 5011 tracking changes the trusted keys; null when none is left. */
@@ -120,8 +120,9 @@ public final class Engine {
     }
 
     /**
-     * Turns on aggressive use of validated NSEC records (RFC 8198 §5.1, §5.2): a name inside a cached span
-     * whose wildcard is denied too is answered NXDOMAIN (or NODATA from a matching record) without asking.
+     * Turns on aggressive use of validated NSEC and NSEC3 records (RFC 8198 §5.1, §5.2): a name inside a
+     * cached span whose wildcard is denied too is answered NXDOMAIN (or NODATA from a matching record)
+     * without asking.
      */
     public void aggressiveNsec(int maxRecords) {
         this.nsecCache = new NsecCache(clock, maxRecords);
