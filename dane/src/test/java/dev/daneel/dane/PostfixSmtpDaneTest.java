@@ -92,15 +92,10 @@ class PostfixSmtpDaneTest {
     private static void writeConfiguration() throws IOException {
         PostfixLayout layout = PostfixLayout.create(dir);
         Path conf = layout.conf();
-        Path queue = layout.queue();
-        Path data = layout.data();
         Files.writeString(conf.resolve("chain.pem"), pem("PRIVATE KEY", MX.privateKey().getEncoded())
                 + pem("CERTIFICATE", encoded(MX.cert())));
-        Files.writeString(conf.resolve("main.cf"), String.join("\n",
-                "compatibility_level = 3.6",
-                "queue_directory = " + queue,
-                "data_directory = " + data,
-                "mail_owner = postfix",
+        List<String> main = new ArrayList<>(layout.mainCf(dir));
+        main.addAll(List.of(
                 "myhostname = mx.postfix.test",
                 "inet_interfaces = all",
                 "mydestination =",
@@ -108,13 +103,8 @@ class PostfixSmtpDaneTest {
                 "alias_database =",
                 "smtpd_tls_security_level = may",
                 "smtpd_tls_chain_files = " + conf.resolve("chain.pem"),
-                "maillog_file = " + dir.resolve("maillog"),
-                "maillog_file_prefixes = " + dir,
-                "shlib_directory = /usr/lib/postfix",
-                "daemon_directory = /usr/lib/postfix/sbin",
-                "command_directory = /usr/sbin",
-                "meta_directory = /etc/postfix",
-                ""), StandardCharsets.US_ASCII);
+                ""));
+        Files.writeString(conf.resolve("main.cf"), String.join("\n", main), StandardCharsets.US_ASCII);
         List<String> master = new ArrayList<>(List.of(
                 IP + ":" + port + " inet n - n - - smtpd",
                 "tlsmgr unix - - n 1000? 1 tlsmgr"));

@@ -43,6 +43,25 @@ public record PostfixLayout(Path conf, Path queue, Path data) {
             "proxymap unix - - n - - proxymap",
             "qmgr unix n - n 300 1 qmgr");
 
+    /**
+     * The {@code main.cf} lines every test instance needs: compatibility level, this layout's queue and data
+     * directories, the Debian program directories, and a mail log written to {@code logDir/maillog}. A
+     * test adds its own host names, listeners and policies.
+     */
+    public List<String> mainCf(Path logDir) {
+        return List.of(
+                "compatibility_level = 3.6",
+                "queue_directory = " + queue,
+                "data_directory = " + data,
+                "mail_owner = postfix",
+                "maillog_file = " + logDir.resolve("maillog"),
+                "maillog_file_prefixes = " + logDir,
+                "shlib_directory = /usr/lib/postfix",
+                "daemon_directory = /usr/lib/postfix/sbin",
+                "command_directory = /usr/sbin",
+                "meta_directory = /etc/postfix");
+    }
+
     /** Creates the layout below {@code dir}, which is made traversable for the postfix user. */
     public static PostfixLayout create(Path dir) throws IOException {
         // The postfix user must reach the queue below the (root-only) JUnit temporary directory.

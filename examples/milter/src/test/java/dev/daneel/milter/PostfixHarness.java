@@ -96,14 +96,9 @@ final class PostfixHarness implements AutoCloseable {
     private void writeConfiguration(Map<String, Integer> milters, int sinkPort) throws IOException {
         PostfixLayout layout = PostfixLayout.create(dir);
         Path conf = layout.conf();
-        Path queue = layout.queue();
-        Path data = layout.data();
         String first = milters.keySet().iterator().next();
-        Files.writeString(conf.resolve("main.cf"), String.join("\n",
-                "compatibility_level = 3.6",
-                "queue_directory = " + queue,
-                "data_directory = " + data,
-                "mail_owner = postfix",
+        List<String> main = new ArrayList<>(layout.mainCf(dir));
+        main.addAll(List.of(
                 "myhostname = mta.corp.test",
                 "mydomain = corp.test",
                 "myorigin = corp.test",
@@ -126,13 +121,8 @@ final class PostfixHarness implements AutoCloseable {
                 "minimal_backoff_time = 2s",   // above queue_run_delay: a 1 s backoff races qmgr's scan
                 "maximal_backoff_time = 4s",
                 "smtp_connection_cache_on_demand = no",
-                "maillog_file = " + dir.resolve("maillog"),
-                "maillog_file_prefixes = " + dir,
-                "shlib_directory = /usr/lib/postfix",
-                "daemon_directory = /usr/lib/postfix/sbin",
-                "command_directory = /usr/sbin",
-                "meta_directory = /etc/postfix",
-                ""), StandardCharsets.US_ASCII);
+                ""));
+        Files.writeString(conf.resolve("main.cf"), String.join("\n", main), StandardCharsets.US_ASCII);
         List<String> master = new ArrayList<>();
         master.add("127.0.0.1:" + submitPort + " inet n - n - " + SMTPD_PROCESSES + " smtpd -o smtpd_milters=");
         for (Map.Entry<String, Integer> m : milters.entrySet()) {
