@@ -9,13 +9,17 @@ import dev.daneel.testkit.Fault;
 import dev.daneel.testkit.GnuPgHome;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +33,17 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
+import org.bouncycastle.crypto.generators.RSAKeyPairGenerator;
+import org.bouncycastle.crypto.params.RSAKeyGenerationParameters;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPKeyPair;
+import org.bouncycastle.openpgp.PGPKeyRingGenerator;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +65,7 @@ class OpenPgpKeyMilterPostfixTest {
     static final String MALLORY = "mallory@keys.test"; // record holds Ann's key: user ID mismatch
     static final String DAVE = "dave@plain.test";     // record in an unsigned zone
     static final String EVE = "eve@bogus.test";       // record in a zone with expired signatures
+    static final String TINY = "tiny@keys.test";      // a Secure key whose 256-bit RSA subkey nothing can encrypt to
     static final String BOB = "bob@internal.test";    // excluded recipient domain
     /** How long the test waits for Postfix to deliver; a bound on waiting, never an assertion on speed. */
     static final Duration DELIVERY = Duration.ofSeconds(90);
@@ -78,7 +94,8 @@ class OpenPgpKeyMilterPostfixTest {
         byte[] ann = gpg.export(ANN);
         world = World.builder()
                 .zone("test.")
-                .zone("keys.test.", z -> z.openpgpkey(ALICE, alice).openpgpkey(FRANK, frank).openpgpkey(MALLORY, ann))
+                .zone("keys.test.", z -> z.openpgpkey(ALICE, alice).openpgpkey(FRANK, frank).openpgpkey(MALLORY, ann)
+                        .openpgpkey(TINY, tinyRsaSubkeyRing(TINY)))
                 .zone("plain.test.", z -> z.unsigned().openpgpkey(DAVE, alice))
                 .zone("bogus.test.", z -> z.openpgpkey(EVE, alice).breakAll(Breakage.EXPIRED_SIGNATURES))
                 .zone("internal.test.")
@@ -337,6 +354,48 @@ class OpenPgpKeyMilterPostfixTest {
         assertFalse(postfix.queued(id).isEmpty(), "not in Postfix's queue:\n" + postfix.postqueue());
         assertTrue(postfix.postqueue().contains(EVE), postfix.postqueue());
         assertTrue(sink.containing(id).isEmpty() && sink.containing(direct).isEmpty(), "delivered despite Bogus");
+    }
+
+    @Test
+    void anEncryptionFailureInsideTheMilterTempfailsAndTheMailStaysQueued() throws Exception {
+        // The key is Secure and its user ID matches, but its 256-bit RSA subkey cannot hold an AES-256 session
+        // key: Bouncy Castle's encryption throws inside the milter. That must be a 4xx, never plaintext.
+        String direct = messageId();
+        SmtpSubmit.Reply r = send("opportunistic", List.of(TINY), message(direct, "Hi Tiny", List.of(TINY), "x\n"));
+        assertEquals(451, r.code(), r.text());
+        assertTrue(r.text().contains("internal error"), r.text());
+        String id = messageId();
+        r = SmtpSubmit.send(postfix.submitPort(), ANN, List.of(TINY), message(id, "Hi Tiny", List.of(TINY), "queued\n"));
+        assertEquals(250, r.code(), r.text());
+        await("a tempfail for " + id, () -> postfix.log().contains("said: 451 4.3.0"));
+        assertFalse(postfix.queued(id).isEmpty(), "not in Postfix's queue:\n" + postfix.postqueue());
+        assertTrue(sink.containing(id).isEmpty() && sink.containing(direct).isEmpty(), "delivered although encryption failed");
+    }
+
+    /** A real OpenPGP key: RSA-2048 primary with the user ID, and a 256-bit RSA encryption subkey. */
+    static byte[] tinyRsaSubkeyRing(String address) {
+        try {
+            SecureRandom random = new SecureRandom();
+            RSAKeyPairGenerator g = new RSAKeyPairGenerator();
+            g.init(new RSAKeyGenerationParameters(BigInteger.valueOf(65537), random, 2048, 12));
+            Date now = new Date();
+            PGPKeyPair primary = new BcPGPKeyPair(
+                    PublicKeyAlgorithmTags.RSA_GENERAL, g.generateKeyPair(), now);
+            g.init(new RSAKeyGenerationParameters(BigInteger.valueOf(65537), random, 256, 12));
+            PGPKeyPair tiny = new BcPGPKeyPair(
+                    PublicKeyAlgorithmTags.RSA_GENERAL, g.generateKeyPair(), now);
+            PGPKeyRingGenerator rings = new PGPKeyRingGenerator(
+                    PGPSignature.POSITIVE_CERTIFICATION, primary, "Tiny <" + address + ">",
+                    new BcPGPDigestCalculatorProvider()
+                            .get(HashAlgorithmTags.SHA1), null, null,
+                    new BcPGPContentSignerBuilder(
+                            PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256),
+                    null);
+            rings.addSubKey(tiny);
+            return rings.generatePublicKeyRing().getEncoded();
+        } catch (PGPException | IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
