@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.daneel.testkit.RealTools;
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.testkit.OpenSshServer;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -46,7 +42,7 @@ class MinaSshfpServerKeyVerifierTest {
     @TempDir
     static Path dir;
 
-    private static Process sshd;
+    private static OpenSshServer sshd;
     private static int port;
     private static KeyPair user;
     private static String hostKeyLine;
@@ -55,34 +51,14 @@ class MinaSshfpServerKeyVerifierTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String sshdPath = RealTools.require("sshd", "openssh-server");
-        String keygen = RealTools.require("ssh-keygen", "openssh-client");
-        Path hostKey = dir.resolve("ssh_host_ecdsa_key");
-        RealTools.run(dir, keygen, "-q", "-t", "ecdsa", "-N", "", "-f", hostKey.toString());
-        hostKeyLine = Files.readString(Path.of(hostKey + ".pub")).strip();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         user = g.generateKeyPair();
         Path authorized = dir.resolve("authorized_keys");
         Files.writeString(authorized, SshHostKey.of(user.getPublic()).toOpenSsh() + "\n");
-        if ("root".equals(System.getProperty("user.name")) && !Files.isDirectory(Path.of("/run/sshd"))) {
-            try {
-                Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
-            } catch (IOException e) {
-                RealTools.unavailable("sshd runs as root here and needs /run/sshd, which cannot be created: " + e);
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path cfg = dir.resolve("sshd_config");
-        Files.writeString(cfg, String.join("\n",
-                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey, "PidFile none", "UsePAM no",
-                "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no", "AuthorizedKeysFile " + authorized, ""));
-        sshd = new ProcessBuilder(sshdPath, "-D", "-e", "-f", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
-        awaitListening();
+        sshd = OpenSshServer.start(dir, "ecdsa", authorized);
+        port = sshd.port();
+        hostKeyLine = sshd.hostKeyLine();
 
         KeyPairGenerator other = KeyPairGenerator.getInstance("EC");
         other.initialize(new ECGenParameterSpec("secp256r1"));
@@ -100,8 +76,7 @@ class MinaSshfpServerKeyVerifierTest {
     @AfterAll
     static void stop() throws Exception {
         if (sshd != null) {
-            sshd.destroy();
-            sshd.waitFor();
+            sshd.close();
         }
         if (resolver != null) {
             resolver.close();
@@ -175,21 +150,6 @@ class MinaSshfpServerKeyVerifierTest {
         } finally {
             client.stop();
         }
-    }
-
-    private static void awaitListening() throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
-                return;
-            } catch (IOException e) {
-                if (!sshd.isAlive()) {
-                    RealTools.unavailable("sshd exited at start: " + Files.readString(dir.resolve("sshd.log")).strip());
-                }
-                Thread.sleep(50);
-            }
-        }
-        RealTools.unavailable("sshd did not listen on 127.0.0.1:" + port + ": " + Files.readString(dir.resolve("sshd.log")));
     }
 
     /** Delegates and counts how often it was asked. */
