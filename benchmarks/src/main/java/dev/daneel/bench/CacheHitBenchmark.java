@@ -77,7 +77,7 @@ public class CacheHitBenchmark {
 
     private static Answer check(Answer a) {
         if (a.status() != Status.SECURE) {
-            throw new IllegalStateException("a cached lookup was " + a.security());
+            throw new IllegalStateException("a cached lookup was " + a.verdict());
         }
         return a;
     }

@@ -118,7 +118,7 @@ public final class MemoryCheck {
                     for (int i = next.getAndIncrement(); i < names.size(); i = next.getAndIncrement()) {
                         Answer a = resolver.lookup(names.get(i), Type.A).toCompletableFuture().join();
                         if (a.status() != Status.SECURE || a.records().size() != 1) {
-                            throw new IllegalStateException(names.get(i) + " is not a Secure answer: " + a.security());
+                            throw new IllegalStateException(names.get(i) + " is not a Secure answer: " + a.verdict());
                         }
                     }
                 }));

@@ -2,7 +2,7 @@ package dev.daneel.dane;
 
 import dev.daneel.dane.internal.Association;
 import dev.daneel.dane.internal.HostnameMatcher;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -191,24 +191,24 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
 
     private static String describeRecords(TlsaAnswer.Dane d) {
         StringBuilder b = new StringBuilder("  TLSA records at ").append(d.answer().name()).append(" (DNSSEC: ")
-                .append(securityText(d.answer().security())).append("):\n");
+                .append(securityText(d.answer().verdict())).append("):\n");
         for (TlsaRecord r : d.records()) {
             b.append("    ").append(r).append(r.usable() ? "" : "  (unusable, ignored)").append('\n');
         }
         return b.toString();
     }
 
-    static String securityText(Security s) {
-        if (s instanceof Security.Secure secure) {
+    static String securityText(Verdict s) {
+        if (s instanceof Verdict.Secure secure) {
             return "Secure, algorithms " + secure.algorithms() + (secure.viaDlv() ? ", via DLV" : "");
         }
-        if (s instanceof Security.Insecure i) {
-            return "Insecure below " + i.delegation();
+        if (s instanceof Verdict.Insecure i) {
+            return "Insecure (" + i.cause().text() + ") below " + i.delegation().map(Object::toString).orElse("?");
         }
-        if (s instanceof Security.Bogus b) {
+        if (s instanceof Verdict.Bogus b) {
             return "Bogus, " + b.reason() + ": " + b.detail();
         }
-        Security.Indeterminate i = (Security.Indeterminate) s;
+        Verdict.Indeterminate i = (Verdict.Indeterminate) s;
         return "Indeterminate, " + i.cause() + ": " + i.detail();
     }
 

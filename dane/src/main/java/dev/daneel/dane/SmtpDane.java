@@ -85,7 +85,7 @@ public final class SmtpDane {
         if (mx.status() == Status.BOGUS
                 || (mx.status() == Status.INDETERMINATE && !mx.nonexistent() && mx.records().isEmpty())) {
             return new SmtpDaneResult.Failed(strip(d), "the MX lookup for " + d + " failed: "
-                    + DaneTrustManager.securityText(mx.security()) + " (RFC 7672 §2.2.1: defer delivery)");
+                    + DaneTrustManager.securityText(mx.verdict()) + " (RFC 7672 §2.2.1: defer delivery)");
         }
         boolean mxSecure = mx.status() == Status.SECURE;
         List<String> hosts = mxHosts(mx, d);
@@ -140,7 +140,7 @@ public final class SmtpDane {
             Answer a = resolver.resolve(host + ".", type);
             if (a.status() == Status.BOGUS) {
                 return new SmtpDaneResult.Failed(host, "the " + Type.string(type) + " records of " + host + " are Bogus: "
-                        + DaneTrustManager.securityText(a.security()));
+                        + DaneTrustManager.securityText(a.verdict()));
             }
             for (Record r : a.records()) {
                 if (r instanceof AAAARecord v6) {

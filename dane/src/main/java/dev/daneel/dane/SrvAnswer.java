@@ -1,6 +1,6 @@
 package dev.daneel.dane;
 
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,17 +10,17 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SrvAnswer a = lookup.resolveSrv("imaps", "tcp", "example.com");
- * if (a.security().status() == Status.BOGUS) { fail(); }
+ * if (a.verdict().status() == Status.BOGUS) { fail(); }
  * }</pre>
  *
  * @param owner the SRV owner name, {@code _service._proto.domain.}
- * @param security the SRV RRset's verdict
+ * @param verdict the SRV RRset's verdict
  * @param targets the targets in priority order
  */
-public record SrvAnswer(String owner, Security security, List<SrvTarget> targets) {
+public record SrvAnswer(String owner, Verdict verdict, List<SrvTarget> targets) {
     public SrvAnswer {
         Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(verdict, "verdict");
         targets = List.copyOf(targets);
     }
 }

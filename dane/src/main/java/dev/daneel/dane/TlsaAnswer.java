@@ -1,7 +1,7 @@
 package dev.daneel.dane;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,19 +40,19 @@ public sealed interface TlsaAnswer {
      * DANE does not apply: the TLSA RRset is Insecure, provably absent, or no trust anchor covers it.
      *
      * @param owner the TLSA owner name queried last
-     * @param security the verdict of that lookup
+     * @param verdict the verdict of that lookup
      * @param why a sentence for a human
      */
-    record NoDane(String owner, Security security, String why) implements TlsaAnswer {
+    record NoDane(String owner, Verdict verdict, String why) implements TlsaAnswer {
     }
 
     /**
      * The TLSA RRset is Bogus, or could not be obtained: the connection must fail, not fall back.
      *
      * @param owner the TLSA owner name queried
-     * @param security the verdict (Bogus, or Indeterminate because the network failed)
+     * @param verdict the verdict (Bogus, or Indeterminate because the network failed)
      * @param detail a sentence for a human
      */
-    record Failed(String owner, Security security, String detail) implements TlsaAnswer {
+    record Failed(String owner, Verdict verdict, String detail) implements TlsaAnswer {
     }
 }

@@ -1,7 +1,7 @@
 package dev.daneel.dane;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ public final class TlsaLookup {
             records.sort(java.util.Comparator.comparingInt(SRVRecord::getPriority)
                     .thenComparing(java.util.Comparator.comparingInt(SRVRecord::getWeight).reversed()));
             if (srv.status() == Status.BOGUS || srv.status() == Status.INDETERMINATE && records.isEmpty()) {
-                return CompletableFuture.completedFuture(new SrvAnswer(owner, srv.security(), List.of()));
+                return CompletableFuture.completedFuture(new SrvAnswer(owner, srv.verdict(), List.of()));
             }
             List<CompletableFuture<SrvTarget>> targets = new ArrayList<>();
             for (SRVRecord s : records) {
@@ -104,14 +104,14 @@ public final class TlsaLookup {
                 CompletionStage<TlsaAnswer> tlsa = srv.status() == Status.SECURE
                         ? lookup(host, s.getPort(), protocol).thenApply(a -> withName(a, strip(absolute(domain))))
                         : CompletableFuture.completedFuture(new TlsaAnswer.NoDane(TlsaRecords.owner(host, s.getPort(),
-                                protocol), srv.security(), "the SRV RRset " + owner + " is not Secure (RFC 7673 §4.1)"));
+                                protocol), srv.verdict(), "the SRV RRset " + owner + " is not Secure (RFC 7673 §4.1)"));
                 targets.add(tlsa.thenApply(a -> new SrvTarget(strip(host), s.getPort(), s.getPriority(), s.getWeight(), a))
                         .toCompletableFuture());
             }
             return CompletableFuture.allOf(targets.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
                 List<SrvTarget> out = new ArrayList<>();
                 targets.forEach(t -> out.add(t.join()));
-                return new SrvAnswer(owner, srv.security(), out);
+                return new SrvAnswer(owner, srv.verdict(), out);
             });
         });
     }
@@ -142,7 +142,7 @@ public final class TlsaLookup {
     }
 
     private static TlsaAnswer classify(Answer answer, String owner, String base, String original) {
-        Security security = answer.security();
+        Verdict verdict = answer.verdict();
         switch (answer.status()) {
             case SECURE: {
                 List<TlsaRecord> records = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class TlsaLookup {
                     }
                 }
                 if (records.isEmpty()) {
-                    return new TlsaAnswer.NoDane(owner, security, "no TLSA records at " + owner
+                    return new TlsaAnswer.NoDane(owner, verdict, "no TLSA records at " + owner
                             + " (proven by DNSSEC)");
                 }
                 List<String> names = new ArrayList<>(List.of(strip(base)));
@@ -162,17 +162,17 @@ public final class TlsaLookup {
                 return new TlsaAnswer.Dane(owner, strip(base), names, records, answer);
             }
             case INSECURE:
-                return new TlsaAnswer.NoDane(owner, security, "the TLSA RRset at " + owner
+                return new TlsaAnswer.NoDane(owner, verdict, "the TLSA RRset at " + owner
                         + " is not signed (Insecure): DANE does not apply");
             case INDETERMINATE:
-                if (security instanceof Security.Indeterminate ind && ind.cause() == Security.Cause.NO_ANCHOR) {
-                    return new TlsaAnswer.NoDane(owner, security, "no trust anchor covers " + owner);
+                if (verdict instanceof Verdict.Indeterminate ind && ind.cause() == Verdict.Cause.NO_ANCHOR) {
+                    return new TlsaAnswer.NoDane(owner, verdict, "no trust anchor covers " + owner);
                 }
-                return new TlsaAnswer.Failed(owner, security, "the TLSA lookup for " + owner + " failed: " + DaneTrustManager.securityText(security));
+                return new TlsaAnswer.Failed(owner, verdict, "the TLSA lookup for " + owner + " failed: " + DaneTrustManager.securityText(verdict));
             case BOGUS:
             default:
-                return new TlsaAnswer.Failed(owner, security, "the TLSA RRset at " + owner
-                        + " is Bogus: " + DaneTrustManager.securityText(security));
+                return new TlsaAnswer.Failed(owner, verdict, "the TLSA RRset at " + owner
+                        + " is Bogus: " + DaneTrustManager.securityText(verdict));
         }
     }
 

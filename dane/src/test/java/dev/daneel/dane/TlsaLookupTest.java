@@ -92,19 +92,19 @@ class TlsaLookupTest {
     @Test
     void provenAbsenceIsNoDane() {
         TlsaAnswer.NoDane n = assertInstanceOf(TlsaAnswer.NoDane.class, lookup.resolve("plain.example.test", 443, "tcp"));
-        assertEquals(Status.SECURE, n.security().status());
+        assertEquals(Status.SECURE, n.verdict().status());
     }
 
     @Test
     void insecureTlsaRrsetIsNoDane() {
         TlsaAnswer.NoDane n = assertInstanceOf(TlsaAnswer.NoDane.class, lookup.resolve("www.unsigned.test", 443, "tcp"));
-        assertEquals(Status.INSECURE, n.security().status());
+        assertEquals(Status.INSECURE, n.verdict().status());
     }
 
     @Test
     void secureSrvTargetsGetTheirTlsaRecordsAndTheServiceDomainAsReferenceName() {
         SrvAnswer a = lookup.resolveSrv("xmpp-client", "tcp", "example.test");
-        assertEquals(Status.SECURE, a.security().status());
+        assertEquals(Status.SECURE, a.verdict().status());
         assertEquals(2, a.targets().size());
         SrvTarget first = a.targets().get(0);
         assertEquals("www.example.test", first.host());
@@ -116,14 +116,14 @@ class TlsaLookupTest {
     @Test
     void insecureSrvRrsetMeansNoDaneEvenForASignedTarget() {
         SrvAnswer a = lookup.resolveSrv("imaps", "tcp", "unsigned.test");
-        assertEquals(Status.INSECURE, a.security().status());
+        assertEquals(Status.INSECURE, a.verdict().status());
         assertInstanceOf(TlsaAnswer.NoDane.class, a.targets().get(0).tlsa());
     }
 
     @Test
     void bogusTlsaRrsetFails() {
         TlsaAnswer.Failed f = assertInstanceOf(TlsaAnswer.Failed.class, lookup.resolve("broken.example.test", 443, "tcp"));
-        assertEquals(Status.BOGUS, f.security().status());
+        assertEquals(Status.BOGUS, f.verdict().status());
     }
 
 }

@@ -1,7 +1,7 @@
 package dev.daneel.ipseckey;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -55,15 +55,15 @@ public final class IpseckeyLookup {
     }
 
     static IpseckeyResult judge(String owner, Answer answer, PublicKey local) {
-        Security s = answer.security();
-        if (s instanceof Security.Bogus) {
-            return new IpseckeyResult.Bogus(owner, (Security.Bogus) s);
+        Verdict s = answer.verdict();
+        if (s instanceof Verdict.Bogus) {
+            return new IpseckeyResult.Bogus(owner, (Verdict.Bogus) s);
         }
-        if (s instanceof Security.Indeterminate) {
-            return new IpseckeyResult.Indeterminate(owner, (Security.Indeterminate) s);
+        if (s instanceof Verdict.Indeterminate) {
+            return new IpseckeyResult.Indeterminate(owner, (Verdict.Indeterminate) s);
         }
-        if (s instanceof Security.Insecure) {
-            return new IpseckeyResult.Insecure(owner, (Security.Insecure) s);
+        if (s instanceof Verdict.Insecure) {
+            return new IpseckeyResult.Insecure(owner, (Verdict.Insecure) s);
         }
         List<IpseckeyRecord> records = new ArrayList<>();
         for (Record r : answer.records()) {

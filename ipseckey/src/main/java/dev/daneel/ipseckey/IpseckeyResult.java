@@ -1,6 +1,6 @@
 package dev.daneel.ipseckey;
 
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,24 +61,24 @@ public sealed interface IpseckeyResult {
     /**
      * The zone is provably unsigned; records, if any, are unauthenticated and were not compared.
      *
-     * @param security the verdict, with the unsigned delegation
+     * @param verdict the verdict, with the unsigned delegation
      */
-    record Insecure(String owner, Security.Insecure security) implements IpseckeyResult {
+    record Insecure(String owner, Verdict.Insecure verdict) implements IpseckeyResult {
     }
 
     /**
      * The answer does not verify; it must not be used.
      *
-     * @param security the verdict, with its reason and RFC 8914 code
+     * @param verdict the verdict, with its reason and RFC 8914 code
      */
-    record Bogus(String owner, Security.Bogus security) implements IpseckeyResult {
+    record Bogus(String owner, Verdict.Bogus verdict) implements IpseckeyResult {
     }
 
     /**
      * No verdict: no anchor covers the name, or the resolvers did not answer.
      *
-     * @param security the verdict, with its cause
+     * @param verdict the verdict, with its cause
      */
-    record Indeterminate(String owner, Security.Indeterminate security) implements IpseckeyResult {
+    record Indeterminate(String owner, Verdict.Indeterminate verdict) implements IpseckeyResult {
     }
 }

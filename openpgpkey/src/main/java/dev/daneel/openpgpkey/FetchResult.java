@@ -1,6 +1,6 @@
 package dev.daneel.openpgpkey;
 
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +15,7 @@ import java.util.Objects;
  * } else if (r instanceof FetchResult.NoKey || r instanceof FetchResult.Insecure) {
  *     sendInClear();                        // proven: no key, or no DNSSEC to trust a key with
  * } else if (r instanceof FetchResult.Bogus b) {
- *     defer(b.security().detail());         // an attack or a broken zone
+ *     defer(b.verdict().detail());         // an attack or a broken zone
  * } else {
  *     retryLater();                         // Unavailable, or Secure without a usable key
  * }
@@ -35,14 +35,14 @@ public sealed interface FetchResult {
      * @param keys the keys whose user ID contains the address (or all parseable keys, when the fetcher
      *     accepts mismatches insecurely); revoked, expired and non-encrypting keys are here with their issues
      * @param rejected keys that could not be parsed or whose user IDs do not contain the address
-     * @param security the verdict
+     * @param verdict the verdict
      */
     record Secure(String address, String ownerName, List<PublishedKey> keys, List<PublishedKey> rejected,
-                  Security.Secure security) implements FetchResult {
+                  Verdict.Secure verdict) implements FetchResult {
         public Secure {
             keys = List.copyOf(keys);
             rejected = List.copyOf(rejected);
-            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(verdict, "verdict");
         }
 
         /** The accepted keys a message may be encrypted to. */
@@ -65,24 +65,24 @@ public sealed interface FetchResult {
      *
      * @param recordsSeen how many OPENPGPKEY records the unvalidated answer held
      */
-    record Insecure(String address, String ownerName, int recordsSeen, Security.Insecure security)
+    record Insecure(String address, String ownerName, int recordsSeen, Verdict.Insecure verdict)
             implements FetchResult {
         public Insecure {
-            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(verdict, "verdict");
         }
     }
 
     /** Validation failed: an attack or a broken zone. Nothing from the answer may be used. */
-    record Bogus(String address, String ownerName, Security.Bogus security) implements FetchResult {
+    record Bogus(String address, String ownerName, Verdict.Bogus verdict) implements FetchResult {
         public Bogus {
-            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(verdict, "verdict");
         }
     }
 
     /** No verdict: no trust anchor covers the name, or the upstream could not be reached. */
-    record Unavailable(String address, String ownerName, Security.Indeterminate security) implements FetchResult {
+    record Unavailable(String address, String ownerName, Verdict.Indeterminate verdict) implements FetchResult {
         public Unavailable {
-            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(verdict, "verdict");
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.daneel.openpgpkey;
 
 import dev.daneel.openpgpkey.internal.KeyInspector;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,15 +84,15 @@ public final class OpenPgpKeyFetcher {
                 records.add(k);
             }
         }
-        Security security = answer.security();
-        if (security instanceof Security.Insecure insecure) {
+        Verdict verdict = answer.verdict();
+        if (verdict instanceof Verdict.Insecure insecure) {
             return new FetchResult.Insecure(address, owner, records.size(), insecure);
-        } else if (security instanceof Security.Bogus bogus) {
+        } else if (verdict instanceof Verdict.Bogus bogus) {
             return new FetchResult.Bogus(address, owner, bogus);
-        } else if (security instanceof Security.Indeterminate indeterminate) {
+        } else if (verdict instanceof Verdict.Indeterminate indeterminate) {
             return new FetchResult.Unavailable(address, owner, indeterminate);
         }
-        Security.Secure secure = (Security.Secure) security;
+        Verdict.Secure secure = (Verdict.Secure) verdict;
         if (records.isEmpty()) {
             return new FetchResult.NoKey(address, owner, answer.rcode());
         }

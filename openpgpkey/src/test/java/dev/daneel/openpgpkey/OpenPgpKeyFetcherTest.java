@@ -79,7 +79,7 @@ class OpenPgpKeyFetcherTest {
                 .fetch("hugh@plain.test");
         FetchResult.Insecure i = assertInstanceOf(FetchResult.Insecure.class, r);
         assertEquals(1, i.recordsSeen());
-        assertEquals("plain.test.", i.security().delegation().toString());
+        assertEquals("plain.test.", i.verdict().delegation().orElseThrow().toString());
     }
 
     @Test
@@ -88,7 +88,7 @@ class OpenPgpKeyFetcherTest {
         FetchResult r = fetcher("example.test.", z -> z.openpgpkey("hugh@example.test", hugh.encoded())
                 .breakRRset(owner, Type.OPENPGPKEY, Breakage.TAMPERED_DATA)).fetch("hugh@example.test");
         FetchResult.Bogus b = assertInstanceOf(FetchResult.Bogus.class, r);
-        assertEquals(Reason.DNSSEC_BOGUS, b.security().reason());
+        assertEquals(Reason.DNSSEC_BOGUS, b.verdict().reason());
         assertEquals(owner, b.ownerName());
     }
 
@@ -97,7 +97,7 @@ class OpenPgpKeyFetcherTest {
         String owner = OpenPgpKeyName.of("hugh@example.test");
         FetchResult r = fetcher("example.test.", z -> z.openpgpkey("hugh@example.test", hugh.encoded())
                 .breakRRset(owner, Type.OPENPGPKEY, Breakage.MISSING_RRSIGS)).fetch("hugh@example.test");
-        assertEquals(Reason.RRSIGS_MISSING, assertInstanceOf(FetchResult.Bogus.class, r).security().reason());
+        assertEquals(Reason.RRSIGS_MISSING, assertInstanceOf(FetchResult.Bogus.class, r).verdict().reason());
     }
 
     @Test

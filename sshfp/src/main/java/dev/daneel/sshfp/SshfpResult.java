@@ -1,6 +1,6 @@
 package dev.daneel.sshfp;
 
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,24 +65,24 @@ public sealed interface SshfpResult {
     /**
      * The zone is provably unsigned: any records are unauthenticated and were not compared.
      *
-     * @param security the validator's verdict, with the unsigned delegation
+     * @param verdict the validator's verdict, with the unsigned delegation
      */
-    record Insecure(String host, Security.Insecure security) implements SshfpResult {
+    record Insecure(String host, Verdict.Insecure verdict) implements SshfpResult {
     }
 
     /**
      * The answer should be signed but does not verify; its records must not be used.
      *
-     * @param security the validator's verdict, with its reason and RFC 8914 code
+     * @param verdict the validator's verdict, with its reason and RFC 8914 code
      */
-    record Bogus(String host, Security.Bogus security) implements SshfpResult {
+    record Bogus(String host, Verdict.Bogus verdict) implements SshfpResult {
     }
 
     /**
      * No verdict: no trust anchor covers the name, or the resolvers did not answer.
      *
-     * @param security the validator's verdict, with its cause
+     * @param verdict the validator's verdict, with its cause
      */
-    record Indeterminate(String host, Security.Indeterminate security) implements SshfpResult {
+    record Indeterminate(String host, Verdict.Indeterminate verdict) implements SshfpResult {
     }
 }

@@ -2,7 +2,7 @@ package dev.daneel.sshfp;
 
 import dev.daneel.sshfp.internal.Matching;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -57,15 +57,15 @@ public final class SshfpVerifier {
 
     /** The verdict for a validated answer. */
     static SshfpResult judge(String host, SshHostKey presented, Answer answer) {
-        Security s = answer.security();
-        if (s instanceof Security.Bogus) {
-            return new SshfpResult.Bogus(host, (Security.Bogus) s);
+        Verdict s = answer.verdict();
+        if (s instanceof Verdict.Bogus) {
+            return new SshfpResult.Bogus(host, (Verdict.Bogus) s);
         }
-        if (s instanceof Security.Indeterminate) {
-            return new SshfpResult.Indeterminate(host, (Security.Indeterminate) s);
+        if (s instanceof Verdict.Indeterminate) {
+            return new SshfpResult.Indeterminate(host, (Verdict.Indeterminate) s);
         }
-        if (s instanceof Security.Insecure) {
-            return new SshfpResult.Insecure(host, (Security.Insecure) s);
+        if (s instanceof Verdict.Insecure) {
+            return new SshfpResult.Insecure(host, (Verdict.Insecure) s);
         }
         List<SshfpRecord> records = new ArrayList<>();
         for (Record r : answer.records()) {

@@ -114,14 +114,14 @@ class SshfpVerifierTest {
     void recordsInAnUnsignedZoneAreInsecureAndNotAMatch() {
         SshfpResult r = verifier.verify("host.unsigned.test.", ED25519);
         SshfpResult.Insecure i = assertInstanceOf(SshfpResult.Insecure.class, r);
-        assertEquals("unsigned.test.", i.security().delegation().toString());
+        assertEquals("unsigned.test.", i.verdict().delegation().orElseThrow().toString());
         assertTrue(!r.verified());
     }
 
     @Test
     void tamperedRecordsAreBogus() {
         SshfpResult.Bogus b = assertInstanceOf(SshfpResult.Bogus.class, verifier.verify("host.broken.test.", ED25519));
-        assertTrue(b.security().detail().contains("SSHFP"), b.security().toString());
+        assertTrue(b.verdict().detail().contains("SSHFP"), b.verdict().toString());
     }
 
     @Test

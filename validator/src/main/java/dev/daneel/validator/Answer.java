@@ -13,29 +13,29 @@ import org.xbill.DNS.Type;
  *
  * <pre>{@code
  * Answer a = resolver.resolve("www.example.test.", Type.A);
- * if (a.security() instanceof Security.Secure) {
+ * if (a.verdict() instanceof Verdict.Secure) {
  *     for (Record r : a.records()) { ... }
  * }
  * }</pre>
  *
- * <p>A secure NXDOMAIN or NODATA is a proven fact: {@link #security()} is Secure and {@link #records()}
+ * <p>A secure NXDOMAIN or NODATA is a proven fact: {@link #verdict()} is Secure and {@link #records()}
  * is empty. Immutable.
  *
  * @param name the question name
  * @param type the question type
- * @param security the verdict
+ * @param verdict the verdict, with its reason
  * @param rcode the response code (NXDOMAIN and NOERROR also for proven absence)
  * @param records the answer RRset(s) at the end of the chain, without RRSIGs
  * @param chain the CNAME and DNAME records followed from {@code name}, in order
  * @param ttl seconds this answer may be used: capped by every RRset's TTL, RRSIG original TTL and expiry
  * @param evidence every DNSKEY, DS, RRSIG, NSEC and NSEC3 response used, for offline re-verification
  */
-public record Answer(Name name, int type, Security security, int rcode, List<Record> records, List<Record> chain,
-                     long ttl, ValidationChain evidence) {
+public record Answer(Name name, int type, Verdict verdict, int rcode, List<Record> records, List<Record> chain,
+                     long ttl, Evidence evidence) {
 
     public Answer {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(verdict, "verdict");
         records = List.copyOf(records);
         chain = List.copyOf(chain);
         Objects.requireNonNull(evidence, "evidence");
@@ -43,7 +43,7 @@ public record Answer(Name name, int type, Security security, int rcode, List<Rec
 
     /** The verdict's status, for switches. */
     public Status status() {
-        return security.status();
+        return verdict.status();
     }
 
     /**
@@ -57,6 +57,6 @@ public record Answer(Name name, int type, Security security, int rcode, List<Rec
 
     @Override
     public String toString() {
-        return name + "/" + Type.string(type) + " " + security + " " + Rcode.string(rcode) + " " + records;
+        return name + "/" + Type.string(type) + " " + verdict + " " + Rcode.string(rcode) + " " + records;
     }
 }

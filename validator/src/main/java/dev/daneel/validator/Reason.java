@@ -1,22 +1,21 @@
 package dev.daneel.validator;
 
 /**
- * Why an answer is Bogus — or, for the three {@code UNSUPPORTED_*} reasons, why a zone is treated as
- * Insecure — each with its RFC 8914 Extended DNS Error code so that a server built on Daneel can pass
- * it on.
+ * Why an answer is {@link Verdict.Bogus}, each with its RFC 8914 Extended DNS Error code so that a
+ * server built on Daneel can pass it on. (Why an answer is Insecure is an {@link InsecureCause}.)
  *
  * <pre>{@code
- * if (answer.security() instanceof Security.Bogus b) {
+ * if (answer.verdict() instanceof Verdict.Bogus b) {
  *     log.warn("EDE {}: {}", b.reason().edeCode(), b.detail());
  * }
  * }</pre>
  */
 public enum Reason {
-    /** Insecure: the zone's DS/anchor names only algorithms this validator does not implement (RFC 4035 §5.2). */
+    /** A signed zone's RRset carries only signatures of algorithms this validator does not implement. */
     UNSUPPORTED_DNSKEY_ALGORITHM(1, "Unsupported DNSKEY Algorithm"),
-    /** Insecure: the zone's DS RRset uses only digest types this validator does not implement. */
+    /** A DS RRset that must be used has only digest types this validator does not implement. */
     UNSUPPORTED_DS_DIGEST(2, "Unsupported DS Digest Type"),
-    /** Insecure: the NSEC3 proof uses more iterations than the soft limit (RFC 9276 §3.2). */
+    /** The NSEC3 records use more iterations than the hard limit, so they prove nothing (RFC 9276 §3.2). */
     UNSUPPORTED_NSEC3_ITERATIONS(27, "Unsupported NSEC3 Iterations Value"),
     /** A signature or proof does not verify, or the chain is broken in a way no more specific reason names. */
     DNSSEC_BOGUS(6, "DNSSEC Bogus"),
@@ -32,9 +31,12 @@ public enum Reason {
     NO_ZONE_KEY_BIT_SET(11, "No Zone Key Bit Set"),
     /** A negative answer or wildcard expansion lacks the NSEC/NSEC3 proof it needs. */
     NSEC_MISSING(12, "NSEC Missing"),
-    /** A limit on the work one answer may cause was reached (KeyTrap, CVE-2023-50387, and kin). */
+    /**
+     * A limit on the work one answer may cause was reached (KeyTrap, CVE-2023-50387, and kin);
+     * {@link Verdict.Bogus#limitHit()} names it.
+     */
     WORK_LIMIT_EXCEEDED(6, "DNSSEC Bogus"),
-    /** An answer's CNAME/DNAME chain is longer than allowed or loops. */
+    /** An answer's CNAME/DNAME chain is longer than {@link Limits#maxCnameHops()} (named in limitHit) or loops. */
     CHAIN_TOO_LONG(6, "DNSSEC Bogus");
 
     private final int edeCode;

@@ -5,7 +5,8 @@ import dev.daneel.anchors.AnchorTracker;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.anchors.TrustPointState;
 import dev.daneel.validator.internal.Engine;
-import dev.daneel.validator.internal.Source;
+import dev.daneel.validator.internal.EngineConfig;
+import dev.daneel.validator.internal.Fetcher;
 import dev.daneel.validator.internal.transport.UpstreamClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +43,7 @@ import org.xbill.DNS.TextParseException;
 /**
  * A validating stub resolver: it sends every question to recursive resolvers with DO=1 and CD=1 and
  * validates the answer itself, from a trust anchor down, never trusting the AD bit. Results are typed
- * ({@link Security}): Secure, Insecure (with the proven unsigned delegation), Bogus (with a
+ * ({@link Verdict}): Secure, Insecure (with its {@link InsecureCause}), Bogus (with a
  * {@link Reason} and its RFC 8914 code) or Indeterminate.
  *
  * <pre>{@code
@@ -52,7 +55,7 @@ import org.xbill.DNS.TextParseException;
  *     switch (a.status()) {
  *         case SECURE -> connect(a.records());
  *         case INSECURE -> connectWithoutDane(a.records());
- *         case BOGUS, INDETERMINATE -> refuse(a.security());   // e.g. Bogus[reason=SIGNATURE_EXPIRED,
+ *         case BOGUS, INDETERMINATE -> refuse(a.verdict());    // e.g. Bogus[reason=SIGNATURE_EXPIRED,
  *                                                               //   detail=A www.example.test. RRSIG by example.test.
  *                                                               //   key 1289 alg 13: expired 2026-11-14T06:20:22Z, ...]
  *     }
@@ -71,9 +74,15 @@ public final class ValidatingResolver implements AutoCloseable {
     /** The background refresh sleeps at most this long, so clock jumps are noticed within an hour. */
     private static final Duration MAX_REFRESH_SLEEP = Duration.ofHours(1);
 
-    private final Engine engine;
+    /** Threads for blocking socket I/O per resolver: enough for every query of several cold lookups at once. */
+    private static final int MAX_IO_THREADS = 64;
+
+    /** Replaced as a whole (a new engine, empty caches) when RFC 5011 tracking changes the trusted keys. */
+    private volatile Engine engine;
+    private final EngineConfig config;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
+    private final ExecutorService io;
     private final UpstreamClient client;
     private final Clock clock;
     private final Duration timeout;
@@ -83,43 +92,54 @@ public final class ValidatingResolver implements AutoCloseable {
     private final TrustAnchors dlvAnchor;
 
     private ValidatingResolver(Builder b) {
-        this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
-        this.executor = b.executor != null ? b.executor : ownedExecutor;
         List<InetSocketAddress> upstreams = b.upstreams.isEmpty() ? UpstreamClient.systemUpstreams() : b.upstreams;
         if (upstreams.isEmpty()) {
             throw new IllegalStateException("no upstream resolvers: none configured and none in the system configuration");
         }
-        this.client = new UpstreamClient(upstreams, b.timeout, ioExecutor(), b.tcpOnly);
+        this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
+        this.executor = b.executor != null ? b.executor : ownedExecutor;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_IO_THREADS, MAX_IO_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("daneel-dns-io"));
+        pool.allowCoreThreadTimeOut(true);
+        this.io = pool;
+        this.client = new UpstreamClient(upstreams, b.timeout, io, b.tcpOnly);
         this.clock = b.clock;
         this.timeout = b.timeout;
         this.store = b.store;
+        this.dlvAnchor = b.dlvAnchor;
+        TrustAnchors anchors = b.anchors;
         if (b.store != null) {
             List<TrustPointState> saved;
             try {
                 saved = b.store.load().orElse(List.of());
             } catch (IOException e) {
+                close();
                 throw new UncheckedIOException("cannot read the RFC 5011 anchor state " + b.store.file() + ": "
                         + e.getMessage() + " (fix or remove the file; nothing falls back silently)", e);
             }
             this.tracker = AnchorTracker.builder().clock(b.clock).initial(b.anchors).resume(saved).build();
-            this.engine = new Engine(client::query, withDlv(trusted(tracker), b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize);
-            this.refresher = b.refreshInBackground
-                    ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
-            if (refresher != null) {
-                refresher.execute(this::refreshLoop);
-            }
+            anchors = trusted(tracker);
         } else {
             this.tracker = null;
-            this.refresher = null;
-            this.engine = new Engine(client::query, withDlv(b.anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize);
         }
-        this.dlvAnchor = b.dlvAnchor;
-        if (b.dlvDomain != null) {
-            engine.lookaside(b.dlvDomain);
+        Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, upstreams.size());
+        this.config = new EngineConfig(client::query, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
+                deadline, b.dlvDomain, b.aggressiveNsec);
+        this.engine = new Engine(config);
+        this.refresher = b.store != null && b.refreshInBackground
+                ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
+        if (refresher != null) {
+            refresher.execute(this::refreshLoop);
         }
-        if (b.aggressiveNsec) {
-            engine.aggressiveNsec(b.cacheSize);
-        }
+    }
+
+    /**
+     * Room for every upstream to time out over UDP and TCP at several levels of a chain, and never less than
+     * {@link EngineConfig#DEFAULT_DEADLINE}: the deadline only ends waits that would otherwise never end.
+     */
+    private static Duration defaultDeadline(Duration timeout, int upstreams) {
+        Duration worst = timeout.multipliedBy(8L * upstreams);
+        return worst.compareTo(EngineConfig.DEFAULT_DEADLINE) > 0 ? worst : EngineConfig.DEFAULT_DEADLINE;
     }
 
     /** Starts configuring a resolver. */
@@ -127,17 +147,42 @@ public final class ValidatingResolver implements AutoCloseable {
         return new Builder();
     }
 
-    /** Validates the answer to {@code name}/{@code type}; the stage never completes exceptionally for bad data. */
+    /**
+     * Validates the answer to {@code name}/{@code type}. The stage never completes exceptionally for bad data
+     * or a bad network (those are verdicts); bad arguments fail at once, before anything is sent.
+     *
+     * @throws NullPointerException when {@code name} is null
+     * @throws IllegalArgumentException when {@code name} is not absolute, or {@code type} is not a type one can
+     *     ask for (0..65535, not OPT, IXFR or AXFR)
+     */
     public CompletionStage<Answer> lookup(Name name, int type) {
         Objects.requireNonNull(name, "name");
         if (!name.isAbsolute()) {
             throw new IllegalArgumentException("name must be absolute (end in a dot): " + name);
         }
-        Answer warm = engine.cached(name, type);
+        checkQuestionType(type);
+        Engine current = engine;
+        Answer warm = current.cached(name, type);
         if (warm != null) {
             return CompletableFuture.completedFuture(warm); // validated before: no thread hand-off, no lock
         }
-        return CompletableFuture.supplyAsync(() -> engine.lookup(name, type), executor);
+        try {
+            return CompletableFuture.supplyAsync(() -> current.lookup(name, type), executor);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new Answer(name, type, new Verdict.Indeterminate(Verdict.Cause.UNAVAILABLE,
+                    "the resolver is closed or its executor refused the lookup"), org.xbill.DNS.Rcode.SERVFAIL, List.of(),
+                    List.of(), 0, new Evidence(List.of())));
+        }
+    }
+
+    /** A question type a stub can ask: 0..65535 and not a meta type that only has meaning on a connection. */
+    static void checkQuestionType(int type) {
+        if (type < 0 || type > 0xFFFF) {
+            throw new IllegalArgumentException("type must be a DNS type 0..65535 (e.g. Type.A), got " + type);
+        }
+        if (type == org.xbill.DNS.Type.OPT || type == org.xbill.DNS.Type.IXFR || type == org.xbill.DNS.Type.AXFR) {
+            throw new IllegalArgumentException("type " + org.xbill.DNS.Type.string(type) + " cannot be asked of a resolver");
+        }
     }
 
     /** {@link #lookup(Name, int)} for a name in text form (a missing final dot is added). */
@@ -151,26 +196,40 @@ public final class ValidatingResolver implements AutoCloseable {
     }
 
     /**
-     * Re-verifies a recorded {@link ValidationChain} without any network, as of {@code at}: the same
-     * engine, fed only the chain's responses. A chain that was Secure then is Secure again as long as its
-     * signatures were valid at {@code at}; anything missing from it makes the answer Indeterminate.
+     * Re-verifies recorded {@link Evidence} without any network, as of {@code at}, with the default limits
+     * and skew: the same engine, fed only the evidence's responses. Evidence that was Secure then is Secure
+     * again as long as its signatures were valid at {@code at}; anything missing from it makes the answer
+     * Indeterminate.
      */
-    public static Answer verifyOffline(ValidationChain chain, Name name, int type, TrustAnchors anchors, Instant at) {
+    public static Answer verifyOffline(Evidence evidence, Name name, int type, TrustAnchors anchors, Instant at) {
+        return verifyOffline(evidence, name, type, anchors, at, Limits.DEFAULT, Builder.DEFAULT_SKEW);
+    }
+
+    /** {@link #verifyOffline(Evidence, Name, int, TrustAnchors, Instant)} with the caller's limits and skew. */
+    public static Answer verifyOffline(Evidence evidence, Name name, int type, TrustAnchors anchors, Instant at,
+                                       Limits limits, Duration skew) {
+        Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(anchors, "anchors");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(skew, "skew");
+        checkQuestionType(type);
         Map<String, Message> byQuestion = new HashMap<>();
-        for (ValidationChain.Exchange e : chain.exchanges()) {
+        for (Evidence.Exchange e : evidence.exchanges()) {
             byQuestion.put(e.name() + "/" + e.type(), e.response());
         }
-        Source replay = (n, t) -> {
+        Fetcher replay = (n, t) -> {
             Message m = byQuestion.get(n + "/" + t);
             return m != null ? CompletableFuture.completedFuture(m)
                     : CompletableFuture.failedFuture(new IllegalStateException(n + "/" + org.xbill.DNS.Type.string(t)
-                    + " is not in the recorded chain"));
+                    + " is not in the recorded evidence"));
         };
-        Engine offline = new Engine(replay, anchors, Clock.fixed(at, ZoneOffset.UTC), Builder.DEFAULT_SKEW, Limits.DEFAULT, 1024);
         // An answer synthesised from cached NSEC/NSEC3 records (aggressiveNsec) carries the negative answers
         // that proved them: validating those first puts the same proven records in the offline engine's cache.
-        offline.aggressiveNsec(1024);
-        for (ValidationChain.Exchange e : chain.exchanges()) {
+        Engine offline = new Engine(EngineConfig.of(replay, anchors, Clock.fixed(at, ZoneOffset.UTC))
+                .withLimits(limits).withSkew(skew).withCacheSize(1024).withAggressiveNsec(true));
+        for (Evidence.Exchange e : evidence.exchanges()) {
             boolean other = !(e.name().equals(name) && e.type() == type);
             boolean chainRecord = e.type() == org.xbill.DNS.Type.DS || e.type() == org.xbill.DNS.Type.DNSKEY;
             if (other && !chainRecord && negative(e.response())) {
@@ -178,6 +237,20 @@ public final class ValidatingResolver implements AutoCloseable {
             }
         }
         return offline.lookup(name, type);
+    }
+
+    /**
+     * {@link #verifyOffline(Evidence, Name, int, TrustAnchors, Instant, Limits, Duration)} with this resolver's
+     * trust anchors (as RFC 5011 tracking left them), limits and skew.
+     *
+     * @throws IllegalStateException when RFC 5011 tracking has left no trusted anchor
+     */
+    public Answer verifyOffline(Evidence evidence, Name name, int type, Instant at) {
+        TrustAnchors anchors = engine.config().anchors();
+        if (anchors == null) {
+            throw new IllegalStateException("this resolver has no trusted anchor left to verify with");
+        }
+        return verifyOffline(evidence, name, type, anchors, at, config.limits(), config.skew());
     }
 
     /** NXDOMAIN, or NOERROR without an answer: a response that carries a denial proof. */
@@ -229,7 +302,7 @@ public final class ValidatingResolver implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot save the RFC 5011 anchor state to " + store.file(), e);
             }
-            engine.anchors(withDlv(trusted(tracker), dlvAnchor));
+            engine = new Engine(config.withAnchors(withDlv(trusted(tracker), dlvAnchor)));
         }
         return results;
     }
@@ -286,17 +359,15 @@ public final class ValidatingResolver implements AutoCloseable {
         if (refresher != null) {
             refresher.shutdownNow();
         }
-        client.close();
+        if (client != null) {
+            client.close();
+        }
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }
-    }
-
-    private static final ExecutorService IO = Executors.newCachedThreadPool(daemonThreads("daneel-dns-io"));
-
-    /** Blocking socket I/O runs here, apart from the lookup executor, so lookups waiting on I/O never starve it. */
-    private static Executor ioExecutor() {
-        return IO;
+        if (io != null) {
+            io.shutdownNow();
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
@@ -342,6 +413,7 @@ public final class ValidatingResolver implements AutoCloseable {
         private Name dlvDomain;
         private TrustAnchors dlvAnchor;
         private boolean aggressiveNsec;
+        private Duration deadline;
 
         private Builder() {
         }
@@ -439,7 +511,7 @@ public final class ValidatingResolver implements AutoCloseable {
          * public registry is gone; it still serves a private registry, or zones whose parent will not take a
          * DS. When a chain ends at an unsigned delegation, the resolver looks for the closest enclosing
          * zone's DLV record under {@code domain} (a validated lookup, from {@code registryAnchor}) and uses
-         * it as that zone's DS; such answers say {@link Security.Secure#viaDlv()}.
+         * it as that zone's DS; such answers say {@link Verdict.Secure#viaDlv()}.
          */
         public Builder dlv(String domain, TrustAnchors registryAnchor) {
             Name name = absolute(domain);
@@ -464,6 +536,20 @@ public final class ValidatingResolver implements AutoCloseable {
          */
         public Builder aggressiveNsec() {
             this.aggressiveNsec = true;
+            return this;
+        }
+
+        /**
+         * The longest one lookup may wait for the network, all its queries together, 100 ms .. 10 min. Default:
+         * eight per-attempt timeouts per upstream, at least 30 s. When it passes the answer is Indeterminate;
+         * no lookup ever waits longer.
+         */
+        public Builder lookupDeadline(Duration deadline) {
+            Objects.requireNonNull(deadline, "deadline");
+            if (deadline.compareTo(Duration.ofMillis(100)) < 0 || deadline.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("lookupDeadline must be 100 ms .. 10 min, got " + deadline);
+            }
+            this.deadline = deadline;
             return this;
         }
 

@@ -69,21 +69,21 @@ class AggressiveNsecTest {
         try (ValidatingResolver r = resolver(true)) {
             Answer first = r.resolve("mb.nsec.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, first.rcode());
-            assertInstanceOf(Security.Secure.class, first.security());
+            assertInstanceOf(Verdict.Secure.class, first.verdict());
             long before = world.server().log().size();
             Answer second = r.resolve("mq.nsec.test.", Type.TXT);
             assertEquals(Rcode.NXDOMAIN, second.rcode());
-            assertInstanceOf(Security.Secure.class, second.security());
+            assertInstanceOf(Verdict.Secure.class, second.verdict());
             assertEquals(before, world.server().log().size(), "mq.nsec.test. lies in the cached span after m.nsec.test.: no query");
             assertTrue(second.ttl() > 0 && second.ttl() <= 600, "TTL capped by the SOA minimum: " + second.ttl());
             assertTrue(!second.evidence().exchanges().isEmpty(), "the exchange that proved the span is the evidence");
             Answer offline = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
                     TrustAnchors.of(world.trustAnchors()), NOW);
             assertEquals(Rcode.NXDOMAIN, offline.rcode(), offline.toString());
-            assertInstanceOf(Security.Secure.class, offline.security(), "the evidence re-derives the synthesised answer");
+            assertInstanceOf(Verdict.Secure.class, offline.verdict(), "the evidence re-derives the synthesised answer");
             Answer tooLate = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
                     TrustAnchors.of(world.trustAnchors()), NOW.plus(Duration.ofDays(60)));
-            assertTrue(!(tooLate.security() instanceof Security.Secure), "after the signatures expire: " + tooLate);
+            assertTrue(!(tooLate.verdict() instanceof Verdict.Secure), "after the signatures expire: " + tooLate);
         }
     }
 
@@ -97,7 +97,7 @@ class AggressiveNsecTest {
             Answer second = r.resolve("m.nsec.test.", Type.SRV);
             assertEquals(Rcode.NOERROR, second.rcode());
             assertTrue(second.records().isEmpty());
-            assertInstanceOf(Security.Secure.class, second.security());
+            assertInstanceOf(Verdict.Secure.class, second.verdict());
             assertEquals(before, queriesFor("m.nsec.test."));
             Answer txt = r.resolve("m.nsec.test.", Type.TXT);  // the bitmap has TXT: must be asked
             assertEquals(List.of("m"), ((org.xbill.DNS.TXTRecord) txt.records().get(0)).getStrings());
@@ -124,7 +124,7 @@ class AggressiveNsecTest {
             long before = queriesFor("md.nsec.test.");
             Answer again = r.resolve("md.nsec.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, again.rcode());
-            assertInstanceOf(Security.Secure.class, again.security());
+            assertInstanceOf(Verdict.Secure.class, again.verdict());
             assertEquals(before + 1, queriesFor("md.nsec.test."), "the span expired: the name is asked");
         }
     }
@@ -137,7 +137,7 @@ class AggressiveNsecTest {
             // x.deep.wild.test. sorts inside a cached span too, but *.deep exists: the wildcard answers it.
             Answer w = r.resolve("x.deep.wild.test.", Type.TXT);
             assertEquals(Rcode.NOERROR, w.rcode());
-            assertInstanceOf(Security.Secure.class, w.security());
+            assertInstanceOf(Verdict.Secure.class, w.verdict());
             assertEquals(1, w.records().size());
         }
     }
@@ -147,7 +147,7 @@ class AggressiveNsecTest {
         try (ValidatingResolver r = resolver(true)) {
             Answer first = r.resolve("b.hashed.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, first.rcode());
-            assertInstanceOf(Security.Secure.class, first.security());
+            assertInstanceOf(Verdict.Secure.class, first.verdict());
             // Which other names the cached hashes cover is up to SHA-1: try names until one is covered.
             int synthesised = 0;
             for (int i = 0; i < 40; i++) {
@@ -155,7 +155,7 @@ class AggressiveNsecTest {
                 long before = queriesFor(name);
                 Answer a = r.resolve(name, Type.A);
                 assertEquals(Rcode.NXDOMAIN, a.rcode(), name);
-                assertInstanceOf(Security.Secure.class, a.security(), name);
+                assertInstanceOf(Verdict.Secure.class, a.verdict(), name);
                 if (queriesFor(name) == before) {
                     synthesised++;
                 }
@@ -174,7 +174,7 @@ class AggressiveNsecTest {
                 String name = "n" + i + ".optout.test.";
                 long before = queriesFor(name);
                 Answer a = r.resolve(name, Type.A);
-                assertInstanceOf(Security.Insecure.class, a.security(), name + " rests on an opt-out span");
+                assertInstanceOf(Verdict.Insecure.class, a.verdict(), name + " rests on an opt-out span");
                 assertEquals(before + 1, queriesFor(name), name + " must be asked, never synthesised");
             }
         }
@@ -184,10 +184,10 @@ class AggressiveNsecTest {
     void proofsThatFailNeverEnterTheCache() {
         try (ValidatingResolver r = resolver(true)) {
             Answer bad = r.resolve("n.wrong.test.", Type.A);
-            assertInstanceOf(Security.Bogus.class, bad.security());
+            assertInstanceOf(Verdict.Bogus.class, bad.verdict());
             long before = queriesFor("o.wrong.test.");
             Answer again = r.resolve("o.wrong.test.", Type.A);
-            assertInstanceOf(Security.Bogus.class, again.security());
+            assertInstanceOf(Verdict.Bogus.class, again.verdict());
             assertEquals(before + 1, queriesFor("o.wrong.test."));
         }
     }

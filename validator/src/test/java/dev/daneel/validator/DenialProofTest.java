@@ -152,8 +152,8 @@ class DenialProofTest {
         assertTrue(a.records().isEmpty() && a.nonexistent(), a.toString());
     }
 
-    private static Security.Bogus assertBogus(Answer a, Reason reason) {
-        Security.Bogus b = assertInstanceOf(Security.Bogus.class, a.security(), a.toString());
+    private static Verdict.Bogus assertBogus(Answer a, Reason reason) {
+        Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString());
         assertEquals(reason, b.reason(), a.toString());
         return b;
     }
@@ -250,9 +250,9 @@ class DenialProofTest {
     @EnumSource(Kind.class)
     void dsNodataAtAnUnsignedDelegationMakesItsDataInsecureThere(Kind kind) {
         Answer a = resolve("www.child." + kind.zone(), Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Name.fromConstantString("child." + kind.zone()), i.delegation());
-        assertNull(i.reason(), "a plain unsigned delegation carries no EDE");
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(Name.fromConstantString("child." + kind.zone()), i.delegation().orElse(null));
+        assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), "a plain unsigned delegation carries no EDE");
         assertEquals(1, a.records().size(), a.toString());
         assertProvenAbsent(resolve("child." + kind.zone(), Type.DS), Rcode.NOERROR);
         assertSecure(resolve("www.sub." + kind.zone(), Type.A), Rcode.NOERROR);
@@ -261,7 +261,7 @@ class DenialProofTest {
     @ParameterizedTest
     @MethodSource("brokenZones")
     void unprovenDsAbsenceIsBogusNeverInsecure(Kind kind, DenialBreakage breakage) {
-        Security.Bogus b = assertBogus(resolve("www.child." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+        Verdict.Bogus b = assertBogus(resolve("www.child." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
         assertTrue(b.detail().contains("child." + kind.zone(breakage)), b.detail());
         assertBogus(resolve("child." + kind.zone(breakage), Type.DS), Reason.NSEC_MISSING);
     }
@@ -271,16 +271,16 @@ class DenialProofTest {
     @Test
     void nsec3OptOutSpanMakesWhatItCoversInsecureNeverSecure() {
         Answer child = resolve("www.child.optout.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, child.security(), child.toString());
-        assertEquals(Name.fromConstantString("child.optout.test."), i.delegation());
-        assertTrue(i.why().contains("opt-out"), i.why());
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, child.verdict(), child.toString());
+        assertEquals(Name.fromConstantString("child.optout.test."), i.delegation().orElse(null));
+        assertTrue(i.detail().contains("opt-out"), i.detail());
 
         // RFC 5155 §9.2: a name error whose next closer name lies in an opt-out span may hide an unsigned
         // delegation, so the NXDOMAIN is Insecure at the zone, never Secure.
         Answer nx = resolve("nope.optout.test.", Type.A);
-        Security.Insecure span = assertInstanceOf(Security.Insecure.class, nx.security(), nx.toString());
-        assertEquals(Name.fromConstantString("optout.test."), span.delegation());
-        assertTrue(span.why().contains("opt-out"), span.why());
+        Verdict.Insecure span = assertInstanceOf(Verdict.Insecure.class, nx.verdict(), nx.toString());
+        assertEquals(Name.fromConstantString("optout.test."), span.delegation().orElse(null));
+        assertTrue(span.detail().contains("opt-out"), span.detail());
         assertEquals(Rcode.NXDOMAIN, nx.rcode());
 
         // Names with an NSEC3 of their own need no span: a signed delegation and a plain NODATA stay Secure.
@@ -306,19 +306,19 @@ class DenialProofTest {
                 resolve("www.child." + zone, Type.A))) {
             boolean delegated = a.name().equals(name("www.child." + zone));
             if (expected == Status.SECURE && delegated) {
-                Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-                assertEquals(name("child." + zone), i.delegation(), a.toString());
-                assertNull(i.reason(), a.toString());
+                Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+                assertEquals(name("child." + zone), i.delegation().orElse(null), a.toString());
+                assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), a.toString());
                 continue;
             }
             assertEquals(expected, a.status(), a.toString());
             switch (expected) {
                 case SECURE -> assertTrue(a.nonexistent(), a.toString());
                 case INSECURE -> {
-                    Security.Insecure i = (Security.Insecure) a.security();
-                    assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, i.reason(), a.toString());
-                    assertEquals(27, i.reason().edeCode());
-                    assertEquals(name(zone), i.delegation(), a.toString());
+                    Verdict.Insecure i = (Verdict.Insecure) a.verdict();
+                    assertEquals(InsecureCause.NSEC3_ITERATIONS, i.cause(), a.toString());
+                    assertEquals(27, i.cause().edeCode().getAsInt());
+                    assertEquals(name(zone), i.delegation().orElse(null), a.toString());
                 }
                 case BOGUS -> assertBogus(a, Reason.UNSUPPORTED_NSEC3_ITERATIONS);
                 default -> throw new AssertionError(expected);
@@ -545,12 +545,12 @@ class DenialProofTest {
                 anchors, NOW);
     }
 
-    private static ValidationChain replace(ValidationChain chain, Name name, int type, Message forged) {
-        List<ValidationChain.Exchange> exchanges = new ArrayList<>(chain.exchanges());
+    private static Evidence replace(Evidence chain, Name name, int type, Message forged) {
+        List<Evidence.Exchange> exchanges = new ArrayList<>(chain.exchanges());
         for (int i = 0; i < exchanges.size(); i++) {
             if (exchanges.get(i).name().equals(name) && exchanges.get(i).type() == type) {
-                exchanges.set(i, new ValidationChain.Exchange(name, type, forged));
-                return new ValidationChain(exchanges);
+                exchanges.set(i, new Evidence.Exchange(name, type, forged));
+                return new Evidence(exchanges);
             }
         }
         throw new AssertionError("the recorded chain has no " + name + "/" + Type.string(type) + " exchange: "

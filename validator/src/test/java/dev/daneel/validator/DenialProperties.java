@@ -190,7 +190,7 @@ class DenialProperties {
                     if (stillProven) {
                         assertEquals(Status.SECURE, after.status(), why);
                     } else {
-                        Security.Bogus b = assertInstanceOf(Security.Bogus.class, after.security(), why);
+                        Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, after.verdict(), why);
                         assertEquals(Reason.NSEC_MISSING, b.reason(), why);
                     }
                 }
@@ -199,8 +199,8 @@ class DenialProperties {
     }
 
     /** The index of the exchange that answered {@code qname}/A in the chain. */
-    private static int exchange(ValidationChain chain, Name qname) {
-        List<ValidationChain.Exchange> exchanges = chain.exchanges();
+    private static int exchange(Evidence chain, Name qname) {
+        List<Evidence.Exchange> exchanges = chain.exchanges();
         for (int i = 0; i < exchanges.size(); i++) {
             if (exchanges.get(i).name().equals(qname) && exchanges.get(i).type() == Type.A) {
                 return i;
@@ -210,9 +210,9 @@ class DenialProperties {
     }
 
     /** The chain with the NSEC3 RRset {@code removed} (its record and RRSIGs) taken out of one response. */
-    private static ValidationChain without(ValidationChain chain, int index, RRset removed) {
-        List<ValidationChain.Exchange> exchanges = new ArrayList<>(chain.exchanges());
-        ValidationChain.Exchange e = exchanges.get(index);
+    private static Evidence without(Evidence chain, int index, RRset removed) {
+        List<Evidence.Exchange> exchanges = new ArrayList<>(chain.exchanges());
+        Evidence.Exchange e = exchanges.get(index);
         Message copy = e.response().clone();
         copy.removeAllRecords(Section.AUTHORITY);
         for (Record r : e.response().getSection(Section.AUTHORITY)) {
@@ -221,8 +221,8 @@ class DenialProperties {
                 copy.addRecord(r, Section.AUTHORITY);
             }
         }
-        exchanges.set(index, new ValidationChain.Exchange(e.name(), e.type(), copy));
-        return new ValidationChain(exchanges);
+        exchanges.set(index, new Evidence.Exchange(e.name(), e.type(), copy));
+        return new Evidence(exchanges);
     }
 
     private static List<NSEC3Record> nsec3s(List<RRset> proof, RRset removed) {

@@ -60,10 +60,10 @@ class DlvLookasideTest {
     void zoneWithADlvRecordIsSecureThroughTheRegistry() {
         try (ValidatingResolver r = resolver(world.server(), true)) {
             Answer a = r.resolve("www.island.test.", Type.A);
-            Security.Secure s = assertInstanceOf(Security.Secure.class, a.security(), a.toString());
+            Verdict.Secure s = assertInstanceOf(Verdict.Secure.class, a.verdict(), a.toString());
             assertTrue(s.viaDlv(), "the answer says the chain went through DLV");
             Answer below = r.resolve("www.deep.island.test.", Type.A);
-            Security.Secure d = assertInstanceOf(Security.Secure.class, below.security(), below.toString());
+            Verdict.Secure d = assertInstanceOf(Verdict.Secure.class, below.verdict(), below.toString());
             assertTrue(d.viaDlv(), "a child with an ordinary DS below a DLV-anchored zone");
             assertTrue(a.evidence().records().stream().anyMatch(rec -> rec.getType() == Type.DLV), "DLV is in the evidence");
         }
@@ -73,8 +73,8 @@ class DlvLookasideTest {
     void zoneWithoutADlvRecordStaysInsecure() {
         try (ValidatingResolver r = resolver(world.server(), true)) {
             Answer a = r.resolve("www.plain.test.", Type.A);
-            Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-            assertEquals(Name.fromConstantString("plain.test."), i.delegation());
+            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+            assertEquals(Name.fromConstantString("plain.test."), i.delegation().orElse(null));
         }
     }
 
@@ -116,7 +116,7 @@ class DlvLookasideTest {
     void dlvRecordPointingAtNoKeyIsBogus() {
         try (ValidatingResolver r = resolver(world.server(), true)) {
             Answer a = r.resolve("www.decoy.test.", Type.A);
-            Security.Bogus b = assertInstanceOf(Security.Bogus.class, a.security(), a.toString());
+            Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString());
             assertEquals(Reason.DNSKEY_MISSING, b.reason());
         }
     }
@@ -127,7 +127,7 @@ class DlvLookasideTest {
         try (ValidatingResolver r = resolver(server, true)) {
             Answer a = r.resolve("www.secure.test.", Type.A);
             assertEquals(Status.SECURE, a.status());
-            assertFalse(((Security.Secure) a.security()).viaDlv());
+            assertFalse(((Verdict.Secure) a.verdict()).viaDlv());
             assertEquals(0, server.log().count(q -> q.type() == Type.DLV));
         } finally {
             server.close();

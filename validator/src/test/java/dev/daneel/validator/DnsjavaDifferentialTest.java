@@ -100,7 +100,7 @@ class DnsjavaDifferentialTest {
     }
 
     /** What one validator said: its verdict, rcode, and reason (RFC 8914 code, if any, and text). */
-    record Verdict(Status status, int rcode, Integer ede, String reason) {
+    record Outcome(Status status, int rcode, Integer ede, String reason) {
         String describe() {
             return (ede == null ? "" : "EDE " + ede + " ") + reason;
         }
@@ -394,38 +394,38 @@ class DnsjavaDifferentialTest {
 
     // ---- the two validators -------------------------------------------------------------------------
 
-    static Verdict daneel(Probe probe) {
+    static Outcome daneel(Probe probe) {
         if (probe.forged() == null) {
             return verdict(daneel.resolve(probe.name(), probe.type()));
         }
         // The forged response joins the DS and DNSKEY responses of a real lookup in its zone, and the
         // whole is validated by Daneel's engine with no network (verifyOffline), as a live answer would be.
         // A fresh resolver, because an answer built from cached keys does not record them (see the report).
-        List<ValidationChain.Exchange> exchanges;
+        List<Evidence.Exchange> exchanges;
         try (ValidatingResolver fresh = ValidatingResolver.builder().upstream(world.address())
                 .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
             exchanges = new ArrayList<>(fresh.resolve(probe.forged().zone(), Type.SOA).evidence().exchanges());
         }
         Name qname = Name.fromConstantString(probe.name());
-        exchanges.add(new ValidationChain.Exchange(qname, probe.type(), probe.forged().response().get()));
-        return verdict(ValidatingResolver.verifyOffline(new ValidationChain(exchanges), qname, probe.type(),
+        exchanges.add(new Evidence.Exchange(qname, probe.type(), probe.forged().response().get()));
+        return verdict(ValidatingResolver.verifyOffline(new Evidence(exchanges), qname, probe.type(),
                 TrustAnchors.of(world.trustAnchors()), NOW));
     }
 
-    private static Verdict verdict(Answer a) {
-        if (a.security() instanceof Security.Bogus b) {
-            return new Verdict(a.status(), a.rcode(), b.reason().edeCode(), b.reason() + ": " + b.detail());
+    private static Outcome verdict(Answer a) {
+        if (a.verdict() instanceof Verdict.Bogus b) {
+            return new Outcome(a.status(), a.rcode(), b.reason().edeCode(), b.reason() + ": " + b.detail());
         }
-        if (a.security() instanceof Security.Insecure i) {
-            return new Verdict(a.status(), a.rcode(), null, "insecure at " + i.delegation() + ": " + i.why());
+        if (a.verdict() instanceof Verdict.Insecure i) {
+            return new Outcome(a.status(), a.rcode(), null, "insecure at " + i.delegation() + ": " + i.detail());
         }
-        if (a.security() instanceof Security.Indeterminate i) {
-            return new Verdict(a.status(), a.rcode(), null, i.detail());
+        if (a.verdict() instanceof Verdict.Indeterminate i) {
+            return new Outcome(a.status(), a.rcode(), null, i.detail());
         }
-        return new Verdict(a.status(), a.rcode(), null, "");
+        return new Outcome(a.status(), a.rcode(), null, "");
     }
 
-    static Verdict dnsjava(Probe probe) {
+    static Outcome dnsjava(Probe probe) {
         Message query = Message.newQuery(Record.newRecord(Name.fromConstantString(probe.name()), probe.type(), DClass.IN));
         try {
             if (probe.forged() == null) {
@@ -438,7 +438,7 @@ class DnsjavaDifferentialTest {
         }
     }
 
-    private static Verdict verdict(Message response) {
+    private static Outcome verdict(Message response) {
         Integer ede = null;
         OPTRecord opt = response.getOPT();
         if (opt != null) {
@@ -459,7 +459,7 @@ class DnsjavaDifferentialTest {
                 : rcode == Rcode.SERVFAIL ? B
                 : rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN ? I
                 : Status.INDETERMINATE;
-        return new Verdict(status, rcode, ede, reason.toString());
+        return new Outcome(status, rcode, ede, reason.toString());
     }
 
     /** dnsjava's head resolver, answering one question with a forged response and the rest from the world. */
@@ -494,8 +494,8 @@ class DnsjavaDifferentialTest {
         StringBuilder table = new StringBuilder(String.format("%-40s %-6s %-8s %-8s %-8s %-8s %s%n",
                 "name", "type", "daneel", "rcode", "dnsjava", "rcode", "reasons: daneel | dnsjava"));
         for (Probe probe : probes) {
-            Verdict d = daneel(probe);
-            Verdict j = dnsjava(probe);
+            Outcome d = daneel(probe);
+            Outcome j = dnsjava(probe);
             Difference known = INTENTIONAL_DIFFERENCES.get(probe.key());
             boolean agree = d.status() == j.status() && (d.status() == B || d.rcode() == j.rcode());
             if (agree) {

@@ -48,9 +48,9 @@ class LoadTest {
     static final int LOOKUPS_PER_THREAD = Integer.getInteger("daneel.load.lookups", 10_000);
 
     /** What must not change under load: the verdict, its reason, the rcode and the records. */
-    record Verdict(Status status, Reason reason, int rcode, Set<Record> records) {
-        static Verdict of(Answer a) {
-            return new Verdict(a.status(), a.security() instanceof Security.Bogus b ? b.reason() : null, a.rcode(),
+    record Outcome(Status status, Reason reason, int rcode, Set<Record> records) {
+        static Outcome of(Answer a) {
+            return new Outcome(a.status(), a.verdict() instanceof Verdict.Bogus b ? b.reason() : null, a.rcode(),
                     new HashSet<>(a.records()));
         }
     }
@@ -99,14 +99,14 @@ class LoadTest {
         List<Q> questions = questions();
         try (World world = world()) {
             world.signAll();
-            Map<Q, Verdict> expected = new LinkedHashMap<>();
+            Map<Q, Outcome> expected = new LinkedHashMap<>();
             for (Q q : questions) {
                 try (ValidatingResolver alone = resolver(world)) {
-                    expected.put(q, Verdict.of(alone.resolve(q.name(), q.type())));
+                    expected.put(q, Outcome.of(alone.resolve(q.name(), q.type())));
                 }
             }
             assertEquals(Set.of(Status.SECURE, Status.INSECURE, Status.BOGUS),
-                    Set.copyOf(expected.values().stream().map(Verdict::status).toList()), "the mix must hold every kind");
+                    Set.copyOf(expected.values().stream().map(Outcome::status).toList()), "the mix must hold every kind");
 
             world.server().log().clear();
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -127,7 +127,7 @@ class LoadTest {
                         for (int i = 0; i < LOOKUPS_PER_THREAD; i++) {
                             Q q = questions.get(random.nextInt(questions.size()));
                             long s = System.nanoTime();
-                            Verdict v = Verdict.of(shared.resolve(q.name(), q.type()));
+                            Outcome v = Outcome.of(shared.resolve(q.name(), q.type()));
                             latencies[thread * LOOKUPS_PER_THREAD + i] = System.nanoTime() - s;
                             done.incrementAndGet();
                             if (!v.equals(expected.get(q))) {

@@ -129,7 +129,7 @@ class PoisoningAndDowngradeTest {
         }).forName("www.example.test."));
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("www.example.test.", Type.A);
-            assertEquals(Reason.DNSSEC_BOGUS, assertInstanceOf(Security.Bogus.class, a.security(), a.toString()).reason());
+            assertEquals(Reason.DNSSEC_BOGUS, assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString()).reason());
         }
     }
 
@@ -164,8 +164,8 @@ class PoisoningAndDowngradeTest {
                 try (ValidatingResolver r = ValidatingResolver.builder().upstream(spoofer.address())
                         .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).timeout(Duration.ofMillis(200)).build()) {
                     Answer a = r.resolve("www.example.test.", Type.A);
-                    Security.Indeterminate i = assertInstanceOf(Security.Indeterminate.class, a.security(), a.toString());
-                    assertEquals(Security.Cause.UNAVAILABLE, i.cause());
+                    Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString());
+                    assertEquals(Verdict.Cause.UNAVAILABLE, i.cause());
                     assertTrue(a.records().isEmpty(), a.toString());
                 }
                 // before a genuine upstream, it only costs a timeout
@@ -189,7 +189,7 @@ class PoisoningAndDowngradeTest {
              ValidatingResolver r = ValidatingResolver.builder().upstream(old.address())
                      .trustAnchors(TrustAnchors.of(old.trustAnchors())).clock(CLOCK).build()) {
             Answer a = r.resolve("www.example.test.", Type.A);
-            assertEquals(Reason.SIGNATURE_EXPIRED, assertInstanceOf(Security.Bogus.class, a.security(), a.toString()).reason());
+            assertEquals(Reason.SIGNATURE_EXPIRED, assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString()).reason());
         }
         // recorded: today's Secure chain, replayed after its signatures expire and before they start
         try (ValidatingResolver r = resolver()) {
@@ -210,7 +210,7 @@ class PoisoningAndDowngradeTest {
             assertEquals(Status.SECURE, ValidatingResolver.verifyOffline(a.evidence(), www, Type.A, anchors, NOW).status());
             for (Instant replay : List.of(expire.plus(Duration.ofDays(1)), inception.minus(Duration.ofDays(1)))) {
                 Answer later = ValidatingResolver.verifyOffline(a.evidence(), www, Type.A, anchors, replay);
-                Security.Bogus b = assertInstanceOf(Security.Bogus.class, later.security(), replay + ": " + later);
+                Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, later.verdict(), replay + ": " + later);
                 assertTrue(b.reason() == Reason.SIGNATURE_EXPIRED || b.reason() == Reason.SIGNATURE_NOT_YET_VALID, b.toString());
             }
         }
@@ -260,7 +260,7 @@ class PoisoningAndDowngradeTest {
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("www.example.test.", Type.A);
             assertNotEquals(Status.SECURE, a.status(), a.toString());
-            assertEquals(Reason.DNSSEC_BOGUS, assertInstanceOf(Security.Bogus.class, a.security(), a.toString()).reason());
+            assertEquals(Reason.DNSSEC_BOGUS, assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString()).reason());
         }
     }
 
@@ -274,7 +274,7 @@ class PoisoningAndDowngradeTest {
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("alias.example.test.", Type.CNAME);
             assertEquals(Status.BOGUS, a.status(), a.toString());
-            assertEquals(Reason.NSEC_MISSING, ((Security.Bogus) a.security()).reason(), a.toString());
+            assertEquals(Reason.NSEC_MISSING, ((Verdict.Bogus) a.verdict()).reason(), a.toString());
         }
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("alias.example.test.", Type.CNAME); // the fault was used up: the real answer
@@ -310,7 +310,7 @@ class PoisoningAndDowngradeTest {
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("www.mixedalg.test.", Type.A);
             assertEquals(Status.SECURE, a.status(), a.toString());
-            assertEquals(java.util.Set.of(13), ((Security.Secure) a.security()).algorithms());
+            assertEquals(java.util.Set.of(13), ((Verdict.Secure) a.verdict()).algorithms());
         }
     }
 }

@@ -104,8 +104,8 @@ class UpstreamFaultTest {
                 t0 = System.nanoTime();
                 try (ValidatingResolver r = resolver(bad, worse)) {
                     Answer a = resolve(r, "mail.example.test.");
-                    Security.Indeterminate i = assertInstanceOf(Security.Indeterminate.class, a.security(), fault.getKey() + ": " + a);
-                    assertEquals(Security.Cause.UNAVAILABLE, i.cause(), i.detail());
+                    Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), fault.getKey() + ": " + a);
+                    assertEquals(Verdict.Cause.UNAVAILABLE, i.cause(), i.detail());
                 }
                 long dead = System.nanoTime() - t0;
                 for (WorldServer s : List.of(bad, worse)) {

@@ -98,8 +98,8 @@ class ValidatingResolverTest {
         }
     }
 
-    private static Security.Bogus bogus(Answer a) {
-        return assertInstanceOf(Security.Bogus.class, a.security(), a.toString());
+    private static Verdict.Bogus bogus(Answer a) {
+        return assertInstanceOf(Verdict.Bogus.class, a.verdict(), a.toString());
     }
 
     @Test
@@ -109,7 +109,7 @@ class ValidatingResolverTest {
         assertEquals(Rcode.NOERROR, a.rcode());
         assertEquals("192.0.2.1", ((ARecord) a.records().get(0)).getAddress().getHostAddress());
         assertTrue(a.ttl() > 0 && a.ttl() <= 300, "ttl " + a.ttl());
-        assertEquals(Set.of(13), ((Security.Secure) a.security()).algorithms());
+        assertEquals(Set.of(13), ((Verdict.Secure) a.verdict()).algorithms());
     }
 
     @Test
@@ -120,18 +120,18 @@ class ValidatingResolverTest {
     @Test
     void unsignedChildOfAnNsecParentIsInsecureAtTheProvenDelegation() {
         Answer a = resolve("www.unsigned.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Name.fromConstantString("unsigned.test."), i.delegation());
-        assertEquals(null, i.reason(), "a plain unsigned delegation has no EDE");
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(Name.fromConstantString("unsigned.test."), i.delegation().orElse(null));
+        assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), "a plain unsigned delegation has no EDE");
         assertEquals(1, a.records().size());
     }
 
     @Test
     void unsignedChildCoveredByAnNsec3OptOutSpanIsInsecure() {
         Answer a = resolve("www.optout.hashed.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Name.fromConstantString("optout.hashed.test."), i.delegation());
-        assertTrue(i.why().contains("opt-out"), i.why());
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(Name.fromConstantString("optout.hashed.test."), i.delegation().orElse(null));
+        assertTrue(i.detail().contains("opt-out"), i.detail());
     }
 
     @Test
@@ -139,8 +139,8 @@ class ValidatingResolverTest {
         // RFC 5155 §9.2: an opt-out NSEC3 covering the next closer name leaves room for an unsigned delegation.
         for (String[] q : new String[][] {{"nope.hashed.test.", "A"}, {"x.y.wild.hashed.test.", "A"}, {"x.wild.hashed.test.", "TXT"}}) {
             Answer a = resolve(q[0], Type.value(q[1]));
-            Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-            assertTrue(i.why().contains("opt-out"), i.why());
+            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+            assertTrue(i.detail().contains("opt-out"), i.detail());
         }
         assertEquals(Status.SECURE, resolve("www.hashed.test.", Type.TXT).status(), "an exact NSEC3 match needs no opt-out span");
     }
@@ -160,12 +160,12 @@ class ValidatingResolverTest {
     @Test
     void islandOfSecurityWithoutDsIsInsecure() {
         Answer a = resolve("www.island.test.", Type.A);
-        assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
+        assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
     }
 
     @Test
     void expiredSignatureIsBogusSignatureExpiredNamingZoneRecordAndKey() {
-        Security.Bogus b = bogus(resolve("www.expired.test.", Type.A));
+        Verdict.Bogus b = bogus(resolve("www.expired.test.", Type.A));
         assertEquals(Reason.SIGNATURE_EXPIRED, b.reason());
         assertEquals(7, b.reason().edeCode());
         assertTrue(b.detail().contains("www.expired.test.") && b.detail().contains("key "), b.detail());
@@ -195,7 +195,7 @@ class ValidatingResolverTest {
 
     @Test
     void dsPointingAtNoKeyIsDnskeyMissing() {
-        Security.Bogus b = bogus(resolve("www.decoyds.test.", Type.A));
+        Verdict.Bogus b = bogus(resolve("www.decoyds.test.", Type.A));
         assertEquals(Reason.DNSKEY_MISSING, b.reason());
         assertTrue(b.detail().contains("decoyds.test."), b.detail());
     }
@@ -203,10 +203,10 @@ class ValidatingResolverTest {
     @Test
     void onlyUnsupportedDsDigestsMakeTheZoneInsecure() {
         Answer a = resolve("www.gostds.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Name.fromConstantString("gostds.test."), i.delegation());
-        assertEquals(Reason.UNSUPPORTED_DS_DIGEST, i.reason());
-        assertEquals(2, i.reason().edeCode());
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(Name.fromConstantString("gostds.test."), i.delegation().orElse(null));
+        assertEquals(InsecureCause.UNSUPPORTED_DIGEST, i.cause());
+        assertEquals(2, i.cause().edeCode().getAsInt());
     }
 
     @Test
@@ -217,8 +217,8 @@ class ValidatingResolverTest {
     @Test
     void unsupportedDnskeyAlgorithmMakesTheZoneInsecureNotBogus() {
         Answer a = resolve("www.alg253.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Reason.UNSUPPORTED_DNSKEY_ALGORITHM, i.reason());
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(InsecureCause.UNSUPPORTED_ALGORITHM, i.cause());
     }
 
     @Test
@@ -228,14 +228,14 @@ class ValidatingResolverTest {
 
     @Test
     void keyTrapStopsAtTheWorkLimitWithATypedResult() {
-        Security.Bogus b = bogus(resolve("www.keytrap.test.", Type.A));
+        Verdict.Bogus b = bogus(resolve("www.keytrap.test.", Type.A));
         assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason());
         assertTrue(b.detail().contains("KeyTrap"), b.detail());
     }
 
     @Test
     void expiredDnskeySignatureBreaksTheWholeZone() {
-        Security.Bogus b = bogus(resolve("www.expiredkeys.test.", Type.A));
+        Verdict.Bogus b = bogus(resolve("www.expiredkeys.test.", Type.A));
         assertEquals(Reason.SIGNATURE_EXPIRED, b.reason());
         assertTrue(b.detail().contains("DNSKEY"), b.detail());
     }
@@ -273,7 +273,7 @@ class ValidatingResolverTest {
         Answer a = resolve("anything.wild.example.test.", Type.TXT);
         assertEquals(Status.SECURE, a.status(), a.toString());
         assertEquals(Status.SECURE, resolve("x.y.wild.strict3.test.", Type.A).status());
-        Security.Bogus b = bogus(resolve("any.wild.nodenial.test.", Type.A));
+        Verdict.Bogus b = bogus(resolve("any.wild.nodenial.test.", Type.A));
         assertEquals(Reason.NSEC_MISSING, b.reason());
     }
 
@@ -288,8 +288,8 @@ class ValidatingResolverTest {
     @Test
     void cnameFromASecureIntoAnInsecureZoneIsInsecure() {
         Answer a = resolve("toinsecure.example.test.", Type.A);
-        Security.Insecure i = assertInstanceOf(Security.Insecure.class, a.security(), a.toString());
-        assertEquals(Name.fromConstantString("unsigned.test."), i.delegation());
+        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+        assertEquals(Name.fromConstantString("unsigned.test."), i.delegation().orElse(null));
     }
 
     @Test
@@ -343,7 +343,7 @@ class ValidatingResolverTest {
         try (ValidatingResolver r = ValidatingResolver.builder().upstream(dead.address())
                 .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).timeout(Duration.ofMillis(100)).build()) {
             Answer a = r.resolve("www.example.test.", Type.A);
-            Security.Indeterminate i = assertInstanceOf(Security.Indeterminate.class, a.security(), a.toString());
+            Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString());
             assertTrue(i.detail().contains("no upstream answered"), i.detail());
         } finally {
             dead.close();
@@ -357,7 +357,7 @@ class ValidatingResolverTest {
         // The testkit's root is not IANA's: with the built-in anchors every name of this world is Bogus
         // (the root DNSKEY matches neither KSK-2017 nor KSK-2024), never Secure and never silently unchecked.
         try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address()).clock(CLOCK).build()) {
-            Security.Bogus b = bogus(r.resolve("www.example.test.", Type.A));
+            Verdict.Bogus b = bogus(r.resolve("www.example.test.", Type.A));
             assertEquals(Reason.DNSKEY_MISSING, b.reason());
             assertTrue(b.detail().contains("20326") && b.detail().contains("38696"), b.detail());
         }
@@ -464,7 +464,7 @@ class ValidatingResolverTest {
              ValidatingResolver r = resolverFor(w).build()) {
             Answer a = r.resolve("www.test.", Type.A);
             assertEquals(Status.SECURE, a.status(), a.toString());
-            assertEquals(Set.of(algorithm), ((Security.Secure) a.security()).algorithms());
+            assertEquals(Set.of(algorithm), ((Verdict.Secure) a.verdict()).algorithms());
             assertEquals(Status.SECURE, r.resolve("nope.test.", Type.A).status(), "NXDOMAIN with algorithm " + algorithm);
         }
     }
@@ -495,11 +495,11 @@ class ValidatingResolverTest {
                 .zone("fine.test.", z -> z.nsec3(100, "ab", false).record("www A 192.0.2.1"))
                 .start(); ValidatingResolver r = resolverFor(w).build()) {
             Answer soft = r.resolve("nope.soft.test.", Type.A);
-            Security.Insecure i = assertInstanceOf(Security.Insecure.class, soft.security(), soft.toString());
-            assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, i.reason());
-            assertEquals(27, i.reason().edeCode());
+            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, soft.verdict(), soft.toString());
+            assertEquals(InsecureCause.NSEC3_ITERATIONS, i.cause());
+            assertEquals(27, i.cause().edeCode().getAsInt());
             assertEquals(Status.SECURE, r.resolve("www.soft.test.", Type.A).status(), "positive answers need no NSEC3");
-            Security.Bogus hard = bogus(r.resolve("nope.hard.test.", Type.A));
+            Verdict.Bogus hard = bogus(r.resolve("nope.hard.test.", Type.A));
             assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, hard.reason());
             assertEquals(Status.SECURE, r.resolve("nope.fine.test.", Type.A).status(), "100 iterations is within the limit");
         }
@@ -513,7 +513,7 @@ class ValidatingResolverTest {
     void nsec3HashBudgetEndsInATypedResult() {
         try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(0, "", false)).start();
              ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withMaxNsec3Hashes(1)).build()) {
-            Security.Bogus b = bogus(r.resolve("a.b.c.d.nope.test.", Type.A));
+            Verdict.Bogus b = bogus(r.resolve("a.b.c.d.nope.test.", Type.A));
             assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason(), b.detail());
             assertTrue(b.detail().contains("NSEC3 hash budget of 1"), b.detail());
         }

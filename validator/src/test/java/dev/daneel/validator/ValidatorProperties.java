@@ -97,7 +97,7 @@ class ValidatorProperties {
         @Override
         public String toString() {
             Answer a = Recorded.ANSWERS.get(answer);
-            ValidationChain.Exchange e = a.evidence().exchanges().get(exchange);
+            Evidence.Exchange e = a.evidence().exchanges().get(exchange);
             return target + " of " + a.name() + "/" + Type.string(a.type()) + ": " + Section.string(section) + "["
                     + index + "] of the " + e.name() + "/" + Type.string(e.type()) + " response, "
                     + e.response().getSection(section).get(index);
@@ -160,7 +160,7 @@ class ValidatorProperties {
                             if (a.status() == Status.SECURE) {
                                 out.add(a);
                             } else if (!(zone.equals(OPT_OUT_ZONE) && a.rcode() == Rcode.NXDOMAIN
-                                    && a.security() instanceof Security.Insecure)) {
+                                    && a.verdict() instanceof Verdict.Insecure)) {
                                 throw new IllegalStateException("the recorded world must validate, got " + a);
                             } // else a name error over an opt-out span, Insecure by RFC 5155 §9.2: nothing to break
                         }
@@ -177,9 +177,9 @@ class ValidatorProperties {
             }
             for (int a = 0; a < answers.size(); a++) {
                 Answer answer = answers.get(a);
-                List<ValidationChain.Exchange> exchanges = answer.evidence().exchanges();
+                List<Evidence.Exchange> exchanges = answer.evidence().exchanges();
                 for (int e = 0; e < exchanges.size(); e++) {
-                    ValidationChain.Exchange x = exchanges.get(e);
+                    Evidence.Exchange x = exchanges.get(e);
                     boolean answered = x.name().equals(answer.name()) && x.type() == answer.type();
                     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
                         List<Record> records = x.response().getSection(section);
@@ -200,7 +200,7 @@ class ValidatorProperties {
             return out;
         }
 
-        private static Target classify(Answer answer, ValidationChain.Exchange x, boolean answered, int section, Record r) {
+        private static Target classify(Answer answer, Evidence.Exchange x, boolean answered, int section, Record r) {
             boolean sig = r instanceof RRSIGRecord;
             int type = sig ? ((RRSIGRecord) r).getTypeCovered() : r.getType();
             if (section == Section.ANSWER && x.type() == Type.DNSKEY && type == Type.DNSKEY) {
@@ -276,15 +276,15 @@ class ValidatorProperties {
                 () -> "the unchanged chain must re-verify Secure, or this property proves nothing: " + replayed);
         Optional<Change> change = mutate(recorded.evidence(), m.site(), m.offset(), m.xor());
         Assume.that(change.isPresent()); // the changed octet made the RDATA malformed or only changed a name's case
-        ValidationChain mutated = replace(recorded.evidence(), m.site(), change.get().after());
+        Evidence mutated = replace(recorded.evidence(), m.site(), change.get().after());
         Answer a = verifyOffline(mutated, recorded);
         Statistics.label("target").collect(m.site().target());
-        Statistics.label("verdict").collect(a.security() instanceof Security.Bogus b ? b.reason().name() : a.status().name());
+        Statistics.label("verdict").collect(a.verdict() instanceof Verdict.Bogus b ? b.reason().name() : a.status().name());
         assertNotEquals(Status.SECURE, a.status(), () -> "changing " + change.get().before() + "\n  into " + change.get().after()
                 + "\n  (" + m.site() + ") still verified: " + a);
     }
 
-    private static Answer verifyOffline(ValidationChain chain, Answer recorded) {
+    private static Answer verifyOffline(Evidence chain, Answer recorded) {
         return ValidatingResolver.verifyOffline(chain, recorded.name(), recorded.type(), Recorded.ANCHORS, NOW);
     }
 
@@ -293,7 +293,7 @@ class ValidatorProperties {
      * parse or is canonically the same record (a case change in a name that RFC 4034 §6.2 lowercases
      * before signing, such as an RRSIG's signer or an MX target, legitimately still verifies).
      */
-    private static Optional<Change> mutate(ValidationChain chain, Site site, int offset, int xor) {
+    private static Optional<Change> mutate(Evidence chain, Site site, int offset, int xor) {
         Record original = chain.exchanges().get(site.exchange()).response().getSection(site.section()).get(site.index());
         byte[] wire = original.toWire(Section.ANSWER); // uncompressed: owner, type, class, TTL, RDLENGTH, RDATA
         byte[] rdata = Arrays.copyOfRange(wire, original.getName().length() + 10, wire.length);
@@ -311,17 +311,17 @@ class ValidatorProperties {
     }
 
     /** The chain with the site's record replaced, every other record and response left as recorded. */
-    private static ValidationChain replace(ValidationChain chain, Site site, Record changed) {
-        List<ValidationChain.Exchange> exchanges = new ArrayList<>(chain.exchanges());
-        ValidationChain.Exchange e = exchanges.get(site.exchange());
+    private static Evidence replace(Evidence chain, Site site, Record changed) {
+        List<Evidence.Exchange> exchanges = new ArrayList<>(chain.exchanges());
+        Evidence.Exchange e = exchanges.get(site.exchange());
         Message copy = e.response().clone();
         List<Record> records = e.response().getSection(site.section());
         copy.removeAllRecords(site.section());
         for (int i = 0; i < records.size(); i++) {
             copy.addRecord(i == site.index() ? changed : records.get(i), site.section());
         }
-        exchanges.set(site.exchange(), new ValidationChain.Exchange(e.name(), e.type(), copy));
-        return new ValidationChain(exchanges);
+        exchanges.set(site.exchange(), new Evidence.Exchange(e.name(), e.type(), copy));
+        return new Evidence(exchanges);
     }
 
     // ---- 2. random worlds validate as described ------------------------------------------------
@@ -444,8 +444,8 @@ class ValidatorProperties {
             if (insecureAt == null) {
                 assertEquals(Status.SECURE, a.status(), why);
             } else {
-                Security.Insecure insecure = assertInstanceOf(Security.Insecure.class, a.security(), why);
-                assertEquals(insecureAt, insecure.delegation(), why);
+                Verdict.Insecure insecure = assertInstanceOf(Verdict.Insecure.class, a.verdict(), why);
+                assertEquals(insecureAt, insecure.delegation().orElse(null), why);
             }
             assertEquals(outcome == Outcome.NXDOMAIN ? Rcode.NXDOMAIN : Rcode.NOERROR, a.rcode(), why);
             assertEquals(records, rdata(a.records()), why);
@@ -482,7 +482,7 @@ class ValidatorProperties {
                     Answer a = resolver.resolve(q.name().toString(), q.type());
                     Answer again = ValidatingResolver.verifyOffline(a.evidence(), a.name(), a.type(), anchors, NOW);
                     Statistics.label("offline").collect(a.status() + " -> " + again.status());
-                    assertEquals(a.security().getClass(), again.security().getClass(), () -> q + " in a world of" + plan
+                    assertEquals(a.verdict().getClass(), again.verdict().getClass(), () -> q + " in a world of" + plan
                             + "\n  online:  " + a + "\n  offline: " + again + "\n  evidence: " + a.evidence().exchanges()
                             .stream().map(e -> e.name() + "/" + Type.string(e.type())).toList());
                 }
@@ -612,7 +612,7 @@ class ValidatorProperties {
         try (World world = builder.start(); ValidatingResolver resolver = resolver(world)) {
             Name victimName = plan.victim().owner.equals("@") ? name("v.test.") : name(plan.victim().owner, name("v.test."));
             Answer broken = resolver.resolve(victimName.toString(), plan.victim().type);
-            Statistics.label("broken RRset").collect(broken.security() instanceof Security.Bogus b
+            Statistics.label("broken RRset").collect(broken.verdict() instanceof Verdict.Bogus b
                     ? b.reason().name() : broken.status().name());
             assertNotEquals(Status.SECURE, broken.status(), () -> plan + ": " + broken);
 

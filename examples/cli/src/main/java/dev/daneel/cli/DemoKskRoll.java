@@ -102,7 +102,7 @@ final class DemoKskRoll {
                 ok &= step(clock, "the old KSK is gone; only the new one signs", tracking, store, Status.SECURE);
                 Answer stale = fixed.resolve("www.test.", Type.A);
                 out.println("  a resolver that did not track its anchors (still trusting only the old KSK): "
-                        + QueryCommand.statusLine(stale.security()));
+                        + QueryCommand.statusLine(stale.verdict()));
                 ok &= stale.status() == Status.BOGUS;
             } finally {
                 p4.close();
@@ -119,7 +119,7 @@ final class DemoKskRoll {
                 .map(k -> "tag " + k.keyTag() + " " + k.state()).collect(Collectors.joining(", "))).orElse("(none)");
         out.println(clock.instant().toString().substring(0, 10) + "  " + what);
         out.println("  refresh: " + results.stream().map(r -> r.outcome().name()).collect(Collectors.joining(", "))
-                + "; root keys: " + states + "; www.test. A is " + QueryCommand.statusLine(a.security()));
+                + "; root keys: " + states + "; www.test. A is " + QueryCommand.statusLine(a.verdict()));
         return a.status() == expected;
     }
 }

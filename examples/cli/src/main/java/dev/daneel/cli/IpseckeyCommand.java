@@ -136,15 +136,15 @@ final class IpseckeyCommand implements Callable<Integer> {
             exit = ExitCode.PROVEN_ABSENT;
         } else if (r instanceof IpseckeyResult.Insecure i) {
             status = "insecure";
-            detail = Verdicts.describe(i.security());
+            detail = Verdicts.describe(i.verdict());
             exit = ExitCode.INSECURE;
         } else if (r instanceof IpseckeyResult.Bogus b) {
             status = "bogus";
-            detail = Verdicts.describe(b.security());
+            detail = Verdicts.describe(b.verdict());
             exit = ExitCode.BOGUS_OR_MISMATCH;
         } else if (r instanceof IpseckeyResult.Indeterminate d) {
             status = "indeterminate";
-            detail = Verdicts.describe(d.security());
+            detail = Verdicts.describe(d.verdict());
             exit = ExitCode.ERROR;
         } else {
             throw new IllegalStateException("unexpected IPSECKEY result " + r);

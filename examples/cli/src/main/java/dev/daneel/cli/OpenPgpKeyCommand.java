@@ -7,7 +7,7 @@ import dev.daneel.openpgpkey.OpenPgpKeyName;
 import dev.daneel.openpgpkey.OpenPgpKeyRecords;
 import dev.daneel.openpgpkey.PublishedKey;
 import dev.daneel.openpgpkey.Verification;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -190,14 +190,14 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             status = "secure proof that there is no key";
             exit = ExitCode.PROVEN_ABSENT;
         } else if (r instanceof FetchResult.Insecure i) {
-            status = Verdicts.describe(i.security()) + "; " + i.recordsSeen()
+            status = Verdicts.describe(i.verdict()) + "; " + i.recordsSeen()
                     + " unauthenticated record(s) ignored (RFC 7929 requires DNSSEC)";
             exit = ExitCode.INSECURE;
         } else if (r instanceof FetchResult.Bogus b) {
-            status = Verdicts.describe(b.security());
+            status = Verdicts.describe(b.verdict());
             exit = ExitCode.BOGUS_OR_MISMATCH;
         } else if (r instanceof FetchResult.Unavailable u) {
-            status = Verdicts.describe(u.security());
+            status = Verdicts.describe(u.verdict());
             exit = ExitCode.ERROR;
         } else {
             throw new IllegalStateException("unexpected fetch result " + r);
@@ -255,8 +255,8 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             lines.add("FAIL " + r.ownerName() + " provably has no OPENPGPKEY record");
             exit = ExitCode.PROVEN_ABSENT;
         } else {
-            Security s = r instanceof FetchResult.Insecure i ? i.security()
-                    : r instanceof FetchResult.Bogus b ? b.security() : ((FetchResult.Unavailable) r).security();
+            Verdict s = r instanceof FetchResult.Insecure i ? i.verdict()
+                    : r instanceof FetchResult.Bogus b ? b.verdict() : ((FetchResult.Unavailable) r).verdict();
             lines.add("FAIL " + r.ownerName() + ": " + Verdicts.describe(s));
             exit = Verdicts.exitCode(s);
         }

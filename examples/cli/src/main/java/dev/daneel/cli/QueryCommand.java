@@ -1,7 +1,7 @@
 package dev.daneel.cli;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -85,23 +85,22 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     /** The status line, without the leading {@code "; "}. */
-    static String statusLine(Security security) {
-        if (security instanceof Security.Secure) {
+    static String statusLine(Verdict verdict) {
+        if (verdict instanceof Verdict.Secure) {
             return "secure";
-        } else if (security instanceof Security.Insecure i) {
-            String what = i.reason() == null ? "unsigned delegation" : i.reason().edeText().toLowerCase();
-            return "insecure (" + what + " at " + i.delegation() + ")";
-        } else if (security instanceof Security.Bogus b) {
+        } else if (verdict instanceof Verdict.Insecure i) {
+            return "insecure (" + i.cause().text() + " at " + i.delegation().map(Object::toString).orElse("?") + ")";
+        } else if (verdict instanceof Verdict.Bogus b) {
             return "bogus (" + b.reason() + "): " + b.detail();
-        } else if (security instanceof Security.Indeterminate d) {
+        } else if (verdict instanceof Verdict.Indeterminate d) {
             return "indeterminate: " + d.detail();
         }
-        throw new IllegalStateException("unknown security " + security);
+        throw new IllegalStateException("unknown verdict " + verdict);
     }
 
     static String toText(Answer answer, boolean withChain) {
         StringBuilder sb = new StringBuilder();
-        sb.append("; ").append(statusLine(answer.security())).append('\n');
+        sb.append("; ").append(statusLine(answer.verdict())).append('\n');
         if (answer.records().isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
             sb.append("; ").append(Rcode.string(answer.rcode()))
                     .append(answer.rcode() == Rcode.NOERROR ? " (no " + Type.string(answer.type()) + " records)" : "")
@@ -134,25 +133,23 @@ final class QueryCommand implements Callable<Integer> {
         m.put("type", Type.string(answer.type()));
         m.put("status", answer.status().name().toLowerCase());
         m.put("rcode", Rcode.string(answer.rcode()));
-        Security s = answer.security();
-        if (s instanceof Security.Bogus b) {
+        Verdict s = answer.verdict();
+        if (s instanceof Verdict.Bogus b) {
             m.put("reason", b.reason().name());
             m.put("ede", b.reason().edeCode());
             m.put("detail", b.detail());
-        } else if (s instanceof Security.Insecure i) {
-            m.put("delegation", i.delegation().toString());
-            if (i.reason() != null) {
-                m.put("reason", i.reason().name());
-                m.put("ede", i.reason().edeCode());
-            }
-        } else if (s instanceof Security.Indeterminate d) {
+        } else if (s instanceof Verdict.Insecure i) {
+            i.delegation().ifPresent(d -> m.put("delegation", d.toString()));
+            m.put("cause", i.cause().name());
+            i.cause().edeCode().ifPresent(code -> m.put("ede", code));
+        } else if (s instanceof Verdict.Indeterminate d) {
             m.put("cause", d.cause().name());
             m.put("detail", d.detail());
         }
         List<String> records = new ArrayList<>();
         answer.chain().forEach(r -> records.add(r.toString()));
         answer.records().forEach(r -> records.add(r.toString()));
-        if (s instanceof Security.Bogus) {
+        if (s instanceof Verdict.Bogus) {
             m.put("records", List.of());  // never hand out bogus data where data is expected
             m.put("failed_records", records);
         } else {

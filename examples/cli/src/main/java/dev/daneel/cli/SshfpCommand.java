@@ -211,11 +211,11 @@ final class SshfpCommand implements Callable<Integer> {
         } else if (r instanceof SshfpResult.NoRecords n) {
             return "FAIL " + n.host() + " provably has no SSHFP records";
         } else if (r instanceof SshfpResult.Insecure i) {
-            return "FAIL " + i.host() + " SSHFP is " + Verdicts.describe(i.security()) + "; not compared";
+            return "FAIL " + i.host() + " SSHFP is " + Verdicts.describe(i.verdict()) + "; not compared";
         } else if (r instanceof SshfpResult.Bogus b) {
-            return "FAIL " + b.host() + " SSHFP is " + Verdicts.describe(b.security());
+            return "FAIL " + b.host() + " SSHFP is " + Verdicts.describe(b.verdict());
         } else if (r instanceof SshfpResult.Indeterminate d) {
-            return "FAIL " + d.host() + " SSHFP lookup " + Verdicts.describe(d.security());
+            return "FAIL " + d.host() + " SSHFP lookup " + Verdicts.describe(d.verdict());
         }
         return "FAIL " + r;
     }

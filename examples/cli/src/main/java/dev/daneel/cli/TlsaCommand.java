@@ -10,7 +10,7 @@ import dev.daneel.dane.TlsaLookup;
 import dev.daneel.dane.TlsaRecord;
 import dev.daneel.dane.TlsaRecords;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -213,15 +213,15 @@ final class TlsaCommand implements Callable<Integer> {
                 status = any ? "match" : "fail";
                 exit = any ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
             } else if (answer instanceof TlsaAnswer.NoDane n) {
-                Security s = n.security();
-                boolean absent = s instanceof Security.Secure;
+                Verdict s = n.verdict();
+                boolean absent = s instanceof Verdict.Secure;
                 status = absent ? "norecords" : "insecure";
-                exit = absent ? ExitCode.PROVEN_ABSENT : s instanceof Security.Insecure ? ExitCode.INSECURE : ExitCode.ERROR;
+                exit = absent ? ExitCode.PROVEN_ABSENT : s instanceof Verdict.Insecure ? ExitCode.INSECURE : ExitCode.ERROR;
                 lines.add("FAIL " + n.owner() + ": " + n.why());
             } else if (answer instanceof TlsaAnswer.Failed f) {
-                exit = Verdicts.exitCode(f.security());
-                status = f.security().status().name().toLowerCase(Locale.ROOT);
-                lines.add("FAIL " + f.owner() + ": " + Verdicts.describe(f.security()) + " (" + f.detail() + ")");
+                exit = Verdicts.exitCode(f.verdict());
+                status = f.verdict().status().name().toLowerCase(Locale.ROOT);
+                lines.add("FAIL " + f.owner() + ": " + Verdicts.describe(f.verdict()) + " (" + f.detail() + ")");
             } else {
                 throw new IllegalStateException("unexpected TLSA answer " + answer);
             }
@@ -259,7 +259,7 @@ final class TlsaCommand implements Callable<Integer> {
         for (int type : new int[] {Type.A, Type.AAAA}) {
             Answer a = resolver.resolve(name, type);
             if (a.status() == dev.daneel.validator.Status.BOGUS) {
-                throw new IOException("the address of " + name + " is " + Verdicts.describe(a.security()));
+                throw new IOException("the address of " + name + " is " + Verdicts.describe(a.verdict()));
             }
             for (Record r : a.records()) {
                 InetAddress addr = r instanceof ARecord ar ? ar.getAddress()

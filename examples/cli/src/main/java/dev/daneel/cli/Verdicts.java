@@ -1,6 +1,6 @@
 package dev.daneel.cli;
 
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 
 /**
  * How the record commands turn a validator verdict into words and an {@link ExitCode}, the same way for
@@ -16,12 +16,12 @@ final class Verdicts {
     private Verdicts() {
     }
 
-    static String describe(Security security) {
-        return QueryCommand.statusLine(security);
+    static String describe(Verdict verdict) {
+        return QueryCommand.statusLine(verdict);
     }
 
-    static ExitCode exitCode(Security security) {
-        return switch (security.status()) {
+    static ExitCode exitCode(Verdict verdict) {
+        return switch (verdict.status()) {
             case SECURE -> ExitCode.SUCCESS;
             case INSECURE -> ExitCode.INSECURE;
             case BOGUS -> ExitCode.BOGUS_OR_MISMATCH;

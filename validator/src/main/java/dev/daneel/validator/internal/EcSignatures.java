@@ -3,6 +3,7 @@ package dev.daneel.validator.internal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
@@ -25,9 +26,9 @@ import org.xbill.DNS.RRset;
  * (see {@code SignatureBenchmark} in the benchmarks module), and a cold lookup verifies several.
  *
  * <p>The signed data is dnsjava's own ({@link DNSSEC#digestRRset}, RFC 4034 §3.1.8.1 canonical form);
- * only the curve arithmetic differs. A signature that does not verify here is never reported from here:
- * the caller hands it to {@link DNSSEC#verify}, which gives the failure its reason (and, should the two
- * implementations ever disagree, has the last word). Stateless and thread-safe.
+ * only the curve arithmetic differs. A failure's reason comes from the same computation, so a failing
+ * signature costs one verification, as the lookup's budget counts it ({@code EcSignaturesTest} checks
+ * that dnsjava agrees). Stateless and thread-safe.
  */
 final class EcSignatures {
 
@@ -54,27 +55,54 @@ final class EcSignatures {
      * when it does not, or the input is malformed, or the algorithm is not one of {@link #handles}.
      */
     static boolean verifies(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
+        return handles(signature.getAlgorithm()) && check(set, signature, key, at).isEmpty();
+    }
+
+    /** Empty when the signature verifies; else why not, found by this one computation. */
+    static Optional<String> check(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
         int alg = signature.getAlgorithm();
-        if (!handles(alg) || key.getAlgorithm() != alg || key.getFootprint() != signature.getFootprint()
-                || !key.getName().equals(signature.getSigner())
-                || at.isAfter(signature.getExpire()) || at.isBefore(signature.getTimeSigned())) {
-            return false;
+        if (!handles(alg)) {
+            return Optional.of("algorithm " + alg + " is not ECDSA or EdDSA");
+        }
+        if (key.getAlgorithm() != alg || key.getFootprint() != signature.getFootprint()
+                || !key.getName().equals(signature.getSigner())) {
+            return Optional.of("the key does not match the signature's signer, tag and algorithm");
+        }
+        if (at.isAfter(signature.getExpire()) || at.isBefore(signature.getTimeSigned())) {
+            return Optional.of("outside the signature's validity window");
         }
         byte[] data = DNSSEC.digestRRset(signature, set);
         byte[] sig = signature.getSignature();
         byte[] pk = key.getKey();
+        int keySize = switch (alg) {
+            case DNSSEC.Algorithm.ECDSAP256SHA256 -> 64;
+            case DNSSEC.Algorithm.ECDSAP384SHA384 -> 96;
+            case DNSSEC.Algorithm.ED25519 -> Ed25519.PUBLIC_KEY_SIZE;
+            default -> Ed448.PUBLIC_KEY_SIZE;
+        };
+        int sigSize = switch (alg) {
+            case DNSSEC.Algorithm.ED25519 -> Ed25519.SIGNATURE_SIZE;
+            case DNSSEC.Algorithm.ED448 -> Ed448.SIGNATURE_SIZE;
+            default -> keySize;
+        };
+        if (pk.length != keySize) {
+            return Optional.of("malformed public key: " + pk.length + " octets, algorithm " + alg + " needs " + keySize);
+        }
+        if (sig.length != sigSize) {
+            return Optional.of("malformed signature: " + sig.length + " octets, algorithm " + alg + " needs " + sigSize);
+        }
+        boolean ok;
         try {
-            return switch (alg) {
+            ok = switch (alg) {
                 case DNSSEC.Algorithm.ECDSAP256SHA256 -> ecdsa(P256, 32, new SHA256Digest(), pk, sig, data);
                 case DNSSEC.Algorithm.ECDSAP384SHA384 -> ecdsa(P384, 48, new SHA384Digest(), pk, sig, data);
-                case DNSSEC.Algorithm.ED25519 -> pk.length == Ed25519.PUBLIC_KEY_SIZE && sig.length == Ed25519.SIGNATURE_SIZE
-                        && Ed25519.verify(sig, 0, pk, 0, data, 0, data.length);
-                default -> pk.length == Ed448.PUBLIC_KEY_SIZE && sig.length == Ed448.SIGNATURE_SIZE
-                        && Ed448.verify(sig, 0, pk, 0, NO_CONTEXT, data, 0, data.length);
+                case DNSSEC.Algorithm.ED25519 -> Ed25519.verify(sig, 0, pk, 0, data, 0, data.length);
+                default -> Ed448.verify(sig, 0, pk, 0, NO_CONTEXT, data, 0, data.length);
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return false; // a point off the curve and the like: DNSSEC.verify will say what is wrong
+            return Optional.of("malformed public key: " + e.getMessage()); // e.g. a point off the curve
         }
+        return ok ? Optional.empty() : Optional.of("Signature verification failed");
     }
 
     /** RFC 6605 §4: the key is x | y, the signature r | s, each {@code size} octets. */

@@ -1,6 +1,6 @@
 package dev.daneel.validator.internal;
 
-import dev.daneel.validator.ValidationChain;
+import dev.daneel.validator.Evidence;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +28,7 @@ import org.xbill.DNS.Record;
 final class NsecCache {
 
     /** A cached NSEC or NSEC3 record, the exchange that proved it and when it stops being usable. */
-    record Entry(Record record, ValidationChain.Exchange exchange, long expiresAtMillis) {
+    record Entry(Record record, Evidence.Exchange exchange, long expiresAtMillis) {
     }
 
     private static final Name WILDCARD = Name.fromConstantString("*");
@@ -46,7 +46,7 @@ final class NsecCache {
     }
 
     /** Keeps the validated NSEC and NSEC3 records of {@code zone}'s proof for {@code ttlSeconds}. */
-    synchronized void put(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, ValidationChain.Exchange exchange,
+    synchronized void put(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, Evidence.Exchange exchange,
                           long ttlSeconds) {
         if (ttlSeconds <= 0 || nsecs.isEmpty() && nsec3s.isEmpty()) {
             return;

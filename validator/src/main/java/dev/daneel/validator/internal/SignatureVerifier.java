@@ -1,11 +1,13 @@
 package dev.daneel.validator.internal;
 
+import dev.daneel.validator.Limit;
 import dev.daneel.validator.Reason;
+import dev.daneel.validator.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
@@ -40,10 +42,30 @@ final class SignatureVerifier {
         return crypto.supported(algorithm);
     }
 
-    /** The result of checking one RRset. */
-    record Outcome(Reason failure, String detail, RRSIGRecord signature) {
+    /**
+     * The result of checking one RRset: the signature that verified, or the failure with its reason and,
+     * when a work limit stopped the check, that limit.
+     */
+    record Outcome(Reason failure, String detail, RRSIGRecord signature, Limit limit) {
+        static Outcome verified(RRSIGRecord signature) {
+            return new Outcome(null, null, signature, null);
+        }
+
+        static Outcome failed(Reason reason, String detail) {
+            return new Outcome(reason, detail, null, null);
+        }
+
+        static Outcome stopped(Limit limit, String detail) {
+            return new Outcome(Reason.WORK_LIMIT_EXCEEDED, detail, null, limit);
+        }
+
         boolean secure() {
             return failure == null;
+        }
+
+        /** The failure as a verdict; only for an outcome that is not secure. */
+        Verdict.Bogus bogus(String where) {
+            return new Verdict.Bogus(failure, where + detail, Optional.ofNullable(limit));
         }
 
         /** Seconds the verified RRset may be used: its TTL, capped by the RRSIG's original TTL and expiry. */
@@ -66,8 +88,8 @@ final class SignatureVerifier {
                 continue;
             }
             if (tried++ >= budget.limits().maxSignaturesPerRRset()) {
-                return new Outcome(Reason.WORK_LIMIT_EXCEEDED, what + " carries more than "
-                        + budget.limits().maxSignaturesPerRRset() + " RRSIGs by " + zone + "; stopped (KeyTrap limit)", null);
+                return Outcome.stopped(Limit.SIGNATURES_PER_RRSET, what + " carries more than "
+                        + budget.limits().maxSignaturesPerRRset() + " RRSIGs by " + zone + "; stopped (KeyTrap limit)");
             }
             String sigName = what + " RRSIG by " + zone + " key " + sig.getFootprint() + " alg " + sig.getAlgorithm();
             if (!supported(sig.getAlgorithm())) {
@@ -103,19 +125,18 @@ final class SignatureVerifier {
                     continue; // RFC 5011 §2.1: a revoked key validates nothing but its own zone's DNSKEY RRset
                 }
                 if (collisions++ >= budget.limits().maxKeyTagCollisions()) {
-                    return new Outcome(Reason.WORK_LIMIT_EXCEEDED, sigName + ": more than "
-                            + budget.limits().maxKeyTagCollisions() + " keys share the key tag; stopped (KeyTrap limit)", null);
+                    return Outcome.stopped(Limit.KEY_TAG_COLLISIONS, sigName + ": more than "
+                            + budget.limits().maxKeyTagCollisions() + " keys share the key tag; stopped (KeyTrap limit)");
                 }
                 if (!budget.spendSignatureCheck()) {
-                    return new Outcome(Reason.WORK_LIMIT_EXCEEDED, "signature check budget of "
-                            + budget.limits().maxSignatureChecks() + " for this lookup spent at " + what, null);
+                    return Outcome.stopped(Limit.SIGNATURE_CHECKS, "signature check budget of "
+                            + budget.limits().maxSignatureChecks() + " for this lookup spent at " + what);
                 }
-                try {
-                    crypto.verify(set, sig, key, inside(sig));
-                    return new Outcome(null, null, sig);
-                } catch (DNSSEC.DNSSECException e) {
-                    failure.note(Reason.DNSSEC_BOGUS, sigName + ": signature does not verify (" + e.getMessage() + ")");
+                Optional<String> broken = crypto.check(set, sig, key, inside(sig));
+                if (broken.isEmpty()) {
+                    return Outcome.verified(sig);
                 }
+                failure.note(Reason.DNSSEC_BOGUS, sigName + ": signature does not verify (" + broken.get() + ")");
             }
             if (collisions == 0) {
                 failure.note(Reason.DNSKEY_MISSING, sigName + ": no usable DNSKEY of " + zone
@@ -123,9 +144,9 @@ final class SignatureVerifier {
             }
         }
         if (failure.reason == null) {
-            return new Outcome(Reason.RRSIGS_MISSING, what + " has no RRSIG by " + zone, null);
+            return Outcome.failed(Reason.RRSIGS_MISSING, what + " has no RRSIG by " + zone);
         }
-        return new Outcome(failure.reason, failure.detail, null);
+        return Outcome.failed(failure.reason, failure.detail);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.RRSIGRecord;
@@ -39,13 +40,16 @@ final class VerifiedSignatures implements Crypto {
     }
 
     @Override
-    public void verify(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) throws DNSSEC.DNSSECException {
+    public Optional<String> check(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
         ByteBuffer id = id(set, signature, key);
         if (verified.get(id) != null) {
-            return;
+            return Optional.empty();
         }
-        delegate.verify(set, signature, key, at);
-        verified.put(id, Boolean.TRUE, signature.getExpire().getEpochSecond() - clock.instant().getEpochSecond());
+        Optional<String> failure = delegate.check(set, signature, key, at);
+        if (failure.isEmpty()) {
+            verified.put(id, Boolean.TRUE, signature.getExpire().getEpochSecond() - clock.instant().getEpochSecond());
+        }
+        return failure;
     }
 
     private static ByteBuffer id(RRset set, RRSIGRecord signature, DNSKEYRecord key) {

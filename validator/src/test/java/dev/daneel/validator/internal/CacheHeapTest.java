@@ -56,12 +56,11 @@ class CacheHeapTest {
                 .start()) {
             ExecutorService io = Executors.newCachedThreadPool();
             try (UpstreamClient client = new UpstreamClient(List.of(world.address()), Duration.ofSeconds(5), io, false)) {
-                Source recorder = (name, type) -> client.query(name, type).thenApply(m -> {
+                Fetcher recorder = (name, type) -> client.query(name, type).thenApply(m -> {
                     seen.put(new Q(name, type), m);
                     return m;
                 });
-                Answer a = new Engine(recorder, TrustAnchors.of(world.trustAnchors()), CLOCK, ValidatingResolver.Builder.DEFAULT_SKEW,
-                        Limits.DEFAULT, 16).lookup(TEMPLATE, Type.TXT);
+                Answer a = new Engine(EngineConfig.of(recorder, TrustAnchors.of(world.trustAnchors()), CLOCK).withSkew(ValidatingResolver.Builder.DEFAULT_SKEW).withLimits(Limits.DEFAULT).withCacheSize(16)).lookup(TEMPLATE, Type.TXT);
                 assertEquals(Status.SECURE, a.status(), a.toString());
                 seen.put(new Q(null, 0), anchorCarrier(world));
             } finally {
@@ -109,7 +108,7 @@ class CacheHeapTest {
         List<org.xbill.DNS.DSRecord> root = recorded.remove(new Q(null, 0)).getSection(Section.ANSWER).stream()
                 .map(r -> (org.xbill.DNS.DSRecord) r).toList();
         Message template = recorded.get(new Q(TEMPLATE, Type.TXT));
-        Source source = (name, type) -> {
+        Fetcher source = (name, type) -> {
             Message m = recorded.get(new Q(name, type));
             if (m == null && type == Type.TXT && name.subdomain(WILD)) {
                 m = renamed(template, name);
@@ -117,8 +116,7 @@ class CacheHeapTest {
             return m != null ? CompletableFuture.completedFuture(m)
                     : CompletableFuture.failedFuture(new IllegalStateException("not recorded: " + name + "/" + Type.string(type)));
         };
-        Engine engine = new Engine(source, TrustAnchors.of(root), CLOCK, ValidatingResolver.Builder.DEFAULT_SKEW,
-                Limits.DEFAULT, CACHE);
+        Engine engine = new Engine(EngineConfig.of(source, TrustAnchors.of(root), CLOCK).withSkew(ValidatingResolver.Builder.DEFAULT_SKEW).withLimits(Limits.DEFAULT).withCacheSize(CACHE));
         int warm = Math.min(NAMES, 3 * CACHE);
         long baseline = 0;
         long t0 = System.nanoTime();
@@ -139,6 +137,6 @@ class CacheHeapTest {
         // the caches were full at the baseline; a leak of even 500 octets per name would add 13 MB over 27,000 more
         long slack = 8_000_000L + 100L * NAMES;
         assertTrue(after <= baseline + slack, "heap grew from " + baseline + " to " + after + " octets");
-        assertTrue(engine.keyCache.size() <= CACHE);
+        assertTrue(engine.keyEntries() <= CACHE);
     }
 }

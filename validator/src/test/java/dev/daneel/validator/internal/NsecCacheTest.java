@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.testkit.TestClock;
-import dev.daneel.validator.ValidationChain;
+import dev.daneel.validator.Evidence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +20,8 @@ import org.xbill.DNS.Type;
 class NsecCacheTest {
 
     private final TestClock clock = new TestClock(Instant.parse("2026-11-21T12:00:00Z"));
-    private final ValidationChain.Exchange exchange =
-            new ValidationChain.Exchange(Name.fromConstantString("x.example."), Type.A, new Message());
+    private final Evidence.Exchange exchange =
+            new Evidence.Exchange(Name.fromConstantString("x.example."), Type.A, new Message());
 
     private static NSECRecord nsec(String owner, String next) {
         return new NSECRecord(Name.fromConstantString(owner), DClass.IN, 300, Name.fromConstantString(next),

@@ -1,6 +1,7 @@
 package dev.daneel.validator.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.daneel.testkit.World;
@@ -43,21 +44,21 @@ class VerifiedSignaturesTest {
             }
 
             @Override
-            public void verify(RRset s, RRSIGRecord r, DNSKEYRecord k, Instant at) throws DNSSEC.DNSSECException {
+            public java.util.Optional<String> check(RRset s, RRSIGRecord r, DNSKEYRecord k, Instant at) {
                 computed.incrementAndGet();
-                Crypto.STANDARD.verify(s, r, k, at);
+                return Crypto.STANDARD.check(s, r, k, at);
             }
         };
         VerifiedSignatures cache = new VerifiedSignatures(counting, Clock.fixed(NOW, ZoneOffset.UTC), 16);
 
-        cache.verify(set, sig, key, NOW);
-        cache.verify(new RRset(set), sig, key, NOW);
+        assertTrue(cache.check(set, sig, key, NOW).isEmpty());
+        assertTrue(cache.check(new RRset(set), sig, key, NOW).isEmpty());
         assertEquals(1, computed.get(), "the second, identical verification must come from the cache");
 
         RRset tampered = new RRset(new ARecord(set.getName(), set.getDClass(), set.getTTL(), InetAddress.getByName("192.0.2.9")));
         tampered.addRR(sig);
-        assertThrows(DNSSEC.DNSSECException.class, () -> cache.verify(tampered, sig, key, NOW));
-        assertThrows(DNSSEC.DNSSECException.class, () -> cache.verify(tampered, sig, key, NOW));
+        assertTrue(cache.check(tampered, sig, key, NOW).isPresent());
+        assertTrue(cache.check(tampered, sig, key, NOW).isPresent());
         assertEquals(3, computed.get(), "failures are computed every time");
     }
 }

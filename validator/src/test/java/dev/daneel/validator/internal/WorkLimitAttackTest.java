@@ -10,7 +10,7 @@ import dev.daneel.testkit.World;
 import dev.daneel.validator.Answer;
 import dev.daneel.validator.Limits;
 import dev.daneel.validator.Reason;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import dev.daneel.validator.internal.transport.UpstreamClient;
@@ -89,11 +89,11 @@ class WorkLimitAttackTest {
         }
 
         @Override
-        public void verify(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) throws DNSSEC.DNSSECException {
+        public java.util.Optional<String> check(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
             verifications.incrementAndGet();
             long before = THREADS.getCurrentThreadCpuTime();
             try {
-                STANDARD.verify(set, signature, key, at);
+                return STANDARD.check(set, signature, key, at);
             } finally {
                 cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - before);
             }
@@ -105,14 +105,13 @@ class WorkLimitAttackTest {
         @Override
         public String toString() {
             return String.format("%s: %d signature verifications, %.1f ms CPU in verification, %.1f ms CPU in the process",
-                    answer.security(), verifications, verifyCpuNanos / 1e6, processCpuNanos / 1e6);
+                    answer.verdict(), verifications, verifyCpuNanos / 1e6, processCpuNanos / 1e6);
         }
     }
 
     static Cost lookup(String name, int type, Limits limits) {
         CountingCrypto crypto = new CountingCrypto();
-        Engine engine = new Engine(client::query, TrustAnchors.of(world.trustAnchors()), CLOCK,
-                ValidatingResolver.Builder.DEFAULT_SKEW, limits, 64, crypto);
+        Engine engine = new Engine(EngineConfig.of(client::query, TrustAnchors.of(world.trustAnchors()), CLOCK).withSkew(ValidatingResolver.Builder.DEFAULT_SKEW).withLimits(limits).withCacheSize(64), crypto);
         long cpu = processCpu();
         Answer a = engine.lookup(Name.fromConstantString(name), type);
         return new Cost(a, crypto.verifications.get(), crypto.cpuNanos.get(), processCpu() - cpu);
@@ -130,7 +129,7 @@ class WorkLimitAttackTest {
             Cost unbounded = lookup("www." + zone, Type.A, LIMITS_AT_MAXIMUM);
             System.out.printf("KeyTrap %s with Limits.DEFAULT: %s%n        with every limit at its maximum: %s%n",
                     zone, bounded, unbounded);
-            Security.Bogus b = assertInstanceOf(Security.Bogus.class, bounded.answer().security(), bounded.toString());
+            Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, bounded.answer().verdict(), bounded.toString());
             assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason(), b.detail());
             assertTrue(bounded.verifications() <= Limits.DEFAULT.maxSignatureChecks(), bounded.toString());
             // per RRset at most maxSignaturesPerRRset x maxKeyTagCollisions; four RRsets on this chain
@@ -153,7 +152,7 @@ class WorkLimitAttackTest {
     /** The NSEC3 hashes an answer needs: the smallest {@code maxNsec3Hashes} that gives the unlimited verdict. */
     static int hashesNeeded(String name, int type) {
         Answer unlimited = lookup(name, type, LIMITS_AT_MAXIMUM).answer();
-        assertNotEquals(Reason.WORK_LIMIT_EXCEEDED, unlimited.security() instanceof Security.Bogus b ? b.reason() : null);
+        assertNotEquals(Reason.WORK_LIMIT_EXCEEDED, unlimited.verdict() instanceof Verdict.Bogus b ? b.reason() : null);
         int low = 1;
         int high = LIMITS_AT_MAXIMUM.maxNsec3Hashes();
         while (low < high) {
@@ -167,7 +166,7 @@ class WorkLimitAttackTest {
         }
         Answer below = low == 1 ? null : lookup(name, type, LIMITS_AT_MAXIMUM.withMaxNsec3Hashes(low - 1)).answer();
         if (below != null) {
-            Security.Bogus b = assertInstanceOf(Security.Bogus.class, below.security(), below.toString());
+            Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, below.verdict(), below.toString());
             assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason(), b.detail());
         }
         return low;
@@ -181,11 +180,11 @@ class WorkLimitAttackTest {
                 int hashes = hashesNeeded(name, Type.A);
                 Cost bounded = lookup(name, Type.A, Limits.DEFAULT);
                 System.out.printf("NSEC3 %s NXDOMAIN %d labels below the zone: %d hashes needed; with Limits.DEFAULT"
-                        + " %s, %.1f ms CPU%n", zone, labels, hashes, bounded.answer().security(), bounded.processCpuNanos() / 1e6);
+                        + " %s, %.1f ms CPU%n", zone, labels, hashes, bounded.answer().verdict(), bounded.processCpuNanos() / 1e6);
                 // RFC 5155 §8.3: one hash per ancestor tried for the closest encloser, plus next closer and wildcard
                 assertTrue(hashes <= labels + 3, labels + " labels needed " + hashes + " hashes");
                 if (hashes > Limits.DEFAULT.maxNsec3Hashes()) {
-                    Security.Bogus b = assertInstanceOf(Security.Bogus.class, bounded.answer().security());
+                    Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, bounded.answer().verdict());
                     assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason());
                 } else {
                     assertNotEquals(Status.BOGUS, bounded.answer().status(), bounded.toString());

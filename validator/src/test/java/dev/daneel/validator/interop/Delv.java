@@ -64,7 +64,7 @@ final class Delv {
     }
 
     /** Validates {@code name}/{@code type} through the recursive server at {@code server} (UDP). */
-    Verdict lookup(InetSocketAddress server, Name name, int type) {
+    PeerVerdict lookup(InetSocketAddress server, Name name, int type) {
         String source = server.getAddress() instanceof java.net.Inet6Address ? "::1" : "127.0.0.1";
         List<String> cmd = List.of(delv, "@" + server.getAddress().getHostAddress(), "-p", String.valueOf(server.getPort()),
                 "-b", source,
@@ -75,7 +75,7 @@ final class Delv {
     }
 
     /** Reads delv's text; see the class comment. */
-    static Verdict parse(String output, int type) {
+    static PeerVerdict parse(String output, int type) {
         List<Status> verdicts = new ArrayList<>();
         String failure = null;
         int rcode = Rcode.NOERROR;
@@ -99,18 +99,18 @@ final class Delv {
             } else if (!line.startsWith(";")) {
                 Record rec = record(line);
                 if (rec != null && rec.getType() == type) {
-                    rdata.addAll(Verdict.rdata(List.of(rec), type));
+                    rdata.addAll(PeerVerdict.rdata(List.of(rec), type));
                 }
             }
         }
         if (failure != null) {
-            return new Verdict(Status.BOGUS, Rcode.SERVFAIL, Set.of(), "resolution failed: " + failure);
+            return new PeerVerdict(Status.BOGUS, Rcode.SERVFAIL, Set.of(), "resolution failed: " + failure);
         }
         if (verdicts.isEmpty()) {
-            return new Verdict(Status.INDETERMINATE, Rcode.SERVFAIL, Set.of(), "unparsed delv output: " + output.strip());
+            return new PeerVerdict(Status.INDETERMINATE, Rcode.SERVFAIL, Set.of(), "unparsed delv output: " + output.strip());
         }
         Status status = verdicts.contains(Status.INSECURE) ? Status.INSECURE : Status.SECURE;
-        return new Verdict(status, rcode, rdata, "per link: " + verdicts);
+        return new PeerVerdict(status, rcode, rdata, "per link: " + verdicts);
     }
 
     /** One answer line in generic form: {@code owner TTL CLASS1 TYPEn \# len hex}. */

@@ -109,10 +109,10 @@ class InteropTest {
 
     private static Hierarchy hierarchy;
     private static List<DSRecord> anchor;
-    private static final Map<Case, Verdict> DELV = new LinkedHashMap<>();
-    private static final Map<Case, Verdict> LIBUNBOUND = new LinkedHashMap<>();
+    private static final Map<Case, PeerVerdict> DELV = new LinkedHashMap<>();
+    private static final Map<Case, PeerVerdict> LIBUNBOUND = new LinkedHashMap<>();
     /** Column → case → Daneel's verdict, for the matrix. */
-    private static final Map<String, Map<Case, Verdict>> DANEEL = new ConcurrentHashMap<>();
+    private static final Map<String, Map<Case, PeerVerdict>> DANEEL = new ConcurrentHashMap<>();
     private static final List<String> NOTES = new ArrayList<>();
     private static long setupMillis;
     private static long referenceMillis;
@@ -247,12 +247,12 @@ class InteropTest {
         Delv delv = Delv.withAnchor(dir.resolve("delv"), anchor);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<Verdict>> delvVerdicts = new ArrayList<>();
+            List<Future<PeerVerdict>> delvVerdicts = new ArrayList<>();
             for (Case c : cases) {
                 delvVerdicts.add(pool.submit(() -> delv.lookup(hierarchy.recursive4(), c.name(), c.type())));
             }
             LibUnbound libunbound = LibUnbound.withAnchor(dir.resolve("libunbound"), anchor);
-            List<Verdict> lu = libunbound.lookup(hierarchy.recursive4(), false,
+            List<PeerVerdict> lu = libunbound.lookup(hierarchy.recursive4(), false,
                     cases.stream().map(c -> new LibUnbound.Question(c.name(), c.type())).toList());
             for (int i = 0; i < cases.size(); i++) {
                 DELV.put(cases.get(i), delvVerdicts.get(i).get());
@@ -302,7 +302,7 @@ class InteropTest {
     @MethodSource("allCases")
     void daneelAgreesWithDelvAndLibunboundOverUdpAndIpv4(Case c) {
         try (ValidatingResolver r = resolver(hierarchy.recursive4(), false)) {
-            Verdict daneel = Verdict.of(r.resolve(c.name().toString(), c.type()));
+            PeerVerdict daneel = PeerVerdict.of(r.resolve(c.name().toString(), c.type()));
             DANEEL.computeIfAbsent("udp4", k -> new ConcurrentHashMap<>()).put(c, daneel);
             List<String> problems = new ArrayList<>(problems(c, daneel));
             problems.addAll(referenceProblems(c));
@@ -343,11 +343,11 @@ class InteropTest {
 
     /** Asks Daneel every case through {@code upstream}; one failure lists every case that went wrong. */
     private static void everyCase(String column, InetSocketAddress upstream, boolean tcp) {
-        Map<Case, Verdict> verdicts = DANEEL.computeIfAbsent(column, k -> new ConcurrentHashMap<>());
+        Map<Case, PeerVerdict> verdicts = DANEEL.computeIfAbsent(column, k -> new ConcurrentHashMap<>());
         List<String> failures = new ArrayList<>();
         try (ValidatingResolver r = resolver(upstream, tcp)) {
             for (Case c : cases()) {
-                Verdict v = Verdict.of(r.resolve(c.name().toString(), c.type()));
+                PeerVerdict v = PeerVerdict.of(r.resolve(c.name().toString(), c.type()));
                 verdicts.put(c, v);
                 List<String> p = problems(c, v);
                 if (!p.isEmpty()) {
@@ -360,7 +360,7 @@ class InteropTest {
     }
 
     /** How Daneel's verdict differs from the expected one and from each reference (listed disagreements aside). */
-    private static List<String> problems(Case c, Verdict daneel) {
+    private static List<String> problems(Case c, PeerVerdict daneel) {
         List<String> p = new ArrayList<>();
         if (daneel.status() != c.expected()) {
             p.add("expected " + c.expected() + ", Daneel says " + daneel.brief());
@@ -370,8 +370,8 @@ class InteropTest {
             p.add(c.data() ? "expected " + Type.string(c.type()) + " records, Daneel has none" : "expected no records, Daneel has "
                     + daneel.rdata());
         }
-        for (Map.Entry<String, Map<Case, Verdict>> ref : Map.of("delv", DELV, "libunbound", LIBUNBOUND).entrySet()) {
-            Verdict theirs = ref.getValue().get(c);
+        for (Map.Entry<String, Map<Case, PeerVerdict>> ref : Map.of("delv", DELV, "libunbound", LIBUNBOUND).entrySet()) {
+            PeerVerdict theirs = ref.getValue().get(c);
             if (theirs == null || listed(c, ref.getKey(), theirs)) {
                 continue;
             }
@@ -385,8 +385,8 @@ class InteropTest {
     /** How the references differ from the expected verdict, unless listed with a reason. */
     private static List<String> referenceProblems(Case c) {
         List<String> p = new ArrayList<>();
-        for (Map.Entry<String, Map<Case, Verdict>> ref : Map.of("delv", DELV, "libunbound", LIBUNBOUND).entrySet()) {
-            Verdict theirs = ref.getValue().get(c);
+        for (Map.Entry<String, Map<Case, PeerVerdict>> ref : Map.of("delv", DELV, "libunbound", LIBUNBOUND).entrySet()) {
+            PeerVerdict theirs = ref.getValue().get(c);
             if (theirs.status() != c.expected() && !listed(c, ref.getKey(), theirs)) {
                 p.add(ref.getKey() + " says " + theirs.brief() + " where RFC 4035 §4.3 calls for " + c.expected()
                         + " (not a listed disagreement)");
@@ -394,7 +394,7 @@ class InteropTest {
         }
         Disagreement d = KNOWN_DISAGREEMENTS.get(c.id());
         if (d != null) {
-            Verdict theirs = (d.tool().equals("delv") ? DELV : LIBUNBOUND).get(c);
+            PeerVerdict theirs = (d.tool().equals("delv") ? DELV : LIBUNBOUND).get(c);
             if (theirs.status() != d.says()) {
                 synchronized (NOTES) {
                     NOTES.add(c.id() + ": the listed disagreement of " + d.tool() + " did not occur (it says "
@@ -405,7 +405,7 @@ class InteropTest {
         return p;
     }
 
-    private static boolean listed(Case c, String tool, Verdict theirs) {
+    private static boolean listed(Case c, String tool, PeerVerdict theirs) {
         Disagreement d = KNOWN_DISAGREEMENTS.get(c.id());
         return d != null && d.tool().equals(tool) && d.says() == theirs.status();
     }
@@ -421,18 +421,18 @@ class InteropTest {
         }
         sb.append(String.format(" %-17s %-17s%n", "delv", "libunbound"));
         for (Case c : cases()) {
-            Verdict base = DANEEL.getOrDefault("udp4", Map.of()).get(c);
+            PeerVerdict base = DANEEL.getOrDefault("udp4", Map.of()).get(c);
             String question = c.name() + "/" + Type.string(c.type());
             if (question.length() > 40) {
                 question = "…" + question.substring(question.length() - 39);
             }
             sb.append(String.format("%-22s %-40s %-17s", c.id(), question, expected(c)));
             for (String col : columns) {
-                Verdict v = DANEEL.getOrDefault(col, Map.of()).get(c);
+                PeerVerdict v = DANEEL.getOrDefault(col, Map.of()).get(c);
                 sb.append(String.format(" %-17s", v == null ? "-" : v.brief() + (base != null && !v.agrees(base) ? "*" : "")));
             }
-            Verdict d = DELV.get(c);
-            Verdict u = LIBUNBOUND.get(c);
+            PeerVerdict d = DELV.get(c);
+            PeerVerdict u = LIBUNBOUND.get(c);
             sb.append(String.format(" %-17s %-17s%n", d.brief() + (listed(c, "delv", d) ? "!" : ""),
                     u.brief() + (listed(c, "libunbound", u) ? "!" : "")));
         }

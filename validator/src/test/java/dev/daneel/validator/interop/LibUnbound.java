@@ -90,7 +90,7 @@ final class LibUnbound {
     }
 
     /** Validates every question through the recursive server at {@code server}; verdicts in order. */
-    List<Verdict> lookup(InetSocketAddress server, boolean tcp, List<Question> questions) {
+    List<PeerVerdict> lookup(InetSocketAddress server, boolean tcp, List<Question> questions) {
         StringBuilder in = new StringBuilder();
         for (Question q : questions) {
             in.append(q.name()).append(' ').append(q.type()).append('\n');
@@ -103,14 +103,14 @@ final class LibUnbound {
             throw new IllegalStateException("libunbound answered " + lines.size() + " of " + questions.size()
                     + " questions (exit " + r.exitCode() + "):\n" + r.output());
         }
-        List<Verdict> out = new ArrayList<>();
+        List<PeerVerdict> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             out.add(parse(lines.get(i), questions.get(i).type()));
         }
         return out;
     }
 
-    private static Verdict parse(String line, int type) {
+    private static PeerVerdict parse(String line, int type) {
         String[] f = line.split("\t", 5);
         boolean secure = f[0].equals("1");
         boolean bogus = f[1].equals("1");
@@ -118,16 +118,16 @@ final class LibUnbound {
         Set<String> rdata = new TreeSet<>();
         if (!f[3].equals("-")) {
             for (String hex : f[3].split(",")) {
-                rdata.add(Verdict.rdata(type, HexFormat.of().parseHex(hex)));
+                rdata.add(PeerVerdict.rdata(type, HexFormat.of().parseHex(hex)));
             }
         }
         String why = f.length > 4 ? f[4] : "";
         if (bogus) {
-            return new Verdict(Status.BOGUS, rcode, Set.of(), why);
+            return new PeerVerdict(Status.BOGUS, rcode, Set.of(), why);
         }
         if (!secure && rcode == Rcode.SERVFAIL) {
-            return new Verdict(Status.INDETERMINATE, rcode, Set.of(), "SERVFAIL without a verdict " + why);
+            return new PeerVerdict(Status.INDETERMINATE, rcode, Set.of(), "SERVFAIL without a verdict " + why);
         }
-        return new Verdict(secure ? Status.SECURE : Status.INSECURE, rcode, rdata, secure ? "secure" : "neither secure nor bogus");
+        return new PeerVerdict(secure ? Status.SECURE : Status.INSECURE, rcode, rdata, secure ? "secure" : "neither secure nor bogus");
     }
 }

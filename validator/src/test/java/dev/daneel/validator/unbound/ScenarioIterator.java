@@ -1,6 +1,6 @@
 package dev.daneel.validator.unbound;
 
-import dev.daneel.validator.internal.Source;
+import dev.daneel.validator.internal.Fetcher;
 import dev.daneel.validator.unbound.ServerReply.Kind;
 import dev.daneel.validator.unbound.ServerReply.RRs;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ import org.xbill.DNS.Type;
  * Every question that found no entry is written to {@link #trace()}, to tell harness gaps from
  * validator bugs. Not thread-safe; the engine calls it on one thread, since the futures are complete.
  */
-final class ScenarioIterator implements Source {
+final class ScenarioIterator implements Fetcher {
 
     /** Unbound's {@code MAX_RESTART_COUNT}: CNAME restarts per question. */
     static final int MAX_RESTARTS = 11;

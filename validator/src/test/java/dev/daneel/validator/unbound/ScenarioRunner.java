@@ -3,9 +3,9 @@ package dev.daneel.validator.unbound;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.validator.Answer;
 import dev.daneel.validator.Limits;
-import dev.daneel.validator.Security;
 import dev.daneel.validator.ValidatingResolver;
-import dev.daneel.validator.internal.Crypto;
+import dev.daneel.validator.internal.EngineConfig;
+import dev.daneel.validator.internal.TestEngines;
 import dev.daneel.validator.internal.Engine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -159,13 +159,7 @@ final class ScenarioRunner {
         TrustAnchors anchors = TrustAnchors.of(scenario.trustAnchors());
         // Unbound's fake-sha1 makes RSASHA1/DSA signatures always verify; its scenarios rely on it (their DSA
         // signatures are DER-encoded, which no real implementation accepts), so the harness mirrors the option.
-        Crypto crypto = "yes".equals(scenario.option("fake-sha1")) ? Crypto.insecureFakeSha1ForTests() : Crypto.STANDARD;
-        Engine engine = new Engine(iterator, anchors, clock, ValidatingResolver.Builder.DEFAULT_SKEW, limits(scenario),
-                ValidatingResolver.Builder.DEFAULT_CACHE_SIZE, crypto);
-        // Unbound's aggressive-nsec (RFC 8198) is on unless a scenario turns it off; Daneel's is opt-in.
-        if (!"no".equals(scenario.option("aggressive-nsec"))) {
-            engine.aggressiveNsec(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE);
-        }
+        Engine engine = engine(scenario, iterator, anchors, clock);
         List<Actual> pending = new ArrayList<>();
         List<String> log = new ArrayList<>();
         scenario.notes().forEach(n -> log.add("parser: " + n));
@@ -248,19 +242,19 @@ final class ScenarioRunner {
 
     private static Actual validated(Engine engine, TrustAnchors anchors, RplScenario.Question q) {
         Answer a = engine.lookup(q.name(), q.type());
-        Security s = a.security();
+        dev.daneel.validator.Verdict s = a.verdict();
         List<Record> records = new ArrayList<>(a.chain());
         records.addAll(a.records());
         // Unbound answers SERVFAIL when a chain it needs cannot be built (Daneel: Bogus, or Indeterminate because
         // something was unavailable), but passes data on without AD where no anchor covers a name of the answer
         // or DNSSEC cannot speak to it (Daneel: Indeterminate with cause NO_ANCHOR or NOT_VALIDATABLE).
-        boolean passThrough = s instanceof Security.Indeterminate i && i.cause() != Security.Cause.UNAVAILABLE;
-        if (s instanceof Security.Bogus || s instanceof Security.Indeterminate && !passThrough) {
+        boolean passThrough = s instanceof dev.daneel.validator.Verdict.Indeterminate i && i.cause() != dev.daneel.validator.Verdict.Cause.UNAVAILABLE;
+        if (s instanceof dev.daneel.validator.Verdict.Bogus || s instanceof dev.daneel.validator.Verdict.Indeterminate && !passThrough) {
             return new Actual(q.name(), q.type(), Rcode.SERVFAIL, false, List.of(), s.toString());
         }
         List<Record> capped = records.stream()
                 .map(r -> ServerReply.withTtl(r, Math.min(r.getTTL(), a.ttl()))).toList();
-        return new Actual(q.name(), q.type(), a.rcode(), s instanceof Security.Secure, capped, s.toString());
+        return new Actual(q.name(), q.type(), a.rcode(), s instanceof dev.daneel.validator.Verdict.Secure, capped, s.toString());
     }
 
     private static Actual unvalidated(ScenarioIterator iterator, RplScenario.Question q) {
@@ -344,5 +338,18 @@ final class ScenarioRunner {
         public Clock withZone(ZoneId zone) {
             return this;
         }
+    }
+
+    /**
+     * The engine a scenario runs against. Unbound's fake-sha1 makes RSASHA1/DSA signatures always verify;
+     * its scenarios rely on it (their DSA signatures are DER-encoded, which no real implementation accepts),
+     * so the harness mirrors the option. Unbound's aggressive-nsec (RFC 8198) is on unless a scenario turns it
+     * off; Daneel's is opt-in.
+     */
+    private static Engine engine(RplScenario scenario, ScenarioIterator iterator, TrustAnchors anchors, java.time.Clock clock) {
+        EngineConfig config = EngineConfig.of(iterator, anchors, clock).withLimits(limits(scenario))
+                .withCacheSize(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE)
+                .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")));
+        return "yes".equals(scenario.option("fake-sha1")) ? TestEngines.withUnboundFakeSha1(config) : new Engine(config);
     }
 }

@@ -97,12 +97,12 @@ public final class KeyLookups {
         } else if (r instanceof FetchResult.NoKey) {
             return new Outcome.Missing("no OPENPGPKEY record");
         } else if (r instanceof FetchResult.Insecure i) {
-            return new Outcome.Missing("zone not signed (insecure below " + i.security().delegation() + ")");
+            return new Outcome.Missing("zone not signed (insecure below " + i.verdict().delegation().map(Object::toString).orElse("?") + ")");
         } else if (r instanceof FetchResult.Bogus b) {
-            return new Outcome.Failed("bogus DNSSEC (" + b.security().reason() + ": " + b.security().detail() + ")");
+            return new Outcome.Failed("bogus DNSSEC (" + b.verdict().reason() + ": " + b.verdict().detail() + ")");
         } else {
             FetchResult.Unavailable u = (FetchResult.Unavailable) r;
-            return new Outcome.Failed("DNS unavailable (" + u.security().detail() + ")");
+            return new Outcome.Failed("DNS unavailable (" + u.verdict().detail() + ")");
         }
     }
 }

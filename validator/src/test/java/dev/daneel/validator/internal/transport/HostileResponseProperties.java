@@ -7,11 +7,12 @@ import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.Answer;
 import dev.daneel.validator.Limits;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import dev.daneel.validator.internal.Engine;
-import dev.daneel.validator.internal.Source;
+import dev.daneel.validator.internal.EngineConfig;
+import dev.daneel.validator.internal.Fetcher;
 import dev.daneel.validator.internal.transport.WireMutations.Kind;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,14 +125,13 @@ class HostileResponseProperties {
                         q("www.hashed.", Type.AAAA), q("nope.hashed.", Type.A), q("www.hashed.", Type.MX),
                         q("www.unsigned.", Type.A), q("www.tampered.", Type.A))) {
                     Map<Question, Message> seen = new LinkedHashMap<>();
-                    Source recorder = (name, type) -> client.query(name, type).thenApply(m -> {
+                    Fetcher recorder = (name, type) -> client.query(name, type).thenApply(m -> {
                         synchronized (seen) {
                             seen.put(new Question(name, type), m);
                         }
                         return m;
                     });
-                    Answer a = new Engine(recorder, anchors, CLOCK, ValidatingResolver.Builder.DEFAULT_SKEW,
-                            Limits.DEFAULT, 64).lookup(q.name(), q.type());
+                    Answer a = new Engine(EngineConfig.of(recorder, anchors, CLOCK).withSkew(ValidatingResolver.Builder.DEFAULT_SKEW).withLimits(Limits.DEFAULT).withCacheSize(64)).lookup(q.name(), q.type());
                     synchronized (seen) {
                         lookups.add(new Genuine(q, a, new LinkedHashMap<>(seen)));
                     }
@@ -179,7 +179,7 @@ class HostileResponseProperties {
         Question target = g.asked().get(c.exchange() % g.asked().size());
         Message original = g.responses().get(target);
         byte[] damaged = WireMutations.apply(c.kind(), original, g.wire().get(target), c.seed());
-        Source source = (name, type) -> {
+        Fetcher source = (name, type) -> {
             Question q = new Question(name, type);
             if (q.equals(target)) {
                 return deliver(original, damaged);
@@ -188,13 +188,13 @@ class HostileResponseProperties {
             return m != null ? CompletableFuture.completedFuture(m)
                     : CompletableFuture.failedFuture(new UpstreamException("not recorded: " + q, List.of()));
         };
-        Answer a = new Engine(source, Recorded.ANCHORS, CLOCK, ValidatingResolver.Builder.DEFAULT_SKEW, Limits.DEFAULT, 16)
+        Answer a = new Engine(EngineConfig.of(source, Recorded.ANCHORS, CLOCK).withSkew(ValidatingResolver.Builder.DEFAULT_SKEW).withLimits(Limits.DEFAULT).withCacheSize(16))
                 .lookup(g.question().name(), g.question().type());
         CASES.incrementAndGet();
         assertNotNull(a);
-        assertNotNull(a.security());
+        assertNotNull(a.verdict());
         Statistics.label("verdict").collect(a.status());
-        if (a.security() instanceof Security.Secure) {
+        if (a.verdict() instanceof Verdict.Secure) {
             Answer truth = g.answer();
             String why = c + " damaged " + target + " and the answer is Secure: " + a + "; genuine: " + truth;
             assertEquals(Status.SECURE, truth.status(), why);

@@ -7,7 +7,7 @@ import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.testkit.Fault;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Security;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import dev.daneel.validator.internal.transport.WireMutations.Kind;
 import java.io.IOException;
@@ -96,9 +96,9 @@ class HostileUpstreamTest {
         Name name = Name.fromConstantString("f" + CASE.incrementAndGet() + ".wild.example.test.");
         CURRENT.set(d);
         Answer a = resolver.lookup(name, Type.TXT).toCompletableFuture().get(30, TimeUnit.SECONDS); // hang guard only
-        assertNotNull(a.security());
+        assertNotNull(a.verdict());
         Statistics.collect(a.status());
-        if (a.security() instanceof Security.Secure) {
+        if (a.verdict() instanceof Verdict.Secure) {
             assertEquals(Rcode.NOERROR, a.rcode(), a.toString());
             assertEquals(List.of(new TXTRecord(name, org.xbill.DNS.DClass.IN, 0, "w")), a.records(), d + ": " + a);
         }

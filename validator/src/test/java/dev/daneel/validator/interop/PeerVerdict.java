@@ -22,20 +22,20 @@ import org.xbill.DNS.Type;
  * @param rdata the records of the question type at the end of any CNAME chain
  * @param detail the tool's own words, for the report
  */
-record Verdict(Status status, int rcode, Set<String> rdata, String detail) {
+record PeerVerdict(Status status, int rcode, Set<String> rdata, String detail) {
 
-    Verdict {
+    PeerVerdict {
         rdata = Set.copyOf(rdata);
         detail = detail == null ? "" : detail;
     }
 
     /** Daneel's answer, reduced to the shared terms. */
-    static Verdict of(Answer a) {
-        return new Verdict(a.status(), a.rcode(), rdata(a.records(), a.type()), a.security().toString());
+    static PeerVerdict of(Answer a) {
+        return new PeerVerdict(a.status(), a.rcode(), rdata(a.records(), a.type()), a.verdict().toString());
     }
 
     /** Whether two verdicts agree: same status, and for Secure and Insecure answers the same rcode and data. */
-    boolean agrees(Verdict other) {
+    boolean agrees(PeerVerdict other) {
         if (status != other.status) {
             return false;
         }

@@ -13,14 +13,14 @@ import org.xbill.DNS.Section;
  * and re-verified later without a network with {@link ValidatingResolver#verifyOffline}.
  *
  * <pre>{@code
- * ValidationChain chain = answer.evidence();
- * List<Record> all = chain.records();          // for an audit log
- * Answer again = ValidatingResolver.verifyOffline(chain, name, type, anchors, Instant.now());
+ * Evidence evidence = answer.evidence();
+ * List<Record> all = evidence.records();       // for an audit log
+ * Answer again = ValidatingResolver.verifyOffline(evidence, name, type, anchors, Instant.now());
  * }</pre>
  *
  * <p>Immutable.
  */
-public final class ValidationChain {
+public final class Evidence {
 
     /** One question and the response it got. */
     public record Exchange(Name name, int type, Message response) {
@@ -28,7 +28,7 @@ public final class ValidationChain {
 
     private final List<Exchange> exchanges;
 
-    public ValidationChain(List<Exchange> exchanges) {
+    public Evidence(List<Exchange> exchanges) {
         this.exchanges = List.copyOf(exchanges);
     }
 
@@ -49,6 +49,6 @@ public final class ValidationChain {
 
     @Override
     public String toString() {
-        return "ValidationChain[" + exchanges.size() + " responses, " + records().size() + " records]";
+        return "Evidence[" + exchanges.size() + " responses, " + records().size() + " records]";
     }
 }

@@ -1,0 +1,25 @@
+package dev.daneel.validator.internal;
+
+import java.util.concurrent.CompletableFuture;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+
+/**
+ * Where the validator's responses come from: the upstream resolvers, a recursive iterator, an encrypted
+ * transport, or a recorded chain replayed offline. The validator trusts nothing a fetcher returns; it only
+ * needs the response a recursive resolver would give with DO=1 and CD=1.
+ *
+ * <pre>{@code
+ * Fetcher upstream = client::query;
+ * Fetcher replay = (name, type) -> CompletableFuture.completedFuture(recorded.get(name, type));
+ * }</pre>
+ *
+ * <p>Implementations must be thread-safe and must complete every future they return, exceptionally when
+ * nothing came back; throwing from {@code query} is tolerated (the engine turns it into a failed fetch).
+ */
+@FunctionalInterface
+public interface Fetcher {
+
+    /** The response to {@code name}/{@code type}/IN asked with DO=1 and CD=1, or a failed future. */
+    CompletableFuture<Message> query(Name name, int type);
+}
