@@ -73,6 +73,9 @@ final class SingleFlight implements Fetcher {
             inflight.remove(q, mine);
             if (e == null && m == null) {
                 mine.completeExceptionally(new IllegalStateException("the fetcher completed " + q + " with no response"));
+            } else if (e instanceof java.util.concurrent.TimeoutException) {
+                mine.completeExceptionally(new java.util.concurrent.TimeoutException("no response to " + q
+                        + " within the lookup deadline of " + maxWaitMillis + " ms"));
             } else if (e != null) {
                 mine.completeExceptionally(e);
             } else {
