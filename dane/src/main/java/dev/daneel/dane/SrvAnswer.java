@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param targets the targets in priority order
  */
 public record SrvAnswer(String owner, Security security, List<SrvTarget> targets) {
+    /** Checks that the owner and the verdict are present; copies the targets. */
     public SrvAnswer {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(security, "security");

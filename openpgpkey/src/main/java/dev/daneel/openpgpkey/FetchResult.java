@@ -39,6 +39,7 @@ public sealed interface FetchResult {
      */
     record Secure(String address, String ownerName, List<PublishedKey> keys, List<PublishedKey> rejected,
                   Security.Secure security) implements FetchResult {
+        /** Copies the key lists; checks that the verdict is present. */
         public Secure {
             keys = List.copyOf(keys);
             rejected = List.copyOf(rejected);
@@ -67,6 +68,7 @@ public sealed interface FetchResult {
      */
     record Insecure(String address, String ownerName, int recordsSeen, Security.Insecure security)
             implements FetchResult {
+        /** Checks that the verdict is present. */
         public Insecure {
             Objects.requireNonNull(security, "security");
         }
@@ -74,6 +76,7 @@ public sealed interface FetchResult {
 
     /** Validation failed: an attack or a broken zone. Nothing from the answer may be used. */
     record Bogus(String address, String ownerName, Security.Bogus security) implements FetchResult {
+        /** Checks that the verdict is present. */
         public Bogus {
             Objects.requireNonNull(security, "security");
         }
@@ -81,6 +84,7 @@ public sealed interface FetchResult {
 
     /** No verdict: no trust anchor covers the name, or the upstream could not be reached. */
     record Unavailable(String address, String ownerName, Security.Indeterminate security) implements FetchResult {
+        /** Checks that the verdict is present. */
         public Unavailable {
             Objects.requireNonNull(security, "security");
         }
