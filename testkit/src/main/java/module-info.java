@@ -5,6 +5,9 @@
 module dev.daneel.testkit {
     requires transitive org.dnsjava;
     requires static org.junit.jupiter.api;
+    requires static org.bouncycastle.pkix;
+    requires static org.bouncycastle.provider;
+    requires jdk.httpserver;
 
     exports dev.daneel.testkit;
 }

@@ -6,6 +6,7 @@
 module dev.daneel.anchors {
     requires transitive org.dnsjava;
     requires java.xml;
+    requires java.net.http;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
 

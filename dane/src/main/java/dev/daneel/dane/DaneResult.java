@@ -25,6 +25,7 @@ public sealed interface DaneResult {
      * @param record the record that matched
      */
     record Authenticated(CertUsage usage, int depth, TlsaRecord record) implements DaneResult {
+        /** Checks that the usage and the record are present. */
         public Authenticated {
             Objects.requireNonNull(usage, "usage");
             Objects.requireNonNull(record, "record");
@@ -43,6 +44,7 @@ public sealed interface DaneResult {
      * @param detail a message for a human
      */
     record Failed(DaneFailure failure, int depth, String detail) implements DaneResult {
+        /** Checks that the failure and its detail are present. */
         public Failed {
             Objects.requireNonNull(failure, "failure");
             Objects.requireNonNull(detail, "detail");

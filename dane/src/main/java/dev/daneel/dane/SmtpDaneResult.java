@@ -29,6 +29,7 @@ public sealed interface SmtpDaneResult {
      */
     record Authenticated(String mxHost, int port, DaneResult.Authenticated match, String protocol)
             implements SmtpDaneResult {
+        /** Checks that the match is present. */
         public Authenticated {
             Objects.requireNonNull(match, "match");
         }

@@ -14,13 +14,14 @@ import java.util.Objects;
  * }</pre>
  *
  * @param owner the SRV owner name, {@code _service._proto.domain.}
- * @param verdict the SRV RRset's verdict
+ * @param security the SRV RRset's verdict
  * @param targets the targets in priority order
  */
 public record SrvAnswer(String owner, Verdict verdict, List<SrvTarget> targets) {
+    /** Checks that the owner and the verdict are present; copies the targets. */
     public SrvAnswer {
         Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(verdict, "security");
         targets = List.copyOf(targets);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
  *     itself was not Secure (RFC 7673 §4.1)
  */
 public record SrvTarget(String host, int port, int priority, int weight, TlsaAnswer tlsa) {
+    /** Checks that the host and its TLSA answer are present. */
     public SrvTarget {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(tlsa, "tlsa");

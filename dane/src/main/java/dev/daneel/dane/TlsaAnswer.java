@@ -29,6 +29,7 @@ public sealed interface TlsaAnswer {
      */
     record Dane(String owner, String baseDomain, List<String> referenceNames, List<TlsaRecord> records, Answer answer)
             implements TlsaAnswer {
+        /** Copies the lists; checks that the answer is present. */
         public Dane {
             referenceNames = List.copyOf(referenceNames);
             records = List.copyOf(records);

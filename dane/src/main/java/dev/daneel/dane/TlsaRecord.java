@@ -23,6 +23,7 @@ import org.xbill.DNS.TLSARecord;
  */
 public record TlsaRecord(int usage, int selector, int matchingType, byte[] data) {
 
+    /** Checks that usage, selector and matching type are octets (0..255); copies the data. */
     public TlsaRecord {
         checkOctet("usage", usage);
         checkOctet("selector", selector);

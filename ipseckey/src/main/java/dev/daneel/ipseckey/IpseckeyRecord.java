@@ -38,6 +38,7 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
     /** The RR type number of IPSECKEY. */
     public static final int TYPE = 45;
 
+    /** Checks owner and gateway, that precedence and algorithm are octets (0..255); copies the key. */
     public IpseckeyRecord {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(gateway, "gateway");

@@ -27,6 +27,7 @@ public sealed interface IpseckeyResult {
      * @param records the records
      */
     record Found(String owner, List<IpseckeyRecord> records) implements IpseckeyResult {
+        /** Copies the records. */
         public Found {
             records = List.copyOf(records);
         }
@@ -38,6 +39,7 @@ public sealed interface IpseckeyResult {
      * @param matched the matching record (the lowest precedence of those that match)
      */
     record Match(String owner, IpseckeyRecord matched) implements IpseckeyResult {
+        /** Checks that the matched record is present. */
         public Match {
             Objects.requireNonNull(matched, "matched");
         }
@@ -49,6 +51,7 @@ public sealed interface IpseckeyResult {
      * @param records the records published
      */
     record Mismatch(String owner, List<IpseckeyRecord> records) implements IpseckeyResult {
+        /** Copies the records. */
         public Mismatch {
             records = List.copyOf(records);
         }

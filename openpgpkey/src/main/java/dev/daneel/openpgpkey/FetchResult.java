@@ -35,14 +35,15 @@ public sealed interface FetchResult {
      * @param keys the keys whose user ID contains the address (or all parseable keys, when the fetcher
      *     accepts mismatches insecurely); revoked, expired and non-encrypting keys are here with their issues
      * @param rejected keys that could not be parsed or whose user IDs do not contain the address
-     * @param verdict the verdict
+     * @param security the verdict
      */
     record Secure(String address, String ownerName, List<PublishedKey> keys, List<PublishedKey> rejected,
                   Verdict.Secure verdict) implements FetchResult {
+        /** Copies the key lists; checks that the verdict is present. */
         public Secure {
             keys = List.copyOf(keys);
             rejected = List.copyOf(rejected);
-            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(verdict, "security");
         }
 
         /** The accepted keys a message may be encrypted to. */
@@ -67,22 +68,25 @@ public sealed interface FetchResult {
      */
     record Insecure(String address, String ownerName, int recordsSeen, Verdict.Insecure verdict)
             implements FetchResult {
+        /** Checks that the verdict is present. */
         public Insecure {
-            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(verdict, "security");
         }
     }
 
     /** Validation failed: an attack or a broken zone. Nothing from the answer may be used. */
     record Bogus(String address, String ownerName, Verdict.Bogus verdict) implements FetchResult {
+        /** Checks that the verdict is present. */
         public Bogus {
-            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(verdict, "security");
         }
     }
 
     /** No verdict: no trust anchor covers the name, or the upstream could not be reached. */
     record Unavailable(String address, String ownerName, Verdict.Indeterminate verdict) implements FetchResult {
+        /** Checks that the verdict is present. */
         public Unavailable {
-            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(verdict, "security");
         }
     }
 }

@@ -146,6 +146,7 @@ public final class OpenPgpKeyFetcher {
             return this;
         }
 
+        /** The fetcher, with the settings made so far. */
         public OpenPgpKeyFetcher build() {
             return new OpenPgpKeyFetcher(this);
         }

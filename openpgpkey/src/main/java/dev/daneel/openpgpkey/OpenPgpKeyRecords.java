@@ -55,6 +55,7 @@ public record OpenPgpKeyRecords(String ownerName, String keyId, byte[] keyData) 
         FULL
     }
 
+    /** Checks that the owner name and key ID are present; copies the key data. */
     public OpenPgpKeyRecords {
         Objects.requireNonNull(ownerName, "ownerName");
         Objects.requireNonNull(keyId, "keyId");
@@ -84,6 +85,7 @@ public record OpenPgpKeyRecords(String ownerName, String keyId, byte[] keyData) 
         return new OpenPgpKeyRecords(owner, String.format(Locale.ROOT, "%016X", ring.getPublicKey().getKeyID()), data);
     }
 
+    /** A copy of the record data (the exported transferable public key). */
     @Override
     public byte[] keyData() {
         return keyData.clone();

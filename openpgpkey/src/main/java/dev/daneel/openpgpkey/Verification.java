@@ -20,6 +20,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  */
 public record Verification(FetchResult fetched, List<PublishedKey> matched, List<PublishedKey> unmatched) {
 
+    /** Checks that the fetch result is present; copies the lists. */
     public Verification {
         Objects.requireNonNull(fetched, "fetched");
         matched = List.copyOf(matched);

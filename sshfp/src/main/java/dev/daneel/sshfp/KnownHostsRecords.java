@@ -17,6 +17,7 @@ import java.util.List;
  * @param notes one human-readable line per skipped entry, with its line number
  */
 public record KnownHostsRecords(List<SshfpRecord> records, List<String> notes) {
+    /** Copies the lists. */
     public KnownHostsRecords {
         records = List.copyOf(records);
         notes = List.copyOf(notes);

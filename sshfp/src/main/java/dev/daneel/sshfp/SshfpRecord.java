@@ -25,6 +25,7 @@ public record SshfpRecord(String owner, int algorithm, int fingerprintType, byte
     /** The RR type number of SSHFP. */
     public static final int TYPE = 44;
 
+    /** Checks that the owner is not blank and that algorithm and fingerprint type are octets (0..255); copies the fingerprint. */
     public SshfpRecord {
         Objects.requireNonNull(owner, "owner");
         if (owner.isBlank()) {

@@ -36,6 +36,7 @@ public sealed interface SshfpResult {
      * @param matched the record that matched
      */
     record Match(String host, SshfpRecord matched) implements SshfpResult {
+        /** Checks that the matched record is present. */
         public Match {
             Objects.requireNonNull(matched, "matched");
         }
@@ -52,6 +53,7 @@ public sealed interface SshfpResult {
      */
     record Mismatch(String host, SshHostKey presented, List<SshfpRecord> records, List<SshfpRecord> considered)
             implements SshfpResult {
+        /** Copies the lists. */
         public Mismatch {
             records = List.copyOf(records);
             considered = List.copyOf(considered);

@@ -193,10 +193,12 @@ public final class Fault {
         return narrowed(name, type, transport, n);
     }
 
+    /** What the fault does. */
     public Kind kind() {
         return kind;
     }
 
+    /** How long a {@link Kind#DELAY} fault holds each answer; zero for the other kinds. */
     public Duration delayDuration() {
         return delay;
     }

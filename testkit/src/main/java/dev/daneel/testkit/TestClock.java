@@ -23,6 +23,7 @@ public final class TestClock extends Clock {
 
     private volatile Instant now;
 
+    /** A clock that reads {@code start} until it is moved. */
     public TestClock(Instant start) {
         this.now = Objects.requireNonNull(start, "start");
     }

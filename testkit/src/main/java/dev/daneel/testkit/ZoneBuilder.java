@@ -64,6 +64,9 @@ public final class ZoneBuilder {
     private int keyTrapKeys;
     private int keyTrapSignatures;
     private DenialBreakage denialBreakage;
+    private final List<KeyPlan> keyPlans = new ArrayList<>();
+    private int zskRsaBits;
+    private int dnskeySignedOnlyBy;
 
     ZoneBuilder(Name origin) {
         this.origin = origin;
@@ -356,6 +359,66 @@ public final class ZoneBuilder {
         return this;
     }
 
+    /**
+     * RSA modulus size of the zone-signing key only (1024..4096; default: {@link #rsaKeyBits(int)}), for
+     * example the 1536-bit ZSK the root uses to keep double-signed DNSKEY answers under 1,232 octets.
+     */
+    public ZoneBuilder zskRsaKeyBits(int bits) {
+        if (bits < 1024 || bits > 4096) {
+            throw new IllegalArgumentException("zskRsaKeyBits must be 1024..4096, got " + bits);
+        }
+        this.zskRsaBits = bits;
+        return this;
+    }
+
+    /**
+     * Describes the zone's keys one by one instead of the default KSK and ZSK: the first call replaces the
+     * defaults, later calls add keys. Keys are published in call order; DNSKEY RRsets are signed by every
+     * signing KSK/CSK, other RRsets by every signing ZSK/CSK, whatever their algorithms (a zone with keys of
+     * two algorithms is double-signed). The parent publishes a DS for each KSK/CSK that asks for one.
+     *
+     * @throws IllegalArgumentException when a key with the same label was described before
+     */
+    public ZoneBuilder key(KeyPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        for (KeyPlan p : keyPlans) {
+            if (p.label().equals(plan.label())) {
+                throw new IllegalArgumentException("zone " + origin + " already has a key labelled \"" + plan.label()
+                        + "\"; labels name keys and must be unique in a zone");
+            }
+        }
+        keyPlans.add(plan);
+        return this;
+    }
+
+    /**
+     * A double-signed zone (RFC 6781 §4.1.4, the middle of an algorithm roll): a KSK and a ZSK of each
+     * algorithm, labelled {@code ksk-<alg>} and {@code zsk-<alg>}; the DNSKEY RRset is signed by both KSKs
+     * and every other RRset by both ZSKs; the parent publishes a DS for both KSKs.
+     */
+    public ZoneBuilder doubleSigned(int firstAlgorithm, int secondAlgorithm) {
+        if (firstAlgorithm == secondAlgorithm) {
+            throw new IllegalArgumentException("doubleSigned needs two different algorithms, got " + firstAlgorithm + " twice");
+        }
+        for (int a : new int[] {firstAlgorithm, secondAlgorithm}) {
+            key(KeyPlan.ksk("ksk-" + a, a));
+            key(KeyPlan.zsk("zsk-" + a, a));
+        }
+        return this;
+    }
+
+    /**
+     * Only the KSKs of {@code algorithm} sign the DNSKEY RRset; the other KSKs stay published without
+     * signing it (a phase boundary of an algorithm roll). Needs keys described with {@link #key(KeyPlan)}.
+     */
+    public ZoneBuilder dnskeySignedOnlyBy(int algorithm) {
+        if (!KeyMaker.canSign(algorithm)) {
+            throw new IllegalArgumentException("dnskeySignedOnlyBy must be one of 5, 7, 8, 10, 13, 14, 15, 16, got " + algorithm);
+        }
+        this.dnskeySignedOnlyBy = algorithm;
+        return this;
+    }
+
     /** Breaks the denial-of-existence proofs of this zone's negative and wildcard answers. */
     public ZoneBuilder denialBreakage(DenialBreakage breakage) {
         this.denialBreakage = Objects.requireNonNull(breakage, "breakage");
@@ -373,10 +436,33 @@ public final class ZoneBuilder {
         if (origin.equals(Name.root) && !signed) {
             throw new IllegalStateException("the root zone must be signed: it holds the world's trust anchor");
         }
+        if (!keyPlans.isEmpty()) {
+            checkKeyPlans();
+        } else if (dnskeySignedOnlyBy != 0) {
+            throw new IllegalStateException("zone " + origin + ": dnskeySignedOnlyBy() needs keys described with key(KeyPlan)");
+        }
         return new ZoneSpec(origin, signed, dsInParent, algorithm, rsaBits, splitKeys, nsec3, ttl, negativeTtl,
                 nameserverAddress, List.copyOf(records), Map.copyOf(rrsetBreakages), zoneBreakage, dsDigests,
                 dsPointsToNoKey, unsupportedAlgorithm, revokedKsk, keyTrapKeys, keyTrapSignatures, denialBreakage,
-                standbyKsk, primaryKskRetired, List.copyOf(dlvFor));
+                standbyKsk, primaryKskRetired, List.copyOf(dlvFor), List.copyOf(keyPlans), zskRsaBits == 0 ? rsaBits : zskRsaBits,
+                dnskeySignedOnlyBy);
+    }
+
+    private void checkKeyPlans() {
+        if (!signed || unsupportedAlgorithm || !splitKeys || revokedKsk || standbyKsk || primaryKskRetired
+                || keyTrapKeys > 0 || keyTrapSignatures > 0 || dsPointsToNoKey) {
+            throw new IllegalStateException("zone " + origin + ": keys described with key(KeyPlan) cannot be combined with"
+                    + " unsigned(), unsupportedAlgorithm(), singleKey(), revokedKsk(), standbyKsk(), retirePrimaryKsk(),"
+                    + " keyTrap() or dsPointsToNoKey(); describe those keys with KeyPlan instead");
+        }
+        boolean signsKeys = keyPlans.stream().anyMatch(p -> p.signs() && p.signsKeys()
+                && (dnskeySignedOnlyBy == 0 || p.algorithm() == dnskeySignedOnlyBy));
+        boolean signsData = keyPlans.stream().anyMatch(p -> p.signs() && p.signsData());
+        if (!signsKeys || !signsData) {
+            throw new IllegalStateException("zone " + origin + ": its keys leave the " + (signsKeys ? "data" : "DNSKEY RRset")
+                    + " unsigned; give at least one signing " + (signsKeys ? "ZSK or CSK" : "KSK or CSK")
+                    + (dnskeySignedOnlyBy == 0 ? "" : " of algorithm " + dnskeySignedOnlyBy));
+        }
     }
 
     private Name name(String s) {

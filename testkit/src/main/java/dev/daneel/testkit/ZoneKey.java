@@ -31,6 +31,7 @@ public record ZoneKey(DNSKEYRecord dnskey, PrivateKey privateKey, Role role) {
         CSK
     }
 
+    /** Checks that the DNSKEY and its role are present. */
     public ZoneKey {
         Objects.requireNonNull(dnskey, "dnskey");
         Objects.requireNonNull(role, "role");

@@ -14,6 +14,7 @@ import org.xbill.DNS.Name;
  */
 public record Anchor(Name zone, List<DSRecord> ds, List<DNSKEYRecord> keys) {
 
+    /** Copies the lists; an anchor needs at least one DS or DNSKEY record. */
     public Anchor {
         ds = List.copyOf(ds);
         keys = List.copyOf(keys);

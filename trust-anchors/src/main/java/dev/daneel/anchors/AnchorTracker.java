@@ -84,8 +84,20 @@ public final class AnchorTracker {
      * @param outcome what happened
      * @param changed whether any key changed state (then persist {@link #states()})
      * @param nextProbe when the zone is next due, empty when it is no longer probed
+     * @param unsupportedKeys key-signing keys published in the RRset whose algorithm Daneel does not
+     *     validate (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) or whose key cannot be decoded: they
+     *     are never tracked and never trusted, whatever signs them
      */
-    public record Result(Name zone, Outcome outcome, boolean changed, Optional<Instant> nextProbe) {
+    public record Result(Name zone, Outcome outcome, boolean changed, Optional<Instant> nextProbe,
+                         List<DNSKEYRecord> unsupportedKeys) {
+        public Result {
+            unsupportedKeys = List.copyOf(unsupportedKeys);
+        }
+
+        /** A result without unsupported keys. */
+        public Result(Name zone, Outcome outcome, boolean changed, Optional<Instant> nextProbe) {
+            this(zone, outcome, changed, nextProbe, List.of());
+        }
     }
 
     /**
@@ -170,7 +182,7 @@ public final class AnchorTracker {
         LOG.log(Level.DEBUG, () -> "RFC 5011 " + after.zone() + " refresh: " + r.outcome() + ", keys " + after.keys()
                 + ", next " + after.nextProbe().map(Instant::toString).orElse("never"));
         Optional<Instant> next = after.revoked() ? Optional.empty() : after.nextProbe();
-        return new Result(after.zone(), r.outcome(), changed, next);
+        return new Result(after.zone(), r.outcome(), changed, next, r.unsupported());
     }
 
     /**

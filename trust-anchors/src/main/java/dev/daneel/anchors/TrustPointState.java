@@ -51,6 +51,7 @@ public record TrustPointState(
     /** RFC 5011 §2.3: no refresh interval is shorter than one hour. */
     public static final Duration MIN_INTERVAL = Duration.ofHours(1);
 
+    /** Checks the components: an absolute zone, keys owned by it, a failure count of at least 0, positive intervals. */
     public TrustPointState {
         Objects.requireNonNull(zone, "zone");
         if (!zone.isAbsolute()) {
@@ -131,6 +132,7 @@ public record TrustPointState(
      */
     public record Key(Record record, AnchorState state, int pendingCount, Optional<Instant> lastChange) {
 
+        /** Checks the components; the record is a DNSKEY or a DS. */
         public Key {
             Objects.requireNonNull(record, "record");
             Objects.requireNonNull(state, "state");

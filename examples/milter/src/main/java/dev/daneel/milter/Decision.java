@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * What the milter did with one message; {@link #logLine()} is the one line logged per message.
  *
  * <pre>{@code
- * daneel-milter queue=4XyZ1 from=<ann@corp.test> to=<bob@keys.test> decision=encrypted keys=bob@keys.test:1A2B3C4D5E6F7081
+ * daneel-milter queue=4XyZ1 from=<ann@corp.test> to=<bob@keys.test> decision=encrypted
+ *     keys=bob@keys.test:1A2B3C4D5E6F7081/9F8E7D6C5B4A3921
  * daneel-milter queue=4XyZ2 from=<ann@corp.test> to=<bob@keys.test>,<carol@plain.test> decision=plaintext
  *     reason="no Secure key for carol@plain.test (zone not signed ...)"
  * }</pre>
@@ -42,7 +43,9 @@ public sealed interface Decision {
     /**
      * Every recipient had a Secure key: the body was replaced by PGP/MIME encrypted to all of them.
      *
-     * @param keyIds per recipient, the key IDs used (and the sender copy key under {@code sender-copy})
+     * @param keyIds per recipient, {@code PRIMARY/SUBKEY} for each key: the primary key ID and the ID of the
+     *     (sub)key the session key was encrypted to, {@code (hidden)} appended when its key ID was thrown; the
+     *     sender copy key under {@code sender-copy}
      */
     record Encrypted(String queueId, String sender, List<String> recipients, Map<String, List<String>> keyIds)
             implements Decision {

@@ -37,6 +37,10 @@ import java.util.Set;
  * lookup-timeout = 20                    # seconds for all of a message's key lookups
  * dns-timeout = 2                        # seconds per upstream attempt
  * protected-headers = true
+ * lowercase-fallback = true              # after a proven absence, look up the lowercased local part too
+ * hide-recipients = bcc                  # or all, none: whose key IDs are thrown (wildcard)
+ * compression = zlib                     # or zip, none
+ * mta-size-limit = 10240000              # the MTA's message_size_limit, checked after encryption
  * }</pre>
  *
  * <p>Memory is bounded by {@code max-sessions × max-message-size} for stored messages plus, per message
@@ -53,6 +57,29 @@ public final class MilterConfig {
         /** {@code 452 4.3.4}: the MTA retries until its queue lifetime ends. */
         TEMPFAIL
     }
+
+    /** Whose key IDs an encrypted message hides (a wildcard key ID, as {@code gpg --hidden-recipient} writes). */
+    public enum HideRecipients {
+        /** Envelope recipients not named in To or Cc: Bcc recipients stay hidden from the others. */
+        BCC,
+        /** Every recipient (and the sender copy key). */
+        ALL,
+        /** No one: every key ID is in the message, as most mail clients write it. */
+        NONE
+    }
+
+    /** How the message is compressed inside the encryption (RFC 4880 §5.6). */
+    public enum Compression {
+        /** ZLIB (RFC 1950), what GnuPG writes by default for mail. */
+        ZLIB,
+        /** ZIP (raw deflate, RFC 1951). */
+        ZIP,
+        /** Never compress. */
+        NONE
+    }
+
+    /** Default MTA size limit: Postfix's default {@code message_size_limit}, 10,240,000 octets. */
+    public static final long DEFAULT_MTA_SIZE_LIMIT = 10_240_000L;
 
     /** Default cap on one message held in memory: 10 MiB, Postfix's default {@code message_size_limit}. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
@@ -78,6 +105,10 @@ public final class MilterConfig {
     private final Duration lookupTimeout;
     private final Duration dnsTimeout;
     private final boolean protectedHeaders;
+    private final boolean lowercaseFallback;
+    private final HideRecipients hideRecipients;
+    private final Compression compression;
+    private final long mtaSizeLimit;
 
     private MilterConfig(Builder b) {
         listen = b.listen;
@@ -94,6 +125,10 @@ public final class MilterConfig {
         lookupTimeout = b.lookupTimeout;
         dnsTimeout = b.dnsTimeout;
         protectedHeaders = b.protectedHeaders;
+        lowercaseFallback = b.lowercaseFallback;
+        hideRecipients = b.hideRecipients;
+        compression = b.compression;
+        mtaSizeLimit = b.mtaSizeLimit;
     }
 
     public static Builder builder() {
@@ -194,6 +229,32 @@ public final class MilterConfig {
         return protectedHeaders;
     }
 
+    /**
+     * Whether a proven absence under the RFC 7929 owner name is followed by a lookup under the lowercased
+     * local part, as GnuPG's {@code export-dane} and hash-slinger publish (on by default).
+     */
+    public boolean lowercaseFallback() {
+        return lowercaseFallback;
+    }
+
+    /** Whose key IDs are hidden in encrypted messages (default {@link HideRecipients#BCC}). */
+    public HideRecipients hideRecipients() {
+        return hideRecipients;
+    }
+
+    /** Compression inside the encryption (default {@link Compression#ZLIB}). */
+    public Compression compression() {
+        return compression;
+    }
+
+    /**
+     * The most octets the MTA accepts in a message (Postfix's {@code message_size_limit}); an encrypted
+     * message that would be larger is refused with {@code 552 5.3.4 … after encryption}.
+     */
+    public long mtaSizeLimit() {
+        return mtaSizeLimit;
+    }
+
     /** A human summary, one setting per line, as {@code --check-config} prints it. */
     public String summary() {
         return String.join("\n",
@@ -211,7 +272,11 @@ public final class MilterConfig {
                 "max-sessions = " + maxSessions,
                 "lookup-timeout = " + lookupTimeout.toMillis() / 1000.0,
                 "dns-timeout = " + dnsTimeout.toMillis() / 1000.0,
-                "protected-headers = " + protectedHeaders);
+                "protected-headers = " + protectedHeaders,
+                "lowercase-fallback = " + lowercaseFallback,
+                "hide-recipients = " + hideRecipients.name().toLowerCase(Locale.ROOT),
+                "compression = " + compression.name().toLowerCase(Locale.ROOT),
+                "mta-size-limit = " + mtaSizeLimit);
     }
 
     static String describe(SocketAddress a) {
@@ -237,6 +302,10 @@ public final class MilterConfig {
         private Duration lookupTimeout = DEFAULT_LOOKUP_TIMEOUT;
         private Duration dnsTimeout = Duration.ofSeconds(2);
         private boolean protectedHeaders = true;
+        private boolean lowercaseFallback = true;
+        private HideRecipients hideRecipients = HideRecipients.BCC;
+        private Compression compression = Compression.ZLIB;
+        private long mtaSizeLimit = DEFAULT_MTA_SIZE_LIMIT;
 
         private Builder() {
             listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 10025);
@@ -396,6 +465,31 @@ public final class MilterConfig {
             return this;
         }
 
+        public Builder lowercaseFallback(boolean on) {
+            this.lowercaseFallback = on;
+            return this;
+        }
+
+        public Builder hideRecipients(HideRecipients which) {
+            this.hideRecipients = Objects.requireNonNull(which, "which");
+            return this;
+        }
+
+        public Builder compression(Compression c) {
+            this.compression = Objects.requireNonNull(c, "compression");
+            return this;
+        }
+
+        /** 1 KiB .. 4 GiB; set it to the MTA's {@code message_size_limit}. */
+        public Builder mtaSizeLimit(long bytes) {
+            if (bytes < 1024 || bytes > 1L << 32) {
+                throw new IllegalArgumentException("mta-size-limit must be 1K .. 4G (Postfix's message_size_limit),"
+                        + " got " + bytes);
+            }
+            this.mtaSizeLimit = bytes;
+            return this;
+        }
+
         void set(String key, String value, Path base) {
             switch (key) {
                 case "listen" -> listen(value);
@@ -420,9 +514,24 @@ public final class MilterConfig {
                 case "lookup-timeout" -> lookupTimeout(seconds(value));
                 case "dns-timeout" -> dnsTimeout(seconds(value));
                 case "protected-headers" -> protectedHeaders(bool(value));
+                case "lowercase-fallback" -> lowercaseFallback(bool(value));
+                case "hide-recipients" -> hideRecipients(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "bcc" -> HideRecipients.BCC;
+                    case "all" -> HideRecipients.ALL;
+                    case "none" -> HideRecipients.NONE;
+                    default -> throw new IllegalArgumentException("expected bcc, all or none, got \"" + value + "\"");
+                });
+                case "compression" -> compression(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "zlib" -> Compression.ZLIB;
+                    case "zip" -> Compression.ZIP;
+                    case "none" -> Compression.NONE;
+                    default -> throw new IllegalArgumentException("expected zlib, zip or none, got \"" + value + "\"");
+                });
+                case "mta-size-limit" -> mtaSizeLimit(size(value));
                 default -> throw new IllegalArgumentException("unknown key; known: listen, policy, upstream, anchors,"
                         + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
-                        + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers");
+                        + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers,"
+                        + " lowercase-fallback, hide-recipients, compression, mta-size-limit");
             }
         }
 

@@ -71,8 +71,11 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
         this.sessions = new ThreadPoolExecutor(config.maxSessions(), config.maxSessions(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "daneel-milter-session-" + n.incrementAndGet()));
         this.sessions.allowCoreThreadTimeOut(true);
-        this.decider = new Decider(config, new KeyLookups(OpenPgpKeyFetcher.builder(resolver).build(), lookupPool,
-                config.lookupTimeout()), copyKey);
+        OpenPgpKeyFetcher.Builder fetcher = OpenPgpKeyFetcher.builder(resolver);
+        if (config.lowercaseFallback()) {
+            fetcher.retryLowercaseLocalPart();
+        }
+        this.decider = new Decider(config, new KeyLookups(fetcher.build(), lookupPool, config.lookupTimeout()), copyKey);
         SocketAddress listen = config.listen();
         if (listen instanceof UnixDomainSocketAddress u) {
             Files.deleteIfExists(u.getPath());
@@ -160,6 +163,11 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
     private void serve(SocketChannel ch) {
         open.add(ch);
         try {
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                // Replies are single small writes that the MTA waits for: Nagle would hold each until an ACK
+                // that the MTA's delayed-ACK timer sends 40 ms later.
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            }
             new MilterSession(Channels.newInputStream(ch), Channels.newOutputStream(ch), config.maxMessageSize(),
                     mail -> {
                         Decider.Result r = decider.decide(mail);

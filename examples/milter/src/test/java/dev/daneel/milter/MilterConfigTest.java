@@ -46,7 +46,11 @@ class MilterConfigTest {
                 "max-sessions = 8",
                 "lookup-timeout = 2.5",
                 "dns-timeout = 0.5",
-                "protected-headers = no"));
+                "protected-headers = no",
+                "lowercase-fallback = off",
+                "hide-recipients = ALL",
+                "compression = zip",
+                "mta-size-limit = 50M"));
         assertEquals(new InetSocketAddress("127.0.0.1", 10025), c.listen());
         assertEquals(Policy.REQUIRE, c.policy());
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53),
@@ -61,6 +65,12 @@ class MilterConfigTest {
         assertEquals(Duration.ofMillis(2500), c.lookupTimeout());
         assertEquals(Duration.ofMillis(500), c.dnsTimeout());
         assertEquals(false, c.protectedHeaders());
+        assertEquals(false, c.lowercaseFallback());
+        assertEquals(MilterConfig.HideRecipients.ALL, c.hideRecipients());
+        assertEquals(MilterConfig.Compression.ZIP, c.compression());
+        assertEquals(50L * 1024 * 1024, c.mtaSizeLimit());
+        assertTrue(c.summary().contains("hide-recipients = all") && c.summary().contains("mta-size-limit = 52428800"),
+                c.summary());
     }
 
     @Test
@@ -71,6 +81,11 @@ class MilterConfigTest {
         assertEquals(MilterConfig.DEFAULT_MAX_MESSAGE_SIZE, c.maxMessageSize());
         assertEquals(MilterConfig.Oversize.REJECT, c.oversize());
         assertTrue(c.upstreams().isEmpty() && c.anchors().isEmpty() && c.protectedHeaders());
+        // What GnuPG and hash-slinger publish, Bcc hidden, compressed, Postfix's message_size_limit.
+        assertTrue(c.lowercaseFallback());
+        assertEquals(MilterConfig.HideRecipients.BCC, c.hideRecipients());
+        assertEquals(MilterConfig.Compression.ZLIB, c.compression());
+        assertEquals(10_240_000L, c.mtaSizeLimit());
         assertEquals(new InetSocketAddress("127.0.0.1", 10025), MilterConfig.builder().build().listen());
     }
 
@@ -89,6 +104,12 @@ class MilterConfigTest {
                 .getMessage().contains(":1: expected key = value"));
         assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("lookup-timeout = 600")))
                 .getMessage().contains("0.1 .. 240 s"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("hide-recipients = some")))
+                .getMessage().contains("expected bcc, all or none, got \"some\""));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("compression = bzip2")))
+                .getMessage().contains("expected zlib, zip or none"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("mta-size-limit = 12")))
+                .getMessage().contains("mta-size-limit must be 1K .. 4G"));
     }
 
     @Test

@@ -40,6 +40,7 @@ final class PostfixHarness implements AutoCloseable {
 
     private final Path dir;
     private final int submitPort;
+    private final int plainPort;
     private final Map<String, Integer> milterPorts;
     private final Process master;
 
@@ -60,6 +61,7 @@ final class PostfixHarness implements AutoCloseable {
     PostfixHarness(Path dir, Map<String, Integer> milters, int sinkPort) throws Exception {
         this.dir = dir;
         this.submitPort = freePort();
+        this.plainPort = freePort();
         this.milterPorts = new java.util.LinkedHashMap<>();
         for (String name : milters.keySet()) {
             milterPorts.put(name, freePort());
@@ -69,6 +71,7 @@ final class PostfixHarness implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
         try {
             awaitListening(submitPort);
+            awaitListening(plainPort);
             for (int p : milterPorts.values()) {
                 awaitListening(p);
             }
@@ -80,6 +83,11 @@ final class PostfixHarness implements AutoCloseable {
 
     int submitPort() {
         return submitPort;
+    }
+
+    /** An smtpd without milters whose mail goes straight to the sink: the baseline for measurements. */
+    int plainPort() {
+        return plainPort;
     }
 
     int milterPort(String name) {
@@ -125,6 +133,8 @@ final class PostfixHarness implements AutoCloseable {
         Files.writeString(conf.resolve("main.cf"), String.join("\n", main), StandardCharsets.US_ASCII);
         List<String> master = new ArrayList<>();
         master.add("127.0.0.1:" + submitPort + " inet n - n - " + SMTPD_PROCESSES + " smtpd -o smtpd_milters=");
+        master.add("127.0.0.1:" + plainPort + " inet n - n - " + SMTPD_PROCESSES + " smtpd -o smtpd_milters="
+                + " -o content_filter=smtp:[127.0.0.1]:" + sinkPort);
         for (Map.Entry<String, Integer> m : milters.entrySet()) {
             master.add("127.0.0.1:" + milterPorts.get(m.getKey()) + " inet n - n - " + SMTPD_PROCESSES + " smtpd"
                     + " -o smtpd_milters=inet:127.0.0.1:" + m.getValue()

@@ -80,7 +80,7 @@ final class SmtpSink implements AutoCloseable {
                 }
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> write(out, "250-sink.test\r\n250-8BITMIME\r\n250 SIZE 104857600");
+                    case "EHLO" -> write(out, "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 104857600");
                     case "HELO" -> write(out, "250 sink.test");
                     case "MAIL" -> {
                         sender = path(line);

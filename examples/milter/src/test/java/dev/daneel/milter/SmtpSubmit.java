@@ -41,7 +41,7 @@ final class SmtpSubmit {
                 return r;
             }
             for (String cmd : command(from, to)) {
-                out.write((cmd + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write((cmd + "\r\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 r = read(in);
                 if (r.code() >= 400) {
@@ -64,10 +64,77 @@ final class SmtpSubmit {
         }
     }
 
+    /**
+     * One SMTP connection for several messages in a row (RSET-free: each transaction ends with its DATA reply),
+     * as a submission client that keeps its connection open sends them.
+     */
+    static final class Session implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        Session(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 60_000);
+            socket.setSoTimeout(120_000);
+            in = new BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            expect(read(in), 220);
+            out.write("EHLO client.corp.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            expect(read(in), 250);
+        }
+
+        /** Sends one message (MAIL, RCPT, DATA pipelined one by one) and returns the reply to its end of data. */
+        Reply send(String from, List<String> to, String message) throws IOException {
+            List<String> cmds = command(from, to);
+            for (String cmd : cmds.subList(1, cmds.size())) {
+                out.write((cmd + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Reply r = read(in);
+                if (r.code() >= 400) {
+                    return r;
+                }
+            }
+            out.write(dotStuffed(message));
+            out.flush();
+            return read(in);
+        }
+
+        private static void expect(Reply r, int code) throws IOException {
+            if (r.code() != code) {
+                throw new IOException("expected " + code + ", got " + r.text());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } finally {
+                socket.close();
+            }
+        }
+    }
+
+    static byte[] dotStuffed(String message) {
+        StringBuilder data = new StringBuilder();
+        String text = message.replace("\r\n", "\n");
+        text = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        for (String line : text.split("\n", -1)) {
+            data.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+        }
+        data.append(".\r\n");
+        return data.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static List<String> command(String from, List<String> to) {
         java.util.ArrayList<String> c = new java.util.ArrayList<>();
         c.add("EHLO client.corp.test");
-        c.add("MAIL FROM:<" + from + ">");
+        boolean utf8 = !StandardCharsets.US_ASCII.newEncoder().canEncode(from + String.join("", to));
+        c.add("MAIL FROM:<" + from + ">" + (utf8 ? " SMTPUTF8" : ""));
         to.forEach(t -> c.add("RCPT TO:<" + t + ">"));
         c.add("DATA");
         return c;

@@ -38,6 +38,9 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
         if (!spec.signed()) {
             return new ZoneKeys(List.of(), List.of(), List.of(), List.of(), null);
         }
+        if (!spec.keyPlans().isEmpty()) {
+            return fromPlans(spec, cacheKeyPrefix);
+        }
         Random random = new Random(spec.origin().hashCode() * 31L + spec.algorithm());
         ZoneKey ksk = key(spec, ZONE | SEP, spec.splitKeys() ? ZoneKey.Role.KSK : ZoneKey.Role.CSK, cacheKeyPrefix, "ksk", random);
         List<DNSKEYRecord> dsTargets = new ArrayList<>();
@@ -59,7 +62,7 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
         }
         ZoneKey zsk = spec.primaryKskRetired() ? keySigners.get(0) : ksk;
         if (spec.splitKeys()) {
-            zsk = key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "zsk", random);
+            zsk = key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "zsk", random, spec.zskRsaBits());
             published.add(zsk);
         }
         for (int i = 0; i < spec.keyTrapKeys(); i++) {
@@ -104,13 +107,62 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
     }
 
     private static ZoneKey key(ZoneSpec spec, int flags, ZoneKey.Role role, String cachePrefix, String which, Random random) {
+        return key(spec, flags, role, cachePrefix, which, random, spec.rsaBits());
+    }
+
+    /**
+     * The keys of a zone described key by key: each published in plan order (revoked ones with the REVOKE
+     * bit), each signing what its role says unless it only is published, KSKs of other algorithms than
+     * {@code dnskeySignedOnlyBy} left out of the DNSKEY signers.
+     */
+    private static ZoneKeys fromPlans(ZoneSpec spec, String cacheKeyPrefix) {
+        List<ZoneKey> published = new ArrayList<>();
+        List<ZoneKey> keySigners = new ArrayList<>();
+        List<ZoneKey> dataSigners = new ArrayList<>();
+        List<DNSKEYRecord> dsTargets = new ArrayList<>();
+        for (dev.daneel.testkit.KeyPlan plan : spec.keyPlans()) {
+            int flags = plan.role() == ZoneKey.Role.ZSK ? ZONE : ZONE | SEP;
+            String cacheKey = cacheKeyPrefix == null ? null : cacheKeyPrefix + "/" + spec.origin() + "/" + plan.label();
+            int bits = plan.rsaBits() != 0 ? plan.rsaBits() : spec.rsaBits();
+            KeyPair pair = KeyMaker.generate(plan.algorithm(), bits, cacheKey);
+            DNSKEYRecord unrevoked;
+            try {
+                unrevoked = new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
+                        plan.algorithm(), pair.getPublic());
+            } catch (DNSSEC.DNSSECException e) {
+                throw new IllegalStateException("dnsjava cannot encode a key of algorithm " + plan.algorithm(), e);
+            }
+            ZoneKey key = new ZoneKey(plan.revoked() ? withFlags(unrevoked, flags | REVOKE) : unrevoked, pair.getPrivate(),
+                    plan.role());
+            published.add(key);
+            if (plan.signsKeys() && plan.dsInParent()) {
+                dsTargets.add(unrevoked);
+            }
+            if (!plan.signs()) {
+                continue;
+            }
+            if (plan.signsKeys() && (spec.dnskeySignedOnlyBy() == 0 || plan.algorithm() == spec.dnskeySignedOnlyBy())) {
+                keySigners.add(key);
+            }
+            if (plan.signsData()) {
+                dataSigners.add(key);
+            }
+        }
+        ZoneKey unpublished = spec.needsUnpublishedKey()
+                ? key(spec, ZONE, ZoneKey.Role.ZSK, cacheKeyPrefix, "unpublished", new Random(spec.origin().hashCode())) : null;
+        return new ZoneKeys(List.copyOf(published), List.copyOf(keySigners), List.copyOf(dataSigners), List.copyOf(dsTargets),
+                unpublished);
+    }
+
+    private static ZoneKey key(ZoneSpec spec, int flags, ZoneKey.Role role, String cachePrefix, String which, Random random,
+                               int rsaBits) {
         if (spec.unsupportedAlgorithm()) {
             byte[] fake = KeyMaker.randomBytes(KeyMaker.publicKeyLength(spec.algorithm()), random);
             return new ZoneKey(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
                     spec.algorithm(), fake), null, role);
         }
         String cacheKey = cachePrefix == null ? null : cachePrefix + "/" + spec.origin() + "/" + which;
-        KeyPair pair = KeyMaker.generate(spec.algorithm(), spec.rsaBits(), cacheKey);
+        KeyPair pair = KeyMaker.generate(spec.algorithm(), rsaBits, cacheKey);
         try {
             return new ZoneKey(new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
                     spec.algorithm(), pair.getPublic()), pair.getPrivate(), role);

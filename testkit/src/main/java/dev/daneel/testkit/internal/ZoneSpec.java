@@ -2,6 +2,7 @@ package dev.daneel.testkit.internal;
 
 import dev.daneel.testkit.Breakage;
 import dev.daneel.testkit.DenialBreakage;
+import dev.daneel.testkit.KeyPlan;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
@@ -33,6 +34,9 @@ import org.xbill.DNS.Record;
  * @param standbyKsk whether a second KSK is published and signs the DNSKEY RRset too (a KSK roll)
  * @param primaryKskRetired whether the first KSK is no longer published (the roll's last phase)
  * @param dlvFor zones this zone publishes DLV records for (it is a DLV registry, RFC 4431)
+ * @param keyPlans keys described one by one (empty: the default KSK and ZSK)
+ * @param zskRsaBits RSA modulus size of the default ZSK
+ * @param dnskeySignedOnlyBy when not 0, only KSKs of this algorithm sign the DNSKEY RRset
  */
 public record ZoneSpec(
         Name origin,
@@ -57,7 +61,10 @@ public record ZoneSpec(
         DenialBreakage denialBreakage,
         boolean standbyKsk,
         boolean primaryKskRetired,
-        List<Name> dlvFor) {
+        List<Name> dlvFor,
+        List<KeyPlan> keyPlans,
+        int zskRsaBits,
+        int dnskeySignedOnlyBy) {
 
     /** NSEC3 parameters (RFC 5155). */
     public record Nsec3Params(int iterations, byte[] salt, boolean optOut) {

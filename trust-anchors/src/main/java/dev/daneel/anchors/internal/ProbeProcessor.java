@@ -55,8 +55,34 @@ public final class ProbeProcessor {
      *
      * @param state the trust point after it
      * @param outcome what happened
+     * @param unsupported key-signing keys in the RRset whose algorithm Daneel does not validate (RSAMD5 1,
+     *     DSA 3 and 6, GOST 12, unassigned numbers) or whose key cannot be decoded: never tracked, never trusted
      */
-    public record Result(TrustPointState state, Outcome outcome) {
+    public record Result(TrustPointState state, Outcome outcome, List<DNSKEYRecord> unsupported) {
+        public Result {
+            unsupported = List.copyOf(unsupported);
+        }
+
+        /** A result that saw no unsupported key. */
+        public Result(TrustPointState state, Outcome outcome) {
+            this(state, outcome, List.of());
+        }
+    }
+
+    /** Whether keys of this DNSKEY algorithm can become anchors and validate a probe. */
+    public static boolean supportedAlgorithm(int algorithm) {
+        return SUPPORTED_ALGORITHMS.contains(algorithm);
+    }
+
+    /** The key-signing keys of an RRset that can never be tracked: unsupported algorithm or undecodable key. */
+    static List<DNSKEYRecord> unsupported(DnskeyObservation o) {
+        List<DNSKEYRecord> out = new ArrayList<>();
+        for (DNSKEYRecord k : o.keys()) {
+            if (Rfc5011.isSep(k) && (!SUPPORTED_ALGORITHMS.contains(k.getAlgorithm()) || !hasUsableKey(k))) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     /** A refresh that brought no DNSKEY RRset (timeout, SERVFAIL, no data). */
@@ -71,8 +97,23 @@ public final class ProbeProcessor {
                 Outcome.NO_ANSWER);
     }
 
-    /** A refresh that brought the DNSKEY RRset described by {@code o}. */
+    /**
+     * A refresh that brought the DNSKEY RRset described by {@code o}. Key-signing keys of algorithms Daneel
+     * does not validate are listed in the result (and logged), and neither start tracking nor count as a
+     * signature that validates the RRset, even when a configured DS names them.
+     */
     public static Result answer(TrustPointState s, DnskeyObservation o, Instant now) {
+        Result r = process(s, o, now);
+        List<DNSKEYRecord> unsupported = unsupported(o);
+        for (DNSKEYRecord k : unsupported) {
+            LOG.log(Level.INFO, () -> "RFC 5011 " + s.zone() + " key " + k.getFootprint() + " of algorithm " + k.getAlgorithm()
+                    + " (" + DNSSEC.Algorithm.string(k.getAlgorithm()) + ") is published, but Daneel does not validate that"
+                    + " algorithm (or cannot decode the key): it is not tracked and will never be trusted");
+        }
+        return new Result(r.state(), r.outcome(), unsupported);
+    }
+
+    private static Result process(TrustPointState s, DnskeyObservation o, Instant now) {
         Name zone = s.zone();
         if (s.revoked()) {
             return new Result(s, Outcome.TRUST_POINT_REVOKED);
@@ -118,9 +159,7 @@ public final class ProbeProcessor {
                 continue; // revoked keys were handled above; a revoked key is never added
             }
             if (!SUPPORTED_ALGORITHMS.contains(published.getAlgorithm()) || !hasUsableKey(published)) {
-                LOG.log(Level.DEBUG, () -> zone + " key " + published.getFootprint() + " has unsupported algorithm "
-                        + published.getAlgorithm() + "; not tracked");
-                continue;
+                continue; // reported by answer()
             }
             int i = find(keys, published);
             if (i < 0) {
@@ -240,6 +279,9 @@ public final class ProbeProcessor {
                 .filter(d -> keys.stream().anyMatch(k -> k.isDs() && ((DSRecord) k.record()).getDigestID() == d))
                 .findFirst().orElse(-1);
         for (Key k : keys) {
+            if (!SUPPORTED_ALGORITHMS.contains(k.algorithm())) {
+                continue; // RSAMD5, DSA, GOST: a signature by such a key never makes the RRset trusted
+            }
             if (k.isDs()) {
                 DSRecord ds = (DSRecord) k.record();
                 if (ds.getDigestID() != digest) {

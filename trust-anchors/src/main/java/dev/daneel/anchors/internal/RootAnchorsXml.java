@@ -95,8 +95,43 @@ public final class RootAnchorsXml {
         return false;
     }
 
+    /**
+     * One {@code KeyDigest} of the file with its validity window (RFC 7958 §2.3).
+     *
+     * @param ds the digest as a DS record
+     * @param id the KeyDigest's {@code id} attribute, or null
+     * @param validFrom the start of its validity
+     * @param validUntil its end, if the file gives one
+     * @param line where it starts in the file
+     */
+    public record Digest(DSRecord ds, String id, Instant validFrom, Optional<Instant> validUntil, int line) {
+
+        /** Whether the digest is valid at {@code now}. */
+        public boolean validAt(Instant now) {
+            return !now.isBefore(validFrom) && (validUntil.isEmpty() || !now.isAfter(validUntil.get()));
+        }
+    }
+
+    /** Every digest of the file, whatever its validity window, in file order; the file's checks all apply. */
+    public static List<Digest> parseAll(String source, InputSource input) {
+        Handler h = handle(source, input);
+        List<Digest> out = new ArrayList<>();
+        for (KeyDigest kd : h.digests) {
+            DSRecord ds = toDs(source, h.zone, kd);
+            Instant from = time(source, kd, "validFrom", kd.validFrom);
+            Optional<Instant> until = kd.validUntil == null ? Optional.empty() : Optional.of(time(source, kd, "validUntil", kd.validUntil));
+            out.add(new Digest(ds, kd.id, from, until, kd.line));
+        }
+        return out;
+    }
+
     /** The DS records of the digests valid at {@code now}. */
     public static List<LocatedRecord> parse(String source, InputSource input, Instant now) {
+        Handler h = handle(source, input);
+        return validAt(source, h, now);
+    }
+
+    private static Handler handle(String source, InputSource input) {
         Handler h = new Handler(source);
         try {
             newParser().parse(input, h);
@@ -123,6 +158,10 @@ public final class RootAnchorsXml {
         if (h.digests.isEmpty()) {
             throw new AnchorFormatException(source, h.rootLine, "expected at least one <KeyDigest> in <TrustAnchor>, saw none");
         }
+        return h;
+    }
+
+    private static List<LocatedRecord> validAt(String source, Handler h, Instant now) {
         List<LocatedRecord> out = new ArrayList<>();
         StringJoiner skipped = new StringJoiner("; ");
         for (KeyDigest kd : h.digests) {

@@ -38,7 +38,13 @@ class AutotrustScenarioTest {
         for (Path file : AutotrustScenarios.scenarios(dir)) {
             String name = file.getFileName().toString();
             tests.add(DynamicTest.dynamicTest(name, file.toUri(), () -> {
-                ScenarioRunner.Report report = ScenarioRunner.run(RplScenario.read(file));
+                RplScenario scenario;
+                try {
+                    scenario = RplScenario.read(file);
+                } catch (IOException | RuntimeException e) {
+                    throw new AssertionError(name + ": the harness cannot read this scenario (a harness bug): " + e, e);
+                }
+                ScenarioRunner.Report report = ScenarioRunner.run(scenario);
                 if (known.containsKey(name)) {
                     if (report.passed()) {
                         fail(name + " passes but is listed in known-failures.txt (" + known.get(name) + "): remove it from the list");

@@ -1,37 +1,35 @@
 package dev.daneel.validator.unbound;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
-import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * One Unbound replay scenario ({@code .rpl} / {@code .crpl}), parsed: the configuration block, the
- * simulated servers' canned answers ({@code RANGE}s of {@code ENTRY}s) and the steps. The format is
- * Unbound's {@code testcode/replay.h} and {@code testcode/testpkts.h}:
+ * One Unbound replay scenario ({@code .rpl} / {@code .crpl}), read with the grammar of Unbound's own reader
+ * ({@code testcode/replay.c}, {@code testcode/testpkts.c}, {@code testcode/testbound.c}): the configuration
+ * block ({@link RplConfig}), the simulated servers' canned answers ({@code RANGE}s of {@code ENTRY}s) and
+ * the steps.
  *
  * <pre>
  * server:
@@ -61,27 +59,23 @@ import org.xbill.DNS.Type;
  * SCENARIO_END
  * </pre>
  *
- * <p>Records are read with dnsjava's master-file parser (default TTL 3600 and origin ".", as
- * testpkts). Three liberties, noted in {@link #notes()} where they apply: algorithm mnemonics in DS
- * records become numbers (ldns accepts them, dnsjava does not); a signature or key whose base64 ends in
- * a partial quantum is cut to whole quanta (ldns decodes it so, dnsjava refuses it); and a record whose
- * RFC 3597 generic rdata does not fit its type (an A record of 5 octets, a PX without its second name)
- * is dropped, because dnsjava cannot hold it (Unbound's scrubber drops such A/AAAA records too).
- * Immutable once parsed.
+ * <p>What the reader tolerates is what Unbound's tolerates: keywords are prefixes (Unbound compares with
+ * {@code strncmp}); lines outside a range or step that are no keyword are ignored, as
+ * {@code replay_scenario_read} ignores them; {@code ;} and {@code #} lines are comments inside entries;
+ * {@code $ORIGIN} and {@code $TTL} hold for the rest of the file; a record before any {@code SECTION} is
+ * a question; {@code EXTRA_PACKET}, {@code HEX_ANSWER_BEGIN} and {@code HEX_EDNSDATA_BEGIN} are read. Ranges
+ * are kept in the order testbound searches them, the last one in the file first (its reader prepends each
+ * range to the list), so that overlapping ranges resolve as in Unbound. A {@code RANGE_BEGIN} before the
+ * previous {@code RANGE_END} closes that range (and the stray {@code RANGE_END} is then ignored). Records
+ * are read by {@link RplRecords}. Immutable once parsed.
  */
 final class RplScenario {
-
-    /** testpkts' default TTL for records written without one. */
-    static final long DEFAULT_TTL = 3600;
-
-    /** The REPLY words that are header bits ({@code DO} is an EDNS flag; the recursive always sets it). */
-    private static final Set<String> HEADER_FLAGS = Set.of("QR", "AA", "TC", "RD", "RA", "AD", "CD");
 
     /** A {@code stub-zone:} (iterate from these addresses) or {@code forward-zone:} (ask them with RD). */
     record Zone(Name name, boolean forward, List<String> addresses) {
     }
 
-    /** The question of an entry. */
+    /** A question. */
     record Question(Name name, int type, int dclass) {
         @Override
         public String toString() {
@@ -90,90 +84,159 @@ final class RplScenario {
     }
 
     /**
-     * One {@code ENTRY_BEGIN … ENTRY_END}: what queries it matches ({@code MATCH}), how the reply is
-     * adjusted ({@code ADJUST}), the reply header ({@code REPLY}) and its sections.
+     * A query as testpkts' {@code find_match} sees it: the question, the header bits among RD/CD/AD, whether
+     * it has an EDNS record and the DO bit, and its transport.
      */
-    record Entry(int line, Set<String> match, Set<String> adjust, Set<String> flags, int rcode, Question question,
-                 List<Record> answer, List<Record> authority, List<Record> additional) {
-
-        /** Whether a query for {@code qname}/{@code qtype} matches, as testpkts' {@code find_match}. */
-        boolean matches(Name qname, int qtype) {
-            if (match.contains("qtype") && (question == null || question.type() != qtype)) {
-                return false;
-            }
-            if (match.contains("qname") && (question == null || !question.name().equals(qname))) {
-                return false;
-            }
-            if (match.contains("subdomain") && (question == null || !qname.subdomain(question.name()))) {
-                return false;
-            }
-            // The simulated recursive always asks over UDP with EDNS and DO=1.
-            return !match.contains("TCP") && !match.contains("noedns");
+    record Query(Name name, int type, int dclass, Set<String> flags, boolean edns, boolean dnssecOk, boolean tcp) {
+        /** What the simulated recursive sends a server: UDP, EDNS with DO, RD only towards a forwarder. */
+        static Query outgoing(Name name, int type, boolean rd, boolean tcp) {
+            return new Query(name, type, DClass.IN, rd ? Set.of("RD") : Set.of(), true, true, tcp);
         }
 
-        /** The reply this entry gives to {@code qname}/{@code qtype}. */
-        Message reply(Name qname, int qtype) {
-            Message m = new Message();
-            Header h = m.getHeader();
-            for (String f : flags) {
-                if (HEADER_FLAGS.contains(f)) {
-                    h.setFlag(Flags.value(f));
+        boolean flag(String f) {
+            return flags.contains(f);
+        }
+    }
+
+    /** One packet of an entry: its header, EDNS and sections. */
+    record Packet(Set<String> flags, boolean dnssecOk, boolean edns, int opcode, int rcode, List<Question> questions,
+                  List<Record> answer, List<Record> authority, List<Record> additional) {
+    }
+
+    /**
+     * One {@code ENTRY_BEGIN … ENTRY_END}: what it matches ({@code MATCH}, with {@code ede=} and
+     * {@code serial=} values), how the reply is adjusted ({@code ADJUST}) and its packets (more than one
+     * with {@code EXTRA_PACKET}, for TCP streams; a UDP reply is the first).
+     *
+     * @param ede {@code null} without {@code MATCH ede=}, {@code -1} for {@code ede=any}, else the code
+     */
+    record Entry(int line, Set<String> match, Integer ede, long serial, Set<String> adjust, List<Packet> packets) {
+
+        Packet first() {
+            return packets.get(0);
+        }
+
+        Question question() {
+            return first().questions().isEmpty() ? null : first().questions().get(0);
+        }
+
+        List<Record> answer() {
+            return first().answer();
+        }
+
+        List<Record> authority() {
+            return first().authority();
+        }
+
+        List<Record> additional() {
+            return first().additional();
+        }
+
+        int rcode() {
+            return first().rcode();
+        }
+
+        Set<String> flags() {
+            return first().flags();
+        }
+
+        /** A header bit of the first packet ({@code QR AA TC RD CD RA AD}), or {@code DO} for its EDNS DO bit. */
+        boolean flag(String name) {
+            return name.equals("DO") ? first().dnssecOk() : first().flags().contains(name);
+        }
+
+        /**
+         * Whether a query matches, as testpkts' {@code find_match} decides: each {@code MATCH} keyword compares
+         * one property of the query with this entry's first packet; an entry without any matches every query.
+         */
+        boolean matches(Query q) {
+            Packet p = first();
+            Question pq = question();
+            for (String m : match) {
+                boolean ok = switch (m) {
+                    case "opcode" -> p.opcode() == Opcode.QUERY;
+                    case "qtype" -> pq != null && pq.type() == q.type();
+                    case "qname" -> pq != null && pq.name().equals(q.name());
+                    case "subdomain" -> pq != null && q.name().subdomain(pq.name());
+                    case "question" -> p.questions().size() == 1 && pq.name().equals(q.name()) && pq.type() == q.type()
+                            && pq.dclass() == q.dclass();
+                    case "rcode" -> p.rcode() == Rcode.NOERROR; // a query's rcode field is 0
+                    case "answer" -> p.answer().isEmpty(); // a query has no answer section
+                    case "DO" -> q.dnssecOk();
+                    case "CO", "client_cookie", "server_cookie", "ednsdata", "ede" -> false; // never in our queries
+                    case "noedns" -> !q.edns();
+                    case "UDP" -> !q.tcp();
+                    case "TCP" -> q.tcp();
+                    case "serial" -> serial == 0; // a query without an SOA has serial 0
+                    case "all", "all_noedns" -> p.questions().size() == 1 && pq.name().equals(q.name())
+                            && pq.type() == q.type() && p.answer().isEmpty() && p.authority().isEmpty()
+                            && p.additional().isEmpty() && p.rcode() == Rcode.NOERROR && p.flags().equals(q.flags())
+                            && (m.equals("all_noedns") || p.edns() == q.edns() && p.dnssecOk() == q.dnssecOk());
+                    default -> true; // ttl modifies all/question/answer
+                };
+                if (!ok) {
+                    return false;
                 }
             }
-            h.setOpcode(Opcode.QUERY);
-            h.setRcode(rcode);
-            if (adjust.contains("copy_query")) {
-                m.addRecord(Record.newRecord(qname, qtype, DClass.IN), Section.QUESTION);
-            } else if (question != null) {
-                m.addRecord(Record.newRecord(question.name(), question.type(), question.dclass()), Section.QUESTION);
-            }
-            answer.forEach(r -> m.addRecord(r, Section.ANSWER));
-            authority.forEach(r -> m.addRecord(r, Section.AUTHORITY));
-            additional.forEach(r -> m.addRecord(r, Section.ADDITIONAL));
-            return m;
+            return true;
         }
 
-        boolean flag(String name) {
-            return flags.contains(name);
+        /** The reply this entry gives to {@code q} (its first packet, or a later one of a TCP stream). */
+        Message reply(Query q, int packet) {
+            Packet p = packets.get(Math.min(packet, packets.size() - 1));
+            Message m = new Message();
+            Header h = m.getHeader();
+            for (String f : p.flags()) {
+                h.setFlag(Flags.value(f));
+            }
+            h.setOpcode(p.opcode());
+            h.setRcode(p.rcode());
+            if (adjust.contains("copy_query")) {
+                // testpkts' adjust_packet: the query's question replaces the packet's own
+                m.addRecord(Record.newRecord(q.name(), q.type(), q.dclass()), Section.QUESTION);
+            } else {
+                for (Question x : p.questions()) {
+                    m.addRecord(Record.newRecord(x.name(), x.type(), x.dclass()), Section.QUESTION);
+                }
+            }
+            p.answer().forEach(r -> m.addRecord(r, Section.ANSWER));
+            p.authority().forEach(r -> m.addRecord(r, Section.AUTHORITY));
+            p.additional().forEach(r -> m.addRecord(r, Section.ADDITIONAL));
+            return m;
         }
     }
 
     /** {@code RANGE_BEGIN start end}: the entries one server (or any, without ADDRESS) answers with during those steps. */
     record Range(int start, int end, String address, List<Entry> entries) {
         boolean covers(int step, String server) {
-            return start <= step && step <= end && (address == null || address.equals(server));
+            return start <= step && step <= end && (address == null || address.equals(canonicalAddress(server)));
         }
     }
 
-    /** One {@code STEP n KIND args}, with its entry when the kind takes one. */
-    record Step(int number, String kind, List<String> args, Entry entry) {
-        /** Seconds of a {@code TIME_PASSES ELAPSE s} step. */
-        double elapse() {
-            int i = args.indexOf("ELAPSE");
-            return i >= 0 && i + 1 < args.size() ? Double.parseDouble(args.get(i + 1)) : 0;
-        }
+    /**
+     * One {@code STEP n KIND …}: its entry ({@code QUERY}, {@code CHECK_ANSWER}, {@code CHECK_OUT_QUERY},
+     * {@code REPLY}), its {@code FILE_BEGIN … FILE_END} lines ({@code CHECK_AUTOTRUST}, {@code CHECK_TEMPFILE}),
+     * the rest of its line ({@code args}: the EVAL text, the ASSIGN value, the autotrust id, the message to
+     * flush), its {@code ADDRESS} and its {@code ELAPSE} seconds.
+     */
+    record Step(int number, String kind, String args, String variable, String address, double elapse, Entry entry,
+                List<String> file) {
     }
 
     private final String name;
+    private final Path directory;
     private final String title;
-    private final List<Record> trustAnchors;
-    private final Instant overrideDate;
-    private final boolean ignoreDates;
-    private final List<Zone> zones;
-    private final List<String> otherConfig;
+    private final RplConfig config;
     private final List<Range> ranges;
     private final List<Step> steps;
     private final List<String> notes;
 
-    private RplScenario(String name, String title, List<Record> trustAnchors, Instant overrideDate, boolean ignoreDates,
-                        List<Zone> zones, List<String> otherConfig, List<Range> ranges, List<Step> steps, List<String> notes) {
+    private RplScenario(String name, Path directory, String title, RplConfig config, List<Range> ranges, List<Step> steps,
+                        List<String> notes) {
         this.name = name;
+        this.directory = directory;
         this.title = title;
-        this.trustAnchors = List.copyOf(trustAnchors);
-        this.overrideDate = overrideDate;
-        this.ignoreDates = ignoreDates;
-        this.zones = List.copyOf(zones);
-        this.otherConfig = List.copyOf(otherConfig);
+        this.config = config;
         this.ranges = List.copyOf(ranges);
         this.steps = List.copyOf(steps);
         this.notes = List.copyOf(notes);
@@ -184,14 +247,18 @@ final class RplScenario {
         return name;
     }
 
+    /** The folder of the file (relative file names in the configuration are read from there), or null. */
+    Path directory() {
+        return directory;
+    }
+
     /** The text after {@code SCENARIO_BEGIN}. */
     String title() {
         return title;
     }
 
-    /** The {@code trust-anchor:} records (DS or DNSKEY). */
-    List<Record> trustAnchors() {
-        return trustAnchors;
+    RplConfig config() {
+        return config;
     }
 
     /**
@@ -199,36 +266,70 @@ final class RplScenario {
      * check signature dates at all, see {@link #ignoresSignatureDates()}).
      */
     Instant overrideDate() {
-        return overrideDate;
+        String v = config.option("val-override-date");
+        return v == null || v.equals("-1") || v.isEmpty() ? null : RplRecords.parseDate(v);
     }
 
     /** {@code val-override-date: -1}: Unbound checks no signature validity window. */
     boolean ignoresSignatureDates() {
-        return ignoreDates;
+        return "-1".equals(config.option("val-override-date"));
     }
 
     /** The value of a configuration option such as {@code aggressive-nsec}, unquoted; null when absent. */
     String option(String key) {
-        for (String line : otherConfig) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-                String v = line.substring(colon + 1).trim();
-                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-            }
-        }
-        return null;
+        return config.option(key);
     }
 
     /** The stub and forward zones, in file order. */
     List<Zone> zones() {
-        return zones;
+        List<Zone> out = new ArrayList<>();
+        Name zone = null;
+        boolean forward = false;
+        List<String> addrs = new ArrayList<>();
+        boolean open = false;
+        for (RplConfig.Option o : config.options()) {
+            switch (o.key()) {
+                case "stub-zone", "forward-zone" -> {
+                    if (open && zone != null) {
+                        out.add(new Zone(zone, forward, List.copyOf(addrs)));
+                    }
+                    open = true;
+                    zone = null;
+                    forward = o.key().equals("forward-zone");
+                    addrs = new ArrayList<>();
+                }
+                case "name" -> {
+                    if (open) {
+                        try {
+                            zone = RplRecords.name(o.value());
+                        } catch (IOException e) {
+                            throw new IllegalArgumentException("stub/forward zone name '" + o.value() + "': " + e.getMessage(), e);
+                        }
+                    }
+                }
+                case "stub-addr", "forward-addr" -> {
+                    if (open) {
+                        addrs.add(canonicalAddress(o.value()));
+                    }
+                }
+                default -> {
+                    if (o.values().isEmpty()) { // another section: the zone block ended
+                        if (open && zone != null) {
+                            out.add(new Zone(zone, forward, List.copyOf(addrs)));
+                        }
+                        open = false;
+                        zone = null;
+                    }
+                }
+            }
+        }
+        if (open && zone != null) {
+            out.add(new Zone(zone, forward, List.copyOf(addrs)));
+        }
+        return out;
     }
 
-    /** Every other configuration line (options a stub validator has no use for), trimmed. */
-    List<String> otherConfig() {
-        return otherConfig;
-    }
-
+    /** The ranges, in the order testbound searches them: the last one in the file first. */
     List<Range> ranges() {
         return ranges;
     }
@@ -237,17 +338,22 @@ final class RplScenario {
         return steps;
     }
 
-    /** What the parser had to adapt (see the class comment). */
+    /** What the parser had to adapt (see {@link RplRecords}) or ignored as testbound does. */
     List<String> notes() {
         return notes;
     }
 
     static RplScenario parse(Path file) throws IOException {
-        return parse(file.getFileName().toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
+        return parse(file.getFileName().toString(), file.toAbsolutePath().getParent(),
+                Files.readAllLines(file, StandardCharsets.ISO_8859_1));
     }
 
     static RplScenario parse(String name, List<String> lines) throws IOException {
-        return new Parser(name, lines).parse();
+        return parse(name, null, lines);
+    }
+
+    static RplScenario parse(String name, Path directory, List<String> lines) throws IOException {
+        return new Parser(name, directory, lines).parse();
     }
 
     @Override
@@ -255,268 +361,408 @@ final class RplScenario {
         return name + " (" + title + ")";
     }
 
+    /**
+     * An address as a server is named in {@code ADDRESS} and {@code stub-addr}: the literal in canonical
+     * form, without {@code @port} or {@code #name}. Never looks a name up.
+     */
+    static String canonicalAddress(String text) {
+        String a = text.strip().split("[@#\\s]")[0];
+        int family = a.contains(":") ? Address.IPv6 : Address.IPv4;
+        byte[] bytes = Address.toByteArray(a, family);
+        if (bytes == null) {
+            return a.toLowerCase(Locale.ROOT);
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            return a;
+        }
+    }
+
     // ---- parsing ------------------------------------------------------------------------------------
 
     private static final class Parser {
-        private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
+        private static final List<String> EVENTS = List.of("NOTHING", "QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY",
+                "TIMEOUT", "TIME_PASSES", "CHECK_AUTOTRUST", "CHECK_TEMPFILE", "ERROR", "TRAFFIC", "ASSIGN", "INFRA_RTT",
+                "FLUSH_MESSAGE", "EXPIRE_MESSAGE");
+        private static final Set<String> WITH_ENTRY = Set.of("QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY");
+        /** MATCH keywords, in the order testpkts tries them (it compares prefixes). */
+        private static final List<String> MATCH_WORDS = List.of("opcode", "qtype", "qname", "rcode", "question", "answer",
+                "subdomain", "all_noedns", "all", "ttl", "DO", "CO", "noedns", "ednsdata", "client_cookie", "server_cookie",
+                "UDP", "TCP", "serial", "ede");
+        private static final List<String> ADJUST_WORDS = List.of("copy_id", "copy_query", "copy_ednsdata_assume_clientsubnet",
+                "increment_ecs_scope", "sleep=", "packet_sleep=");
+        private static final List<String> OPCODES = List.of("QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE");
+        private static final List<String> RCODES = List.of("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED",
+                "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE");
+        private static final List<String> FLAGS = List.of("QR", "AA", "TC", "RD", "CD", "RA", "AD");
 
         private final String file;
+        private final Path directory;
         private final List<String> lines;
         private int pos;
-        private final List<Record> anchors = new ArrayList<>();
-        private Instant overrideDate;
-        private boolean ignoreDates;
-        private final List<Zone> zones = new ArrayList<>();
-        private final List<String> other = new ArrayList<>();
+        private final RplRecords records = new RplRecords();
         private final List<Range> ranges = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
-        private String title = "";
+        private String title;
 
-        Parser(String file, List<String> lines) {
+        Parser(String file, Path directory, List<String> lines) {
             this.file = file;
+            this.directory = directory;
             this.lines = lines;
         }
 
         RplScenario parse() throws IOException {
-            config();
-            while (pos < lines.size()) {
-                String line = strip(lines.get(pos++));
-                if (line.isEmpty()) {
+            int[] end = {0};
+            RplConfig config = RplConfig.read(lines, 0, end);
+            pos = end[0];
+            boolean done = false;
+            while (pos < lines.size() && !done) {
+                int lineNo = pos + 1;
+                String t = lines.get(pos++).stripLeading();
+                if (t.isEmpty() || t.startsWith(";")) {
                     continue;
                 }
-                String[] t = line.split("\\s+");
-                switch (t[0]) {
-                    case "SCENARIO_BEGIN" -> title = line.substring("SCENARIO_BEGIN".length()).trim();
-                    case "RANGE_BEGIN" -> range(t);
-                    case "STEP" -> step(t);
-                    case "SCENARIO_END" -> pos = lines.size();
-                    default -> throw error("unexpected line: " + line);
-                }
-            }
-            return new RplScenario(file, title, anchors, overrideDate, ignoreDates, zones, other, ranges, steps, notes);
-        }
-
-        private void config() throws IOException {
-            Name zoneName = null;
-            boolean forward = false;
-            List<String> addrs = null;
-            while (pos < lines.size()) {
-                String raw = lines.get(pos++);
-                String line = stripConfigComment(raw).trim();
-                if (line.equals("CONFIG_END")) {
-                    break;
-                }
-                if (line.isEmpty()) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String key = colon < 0 ? line : line.substring(0, colon).trim();
-                String value = colon < 0 ? "" : unquote(line.substring(colon + 1).trim());
-                switch (key) {
-                    case "stub-zone", "forward-zone" -> {
-                        if (zoneName != null) {
-                            zones.add(new Zone(zoneName, forward, addrs));
-                        }
-                        zoneName = null;
-                        forward = key.equals("forward-zone");
-                        addrs = new ArrayList<>();
+                if (t.startsWith("SCENARIO_BEGIN")) {
+                    if (title != null) {
+                        throw error("a second SCENARIO_BEGIN (testbound refuses it)");
                     }
-                    case "name" -> zoneName = Name.fromString(value.endsWith(".") ? value : value + ".");
-                    case "stub-addr", "forward-addr" -> addrs.add(value.split("[@#\\s]")[0]);
-                    case "trust-anchor" -> anchors.add(record(value, 0));
-                    case "val-override-date" -> {
-                        ignoreDates = value.equals("-1");
-                        overrideDate = ignoreDates ? null : date(value);
-                    }
-                    default -> other.add(line);
+                    title = t.substring("SCENARIO_BEGIN".length()).strip();
+                } else if (t.startsWith("RANGE_BEGIN")) {
+                    range(t.substring("RANGE_BEGIN".length()));
+                } else if (t.startsWith("STEP")) {
+                    step(t.substring("STEP".length()), lineNo);
+                } else if (t.startsWith("SCENARIO_END")) {
+                    done = true;
+                } else {
+                    notes.add("line " + lineNo + ": ignored, as testbound ignores it: " + t.strip());
                 }
             }
-            if (zoneName != null) {
-                zones.add(new Zone(zoneName, forward, addrs));
+            if (!done) {
+                throw error("no SCENARIO_END (testbound refuses the file)");
             }
+            notes.addAll(0, records.notes());
+            return new RplScenario(file, directory, title == null ? "" : title, config, ranges, steps, notes);
         }
 
-        private Instant date(String value) {
-            if (value.length() == 14) {
-                return LocalDateTime.parse(value, DATE).toInstant(ZoneOffset.UTC);
+        private void range(String rest) throws IOException {
+            List<String> w = RplRecords.words(rest);
+            if (w.size() < 2) {
+                throw error("RANGE_BEGIN needs a start and an end step: " + rest);
             }
-            return Instant.ofEpochSecond(Long.parseLong(value));
-        }
-
-        private void range(String[] t) throws IOException {
-            int start = Integer.parseInt(t[1]);
-            int end = Integer.parseInt(t[2]);
+            int start = Integer.parseInt(w.get(0));
+            int end = Integer.parseInt(w.get(1));
             String address = null;
             List<Entry> entries = new ArrayList<>();
             while (pos < lines.size()) {
-                String line = strip(lines.get(pos++));
-                if (line.isEmpty()) {
-                    continue;
-                }
-                String[] w = line.split("\\s+");
-                switch (w[0]) {
-                    case "ADDRESS" -> address = w[1];
-                    case "ENTRY_BEGIN" -> entries.add(entry());
-                    case "RANGE_END" -> {
-                        ranges.add(new Range(start, end, address, entries));
-                        return;
-                    }
-                    default -> throw error("unexpected line in RANGE: " + line);
-                }
-            }
-            throw error("RANGE_BEGIN without RANGE_END");
-        }
-
-        private void step(String[] t) throws IOException {
-            int number = Integer.parseInt(t[1]);
-            String kind = t[2];
-            List<String> args = List.of(t).subList(3, t.length);
-            Entry entry = null;
-            if (Set.of("QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY").contains(kind)) {
-                while (pos < lines.size() && strip(lines.get(pos)).isEmpty()) {
-                    pos++;
-                }
-                if (pos < lines.size() && strip(lines.get(pos)).equals("ENTRY_BEGIN")) {
-                    pos++;
-                    entry = entry();
-                }
-            }
-            steps.add(new Step(number, kind, args, entry));
-        }
-
-        private Entry entry() throws IOException {
-            int start = pos;
-            Set<String> match = new LinkedHashSet<>();
-            Set<String> adjust = new LinkedHashSet<>();
-            Set<String> flags = new LinkedHashSet<>();
-            int rcode = Rcode.NOERROR;
-            Question question = null;
-            List<Record> answer = new ArrayList<>();
-            List<Record> authority = new ArrayList<>();
-            List<Record> additional = new ArrayList<>();
-            List<Record> section = null;
-            boolean inQuestion = false;
-            while (pos < lines.size()) {
                 int lineNo = pos + 1;
-                String line = strip(lines.get(pos++));
-                if (line.isEmpty()) {
+                String t = lines.get(pos).stripLeading();
+                if (t.isEmpty() || t.startsWith(";")) {
+                    pos++;
                     continue;
                 }
-                String[] w = line.split("\\s+");
-                switch (w[0]) {
-                    case "ENTRY_END" -> {
-                        return new Entry(start, match, adjust, flags, rcode, question, answer, authority, additional);
-                    }
-                    case "MATCH" -> match.addAll(List.of(w).subList(1, w.length));
-                    case "ADJUST" -> adjust.addAll(List.of(w).subList(1, w.length));
-                    case "REPLY" -> {
-                        for (int i = 1; i < w.length; i++) {
-                            int rc = Rcode.value(w[i]);
-                            if (rc >= 0 && Opcode.value(w[i]) < 0) {
-                                rcode = rc;
-                            } else if (Opcode.value(w[i]) < 0) {
-                                flags.add(w[i]);
-                            }
-                        }
-                    }
-                    case "SECTION" -> {
-                        inQuestion = w[1].equals("QUESTION");
-                        section = switch (w[1]) {
-                            case "ANSWER" -> answer;
-                            case "AUTHORITY" -> authority;
-                            case "ADDITIONAL" -> additional;
-                            default -> null;
-                        };
-                    }
-                    case "EXTRA_PACKET", "HEX_ANSWER_BEGIN", "HEX_EDNSDATA_BEGIN" ->
-                            throw error(w[0] + " is not supported (no scenario of the validator suite uses it)");
-                    default -> {
-                        if (inQuestion) {
-                            question = question(w);
-                        } else if (section != null) {
-                            StringBuilder rr = new StringBuilder(line);
-                            while (open(rr) && pos < lines.size()) {
-                                rr.append(' ').append(strip(lines.get(pos++)));
-                            }
-                            Record r = record(rr.toString(), lineNo);
-                            if (r != null) {
-                                section.add(r);
-                            }
-                        } else {
-                            throw error("unexpected line in ENTRY: " + line);
-                        }
-                    }
-                }
-            }
-            throw error("ENTRY_BEGIN without ENTRY_END");
-        }
-
-        private Question question(String[] w) throws TextParseException {
-            Name n = Name.fromString(w[0], Name.root);
-            int dclass = DClass.IN;
-            int type = Type.A;
-            for (int i = 1; i < w.length; i++) {
-                if (DClass.value(w[i]) >= 0 && i < w.length - 1) {
-                    dclass = DClass.value(w[i]);
+                if (t.startsWith("ADDRESS")) {
+                    pos++;
+                    address = canonicalAddress(t.substring("ADDRESS".length()));
+                } else if (t.startsWith("RANGE_END")) {
+                    pos++;
+                    addRange(start, end, address, entries);
+                    return;
+                } else if (t.startsWith("RANGE_BEGIN")) {
+                    notes.add("line " + lineNo + ": RANGE_BEGIN inside a range closes the range of steps " + start + "-" + end);
+                    addRange(start, end, address, entries);
+                    return;
                 } else {
-                    type = Type.value(w[i]);
+                    Entry e = entry(true);
+                    if (e != null) {
+                        entries.add(e);
+                    }
                 }
             }
-            return new Question(n, type, dclass);
+            throw error("RANGE_BEGIN " + start + " " + end + " without RANGE_END");
         }
 
-        /** One record in presentation format; null (and a note) when its generic rdata does not fit the type. */
-        private Record record(String text, int lineNo) throws IOException {
-            String fixed = numericDsAlgorithm(stripComment(text));
-            try (Master m = new Master(new ByteArrayInputStream(fixed.getBytes(StandardCharsets.UTF_8)), Name.root,
-                    DEFAULT_TTL)) {
-                return m.nextRecord();
-            } catch (IOException e) {
-                String trimmed = trimBase64(fixed);
-                if (!trimmed.equals(fixed)) {
-                    notes.add("line " + lineNo + ": base64 cut to whole quanta, as ldns decodes it: " + fixed);
-                    return record(trimmed, lineNo);
-                }
-                if (fixed.contains("\\#")) {
-                    notes.add("line " + lineNo + ": dropped a record whose generic rdata does not fit its type (dnsjava cannot "
-                            + "hold it; Unbound's scrubber drops such A/AAAA records too): " + fixed);
-                    return null;
-                }
-                throw error("line " + lineNo + ": cannot parse record '" + fixed + "': " + e.getMessage());
+        private void addRange(int start, int end, String address, List<Entry> entries) {
+            ranges.add(0, new Range(start, end, address, List.copyOf(entries))); // testbound prepends
+        }
+
+        private void step(String rest, int lineNo) throws IOException {
+            String r = rest.stripLeading();
+            int sp = 0;
+            while (sp < r.length() && (Character.isDigit(r.charAt(sp)) || sp == 0 && r.charAt(sp) == '-')) {
+                sp++;
             }
+            if (sp == 0) {
+                throw error("STEP without a number: " + rest);
+            }
+            int number = Integer.parseInt(r.substring(0, sp));
+            r = r.substring(sp).stripLeading();
+            String kind = null;
+            for (String e : EVENTS) {
+                if (r.startsWith(e)) {
+                    kind = e;
+                    break;
+                }
+            }
+            if (kind == null) {
+                throw error("unknown event type (testbound refuses it): " + r);
+            }
+            r = r.substring(kind.length());
+            String args = "";
+            String variable = null;
+            switch (kind) {
+                case "TIME_PASSES" -> {
+                    String s = r.stripLeading();
+                    if (s.startsWith("EVAL")) {
+                        args = s.substring(4).strip();
+                        r = "";
+                    }
+                }
+                case "ASSIGN" -> {
+                    String s = r.strip();
+                    int eq = s.indexOf('=');
+                    if (eq < 0) {
+                        throw error("no '=' in ASSIGN: " + s);
+                    }
+                    variable = s.substring(0, eq).strip();
+                    args = s.substring(eq + 1).strip();
+                    r = "";
+                }
+                case "CHECK_AUTOTRUST", "CHECK_TEMPFILE", "FLUSH_MESSAGE", "EXPIRE_MESSAGE", "INFRA_RTT" -> {
+                    args = r.strip();
+                    r = "";
+                }
+                default -> {
+                }
+            }
+            String address = null;
+            double elapse = 0;
+            List<String> w = RplRecords.words(RplRecords.stripComment(r));
+            for (int i = 0; i < w.size(); i++) {
+                if (w.get(i).startsWith("ADDRESS") && i + 1 < w.size()) {
+                    address = canonicalAddress(w.get(++i));
+                } else if (w.get(i).startsWith("ELAPSE") && i + 1 < w.size()) {
+                    elapse = Double.parseDouble(w.get(++i));
+                }
+            }
+            Entry entry = null;
+            List<String> fileLines = List.of();
+            if (WITH_ENTRY.contains(kind)) {
+                entry = entry(false);
+                if (entry == null) {
+                    notes.add("line " + lineNo + ": STEP " + number + " " + kind + " has no entry");
+                }
+            } else if (kind.equals("CHECK_AUTOTRUST") || kind.equals("CHECK_TEMPFILE")) {
+                fileLines = fileContent();
+            }
+            if (!steps.isEmpty() && steps.get(steps.size() - 1).number() >= number) {
+                throw error("STEP " + number + " does not come after STEP " + steps.get(steps.size() - 1).number()
+                        + " (testbound refuses time going backwards)");
+            }
+            steps.add(new Step(number, kind, args, variable, address, elapse, entry, fileLines));
+        }
+
+        /** {@code FILE_BEGIN} on the next line, then lines until one starting with {@code FILE_END}. */
+        private List<String> fileContent() throws IOException {
+            while (pos < lines.size() && lines.get(pos).isBlank()) {
+                pos++;
+            }
+            if (pos >= lines.size() || !lines.get(pos).stripLeading().startsWith("FILE_BEGIN")) {
+                throw error("FILE_BEGIN expected");
+            }
+            pos++;
+            List<String> out = new ArrayList<>();
+            while (pos < lines.size()) {
+                String l = lines.get(pos++);
+                if (l.startsWith("FILE_END")) {
+                    return out;
+                }
+                out.add(l.stripTrailing());
+            }
+            throw error("no FILE_END");
         }
 
         /**
-         * ldns decodes a base64 field that ends in a partial quantum (a deliberately broken RRSIG) by
-         * ignoring the partial part; dnsjava refuses it. Cuts a last token of base64 to whole quanta.
+         * testpkts' {@code read_entry}: skips comments, applies {@code $ORIGIN}/{@code $TTL}, reads one entry.
+         * Inside a range a line that starts no entry is ignored with a note; after a STEP it means the step
+         * has no entry (null, and the line is left for the scenario reader).
          */
-        private static String trimBase64(String text) {
-            String t = text.stripTrailing();
-            if (t.contains("\\#") || !t.matches("(?i).*\\s(RRSIG|DNSKEY)\\s.*")) {
-                return text; // only signatures and keys end in base64
+        private Entry entry(boolean inRange) throws IOException {
+            Entry current = null;
+            while (pos < lines.size()) {
+                int lineNo = pos + 1;
+                String t = lines.get(pos).stripLeading();
+                if (t.isEmpty() || t.startsWith(";") || t.startsWith("#")) {
+                    pos++;
+                    continue;
+                }
+                if (t.startsWith("ENTRY_BEGIN")) {
+                    pos++;
+                    return entryBody(lineNo);
+                }
+                if (t.startsWith("$ORIGIN")) {
+                    pos++;
+                    records.origin(t.substring(7));
+                    continue;
+                }
+                if (t.startsWith("$TTL")) {
+                    pos++;
+                    records.ttl(t.substring(4));
+                    continue;
+                }
+                if (!inRange) {
+                    return current;
+                }
+                pos++;
+                notes.add("line " + lineNo + ": ignored a line outside any entry: " + t.strip());
+                return null;
             }
-            int sp = t.lastIndexOf(' ');
-            String last = t.substring(sp + 1);
-            if (!last.matches("[A-Za-z0-9+/]+") || last.length() % 4 == 0 || last.length() < 4) {
-                return text;
-            }
-            return t.substring(0, sp + 1) + last.substring(0, last.length() - last.length() % 4);
+            return current;
         }
 
-        /** ldns reads "DS 30899 RSASHA1 1 …"; dnsjava wants the algorithm number. */
-        private static String numericDsAlgorithm(String text) {
-            String[] w = text.trim().split("\\s+");
-            for (int i = 1; i + 2 < w.length; i++) {
-                if ((w[i].equalsIgnoreCase("DS") || w[i].equalsIgnoreCase("DLV")) && !w[i + 2].matches("\\d+")) {
-                    int alg = DNSSEC.Algorithm.value(w[i + 2]);
-                    if (alg >= 0) {
-                        w[i + 2] = Integer.toString(alg);
-                        return String.join(" ", w);
+        private Entry entryBody(int startLine) throws IOException {
+            Set<String> match = new LinkedHashSet<>();
+            Integer ede = null;
+            long serial = 0;
+            Set<String> adjust = new LinkedHashSet<>();
+            List<Packet> packets = new ArrayList<>();
+            PacketBuilder pkt = new PacketBuilder();
+            List<?> section = pkt.questions;
+            StringBuilder hex = null;
+            StringBuilder ednsHex = null;
+            while (pos < lines.size()) {
+                int lineNo = pos + 1;
+                String raw = lines.get(pos++);
+                String t = raw.stripLeading();
+                if (t.isEmpty() || t.startsWith(";") || t.startsWith("#")) {
+                    continue;
+                }
+                if (t.startsWith("ENTRY_BEGIN")) {
+                    throw error("ENTRY_BEGIN inside the entry of line " + startLine + " (testbound refuses it)");
+                } else if (t.startsWith("$ORIGIN")) {
+                    records.origin(t.substring(7));
+                } else if (t.startsWith("$TTL")) {
+                    records.ttl(t.substring(4));
+                } else if (t.startsWith("MATCH")) {
+                    for (String word : keywordWords(t.substring(5))) {
+                        String k = prefix(word, MATCH_WORDS);
+                        if (k == null) {
+                            throw error("could not parse MATCH '" + word + "' (testbound refuses it)");
+                        }
+                        match.add(k);
+                        String v = word.length() > k.length() ? word.substring(k.length() + 1) : "";
+                        if (k.equals("ede")) {
+                            ede = v.equals("any") ? -1 : Integer.parseInt(v);
+                        } else if (k.equals("serial")) {
+                            serial = Long.parseLong(v);
+                        }
+                    }
+                } else if (t.startsWith("REPLY")) {
+                    for (String word : keywordWords(t.substring(5))) {
+                        if (OPCODES.contains(word)) {
+                            pkt.opcode = Opcode.value(word);
+                        } else if (RCODES.contains(word)) {
+                            pkt.rcode = Rcode.value(word);
+                        } else if (FLAGS.contains(word)) {
+                            pkt.flags.add(word);
+                        } else if (word.equals("DO")) {
+                            pkt.dnssecOk = true;
+                        } else if (word.equals("CO")) {
+                            pkt.co = true;
+                        } else {
+                            throw error("could not parse REPLY '" + word + "' (testbound refuses it)");
+                        }
+                    }
+                } else if (t.startsWith("ADJUST")) {
+                    for (String word : keywordWords(t.substring(6))) {
+                        String k = prefix(word, ADJUST_WORDS);
+                        if (k == null) {
+                            throw error("could not parse ADJUST '" + word + "' (testbound refuses it)");
+                        }
+                        adjust.add(k.endsWith("=") ? k.substring(0, k.length() - 1) : k);
+                    }
+                } else if (t.startsWith("EXTRA_PACKET")) {
+                    packets.add(pkt.build());
+                    pkt = new PacketBuilder();
+                    section = pkt.questions;
+                } else if (t.startsWith("SECTION")) {
+                    String s = t.substring(7).strip();
+                    section = s.startsWith("QUESTION") ? pkt.questions : s.startsWith("ANSWER") ? pkt.answer
+                            : s.startsWith("AUTHORITY") ? pkt.authority : s.startsWith("ADDITIONAL") ? pkt.additional : null;
+                    if (section == null) {
+                        throw error("bad section " + s);
+                    }
+                } else if (t.startsWith("HEX_ANSWER_BEGIN")) {
+                    hex = new StringBuilder();
+                } else if (t.startsWith("HEX_ANSWER_END")) {
+                    if (hex == null) {
+                        throw error("HEX_ANSWER_END without HEX_ANSWER_BEGIN");
+                    }
+                    pkt.hex(hexBytes(hex), lineNo);
+                    hex = null;
+                } else if (hex != null) {
+                    hex.append(RplRecords.stripComment(t));
+                } else if (t.startsWith("HEX_EDNSDATA_BEGIN")) {
+                    ednsHex = new StringBuilder();
+                } else if (t.startsWith("HEX_EDNSDATA_END")) {
+                    if (ednsHex == null) {
+                        throw error("HEX_EDNSDATA_END without HEX_EDNSDATA_BEGIN");
+                    }
+                    pkt.ednsData = hexBytes(ednsHex).length > 0;
+                    ednsHex = null;
+                } else if (ednsHex != null) {
+                    ednsHex.append(RplRecords.stripComment(t));
+                } else if (t.startsWith("ENTRY_END")) {
+                    packets.add(pkt.build());
+                    return new Entry(startLine, match, ede, serial, adjust, List.copyOf(packets));
+                } else {
+                    StringBuilder rr = new StringBuilder(t);
+                    while (open(rr) && pos < lines.size()) {
+                        rr.append(' ').append(RplRecords.stripComment(lines.get(pos++)).strip());
+                    }
+                    if (section == pkt.questions) {
+                        pkt.questions.add(records.question(rr.toString()));
+                    } else {
+                        Record r = records.record(rr.toString(), lineNo);
+                        if (r != null) {
+                            @SuppressWarnings("unchecked")
+                            List<Record> into = (List<Record>) section;
+                            into.add(r);
+                        }
                     }
                 }
             }
-            return text;
+            throw error("ENTRY_BEGIN of line " + startLine + " without ENTRY_END");
+        }
+
+        /** The white-space separated words of a keyword line, up to a {@code ;} or {@code #} comment. */
+        private static List<String> keywordWords(String rest) {
+            int cut = rest.length();
+            for (char c : new char[] {';', '#'}) {
+                int i = rest.indexOf(c);
+                if (i >= 0 && i < cut) {
+                    cut = i;
+                }
+            }
+            return RplRecords.words(rest.substring(0, cut).replace(":", "="));
+        }
+
+        private static String prefix(String word, List<String> keywords) {
+            for (String k : keywords) {
+                if (word.startsWith(k)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        private byte[] hexBytes(StringBuilder text) throws IOException {
+            String h = text.toString().replaceAll("[^0-9A-Fa-f]", "");
+            if (h.length() % 2 != 0) {
+                throw error("odd number of hex digits in a HEX block");
+            }
+            return HexFormat.of().parseHex(h);
         }
 
         private IOException error(String message) {
@@ -533,6 +779,8 @@ final class RplScenario {
                     i++;
                 } else if (c == '"') {
                     quoted = !quoted;
+                } else if (c == ';' && !quoted) {
+                    break;
                 } else if (!quoted && c == '(') {
                     depth++;
                 } else if (!quoted && c == ')') {
@@ -542,42 +790,59 @@ final class RplScenario {
             return depth > 0;
         }
 
-        /** A scenario line without its {@code ;} comment, trimmed. */
-        private static String strip(String line) {
-            return stripComment(line).trim();
-        }
+        /** testpkts' packet buffer while an entry is read. */
+        private final class PacketBuilder {
+            final Set<String> flags = new LinkedHashSet<>();
+            boolean dnssecOk;
+            boolean co;
+            boolean ednsData;
+            int opcode = Opcode.QUERY;
+            int rcode = Rcode.NOERROR;
+            final List<Question> questions = new ArrayList<>();
+            final List<Record> answer = new ArrayList<>();
+            final List<Record> authority = new ArrayList<>();
+            final List<Record> additional = new ArrayList<>();
 
-        private static String stripComment(String line) {
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = !quoted;
-                } else if (c == ';' && !quoted) {
-                    return line.substring(0, i);
+            /** A HEX_ANSWER packet replaces the packet built from the sections (testpkts: only its question matches). */
+            void hex(byte[] wire, int lineNo) {
+                try {
+                    Message m = new Message(wire);
+                    Header h = m.getHeader();
+                    flags.clear();
+                    for (String f : FLAGS) {
+                        if (h.getFlag(Flags.value(f))) {
+                            flags.add(f);
+                        }
+                    }
+                    opcode = h.getOpcode();
+                    rcode = m.getRcode();
+                    dnssecOk = m.getOPT() != null && (m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+                    if (questions.isEmpty()) {
+                        for (Record q : m.getSection(Section.QUESTION)) {
+                            questions.add(new Question(q.getName(), q.getType(), q.getDClass()));
+                        }
+                    }
+                    answer.clear();
+                    authority.clear();
+                    additional.clear();
+                    answer.addAll(m.getSection(Section.ANSWER));
+                    authority.addAll(m.getSection(Section.AUTHORITY));
+                    for (Record r : m.getSection(Section.ADDITIONAL)) {
+                        if (r.getType() != Type.OPT) {
+                            additional.add(r);
+                        }
+                    }
+                } catch (IOException e) {
+                    notes.add("line " + lineNo + ": HEX_ANSWER does not parse as a DNS message (" + e.getMessage()
+                            + "); the entry answers with an empty packet, as a server sending garbage is not heard");
+                    rcode = Rcode.SERVFAIL;
                 }
             }
-            return line;
-        }
 
-        /** unbound.conf comments start with {@code #} outside quotes; scenario comments with {@code ;}. */
-        private static String stripConfigComment(String line) {
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '"') {
-                    quoted = !quoted;
-                } else if ((c == '#' || c == ';') && !quoted) {
-                    return line.substring(0, i);
-                }
+            Packet build() {
+                return new Packet(Set.copyOf(flags), dnssecOk, dnssecOk || co || ednsData, opcode, rcode, List.copyOf(questions),
+                        List.copyOf(answer), List.copyOf(authority), List.copyOf(additional));
             }
-            return line;
-        }
-
-        private static String unquote(String v) {
-            return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
         }
     }
 }

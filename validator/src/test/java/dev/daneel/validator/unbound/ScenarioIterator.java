@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.NSRecord;
@@ -69,6 +70,10 @@ final class ScenarioIterator implements Fetcher {
     private final Map<Name, Cached<RRs>> nsecs = new HashMap<>();
     private final Map<Name, Cached<RRs>> soas = new HashMap<>();
     private final List<String> trace = new ArrayList<>();
+    private final List<Sent> sent = new ArrayList<>();
+    private final Set<RplScenario.Step> usedReplies = new HashSet<>();
+    private boolean nsFromCache;
+    private boolean cacheOnly;
 
     /** @param clock seconds elapsed in the scenario (its {@code TIME_PASSES}), for cache expiry */
     ScenarioIterator(RplScenario scenario, DoubleSupplier clock) {
@@ -105,7 +110,7 @@ final class ScenarioIterator implements Fetcher {
             }
             ServerReply r = fromCache(sname, qtype);
             if (r == null) {
-                r = iterate(sname, qtype, depth);
+                r = cacheOnly ? ServerReply.servfail() : iterate(sname, qtype, depth);
             }
             Name target = r.rcode == Rcode.SERVFAIL ? null : cnameTarget(r, sname, qtype, prependAnswer, prependAuthority);
             if (target == null) {
@@ -161,6 +166,12 @@ final class ScenarioIterator implements Fetcher {
         Cached<ServerReply> m = messages.get(key);
         if (m != null && m.fresh(now())) {
             return m.value.aged(now() - m.stored);
+        }
+        if (type == Type.NS && nsFromCache) {
+            Cached<RRs> ns = delegations.get(name);
+            if (ns != null && ns.fresh(now()) && !ns.value.sigs.isEmpty()) {
+                return new ServerReply(Rcode.NOERROR, List.of(ns.value.aged(now() - ns.stored)), List.of(), List.of());
+            }
         }
         if (type != Type.DS) {
             Cached<RRs> cname = rrsets.get(new Key(name, Type.CNAME));
@@ -304,7 +315,7 @@ final class ScenarioIterator implements Fetcher {
             ServerReply answer = null;
             Kind kind = null;
             for (String server : dp.servers()) {
-                Message m = ask(server, sname, qtype);
+                Message m = ask(server, sname, qtype, dp.forward());
                 if (m == null) {
                     continue;
                 }
@@ -347,20 +358,106 @@ final class ScenarioIterator implements Fetcher {
         return ServerReply.servfail();
     }
 
-    /** The reply of the first entry that matches, in the first range in force for {@code server}; null if none. */
-    private Message ask(String server, Name qname, int qtype) {
+    /**
+     * What {@code server} answers: the first matching entry of the first range in force for it (testbound's
+     * {@code pending_find_match}); a reply with TC is asked again over TCP, as Unbound's iterator does. A
+     * query no range answers may be answered by a later {@code STEP REPLY} (each answers one query, the
+     * first it matches). Every query is logged for {@code CHECK_OUT_QUERY}. Null when nothing answers.
+     */
+    private Message ask(String server, Name qname, int qtype, boolean rd) {
+        RplScenario.Query udp = RplScenario.Query.outgoing(qname, qtype, rd, false);
+        Message m = askOnce(server, udp);
+        if (m != null && m.getHeader().getFlag(Flags.TC)) {
+            Message tcp = askOnce(server, RplScenario.Query.outgoing(qname, qtype, rd, true));
+            if (tcp != null) {
+                return tcp;
+            }
+        }
+        return m;
+    }
+
+    private Message askOnce(String server, RplScenario.Query q) {
+        sent.add(new Sent(server, q));
         for (RplScenario.Range range : scenario.ranges()) {
             if (!range.covers(step, server)) {
                 continue;
             }
             for (RplScenario.Entry e : range.entries()) {
-                if (e.matches(qname, qtype)) {
-                    return e.reply(qname, qtype);
+                if (e.matches(q)) {
+                    return e.reply(q, 0);
                 }
             }
         }
-        trace.add("no entry at " + server + " for " + qname + "/" + Type.string(qtype) + " at step " + step);
+        for (RplScenario.Step s : scenario.steps()) {
+            if (s.kind().equals("REPLY") && s.number() >= step && s.entry() != null && !usedReplies.contains(s)
+                    && (s.address() == null || s.address().equals(RplScenario.canonicalAddress(server))) && s.entry().matches(q)) {
+                usedReplies.add(s);
+                trace.add("STEP " + s.number() + " REPLY answered " + server + " for " + q.name() + "/" + Type.string(q.type()));
+                return s.entry().reply(q, 0);
+            }
+        }
+        trace.add("no entry at " + server + " for " + q.name() + "/" + Type.string(q.type()) + (q.tcp() ? " over TCP" : "")
+                + " at step " + step);
         return null;
+    }
+
+    /** A query the simulated recursive sent, for {@code CHECK_OUT_QUERY}. */
+    record Sent(String server, RplScenario.Query query) {
+    }
+
+    /** Every query sent so far, oldest first; a {@code CHECK_OUT_QUERY} removes the one it matched. */
+    List<Sent> sent() {
+        return sent;
+    }
+
+    /**
+     * The response the recursive's cache holds for a question, CNAME chain followed, without asking any
+     * server; null when the cache cannot answer it all.
+     */
+    Message cachedResponse(Name name, int type) {
+        cacheOnly = true;
+        try {
+            ServerReply r = resolve(name, type, 0);
+            return r.rcode == Rcode.SERVFAIL ? null : r.toMessage(name, type);
+        } finally {
+            cacheOnly = false;
+        }
+    }
+
+    /** Whether the recursive could answer the question from its cache (Unbound's {@code answer_from_cache}). */
+    boolean hasCached(Name name, int type) {
+        return fromCache(name, type) != null;
+    }
+
+    /**
+     * The closest delegation in the cache for a question ({@code dns_cache_find_delegation}: for DS, above
+     * the name): the NS RRset with its RRSIGs, or null.
+     */
+    RRs cachedDelegation(Name name, int type) {
+        Name n = type == Type.DS && name.labels() > 1 ? new Name(name, 1) : name;
+        for (; ; n = new Name(n, 1)) {
+            Cached<RRs> ns = delegations.get(n);
+            if (ns != null && ns.fresh(now())) {
+                return ns.value.aged(now() - ns.stored);
+            }
+            if (n.equals(Name.root)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * While on, an NS question whose RRset the cache holds signed (the zone's own copy, learnt from an
+     * answer's authority section) is answered from the cache, so that the validator can judge a cached
+     * referral as Unbound's {@code check_delegation_secure} does.
+     */
+    void answerNsFromCache(boolean on) {
+        this.nsFromCache = on;
+    }
+
+    /** {@code FLUSH_MESSAGE} and {@code EXPIRE_MESSAGE}: the message cache entry for the question goes. */
+    void forgetMessage(Name name, int type) {
+        messages.remove(new Key(name, type));
     }
 
     // ---- caches -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.daneel.validator.ValidatingResolver;
 import dev.daneel.validator.internal.EngineConfig;
 import dev.daneel.validator.internal.TestEngines;
 import dev.daneel.validator.internal.Engine;
+import dev.daneel.validator.internal.Fetcher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +26,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -35,22 +39,28 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Runs one Unbound scenario through Daneel's engine and judges it as Unbound's test would, on the
- * parts a stub validator answers for: for each {@code CHECK_ANSWER}, the rcode, the AD bit (Unbound sets
- * it exactly when the answer is Secure) and the answer section's RRsets, without RRSIGs, in any order,
- * TTLs only when the entry says {@code MATCH … ttl}. The authority and additional sections, EDE codes
- * and header bits other than AD are not compared: Daneel returns typed answers, not messages.
+ * Runs one Unbound scenario through Daneel's engine and judges it as testbound would, on the parts a stub
+ * validator answers for. Each {@code QUERY} is answered as Unbound answers it (see {@link #respond}): its
+ * RD, CD, AD and DO bits count. Each {@code CHECK_ANSWER} takes the first pending answer its {@code MATCH}
+ * keywords accept, as testbound's {@code answer_check_it} does: {@code all} compares the header bits
+ * (QR, RA, RD and CD copied, AD, TC), the rcode, the question, EDNS and the answer section's RRsets
+ * (without RRSIGs unless they were asked for, in any order, TTLs only with {@code ttl}); {@code rcode},
+ * {@code answer}, {@code DO}, {@code noedns}, {@code ede=} and the question keywords compare their part.
+ * The authority and additional sections are not compared: Daneel returns typed answers, not messages.
+ * An answer no {@code CHECK_ANSWER} takes fails the scenario, as in testbound.
  *
- * <p>Daneel's verdicts become Unbound's responses thus: Bogus is SERVFAIL with an empty answer, and so is
- * Indeterminate for a name under a trust anchor (a chain that could not be fetched); Secure sets AD;
- * Insecure and Indeterminate for a name no anchor covers pass the rcode and records on without AD. A query
- * sent with CD gets the recursive's response unvalidated, as Unbound returns it.
+ * <p>Daneel's verdicts become Unbound's responses thus: Bogus is SERVFAIL with an empty answer (and the
+ * Bogus reason's RFC 8914 code when {@code ede: yes}), and so is Indeterminate for a chain that could not
+ * be fetched; Secure sets AD when the query had DO or AD; Insecure and Indeterminate for a name no anchor
+ * covers pass the rcode and records on without AD. A scenario without any trust anchor gets an engine
+ * without anchors, so no answer may carry AD.
  *
- * <p>The engine's clock is {@code val-override-date} plus the scenario's {@code TIME_PASSES}, so that
- * cached answers age as in Unbound; signature windows are judged at that time with Daneel's default skew.
- * The one Unbound option that changes a verdict and has a Daneel counterpart, the NSEC3 iteration count
- * treated as insecure, is taken from the scenario (see {@link #limits}); every other limit is Daneel's
- * default.
+ * <p>The engine's clock is {@code val-override-date} plus the scenario's {@code TIME_PASSES} ({@code ELAPSE}
+ * seconds, or {@code EVAL} macros over {@code ASSIGN}ed variables), so that cached answers age as in
+ * Unbound; signature windows are judged at that time with Daneel's default skew. The one Unbound option
+ * that changes a verdict and has a Daneel counterpart, the NSEC3 iteration count treated as insecure, is
+ * taken from the scenario (see {@link #limits}); every other limit is Daneel's default. The engine is built
+ * in one place, {@link #engine}.
  */
 final class ScenarioRunner {
 
@@ -63,8 +73,13 @@ final class ScenarioRunner {
     /** Scenarios a stub validator cannot pass, by file name, with the reason. */
     static final String SKIPS_RESOURCE = "/unbound-skips.txt";
 
+    /**
+     * PASS; FAIL (Daneel's answer differs); CANNOT_RUN (the harness could not read or run the scenario: a
+     * harness bug); KNOWN (fails as {@code unbound-known-failures.txt} says, a validator difference on
+     * record); SKIP (needs a resolver option Daneel deliberately lacks, {@code unbound-skips.txt}).
+     */
     enum Verdict {
-        PASS, FAIL, SKIP
+        PASS, FAIL, CANNOT_RUN, KNOWN, SKIP
     }
 
     /** The result of one scenario: {@code detail} says why it failed or was skipped, or what passed. */
@@ -73,10 +88,15 @@ final class ScenarioRunner {
             return switch (verdict) {
                 case PASS -> "PASS " + name;
                 case FAIL -> "FAIL " + name + ": " + detail;
+                case CANNOT_RUN -> "CANNOT_RUN " + name + ": " + detail;
+                case KNOWN -> "KNOWN " + name + ": " + detail;
                 case SKIP -> "SKIP " + name + ": " + detail;
             };
         }
     }
+
+    /** Scenarios whose failure is a known validator difference, by file name, with the difference. */
+    static final String KNOWN_FAILURES_RESOURCE = "/unbound-known-failures.txt";
 
     private ScenarioRunner() {
     }
@@ -115,8 +135,17 @@ final class ScenarioRunner {
 
     /** The skip list: file name → reason. Lines are {@code name reason…}; {@code #} starts a comment. */
     static Map<String, String> skips() throws IOException {
+        return list(SKIPS_RESOURCE);
+    }
+
+    /** The known validator differences: file name → what Daneel does instead. Same format as the skip list. */
+    static Map<String, String> knownFailures() throws IOException {
+        return list(KNOWN_FAILURES_RESOURCE);
+    }
+
+    private static Map<String, String> list(String resource) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        try (InputStream in = ScenarioRunner.class.getResourceAsStream(SKIPS_RESOURCE)) {
+        try (InputStream in = ScenarioRunner.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return out;
             }
@@ -134,67 +163,254 @@ final class ScenarioRunner {
     }
 
     /** Runs (or skips) one scenario file; never throws. */
-    static Outcome run(Path file, Map<String, String> skips) {
+    static Outcome run(Path file, Map<String, String> skips, Map<String, String> known) {
         String name = file.getFileName().toString();
         if (skips.containsKey(name)) {
             return new Outcome(name, Verdict.SKIP, skips.get(name));
         }
+        Outcome o;
         try {
-            return run(RplScenario.parse(file));
+            o = run(RplScenario.parse(file));
         } catch (IOException | RuntimeException e) {
-            return new Outcome(name, Verdict.FAIL, "harness error: " + e);
+            o = new Outcome(name, Verdict.FAIL, "harness error: " + e);
         }
+        if (o.verdict() == Verdict.FAIL && o.detail().startsWith("harness error")) {
+            return new Outcome(name, Verdict.CANNOT_RUN, o.detail());
+        }
+        if (known.containsKey(name)) {
+            return o.verdict() == Verdict.PASS
+                    ? new Outcome(name, Verdict.FAIL, "passes but is listed in unbound-known-failures.txt (" + known.get(name)
+                            + "): remove it from the list")
+                    : new Outcome(name, Verdict.KNOWN, known.get(name) + " [" + o.detail() + "]");
+        }
+        return o;
     }
 
-    /** What Daneel answered, as the parts of Unbound's response that are compared. */
-    private record Actual(Name qname, int qtype, int rcode, boolean ad, List<Record> answer, String why) {
+    /**
+     * Unbound's response to one client query, as far as the harness can know it: the question, the header
+     * bits Unbound would set, the EDNS DO bit it echoes, the rcode, the answer section, the EDE code (null
+     * when Daneel's verdict does not name one) and the verdict, for messages.
+     */
+    private record Actual(RplScenario.Query query, Set<String> flags, int rcode, List<Record> answer, Integer ede,
+                          String why) {
+        boolean ad() {
+            return flags.contains("AD");
+        }
     }
 
     static Outcome run(RplScenario scenario) {
         ScenarioClock clock = new ScenarioClock(startTime(scenario));
         ScenarioIterator iterator = new ScenarioIterator(scenario, clock::elapsed);
-        if (scenario.trustAnchors().isEmpty()) {
-            return new Outcome(scenario.name(), Verdict.FAIL, "harness error: the scenario has no trust-anchor");
+        RplAnchors anchors;
+        try {
+            anchors = RplAnchors.of(scenario);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(scenario.name(), Verdict.FAIL, "harness error: trust anchors: " + e.getMessage());
         }
-        TrustAnchors anchors = TrustAnchors.of(scenario.trustAnchors());
-        // Unbound's fake-sha1 makes RSASHA1/DSA signatures always verify; its scenarios rely on it (their DSA
-        // signatures are DER-encoded, which no real implementation accepts), so the harness mirrors the option.
-        Engine engine = engine(scenario, iterator, anchors, clock);
-        List<Actual> pending = new ArrayList<>();
         List<String> log = new ArrayList<>();
+        Engine engine = engine(scenario, iterator, anchors, clock, log);
+        RplMacros macros = new RplMacros(() -> clock.instant().getEpochSecond(), () -> 0);
+        List<Actual> pending = new ArrayList<>();
         scenario.notes().forEach(n -> log.add("parser: " + n));
+        anchors.notes().forEach(n -> log.add("anchors: " + n));
+        boolean ede = "yes".equals(scenario.option("ede"));
         List<RplScenario.Step> steps = scenario.steps();
         for (int i = 0; i < steps.size(); i++) {
             RplScenario.Step step = steps.get(i);
+            String failure = null;
             switch (step.kind()) {
                 case "QUERY" -> {
                     // testbound answers a query while the next step is current: its ranges are in force.
                     iterator.step(i + 1 < steps.size() ? steps.get(i + 1).number() : step.number());
-                    RplScenario.Question q = step.entry().question();
-                    pending.add(step.entry().flag("CD") ? unvalidated(iterator, q) : validated(engine, anchors, q));
-                }
-                case "CHECK_ANSWER" -> {
-                    String mismatch = check(step, pending, log);
-                    if (mismatch != null) {
-                        String trace = iterator.trace().isEmpty() ? "" : "; iterator: " + String.join("; ", iterator.trace());
-                        String notes = scenario.notes().isEmpty() ? "" : "; parser: " + String.join("; ", scenario.notes());
-                        return new Outcome(scenario.name(), Verdict.FAIL, "step " + step.number() + ": " + mismatch + trace + notes);
+                    if (step.entry() == null || step.entry().question() == null) {
+                        failure = "harness error: STEP " + step.number() + " QUERY has no question";
+                    } else {
+                        pending.add(respond(engine, iterator, query(step.entry()), ede));
                     }
                 }
-                case "TIME_PASSES" -> clock.advance(step.elapse());
-                case "TRAFFIC", "NOTHING" -> {
-                    // traffic has already flowed: every lookup here completes before the next step
+                case "CHECK_ANSWER" -> failure = check(step, pending, log);
+                case "CHECK_OUT_QUERY" -> failure = checkOutQuery(step, iterator, log);
+                case "TIME_PASSES" -> {
+                    double seconds = step.args().isEmpty() ? step.elapse() : leadingNumber(macros.expand(step.args()));
+                    clock.advance(seconds);
                 }
-                default -> {
-                    return new Outcome(scenario.name(), Verdict.FAIL, "harness error: step " + step.number() + " "
-                            + step.kind() + " is not supported");
+                case "ASSIGN" -> macros.assign(step.variable(), macros.expand(step.args()));
+                case "FLUSH_MESSAGE", "EXPIRE_MESSAGE" -> {
+                    // Unbound drops the message from its message cache; the simulated recursive's cache is that one.
+                    List<String> w = List.of(step.args().split("\\s+"));
+                    try {
+                        iterator.forgetMessage(RplRecords.name(w.get(0)), w.size() > 1 ? Type.value(w.get(1)) : Type.A);
+                    } catch (IOException e) {
+                        failure = "harness error: " + step.kind() + " " + step.args() + ": " + e.getMessage();
+                    }
+                    log.add("step " + step.number() + ": " + step.kind() + " " + step.args()
+                            + " (the recursive's message cache; Daneel's own answer cache keeps its entry)");
                 }
+                case "CHECK_AUTOTRUST", "CHECK_TEMPFILE" -> log.add("step " + step.number() + ": " + step.kind()
+                        + " is checked by the autotrust harness, not here");
+                case "REPLY", "TRAFFIC", "NOTHING", "TIMEOUT", "ERROR", "INFRA_RTT" -> {
+                    // REPLY steps answer the recursive's queries (ScenarioIterator); traffic has already flowed:
+                    // every lookup here completes before the next step; a query nobody answers times out.
+                }
+                default -> failure = "harness error: step " + step.number() + " " + step.kind() + " is not supported";
             }
+            if (failure != null) {
+                String trace = iterator.trace().isEmpty() ? "" : "; iterator: " + String.join("; ", iterator.trace());
+                String notes = scenario.notes().isEmpty() ? "" : "; parser: " + String.join("; ", scenario.notes());
+                String prefix = failure.startsWith("harness error") ? "" : "step " + step.number() + ": ";
+                return new Outcome(scenario.name(), Verdict.FAIL, prefix + failure + trace + notes);
+            }
+        }
+        if (!pending.isEmpty()) {
+            // testbound: "there are unmatched answers"
+            return new Outcome(scenario.name(), Verdict.FAIL, "no CHECK_ANSWER matched the answer to "
+                    + pending.get(0).query().name() + " " + Type.string(pending.get(0).query().type()));
         }
         if (!iterator.trace().isEmpty()) {
             log.add("iterator: " + String.join("; ", iterator.trace()));
         }
         return new Outcome(scenario.name(), Verdict.PASS, String.join("; ", log));
+    }
+
+    /**
+     * The one place the harness builds Daneel's engine. Unbound's fake-sha1 makes RSASHA1/DSA signatures
+     * always verify; the scenarios that set it rely on it (their DSA signatures are DER-encoded, which no real
+     * implementation accepts), so the harness mirrors the option. Unbound's aggressive-nsec (RFC 8198) is on
+     * unless a scenario turns it off; Daneel's is opt-in. No anchor configured: the engine has none, and
+     * every answer must come without AD. {@code domain-insecure:} names are listed for the log: the engine
+     * takes no negative trust anchors yet.
+     */
+    private static Engine engine(RplScenario scenario, Fetcher source, RplAnchors anchors, Clock clock, List<String> log) {
+        TrustAnchors trust = anchors.records().isEmpty() ? null : TrustAnchors.of(anchors.records());
+        EngineConfig config = EngineConfig.of(source, trust, clock).withLimits(limits(scenario))
+                .withCacheSize(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE)
+                .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")));
+        Engine engine = "yes".equals(scenario.option("fake-sha1")) ? TestEngines.withUnboundFakeSha1(config) : new Engine(config);
+        if (!anchors.insecure().isEmpty()) {
+            log.add("domain-insecure " + anchors.insecure() + " not given to the engine (it has no negative trust anchors)");
+        }
+        return engine;
+    }
+
+    /** The client query of a QUERY entry: its question and REPLY bits (RD, CD, AD, DO), TCP if it MATCHes TCP. */
+    static RplScenario.Query query(RplScenario.Entry e) {
+        RplScenario.Question q = e.question();
+        Set<String> flags = new LinkedHashSet<>();
+        for (String f : List.of("RD", "CD", "AD")) {
+            if (e.flag(f)) {
+                flags.add(f);
+            }
+        }
+        return new RplScenario.Query(q.name(), q.type(), q.dclass(), flags, e.first().edns(), e.flag("DO"),
+                e.match().contains("TCP"));
+    }
+
+    /**
+     * Unbound's response ({@code daemon/worker.c}, {@code services/mesh.c}, {@code util/data/msgencode.c}):
+     * the query is validated whatever its CD bit; a Secure answer has AD only when the query had DO or AD;
+     * a failed validation is SERVFAIL, except with CD, where the unvalidated response is passed on. A
+     * query without RD that the cache cannot answer gets the closest cached delegation (a referral), with
+     * AD when its NS RRset validates and SERVFAIL when it is bogus ({@code answer_norec_from_cache}). The
+     * reply copies RD and CD from the query, sets QR and RA, and echoes the DO bit.
+     */
+    private static Actual respond(Engine engine, ScenarioIterator iterator, RplScenario.Query q, boolean ede) {
+        Set<String> flags = new LinkedHashSet<>(List.of("QR", "RA"));
+        flags.addAll(q.flags());
+        flags.remove("AD");
+        boolean adWanted = q.dnssecOk() || q.flag("AD");
+        if (!q.flag("RD") && !iterator.hasCached(q.name(), q.type())) {
+            ServerReply.RRs ns = iterator.cachedDelegation(q.name(), q.type());
+            if (ns != null) {
+                return referral(engine, iterator, q, ns, flags, adWanted, ede);
+            }
+        }
+        Answer a = engine.lookup(q.name(), q.type());
+        dev.daneel.validator.Verdict s = a.verdict();
+        if (failed(s)) {
+            if (q.flag("CD")) {
+                Message m = iterator.query(q.name(), q.type()).join();
+                return new Actual(q, flags, m.getRcode(), new ArrayList<>(m.getSection(Section.ANSWER)), null,
+                        "checking disabled (CD), " + s);
+            }
+            return new Actual(q, flags, Rcode.SERVFAIL, List.of(), ede ? edeOf(s) : null, s.toString());
+        }
+        List<Record> records = new ArrayList<>(a.chain());
+        records.addAll(a.records());
+        List<Record> capped = records.stream().map(r -> ServerReply.withTtl(r, Math.min(r.getTTL(), a.ttl()))).toList();
+        if (s instanceof dev.daneel.validator.Verdict.Secure && adWanted) {
+            flags.add("AD");
+        }
+        if (truncated(iterator.cachedResponse(q.name(), q.type()), q)) {
+            flags.add("TC");
+        }
+        return new Actual(q, flags, a.rcode(), capped, null, s.toString());
+    }
+
+    /** Unbound's {@code max-udp-size} default, which is also the EDNS size testpkts' queries offer. */
+    static final int UDP_SIZE = 1232;
+
+    /**
+     * Whether Unbound's reply would carry TC ({@code reply_info_encode}): over UDP, when the answer and
+     * authority sections (RRSIGs only with DO) do not fit the client's size, 512 octets without EDNS; the
+     * additional section never sets it. Measured on the recursive's cached response, compressed.
+     */
+    private static boolean truncated(Message response, RplScenario.Query q) {
+        if (response == null || q.tcp()) {
+            return false;
+        }
+        Message m = new Message();
+        m.addRecord(Record.newRecord(q.name(), q.type(), q.dclass()), Section.QUESTION);
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+            for (Record r : response.getSection(section)) {
+                boolean sigWanted = q.dnssecOk() || q.type() == Type.RRSIG || q.type() == Type.ANY;
+                if (r.getType() != Type.RRSIG || sigWanted) {
+                    m.addRecord(r, section);
+                }
+            }
+        }
+        int opt = q.edns() ? 11 : 0;
+        return m.toWire().length + opt > (q.edns() ? UDP_SIZE : 512);
+    }
+
+    private static Actual referral(Engine engine, ScenarioIterator iterator, RplScenario.Query q, ServerReply.RRs ns,
+                                   Set<String> flags, boolean adWanted, boolean ede) {
+        String why = "referral to " + ns.name + " from the cache (no RD)";
+        if (ns.sigs.isEmpty()) {
+            return new Actual(q, flags, Rcode.NOERROR, List.of(), null, why + ", its NS RRset unsigned");
+        }
+        iterator.answerNsFromCache(true);
+        dev.daneel.validator.Verdict s;
+        try {
+            s = engine.lookup(ns.name, Type.NS).verdict();
+        } finally {
+            iterator.answerNsFromCache(false);
+        }
+        if (s instanceof dev.daneel.validator.Verdict.Bogus && !q.flag("CD")) {
+            return new Actual(q, flags, Rcode.SERVFAIL, List.of(), ede ? edeOf(s) : null, why + ", " + s);
+        }
+        if (s instanceof dev.daneel.validator.Verdict.Secure && adWanted) {
+            flags.add("AD");
+        }
+        return new Actual(q, flags, Rcode.NOERROR, List.of(), null, why + ", its NS RRset " + s);
+    }
+
+    /**
+     * Unbound answers SERVFAIL when a chain it needs cannot be built (Daneel: Bogus, or Indeterminate because
+     * something was unavailable), but passes data on without AD where no anchor covers a name of the answer
+     * or DNSSEC cannot speak to it (Daneel: Indeterminate with cause NO_ANCHOR or NOT_VALIDATABLE).
+     */
+    private static boolean failed(dev.daneel.validator.Verdict s) {
+        return s instanceof dev.daneel.validator.Verdict.Bogus || s instanceof dev.daneel.validator.Verdict.Indeterminate i && i.cause() == dev.daneel.validator.Verdict.Cause.UNAVAILABLE;
+    }
+
+    /** The RFC 8914 code of a verdict, when it names one (a Bogus reason); null otherwise. */
+    private static Integer edeOf(dev.daneel.validator.Verdict s) {
+        return s instanceof dev.daneel.validator.Verdict.Bogus b ? b.reason().edeCode() : null;
+    }
+
+    private static double leadingNumber(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*[-+]?[0-9]*\\.?[0-9]+").matcher(text);
+        return m.find() ? Double.parseDouble(m.group().strip()) : 0; // C's atof
     }
 
     /**
@@ -240,57 +456,103 @@ final class ScenarioRunner {
         return latest;
     }
 
-    private static Actual validated(Engine engine, TrustAnchors anchors, RplScenario.Question q) {
-        Answer a = engine.lookup(q.name(), q.type());
-        dev.daneel.validator.Verdict s = a.verdict();
-        List<Record> records = new ArrayList<>(a.chain());
-        records.addAll(a.records());
-        // Unbound answers SERVFAIL when a chain it needs cannot be built (Daneel: Bogus, or Indeterminate because
-        // something was unavailable), but passes data on without AD where no anchor covers a name of the answer
-        // or DNSSEC cannot speak to it (Daneel: Indeterminate with cause NO_ANCHOR or NOT_VALIDATABLE).
-        boolean passThrough = s instanceof dev.daneel.validator.Verdict.Indeterminate i && i.cause() != dev.daneel.validator.Verdict.Cause.UNAVAILABLE;
-        if (s instanceof dev.daneel.validator.Verdict.Bogus || s instanceof dev.daneel.validator.Verdict.Indeterminate && !passThrough) {
-            return new Actual(q.name(), q.type(), Rcode.SERVFAIL, false, List.of(), s.toString());
-        }
-        List<Record> capped = records.stream()
-                .map(r -> ServerReply.withTtl(r, Math.min(r.getTTL(), a.ttl()))).toList();
-        return new Actual(q.name(), q.type(), a.rcode(), s instanceof dev.daneel.validator.Verdict.Secure, capped, s.toString());
-    }
-
-    private static Actual unvalidated(ScenarioIterator iterator, RplScenario.Question q) {
-        Message m = iterator.query(q.name(), q.type()).join();
-        List<Record> records = new ArrayList<>(m.getSection(Section.ANSWER));
-        return new Actual(q.name(), q.type(), m.getRcode(), false, records, "checking disabled (CD)");
-    }
-
-    /** Compares the expected answer with the first pending one for its question; null when they agree. */
+    /**
+     * testbound's {@code answer_check_it}: the first pending answer that the entry matches is taken; each
+     * {@code MATCH} keyword compares one part (see {@link #mismatch}). Null when one matched.
+     */
     private static String check(RplScenario.Step step, List<Actual> pending, List<String> log) {
         RplScenario.Entry expected = step.entry();
-        RplScenario.Question q = expected.question();
-        Actual actual = null;
+        if (expected == null) {
+            return "harness error: STEP " + step.number() + " CHECK_ANSWER has no entry";
+        }
+        String first = null;
         for (Iterator<Actual> it = pending.iterator(); it.hasNext(); ) {
             Actual a = it.next();
-            if (q == null || a.qname().equals(q.name()) && a.qtype() == q.type()) {
-                actual = a;
+            String why = mismatch(expected, a);
+            if (why == null) {
                 it.remove();
-                break;
+                log.add("step " + step.number() + ": " + Rcode.string(a.rcode()) + (a.ad() ? " AD" : "") + " (" + a.why() + ")");
+                return null;
+            }
+            if (first == null || expected.question() != null && expected.question().name().equals(a.query().name())
+                    && expected.question().type() == a.query().type()) {
+                first = why;
             }
         }
-        if (actual == null) {
-            return "no query is waiting for the answer to " + q;
+        return first == null ? "no query is waiting for the answer to " + expected.question() : first;
+    }
+
+    /**
+     * How {@code a} differs from the expected entry in the parts its {@code MATCH} keywords name (testpkts'
+     * {@code find_match}); null when it does not. {@code all} compares the header bits, rcode, question,
+     * answer section and EDNS presence; the authority and additional sections are not compared, since
+     * Daneel returns typed answers, not messages. {@code ttl} makes TTLs count. Answer RRSIGs are left out
+     * unless RRSIGs were asked for. {@code serial}, {@code CO}, {@code ednsdata} and the cookies are not
+     * compared (nothing of Daneel's answer carries them).
+     */
+    private static String mismatch(RplScenario.Entry e, Actual a) {
+        RplScenario.Packet p = e.first();
+        RplScenario.Question q = e.question();
+        RplScenario.Query asked = a.query();
+        boolean ttl = e.match().contains("ttl");
+        boolean sigs = asked.type() == Type.RRSIG;
+        List<String> want = canonical(p.answer(), ttl, sigs);
+        List<String> got = canonical(a.answer(), ttl, sigs);
+        String expectedText = Rcode.string(p.rcode()) + " " + new TreeSet<>(withDo(p.flags(), p.dnssecOk())) + " " + want;
+        String gotText = Rcode.string(a.rcode()) + " " + new TreeSet<>(withDo(a.flags(), asked.dnssecOk())) + " " + got
+                + " (" + a.why() + ")";
+        for (String m : e.match()) {
+            String why = switch (m) {
+                case "opcode" -> p.opcode() == Opcode.QUERY ? null : "the entry's opcode is not QUERY";
+                case "qname" -> q != null && q.name().equals(asked.name()) ? null : "another question";
+                case "qtype" -> q != null && q.type() == asked.type() ? null : "another question";
+                case "subdomain" -> q != null && asked.name().subdomain(q.name()) ? null : "another question";
+                case "question" -> q != null && q.name().equals(asked.name()) && q.type() == asked.type() ? null : "another question";
+                case "rcode" -> p.rcode() == a.rcode() ? null : "rcode";
+                case "answer" -> want.equals(got) ? null : "answer section";
+                case "DO" -> asked.dnssecOk() ? null : "no DO bit";
+                case "noedns" -> asked.edns() ? "EDNS present" : null;
+                case "UDP" -> asked.tcp() ? "TCP" : null;
+                case "TCP" -> asked.tcp() ? null : "UDP";
+                case "ede" -> e.ede() == -1 ? (a.ede() != null ? null : "no EDE") : e.ede().equals(a.ede()) ? null
+                        : "EDE " + e.ede() + " expected, " + (a.ede() == null ? "none" : a.ede()) + " given";
+                case "all", "all_noedns" -> {
+                    boolean header = p.flags().equals(a.flags()) && p.rcode() == a.rcode();
+                    boolean edns = m.equals("all_noedns") || p.edns() == asked.edns() && p.dnssecOk() == asked.dnssecOk();
+                    boolean question = q != null && q.name().equals(asked.name()) && q.type() == asked.type();
+                    yield header && edns && question && want.equals(got) ? null : "message";
+                }
+                default -> null;
+            };
+            if (why != null) {
+                return "expected " + expectedText + ", got " + gotText + " [" + why + "]";
+            }
         }
-        boolean ttl = expected.match().contains("ttl");
-        boolean sigs = actual.qtype() == Type.RRSIG;
-        List<String> want = canonical(expected.answer(), ttl, sigs);
-        List<String> got = canonical(actual.answer(), ttl, sigs);
-        boolean wantAd = expected.flag("AD");
-        if (expected.rcode() == actual.rcode() && wantAd == actual.ad() && want.equals(got)) {
-            log.add("step " + step.number() + ": " + Rcode.string(actual.rcode()) + (actual.ad() ? " AD" : "") + " ("
-                    + actual.why() + ")");
-            return null;
+        return null;
+    }
+
+    private static Set<String> withDo(Set<String> flags, boolean dnssecOk) {
+        Set<String> out = new LinkedHashSet<>(flags);
+        if (dnssecOk) {
+            out.add("DO");
         }
-        return "expected " + Rcode.string(expected.rcode()) + (wantAd ? " AD" : "") + " " + want + ", got "
-                + Rcode.string(actual.rcode()) + (actual.ad() ? " AD" : "") + " " + got + " (" + actual.why() + ")";
+        return out;
+    }
+
+    /** testbound's {@code CHECK_OUT_QUERY}: a query the recursive sent matches the entry (and is taken). */
+    private static String checkOutQuery(RplScenario.Step step, ScenarioIterator iterator, List<String> log) {
+        for (Iterator<ScenarioIterator.Sent> it = iterator.sent().iterator(); it.hasNext(); ) {
+            ScenarioIterator.Sent s = it.next();
+            if ((step.address() == null || step.address().equals(RplScenario.canonicalAddress(s.server())))
+                    && step.entry() != null && step.entry().matches(s.query())) {
+                it.remove();
+                log.add("step " + step.number() + ": the recursive asked " + s.server() + " for " + s.query().name() + " "
+                        + Type.string(s.query().type()));
+                return null;
+            }
+        }
+        return "no query the recursive sent matches the CHECK_OUT_QUERY entry of line " + (step.entry() == null ? "?"
+                : step.entry().line());
     }
 
     /** The answer RRs, each once, as sorted lower-case text without RRSIGs (unless they were asked for) (and without TTLs unless asked for). */
@@ -338,18 +600,5 @@ final class ScenarioRunner {
         public Clock withZone(ZoneId zone) {
             return this;
         }
-    }
-
-    /**
-     * The engine a scenario runs against. Unbound's fake-sha1 makes RSASHA1/DSA signatures always verify;
-     * its scenarios rely on it (their DSA signatures are DER-encoded, which no real implementation accepts),
-     * so the harness mirrors the option. Unbound's aggressive-nsec (RFC 8198) is on unless a scenario turns it
-     * off; Daneel's is opt-in.
-     */
-    private static Engine engine(RplScenario scenario, ScenarioIterator iterator, TrustAnchors anchors, java.time.Clock clock) {
-        EngineConfig config = EngineConfig.of(iterator, anchors, clock).withLimits(limits(scenario))
-                .withCacheSize(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE)
-                .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")));
-        return "yes".equals(scenario.option("fake-sha1")) ? TestEngines.withUnboundFakeSha1(config) : new Engine(config);
     }
 }

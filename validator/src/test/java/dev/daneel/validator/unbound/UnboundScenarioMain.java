@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Runs every Unbound validator scenario in a directory and prints one line each ({@code PASS name},
- * {@code FAIL name: expected …, got …}, {@code SKIP name: reason}), then {@code N passed, M failed, K skipped}.
- * Exits 1 when a scenario failed, 2 when the directory is missing.
+ * {@code FAIL name: expected …, got …}, {@code CANNOT_RUN name: why}, {@code KNOWN name: difference},
+ * {@code SKIP name: reason}), then the count of each. Exits 1 when a scenario failed or could not run, 2 when
+ * the directory is missing.
  *
  * <pre>
  * mvn -q -pl validator exec:java -Dexec.classpathScope=test \
@@ -32,23 +33,23 @@ public final class UnboundScenarioMain {
             System.exit(2);
         }
         Map<String, String> skips = ScenarioRunner.skips();
+        Map<String, String> known = ScenarioRunner.knownFailures();
         List<Path> files = ScenarioRunner.scenarios(dir);
-        int passed = 0;
-        int failed = 0;
-        int skipped = 0;
+        Map<ScenarioRunner.Verdict, Integer> counts = new java.util.EnumMap<>(ScenarioRunner.Verdict.class);
         for (Path f : files) {
-            ScenarioRunner.Outcome o = ScenarioRunner.run(f, skips);
+            ScenarioRunner.Outcome o = ScenarioRunner.run(f, skips, known);
             System.out.println(o.line());
             if (verbose && o.verdict() == ScenarioRunner.Verdict.PASS && !o.detail().isEmpty()) {
                 System.out.println("    " + o.detail());
             }
-            switch (o.verdict()) {
-                case PASS -> passed++;
-                case FAIL -> failed++;
-                case SKIP -> skipped++;
-            }
+            counts.merge(o.verdict(), 1, Integer::sum);
         }
-        System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        int failed = counts.getOrDefault(ScenarioRunner.Verdict.FAIL, 0) + counts.getOrDefault(ScenarioRunner.Verdict.CANNOT_RUN, 0);
+        System.out.println(counts.getOrDefault(ScenarioRunner.Verdict.PASS, 0) + " passed, "
+                + counts.getOrDefault(ScenarioRunner.Verdict.FAIL, 0) + " failed, "
+                + counts.getOrDefault(ScenarioRunner.Verdict.CANNOT_RUN, 0) + " cannot run, "
+                + counts.getOrDefault(ScenarioRunner.Verdict.KNOWN, 0) + " known validator differences, "
+                + counts.getOrDefault(ScenarioRunner.Verdict.SKIP, 0) + " skipped");
         if (failed > 0) {
             System.exit(1);
         }

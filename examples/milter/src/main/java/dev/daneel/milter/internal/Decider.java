@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.bouncycastle.openpgp.PGPPublicKey;
 
@@ -18,7 +19,9 @@ import org.bouncycastle.openpgp.PGPPublicKey;
  * encrypted → skipped; over the size cap → the configured oversize action; any lookup failed (Bogus, DNS
  * unreachable, timeout) → tempfail; some recipients without a Secure key → {@code opportunistic}: plaintext
  * with an {@value #HEADER} header, {@code require}: 5xx naming them; otherwise encrypt to every recipient's
- * keys (and the sender copy key).
+ * keys (and the sender copy key), key IDs of recipients not named in To/Cc thrown as {@code hide-recipients}
+ * says; larger than {@code mta-size-limit} once encrypted → {@code 552 5.3.4} under either policy (a
+ * recipient with a key never gets plaintext because the ciphertext did not fit).
  *
  * <p>Thread-safe.
  */
@@ -63,20 +66,22 @@ public final class Decider {
                     + " octets; try again later";
             return refuse(mail, reply);
         }
-        Optional<String> encrypted = PgpMime.alreadyEncrypted(mail);
+        Optional<String> encrypted = AlreadyEncrypted.check(mail);
         if (encrypted.isPresent()) {
             return new Result(new Decision.Skipped(q, from, to, encrypted.get()), Verdict.accept());
         }
         if (to.isEmpty()) {
             return refuse(mail, "451 4.5.3 the encryption milter saw no recipients; try again later");
         }
-        Map<String, KeyLookups.Outcome> outcomes = lookups.lookUp(to.stream().map(Decider::normalize).toList());
+        // Duplicates and domain-case variants are one lookup; the lowercased retry is shared through the cache.
+        Map<String, KeyLookups.Outcome> outcomes = lookups.lookUp(to.stream().map(Addresses::lookupKey).distinct().toList());
+        Set<String> visible = Addresses.named(mail.headers());
         Map<String, String> failed = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();
         Map<String, List<String>> ids = new LinkedHashMap<>();
-        List<PGPPublicKey> keys = new ArrayList<>();
+        Map<Long, PgpMime.Recipient> keys = new LinkedHashMap<>();
         for (String r : to) {
-            String address = normalize(r);
+            String address = Addresses.lookupKey(r);
             if (excludedDomain(address)) {
                 missing.put(r, "recipient domain excluded from encryption");
                 continue;
@@ -86,10 +91,19 @@ public final class Decider {
                 failed.put(r, f.why());
             } else if (o instanceof KeyLookups.Outcome.Missing m) {
                 missing.put(r, m.why());
-            } else {
+            } else if (!ids.containsKey(address)) {
                 KeyLookups.Outcome.Keys k = (KeyLookups.Outcome.Keys) o;
-                keys.addAll(k.keys());
-                ids.put(r, k.keyIds());
+                boolean hidden = switch (config.hideRecipients()) {
+                    case ALL -> true;
+                    case NONE -> false;
+                    case BCC -> !visible.contains(Addresses.visibilityKey(r));
+                };
+                for (PGPPublicKey key : k.keys()) {
+                    // A key shared by a visible and a hidden recipient stays visible: the To line names it anyway.
+                    keys.merge(key.getKeyID(), new PgpMime.Recipient(key, hidden),
+                            (a, b) -> a.hidden() && b.hidden() ? a : new PgpMime.Recipient(a.key(), false));
+                }
+                ids.put(address, hidden ? k.keyIds().stream().map(i -> i + "(hidden)").toList() : k.keyIds());
             }
         }
         if (!failed.isEmpty()) {
@@ -102,14 +116,22 @@ public final class Decider {
             Decision d = new Decision.Plaintext(q, from, to, missing);
             String value = "none; no Secure OPENPGPKEY for " + missing.entrySet().stream()
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
-            return new Result(d, Verdict.accept(List.of(Verdict.HeaderChange.add(HEADER, clip(value)))));
+            return new Result(d, Verdict.accept(List.of(Verdict.HeaderChange.add(HEADER, clipHeader(value)))));
         }
         senderCopy.ifPresent(k -> {
-            keys.add(k);
-            ids.put("sender-copy", List.of(senderCopyId));
+            boolean hidden = config.hideRecipients() == MilterConfig.HideRecipients.ALL;
+            keys.putIfAbsent(k.getKeyID(), new PgpMime.Recipient(k, hidden));
+            ids.put("sender-copy", List.of(senderCopyId + (hidden ? "(hidden)" : "")));
         });
-        Verdict v = PgpMime.encrypt(mail, keys, config.protectedHeaders(), random);
-        return new Result(new Decision.Encrypted(q, from, to, ids), v);
+        PgpMime.Encrypted e = PgpMime.encrypt(mail, List.copyOf(keys.values()), config.protectedHeaders(),
+                config.compression(), random);
+        if (e.size() > config.mtaSizeLimit()) {
+            // Under both policies: a keyed recipient never gets the plaintext because the ciphertext is too big.
+            return refuse(mail, "552 5.3.4 Message too big after encryption: " + e.size() + " octets encrypted"
+                    + (e.compressed() ? " and compressed" : "") + ", the mail system's limit is " + config.mtaSizeLimit()
+                    + " (mta-size-limit); send it in parts or without encryption-requiring recipients");
+        }
+        return new Result(new Decision.Encrypted(q, from, to, ids), e.verdict());
     }
 
     private Result refuse(Mail mail, String reply) {
@@ -133,7 +155,7 @@ public final class Decider {
                 || (at >= 0 && config.excludedSenders().contains(sender.substring(at)))) {
             return Optional.of("sender " + mail.sender() + " excluded");
         }
-        if (!mail.recipients().isEmpty() && mail.recipients().stream().allMatch(r -> excludedDomain(normalize(r)))) {
+        if (!mail.recipients().isEmpty() && mail.recipients().stream().allMatch(r -> excludedDomain(Addresses.lookupKey(r)))) {
             return Optional.of("every recipient domain excluded");
         }
         return Optional.empty();
@@ -141,12 +163,6 @@ public final class Decider {
 
     private boolean excludedDomain(String address) {
         return config.excludedRecipientDomains().contains(Mail.domainOf(address));
-    }
-
-    /** The address with its domain lowercased (the local part is hashed as written, RFC 7929 §3). */
-    static String normalize(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? address : address.substring(0, at + 1) + address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     private static String list(Map<String, String> reasons) {
@@ -157,13 +173,25 @@ public final class Decider {
     private static String sanitize(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
-            b.append(c >= 0x20 && c < 0x7f && c != '%' ? c : ' ');
+            // Non-ASCII (an SMTPUTF8 address) shows as '?': reply text is ASCII unless the client negotiated SMTPUTF8.
+            b.append(c >= 0x20 && c < 0x7f && c != '%' ? c : c >= 0x80 ? '?' : ' ');
         }
         return b.toString();
     }
 
     private static String clip(String s) {
         String one = sanitize(s);
+        return one.length() <= MAX_REPLY ? one : one.substring(0, MAX_REPLY - 5) + " ...";
+    }
+
+    /**
+     * A header value: one line of printable characters. Unlike a reply, a header may carry UTF-8 (RFC 6532):
+     * a message to an SMTPUTF8 address is itself an SMTPUTF8 message, so the address is kept readable.
+     */
+    private static String clipHeader(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(c >= 0x20 && c != 0x7f && !Character.isISOControl(c) ? c : ' '));
+        String one = b.toString();
         return one.length() <= MAX_REPLY ? one : one.substring(0, MAX_REPLY - 5) + " ...";
     }
 }

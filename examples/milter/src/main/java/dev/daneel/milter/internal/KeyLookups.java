@@ -26,7 +26,12 @@ public final class KeyLookups {
 
     /** The outcome for one recipient. */
     public sealed interface Outcome {
-        /** Secure keys to encrypt to, with their key IDs for the log. */
+        /**
+         * Secure keys to encrypt to, with their IDs for the log.
+         *
+         * @param keys the encryption (sub)keys actually encrypted to
+         * @param keyIds per key, {@code PRIMARY/SUBKEY}: the primary key ID and the ID of the (sub)key encrypted to
+         */
         record Keys(List<PGPPublicKey> keys, List<String> keyIds) implements Outcome {
         }
 
@@ -93,7 +98,8 @@ public final class KeyLookups {
                         : "published key unusable " + s.keys().get(0).issues());
             }
             return new Outcome.Keys(usable.stream().map(k -> k.encryptionKey().orElseThrow()).toList(),
-                    usable.stream().map(PublishedKey::keyId).toList());
+                    usable.stream().map(k -> k.keyId() + "/" + String.format(java.util.Locale.ROOT, "%016X",
+                            k.encryptionKey().orElseThrow().getKeyID())).toList());
         } else if (r instanceof FetchResult.NoKey) {
             return new Outcome.Missing("no OPENPGPKEY record");
         } else if (r instanceof FetchResult.Insecure i) {

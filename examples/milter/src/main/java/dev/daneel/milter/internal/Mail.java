@@ -17,8 +17,21 @@ import java.util.Optional;
  */
 public final class Mail {
 
-    /** A header as received: its name and its value without the separating colon and space. */
-    public record Header(String name, String value) {
+    /**
+     * A header as received: its name and its value without the separating colon and space.
+     *
+     * @param charset how the value's octets were decoded (UTF-8 when valid, else ISO-8859-1), so that
+     *     {@link #bytes()} gives back exactly the octets the MTA sent
+     */
+    public record Header(String name, String value, java.nio.charset.Charset charset) {
+        public Header(String name, String value) {
+            this(name, value, StandardCharsets.UTF_8);
+        }
+
+        /** {@code Name: value} in the octets received (without a line end). */
+        public byte[] bytes(String value) {
+            return (name + ": " + value).getBytes(charset);
+        }
     }
 
     private final long cap;
@@ -50,10 +63,11 @@ public final class Mail {
         macros.putAll(m);
     }
 
-    void header(String name, String value) {
-        count(name.length() + value.length() + 4L);
+    void header(String name, byte[] value) {
+        count(name.length() + value.length + 4L);
         if (!oversize) {
-            headers.add(new Header(name, value));
+            boolean utf8 = Packet.isUtf8(value);
+            headers.add(new Header(name, Packet.text(value), utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
         }
     }
 

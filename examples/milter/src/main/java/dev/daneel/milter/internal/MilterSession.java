@@ -59,6 +59,9 @@ public final class MilterSession {
                 return;
             }
             handle(p);
+            // Everything one event answers (at end of message: header changes, body chunks, the final reply)
+            // leaves in one write: small writes back to back wait on Nagle and the MTA's delayed ACK.
+            out.flush();
         }
     }
 
@@ -90,11 +93,14 @@ public final class MilterSession {
             case Protocol.DATA -> reply(Protocol.P_NR_DATA);
             case Protocol.UNKNOWN -> reply(Protocol.P_NR_UNKN);
             case Protocol.HEADER -> {
-                List<String> nv = Packet.strings(d, 0);
+                List<byte[]> nv = Packet.rawStrings(d, 0);
                 if (mail != null && !nv.isEmpty()) {
-                    String value = nv.size() > 1 ? nv.get(1) : "";
+                    byte[] value = nv.size() > 1 ? nv.get(1) : new byte[0];
                     // Without SMFIP_HDR_LEADSPC the MTA strips the space after the colon; be lenient anyway.
-                    mail.header(nv.get(0), value.startsWith(" ") ? value.substring(1) : value);
+                    if (value.length > 0 && value[0] == ' ') {
+                        value = java.util.Arrays.copyOfRange(value, 1, value.length);
+                    }
+                    mail.header(Packet.text(nv.get(0)), value);
                 }
                 reply(Protocol.P_NR_HDR);
             }
@@ -224,8 +230,8 @@ public final class MilterSession {
         }
     }
 
+    /** Queues a packet; {@link #run()} flushes once the event is answered. */
     private void send(byte command, byte[] data) throws IOException {
         Packet.write(out, command, data);
-        out.flush();
     }
 }

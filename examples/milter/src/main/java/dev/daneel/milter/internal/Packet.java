@@ -51,19 +51,53 @@ public record Packet(byte command, byte[] data) {
         d.write(data);
     }
 
-    /** The NUL-terminated strings in {@code data} from {@code offset} (a missing final NUL ends the last one). */
+    /**
+     * The NUL-terminated strings in {@code data} from {@code offset} (a missing final NUL ends the last one),
+     * each decoded as {@link #text}.
+     */
     public static List<String> strings(byte[] data, int offset) {
         List<String> out = new ArrayList<>();
+        for (byte[] raw : rawStrings(data, offset)) {
+            out.add(text(raw));
+        }
+        return out;
+    }
+
+    /** The NUL-terminated strings in {@code data} from {@code offset}, as octets. */
+    public static List<byte[]> rawStrings(byte[] data, int offset) {
+        List<byte[]> out = new ArrayList<>();
         int start = offset;
         for (int i = offset; i <= data.length; i++) {
             if (i == data.length || data[i] == 0) {
                 if (i > start || i < data.length) {
-                    out.add(new String(data, start, i - start, StandardCharsets.ISO_8859_1));
+                    out.add(java.util.Arrays.copyOfRange(data, start, i));
                 }
                 start = i + 1;
             }
         }
         return out;
+    }
+
+    /**
+     * Octets from the MTA as text: UTF-8 when they are valid UTF-8 (SMTPUTF8 envelopes and RFC 6532 headers
+     * are, and so is ASCII), else ISO-8859-1, which maps every octet to one character and back, so that
+     * legacy 8-bit headers survive unchanged.
+     */
+    public static String text(byte[] raw) {
+        return isUtf8(raw) ? new String(raw, StandardCharsets.UTF_8) : new String(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether {@code raw} is well-formed UTF-8. */
+    public static boolean isUtf8(byte[] raw) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** NUL-terminated strings concatenated, as replies carry them (UTF-8). */

@@ -13,11 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import dev.daneel.milter.MilterConfig;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.CompressionAlgorithmTags;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openpgp.PGPCompressedDataGenerator;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
@@ -27,11 +29,20 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
 
 /**
- * PGP/MIME (RFC 3156 §4) for a collected {@link Mail}: recognises mail that is already encrypted, and
+ * PGP/MIME (RFC 3156 §4) for a collected {@link Mail} ({@link AlreadyEncrypted} recognises what needs none):
  * turns a message into a {@code multipart/encrypted} one whose encrypted part is the original MIME
  * entity. With protected headers ({@code protected-headers="v1"}, draft-autocrypt-lamps-protected-headers)
  * the inner entity carries copies of Subject, From, To, Cc, Date, Message-ID and Reply-To, and the outer
- * Subject becomes {@value #NEUTRAL_SUBJECT}.
+ * Subject becomes {@value #NEUTRAL_SUBJECT}. The entity is compressed (ZLIB or ZIP) unless it is of a type that
+ * already is (images, audio, video, archives sent as binary); hidden recipients get a wildcard key ID
+ * (RFC 4880 §5.1, as {@code gpg --hidden-recipient} writes), which their software answers by trying its
+ * secret keys.
+ *
+ * <pre>{@code
+ * PgpMime.Encrypted e = PgpMime.encrypt(mail, List.of(new PgpMime.Recipient(key, false)), true,
+ *         MilterConfig.Compression.ZLIB, new SecureRandom());
+ * if (e.size() > limit) ... else return e.verdict();
+ * }</pre>
  *
  * <p>Stateless and thread-safe.
  */
@@ -42,37 +53,48 @@ public final class PgpMime {
     private static final Set<String> PROTECTED = Set.of("subject", "from", "to", "cc", "date", "message-id", "reply-to");
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final String CRLF = "\r\n";
+    private static final byte[] CRLF_OCTETS = {'\r', '\n'};
 
-    private PgpMime() {
+    /** Content types whose octets are already compressed: deflating them again only costs time. */
+    private static final List<String> COMPRESSED_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp",
+            "audio/", "video/", "application/zip", "application/gzip", "application/x-gzip", "application/x-7z-compressed",
+            "application/x-rar-compressed", "application/vnd.rar", "application/x-xz", "application/x-bzip2",
+            "application/zstd");
+
+    /**
+     * One key the message is encrypted to.
+     *
+     * @param hidden whether its key ID is replaced by the wildcard (zero) key ID
+     */
+    public record Recipient(PGPPublicKey key, boolean hidden) {
     }
 
-    /** Why {@code mail} needs no encryption because it already is (PGP/MIME, inline PGP, S/MIME), if so. */
-    public static Optional<String> alreadyEncrypted(Mail mail) {
-        String type = mail.header("Content-Type").orElse("").strip().toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/encrypted")) {
-            return Optional.of("already encrypted (multipart/encrypted, PGP/MIME)");
-        }
-        if (type.startsWith("application/pkcs7-mime") || type.startsWith("application/x-pkcs7-mime")) {
-            return Optional.of("already encrypted (S/MIME application/pkcs7-mime)");
-        }
-        String body = Mail.latin1(mail.body());
-        if (body.startsWith("-----BEGIN PGP MESSAGE-----") || body.contains("\n-----BEGIN PGP MESSAGE-----")) {
-            return Optional.of("already encrypted (inline PGP)");
-        }
-        return Optional.empty();
+    /**
+     * The encryption's result.
+     *
+     * @param verdict the header changes and new body
+     * @param size the octets of the whole message as the MTA will hold it (headers, blank line, body)
+     * @param compressed whether the entity was compressed
+     */
+    public record Encrypted(Verdict verdict, long size, boolean compressed) {
+    }
+
+    private PgpMime() {
     }
 
     /**
      * The verdict that replaces {@code mail}'s body by a PGP/MIME message encrypted to every key (AES-256
      * with an integrity packet) and adjusts its headers.
      */
-    public static Verdict encrypt(Mail mail, List<PGPPublicKey> keys, boolean protectHeaders, SecureRandom random) {
+    public static Encrypted encrypt(Mail mail, List<Recipient> keys, boolean protectHeaders,
+                                    MilterConfig.Compression compression, SecureRandom random) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no keys to encrypt to");
         }
         List<Mail.Header> headers = mail.headers();
-        StringBuilder inner = new StringBuilder();
+        ByteArrayOutputStream entity = new ByteArrayOutputStream(mail.body().length + 4096);
         boolean hasType = false;
+        long keptHeaderOctets = 0;
         Map<String, Integer> contentHeaders = new LinkedHashMap<>();
         for (Mail.Header h : headers) {
             String lower = h.name().toLowerCase(Locale.ROOT);
@@ -86,24 +108,33 @@ public final class PgpMime {
                     hasType = true;
                     value = protectHeaders ? withProtectedParameter(value) : value;
                 }
-                inner.append(h.name()).append(": ").append(crlf(value)).append(CRLF);
+                entity.writeBytes(h.bytes(crlf(value)));
+                entity.writeBytes(CRLF_OCTETS);
+                continue;
             } else if (protectHeaders && PROTECTED.contains(lower)) {
-                inner.append(h.name()).append(": ").append(crlf(h.value())).append(CRLF);
+                entity.writeBytes(h.bytes(crlf(h.value())));
+                entity.writeBytes(CRLF_OCTETS);
             }
+            keptHeaderOctets += lower.equals("subject") && protectHeaders
+                    ? h.name().length() + 2 + NEUTRAL_SUBJECT.length() + 2 : h.bytes(crlf(h.value())).length + 2;
         }
+        byte[] headerOctets = entity.toByteArray();
+        entity.reset();
         if (!hasType) {
             String type = "text/plain; charset=us-ascii";   // RFC 2045 §5.2 default
-            inner.insert(0, "Content-Type: " + (protectHeaders ? withProtectedParameter(type) : type) + CRLF);
+            entity.writeBytes(("Content-Type: " + (protectHeaders ? withProtectedParameter(type) : type) + CRLF)
+                    .getBytes(StandardCharsets.US_ASCII));
         }
-        inner.append(CRLF);
-        ByteArrayOutputStream entity = new ByteArrayOutputStream();
-        entity.writeBytes(inner.toString().getBytes(StandardCharsets.ISO_8859_1));
+        entity.writeBytes(headerOctets);
+        entity.writeBytes(CRLF_OCTETS);
         entity.writeBytes(mail.body());
+        boolean compress = compression != MilterConfig.Compression.NONE && !alreadyCompressed(mail);
 
         byte[] boundaryBytes = new byte[12];
         random.nextBytes(boundaryBytes);
         String boundary = "daneel-" + HexFormat.of().formatHex(boundaryBytes);
-        String armored = armoredMessage(entity.toByteArray(), keys, random);
+        String armored = armoredMessage(entity.toByteArray(), keys, compress ? compression : MilterConfig.Compression.NONE,
+                random);
         String body = "This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)" + CRLF
                 + "--" + boundary + CRLF
                 + "Content-Type: application/pgp-encrypted" + CRLF
@@ -134,7 +165,23 @@ public final class PgpMime {
         if (protectHeaders && mail.header("Subject").isPresent()) {
             changes.add(Verdict.HeaderChange.change("Subject", 1, NEUTRAL_SUBJECT));
         }
-        return new Verdict(changes, body.getBytes(StandardCharsets.US_ASCII), null);
+        byte[] newBody = body.getBytes(StandardCharsets.US_ASCII);
+        long size = keptHeaderOctets + 2 + newBody.length;
+        for (Verdict.HeaderChange c : changes) {
+            if (c.index() == 0) {
+                size += c.name().length() + 2 + c.value().getBytes(StandardCharsets.UTF_8).length + 2;
+            }
+        }
+        return new Encrypted(new Verdict(changes, newBody, null), size, compress);
+    }
+
+    /** Whether the entity is a single part of an already compressed type sent as 8bit or binary (not base64). */
+    static boolean alreadyCompressed(Mail mail) {
+        String type = mail.header("Content-Type").orElse("text/plain").strip().toLowerCase(Locale.ROOT);
+        String encoding = mail.header("Content-Transfer-Encoding").orElse("7bit").strip().toLowerCase(Locale.ROOT);
+        // Base64 spends 8 bits on 6: even compressed data deflates back by about a quarter, so only raw octets skip.
+        return (encoding.equals("binary") || encoding.equals("8bit"))
+                && COMPRESSED_TYPES.stream().anyMatch(type::startsWith);
     }
 
     private static String withProtectedParameter(String contentType) {
@@ -150,20 +197,30 @@ public final class PgpMime {
         return value.replace("\r\n", "\n").replace("\n", CRLF);
     }
 
-    private static String armoredMessage(byte[] plain, List<PGPPublicKey> keys, SecureRandom random) {
+    private static String armoredMessage(byte[] plain, List<Recipient> keys, MilterConfig.Compression compression,
+                                         SecureRandom random) {
         PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(
                 new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                         .setWithIntegrityPacket(true).setSecureRandom(random).setProvider(BC));
-        for (PGPPublicKey key : keys) {
-            generator.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(key).setProvider(BC).setSecureRandom(random));
+        for (Recipient r : keys) {
+            generator.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(r.key()).setProvider(BC)
+                    .setSecureRandom(random).setUseWildcardKeyID(r.hidden()));
         }
         ByteArrayOutputStream armoredBytes = new ByteArrayOutputStream(plain.length * 4 / 3 + 1024);
         try {
             try (ArmoredOutputStream armor = ArmoredOutputStream.builder().clearHeaders().build(armoredBytes);
-                 OutputStream encrypted = generator.open(armor, new byte[1 << 16]);
-                 OutputStream literal = new PGPLiteralDataGenerator().open(encrypted, PGPLiteralData.BINARY, "",
-                         plain.length, new Date())) {
-                literal.write(plain);
+                 OutputStream encrypted = generator.open(armor, new byte[1 << 16])) {
+                PGPCompressedDataGenerator zip = compression == MilterConfig.Compression.NONE ? null
+                        : new PGPCompressedDataGenerator(compression == MilterConfig.Compression.ZLIB
+                                ? CompressionAlgorithmTags.ZLIB : CompressionAlgorithmTags.ZIP);
+                OutputStream inner = zip == null ? encrypted : zip.open(encrypted, new byte[1 << 16]);
+                try (OutputStream literal = new PGPLiteralDataGenerator().open(inner, PGPLiteralData.BINARY, "",
+                        plain.length, new Date())) {
+                    literal.write(plain);
+                }
+                if (zip != null) {
+                    zip.close();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
