@@ -23,7 +23,9 @@ package dev.daneel.validator;
  * @param maxNsec3Hashes NSEC3 hash computations for one lookup (CVE-2023-50868). A closest-encloser proof
  *     for a name of n labels costs at most about 2n hashes; default 128.
  * @param nsec3IterationsInsecureAbove NSEC3 proofs with more iterations make the answer Insecure with EDE 27
- *     (RFC 9276 §3.2: validators may treat them as insecure). Default 100, as Unbound and BIND.
+ *     (RFC 9276 §3.2: validators may treat them as insecure). Default 150, as BIND, Unbound and Knot
+ *     (RFC 9276 Appendix A discusses the values); applied only to the records a proof rests on, after the
+ *     proof is checked, so records that prove a stripped DS exists still make the answer Bogus.
  * @param nsec3IterationsBogusAbove NSEC3 records with more iterations are unusable and the answer is Bogus
  *     (RFC 9276 §3.2). Default 500; at least {@code nsec3IterationsInsecureAbove}.
  */
@@ -32,7 +34,7 @@ public record Limits(int maxKeyTagCollisions, int maxSignaturesPerRRset, int max
                      int nsec3IterationsBogusAbove) {
 
     /** The defaults documented on each component. */
-    public static final Limits DEFAULT = new Limits(4, 8, 64, 48, 12, 128, 100, 500);
+    public static final Limits DEFAULT = new Limits(4, 8, 64, 48, 12, 128, 150, 500);
 
     public Limits {
         check("maxKeyTagCollisions", maxKeyTagCollisions, 1, 64);

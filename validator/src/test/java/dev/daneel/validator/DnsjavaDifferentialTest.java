@@ -132,7 +132,7 @@ class DnsjavaDifferentialTest {
                     + " attacker denies, as Secure, any RRset at a name outside the wildcard's parent"),
             "www.iter151.test./AAAA", new Difference(B,
                     "RFC 9276 §3.2: a validator MAY answer Insecure, and MAY answer SERVFAIL, for NSEC3 with high"
-                    + " iteration counts. Daneel follows Unbound and BIND: above 100 iterations Insecure with EDE 27,"
+                    + " iteration counts. Daneel follows BIND, Unbound and Knot: above 150 iterations Insecure with EDE 27,"
                     + " above 500 Bogus (Limits.nsec3IterationsInsecureAbove/BogusAbove). dnsjava keeps RFC 5155"
                     + " §10.3's key-size table (150 for keys up to 1024 bits, P-256 included) and fails this NODATA"
                     + " as Bogus, with EDE 6 where RFC 9276 §3.2 asks for EDE 27. Both conform"));
@@ -275,7 +275,7 @@ class DnsjavaDifferentialTest {
         p.add(new Probe("www.signed.optout.test.", Type.A, S));
         p.add(new Probe("nx.signed.optout.test.", Type.A, S));
         p.add(new Probe("www.iter151.test.", Type.A, S));
-        p.add(new Probe("www.iter151.test.", Type.AAAA, I));      // RFC 9276 §3.2: above 100 iterations, Insecure (EDE 27)
+        p.add(new Probe("www.iter151.test.", Type.AAAA, I));      // RFC 9276 §3.2: above 150 iterations, Insecure (EDE 27)
         p.add(new Probe("nx.iter151.test.", Type.A, I));
         p.add(new Probe("unsigned.test.", Type.DS, S));
         p.add(new Probe("www.unsigned.test.", Type.A, I));

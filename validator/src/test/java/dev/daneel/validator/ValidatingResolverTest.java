@@ -490,7 +490,7 @@ class ValidatingResolverTest {
     void nsec3IterationsAboveTheSoftLimitAreInsecureWithEde27AndAboveTheHardLimitBogus() {
         try (World w = World.builder().clock(CLOCK)
                 .zone("test.")
-                .zone("soft.test.", z -> z.nsec3(150, "ab", false).record("www A 192.0.2.1"))
+                .zone("soft.test.", z -> z.nsec3(151, "ab", false).record("www A 192.0.2.1"))
                 .zone("hard.test.", z -> z.nsec3(501, "ab", false).record("www A 192.0.2.1"))
                 .zone("fine.test.", z -> z.nsec3(100, "ab", false).record("www A 192.0.2.1"))
                 .start(); ValidatingResolver r = resolverFor(w).build()) {

@@ -132,13 +132,13 @@ final class AnswerValidator {
                 return proof;
             }
             DenialProof d = state.proofs.denial(response, k);
-            Optional<Judgement> policy = state.proofs.iterationPolicy(d, k.zone(), v.ttl);
-            if (policy.isPresent()) {
-                return policy.get();
-            }
             DenialProof.Proof expansion = d.wildcardExpansion(owner, o.signature().getLabels());
             if (!expansion.proven()) {
-                return Judgement.bogus(expansion.failure(), "wildcard answer " + owner + ": " + expansion.why(), expansion.limitHit());
+                return state.proofs.unproven(d, expansion, "wildcard answer " + owner + ": ");
+            }
+            Optional<Judgement> policy = state.proofs.iterationPolicy(expansion, k.zone(), v.ttl);
+            if (policy.isPresent()) {
+                return policy.get();
             }
             if (expansion.optOut()) {
                 return optOutInsecure(k.zone(), owner, v.ttl);
@@ -185,12 +185,12 @@ final class AnswerValidator {
         }
         DenialProof d = state.proofs.denial(response, k);
         long ttl = Math.min(proof.ttl, soaTtl);
-        Optional<Judgement> policy = state.proofs.iterationPolicy(d, k.zone(), ttl);
-        if (policy.isPresent()) {
-            return new Negative(policy.get(), rcode);
-        }
         if (qtype != Type.DS) {
             DenialProof.Proof delegation = d.insecureDelegationAt(name);
+            Optional<Judgement> policy = state.proofs.iterationPolicy(delegation, k.zone(), ttl);
+            if (policy.isPresent()) {
+                return new Negative(policy.get(), rcode);
+            }
             if (delegation.proven()) {
                 // The parent's NSEC shows an unsigned delegation at the name: its data lives in an insecure zone.
                 return new Negative(Judgement.insecure(InsecureCause.UNSIGNED_DELEGATION, name, "no DS at " + name
@@ -208,8 +208,12 @@ final class AnswerValidator {
             }
         }
         if (!p.proven()) {
-            return new Negative(Judgement.bogus(p.failure(), what + " for " + name + "/" + Type.string(qtype)
-                    + " not proven: " + p.why(), p.limitHit()), rcode);
+            return new Negative(state.proofs.unproven(d, p, what + " for " + name + "/" + Type.string(qtype) + " not proven: "),
+                    rcode);
+        }
+        Optional<Judgement> policy = state.proofs.iterationPolicy(p, k.zone(), ttl);
+        if (policy.isPresent()) {
+            return new Negative(policy.get(), rcode);
         }
         if (p.optOut()) {
             return new Negative(optOutInsecure(k.zone(), name, ttl), rcode);

@@ -225,8 +225,16 @@ final class ChainOfTrust {
             return new KeyEntry.Unanchored(Verdict.Cause.UNAVAILABLE, "DS of " + name + ": upstream answered "
                     + Rcode.string(response.getRcode()), 0);
         }
-        if (!Responses.find(response.getSectionRRsets(Section.ANSWER), name, Type.CNAME).isEmpty()) {
-            return parent; // a CNAME owner cannot be a delegation point
+        List<RRset> cname = Responses.find(response.getSectionRRsets(Section.ANSWER), name, Type.CNAME);
+        if (!cname.isEmpty()) {
+            // A CNAME owner cannot be a delegation point — once the CNAME is proven the parent's: an unsigned
+            // or forged one must not make the parent's keys stand for this name for the parent's TTL.
+            SignatureVerifier.Outcome o = state.verifier.verify(cname.get(0), parent.zone(), parent.keys());
+            if (!o.secure()) {
+                return new KeyEntry.Bogus(o.bogus("CNAME " + name + " in the answer to its DS query: "),
+                        KeyEntry.BOGUS_TTL_SECONDS);
+            }
+            return parent.capped(o.ttl(cname.get(0), state.now));
         }
         return dsAbsence(parent, name, response);
     }
@@ -259,28 +267,41 @@ final class ChainOfTrust {
         }
         DenialProof d = state.proofs.denial(response, parent);
         long ttl = Math.min(parent.ttl(), proof.ttl);
-        Optional<Judgement> policy = state.proofs.iterationPolicy(d, parent.zone(), ttl);
-        if (policy.isPresent()) {
-            Verdict v = policy.get().verdict;
-            return v instanceof Verdict.Bogus b ? new KeyEntry.Bogus(b, KeyEntry.BOGUS_TTL_SECONDS)
-                    : new KeyEntry.Insecure(InsecureCause.NSEC3_ITERATIONS, parent.zone(), ((Verdict.Insecure) v).detail(), ttl);
-        }
         if (response.getRcode() == Rcode.NXDOMAIN) {
             DenialProof.Proof p = d.nxdomain(name);
-            return p.proven() ? parent.capped(ttl)
-                    : KeyEntry.Bogus.of(p.failure(), "NXDOMAIN for DS " + name + " not proven: " + p.why(), p.limitHit());
+            if (!p.proven()) {
+                return bogus(state.proofs.unproven(d, p, "NXDOMAIN for DS " + name + " not proven: "));
+            }
+            Optional<KeyEntry> policy = iterationPolicy(p, parent, ttl);
+            return policy.isPresent() ? policy.get() : parent.capped(ttl);
         }
         DenialProof.DsProof absence = d.dsAbsence(name);
-        String why = absence.proof().why();
+        DenialProof.Proof p = absence.proof();
+        if (absence.absence() == DenialProof.DsAbsence.NOT_PROVEN) {
+            // Also when the record at the name lists DS: the DS exists and was stripped, whatever the iterations.
+            return bogus(state.proofs.unproven(d, p, "no DS at " + name + " and no proof why: "));
+        }
+        Optional<KeyEntry> policy = iterationPolicy(p, parent, ttl);
+        if (policy.isPresent()) {
+            return policy.get();
+        }
         return switch (absence.absence()) {
             case INSECURE_DELEGATION -> new KeyEntry.Insecure(InsecureCause.UNSIGNED_DELEGATION, name, "no DS at " + name
-                    + ", proven by " + parent.zone() + ": " + why, ttl);
+                    + ", proven by " + parent.zone() + ": " + p.why(), ttl);
             case OPT_OUT_DELEGATION -> new KeyEntry.Insecure(InsecureCause.OPT_OUT, name, "no DS at " + name
-                    + ", proven by " + parent.zone() + ": " + why, ttl);
-            case NOT_A_DELEGATION -> parent.capped(ttl);
-            case NOT_PROVEN -> KeyEntry.Bogus.of(absence.proof().failure(), "no DS at " + name + " and no proof why: " + why,
-                    absence.proof().limitHit());
+                    + ", proven by " + parent.zone() + ": " + p.why(), ttl);
+            default -> parent.capped(ttl);
         };
+    }
+
+    /** RFC 9276 §3.2 on a DS-absence proof that holds: too many iterations end the chain Insecure at the parent. */
+    private Optional<KeyEntry> iterationPolicy(DenialProof.Proof p, KeyEntry.Secure parent, long ttl) {
+        return state.proofs.iterationPolicy(p, parent.zone(), ttl).map(j -> new KeyEntry.Insecure(InsecureCause.NSEC3_ITERATIONS,
+                parent.zone(), ((Verdict.Insecure) j.verdict).detail(), ttl));
+    }
+
+    private static KeyEntry bogus(Judgement j) {
+        return new KeyEntry.Bogus((Verdict.Bogus) j.verdict, KeyEntry.BOGUS_TTL_SECONDS);
     }
 
     /**

@@ -33,20 +33,27 @@ interface DenialProof {
 
     /**
      * The outcome of one proof: whether it holds, what it rests on (or why it fails), whether it rests on an
-     * opt-out NSEC3 span over the next closer name (RFC 5155 §9.2), and, when it failed because the NSEC3
-     * hash budget was spent, that limit (CVE-2023-50868).
+     * opt-out NSEC3 span over the next closer name (RFC 5155 §9.2), the NSEC3 iteration count of the records
+     * it rests on (-1 for NSEC: the RFC 9276 policy applies to exactly these), and, when it failed because
+     * the NSEC3 hash budget was spent, that limit (CVE-2023-50868).
      */
-    record Proof(boolean proven, String why, boolean optOut, Limit limitHit) {
+    record Proof(boolean proven, String why, boolean optOut, int iterations, Limit limitHit) {
         static Proof holds(String why) {
-            return new Proof(true, why, false, null);
-        }
-
-        static Proof holdsOnOptOut(String why) {
-            return new Proof(true, why, true, null);
+            return new Proof(true, why, false, -1, null);
         }
 
         static Proof fails(String why) {
-            return new Proof(false, why, false, null);
+            return new Proof(false, why, false, -1, null);
+        }
+
+        /** This proof, resting on NSEC3 records of {@code n} iterations. */
+        Proof withIterations(int n) {
+            return new Proof(proven, why, optOut, n, limitHit);
+        }
+
+        /** This proof, resting on an opt-out span. */
+        Proof onOptOut() {
+            return new Proof(proven, why, true, iterations, limitHit);
         }
 
         /** Why a proof failed: the hash budget ran out (a work limit), or the records prove nothing. */

@@ -96,11 +96,21 @@ public final class Engine {
         }
         Answer answer = validate(state, qname, qtype);
         Verdict v = answer.verdict();
-        boolean cacheable = v instanceof Verdict.Secure || v instanceof Verdict.Insecure
-                || v instanceof Verdict.Indeterminate i && i.cause() != Verdict.Cause.UNAVAILABLE;
         LookupState.Question key = new LookupState.Question(qname, qtype);
-        if (cacheable && answer.ttl() > 0 && !answers.contains(key)) {
-            answers.put(key, answer, answer.ttl());
+        if (v instanceof Verdict.Bogus) {
+            // A failed validation drops the raw responses it rested on: the next lookup asks again.
+            for (dev.daneel.validator.Evidence.Exchange e : answer.evidence().exchanges()) {
+                fetcher.forget(new LookupState.Question(e.name(), e.type()));
+            }
+            return answer;
+        }
+        long ttl = answer.ttl();
+        if (v instanceof Verdict.Indeterminate i) {
+            // Nothing unvalidated sets a cache lifetime beyond the bad-data memory, whatever TTL it claims.
+            ttl = i.cause() == Verdict.Cause.UNAVAILABLE ? 0 : Math.min(ttl, KeyEntry.BOGUS_TTL_SECONDS);
+        }
+        if (ttl > 0 && !answers.contains(key)) {
+            answers.put(key, answer, ttl);
             fetcher.forget(key); // the validated answer (which keeps the response as evidence) replaces it
         }
         return answer;

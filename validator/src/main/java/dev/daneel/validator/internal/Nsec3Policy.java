@@ -23,20 +23,31 @@ final class Nsec3Policy {
     }
 
     /**
-     * The verdict that the iteration count forces on a proof of {@code zone}, or empty when it is within
-     * the limits: above the hard limit Bogus (the records prove nothing), above the soft limit Insecure with
-     * EDE 27.
+     * What the iteration count of the records a proof rests on makes of the answer (RFC 9276 §3.2): above the
+     * soft limit Insecure with EDE 27; empty when the proof does not hold (the caller's Bogus stands), rests
+     * on NSEC, or is within the limit. It is applied only after the proof is checked, and only to the records
+     * it rests on: a record that proves a type exists (a DS the attacker stripped) makes the answer Bogus
+     * whatever the iterations, so high-iteration records can never downgrade a signed zone.
      */
-    static Optional<Judgement> judge(int iterations, Name zone, long ttl, Limits limits) {
-        if (iterations > limits.nsec3IterationsBogusAbove()) {
-            return Optional.of(Judgement.bogus(Reason.UNSUPPORTED_NSEC3_ITERATIONS, "NSEC3 of " + zone + " uses "
-                    + iterations + " iterations, above the limit of " + limits.nsec3IterationsBogusAbove() + " (RFC 9276)"));
+    static Optional<Judgement> afterProof(DenialProof.Proof proof, Name zone, long ttl, Limits limits) {
+        if (!proof.proven() || proof.iterations() <= limits.nsec3IterationsInsecureAbove()) {
+            return Optional.empty();
         }
-        if (iterations > limits.nsec3IterationsInsecureAbove()) {
-            return Optional.of(Judgement.insecure(InsecureCause.NSEC3_ITERATIONS, zone, "NSEC3 of " + zone + " uses "
-                    + iterations + " iterations, above " + limits.nsec3IterationsInsecureAbove()
-                    + ": treated as insecure (RFC 9276 §3.2)", ttl));
+        return Optional.of(Judgement.insecure(InsecureCause.NSEC3_ITERATIONS, zone, "NSEC3 of " + zone + " uses "
+                + proof.iterations() + " iterations, above " + limits.nsec3IterationsInsecureAbove()
+                + ": treated as insecure (RFC 9276 §3.2)", ttl));
+    }
+
+    /**
+     * The Bogus verdict for a proof that does not hold: when NSEC3 records above the hard limit were offered
+     * (and so not used), that is the reason (EDE 27); otherwise the proof's own failure.
+     */
+    static Judgement unproven(DenialProof records, DenialProof.Proof proof, String what, Limits limits) {
+        int offered = records.maxNsec3Iterations();
+        if (offered > limits.nsec3IterationsBogusAbove()) {
+            return Judgement.bogus(Reason.UNSUPPORTED_NSEC3_ITERATIONS, "NSEC3 of " + records.zone() + " uses "
+                    + offered + " iterations, above the limit of " + limits.nsec3IterationsBogusAbove() + " (RFC 9276)");
         }
-        return Optional.empty();
+        return Judgement.bogus(proof.failure(), what + proof.why(), proof.limitHit());
     }
 }

@@ -63,7 +63,7 @@ final class Nsec3Proof implements DenialProof {
             return fails("no NSEC3 covers the wildcard *." + ce.name());
         }
         String why = "NSEC3 closest encloser " + ce.name() + ", next closer covered, wildcard covered";
-        return optOut(ce.nextCloserCover()) ? Proof.holdsOnOptOut(why) : Proof.holds(why);
+        return holds(why, optOut(ce.nextCloserCover()));
     }
 
     @Override
@@ -76,7 +76,7 @@ final class Nsec3Proof implements DenialProof {
             if (!lacks(match.getTypes(), qtype, qname)) {
                 return fails("NSEC3 for " + qname + " lists " + Type.string(qtype) + " or CNAME, or is from the other side of a cut");
             }
-            return Proof.holds("NSEC3 for " + qname + " shows no " + Type.string(qtype));
+            return holds("NSEC3 for " + qname + " shows no " + Type.string(qtype), false);
         }
         Encloser ce = closestEncloser(qname);
         if (ce.name() == null) {
@@ -85,12 +85,12 @@ final class Nsec3Proof implements DenialProof {
         if (optOut(ce.nextCloserCover())) {
             // RFC 5155 §8.6 (DS) and §9.2: an opt-out span over the next closer name may hide an unsigned
             // delegation; the caller makes the answer Insecure.
-            return Proof.holdsOnOptOut("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6, §9.2)");
+            return holds("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6, §9.2)", true);
         }
         Name wildcard = wildcardAt(ce.name());
         NSEC3Record wild = wildcard == null ? null : matching(wildcard);
         if (wild != null && lacks(wild.getTypes(), qtype, wildcard)) {
-            return Proof.holds("NSEC3 wildcard NODATA at " + wildcard);
+            return holds("NSEC3 wildcard NODATA at " + wildcard, false);
         }
         return fails("no NSEC3 proves " + qname + " has no " + Type.string(qtype));
     }
@@ -99,7 +99,7 @@ final class Nsec3Proof implements DenialProof {
     public Proof emptyNonTerminal(Name qname) {
         NSEC3Record match = matching(qname);
         if (match != null && match.getTypes().length == 0) {
-            return Proof.holds("NSEC3 for " + qname + " shows an empty non-terminal");
+            return holds("NSEC3 for " + qname + " shows an empty non-terminal", false);
         }
         return fails("no NSEC3 shows " + qname + " is an empty non-terminal");
     }
@@ -113,14 +113,14 @@ final class Nsec3Proof implements DenialProof {
             return fails("no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
         }
         String why = "NSEC3 covers next closer " + nextCloser + " of wildcard at " + encloser;
-        return optOut(cover) ? Proof.holdsOnOptOut(why) : Proof.holds(why);
+        return holds(why, optOut(cover));
     }
 
     @Override
     public Proof insecureDelegationAt(Name name) {
         NSEC3Record match = nsec3s.isEmpty() ? null : matching(name);
         if (match != null && DenialProof.unsignedDelegation(match.getTypes())) {
-            return Proof.holds("denial record at " + name + " lists NS without DS: an unsigned delegation");
+            return holds("denial record at " + name + " lists NS without DS: an unsigned delegation", false);
         }
         return fails("no NSEC3 for " + name + " shows an unsigned delegation");
     }
@@ -129,12 +129,13 @@ final class Nsec3Proof implements DenialProof {
     public DsProof dsAbsence(Name name) {
         NSEC3Record match = matching(name);
         if (match != null) {
-            return DenialProof.dsFromBitmap(name, match.getTypes());
+            DsProof fromBitmap = DenialProof.dsFromBitmap(name, match.getTypes());
+            return new DsProof(fromBitmap.absence(), fromBitmap.proof().withIterations(match.getIterations()));
         }
         Encloser ce = closestEncloser(name);
         if (ce.name() != null && !ce.name().equals(name) && optOut(ce.nextCloserCover())) {
-            return new DsProof(DsAbsence.OPT_OUT_DELEGATION, Proof.holdsOnOptOut("opt-out NSEC3 covers " + name
-                    + " (RFC 5155 §6): an unsigned delegation may exist there"));
+            return new DsProof(DsAbsence.OPT_OUT_DELEGATION, holds("opt-out NSEC3 covers " + name
+                    + " (RFC 5155 §6): an unsigned delegation may exist there", true));
         }
         return new DsProof(DsAbsence.NOT_PROVEN, fails("no NSEC or NSEC3 record proves whether " + name + " is a delegation"));
     }
@@ -159,11 +160,18 @@ final class Nsec3Proof implements DenialProof {
         return nsec3s;
     }
 
+    /** A proof that holds, resting on this zone's NSEC3 chain (one parameter set, so one iteration count). */
+    private Proof holds(String why, boolean optOut) {
+        int iterations = nsec3s.isEmpty() ? -1 : nsec3s.get(0).getIterations();
+        Proof p = Proof.holds(why).withIterations(iterations);
+        return optOut ? p.onOptOut() : p;
+    }
+
     /** A failed proof; when the hash budget ran out on the way, it says so and names the limit. */
     private Proof fails(String why) {
         if (hasher.budgetSpent()) {
             return new Proof(false, why + " (the NSEC3 hash budget of " + hasher.limit()
-                    + " for this lookup is spent, CVE-2023-50868)", false, Limit.NSEC3_HASHES);
+                    + " for this lookup is spent, CVE-2023-50868)", false, -1, Limit.NSEC3_HASHES);
         }
         return Proof.fails(why);
     }

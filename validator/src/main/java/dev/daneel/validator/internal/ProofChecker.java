@@ -92,8 +92,13 @@ final class ProofChecker {
         return DenialProof.of(k.zone(), nsecs, nsec3s, hasher, limits);
     }
 
-    /** The verdict the RFC 9276 iteration policy forces on {@code d}, or empty when it is within the limits. */
-    Optional<Judgement> iterationPolicy(DenialProof d, Name zone, long ttl) {
-        return Nsec3Policy.judge(d.maxNsec3Iterations(), zone, ttl, limits);
+    /** The verdict the RFC 9276 policy makes of a proof that holds, or empty ({@link Nsec3Policy#afterProof}). */
+    Optional<Judgement> iterationPolicy(DenialProof.Proof proof, Name zone, long ttl) {
+        return Nsec3Policy.afterProof(proof, zone, ttl, limits);
+    }
+
+    /** The Bogus verdict for a proof that does not hold ({@link Nsec3Policy#unproven}). */
+    Judgement unproven(DenialProof records, DenialProof.Proof proof, String what) {
+        return Nsec3Policy.unproven(records, proof, what, limits);
     }
 }

@@ -15,7 +15,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Checks an RRset's signatures against a zone's keys (Unbound's {@code val_sigcrypt.c}): the one place
- * that calls the crypto primitive. Applies the validity window with the configured skew, the algorithm
+ * that calls the crypto primitive. Applies the validity window ({@link SignatureWindow}, serial-number
+ * arithmetic) with the configured skew, the algorithm
  * policy, the zone-key and revoke bits, and the per-RRset and per-lookup work limits.
  *
  * <p>Stateless apart from the lookup's {@link Budget}; one instance per lookup.
@@ -101,12 +102,19 @@ final class SignatureVerifier {
                         + " exceeds the owner's label count");
                 continue;
             }
-            if (now.isAfter(sig.getExpire().plus(skew))) {
+            SignatureWindow.Position window = SignatureWindow.of(sig, now, skew);
+            if (window == SignatureWindow.Position.NO_WINDOW) {
+                failure.note(Reason.DNSSEC_BOGUS, sigName + ": expiration " + sig.getExpire() + " is not after inception "
+                        + sig.getTimeSigned() + " in serial-number arithmetic (RFC 4034 §3.1.5: a window of 2^31 s or more"
+                        + " is none)");
+                continue;
+            }
+            if (window == SignatureWindow.Position.EXPIRED) {
                 failure.note(Reason.SIGNATURE_EXPIRED, sigName + ": expired " + sig.getExpire() + ", now " + now
                         + " (skew " + skew.toSeconds() + " s)");
                 continue;
             }
-            if (now.isBefore(sig.getTimeSigned().minus(skew))) {
+            if (window == SignatureWindow.Position.NOT_YET_VALID) {
                 failure.note(Reason.SIGNATURE_NOT_YET_VALID, sigName + ": valid only from " + sig.getTimeSigned()
                         + ", now " + now + " (skew " + skew.toSeconds() + " s)");
                 continue;

@@ -19,8 +19,11 @@ import org.xbill.DNS.Section;
  */
 final class SingleFlight implements Fetcher {
 
-    /** The longest an unvalidated upstream response is reused. */
-    static final long MAX_RESPONSE_TTL = 300;
+    /**
+     * The longest an unvalidated upstream response is reused: the bad-data memory (RFC 4035 §4.7), so that
+     * nothing unvalidated outlives what a failed validation is remembered for.
+     */
+    static final long MAX_RESPONSE_TTL = KeyEntry.BOGUS_TTL_SECONDS;
 
     private final Fetcher inner;
     private final long maxWaitMillis;
