@@ -14,7 +14,7 @@ import java.util.Objects;
  * }</pre>
  *
  * @param owner the SRV owner name, {@code _service._proto.domain.}
- * @param security the SRV RRset's verdict
+ * @param verdict the SRV RRset's verdict
  * @param targets the targets in priority order
  */
 public record SrvAnswer(String owner, Verdict verdict, List<SrvTarget> targets) {

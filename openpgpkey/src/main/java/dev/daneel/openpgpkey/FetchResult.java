@@ -35,7 +35,7 @@ public sealed interface FetchResult {
      * @param keys the keys whose user ID contains the address (or all parseable keys, when the fetcher
      *     accepts mismatches insecurely); revoked, expired and non-encrypting keys are here with their issues
      * @param rejected keys that could not be parsed or whose user IDs do not contain the address
-     * @param security the verdict
+     * @param verdict the verdict
      */
     record Secure(String address, String ownerName, List<PublishedKey> keys, List<PublishedKey> rejected,
                   Verdict.Secure verdict) implements FetchResult {
