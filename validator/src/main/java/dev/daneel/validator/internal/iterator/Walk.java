@@ -173,6 +173,8 @@ final class Walk {
         int labels = dp.zone().labels() + 1;
         int minimised = 0;
         int referrals = 0;
+        boolean fromCache = true;
+        Set<Name> climbed = new HashSet<>();
         while (true) {
             Name qn = sname;
             int qt = qtype;
@@ -194,19 +196,30 @@ final class Walk {
                 if (step.kind() == Reply.Kind.REFERRAL) {
                     referrals = referral(sname, qtype, referrals);
                     dp = step.next();
+                    fromCache = false;
                     labels = dp.zone().labels() + 1;
                 } else {
                     labels++; // not a zone cut: add a label and ask the same servers
                 }
                 continue;
             }
+            if (step == null && fromCache && !dp.zone().equals(Name.root) && climbed.add(dp.zone())) {
+                // A delegation from the cache whose servers all failed or lost their addresses (glue that
+                // expired before its NS RRset): ask the parent again for the referral, as Unbound does.
+                referrals = referral(sname, qtype, referrals);
+                dp = closestDelegation(parent(dp.zone()), depth);
+                labels = dp.zone().labels() + 1;
+                minimise = config.qnameMinimisation();
+                continue;
+            }
             if (step == null) {
                 throw new IteratorException(Reason.NO_SERVER_ANSWERED, what(sname, qtype) + ": no server of " + dp.zone()
-                        + " answered: " + (problems.isEmpty() ? "no server to ask" : String.join("; ", problems)));
+                        + " answered: " + (problems.isEmpty() ? "no server to ask" : summary(problems)));
             }
             if (step.kind() == Reply.Kind.REFERRAL) {
                 referrals = referral(sname, qtype, referrals);
                 dp = step.next();
+                fromCache = false;
                 labels = dp.zone().labels() + 1;
                 continue;
             }
@@ -285,9 +298,10 @@ final class Walk {
         Set<Name> resolvedNames = new HashSet<>();
         Map<Name, List<InetAddress>> found = new HashMap<>();
         boolean parentSideTried = false;
+        Step empty = null;
         parentSideNames.clear();
         while (true) {
-            List<InetAddress> candidates = candidates(dp, found);
+            List<InetAddress> candidates = candidates(dp, found, qt);
             InetAddress a = r.infra.select(candidates, tried);
             if (a == null) {
                 if (resolveNsName(dp, depth, resolvedNames, found, problems)) {
@@ -295,11 +309,10 @@ final class Walk {
                 }
                 if (!parentSideTried) {
                     parentSideTried = true;
-                    if (addParentSide(dp, found)) {
-                        continue;
-                    }
+                    addParentSide(dp, found);
+                    continue; // its addresses, or its NS names to resolve
                 }
-                return null;
+                return empty; // every server said nothing: that is then the answer (Unbound does the same)
             }
             tried.add(a);
             Message response = send(a, qn, qt, problems);
@@ -312,17 +325,23 @@ final class Walk {
                 case LAME -> {
                     if (!minimised) {
                         // A server that refuses a minimised name may still answer the full one (RFC 9156 §2.3).
-                        r.infra.markLame(dp.zone(), a);
+                        r.infra.markLame(dp.zone(), a, qt);
                     }
                     problems.add(a.getHostAddress() + ": lame for " + dp.zone() + " (" + Rcode.string(reply.rcode())
                             + (reply.aa() ? "" : ", no AA") + ")");
                 }
-                case THROWAWAY -> problems.add(a.getHostAddress() + ": " + Rcode.string(reply.rcode()));
+                case THROWAWAY -> {
+                    problems.add(a.getHostAddress() + ": " + Rcode.string(reply.rcode())
+                            + (reply.rcode() == Rcode.NOERROR ? " with nothing in it" : ""));
+                    if (reply.rcode() == Rcode.NOERROR && reply.aa()) {
+                        empty = new Step(reply, Reply.Kind.ANSWER, dp.zone(), a, null);
+                    }
+                }
                 case REFERRAL -> {
                     List<Record> ns = Scrubber.referralNs(reply, qn, dp.zone());
                     Name child = ns.get(0).getName();
                     r.rrsets.put(child, Type.NS, ns, Rank.REFERRAL, a);
-                    r.rrsets.putParentSide(child, Type.NS, ns, a);
+                    r.rrsets.putSide(RRsetCache.Side.PARENT, child, Type.NS, ns, a);
                     cacheGlue(reply, a);
                     parentSideGlue(reply, a);
                     RRsetCache.Entry e = r.rrsets.get(child, Type.NS);
@@ -337,7 +356,7 @@ final class Walk {
     }
 
     /** The addresses of the delegation's servers that may be asked, by family; lame ones left out. */
-    private List<InetAddress> candidates(Delegation dp, Map<Name, List<InetAddress>> found) {
+    private List<InetAddress> candidates(Delegation dp, Map<Name, List<InetAddress>> found, int qtype) {
         List<InetAddress> all = new ArrayList<>();
         for (Name n : dp.nsNames()) {
             all.addAll(addresses(dp, n, found));
@@ -345,10 +364,12 @@ final class Walk {
         for (Name n : parentSideNames) {
             all.addAll(found.getOrDefault(n, List.of()));
         }
+        // Root hints are addresses of the root, whatever names the primed NS RRset gives its servers.
+        dp.hintAddresses().values().forEach(all::addAll);
         List<InetAddress> usable = new ArrayList<>();
         List<InetAddress> notBogus = new ArrayList<>();
         for (InetAddress a : new LinkedHashSet<>(all)) {
-            if (!familyEnabled(a) || r.infra.isLame(dp.zone(), a)) {
+            if (!familyEnabled(a) || r.infra.isLame(dp.zone(), a, qtype)) {
                 continue;
             }
             usable.add(a);
@@ -388,15 +409,23 @@ final class Walk {
      */
     private boolean resolveNsName(Delegation dp, int depth, Set<Name> resolvedNames, Map<Name, List<InetAddress>> found,
                                   List<String> problems) throws IteratorException {
-        for (Name ns : dp.nsNames()) {
-            if (resolvedNames.contains(ns) || !addresses(dp, ns, found).isEmpty()) {
+        List<Name> names = new ArrayList<>(dp.nsNames());
+        names.addAll(parentSideNames);
+        for (Name ns : names) {
+            if (resolvedNames.contains(ns) || addresses(dp, ns, found).stream().anyMatch(this::familyEnabled)) {
+                continue;
+            }
+            if (ns.subdomain(dp.zone()) && !hasUsableServer(dp, found)) {
+                // In the zone itself and without glue, and no other server of the zone to ask where it is.
+                resolvedNames.add(ns);
+                problems.add(ns + ": in " + dp.zone() + " without glue");
                 continue;
             }
             if (resolvedNames.size() >= limits.nsNamesPerDelegation()) {
                 throw new IteratorException(Reason.NS_NAMES_PER_DELEGATION_LIMIT, dp.zone() + ": " + resolvedNames.size()
                         + " NS names without glue resolved and no server answered; the limit is "
                         + limits.nsNamesPerDelegation() + " (nsNamesPerDelegation, NXNSAttack CVE-2020-12662): "
-                        + String.join("; ", problems));
+                        + summary(problems));
             }
             if (nsNamesResolved >= limits.nsNamesPerLookup()) {
                 throw new IteratorException(Reason.NS_NAMES_PER_LOOKUP_LIMIT, dp.zone() + ": this lookup already resolved "
@@ -442,26 +471,37 @@ final class Walk {
         return false;
     }
 
+    private boolean hasUsableServer(Delegation dp, Map<Name, List<InetAddress>> found) {
+        for (InetAddress a : candidates(dp, found, Type.A)) {
+            if (r.infra.rto(a) < InfraCache.MAX_RTO.toMillis()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void parentSideGlue(Reply reply, InetAddress source) {
         Map<Question, List<Record>> sets = new HashMap<>();
         for (Record x : reply.additional()) {
             sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
         }
-        sets.forEach((k, v) -> r.rrsets.putParentSide(k.name(), k.type(), v, source));
+        sets.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.PARENT, k.name(), k.type(), v, source));
     }
 
     /**
-     * When the servers the zone names for itself all failed, the parent's view of the cut (its NS RRset
-     * and glue, kept apart) is tried, as Unbound does: a child that publishes broken NS or addresses is
-     * still reached through what its parent says. False when that adds no address.
+     * When the servers found the usual way all failed, the other views of the cut are tried, as Unbound
+     * does: the parent's NS RRset and glue (kept apart, so that a child publishing broken addresses is still
+     * reached) and the NS RRset the zone's servers gave beside their answers. False when that adds no address.
      */
     private boolean addParentSide(Delegation dp, Map<Name, List<InetAddress>> found) {
-        RRsetCache.Entry ns = r.rrsets.getParentSide(dp.zone(), Type.NS);
         Set<Name> names = new LinkedHashSet<>(dp.nsNames());
-        if (ns != null) {
-            for (Record x : ns.records()) {
-                if (x instanceof NSRecord n) {
-                    names.add(n.getTarget());
+        for (RRsetCache.Side side : new RRsetCache.Side[] {RRsetCache.Side.PARENT, RRsetCache.Side.CHILD}) {
+            RRsetCache.Entry ns = r.rrsets.getSide(side, dp.zone(), Type.NS);
+            if (ns != null) {
+                for (Record x : ns.records()) {
+                    if (x instanceof NSRecord n) {
+                        names.add(n.getTarget());
+                    }
                 }
             }
         }
@@ -470,8 +510,11 @@ final class Walk {
         for (Name n : names) {
             List<InetAddress> addrs = new ArrayList<>();
             for (int t : new int[] {Type.A, Type.AAAA}) {
-                RRsetCache.Entry e = r.rrsets.getParentSide(n, t);
-                if (e != null) {
+                for (RRsetCache.Entry e : new RRsetCache.Entry[] {r.rrsets.getSide(RRsetCache.Side.PARENT, n, t),
+                        r.rrsets.get(n, t), r.rrsets.getSide(RRsetCache.Side.CHILD, n, t)}) {
+                    if (e == null) {
+                        continue;
+                    }
                     for (Record x : e.records()) {
                         if (x instanceof ARecord ar) {
                             addrs.add(ar.getAddress());
@@ -484,9 +527,9 @@ final class Walk {
             if (!addrs.isEmpty()) {
                 found.computeIfAbsent(n, k -> new ArrayList<>()).addAll(addrs);
                 added = true;
-                if (!dp.nsNames().contains(n)) {
-                    extra.add(n);
-                }
+            }
+            if (!dp.nsNames().contains(n)) {
+                extra.add(n);
             }
         }
         parentSideNames.addAll(extra);
@@ -511,16 +554,24 @@ final class Walk {
         }
         Rank rank = reply.aa() ? Rank.ANSWER : Rank.REFERRAL;
         answer.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, rank, source));
-        if (reply.aa()) {
-            Map<Question, List<Record>> ns = new HashMap<>();
-            for (Record x : reply.authority()) {
-                if (x.getType() == Type.NS) {
-                    ns.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
-                }
+        for (Record x : reply.authority()) {
+            if (x.getType() == Type.NS && reply.aa()) {
+                List<Record> ns = reply.authority().stream().filter(y -> y.getType() == Type.NS && y.getName().equals(x.getName()))
+                        .toList();
+                r.rrsets.putSide(RRsetCache.Side.CHILD, x.getName(), Type.NS, ns, source);
+                break;
             }
-            ns.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, Rank.AUTHORITY, source));
         }
-        cacheGlue(reply, source); // the scrubber kept only in-bailiwick addresses of NS targets
+        // An NS RRset in the authority section of an answer is kept only as a fallback: nothing in the answer needs it,
+        // and a server that may speak for a zone could otherwise re-point it at will, renewing a delegation
+        // its parent has removed (ghost domains, CVE-2012-1191) or handing it to another server (Unbound's
+        // iter-scrub-promiscuous). Only referrals and NS answers change where a zone is looked for.
+        // Addresses beside an answer are kept the same way: a fallback, never replacing the parent's glue.
+        Map<Question, List<Record>> glue = new HashMap<>();
+        for (Record x : reply.additional()) {
+            glue.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+        }
+        glue.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.CHILD, k.name(), k.type(), v, source));
     }
 
     /**
@@ -602,6 +653,14 @@ final class Walk {
         q.addRecord(Record.newRecord(qn, qt, DClass.IN), Section.QUESTION);
         q.addRecord(new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
         return q;
+    }
+
+    /** The first few problems, so that a message stays readable when nested lookups failed too. */
+    private static String summary(List<String> problems) {
+        int shown = Math.min(problems.size(), 6);
+        String head = String.join("; ", problems.subList(0, shown));
+        String text = problems.size() > shown ? head + "; and " + (problems.size() - shown) + " more" : head;
+        return text.length() > 1200 ? text.substring(0, 1200) + "..." : text;
     }
 
     private static String describe(IOException e) {
