@@ -591,6 +591,8 @@ final class Walk {
             }
             return tcp(server, qn, qt, Math.max(rto, config.unknownServerTimeout().toMillis()), "truncated over UDP",
                     problems);
+        } catch (IteratorException e) {
+            throw e; // a limit or the deadline: the whole lookup ends, not just this server
         } catch (SocketTimeoutException e) {
             r.infra.timedOut(address, rto);
             // Once over TCP: a UDP answer too large for the path may get through as a stream.
@@ -611,6 +613,8 @@ final class Walk {
                 return null;
             }
             return m;
+        } catch (IteratorException e) {
+            throw e;
         } catch (IOException e) {
             problems.add(server.getAddress().getHostAddress() + ": " + why + ", then over TCP: " + describe(e));
             return null;
