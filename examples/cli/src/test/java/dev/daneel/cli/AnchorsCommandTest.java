@@ -46,7 +46,8 @@ class AnchorsCommandTest {
     @Test
     void aRootKeyTheAnchorsDoNotListIsWarnedAbout() throws Exception {
         try (World w = World.builder()
-                .zone(".", z -> z.key(KeyPlan.ksk("old", 13)).key(KeyPlan.ksk("new", 13)).key(KeyPlan.zsk("zsk", 13)))
+                .zone(".", z -> z.key(KeyPlan.ksk("old", 13)).key(KeyPlan.ksk("new", 13)).key(KeyPlan.zsk("zsk", 13))
+                        .key(KeyPlan.ksk("dsa", 3).publishedOnly()))
                 .zone("test.", z -> z.record("www A 192.0.2.1")).start()) {
             int oldTag = w.zone(".").keys().get(0).keyTag();
             int newTag = w.zone(".").keys().get(1).keyTag();
@@ -61,6 +62,10 @@ class AnchorsCommandTest {
             assertTrue(r.out().contains("; warning: . publishes key tag " + newTag + " (algorithm 13, ADD_PEND) that the configured ("
                     + onlyOld + ") anchors do not list: those anchors are older than the zone's keys"), r::toString);
             assertTrue(!r.out().contains("key tag " + oldTag + " (algorithm"), "the listed key is not warned about: " + r);
+            int dsaTag = w.zone(".").keys().get(3).keyTag();
+            assertTrue(r.out().contains("; warning: . publishes key tag " + dsaTag + " of algorithm 3 (DSA), which Daneel does"
+                    + " not validate: it is never trusted"), r::toString);
+            assertTrue(!r.out().contains("DNSKEY alg 3 "), "the DSA key is not tracked: " + r);
             Cli json = Cli.run("--anchor", onlyOld.toString(), "anchors", "--state", state.toString(), "--json");
             assertTrue(json.out().contains("\"warnings\":[\". publishes key tag " + newTag), json::toString);
             assertTrue(json.out().contains("\"algorithmName\":\"ECDSAP256SHA256\""), json::toString);
