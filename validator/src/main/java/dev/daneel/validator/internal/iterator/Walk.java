@@ -1,13 +1,9 @@
 package dev.daneel.validator.internal.iterator;
 
 import dev.daneel.validator.internal.iterator.IteratorException.Reason;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +26,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One lookup's work: its deadline, its budget of queries and NS-name resolutions, the questions in
- * progress (so that a name needed to resolve itself is not asked in a circle) and the algorithm itself,
+ * One lookup's work: its budget of NS-name resolutions (the {@link Sender} keeps the deadline and the
+ * query budget), the questions in progress (so that a name needed to resolve itself is not asked in a
+ * circle) and the algorithm itself,
  * after Unbound's {@code iterator.c}: find the closest known delegation, ask its servers, follow
  * referrals down, resolve NS names that came without glue, chase CNAME and DNAME across zones. Used by
  * one thread; not thread-safe.
@@ -48,8 +45,7 @@ final class Walk {
     private final IterativeResolver r;
     private final IteratorConfig config;
     private final IteratorLimits limits;
-    private final long deadline;
-    private int queries;
+    private final Sender sender;
     private int nsNamesResolved;
     private final Set<Question> inProgress = new HashSet<>();
     /** NS names only the parent side of a cut gave, added to the candidates of the current ask. */
@@ -59,7 +55,7 @@ final class Walk {
         this.r = r;
         this.config = r.config;
         this.limits = config.limits();
-        this.deadline = System.nanoTime() + config.lookupTimeout().toNanos();
+        this.sender = new Sender(r, System.nanoTime() + config.lookupTimeout().toNanos());
     }
 
     Resolution lookup(Name qname, int qtype) throws IteratorException {
@@ -315,7 +311,7 @@ final class Walk {
                 return empty; // every server said nothing: that is then the answer (Unbound does the same)
             }
             tried.add(a);
-            Message response = send(a, qn, qt, problems);
+            Message response = sender.send(a, qn, qt, problems);
             if (response == null) {
                 continue;
             }
@@ -574,91 +570,6 @@ final class Walk {
         glue.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.CHILD, k.name(), k.type(), v, source));
     }
 
-    /**
-     * One query to one server: UDP with EDNS0, then TCP when the answer is truncated or UDP timed out (a
-     * path that loses fragments, or drops large UDP answers). Null when nothing usable came back.
-     */
-    private Message send(InetAddress address, Name qn, int qt, List<String> problems) throws IteratorException {
-        InetSocketAddress server = new InetSocketAddress(address, config.serverPort());
-        long rto = Math.min(r.infra.rto(address), config.maxAttemptTimeout().toMillis());
-        Message query = query(qn, qt);
-        long started = System.nanoTime();
-        try {
-            Message m = exchange(server, query, false, rto);
-            r.infra.measured(address, (System.nanoTime() - started) / 1_000_000);
-            if (!m.getHeader().getFlag(Flags.TC)) {
-                return m;
-            }
-            return tcp(server, qn, qt, Math.max(rto, config.unknownServerTimeout().toMillis()), "truncated over UDP",
-                    problems);
-        } catch (IteratorException e) {
-            throw e; // a limit or the deadline: the whole lookup ends, not just this server
-        } catch (SocketTimeoutException e) {
-            r.infra.timedOut(address, rto);
-            // Once over TCP: a UDP answer too large for the path may get through as a stream.
-            return tcp(server, qn, qt, rto, "timeout after " + rto + " ms over UDP", problems);
-        } catch (IOException e) {
-            problems.add(address.getHostAddress() + ": " + describe(e));
-            return null;
-        }
-    }
-
-    private Message tcp(InetSocketAddress server, Name qn, int qt, long timeout, String why, List<String> problems)
-            throws IteratorException {
-        try {
-            Message m = exchange(server, query(qn, qt), true, timeout);
-            if (m.getHeader().getFlag(Flags.TC)) {
-                // Nothing is left to fall back to; a cut answer must not pass for a whole one.
-                problems.add(server.getAddress().getHostAddress() + ": " + why + ", then truncated over TCP too");
-                return null;
-            }
-            return m;
-        } catch (IteratorException e) {
-            throw e;
-        } catch (IOException e) {
-            problems.add(server.getAddress().getHostAddress() + ": " + why + ", then over TCP: " + describe(e));
-            return null;
-        }
-    }
-
-    private Message exchange(InetSocketAddress server, Message query, boolean tcp, long timeoutMillis)
-            throws IOException, IteratorException {
-        if (r.closed) {
-            throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
-        }
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new IteratorException(Reason.DEADLINE, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup ran out of time ("
-                    + config.lookupTimeout().toMillis() + " ms, lookupTimeout)");
-        }
-        if (++queries > limits.queriesPerLookup()) {
-            throw new IteratorException(Reason.QUERIES_PER_LOOKUP_LIMIT, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup has sent " + limits.queriesPerLookup()
-                    + " queries, the limit (queriesPerLookup, NXNSAttack CVE-2020-12662)");
-        }
-        r.queries.incrementAndGet();
-        if (tcp) {
-            r.tcpQueries.incrementAndGet();
-        }
-        try {
-            return r.transport.exchange(server, query, tcp, Duration.ofMillis(Math.max(1, Math.min(timeoutMillis, left))));
-        } catch (IOException e) {
-            if (r.closed) {
-                throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
-            }
-            throw e;
-        }
-    }
-
-    /** RD=0 (an authority is asked), a fresh random ID, EDNS0 with DO=1. */
-    private Message query(Name qn, int qt) {
-        Message q = new Message(r.random.nextInt(0x10000));
-        q.addRecord(Record.newRecord(qn, qt, DClass.IN), Section.QUESTION);
-        q.addRecord(new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
-        return q;
-    }
-
     /** The first few problems, so that a message stays readable when nested lookups failed too. */
     private static String summary(List<String> problems) {
         int shown = Math.min(problems.size(), 6);
@@ -667,9 +578,6 @@ final class Walk {
         return text.length() > 1200 ? text.substring(0, 1200) + "..." : text;
     }
 
-    private static String describe(IOException e) {
-        return e instanceof SocketTimeoutException ? "timeout" : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
 
     private static Name parent(Name n) {
         return new Name(n, 1);
