@@ -1,0 +1,116 @@
+package dev.daneel.validator.rfc;
+
+import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.ValidationChain;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Reads the examples the DNSSEC RFCs print, as they print them, and replays them through Daneel's validator
+ * without any network ({@link ValidatingResolver#verifyOffline}): the RFC's responses are the only data the
+ * validator gets, so the verdict is the validator's judgement of exactly the printed records.
+ *
+ * <p>A printed response is the RFCs' appendix format: {@code ;; Header: QR AA DO RCODE=n}, then
+ * {@code ;; Question}, {@code ;; Answer}, {@code ;; Authority} and {@code ;; Additional}, each followed by
+ * records in presentation format (relative to the root, 3600 s when no TTL is printed).
+ */
+final class RfcExamples {
+
+    private static final Pattern RCODE = Pattern.compile("RCODE=(\\d+)");
+
+    private RfcExamples() {
+    }
+
+    /** Records in presentation format, {@code ;} comments allowed, parentheses across lines. */
+    static List<Record> records(String text) {
+        List<Record> out = new ArrayList<>();
+        String zone = "$ORIGIN .\n$TTL 3600\n" + text;
+        try (Master m = new Master(new ByteArrayInputStream(zone.getBytes(StandardCharsets.US_ASCII)))) {
+            for (Record r; (r = m.nextRecord()) != null; ) {
+                out.add(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("an RFC example does not parse: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    static Record record(String text) {
+        return records(text).get(0);
+    }
+
+    /** A printed response as the message a resolver would have received. */
+    static Message response(String printed) {
+        Message m = new Message();
+        m.getHeader().setFlag(Flags.QR);
+        Matcher rc = RCODE.matcher(printed);
+        m.getHeader().setRcode(rc.find() ? Integer.parseInt(rc.group(1)) : 0);
+        int section = -1;
+        StringBuilder text = new StringBuilder();
+        for (String line : (printed + "\n;; End").split("\n")) {
+            String t = line.strip();
+            int next = t.startsWith(";; Question") ? Section.QUESTION : t.startsWith(";; Answer") ? Section.ANSWER
+                    : t.startsWith(";; Authority") ? Section.AUTHORITY : t.startsWith(";; Additional") ? Section.ADDITIONAL
+                    : t.startsWith(";; End") ? 99 : -2;
+            if (next == -2) {
+                text.append(line).append('\n');
+                continue;
+            }
+            if (section == Section.QUESTION) {
+                String[] w = text.toString().strip().split("\\s+");
+                m.addRecord(Record.newRecord(Name.fromConstantString(w[0]), Type.value(w[w.length - 1]), 1),
+                        Section.QUESTION);
+            } else if (section >= 0) {
+                for (Record r : records(text.toString())) {
+                    m.addRecord(r, section);
+                }
+            }
+            section = next;
+            text.setLength(0);
+        }
+        return m;
+    }
+
+    /** A NOERROR response that answers with {@code records}. */
+    static Message answer(Name name, int type, List<Record> records) {
+        Message m = new Message();
+        m.getHeader().setFlag(Flags.QR);
+        m.addRecord(Record.newRecord(name, type, 1), Section.QUESTION);
+        records.forEach(r -> m.addRecord(r, Section.ANSWER));
+        return m;
+    }
+
+    /** The key of {@code keys} with the SEP flag (257), the trust anchor of the RFCs' example zones. */
+    static DNSKEYRecord ksk(List<Record> keys) {
+        return keys.stream().filter(r -> r instanceof DNSKEYRecord k && k.getFlags() == 257)
+                .map(DNSKEYRecord.class::cast).findFirst().orElseThrow();
+    }
+
+    /** One question and the response to it. */
+    static ValidationChain.Exchange exchange(String name, int type, Message response) {
+        return new ValidationChain.Exchange(Name.fromConstantString(name), type, response);
+    }
+
+    /** Daneel's verdict on {@code name}/{@code type}, given only these exchanges, at {@code at}. */
+    static Answer validate(Record anchor, Instant at, String name, int type, List<ValidationChain.Exchange> exchanges) {
+        return ValidatingResolver.verifyOffline(new ValidationChain(exchanges), Name.fromConstantString(name), type,
+                TrustAnchors.of(anchor), at);
+    }
+}
