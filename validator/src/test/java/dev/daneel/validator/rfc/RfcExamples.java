@@ -7,17 +7,32 @@ import dev.daneel.validator.ValidationChain;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -106,6 +121,72 @@ final class RfcExamples {
     /** One question and the response to it. */
     static ValidationChain.Exchange exchange(String name, int type, Message response) {
         return new ValidationChain.Exchange(Name.fromConstantString(name), type, response);
+    }
+
+    /**
+     * Daneel's verdict on the RRset of {@code data} (records and their RRSIG as an RFC prints them), in a zone
+     * whose DNSKEY RRset is {@code key} alone, signed here with the RFC's printed private key over the same
+     * validity window as the printed RRSIG (the RFCs print no signature over the key itself), with
+     * {@code anchor} (the printed DS, or the key) as the only trust anchor, at {@code at}.
+     */
+    static Answer validateSigned(Record anchor, DNSKEYRecord key, PrivateKey privateKey, List<Record> data, Instant at) {
+        RRSIGRecord printed = data.stream().filter(RRSIGRecord.class::isInstance).map(RRSIGRecord.class::cast)
+                .findFirst().orElseThrow();
+        RRset keys = new RRset(key);
+        RRSIGRecord keySig;
+        try {
+            keySig = DNSSEC.sign(keys, key, privateKey, printed.getTimeSigned(), printed.getExpire());
+        } catch (DNSSEC.DNSSECException e) {
+            throw new IllegalStateException("cannot sign the example DNSKEY RRset with the printed private key", e);
+        }
+        Record first = data.get(0);
+        return validate(anchor, at, first.getName().toString(), first.getType(), List.of(
+                new ValidationChain.Exchange(key.getName(), Type.DNSKEY, answer(key.getName(), Type.DNSKEY, List.of(key, keySig))),
+                new ValidationChain.Exchange(first.getName(), first.getType(), answer(first.getName(), first.getType(), data))));
+    }
+
+    /** An ECDSA private key from the RFC 6605 private-key format (the scalar, base64). */
+    static PrivateKey ecPrivateKey(String curve, String base64) throws GeneralSecurityException {
+        AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+        p.init(new ECGenParameterSpec(curve));
+        return KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(
+                new BigInteger(1, Base64.getDecoder().decode(base64)), p.getParameterSpec(ECParameterSpec.class)));
+    }
+
+    /** An EdDSA private key from the RFC 8080 private-key format (the seed, base64). */
+    static PrivateKey edPrivateKey(String curve, String base64) throws GeneralSecurityException {
+        return KeyFactory.getInstance(curve).generatePrivate(new EdECPrivateKeySpec(new NamedParameterSpec(curve),
+                Base64.getDecoder().decode(base64)));
+    }
+
+    /** An RSA private key from the RFC 5702 private-key format (its fields, base64, in the RFC's order). */
+    static PrivateKey rsaPrivateKey(String modulus, String publicExponent, String privateExponent, String prime1,
+                                    String prime2, String exponent1, String exponent2, String coefficient)
+            throws GeneralSecurityException {
+        return KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(big(modulus), big(publicExponent),
+                big(privateExponent), big(prime1), big(prime2), big(exponent1), big(exponent2), big(coefficient)));
+    }
+
+    private static BigInteger big(String base64) {
+        return new BigInteger(1, Base64.getDecoder().decode(base64.replaceAll("\\s", "")));
+    }
+
+    /** {@code records} with the first RRSIG's signature changed in one bit. */
+    static List<Record> flipSignatureBit(List<Record> records) {
+        List<Record> out = new ArrayList<>();
+        boolean done = false;
+        for (Record r : records) {
+            if (!done && r instanceof RRSIGRecord s) {
+                byte[] sig = s.getSignature().clone();
+                sig[sig.length / 2] ^= 0x01;
+                out.add(new RRSIGRecord(s.getName(), s.getDClass(), s.getTTL(), s.getTypeCovered(), s.getAlgorithm(),
+                        s.getOrigTTL(), s.getExpire(), s.getTimeSigned(), s.getFootprint(), s.getSigner(), sig));
+                done = true;
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Daneel's verdict on {@code name}/{@code type}, given only these exchanges, at {@code at}. */
