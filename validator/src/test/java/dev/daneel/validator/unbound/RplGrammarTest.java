@@ -49,6 +49,17 @@ class RplGrammarTest {
     }
 
     @Test
+    void stubAndForwardZonesMayNameTheirServersByHostName() throws IOException {
+        RplScenario s = parse("server:\nforward-zone:\n\tname: \"example.net.\"\n\tforward-host: ns.example.org.\n"
+                + "remote-control:\n\tcontrol-enable: no\n" + STUB + "CONFIG_END\nSCENARIO_BEGIN t\nSCENARIO_END\n");
+        assertEquals(2, s.zones().size());
+        RplScenario.Zone f = s.zones().get(0);
+        assertTrue(f.forward());
+        assertEquals(List.of(n("ns.example.org.")), f.hosts());
+        assertTrue(f.addresses().isEmpty());
+    }
+
+    @Test
     void aTrustAnchorFileMayBeSpooledWithTempfileDirectives() throws IOException {
         RplScenario s = parse("server:\n\ttrust-anchor-file:\nTEMPFILE_NAME k\nTEMPFILE_CONTENTS k\n"
                 + "$ORIGIN example.com.\n@ IN DS 2854 RSASHA1 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b\n"

@@ -535,7 +535,21 @@ final class ScenarioIterator implements Source {
                 break;
             }
         }
-        return zone == null ? null : new Delegation(zone.name(), zone.addresses(), zone.forward());
+        if (zone == null) {
+            return null;
+        }
+        List<String> servers = new ArrayList<>(zone.addresses());
+        if (servers.isEmpty() && depth < MAX_TARGET_DEPTH) {
+            // stub-host / forward-host: the recursive looks the names up itself
+            for (Name host : zone.hosts()) {
+                for (RRs s : resolve(host, Type.A, depth + 1).answer) {
+                    if (s.type == Type.A) {
+                        servers.addAll(s.addresses());
+                    }
+                }
+            }
+        }
+        return new Delegation(zone.name(), List.copyOf(servers), zone.forward());
     }
 
     /** Addresses of an NS RRset's servers: glue or cached addresses, else a target lookup (Unbound's). */
