@@ -424,6 +424,17 @@ final class ScenarioIterator implements Source {
         }
     }
 
+    /** Whether the deepest stub or forward zone that holds {@code name} is a forward zone. */
+    boolean forwarded(Name name) {
+        RplScenario.Zone zone = null;
+        for (RplScenario.Zone z : scenario.zones()) {
+            if (name.subdomain(z.name()) && (zone == null || z.name().labels() > zone.name().labels())) {
+                zone = z;
+            }
+        }
+        return zone != null && zone.forward();
+    }
+
     /** Whether the recursive could answer the question from its cache (Unbound's {@code answer_from_cache}). */
     boolean hasCached(Name name, int type) {
         return fromCache(name, type) != null;
