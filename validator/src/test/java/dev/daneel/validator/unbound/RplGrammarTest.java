@@ -144,6 +144,16 @@ class RplGrammarTest {
     }
 
     @Test
+    void aRecordDnsjavaCannotHoldIsDroppedVisiblyAndTheEntryStillReads() throws IOException {
+        RplScenario s = parse("server:\n" + STUB + "CONFIG_END\nSCENARIO_BEGIN t\nRANGE_BEGIN 0 100\nENTRY_BEGIN\n"
+                + "SECTION QUESTION\nwww.example.com. IN A\nSECTION ANSWER\nwww.example.com. IN A 1.2.3.4\n"
+                + "www.example.com. IN SSHFP 1 1 zz\nwww.example.com. IN A \\# 5 0102030405\nENTRY_END\nRANGE_END\n"
+                + "SCENARIO_END\n");
+        assertEquals(1, s.ranges().get(0).entries().get(0).answer().size());
+        assertEquals(2, s.notes().stream().filter(x -> x.contains("dropped")).count(), s.notes().toString());
+    }
+
+    @Test
     void matchKeywordsCompareWhatTestpktsCompares() throws IOException {
         RplScenario s = parse("server:\n" + STUB + "CONFIG_END\nSCENARIO_BEGIN t\nRANGE_BEGIN 0 100\nENTRY_BEGIN\n"
                 + "MATCH opcode subdomain TCP\nADJUST copy_id copy_query sleep=1\nREPLY QR NOERROR\nSECTION QUESTION\n"
