@@ -159,7 +159,9 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (java.security.GeneralSecurityException e) {
-            throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().orElse(null) + ": " + e.getMessage());
+            throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().orElse(null) + ": no PEM certificate"
+                    + " read (expected -----BEGIN CERTIFICATE----- blocks of the CAs that issue WKD servers' certificates): "
+                    + e.getMessage());
         }
     }
 
