@@ -54,7 +54,9 @@ import java.net.spi.InetAddressResolverProvider;
  *
  * <p>Upstreams must be IP addresses: a name there would have to be resolved by this resolver itself.
  * Unknown keys are errors (a misspelt {@code require-secure} must not silently protect nothing).
- * Requires Java 18 or newer (the module is built for Java 21).
+ * Requires Java 21 or newer: the SPI is Java 18+, and the jar is built for Java 21.
+ * {@link InetAddress#getLocalHost()} looks up the machine's own name like any other; if that name is only
+ * in the hosts file, add it to {@code builtin}.
  */
 public final class DaneelInetResolverProvider extends InetAddressResolverProvider {
 

@@ -48,6 +48,23 @@ public final class PublishedKey {
         }
     }
 
+    /**
+     * Checks a transferable public key obtained other than from DNS (a Web Key Directory, say) for
+     * {@code address} the way {@link OpenPgpKeyFetcher} checks a record's key: parsed with Bouncy Castle,
+     * a self-signed user ID containing the address (domain compared without case; the local part exactly, or
+     * without case when {@code ignoreLocalPartCase}), revocation, expiry and an encryption-capable (sub)key.
+     * The result says nothing about where the key came from: that is the caller's to judge.
+     *
+     * <pre>{@code
+     * PublishedKey k = PublishedKey.check(bytesFromWkd, "alice@example.org", true, Instant.now());
+     * if (k.issues().isEmpty() && k.usableForEncryption()) encryptTo(k.encryptionKey().orElseThrow());
+     * }</pre>
+     */
+    public static PublishedKey check(byte[] transferablePublicKey, String address, boolean ignoreLocalPartCase,
+                                     java.time.Instant now) {
+        return dev.daneel.openpgpkey.internal.KeyInspector.inspect(transferablePublicKey, address, ignoreLocalPartCase, now);
+    }
+
     /** The record data (a binary transferable public key, RFC 4880 §11.1). */
     public byte[] data() {
         return data.clone();

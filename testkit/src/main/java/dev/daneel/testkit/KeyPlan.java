@@ -25,7 +25,9 @@ import java.util.Objects;
  * phases. Immutable; every wither checks its argument.
  *
  * @param label the key's name within its zone (letters, digits, {@code -}), unique in the zone
- * @param algorithm a DNSSEC algorithm the testkit signs with (5, 7, 8, 10, 13, 14, 15, 16)
+ * @param algorithm a DNSSEC algorithm, 1..255: the testkit signs with 5, 7, 8, 10, 13, 14, 15 and 16; for any
+ *     other (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) the key bytes are random and its signatures,
+ *     if it signs, are random bytes with the right key tag — a key no validator can use
  * @param role KSK (flags 257, signs the DNSKEY RRset), ZSK (flags 256, signs the rest) or CSK (both)
  * @param rsaBits RSA modulus size, 1024..4096, or 0 for the zone's {@link ZoneBuilder#rsaKeyBits(int)}
  * @param revoked whether the key is published with the REVOKE bit (RFC 5011 §2.1)
@@ -41,9 +43,8 @@ public record KeyPlan(String label, int algorithm, ZoneKey.Role role, int rsaBit
         if (!label.matches("[A-Za-z0-9-]{1,40}")) {
             throw new IllegalArgumentException("key label must be 1..40 letters, digits or '-', got \"" + label + "\"");
         }
-        if (!KeyMaker.canSign(algorithm)) {
-            throw new IllegalArgumentException("key " + label + ": algorithm must be one of 5, 7, 8, 10, 13, 14, 15, 16, got "
-                    + algorithm);
+        if (algorithm < 1 || algorithm > 255) {
+            throw new IllegalArgumentException("key " + label + ": algorithm must be 1..255, got " + algorithm);
         }
         if (rsaBits != 0 && (rsaBits < 1024 || rsaBits > 4096)) {
             throw new IllegalArgumentException("key " + label + ": rsaBits must be 1024..4096 (or 0 for the zone's size), got "

@@ -29,7 +29,9 @@ import org.xbill.DNS.DNSSEC;
  * ...), so worlds built with {@link World.Builder#reuseKeysAcrossWorlds()} hold the same key under the
  * same label in every phase; the "built-in" anchors of a jar built in 2026 are the DS records of
  * {@link #KSK_2017} and {@link #KSK_2024} (see {@link #initialAnchorLabels()}). Dates are the plan's
- * approximate ones; only their order and spacing (hold-downs are 30 days) matter to a validator.
+ * approximate ones; only their order and spacing (hold-downs are 30 days) matter to a validator. ZSKs are
+ * pre-published one phase before they sign (RFC 6781 §4.1.1.1), because a validator that cached the
+ * DNSKEY RRset (two days, the root's TTL) would otherwise meet signatures by a key it has not seen.
  * Immutable and thread-safe.
  */
 public final class RootRoll {
@@ -63,11 +65,13 @@ public final class RootRoll {
                     List.of(KeyPlan.ksk(KSK_2017, RSA).revoke(), KeyPlan.ksk(KSK_2024, RSA),
                             KeyPlan.zsk(ZSK_RSA_2048, RSA)), 0),
             new Phase("ksk-2017-removed", Instant.parse("2027-04-01T00:00:00Z"),
-                    "KSK-2017 gone; KSK-2024 alone",
-                    List.of(KeyPlan.ksk(KSK_2024, RSA), KeyPlan.zsk(ZSK_RSA_2048, RSA)), 0),
+                    "KSK-2017 gone; KSK-2024 alone; the 1536-bit RSA ZSK pre-published",
+                    List.of(KeyPlan.ksk(KSK_2024, RSA), KeyPlan.zsk(ZSK_RSA_2048, RSA),
+                            KeyPlan.zsk(ZSK_RSA_1536, RSA).rsaBits(1536).publishedOnly()), 0),
             new Phase("rsa-zsk-1536", Instant.parse("2027-07-01T00:00:00Z"),
-                    "the RSA ZSK shrinks to 1536 bits",
-                    List.of(KeyPlan.ksk(KSK_2024, RSA), KeyPlan.zsk(ZSK_RSA_1536, RSA).rsaBits(1536)), 0),
+                    "the 1536-bit RSA ZSK signs; the 2048-bit one stays published, no longer signing",
+                    List.of(KeyPlan.ksk(KSK_2024, RSA), KeyPlan.zsk(ZSK_RSA_2048, RSA).publishedOnly(),
+                            KeyPlan.zsk(ZSK_RSA_1536, RSA).rsaBits(1536)), 0),
             new Phase("double-signed", Instant.parse("2027-10-01T00:00:00Z"),
                     "ECDSA KSK and ZSK published; DNSKEY RRset signed by both KSKs, every RRset by both ZSKs",
                     List.of(KeyPlan.ksk(KSK_2024, RSA), KeyPlan.ksk(KSK_ECDSA, ECDSA),
@@ -88,7 +92,7 @@ public final class RootRoll {
             new Phase("rsa-retired", Instant.parse("2029-04-01T00:00:00Z"),
                     "RSA keys and signatures gone: the root is signed with ECDSA only",
                     List.of(KeyPlan.ksk(KSK_ECDSA, ECDSA), KeyPlan.zsk(ZSK_ECDSA, ECDSA)), 0),
-            new Phase("ecdsa-steady", Instant.parse("2030-07-01T00:00:00Z"),
+            new Phase("ecdsa-steady", Instant.parse("2030-10-01T00:00:00Z"),
                     "ECDSA-only root, steady state (three years after the last phase without the ECDSA KSK)",
                     List.of(KeyPlan.ksk(KSK_ECDSA, ECDSA), KeyPlan.zsk(ZSK_ECDSA, ECDSA)), 0));
 

@@ -455,9 +455,9 @@ public final class ZoneBuilder {
                     + " unsigned(), unsupportedAlgorithm(), singleKey(), revokedKsk(), standbyKsk(), retirePrimaryKsk(),"
                     + " keyTrap() or dsPointsToNoKey(); describe those keys with KeyPlan instead");
         }
-        boolean signsKeys = keyPlans.stream().anyMatch(p -> p.signs() && p.signsKeys()
+        boolean signsKeys = keyPlans.stream().anyMatch(p -> p.signs() && p.signsKeys() && KeyMaker.canSign(p.algorithm())
                 && (dnskeySignedOnlyBy == 0 || p.algorithm() == dnskeySignedOnlyBy));
-        boolean signsData = keyPlans.stream().anyMatch(p -> p.signs() && p.signsData());
+        boolean signsData = keyPlans.stream().anyMatch(p -> p.signs() && p.signsData() && KeyMaker.canSign(p.algorithm()));
         if (!signsKeys || !signsData) {
             throw new IllegalStateException("zone " + origin + ": its keys leave the " + (signsKeys ? "data" : "DNSKEY RRset")
                     + " unsigned; give at least one signing " + (signsKeys ? "ZSK or CSK" : "KSK or CSK")

@@ -135,6 +135,25 @@ class KeyPlanTest {
     }
 
     @Test
+    void keysOfAlgorithmsTheTestkitCannotSignWithArePublishedWithRandomBytes() throws Exception {
+        World w = world(z -> z.key(KeyPlan.ksk("k", ECDSA)).key(KeyPlan.zsk("z", ECDSA))
+                .key(KeyPlan.ksk("dsa", DNSSEC.Algorithm.DSA).publishedOnly()).key(KeyPlan.ksk("gost", DNSSEC.Algorithm.ECC_GOST)));
+        Zone root = w.zone(".");
+        assertEquals(List.of(ECDSA, ECDSA, DNSSEC.Algorithm.DSA, DNSSEC.Algorithm.ECC_GOST),
+                root.keys().stream().map(ZoneKey::algorithm).toList());
+        assertEquals(null, root.keys().get(3).privateKey());
+        RRset dnskey = root.rrset("@", Type.DNSKEY).orElseThrow();
+        assertEquals(Set.of(ECDSA, DNSSEC.Algorithm.ECC_GOST), Set.copyOf(dnskey.sigs().stream().map(RRSIGRecord::getAlgorithm).toList()),
+                "the GOST key 'signs' with random bytes; the DSA key only is published");
+        assertEquals(root.keys().get(3).dnskey(), world(z -> z.key(KeyPlan.ksk("k", ECDSA)).key(KeyPlan.zsk("z", ECDSA))
+                .key(KeyPlan.ksk("dsa", DNSSEC.Algorithm.DSA).publishedOnly()).key(KeyPlan.ksk("gost", DNSSEC.Algorithm.ECC_GOST)))
+                .zone(".").keys().get(3).dnskey(), "the same bytes in every world");
+        assertThrows(IllegalStateException.class, () -> World.builder()
+                .zone(".", z -> z.key(KeyPlan.ksk("gost", DNSSEC.Algorithm.ECC_GOST)).key(KeyPlan.zsk("z", ECDSA))).build(),
+                "a zone whose DNSKEY RRset only a fabricated key would sign is refused");
+    }
+
+    @Test
     void keysKeepTheirIdentityAcrossWorldsByLabel() {
         World a = world(z -> z.doubleSigned(RSA, ECDSA));
         World b = world(z -> z.key(KeyPlan.ksk("ksk-" + ECDSA, ECDSA)).key(KeyPlan.zsk("zsk-" + ECDSA, ECDSA)));
@@ -144,7 +163,9 @@ class KeyPlanTest {
     @Test
     void badPlansAreRefusedNamingTheProblem() {
         assertThrows(IllegalArgumentException.class, () -> KeyPlan.ksk("bad label", RSA));
-        assertThrows(IllegalArgumentException.class, () -> KeyPlan.ksk("k", 3));
+        assertThrows(IllegalArgumentException.class, () -> KeyPlan.ksk("k", 0));
+        assertThrows(IllegalArgumentException.class, () -> KeyPlan.ksk("k", 256));
+        assertThrows(IllegalArgumentException.class, () -> KeyPlan.zsk("z", 3).rsaBits(1024));
         assertThrows(IllegalArgumentException.class, () -> KeyPlan.zsk("z", ECDSA).rsaBits(1536));
         assertThrows(IllegalArgumentException.class, () -> KeyPlan.zsk("z", RSA).rsaBits(512));
         assertThrows(IllegalArgumentException.class, () -> World.builder().zone(".", z -> z.key(KeyPlan.ksk("k", RSA))

@@ -129,6 +129,17 @@ public final class AnchorTracker {
         return apply(before, ProbeProcessor.noAnswer(before, clock.instant()));
     }
 
+    /**
+     * Replaces the state of one trust point (or starts tracking it), for a state obtained outside RFC 5011:
+     * {@link RootAnchorBootstrap.Success#states()} after a bootstrap. The caller persists it (the bootstrap
+     * already wrote it to its store).
+     */
+    public synchronized void reanchor(TrustPointState state) {
+        Objects.requireNonNull(state, "state");
+        points.put(state.zone(), state);
+        LOG.log(Level.INFO, () -> "RFC 5011 " + state.zone() + " re-anchored from outside RFC 5011: keys " + state.keys());
+    }
+
     /** The anchor of {@code zone} a validator may use now; empty if untracked, revoked or without trusted keys. */
     public synchronized Optional<Anchor> anchor(Name zone) {
         TrustPointState s = points.get(zone);

@@ -84,6 +84,18 @@ class RootAnchorBootstrapTest {
     }
 
     @Test
+    void aStaleTrackerIsReanchoredWithTheBootstrappedState() {
+        SigningKey old = TestKeys.ksk(Name.root, 172800);
+        AnchorTracker stale = AnchorTracker.builder().clock(CLOCK).initial(TrustAnchors.of(old.ds())).build();
+        assertEquals(AnchorTracker.Outcome.NOT_VALIDATED, stale.onDnskeyResponse(live).outcome(), "the root moved on");
+        iana.publish(List.of(current(ksk)));
+        Success s = assertInstanceOf(Success.class, bootstrap(null).run(live));
+        s.states().forEach(stale::reanchor);
+        assertEquals(List.of(ksk.dnskey()), stale.anchor(Name.root).orElseThrow().keys());
+        assertEquals(AnchorTracker.Outcome.VALIDATED, stale.onDnskeyResponse(live).outcome());
+    }
+
+    @Test
     void theStoreKeepsItsOtherTrustPoints() throws Exception {
         SigningKey island = TestKeys.ksk(Name.fromString("island.test."), 3600);
         AnchorStore store = AnchorStore.at(dir.resolve("anchors.state"));

@@ -1,6 +1,8 @@
 package dev.daneel.cli;
 
+import dev.daneel.anchors.Anchor;
 import dev.daneel.anchors.AnchorFormatException;
+import dev.daneel.anchors.AnchorState;
 import dev.daneel.anchors.AnchorStore;
 import dev.daneel.anchors.AnchorTracker;
 import dev.daneel.anchors.TrustAnchors;
@@ -11,11 +13,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,14 +32,19 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code daneel anchors}: the trust anchors in use and, with {@code --state}, their RFC 5011 states as the
- * state file records them; {@code --refresh} probes every due trust point's DNSKEY RRset first and saves
- * the new states (an RFC 5011 refresh run by hand, for cron or a test clock).
+ * state file records them — for each key its algorithm, tag, state and since when; {@code --refresh} probes
+ * every due trust point's DNSKEY RRset first and saves the new states (an RFC 5011 refresh run by hand, for
+ * cron or a test clock). Warnings follow the list: keys the root publishes that the configured (or
+ * built-in) anchors do not list, a DNSKEY RRset no trusted key validates, keys of algorithms Daneel never
+ * trusts (RSAMD5, DSA, GOST).
  *
  * <pre>{@code
- * $ daneel --server 127.0.0.1:5353 --anchor root.ds anchors --state root.state --refresh
- * ; refresh .: VALIDATED (state changed, next probe 2026-11-22T08:00:00Z)
- * . trust point (next probe 2026-11-22T08:00:00Z, last success 2026-11-21T08:00:00Z)
- *   DNSKEY 257 alg 13 tag 20326 VALID
+ * $ daneel --server 127.0.0.1:5353 anchors --state root.state --refresh
+ * ; refresh .: VALIDATED (state changed, next probe 2027-10-02T00:00:00Z)
+ * . trust point (next probe 2027-10-02T00:00:00Z, last success 2027-10-01T00:00:00Z)
+ *   DNSKEY alg 8 tag 38696 VALID since 2026-11-01T00:00:00Z (RSASHA256)
+ *   DNSKEY alg 13 tag 52931 ADD_PEND (seen 1 times) since 2027-10-01T00:00:00Z (ECDSAP256SHA256)
+ * ; warning: . publishes key tag 52931 (algorithm 13, ADD_PEND) that the built-in anchors do not list: ...
  * }</pre>
  *
  * <p>Exit codes: 0 shown (and refreshed with every probe validated); 1 unreadable state or a probe that got
@@ -67,11 +79,13 @@ final class AnchorsCommand implements Callable<Integer> {
                 : TrustAnchors.builtIn();
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> refreshed = new ArrayList<>();
+        List<AnchorTracker.Result> refreshResults = new ArrayList<>();
         ExitCode exit = ExitCode.SUCCESS;
         if (refresh) {
             try (ValidatingResolver resolver = parent.global.resolverBuilder().trustAnchors(configured)
                     .trackAnchors(AnchorStore.at(state), false).build()) {
                 for (AnchorTracker.Result r : resolver.refreshAnchors()) {
+                    refreshResults.add(r);
                     String next = r.nextProbe().map(Object::toString).orElse("never");
                     lines.add("; refresh " + r.zone() + ": " + r.outcome() + " (" + (r.changed() ? "state changed" : "no change")
                             + ", next probe " + next + ")");
@@ -90,6 +104,8 @@ final class AnchorsCommand implements Callable<Integer> {
             }
         }
         List<TrustPointState> states = states(configured);
+        String source = parent.global.anchor != null ? "configured (" + parent.global.anchor + ")" : "built-in";
+        List<String> warnings = warnings(configured, source, states, refreshResults);
         List<Map<String, Object>> json = new ArrayList<>();
         for (TrustPointState s : states) {
             lines.add(s.zone() + " trust point" + (s.revoked() ? " REVOKED (no longer anchored)" : "")
@@ -98,12 +114,15 @@ final class AnchorsCommand implements Callable<Integer> {
             List<Map<String, Object>> keys = new ArrayList<>();
             for (TrustPointState.Key k : s.keys()) {
                 String what = k.isDs() ? "DS" : "DNSKEY";
+                String since = k.lastChange().map(Object::toString).orElse("configured");
                 lines.add("  " + what + " alg " + k.algorithm() + " tag " + k.keyTag() + " " + k.state()
                         + (k.pendingCount() > 0 ? " (seen " + k.pendingCount() + " times)" : "")
-                        + k.lastChange().map(t -> " since " + t).orElse(""));
+                        + " since " + since + " (" + DNSSEC.Algorithm.string(k.algorithm()) + ")");
                 Map<String, Object> km = new LinkedHashMap<>();
                 km.put("type", what);
                 km.put("algorithm", k.algorithm());
+                km.put("algorithmName", DNSSEC.Algorithm.string(k.algorithm()));
+                km.put("since", k.lastChange().map(Object::toString).orElse(null));
                 km.put("tag", k.keyTag());
                 km.put("state", k.state().name());
                 km.put("record", k.record().toString());
@@ -126,14 +145,78 @@ final class AnchorsCommand implements Callable<Integer> {
                 m.put("refreshed", refreshed);
             }
             m.put("trustPoints", json);
+            m.put("warnings", warnings);
             out.println(Json.write(m));
         } else {
             out.println("; anchors from " + (parent.global.anchor != null ? parent.global.anchor : "the built-in IANA root anchors")
                     + (state == null ? "" : ", RFC 5011 state in " + state));
             lines.forEach(out::println);
+            warnings.forEach(w -> out.println("; warning: " + w));
         }
         out.flush();
         return exit.code();
+    }
+
+    /**
+     * What an operator should know about the root's keys: keys the root publishes (as the state learnt them)
+     * that the configured or built-in anchors do not list — those anchors are older than the root's keys;
+     * a refresh that no trusted key validated; keys of algorithms Daneel never trusts.
+     */
+    private static List<String> warnings(TrustAnchors configured, String source, List<TrustPointState> states,
+                                         List<AnchorTracker.Result> refreshed) {
+        List<String> out = new ArrayList<>();
+        for (AnchorTracker.Result r : refreshed) {
+            if (r.outcome() == AnchorTracker.Outcome.NOT_VALIDATED) {
+                out.add(r.zone() + ": no trusted key validates its DNSKEY RRset: the anchors and RFC 5011 state are older"
+                        + " than the zone's keys (or the upstream forges them). For the root, recover with the root anchor"
+                        + " bootstrap (IANA's root-anchors.xml, signature checked against ICANN's CA) or install a current"
+                        + " root-anchors.xml with --anchor; do not trust unverified keys");
+            }
+            for (DNSKEYRecord k : r.unsupportedKeys()) {
+                out.add(r.zone() + " publishes key tag " + k.getFootprint() + " of algorithm " + k.getAlgorithm() + " ("
+                        + DNSSEC.Algorithm.string(k.getAlgorithm()) + "), which Daneel does not validate: it is never trusted");
+            }
+        }
+        for (TrustPointState s : states) {
+            Optional<Anchor> anchor = configured.forZone(s.zone());
+            if (anchor.isEmpty()) {
+                continue;
+            }
+            for (TrustPointState.Key k : s.keys()) {
+                if (k.isDs() || !(k.record() instanceof DNSKEYRecord key) || (key.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0
+                        || k.state() == AnchorState.REVOKED || k.state() == AnchorState.REMOVED || named(anchor.get(), key)) {
+                    continue;
+                }
+                out.add(s.zone() + " publishes key tag " + k.keyTag() + " (algorithm " + k.algorithm() + ", "
+                        + k.state() + ") that the " + source + " anchors do not list: those anchors are older than the zone's"
+                        + " keys. Keep the RFC 5011 state current (--state with --refresh, or trackAnchors in the library),"
+                        + " or update Daneel or the anchor file");
+            }
+        }
+        return out;
+    }
+
+    /** Whether the anchor lists this key, as a DNSKEY or through a DS digest. */
+    private static boolean named(Anchor anchor, DNSKEYRecord key) {
+        for (DNSKEYRecord k : anchor.keys()) {
+            if (k.getAlgorithm() == key.getAlgorithm() && Arrays.equals(k.getKey(), key.getKey())) {
+                return true;
+            }
+        }
+        for (DSRecord ds : anchor.ds()) {
+            if (ds.getFootprint() != key.getFootprint() || ds.getAlgorithm() != key.getAlgorithm()) {
+                continue;
+            }
+            try {
+                DSRecord computed = new DSRecord(key.getName(), DClass.IN, 0, ds.getDigestID(), key);
+                if (Arrays.equals(computed.getDigest(), ds.getDigest())) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // a digest type dnsjava cannot compute names nothing we can check
+            }
+        }
+        return false;
     }
 
     /** The saved states, or the configured anchors as fresh trust points when nothing is saved yet. */

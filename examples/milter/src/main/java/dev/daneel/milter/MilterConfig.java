@@ -41,6 +41,9 @@ import java.util.Set;
  * hide-recipients = bcc                  # or all, none: whose key IDs are thrown (wildcard)
  * compression = zlib                     # or zip, none
  * mta-size-limit = 10240000              # the MTA's message_size_limit, checked after encryption
+ * wkd = false                            # also look keys up in Web Key Directories when the DNS has none
+ * accept-wkd = false                     # whether a WKD key satisfies policy = require
+ * wkd-ca-file = /etc/ssl/certs/ca-certificates.crt   # PEM CAs for WKD servers; default: the JDK's
  * }</pre>
  *
  * <p>Memory is bounded by {@code max-sessions × max-message-size} for stored messages plus, per message
@@ -109,6 +112,10 @@ public final class MilterConfig {
     private final HideRecipients hideRecipients;
     private final Compression compression;
     private final long mtaSizeLimit;
+    private final boolean wkd;
+    private final boolean acceptWkd;
+    private final Optional<Path> wkdCaFile;
+    private final int wkdPort;
 
     private MilterConfig(Builder b) {
         listen = b.listen;
@@ -129,6 +136,10 @@ public final class MilterConfig {
         hideRecipients = b.hideRecipients;
         compression = b.compression;
         mtaSizeLimit = b.mtaSizeLimit;
+        wkd = b.wkd;
+        acceptWkd = b.acceptWkd;
+        wkdCaFile = Optional.ofNullable(b.wkdCaFile);
+        wkdPort = b.wkdPort;
     }
 
     public static Builder builder() {
@@ -255,6 +266,29 @@ public final class MilterConfig {
         return mtaSizeLimit;
     }
 
+    /**
+     * Whether a recipient without a key in the DNS (a proven absence or an Insecure zone, never a Bogus or
+     * failed lookup) is looked up in a Web Key Directory too (off by default).
+     */
+    public boolean wkd() {
+        return wkd;
+    }
+
+    /** Whether a key from a Web Key Directory satisfies {@code policy = require} (off by default: only DNSSEC does). */
+    public boolean acceptWkd() {
+        return acceptWkd;
+    }
+
+    /** PEM file of the CAs that authenticate Web Key Directory servers; empty means the JDK's trust store. */
+    public Optional<Path> wkdCaFile() {
+        return wkdCaFile;
+    }
+
+    /** The HTTPS port of Web Key Directory servers: 443, as the draft says; another only for tests. */
+    public int wkdPort() {
+        return wkdPort;
+    }
+
     /** A human summary, one setting per line, as {@code --check-config} prints it. */
     public String summary() {
         return String.join("\n",
@@ -276,7 +310,11 @@ public final class MilterConfig {
                 "lowercase-fallback = " + lowercaseFallback,
                 "hide-recipients = " + hideRecipients.name().toLowerCase(Locale.ROOT),
                 "compression = " + compression.name().toLowerCase(Locale.ROOT),
-                "mta-size-limit = " + mtaSizeLimit);
+                "mta-size-limit = " + mtaSizeLimit,
+                "wkd = " + wkd,
+                "accept-wkd = " + acceptWkd,
+                "wkd-ca-file = " + wkdCaFile.map(Path::toString).orElse("(the JDK's trust store)"),
+                "wkd-port = " + wkdPort);
     }
 
     static String describe(SocketAddress a) {
@@ -306,6 +344,10 @@ public final class MilterConfig {
         private HideRecipients hideRecipients = HideRecipients.BCC;
         private Compression compression = Compression.ZLIB;
         private long mtaSizeLimit = DEFAULT_MTA_SIZE_LIMIT;
+        private boolean wkd;
+        private boolean acceptWkd;
+        private Path wkdCaFile;
+        private int wkdPort = 443;
 
         private Builder() {
             listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 10025);
@@ -490,6 +532,30 @@ public final class MilterConfig {
             return this;
         }
 
+        public Builder wkd(boolean on) {
+            this.wkd = on;
+            return this;
+        }
+
+        public Builder acceptWkd(boolean on) {
+            this.acceptWkd = on;
+            return this;
+        }
+
+        public Builder wkdCaFile(Path pem) {
+            this.wkdCaFile = Objects.requireNonNull(pem, "pem");
+            return this;
+        }
+
+        /** 1 .. 65535; 443 unless a test serves its directory elsewhere. */
+        public Builder wkdPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("wkd-port must be 1 .. 65535, got " + port);
+            }
+            this.wkdPort = port;
+            return this;
+        }
+
         void set(String key, String value, Path base) {
             switch (key) {
                 case "listen" -> listen(value);
@@ -528,10 +594,15 @@ public final class MilterConfig {
                     default -> throw new IllegalArgumentException("expected zlib, zip or none, got \"" + value + "\"");
                 });
                 case "mta-size-limit" -> mtaSizeLimit(size(value));
+                case "wkd" -> wkd(bool(value));
+                case "accept-wkd" -> acceptWkd(bool(value));
+                case "wkd-ca-file" -> wkdCaFile(base.resolve(value));
+                case "wkd-port" -> wkdPort(integer(value));
                 default -> throw new IllegalArgumentException("unknown key; known: listen, policy, upstream, anchors,"
                         + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
                         + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers,"
-                        + " lowercase-fallback, hide-recipients, compression, mta-size-limit");
+                        + " lowercase-fallback, hide-recipients, compression, mta-size-limit, wkd, accept-wkd, wkd-ca-file,"
+                        + " wkd-port");
             }
         }
 

@@ -75,6 +75,9 @@ public final class MilterMain implements Callable<Integer> {
             c = MilterConfig.load(config);
             anchors = anchors(c);
             OpenPgpKeyMilter.readCopyKey(c);
+            if (c.wkd()) {
+                OpenPgpKeyMilter.wkdTls(c);
+            }
         } catch (IOException | RuntimeException e) {
             err.println("daneel-milter: " + e.getMessage());
             return 1;

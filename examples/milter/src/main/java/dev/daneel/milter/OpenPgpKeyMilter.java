@@ -75,7 +75,11 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
         if (config.lowercaseFallback()) {
             fetcher.retryLowercaseLocalPart();
         }
-        this.decider = new Decider(config, new KeyLookups(fetcher.build(), lookupPool, config.lookupTimeout()), copyKey);
+        Optional<dev.daneel.milter.internal.WkdClient> wkd = config.wkd()
+                ? Optional.of(new dev.daneel.milter.internal.WkdClient(resolver, wkdTls(config), config.wkdPort(),
+                        java.time.Clock.systemUTC()))
+                : Optional.empty();
+        this.decider = new Decider(config, new KeyLookups(fetcher.build(), lookupPool, config.lookupTimeout(), wkd), copyKey);
         SocketAddress listen = config.listen();
         if (listen instanceof UnixDomainSocketAddress u) {
             Files.deleteIfExists(u.getPath());
@@ -127,6 +131,38 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
         }
         throw new MilterConfigException("sender-copy-key " + config.senderCopyKey().get()
                 + ": no key that can encrypt (export the public key with gpg --export KEYID > FILE)");
+    }
+
+    /** TLS for Web Key Directory servers: PKIX against {@code wkd-ca-file}, or the JDK's trust store. */
+    static javax.net.ssl.SSLContext wkdTls(MilterConfig config) throws IOException {
+        try {
+            if (config.wkdCaFile().isEmpty()) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            int n = 0;
+            try (java.io.InputStream in = Files.newInputStream(config.wkdCaFile().get())) {
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)) {
+                    trust.setCertificateEntry("ca-" + n++, c);
+                }
+            }
+            if (n == 0) {
+                throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().get()
+                        + ": no PEM certificate in it (expected -----BEGIN CERTIFICATE----- blocks)");
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().orElse(null) + ": no PEM certificate"
+                    + " read (expected -----BEGIN CERTIFICATE----- blocks of the CAs that issue WKD servers' certificates): "
+                    + e.getMessage());
+        }
     }
 
     /** The bound address (with the real port when the configuration said port 0). */

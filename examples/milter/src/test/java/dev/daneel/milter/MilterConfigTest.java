@@ -50,7 +50,11 @@ class MilterConfigTest {
                 "lowercase-fallback = off",
                 "hide-recipients = ALL",
                 "compression = zip",
-                "mta-size-limit = 50M"));
+                "mta-size-limit = 50M",
+                "wkd = yes",
+                "accept-wkd = true",
+                "wkd-ca-file = cas.pem",
+                "wkd-port = 8443"));
         assertEquals(new InetSocketAddress("127.0.0.1", 10025), c.listen());
         assertEquals(Policy.REQUIRE, c.policy());
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53),
@@ -69,6 +73,9 @@ class MilterConfigTest {
         assertEquals(MilterConfig.HideRecipients.ALL, c.hideRecipients());
         assertEquals(MilterConfig.Compression.ZIP, c.compression());
         assertEquals(50L * 1024 * 1024, c.mtaSizeLimit());
+        assertTrue(c.wkd() && c.acceptWkd());
+        assertEquals(dir.resolve("cas.pem").toAbsolutePath(), c.wkdCaFile().orElseThrow());
+        assertEquals(8443, c.wkdPort());
         assertTrue(c.summary().contains("hide-recipients = all") && c.summary().contains("mta-size-limit = 52428800"),
                 c.summary());
     }
@@ -86,6 +93,9 @@ class MilterConfigTest {
         assertEquals(MilterConfig.HideRecipients.BCC, c.hideRecipients());
         assertEquals(MilterConfig.Compression.ZLIB, c.compression());
         assertEquals(10_240_000L, c.mtaSizeLimit());
+        // Web Key Directories only when asked for, and never enough for require unless asked for too.
+        assertTrue(!c.wkd() && !c.acceptWkd() && c.wkdCaFile().isEmpty());
+        assertEquals(443, c.wkdPort());
         assertEquals(new InetSocketAddress("127.0.0.1", 10025), MilterConfig.builder().build().listen());
     }
 
@@ -128,5 +138,13 @@ class MilterConfigTest {
                 new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         assertEquals(1, code);
         assertTrue(err.toString().contains("missing.asc"), err.toString());
+
+        Files.writeString(dir.resolve("empty.pem"), "no certificates here\n");
+        Path noCa = write("wkd = true", "wkd-ca-file = empty.pem");
+        err = new StringWriter();
+        code = MilterMain.run(new String[] {"--config", noCa.toString(), "--check-config"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("empty.pem") && err.toString().contains("no PEM certificate"), err.toString());
     }
 }

@@ -124,16 +124,24 @@ public record ZoneKeys(List<ZoneKey> published, List<ZoneKey> keySigners, List<Z
             int flags = plan.role() == ZoneKey.Role.ZSK ? ZONE : ZONE | SEP;
             String cacheKey = cacheKeyPrefix == null ? null : cacheKeyPrefix + "/" + spec.origin() + "/" + plan.label();
             int bits = plan.rsaBits() != 0 ? plan.rsaBits() : spec.rsaBits();
-            KeyPair pair = KeyMaker.generate(plan.algorithm(), bits, cacheKey);
             DNSKEYRecord unrevoked;
-            try {
+            java.security.PrivateKey privateKey = null;
+            if (!KeyMaker.canSign(plan.algorithm())) {
+                // the same bytes for the same zone and label in every world, as cached keys are
+                Random random = new Random(spec.origin().hashCode() * 31L + plan.label().hashCode() * 7L + plan.algorithm());
                 unrevoked = new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
-                        plan.algorithm(), pair.getPublic());
-            } catch (DNSSEC.DNSSECException e) {
-                throw new IllegalStateException("dnsjava cannot encode a key of algorithm " + plan.algorithm(), e);
+                        plan.algorithm(), KeyMaker.randomBytes(KeyMaker.publicKeyLength(plan.algorithm()), random));
+            } else {
+                KeyPair pair = KeyMaker.generate(plan.algorithm(), bits, cacheKey);
+                privateKey = pair.getPrivate();
+                try {
+                    unrevoked = new DNSKEYRecord(spec.origin(), DClass.IN, spec.ttl(), flags, DNSKEYRecord.Protocol.DNSSEC,
+                            plan.algorithm(), pair.getPublic());
+                } catch (DNSSEC.DNSSECException e) {
+                    throw new IllegalStateException("dnsjava cannot encode a key of algorithm " + plan.algorithm(), e);
+                }
             }
-            ZoneKey key = new ZoneKey(plan.revoked() ? withFlags(unrevoked, flags | REVOKE) : unrevoked, pair.getPrivate(),
-                    plan.role());
+            ZoneKey key = new ZoneKey(plan.revoked() ? withFlags(unrevoked, flags | REVOKE) : unrevoked, privateKey, plan.role());
             published.add(key);
             if (plan.signsKeys() && plan.dsInParent()) {
                 dsTargets.add(unrevoked);

@@ -345,7 +345,12 @@ record RplScenario(String name, Optional<Instant> valOverrideDate, Map<String, L
                 } else if (section.equals("QUESTION")) {
                     questions.add(records.questionLine(t));
                 } else {
-                    sections.computeIfAbsent(section, x -> new ArrayList<>()).add(records.record(t));
+                    try {
+                        sections.computeIfAbsent(section, x -> new ArrayList<>()).add(records.record(t));
+                    } catch (IllegalArgumentException e) {
+                        // ldns read it, dnsjava cannot hold it: left out visibly, as a scrubber drops a malformed record
+                        notes.add("line " + i + ": dropped a record dnsjava cannot hold: " + e.getMessage());
+                    }
                 }
             }
             throw error("ENTRY_BEGIN of line " + startLine + " without ENTRY_END");

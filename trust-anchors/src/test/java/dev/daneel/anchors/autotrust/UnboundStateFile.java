@@ -80,7 +80,12 @@ final class UnboundStateFile {
                 reader.origin(data.strip().substring(7));
                 continue;
             }
-            Record r = reader.record(l);
+            Record r;
+            try {
+                r = reader.record(l);
+            } catch (IllegalArgumentException e) {
+                continue; // autotrust.c: "failed to load trust anchor ... skipping", and reads the rest
+            }
             if (!(r instanceof DNSKEYRecord) && !(r instanceof DSRecord)) {
                 continue; // only DS and DNSKEY (autotrust.c)
             }

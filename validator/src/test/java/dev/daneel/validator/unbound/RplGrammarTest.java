@@ -49,6 +49,17 @@ class RplGrammarTest {
     }
 
     @Test
+    void stubAndForwardZonesMayNameTheirServersByHostName() throws IOException {
+        RplScenario s = parse("server:\nforward-zone:\n\tname: \"example.net.\"\n\tforward-host: ns.example.org.\n"
+                + "remote-control:\n\tcontrol-enable: no\n" + STUB + "CONFIG_END\nSCENARIO_BEGIN t\nSCENARIO_END\n");
+        assertEquals(2, s.zones().size());
+        RplScenario.Zone f = s.zones().get(0);
+        assertTrue(f.forward());
+        assertEquals(List.of(n("ns.example.org.")), f.hosts());
+        assertTrue(f.addresses().isEmpty());
+    }
+
+    @Test
     void aTrustAnchorFileMayBeSpooledWithTempfileDirectives() throws IOException {
         RplScenario s = parse("server:\n\ttrust-anchor-file:\nTEMPFILE_NAME k\nTEMPFILE_CONTENTS k\n"
                 + "$ORIGIN example.com.\n@ IN DS 2854 RSASHA1 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b\n"
@@ -130,6 +141,16 @@ class RplGrammarTest {
         assertEquals(n("example.com."), empty.getSigner());
         RRSIGRecord cut = assertInstanceOf(RRSIGRecord.class, answer.get(2));
         assertEquals(3, cut.getSignature().length, "a partial base64 quantum is dropped, as ldns decodes it");
+    }
+
+    @Test
+    void aRecordDnsjavaCannotHoldIsDroppedVisiblyAndTheEntryStillReads() throws IOException {
+        RplScenario s = parse("server:\n" + STUB + "CONFIG_END\nSCENARIO_BEGIN t\nRANGE_BEGIN 0 100\nENTRY_BEGIN\n"
+                + "SECTION QUESTION\nwww.example.com. IN A\nSECTION ANSWER\nwww.example.com. IN A 1.2.3.4\n"
+                + "www.example.com. IN SSHFP 1 1 zz\nwww.example.com. IN A \\# 5 0102030405\nENTRY_END\nRANGE_END\n"
+                + "SCENARIO_END\n");
+        assertEquals(1, s.ranges().get(0).entries().get(0).answer().size());
+        assertEquals(2, s.notes().stream().filter(x -> x.contains("dropped")).count(), s.notes().toString());
     }
 
     @Test

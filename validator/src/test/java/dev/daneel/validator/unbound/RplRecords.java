@@ -33,8 +33,8 @@ import org.xbill.DNS.Type;
  * holds a single zero octet; either reaches the validator as a signature that does not verify, which is
  * what the scenario means. Algorithm mnemonics (ldns reads {@code DS 30899 RSASHA1 1 …}) become numbers. Every liberty is
  * written to {@link #notes()}. A record whose RFC 3597 generic rdata does not fit its type (an A record
- * of 5 octets) is dropped with a note: dnsjava cannot hold it, and Unbound's scrubber drops such A/AAAA
- * records too.
+ * of 5 octets), or that dnsjava cannot hold at all, is dropped with a note: Unbound's scrubber drops such
+ * malformed records too, and the note appears in any failure the scenario reports.
  */
 final class RplRecords {
 
@@ -117,7 +117,10 @@ final class RplRecords {
                         + "hold it; Unbound's scrubber drops such A/AAAA records too): " + text);
                 return null;
             }
-            throw new IOException("line " + lineNo + ": cannot parse record '" + text + "': " + e.getMessage(), e);
+            // ldns read it (testbound would have stopped otherwise) but dnsjava cannot hold it: the record is
+            // left out, visibly, as a malformed record a scrubber drops.
+            notes.add("line " + lineNo + ": dropped a record dnsjava cannot hold (" + e.getMessage() + "): " + text);
+            return null;
         }
         throw new IOException("line " + lineNo + ": no record in '" + text + "'");
     }

@@ -71,8 +71,15 @@ import org.xbill.DNS.Type;
  */
 final class RplScenario {
 
-    /** A {@code stub-zone:} (iterate from these addresses) or {@code forward-zone:} (ask them with RD). */
-    record Zone(Name name, boolean forward, List<String> addresses) {
+    /**
+     * A {@code stub-zone:} (iterate from these servers) or {@code forward-zone:} (ask them with RD): the
+     * {@code stub-addr}/{@code forward-addr} addresses, and the {@code stub-host}/{@code forward-host} names,
+     * which the recursive looks up itself.
+     */
+    record Zone(Name name, boolean forward, List<String> addresses, List<Name> hosts) {
+        Zone(Name name, boolean forward, List<String> addresses) {
+            this(name, forward, addresses, List.of());
+        }
     }
 
     /** A question. */
@@ -283,50 +290,67 @@ final class RplScenario {
     /** The stub and forward zones, in file order. */
     List<Zone> zones() {
         List<Zone> out = new ArrayList<>();
-        Name zone = null;
-        boolean forward = false;
-        List<String> addrs = new ArrayList<>();
-        boolean open = false;
+        ZoneBuilder z = null;
         for (RplConfig.Option o : config.options()) {
             switch (o.key()) {
                 case "stub-zone", "forward-zone" -> {
-                    if (open && zone != null) {
-                        out.add(new Zone(zone, forward, List.copyOf(addrs)));
+                    if (z != null) {
+                        z.addTo(out);
                     }
-                    open = true;
-                    zone = null;
-                    forward = o.key().equals("forward-zone");
-                    addrs = new ArrayList<>();
+                    z = new ZoneBuilder(o.key().equals("forward-zone"));
                 }
                 case "name" -> {
-                    if (open) {
-                        try {
-                            zone = RplRecords.name(o.value());
-                        } catch (IOException e) {
-                            throw new IllegalArgumentException("stub/forward zone name '" + o.value() + "': " + e.getMessage(), e);
-                        }
+                    if (z != null) {
+                        z.name = name(o.value());
                     }
                 }
                 case "stub-addr", "forward-addr" -> {
-                    if (open) {
-                        addrs.add(canonicalAddress(o.value()));
+                    if (z != null) {
+                        z.addresses.add(canonicalAddress(o.value()));
+                    }
+                }
+                case "stub-host", "forward-host" -> {
+                    if (z != null) {
+                        z.hosts.add(name(o.value().split("[@#]")[0]));
                     }
                 }
                 default -> {
-                    if (o.values().isEmpty()) { // another section: the zone block ended
-                        if (open && zone != null) {
-                            out.add(new Zone(zone, forward, List.copyOf(addrs)));
-                        }
-                        open = false;
-                        zone = null;
+                    if (o.values().isEmpty() && z != null) { // another section: the zone block ended
+                        z.addTo(out);
+                        z = null;
                     }
                 }
             }
         }
-        if (open && zone != null) {
-            out.add(new Zone(zone, forward, List.copyOf(addrs)));
+        if (z != null) {
+            z.addTo(out);
         }
         return out;
+    }
+
+    private static Name name(String text) {
+        try {
+            return RplRecords.name(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("stub/forward zone: bad name '" + text + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static final class ZoneBuilder {
+        final boolean forward;
+        Name name;
+        final List<String> addresses = new ArrayList<>();
+        final List<Name> hosts = new ArrayList<>();
+
+        ZoneBuilder(boolean forward) {
+            this.forward = forward;
+        }
+
+        void addTo(List<Zone> out) {
+            if (name != null) {
+                out.add(new Zone(name, forward, List.copyOf(addresses), List.copyOf(hosts)));
+            }
+        }
     }
 
     /** The ranges, in the order testbound searches them: the last one in the file first. */

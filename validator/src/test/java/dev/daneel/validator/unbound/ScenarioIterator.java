@@ -424,6 +424,17 @@ final class ScenarioIterator implements Fetcher {
         }
     }
 
+    /** Whether the deepest stub or forward zone that holds {@code name} is a forward zone. */
+    boolean forwarded(Name name) {
+        RplScenario.Zone zone = null;
+        for (RplScenario.Zone z : scenario.zones()) {
+            if (name.subdomain(z.name()) && (zone == null || z.name().labels() > zone.name().labels())) {
+                zone = z;
+            }
+        }
+        return zone != null && zone.forward();
+    }
+
     /** Whether the recursive could answer the question from its cache (Unbound's {@code answer_from_cache}). */
     boolean hasCached(Name name, int type) {
         return fromCache(name, type) != null;
@@ -535,7 +546,21 @@ final class ScenarioIterator implements Fetcher {
                 break;
             }
         }
-        return zone == null ? null : new Delegation(zone.name(), zone.addresses(), zone.forward());
+        if (zone == null) {
+            return null;
+        }
+        List<String> servers = new ArrayList<>(zone.addresses());
+        if (servers.isEmpty() && depth < MAX_TARGET_DEPTH) {
+            // stub-host / forward-host: the recursive looks the names up itself
+            for (Name host : zone.hosts()) {
+                for (RRs s : resolve(host, Type.A, depth + 1).answer) {
+                    if (s.type == Type.A) {
+                        servers.addAll(s.addresses());
+                    }
+                }
+            }
+        }
+        return new Delegation(zone.name(), List.copyOf(servers), zone.forward());
     }
 
     /** Addresses of an NS RRset's servers: glue or cached addresses, else a target lookup (Unbound's). */

@@ -310,7 +310,9 @@ final class ScenarioRunner {
      * the query is validated whatever its CD bit; a Secure answer has AD only when the query had DO or AD;
      * a failed validation is SERVFAIL, except with CD, where the unvalidated response is passed on. A
      * query without RD that the cache cannot answer gets the closest cached delegation (a referral), with
-     * AD when its NS RRset validates and SERVFAIL when it is bogus ({@code answer_norec_from_cache}). The
+     * AD when its NS RRset validates and SERVFAIL when it is bogus ({@code answer_norec_from_cache}); into a
+     * forward zone it is SERVFAIL (the iterator refuses to forward it); without any cached delegation it is
+     * resolved as usual. The
      * reply copies RD and CD from the query, sets QR and RA, and echoes the DO bit.
      */
     private static Actual respond(Engine engine, ScenarioIterator iterator, RplScenario.Query q, boolean ede) {
@@ -322,6 +324,10 @@ final class ScenarioRunner {
             ServerReply.RRs ns = iterator.cachedDelegation(q.name(), q.type());
             if (ns != null) {
                 return referral(engine, iterator, q, ns, flags, adWanted, ede);
+            }
+            if (iterator.forwarded(q.name())) {
+                // iterator.c: "cannot forward RD=0 query, to stop query loops"
+                return new Actual(q, flags, Rcode.SERVFAIL, List.of(), null, "an RD=0 query into a forward zone");
             }
         }
         Answer a = engine.lookup(q.name(), q.type());

@@ -80,6 +80,7 @@ public final class Decider {
         Map<String, String> missing = new LinkedHashMap<>();
         Map<String, List<String>> ids = new LinkedHashMap<>();
         Map<Long, PgpMime.Recipient> keys = new LinkedHashMap<>();
+        List<String> fromWkd = new ArrayList<>();
         for (String r : to) {
             String address = Addresses.lookupKey(r);
             if (excludedDomain(address)) {
@@ -91,8 +92,13 @@ public final class Decider {
                 failed.put(r, f.why());
             } else if (o instanceof KeyLookups.Outcome.Missing m) {
                 missing.put(r, m.why());
+            } else if (((KeyLookups.Outcome.Keys) o).wkd() && config.policy() == Policy.REQUIRE && !config.acceptWkd()) {
+                missing.put(r, "only a Web Key Directory key, not DNSSEC (accept-wkd = false)");
             } else if (!ids.containsKey(address)) {
                 KeyLookups.Outcome.Keys k = (KeyLookups.Outcome.Keys) o;
+                if (k.wkd()) {
+                    fromWkd.add(r);
+                }
                 boolean hidden = switch (config.hideRecipients()) {
                     case ALL -> true;
                     case NONE -> false;
@@ -103,7 +109,8 @@ public final class Decider {
                     keys.merge(key.getKeyID(), new PgpMime.Recipient(key, hidden),
                             (a, b) -> a.hidden() && b.hidden() ? a : new PgpMime.Recipient(a.key(), false));
                 }
-                ids.put(address, hidden ? k.keyIds().stream().map(i -> i + "(hidden)").toList() : k.keyIds());
+                String marks = (k.wkd() ? "(wkd)" : "") + (hidden ? "(hidden)" : "");
+                ids.put(address, k.keyIds().stream().map(i -> i + marks).toList());
             }
         }
         if (!failed.isEmpty()) {
@@ -131,7 +138,15 @@ public final class Decider {
                     + (e.compressed() ? " and compressed" : "") + ", the mail system's limit is " + config.mtaSizeLimit()
                     + " (mta-size-limit); send it in parts or without encryption-requiring recipients");
         }
-        return new Result(new Decision.Encrypted(q, from, to, ids), e.verdict());
+        Verdict v = e.verdict();
+        if (!fromWkd.isEmpty()) {
+            // Said outside too: a reader (or a later filter) can tell these keys were not DNSSEC-authenticated.
+            List<Verdict.HeaderChange> changes = new ArrayList<>(v.headerChanges());
+            changes.add(Verdict.HeaderChange.add(HEADER, clipHeader("encrypted; Web Key Directory key (not DNSSEC) for "
+                    + String.join(", ", fromWkd))));
+            v = new Verdict(changes, v.newBody(), v.reply());
+        }
+        return new Result(new Decision.Encrypted(q, from, to, ids), v);
     }
 
     private Result refuse(Mail mail, String reply) {

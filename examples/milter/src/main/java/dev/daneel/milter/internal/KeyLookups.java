@@ -31,12 +31,20 @@ public final class KeyLookups {
          *
          * @param keys the encryption (sub)keys actually encrypted to
          * @param keyIds per key, {@code PRIMARY/SUBKEY}: the primary key ID and the ID of the (sub)key encrypted to
+         * @param wkd whether the keys came from a Web Key Directory (authenticated by PKIX, not DNSSEC)
          */
-        record Keys(List<PGPPublicKey> keys, List<String> keyIds) implements Outcome {
+        record Keys(List<PGPPublicKey> keys, List<String> keyIds, boolean wkd) implements Outcome {
         }
 
-        /** Provably no usable key: no record, an Insecure zone, or only unusable keys. */
-        record Missing(String why) implements Outcome {
+        /**
+         * Provably no usable key: no record, an Insecure zone, or only unusable keys.
+         *
+         * @param fromDns whether the DNS said there is none (no record, Insecure zone): a Web Key Directory may be asked
+         */
+        record Missing(String why, boolean fromDns) implements Outcome {
+            public Missing(String why) {
+                this(why, false);
+            }
         }
 
         /** Bogus, unreachable, timed out or broken: the message must be retried later. */
@@ -47,20 +55,27 @@ public final class KeyLookups {
     private final OpenPgpKeyFetcher fetcher;
     private final ExecutorService pool;
     private final Duration timeout;
+    private final java.util.Optional<WkdClient> wkd;
 
     public KeyLookups(OpenPgpKeyFetcher fetcher, ExecutorService pool, Duration timeout) {
+        this(fetcher, pool, timeout, java.util.Optional.empty());
+    }
+
+    /** @param wkd asked when the DNS proves there is no key, or the zone is Insecure */
+    public KeyLookups(OpenPgpKeyFetcher fetcher, ExecutorService pool, Duration timeout, java.util.Optional<WkdClient> wkd) {
         this.fetcher = fetcher;
         this.pool = pool;
         this.timeout = timeout;
+        this.wkd = wkd;
     }
 
     /** Outcomes by address, in the order given (duplicates looked up once). */
     public Map<String, Outcome> lookUp(List<String> addresses) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, CompletableFuture<Outcome>> running = new LinkedHashMap<>();
         for (String a : addresses) {
-            running.computeIfAbsent(a, x -> CompletableFuture.supplyAsync(() -> classify(x), pool));
+            running.computeIfAbsent(a, x -> CompletableFuture.supplyAsync(() -> withWkd(x, classify(x), deadline), pool));
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Outcome> out = new LinkedHashMap<>();
         for (Map.Entry<String, CompletableFuture<Outcome>> e : running.entrySet()) {
             Outcome o;
@@ -78,6 +93,22 @@ public final class KeyLookups {
             out.put(e.getKey(), o);
         }
         return out;
+    }
+
+    /** A Web Key Directory only where the DNS proved no key (or has no DNSSEC): a failed lookup stays failed. */
+    private Outcome withWkd(String address, Outcome dns, long deadline) {
+        if (wkd.isEmpty() || !(dns instanceof Outcome.Missing m) || !m.fromDns()) {
+            return dns;
+        }
+        WkdClient.Result r = wkd.get().lookUp(address, deadline);
+        if (r instanceof WkdClient.Result.Found f) {
+            return new Outcome.Keys(f.keys().stream().map(k -> k.encryptionKey().orElseThrow()).toList(),
+                    f.keys().stream().map(k -> k.keyId() + "/" + String.format(java.util.Locale.ROOT, "%016X",
+                            k.encryptionKey().orElseThrow().getKeyID())).toList(), true);
+        } else if (r instanceof WkdClient.Result.Failed f) {
+            return new Outcome.Failed(f.why());
+        }
+        return new Outcome.Missing(m.why() + "; " + ((WkdClient.Result.NotFound) r).why(), false);
     }
 
     private Outcome classify(String address) {
@@ -99,11 +130,11 @@ public final class KeyLookups {
             }
             return new Outcome.Keys(usable.stream().map(k -> k.encryptionKey().orElseThrow()).toList(),
                     usable.stream().map(k -> k.keyId() + "/" + String.format(java.util.Locale.ROOT, "%016X",
-                            k.encryptionKey().orElseThrow().getKeyID())).toList());
+                            k.encryptionKey().orElseThrow().getKeyID())).toList(), false);
         } else if (r instanceof FetchResult.NoKey) {
-            return new Outcome.Missing("no OPENPGPKEY record");
+            return new Outcome.Missing("no OPENPGPKEY record", true);
         } else if (r instanceof FetchResult.Insecure i) {
-            return new Outcome.Missing("zone not signed (insecure below " + i.verdict().delegation().map(Object::toString).orElse("?") + ")");
+            return new Outcome.Missing("zone not signed (insecure below " + i.verdict().delegation().map(Object::toString).orElse("?") + ")", true);
         } else if (r instanceof FetchResult.Bogus b) {
             return new Outcome.Failed("bogus DNSSEC (" + b.verdict().reason() + ": " + b.verdict().detail() + ")");
         } else {

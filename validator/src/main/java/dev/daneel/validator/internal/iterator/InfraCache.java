@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 /**
  * What the iterator knows about servers, as Unbound's infrastructure cache: each address's smoothed
@@ -34,10 +35,17 @@ final class InfraCache {
     private record ZoneServer(Name zone, InetAddress address) {
     }
 
+    /**
+     * Lameness is kept apart for A queries and the rest, as Unbound's {@code lame_type_A}: some servers
+     * answer A properly and are broken for AAAA (or the other way), and one must not hide the other.
+     */
+    private record Lame(Name zone, InetAddress address, boolean typeA) {
+    }
+
     private final Clock clock;
     private final long unknownRto;
     private final Map<InetAddress, Rtt> rtt = new ConcurrentHashMap<>();
-    private final Map<ZoneServer, Long> lame = new ConcurrentHashMap<>();
+    private final Map<Lame, Long> lame = new ConcurrentHashMap<>();
     private final Map<ZoneServer, Long> bogus = new ConcurrentHashMap<>();
 
     InfraCache(Clock clock, Duration unknownServerTimeout) {
@@ -83,12 +91,12 @@ final class InfraCache {
         });
     }
 
-    void markLame(Name zone, InetAddress a) {
-        lame.put(new ZoneServer(zone, a), clock.millis() + HOST_TTL.toMillis());
+    void markLame(Name zone, InetAddress a, int qtype) {
+        lame.put(new Lame(zone, a, qtype == Type.A), clock.millis() + HOST_TTL.toMillis());
     }
 
-    boolean isLame(Name zone, InetAddress a) {
-        return live(lame, new ZoneServer(zone, a));
+    boolean isLame(Name zone, InetAddress a, int qtype) {
+        return live(lame, new Lame(zone, a, qtype == Type.A), clock.millis());
     }
 
     void markBogus(Name zone, InetAddress a) {
@@ -96,15 +104,15 @@ final class InfraCache {
     }
 
     boolean isBogus(Name zone, InetAddress a) {
-        return live(bogus, new ZoneServer(zone, a));
+        return live(bogus, new ZoneServer(zone, a), clock.millis());
     }
 
-    private boolean live(Map<ZoneServer, Long> marks, ZoneServer k) {
+    private static <K> boolean live(Map<K, Long> marks, K k, long now) {
         Long until = marks.get(k);
         if (until == null) {
             return false;
         }
-        if (until <= clock.millis()) {
+        if (until <= now) {
             marks.remove(k);
             return false;
         }

@@ -39,7 +39,7 @@ final class MessageCache {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, MessageCache.Entry> eldest) {
                 return size() > MessageCache.this.capacity;
             }
         };

@@ -20,8 +20,17 @@ final class RRsetCache {
     record Entry(List<Record> records, Rank rank, long expiresAt, InetAddress source) {
     }
 
-    /** {@code parentSide}: the copy a referral gave, kept apart so that a child's own answer cannot erase it. */
-    private record Key(Name name, int type, boolean parentSide) {
+    /** Which view of a zone cut an RRset is. */
+    enum Side {
+        /** What lookups use. */
+        MAIN,
+        /** The copy a referral gave, kept apart so that a child's own answer cannot erase it. */
+        PARENT,
+        /** The NS RRset a zone's servers put in the authority section of their answers: a fallback only. */
+        CHILD
+    }
+
+    private record Key(Name name, int type, Side side) {
     }
 
     private final Clock clock;
@@ -35,7 +44,7 @@ final class RRsetCache {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, RRsetCache.Entry> eldest) {
                 return size() > RRsetCache.this.capacity;
             }
         };
@@ -51,19 +60,19 @@ final class RRsetCache {
             return;
         }
         long now = clock.millis();
-        put(new Key(name, type, false), records, rank, source, ttl);
+        put(new Key(name, type, Side.MAIN), records, rank, source, ttl);
     }
 
     /**
      * Keeps what a parent said at a cut (its NS RRset and glue) apart from the child's view, as Unbound's
      * parent-side cache does: when the child's own servers fail, the parent's may still work.
      */
-    synchronized void putParentSide(Name name, int type, List<Record> records, InetAddress source) {
+    synchronized void putSide(Side side, Name name, int type, List<Record> records, InetAddress source) {
         long ttl = records.stream().mapToLong(Record::getTTL).min().orElse(0);
         if (records.isEmpty() || capacity == 0 || ttl <= 0) {
             return;
         }
-        put(new Key(name, type, true), records, Rank.REFERRAL, source, ttl);
+        put(new Key(name, type, side), records, Rank.REFERRAL, source, ttl);
     }
 
     private void put(Key k, List<Record> records, Rank rank, InetAddress source, long ttl) {
@@ -77,12 +86,12 @@ final class RRsetCache {
 
     /** The live RRset, or null. */
     synchronized Entry get(Name name, int type) {
-        return get(new Key(name, type, false));
+        return get(new Key(name, type, Side.MAIN));
     }
 
-    /** The live parent-side RRset, or null. */
-    synchronized Entry getParentSide(Name name, int type) {
-        return get(new Key(name, type, true));
+    /** The live RRset of that side of the cut, or null. */
+    synchronized Entry getSide(Side side, Name name, int type) {
+        return get(new Key(name, type, side));
     }
 
     private Entry get(Key k) {

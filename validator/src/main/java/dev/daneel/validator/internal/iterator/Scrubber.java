@@ -76,7 +76,8 @@ final class Scrubber {
         }
         boolean aa = response.getHeader().getFlag(Flags.AA);
         boolean ra = response.getHeader().getFlag(Flags.RA);
-        return new Reply(response.getRcode(), aa, ra, answer, authority, additional);
+        boolean strayNs = rawAuth.stream().anyMatch(x -> x.getType() == Type.NS && !x.getName().subdomain(zone));
+        return new Reply(response.getRcode(), aa, ra, answer, authority, additional, strayNs);
     }
 
     /** What the scrubbed reply means for {@code qname}/{@code qtype} asked of a server of {@code zone}. */
@@ -109,6 +110,9 @@ final class Scrubber {
         if (hasSoa(r, zone)) {
             return Reply.Kind.ANSWER;
         }
+        if (r.strayNs() && r.authority().stream().noneMatch(x -> x.getType() == Type.NS)) {
+            return Reply.Kind.LAME; // an upward or sideways referral, AA or not: the server does not serve the zone
+        }
         for (Record x : r.authority()) {
             if (x.getType() != Type.NS) {
                 continue;
@@ -124,8 +128,13 @@ final class Scrubber {
                 return r.aa() ? Reply.Kind.ANSWER : Reply.Kind.LAME;
             }
         }
+        if (r.aa() && r.answer().isEmpty() && r.authority().isEmpty()) {
+            // An empty answer (not even the SOA a NODATA carries, RFC 2308 §2.2) says nothing: ask another
+            // server, as Unbound ignores it.
+            return Reply.Kind.THROWAWAY;
+        }
         if (r.aa()) {
-            return Reply.Kind.ANSWER; // NODATA without an SOA: unusual, but the server speaks for the zone
+            return Reply.Kind.ANSWER;
         }
         // No AA, no SOA, no referral down: a recursive (RA) or a server that does not serve the zone,
         // whose upward or sideways referral the scrubber removed.

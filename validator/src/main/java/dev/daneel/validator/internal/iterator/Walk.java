@@ -1,13 +1,9 @@
 package dev.daneel.validator.internal.iterator;
 
 import dev.daneel.validator.internal.iterator.IteratorException.Reason;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +26,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One lookup's work: its deadline, its budget of queries and NS-name resolutions, the questions in
- * progress (so that a name needed to resolve itself is not asked in a circle) and the algorithm itself,
+ * One lookup's work: its budget of NS-name resolutions (the {@link Sender} keeps the deadline and the
+ * query budget), the questions in progress (so that a name needed to resolve itself is not asked in a
+ * circle) and the algorithm itself,
  * after Unbound's {@code iterator.c}: find the closest known delegation, ask its servers, follow
  * referrals down, resolve NS names that came without glue, chase CNAME and DNAME across zones. Used by
  * one thread; not thread-safe.
@@ -48,8 +45,7 @@ final class Walk {
     private final IterativeResolver r;
     private final IteratorConfig config;
     private final IteratorLimits limits;
-    private final long deadline;
-    private int queries;
+    private final Sender sender;
     private int nsNamesResolved;
     private final Set<Question> inProgress = new HashSet<>();
     /** NS names only the parent side of a cut gave, added to the candidates of the current ask. */
@@ -59,7 +55,7 @@ final class Walk {
         this.r = r;
         this.config = r.config;
         this.limits = config.limits();
-        this.deadline = System.nanoTime() + config.lookupTimeout().toNanos();
+        this.sender = new Sender(r, System.nanoTime() + config.lookupTimeout().toNanos());
     }
 
     Resolution lookup(Name qname, int qtype) throws IteratorException {
@@ -173,6 +169,8 @@ final class Walk {
         int labels = dp.zone().labels() + 1;
         int minimised = 0;
         int referrals = 0;
+        boolean fromCache = true;
+        Set<Name> climbed = new HashSet<>();
         while (true) {
             Name qn = sname;
             int qt = qtype;
@@ -194,19 +192,30 @@ final class Walk {
                 if (step.kind() == Reply.Kind.REFERRAL) {
                     referrals = referral(sname, qtype, referrals);
                     dp = step.next();
+                    fromCache = false;
                     labels = dp.zone().labels() + 1;
                 } else {
                     labels++; // not a zone cut: add a label and ask the same servers
                 }
                 continue;
             }
+            if (step == null && fromCache && !dp.zone().equals(Name.root) && climbed.add(dp.zone())) {
+                // A delegation from the cache whose servers all failed or lost their addresses (glue that
+                // expired before its NS RRset): ask the parent again for the referral, as Unbound does.
+                referrals = referral(sname, qtype, referrals);
+                dp = closestDelegation(parent(dp.zone()), depth);
+                labels = dp.zone().labels() + 1;
+                minimise = config.qnameMinimisation();
+                continue;
+            }
             if (step == null) {
                 throw new IteratorException(Reason.NO_SERVER_ANSWERED, what(sname, qtype) + ": no server of " + dp.zone()
-                        + " answered: " + (problems.isEmpty() ? "no server to ask" : String.join("; ", problems)));
+                        + " answered: " + (problems.isEmpty() ? "no server to ask" : summary(problems)));
             }
             if (step.kind() == Reply.Kind.REFERRAL) {
                 referrals = referral(sname, qtype, referrals);
                 dp = step.next();
+                fromCache = false;
                 labels = dp.zone().labels() + 1;
                 continue;
             }
@@ -285,9 +294,10 @@ final class Walk {
         Set<Name> resolvedNames = new HashSet<>();
         Map<Name, List<InetAddress>> found = new HashMap<>();
         boolean parentSideTried = false;
+        Step empty = null;
         parentSideNames.clear();
         while (true) {
-            List<InetAddress> candidates = candidates(dp, found);
+            List<InetAddress> candidates = candidates(dp, found, qt);
             InetAddress a = r.infra.select(candidates, tried);
             if (a == null) {
                 if (resolveNsName(dp, depth, resolvedNames, found, problems)) {
@@ -295,14 +305,13 @@ final class Walk {
                 }
                 if (!parentSideTried) {
                     parentSideTried = true;
-                    if (addParentSide(dp, found)) {
-                        continue;
-                    }
+                    addParentSide(dp, found);
+                    continue; // its addresses, or its NS names to resolve
                 }
-                return null;
+                return empty; // every server said nothing: that is then the answer (Unbound does the same)
             }
             tried.add(a);
-            Message response = send(a, qn, qt, problems);
+            Message response = sender.send(a, qn, qt, problems);
             if (response == null) {
                 continue;
             }
@@ -312,17 +321,23 @@ final class Walk {
                 case LAME -> {
                     if (!minimised) {
                         // A server that refuses a minimised name may still answer the full one (RFC 9156 §2.3).
-                        r.infra.markLame(dp.zone(), a);
+                        r.infra.markLame(dp.zone(), a, qt);
                     }
                     problems.add(a.getHostAddress() + ": lame for " + dp.zone() + " (" + Rcode.string(reply.rcode())
                             + (reply.aa() ? "" : ", no AA") + ")");
                 }
-                case THROWAWAY -> problems.add(a.getHostAddress() + ": " + Rcode.string(reply.rcode()));
+                case THROWAWAY -> {
+                    problems.add(a.getHostAddress() + ": " + Rcode.string(reply.rcode())
+                            + (reply.rcode() == Rcode.NOERROR ? " with nothing in it" : ""));
+                    if (reply.rcode() == Rcode.NOERROR && reply.aa()) {
+                        empty = new Step(reply, Reply.Kind.ANSWER, dp.zone(), a, null);
+                    }
+                }
                 case REFERRAL -> {
                     List<Record> ns = Scrubber.referralNs(reply, qn, dp.zone());
                     Name child = ns.get(0).getName();
                     r.rrsets.put(child, Type.NS, ns, Rank.REFERRAL, a);
-                    r.rrsets.putParentSide(child, Type.NS, ns, a);
+                    r.rrsets.putSide(RRsetCache.Side.PARENT, child, Type.NS, ns, a);
                     cacheGlue(reply, a);
                     parentSideGlue(reply, a);
                     RRsetCache.Entry e = r.rrsets.get(child, Type.NS);
@@ -337,7 +352,7 @@ final class Walk {
     }
 
     /** The addresses of the delegation's servers that may be asked, by family; lame ones left out. */
-    private List<InetAddress> candidates(Delegation dp, Map<Name, List<InetAddress>> found) {
+    private List<InetAddress> candidates(Delegation dp, Map<Name, List<InetAddress>> found, int qtype) {
         List<InetAddress> all = new ArrayList<>();
         for (Name n : dp.nsNames()) {
             all.addAll(addresses(dp, n, found));
@@ -345,10 +360,12 @@ final class Walk {
         for (Name n : parentSideNames) {
             all.addAll(found.getOrDefault(n, List.of()));
         }
+        // Root hints are addresses of the root, whatever names the primed NS RRset gives its servers.
+        dp.hintAddresses().values().forEach(all::addAll);
         List<InetAddress> usable = new ArrayList<>();
         List<InetAddress> notBogus = new ArrayList<>();
         for (InetAddress a : new LinkedHashSet<>(all)) {
-            if (!familyEnabled(a) || r.infra.isLame(dp.zone(), a)) {
+            if (!familyEnabled(a) || r.infra.isLame(dp.zone(), a, qtype)) {
                 continue;
             }
             usable.add(a);
@@ -388,15 +405,23 @@ final class Walk {
      */
     private boolean resolveNsName(Delegation dp, int depth, Set<Name> resolvedNames, Map<Name, List<InetAddress>> found,
                                   List<String> problems) throws IteratorException {
-        for (Name ns : dp.nsNames()) {
-            if (resolvedNames.contains(ns) || !addresses(dp, ns, found).isEmpty()) {
+        List<Name> names = new ArrayList<>(dp.nsNames());
+        names.addAll(parentSideNames);
+        for (Name ns : names) {
+            if (resolvedNames.contains(ns) || addresses(dp, ns, found).stream().anyMatch(this::familyEnabled)) {
+                continue;
+            }
+            if (ns.subdomain(dp.zone()) && !hasUsableServer(dp, found)) {
+                // In the zone itself and without glue, and no other server of the zone to ask where it is.
+                resolvedNames.add(ns);
+                problems.add(ns + ": in " + dp.zone() + " without glue");
                 continue;
             }
             if (resolvedNames.size() >= limits.nsNamesPerDelegation()) {
                 throw new IteratorException(Reason.NS_NAMES_PER_DELEGATION_LIMIT, dp.zone() + ": " + resolvedNames.size()
                         + " NS names without glue resolved and no server answered; the limit is "
                         + limits.nsNamesPerDelegation() + " (nsNamesPerDelegation, NXNSAttack CVE-2020-12662): "
-                        + String.join("; ", problems));
+                        + summary(problems));
             }
             if (nsNamesResolved >= limits.nsNamesPerLookup()) {
                 throw new IteratorException(Reason.NS_NAMES_PER_LOOKUP_LIMIT, dp.zone() + ": this lookup already resolved "
@@ -442,26 +467,37 @@ final class Walk {
         return false;
     }
 
+    private boolean hasUsableServer(Delegation dp, Map<Name, List<InetAddress>> found) {
+        for (InetAddress a : candidates(dp, found, Type.A)) {
+            if (r.infra.rto(a) < InfraCache.MAX_RTO.toMillis()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void parentSideGlue(Reply reply, InetAddress source) {
         Map<Question, List<Record>> sets = new HashMap<>();
         for (Record x : reply.additional()) {
             sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
         }
-        sets.forEach((k, v) -> r.rrsets.putParentSide(k.name(), k.type(), v, source));
+        sets.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.PARENT, k.name(), k.type(), v, source));
     }
 
     /**
-     * When the servers the zone names for itself all failed, the parent's view of the cut (its NS RRset
-     * and glue, kept apart) is tried, as Unbound does: a child that publishes broken NS or addresses is
-     * still reached through what its parent says. False when that adds no address.
+     * When the servers found the usual way all failed, the other views of the cut are tried, as Unbound
+     * does: the parent's NS RRset and glue (kept apart, so that a child publishing broken addresses is still
+     * reached) and the NS RRset the zone's servers gave beside their answers. False when that adds no address.
      */
     private boolean addParentSide(Delegation dp, Map<Name, List<InetAddress>> found) {
-        RRsetCache.Entry ns = r.rrsets.getParentSide(dp.zone(), Type.NS);
         Set<Name> names = new LinkedHashSet<>(dp.nsNames());
-        if (ns != null) {
-            for (Record x : ns.records()) {
-                if (x instanceof NSRecord n) {
-                    names.add(n.getTarget());
+        for (RRsetCache.Side side : new RRsetCache.Side[] {RRsetCache.Side.PARENT, RRsetCache.Side.CHILD}) {
+            RRsetCache.Entry ns = r.rrsets.getSide(side, dp.zone(), Type.NS);
+            if (ns != null) {
+                for (Record x : ns.records()) {
+                    if (x instanceof NSRecord n) {
+                        names.add(n.getTarget());
+                    }
                 }
             }
         }
@@ -470,8 +506,11 @@ final class Walk {
         for (Name n : names) {
             List<InetAddress> addrs = new ArrayList<>();
             for (int t : new int[] {Type.A, Type.AAAA}) {
-                RRsetCache.Entry e = r.rrsets.getParentSide(n, t);
-                if (e != null) {
+                for (RRsetCache.Entry e : new RRsetCache.Entry[] {r.rrsets.getSide(RRsetCache.Side.PARENT, n, t),
+                        r.rrsets.get(n, t), r.rrsets.getSide(RRsetCache.Side.CHILD, n, t)}) {
+                    if (e == null) {
+                        continue;
+                    }
                     for (Record x : e.records()) {
                         if (x instanceof ARecord ar) {
                             addrs.add(ar.getAddress());
@@ -484,9 +523,9 @@ final class Walk {
             if (!addrs.isEmpty()) {
                 found.computeIfAbsent(n, k -> new ArrayList<>()).addAll(addrs);
                 added = true;
-                if (!dp.nsNames().contains(n)) {
-                    extra.add(n);
-                }
+            }
+            if (!dp.nsNames().contains(n)) {
+                extra.add(n);
             }
         }
         parentSideNames.addAll(extra);
@@ -511,102 +550,34 @@ final class Walk {
         }
         Rank rank = reply.aa() ? Rank.ANSWER : Rank.REFERRAL;
         answer.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, rank, source));
-        if (reply.aa()) {
-            Map<Question, List<Record>> ns = new HashMap<>();
-            for (Record x : reply.authority()) {
-                if (x.getType() == Type.NS) {
-                    ns.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
-                }
+        for (Record x : reply.authority()) {
+            if (x.getType() == Type.NS && reply.aa()) {
+                List<Record> ns = reply.authority().stream().filter(y -> y.getType() == Type.NS && y.getName().equals(x.getName()))
+                        .toList();
+                r.rrsets.putSide(RRsetCache.Side.CHILD, x.getName(), Type.NS, ns, source);
+                break;
             }
-            ns.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, Rank.AUTHORITY, source));
         }
-        cacheGlue(reply, source); // the scrubber kept only in-bailiwick addresses of NS targets
+        // An NS RRset in the authority section of an answer is kept only as a fallback: nothing in the answer needs it,
+        // and a server that may speak for a zone could otherwise re-point it at will, renewing a delegation
+        // its parent has removed (ghost domains, CVE-2012-1191) or handing it to another server (Unbound's
+        // iter-scrub-promiscuous). Only referrals and NS answers change where a zone is looked for.
+        // Addresses beside an answer are kept the same way: a fallback, never replacing the parent's glue.
+        Map<Question, List<Record>> glue = new HashMap<>();
+        for (Record x : reply.additional()) {
+            glue.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+        }
+        glue.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.CHILD, k.name(), k.type(), v, source));
     }
 
-    /**
-     * One query to one server: UDP with EDNS0, then TCP when the answer is truncated or UDP timed out (a
-     * path that loses fragments, or drops large UDP answers). Null when nothing usable came back.
-     */
-    private Message send(InetAddress address, Name qn, int qt, List<String> problems) throws IteratorException {
-        InetSocketAddress server = new InetSocketAddress(address, config.serverPort());
-        long rto = Math.min(r.infra.rto(address), config.maxAttemptTimeout().toMillis());
-        Message query = query(qn, qt);
-        long started = System.nanoTime();
-        try {
-            Message m = exchange(server, query, false, rto);
-            r.infra.measured(address, (System.nanoTime() - started) / 1_000_000);
-            if (!m.getHeader().getFlag(Flags.TC)) {
-                return m;
-            }
-            return tcp(server, qn, qt, Math.max(rto, config.unknownServerTimeout().toMillis()), "truncated over UDP",
-                    problems);
-        } catch (SocketTimeoutException e) {
-            r.infra.timedOut(address, rto);
-            // Once over TCP: a UDP answer too large for the path may get through as a stream.
-            return tcp(server, qn, qt, rto, "timeout after " + rto + " ms over UDP", problems);
-        } catch (IOException e) {
-            problems.add(address.getHostAddress() + ": " + describe(e));
-            return null;
-        }
+    /** The first few problems, so that a message stays readable when nested lookups failed too. */
+    private static String summary(List<String> problems) {
+        int shown = Math.min(problems.size(), 6);
+        String head = String.join("; ", problems.subList(0, shown));
+        String text = problems.size() > shown ? head + "; and " + (problems.size() - shown) + " more" : head;
+        return text.length() > 1200 ? text.substring(0, 1200) + "..." : text;
     }
 
-    private Message tcp(InetSocketAddress server, Name qn, int qt, long timeout, String why, List<String> problems)
-            throws IteratorException {
-        try {
-            Message m = exchange(server, query(qn, qt), true, timeout);
-            if (m.getHeader().getFlag(Flags.TC)) {
-                // Nothing is left to fall back to; a cut answer must not pass for a whole one.
-                problems.add(server.getAddress().getHostAddress() + ": " + why + ", then truncated over TCP too");
-                return null;
-            }
-            return m;
-        } catch (IOException e) {
-            problems.add(server.getAddress().getHostAddress() + ": " + why + ", then over TCP: " + describe(e));
-            return null;
-        }
-    }
-
-    private Message exchange(InetSocketAddress server, Message query, boolean tcp, long timeoutMillis)
-            throws IOException, IteratorException {
-        if (r.closed) {
-            throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
-        }
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new IteratorException(Reason.DEADLINE, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup ran out of time ("
-                    + config.lookupTimeout().toMillis() + " ms, lookupTimeout)");
-        }
-        if (++queries > limits.queriesPerLookup()) {
-            throw new IteratorException(Reason.QUERIES_PER_LOOKUP_LIMIT, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup has sent " + limits.queriesPerLookup()
-                    + " queries, the limit (queriesPerLookup, NXNSAttack CVE-2020-12662)");
-        }
-        r.queries.incrementAndGet();
-        if (tcp) {
-            r.tcpQueries.incrementAndGet();
-        }
-        try {
-            return r.transport.exchange(server, query, tcp, Duration.ofMillis(Math.max(1, Math.min(timeoutMillis, left))));
-        } catch (IOException e) {
-            if (r.closed) {
-                throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
-            }
-            throw e;
-        }
-    }
-
-    /** RD=0 (an authority is asked), a fresh random ID, EDNS0 with DO=1. */
-    private Message query(Name qn, int qt) {
-        Message q = new Message(r.random.nextInt(0x10000));
-        q.addRecord(Record.newRecord(qn, qt, DClass.IN), Section.QUESTION);
-        q.addRecord(new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
-        return q;
-    }
-
-    private static String describe(IOException e) {
-        return e instanceof SocketTimeoutException ? "timeout" : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
 
     private static Name parent(Name n) {
         return new Name(n, 1);
