@@ -64,8 +64,8 @@ import org.xbill.DNS.Type;
  * a question; {@code EXTRA_PACKET}, {@code HEX_ANSWER_BEGIN} and {@code HEX_EDNSDATA_BEGIN} are read. Ranges
  * are kept in the order testbound searches them, the last one in the file first (its reader prepends each
  * range to the list), so that overlapping ranges resolve as in Unbound. A {@code RANGE_BEGIN} before the
- * previous {@code RANGE_END} closes that range (and the stray {@code RANGE_END} is then ignored). Records
- * are read by {@link RplRecords}. Immutable once parsed.
+ * previous {@code RANGE_END} closes that range (and the stray {@code RANGE_END} is then ignored). The file
+ * is read by {@link RplReader}, its records by {@link RplRecords}. Immutable once parsed.
  */
 final class RplScenario {
 
