@@ -121,6 +121,27 @@ class AutotrustGrammarTest {
     }
 
     @Test
+    void anAutotrustFileMayBeSpooledAsATempFile() throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean inFile = false;
+        for (String l : scenario("autotrust_init.rpl")) {
+            if (l.startsWith("AUTOTRUST_FILE example.com")) {
+                out.add("\tauto-trust-anchor-file:");
+                out.add("TEMPFILE_NAME k.key");
+                out.add("TEMPFILE_CONTENTS k.key");
+                inFile = true;
+            } else if (inFile && l.startsWith("AUTOTRUST_END")) {
+                out.add("TEMPFILE_END");
+                inFile = false;
+            } else {
+                out.add(l.replace("CHECK_AUTOTRUST example.com", "CHECK_TEMPFILE k.key"));
+            }
+        }
+        assertTrue(out.contains("TEMPFILE_CONTENTS k.key") && out.contains("TEMPFILE_END"), "the rewrite took");
+        assertPasses("autotrust_init.rpl (TEMPFILE)", out);
+    }
+
+    @Test
     void elapsedTimeMayComeFromVariablesAndEval() throws IOException {
         List<String> out = new ArrayList<>();
         for (String l : scenario("autotrust_init.rpl")) {

@@ -131,6 +131,8 @@ record RplScenario(String name, Optional<Instant> valOverrideDate, Map<String, L
                 "UDP", "TCP", "serial", "ede");
         private static final List<String> ADJUST_WORDS = List.of("copy_id", "copy_query", "copy_ednsdata_assume_clientsubnet",
                 "increment_ecs_scope", "sleep=", "packet_sleep=");
+        /** What a TEMPFILE_NAME puts where the file name goes (testbound writes the temp file's path there). */
+        private static final String TEMPFILE = "tempfile:";
         static final List<String> RCODES = List.of("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED",
                 "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE");
         private static final List<String> REPLY_WORDS = List.of("QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE", "QR", "AA",
@@ -150,6 +152,7 @@ record RplScenario(String name, Optional<Instant> valOverrideDate, Map<String, L
         RplScenario parse() {
             Optional<Instant> override = Optional.empty();
             Map<String, List<String>> autotrust = new LinkedHashMap<>();
+            Map<String, List<String>> temp = new LinkedHashMap<>();
             StringBuilder config = new StringBuilder();
             boolean ended = false;
             while (i < lines.size()) {
@@ -164,8 +167,11 @@ record RplScenario(String name, Optional<Instant> valOverrideDate, Map<String, L
                 if (t.startsWith("AUTOTRUST_FILE")) {
                     autotrust.put(t.substring("AUTOTRUST_FILE".length()).strip(), spool("AUTOTRUST_END"));
                 } else if (t.startsWith("TEMPFILE_CONTENTS")) {
-                    spool("TEMPFILE_END");
-                } else if (!t.startsWith("COMMANDLINE") && !t.startsWith("TEMPFILE_NAME")) {
+                    temp.put(t.substring("TEMPFILE_CONTENTS".length()).strip(), spool("TEMPFILE_END"));
+                } else if (t.startsWith("TEMPFILE_NAME")) {
+                    // testbound writes the file's name where the option's value goes
+                    config.append(TEMPFILE).append(t.substring("TEMPFILE_NAME".length()).strip()).append('\n');
+                } else if (!t.startsWith("COMMANDLINE")) {
                     config.append(t.replaceAll("#.*$", "")).append('\n');
                 }
             }
@@ -174,8 +180,17 @@ record RplScenario(String name, Optional<Instant> valOverrideDate, Map<String, L
             }
             List<String> tokens = RecordLines.words(config.toString());
             for (int k = 0; k + 1 < tokens.size(); k++) {
+                String value = tokens.get(k + 1).replace("\"", "").replace("'", "");
                 if (tokens.get(k).equals("val-override-date:")) {
-                    override = date(tokens.get(k + 1).replace("\"", "").replace("'", ""));
+                    override = date(value);
+                } else if (tokens.get(k).equals("auto-trust-anchor-file:") && value.startsWith(TEMPFILE)) {
+                    // an autotrust file spooled as a temp file: CHECK_TEMPFILE then names it
+                    String id = value.substring(TEMPFILE.length());
+                    List<String> content = temp.get(id);
+                    if (content == null) {
+                        throw error("TEMPFILE_NAME " + id + " has no TEMPFILE_CONTENTS");
+                    }
+                    autotrust.put(id, content);
                 }
             }
             List<Range> ranges = new ArrayList<>();

@@ -125,7 +125,12 @@ final class ScenarioRunner {
             case "CHECK_ANSWER":
                 checkAnswer(step);
                 break;
-            case "TRAFFIC", "NOTHING", "REPLY", "TIMEOUT", "ERROR", "INFRA_RTT", "CHECK_OUT_QUERY", "CHECK_TEMPFILE":
+            case "CHECK_TEMPFILE":
+                if (zoneOfFile.containsKey(step.args())) {
+                    checkAutotrust(step); // an auto-trust-anchor-file spooled as a temp file
+                }
+                break;
+            case "TRAFFIC", "NOTHING", "REPLY", "TIMEOUT", "ERROR", "INFRA_RTT", "CHECK_OUT_QUERY":
                 // traffic has flowed already: every probe completes within its step; REPLY steps answer probes
                 // that no range answers (see find); a probe nobody answers has failed. The outgoing queries and
                 // temp files are not what this harness compares (the tracker's state is).

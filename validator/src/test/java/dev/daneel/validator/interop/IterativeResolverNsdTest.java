@@ -66,7 +66,7 @@ class IterativeResolverNsdTest {
                         .record(nxnsDelegation()))
                 .zone("example.", z -> z.nameserverAddress("127.0.0.3").record("ns.hosts A 127.0.0.5"))
                 .zone("sec.test.", z -> z.nameserverAddress("127.0.0.4").record("www A 192.0.2.1\n"
-                        + "alias CNAME www.unsigned.test.\ntobig CNAME www.big.test.\nchain CNAME alias"))
+                        + "alias CNAME www.unsigned.test.\ntobig CNAME www.big.test.\nchain CNAME alias\nmoved DNAME unsigned.test."))
                 .zone("unsigned.test.", z -> z.nameserverAddress("127.0.0.4").unsigned().record("www A 192.0.2.2"))
                 .zone("lame.test.", z -> z.nameserverAddress("127.0.0.4").record("www A 192.0.2.3\n@ NS ns2\nns2 A 127.0.0.6"))
                 // RSA-2048 with a standby KSK: three keys and two signatures, more than 1232 octets
@@ -174,6 +174,19 @@ class IterativeResolverNsdTest {
             want.addAll(last.answer());
             assertEquals(text(want), text(m.getSection(Section.ANSWER)), "chain.sec.test → alias.sec.test → www.unsigned.test");
             assertEquals(Rcode.NOERROR, m.getRcode());
+        }
+    }
+
+    @Test
+    void dnameIntoAnotherZoneIsFollowed() throws Exception {
+        try (IterativeResolver it = iterator()) {
+            Message m = it.query(name("www.moved.sec.test."), Type.A).join();
+            Dig.Result first = Dig.ask(dir, "127.0.0.4", port, name("www.moved.sec.test."), Type.A);
+            Dig.Result last = Dig.ask(dir, "127.0.0.4", port, name("www.unsigned.test."), Type.A);
+            Set<Record> want = new HashSet<>(first.answer());
+            want.addAll(last.answer());
+            assertTrue(first.answer().stream().anyMatch(r -> r.getType() == Type.DNAME), "NSD sends the DNAME");
+            assertEquals(text(want), text(m.getSection(Section.ANSWER)), "DNAME, its RRSIG, the synthesised CNAME, the A");
         }
     }
 

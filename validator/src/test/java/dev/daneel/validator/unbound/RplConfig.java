@@ -244,9 +244,14 @@ final class RplConfig {
                 String w = text.substring(s, i);
                 int colon = w.indexOf(':');
                 // "key:value" written without a space: the lexer splits after the colon
-                if (colon > 0 && colon < w.length() - 1 && KEY.matcher(w.substring(0, colon + 1)).matches()) {
+                // (an IPv6 address such as fd00::53 is not split: its first group is hex and a colon follows)
+                if (colon > 0 && colon < w.length() - 1 && KEY.matcher(w.substring(0, colon + 1)).matches()
+                        && !w.substring(0, colon).matches("[0-9A-Fa-f]{1,4}") && w.charAt(colon + 1) != ':') {
                     out.add(w.substring(0, colon + 1));
-                    out.add(w.substring(colon + 1));
+                    String v = w.substring(colon + 1);
+                    boolean quoted = v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+                            && v.charAt(v.length() - 1) == v.charAt(0);
+                    out.add(quoted ? "\0" + v.substring(1, v.length() - 1) : v);
                 } else {
                     out.add(w);
                 }

@@ -46,6 +46,10 @@ class RplGrammarTest {
         assertEquals("yes", s.option("fake-sha1"));
         assertNotNull(s.overrideDate());
         assertEquals(List.of(new RplScenario.Zone(n("example.com."), false, List.of("1.2.3.4"))), s.zones());
+        RplScenario v6 = parse("server:\nstub-zone:\n\tname:\".\"\n\tstub-addr: fd00::53\n\tstub-addr:fe80::1@5353\nCONFIG_END\n"
+                + "SCENARIO_BEGIN t\nSCENARIO_END\n");
+        assertEquals(List.of("fd00:0:0:0:0:0:0:53", "fe80:0:0:0:0:0:0:1"), v6.zones().get(0).addresses());
+        assertEquals(Name.root, v6.zones().get(0).name());
     }
 
     @Test

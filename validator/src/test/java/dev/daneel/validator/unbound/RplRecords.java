@@ -80,6 +80,9 @@ final class RplRecords {
         for (int i = 1; i < w.size(); i++) {
             int c = DClass.value(w.get(i));
             int t = Type.value(w.get(i), true);
+            if (w.get(i).matches("\\d+")) {
+                continue; // a TTL on a question line means nothing
+            }
             if (c >= 0 && t < 0) {
                 dclass = c;
             } else if (t >= 0) {

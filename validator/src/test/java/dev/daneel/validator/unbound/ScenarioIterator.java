@@ -74,6 +74,7 @@ final class ScenarioIterator implements Fetcher {
     private final Set<RplScenario.Step> usedReplies = new HashSet<>();
     private boolean nsFromCache;
     private boolean cacheOnly;
+    private final Map<String, Integer> rtts = new HashMap<>();
 
     /** @param clock seconds elapsed in the scenario (its {@code TIME_PASSES}), for cache expiry */
     ScenarioIterator(RplScenario scenario, DoubleSupplier clock) {
@@ -314,7 +315,7 @@ final class ScenarioIterator implements Fetcher {
         for (int referrals = 0; referrals <= MAX_REFERRALS; referrals++) {
             ServerReply answer = null;
             Kind kind = null;
-            for (String server : dp.servers()) {
+            for (String server : byRtt(dp.servers())) {
                 Message m = ask(server, sname, qtype, dp.forward());
                 if (m == null) {
                     continue;
@@ -422,6 +423,21 @@ final class ScenarioIterator implements Fetcher {
         } finally {
             cacheOnly = false;
         }
+    }
+
+    /** Unbound's {@code UNKNOWN_SERVER_NICENESS}: the round-trip time assumed for a server not yet measured, ms. */
+    static final int UNKNOWN_RTT = 376;
+
+    /** {@code INFRA_RTT ip zone rtt}: the infrastructure cache's round-trip time for a server, in ms. */
+    void infraRtt(String server, int rtt) {
+        rtts.put(RplScenario.canonicalAddress(server), rtt);
+    }
+
+    /** The servers, fastest known first (Unbound prefers the lowest round-trip time), else in their order. */
+    private List<String> byRtt(List<String> servers) {
+        List<String> out = new ArrayList<>(servers);
+        out.sort(java.util.Comparator.comparingInt(s -> rtts.getOrDefault(RplScenario.canonicalAddress(s), UNKNOWN_RTT)));
+        return out;
     }
 
     /** Whether the deepest stub or forward zone that holds {@code name} is a forward zone. */

@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
@@ -248,7 +247,13 @@ final class ScenarioRunner {
                 }
                 case "CHECK_AUTOTRUST", "CHECK_TEMPFILE" -> log.add("step " + step.number() + ": " + step.kind()
                         + " is checked by the autotrust harness, not here");
-                case "REPLY", "TRAFFIC", "NOTHING", "TIMEOUT", "ERROR", "INFRA_RTT" -> {
+                case "INFRA_RTT" -> {
+                    List<String> w = List.of(step.args().split("\\s+"));
+                    if (w.size() >= 3) {
+                        iterator.infraRtt(w.get(0), Integer.parseInt(w.get(2)));
+                    }
+                }
+                case "REPLY", "TRAFFIC", "NOTHING", "TIMEOUT", "ERROR" -> {
                     // REPLY steps answer the recursive's queries (ScenarioIterator); traffic has already flowed:
                     // every lookup here completes before the next step; a query nobody answers times out.
                 }

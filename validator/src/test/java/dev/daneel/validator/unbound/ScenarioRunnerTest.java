@@ -59,6 +59,24 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void infraRttMakesTheFasterServerTheOneAsked() throws IOException {
+        String text = "server:\nstub-zone:\n\tname: \".\"\n\tstub-addr: 10.0.0.1\n\tstub-addr: 10.0.0.2\nCONFIG_END\n"
+                + "SCENARIO_BEGIN rtt\n"
+                + range("10.0.0.1", "10.1.1.1") + range("10.0.0.2", "10.2.2.2")
+                + "STEP 1 INFRA_RTT 10.0.0.2 . 20\nSTEP 2 INFRA_RTT 10.0.0.1 . 900\n"
+                + "STEP 5 QUERY\nENTRY_BEGIN\nREPLY RD DO\nSECTION QUESTION\nwww.example.com. IN A\nENTRY_END\n"
+                + check("QR RD RA DO NOERROR", "www.example.com. IN A 10.2.2.2") + "SCENARIO_END\n";
+        ScenarioRunner.Outcome o = run(text);
+        assertEquals(ScenarioRunner.Verdict.PASS, o.verdict(), o.detail());
+    }
+
+    private static String range(String server, String address) {
+        return "RANGE_BEGIN 0 100\n\tADDRESS " + server + "\nENTRY_BEGIN\nMATCH opcode qtype qname\nADJUST copy_id\n"
+                + "REPLY QR AA NOERROR\nSECTION QUESTION\nwww.example.com. IN A\nSECTION ANSWER\nwww.example.com. IN A "
+                + address + "\nENTRY_END\nRANGE_END\n";
+    }
+
+    @Test
     void anAnswerNoCheckTakesFailsTheScenario() throws IOException {
         ScenarioRunner.Outcome o = run(scenario("A", "www.example.com. IN A 10.20.30.40", "REPLY RD DO", ""));
         assertEquals(ScenarioRunner.Verdict.FAIL, o.verdict());

@@ -12,6 +12,14 @@ import org.xbill.DNS.Type;
  * give, and which server of which zone gave each part of it, so that a caller whose validation fails can
  * {@link IterativeResolver#markBogus set those servers aside} and ask again.
  *
+ * <pre>{@code
+ * Resolution r = iterator.resolve(name, Type.DNSKEY).join();
+ * if (validationFailed(r.response())) {
+ *     r.hops().forEach(h -> iterator.markBogus(h.zone(), h.server()));
+ *     r = iterator.resolve(name, Type.DNSKEY).join(); // the zone's other servers; once, then it is Bogus
+ * }
+ * }</pre>
+ *
  * @param response the response (a copy the caller may change)
  * @param hops the servers whose data the response holds, one per CNAME/DNAME link's zone, in chain order
  */

@@ -136,6 +136,9 @@ final class Scrubber {
         if (r.aa()) {
             return Reply.Kind.ANSWER;
         }
+        if (!r.ra() && r.authority().stream().anyMatch(x -> x.getType() == Type.NSEC || x.getType() == Type.NSEC3)) {
+            return Reply.Kind.ANSWER; // a NODATA that left out the SOA and the AA bit but carries its denial proof
+        }
         // No AA, no SOA, no referral down: a recursive (RA) or a server that does not serve the zone,
         // whose upward or sideways referral the scrubber removed.
         return Reply.Kind.LAME;

@@ -50,6 +50,8 @@ final class Walk {
     private final Set<Question> inProgress = new HashSet<>();
     /** NS names only the parent side of a cut gave, added to the candidates of the current ask. */
     private final Set<Name> parentSideNames = new LinkedHashSet<>();
+    /** After a failed {@code ask}: whether a server replied (lame, failing) or none had an address, not only timeouts. */
+    private boolean worthAskingParent;
 
     Walk(IterativeResolver r) {
         this.r = r;
@@ -107,6 +109,7 @@ final class Walk {
     private Resolution chase(Name qname, int qtype, int depth) throws IteratorException {
         List<Record> answer = new ArrayList<>();
         List<Resolution.Hop> hops = new ArrayList<>();
+        List<Record> proofs = new ArrayList<>();
         Set<Name> seen = new HashSet<>();
         seen.add(qname);
         Name sname = qname;
@@ -124,7 +127,16 @@ final class Walk {
             }
             if (step.kind() != Reply.Kind.CNAME) {
                 answer.addAll(chain.data());
-                return new Resolution(response(qname, qtype, reply.rcode(), answer, reply.authority()), hops);
+                proofs.addAll(reply.authority());
+                return new Resolution(response(qname, qtype, reply.rcode(), answer, proofs), hops);
+            }
+            // A link synthesised from a wildcard is proven by NSEC/NSEC3 records beside it (RFC 4035 §5.3.4):
+            // they travel with the chain, as a recursive keeps them.
+            for (Record x : reply.authority()) {
+                int t = x instanceof org.xbill.DNS.RRSIGRecord sig ? sig.getTypeCovered() : x.getType();
+                if (t == Type.NSEC || t == Type.NSEC3) {
+                    proofs.add(x);
+                }
             }
             Name next = chain.end();
             if (!seen.add(next)) {
@@ -137,7 +149,8 @@ final class Walk {
                 Message m = rest.response();
                 answer.addAll(m.getSection(Section.ANSWER));
                 hops.addAll(rest.hops());
-                return new Resolution(response(qname, qtype, m.getRcode(), answer, m.getSection(Section.AUTHORITY)), hops);
+                proofs.addAll(m.getSection(Section.AUTHORITY));
+                return new Resolution(response(qname, qtype, m.getRcode(), answer, proofs), hops);
             }
             sname = next;
         }
@@ -199,9 +212,10 @@ final class Walk {
                 }
                 continue;
             }
-            if (step == null && fromCache && !dp.zone().equals(Name.root) && climbed.add(dp.zone())) {
-                // A delegation from the cache whose servers all failed or lost their addresses (glue that
-                // expired before its NS RRset): ask the parent again for the referral, as Unbound does.
+            if (step == null && fromCache && worthAskingParent && !dp.zone().equals(Name.root) && climbed.add(dp.zone())) {
+                // A delegation from the cache whose servers lost their addresses (glue that expired before
+                // its NS RRset), are lame or fail: ask the parent again for the referral, as Unbound does.
+                // Not when they only timed out: that is the network, and the parent would refer to them again.
                 referrals = referral(sname, qtype, referrals);
                 dp = closestDelegation(parent(dp.zone()), depth);
                 labels = dp.zone().labels() + 1;
@@ -291,6 +305,8 @@ final class Walk {
     private Step ask(Delegation dp, Name qn, int qt, int depth, List<String> problems, boolean minimised)
             throws IteratorException {
         Set<InetAddress> tried = new HashSet<>();
+        boolean replied = false;
+        worthAskingParent = true;
         Set<Name> resolvedNames = new HashSet<>();
         Map<Name, List<InetAddress>> found = new HashMap<>();
         boolean parentSideTried = false;
@@ -313,8 +329,11 @@ final class Walk {
             tried.add(a);
             Message response = sender.send(a, qn, qt, problems);
             if (response == null) {
+                worthAskingParent = replied;
                 continue;
             }
+            replied = true;
+            worthAskingParent = true;
             Reply reply = Scrubber.scrub(response, qn, qt, dp.zone());
             Reply.Kind kind = Scrubber.classify(reply, qn, qt, dp.zone());
             switch (kind) {

@@ -178,6 +178,32 @@ class IterativeResolverTest {
     }
 
     @Test
+    void wildcardProofOfACnameLinkTravelsWithTheChain() {
+        PlayedNetwork net = new PlayedNetwork().serve(ROOT, root()).serve(EXAMPLE, example(Map.of("any.wild.example.",
+                q -> reply(true, Rcode.NOERROR, "an: any.wild.example. 300 IN CNAME www.victim.org.",
+                        "ns: wild.example. 300 IN NSEC zz.example. CNAME RRSIG NSEC"))))
+                .serve(ORG, (q, tcp) -> reply(true, Rcode.NOERROR, "an: www.victim.org. 300 IN A 192.0.2.7"));
+        try (IterativeResolver it = IterativeResolver.create(config(net).build())) {
+            Message m = it.query(name("any.wild.example."), Type.A).join();
+            assertEquals(2, m.getSection(Section.ANSWER).size(), m.toString());
+            assertTrue(m.getSection(Section.AUTHORITY).stream().anyMatch(r -> r.getType() == Type.NSEC),
+                    "the NSEC that proves the wildcard expansion of the first link: " + m);
+        }
+    }
+
+    @Test
+    void nodataWithoutSoaOrAaButWithItsDenialIsAnAnswer() {
+        PlayedNetwork net = new PlayedNetwork().serve(ROOT, root()).serve(EXAMPLE, example(Map.of("bare.example.",
+                q -> reply(false, Rcode.NOERROR, "ns: bare.example. 300 IN NSEC zz.example. A RRSIG NSEC"))));
+        try (IterativeResolver it = IterativeResolver.create(config(net).build())) {
+            Message m = it.query(name("bare.example."), Type.TXT).join();
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertTrue(m.getSection(Section.ANSWER).isEmpty());
+            assertEquals(Type.NSEC, m.getSection(Section.AUTHORITY).get(0).getType());
+        }
+    }
+
+    @Test
     void cnameLoopEndsWithTheCnameLimit() {
         PlayedNetwork net = new PlayedNetwork().serve(ROOT, root()).serve(EXAMPLE, example(Map.of(
                 "a.example.", q -> reply(true, Rcode.NOERROR, "an: a.example. 300 IN CNAME b.other.example."),
