@@ -19,13 +19,15 @@ import org.xbill.DNS.Type;
  * }</pre>
  *
  * <p>A secure NXDOMAIN or NODATA is a proven fact: {@link #verdict()} is Secure and {@link #records()}
- * is empty. Immutable.
+ * is empty. A Bogus answer hands out no records through {@link #records()}: what failed validation is
+ * reachable only through {@link #unvalidatedRecords()}, whose name says what it is. Immutable.
  *
  * @param name the question name
  * @param type the question type
  * @param verdict the verdict, with its reason
  * @param rcode the response code (NXDOMAIN and NOERROR also for proven absence)
- * @param records the answer RRset(s) at the end of the chain, without RRSIGs
+ * @param records the answer RRset(s) at the end of the chain, without RRSIGs, as received (see
+ *     {@link #records()} for what is handed out)
  * @param chain the CNAME and DNAME records followed from {@code name}, in order
  * @param ttl seconds this answer may be used: capped by every RRset's TTL, RRSIG original TTL and expiry
  * @param evidence every DNSKEY, DS, RRSIG, NSEC and NSEC3 response used, for offline re-verification
@@ -39,6 +41,23 @@ public record Answer(Name name, int type, Verdict verdict, int rcode, List<Recor
         records = List.copyOf(records);
         chain = List.copyOf(chain);
         Objects.requireNonNull(evidence, "evidence");
+    }
+
+    /**
+     * The answer's records: validated for Secure, proven unsigned for Insecure, unvalidated (as data without
+     * DNSSEC) for Indeterminate, and none at all for Bogus — forged or broken data is never handed out here.
+     */
+    @Override
+    public List<Record> records() {
+        return verdict instanceof Verdict.Bogus ? List.of() : records;
+    }
+
+    /**
+     * The records that failed validation (Bogus) or could not be validated (Indeterminate), for diagnostics
+     * only: never use them as data. Empty for Secure and Insecure answers, whose records are {@link #records()}.
+     */
+    public List<Record> unvalidatedRecords() {
+        return verdict instanceof Verdict.Bogus || verdict instanceof Verdict.Indeterminate ? records : List.of();
     }
 
     /** The verdict's status, for switches. */
@@ -57,6 +76,6 @@ public record Answer(Name name, int type, Verdict verdict, int rcode, List<Recor
 
     @Override
     public String toString() {
-        return name + "/" + Type.string(type) + " " + verdict + " " + Rcode.string(rcode) + " " + records;
+        return name + "/" + Type.string(type) + " " + verdict + " " + Rcode.string(rcode) + " " + (verdict instanceof Verdict.Bogus ? "unvalidated " : "") + records;
     }
 }

@@ -22,7 +22,12 @@ public enum InsecureCause {
     /** The DS RRset uses only digest types this validator does not implement (RFC 4035 §5.2, RFC 6840 §5.2). */
     UNSUPPORTED_DIGEST(2, "unsupported ds digest type"),
     /** The NSEC3 proof uses more iterations than the soft limit (RFC 9276 §3.2). */
-    NSEC3_ITERATIONS(27, "unsupported nsec3 iterations value");
+    NSEC3_ITERATIONS(27, "unsupported nsec3 iterations value"),
+    /**
+     * The name is at or below a negative trust anchor (RFC 7646): validation is off there on purpose, until
+     * the anchor expires.
+     */
+    NEGATIVE_TRUST_ANCHOR(-1, "negative trust anchor");
 
     private final int edeCode;
     private final String text;

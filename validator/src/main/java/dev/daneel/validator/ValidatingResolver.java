@@ -124,7 +124,7 @@ public final class ValidatingResolver implements AutoCloseable {
         }
         Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, upstreams.size());
         this.config = new EngineConfig(client::query, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
-                deadline, b.dlvDomain, b.aggressiveNsec);
+                deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors);
         this.engine = new Engine(config);
         this.refresher = b.store != null && b.refreshInBackground
                 ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
@@ -414,6 +414,7 @@ public final class ValidatingResolver implements AutoCloseable {
         private TrustAnchors dlvAnchor;
         private boolean aggressiveNsec;
         private Duration deadline;
+        private final List<NegativeTrustAnchor> negativeAnchors = new ArrayList<>();
 
         private Builder() {
         }
@@ -550,6 +551,19 @@ public final class ValidatingResolver implements AutoCloseable {
                 throw new IllegalArgumentException("lookupDeadline must be 100 ms .. 10 min, got " + deadline);
             }
             this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * Adds a negative trust anchor (RFC 7646): names at and below {@code zone} are Insecure (cause
+         * {@link InsecureCause#NEGATIVE_TRUST_ANCHOR}) until {@code expiry}, for an internal zone that is unsigned
+         * below a signed public parent. Answers under it are cached no longer than it lives, aggressive NSEC
+         * never answers under it, and nothing under it is ever Secure. Validation comes back on by itself at
+         * the expiry.
+         */
+        public Builder negativeTrustAnchor(String zone, Instant expiry) {
+            Objects.requireNonNull(expiry, "expiry");
+            negativeAnchors.add(new NegativeTrustAnchor(absolute(Objects.requireNonNull(zone, "zone")), expiry));
             return this;
         }
 

@@ -36,10 +36,12 @@ final class AggressiveNsec {
 
     private final NsecCache cache;
     private final Limits limits;
+    private final KeyStore keys;
 
-    AggressiveNsec(Clock clock, int maxRecords, Limits limits) {
+    AggressiveNsec(Clock clock, int maxRecords, Limits limits, KeyStore keys) {
         this.cache = new NsecCache(clock, maxRecords);
         this.limits = limits;
+        this.keys = keys;
     }
 
     /** Keeps the records of a Secure, non-opt-out negative proof for {@code ttl} seconds. */
@@ -53,6 +55,9 @@ final class AggressiveNsec {
      * Secure. Empty when the cache proves nothing for the name.
      */
     Optional<CachedDenial> prove(Name name, int qtype, LookupState state, ChainOfTrust chain) {
+        if (keys.negativeAnchorFor(name, state.now) != null) {
+            return Optional.empty(); // RFC 7646: nothing is proven under a negative trust anchor, not even absence
+        }
         if (qtype == Type.DS || qtype == Type.ANY) {
             // A DS absence is the parent's to prove (its NSEC sits at the child's name); ANY has no NODATA.
             return Optional.empty();

@@ -62,6 +62,12 @@ final class ChainOfTrust {
      * target must itself be a zone (an RRSIG's signer) and its validated keys are returned.
      */
     KeyEntry walk(Name target, boolean apex) {
+        dev.daneel.validator.NegativeTrustAnchor nta = store.negativeAnchorFor(target, state.now);
+        if (nta != null) {
+            // RFC 7646: validation is off here on purpose; never cached beyond the anchor's expiry.
+            return new KeyEntry.Insecure(InsecureCause.NEGATIVE_TRUST_ANCHOR, nta.zone(), "negative trust anchor for "
+                    + nta.zone() + " until " + nta.expires() + " (RFC 7646)", nta.secondsLeft(state.now));
+        }
         Optional<Anchor> anchor = store.anchorFor(target);
         if (anchor.isEmpty()) {
             return new KeyEntry.Unanchored(Verdict.Cause.NO_ANCHOR, "no trust anchor covers " + target, 0);

@@ -43,9 +43,9 @@ public final class Engine {
         this.clock = config.clock();
         this.crypto = new VerifiedSignatures(crypto, clock, config.cacheSize());
         this.fetcher = new SingleFlight(config.fetcher(), clock, config.cacheSize(), config.deadline());
-        this.keys = new KeyStore(config.anchors(), clock, config.cacheSize());
+        this.keys = new KeyStore(config.anchors(), config.negativeAnchors(), clock, config.cacheSize());
         this.answers = new TtlCache<>(clock, config.cacheSize());
-        this.aggressive = config.aggressiveNsec() ? new AggressiveNsec(clock, config.cacheSize(), config.limits()) : null;
+        this.aggressive = config.aggressiveNsec() ? new AggressiveNsec(clock, config.cacheSize(), config.limits(), keys) : null;
         this.dlv = config.dlvRegistry() == null ? null : new DlvLookaside(config.dlvRegistry(), this.crypto);
     }
 
@@ -116,10 +116,37 @@ public final class Engine {
         return answer;
     }
 
+    /**
+     * RFC 7646: at and below a negative trust anchor the response is handed out Insecure, unvalidated, never
+     * Secure (even when a signed parent could prove something), and for no longer than the anchor lives.
+     */
+    private Answer underNegativeAnchor(LookupState state, Name qname, int qtype, dev.daneel.validator.NegativeTrustAnchor nta) {
+        Message response;
+        try {
+            response = state.await(qname, qtype);
+        } catch (LookupState.Unavailable e) {
+            return state.unavailable(qname, qtype, "no upstream answered: " + e.getMessage());
+        }
+        if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
+            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.UNAVAILABLE, "upstream answered "
+                    + Rcode.string(response.getRcode())), response.getRcode(), List.of(), List.of());
+        }
+        Unvalidated u = Unvalidated.of(response, qname, qtype, config.limits().maxCnameHops());
+        long ttl = Math.min(u.records().isEmpty() && u.chain().isEmpty() ? Responses.soaTtl(response) : u.ttl(),
+                nta.secondsLeft(state.now));
+        return state.answer(qname, qtype, Judgement.insecure(dev.daneel.validator.InsecureCause.NEGATIVE_TRUST_ANCHOR,
+                nta.zone(), "negative trust anchor for " + nta.zone() + " until " + nta.expires() + " (RFC 7646)", ttl),
+                response.getRcode(), u.records(), u.chain());
+    }
+
     private Answer validate(LookupState state, Name qname, int qtype) {
         ChainOfTrust chain = new ChainOfTrust(keys, state, config.limits(), crypto, dlv, (n, t) -> resolve(state, n, t));
         AnswerValidator validator = new AnswerValidator(state, chain, aggressive);
         Optional<dev.daneel.anchors.Anchor> anchor = keys.anchorFor(qname);
+        dev.daneel.validator.NegativeTrustAnchor nta = keys.negativeAnchorFor(qname, state.now);
+        if (nta != null) {
+            return underNegativeAnchor(state, qname, qtype, nta);
+        }
         if (aggressive != null && qtype != Type.DS && anchor.isPresent()) {
             Optional<Answer> synthesized = validator.fromCache(qname, qtype);
             if (synthesized.isPresent()) {

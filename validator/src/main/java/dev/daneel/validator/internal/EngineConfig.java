@@ -4,7 +4,9 @@ import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.validator.Limits;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import dev.daneel.validator.NegativeTrustAnchor;
 import org.xbill.DNS.Name;
 
 /**
@@ -25,9 +27,11 @@ import org.xbill.DNS.Name;
  * @param deadline how long one lookup may wait for the network, all its fetches together
  * @param dlvRegistry the DLV registry (RFC 5074) consulted when a chain ends Insecure, or null (off)
  * @param aggressiveNsec whether validated NSEC/NSEC3 records answer later questions (RFC 8198)
+ * @param negativeAnchors negative trust anchors (RFC 7646): names at and below them are Insecure until they expire
  */
 public record EngineConfig(Fetcher fetcher, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize,
-                           Duration deadline, Name dlvRegistry, boolean aggressiveNsec) {
+                           Duration deadline, Name dlvRegistry, boolean aggressiveNsec,
+                           List<NegativeTrustAnchor> negativeAnchors) {
 
     /** Default skew: small, unlike Unbound's day. */
     public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
@@ -43,6 +47,7 @@ public record EngineConfig(Fetcher fetcher, TrustAnchors anchors, Clock clock, D
         if (cacheSize < 1) {
             throw new IllegalArgumentException("cacheSize must be positive, got " + cacheSize);
         }
+        negativeAnchors = List.copyOf(negativeAnchors);
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive, got " + deadline);
         }
@@ -50,38 +55,43 @@ public record EngineConfig(Fetcher fetcher, TrustAnchors anchors, Clock clock, D
 
     /** The defaults: 5 minutes of skew, {@link Limits#DEFAULT}, 10,000 entries, 30 s per lookup, no DLV, no RFC 8198. */
     public static EngineConfig of(Fetcher fetcher, TrustAnchors anchors, Clock clock) {
-        return new EngineConfig(fetcher, anchors, clock, DEFAULT_SKEW, Limits.DEFAULT, 10_000, DEFAULT_DEADLINE, null, false);
+        return new EngineConfig(fetcher, anchors, clock, DEFAULT_SKEW, Limits.DEFAULT, 10_000, DEFAULT_DEADLINE, null, false,
+                List.of());
     }
 
     public EngineConfig withFetcher(Fetcher f) {
-        return new EngineConfig(f, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(f, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withAnchors(TrustAnchors a) {
-        return new EngineConfig(fetcher, a, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(fetcher, a, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withSkew(Duration s) {
-        return new EngineConfig(fetcher, anchors, clock, s, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(fetcher, anchors, clock, s, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withLimits(Limits l) {
-        return new EngineConfig(fetcher, anchors, clock, skew, l, cacheSize, deadline, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(fetcher, anchors, clock, skew, l, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withCacheSize(int entries) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, entries, deadline, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, entries, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withDeadline(Duration d) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, d, dlvRegistry, aggressiveNsec);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, d, dlvRegistry, aggressiveNsec, negativeAnchors);
     }
 
     public EngineConfig withDlvRegistry(Name registry) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, registry, aggressiveNsec);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, registry, aggressiveNsec, negativeAnchors);
+    }
+
+    public EngineConfig withNegativeAnchors(List<NegativeTrustAnchor> ntas) {
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, ntas);
     }
 
     public EngineConfig withAggressiveNsec(boolean on) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, on);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, on, negativeAnchors);
     }
 }

@@ -25,17 +25,35 @@ final class KeyStore {
     }
 
     private final TrustAnchors anchors;
+    private final java.util.List<dev.daneel.validator.NegativeTrustAnchor> negativeAnchors;
     final TtlCache<Name, Keys> cache;
     final ConcurrentHashMap<Name, CompletableFuture<Keys>> inFlight = new ConcurrentHashMap<>();
 
     KeyStore(TrustAnchors anchors, Clock clock, int maxEntries) {
+        this(anchors, java.util.List.of(), clock, maxEntries);
+    }
+
+    KeyStore(TrustAnchors anchors, java.util.List<dev.daneel.validator.NegativeTrustAnchor> negativeAnchors, Clock clock,
+             int maxEntries) {
         this.anchors = anchors;
+        this.negativeAnchors = java.util.List.copyOf(negativeAnchors);
         this.cache = new TtlCache<>(clock, maxEntries);
     }
 
     /** The closest anchor enclosing {@code name}, if any. */
     Optional<Anchor> anchorFor(Name name) {
         return anchors == null ? Optional.empty() : anchors.closestEnclosing(name);
+    }
+
+    /** The most specific negative trust anchor (RFC 7646) covering {@code name} at {@code now}, or null. */
+    dev.daneel.validator.NegativeTrustAnchor negativeAnchorFor(Name name, java.time.Instant now) {
+        dev.daneel.validator.NegativeTrustAnchor best = null;
+        for (dev.daneel.validator.NegativeTrustAnchor n : negativeAnchors) {
+            if (n.covers(name, now) && (best == null || n.zone().labels() > best.zone().labels())) {
+                best = n;
+            }
+        }
+        return best;
     }
 
     /** The anchored zones, for messages. */

@@ -282,18 +282,17 @@ final class ScenarioRunner {
      * always verify; the scenarios that set it rely on it (their DSA signatures are DER-encoded, which no real
      * implementation accepts), so the harness mirrors the option. Unbound's aggressive-nsec (RFC 8198) is on
      * unless a scenario turns it off; Daneel's is opt-in. No anchor configured: the engine has none, and
-     * every answer must come without AD. {@code domain-insecure:} names are listed for the log: the engine
-     * takes no negative trust anchors yet.
+     * every answer must come without AD. {@code domain-insecure:} names become negative trust anchors.
      */
     private static Engine engine(RplScenario scenario, Fetcher source, RplAnchors anchors, Clock clock, List<String> log) {
         TrustAnchors trust = anchors.records().isEmpty() ? null : TrustAnchors.of(anchors.records());
         EngineConfig config = EngineConfig.of(source, trust, clock).withLimits(limits(scenario))
                 .withCacheSize(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE)
-                .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")));
+                .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")))
+                // Unbound's domain-insecure: is a negative trust anchor without an expiry (RFC 7646).
+                .withNegativeAnchors(anchors.insecure().stream()
+                        .map(n -> new dev.daneel.validator.NegativeTrustAnchor(n, java.time.Instant.MAX)).toList());
         Engine engine = "yes".equals(scenario.option("fake-sha1")) ? TestEngines.withUnboundFakeSha1(config) : new Engine(config);
-        if (!anchors.insecure().isEmpty()) {
-            log.add("domain-insecure " + anchors.insecure() + " not given to the engine (it has no negative trust anchors)");
-        }
         return engine;
     }
 
