@@ -9,6 +9,7 @@ module dev.daneel.bench {
     requires dev.daneel.dane;
     requires dev.daneel.testkit;
     requires java.management;
+    requires jdk.management; // the process CPU time of a cold pass
     requires jmh.core;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;

@@ -7,6 +7,7 @@ module dev.daneel.testkit {
     requires static org.junit.jupiter.api;
     requires static org.bouncycastle.pkix;
     requires static org.bouncycastle.provider;
+    requires static org.bouncycastle.pg;
     requires jdk.httpserver;
 
     exports dev.daneel.testkit;

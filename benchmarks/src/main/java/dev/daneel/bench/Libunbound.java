@@ -21,9 +21,12 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
 /**
- * libunbound, the reference peer, through Debian's {@code /usr/bin/python3} and {@code python3-unbound}:
- * a child process running {@code libunbound_bench.py}, which forwards to the same testkit server with the
- * same root DS ({@code add_ta_file}) and times each lookup itself. Phases run when asked, one at a time
+ * libunbound, the reference peer, in a child process that forwards to the same testkit server with the
+ * same root DS ({@code add_ta_file}) and times each lookup itself: either Debian's {@code /usr/bin/python3}
+ * with {@code python3-unbound} running {@code libunbound_bench.py}, or {@code libunbound_bench.c} compiled
+ * here at run time with {@code gcc} against Debian's {@code libunbound-dev} (the C API with nothing in
+ * between: synchronous {@code ub_resolve}, and {@code ub_resolve_async} + {@code ub_process} on a context
+ * made threaded with {@code ub_ctx_async}). Both speak the same phases and print the same keys. Phases run when asked, one at a time
  * (cold and warm with 1 lookup in flight, then with 8, then the delayed deep names), so the caller can
  * read the server's query log between them.
  *
@@ -33,6 +36,29 @@ final class Libunbound implements AutoCloseable {
 
     /** Debian's interpreter: the {@code python3} first on PATH may be another without the module. */
     static final String PYTHON = "/usr/bin/python3";
+
+    /** Debian's compiler and libunbound's header, for the C driver. */
+    static final String GCC = "/usr/bin/gcc";
+    static final Path HEADER = Path.of("/usr/include/unbound.h");
+
+    /** How libunbound is driven. */
+    enum Driver {
+        /** Through Debian's Python bindings. */
+        PYTHON("libunbound"),
+        /** Through its C API, compiled at run time. */
+        C("libunbound C");
+
+        private final String peer;
+
+        Driver(String peer) {
+            this.peer = peer;
+        }
+
+        /** The peer's name in the report. */
+        String peer() {
+            return peer;
+        }
+    }
 
     /** One phase's result as the script reports it. */
     record Phase(String name, Map<String, String> values, List<String> verdicts, List<Double> samples) {
@@ -57,8 +83,17 @@ final class Libunbound implements AutoCloseable {
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
     }
 
-    /** Why libunbound cannot run here, or empty when it can. */
-    static Optional<String> unavailable() {
+    /** Why libunbound cannot run here through {@code driver}, or empty when it can. */
+    static Optional<String> unavailable(Driver driver) {
+        if (driver == Driver.C) {
+            if (!Files.isExecutable(Path.of(GCC))) {
+                return Optional.of(GCC + " is not installed (Debian package gcc; scripts/interop-deps installs it)");
+            }
+            if (!Files.isRegularFile(HEADER)) {
+                return Optional.of(HEADER + " is missing (Debian package libunbound-dev; scripts/interop-deps installs it)");
+            }
+            return Optional.empty();
+        }
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return Optional.of(PYTHON + " is not installed (Debian packages python3 and python3-unbound;"
                     + " scripts/interop-deps installs them)");
@@ -79,23 +114,38 @@ final class Libunbound implements AutoCloseable {
         }
     }
 
+    /** Why libunbound cannot run here through Python, or empty when it can. */
+    static Optional<String> unavailable() {
+        return unavailable(Driver.PYTHON);
+    }
+
     /**
-     * Starts the script in {@code dir}; it reads its questions and anchor from files written there.
+     * Starts the driver in {@code dir}; it reads its questions and anchor from files written there.
      *
      * @param warmSeconds how long each warm phase repeats the names (at least two passes)
      * @param delayed a server answering after a fixed delay, for the deep names' cold lookups
      */
-    static Libunbound start(Path dir, InetSocketAddress upstream, List<DSRecord> anchor,
+    static Libunbound start(Driver driver, Path dir, InetSocketAddress upstream, List<DSRecord> anchor,
                             List<BenchWorld.Question> questions, double warmSeconds,
                             InetSocketAddress delayed, List<Name> deepNames) {
         try {
             Files.createDirectories(dir);
-            Path script = dir.resolve("libunbound_bench.py");
-            try (InputStream in = Libunbound.class.getResourceAsStream("libunbound_bench.py")) {
+            String source = driver == Driver.C ? "libunbound_bench.c" : "libunbound_bench.py";
+            Path script = dir.resolve(source);
+            try (InputStream in = Libunbound.class.getResourceAsStream(source)) {
                 if (in == null) {
-                    throw new IllegalStateException("libunbound_bench.py is missing from the benchmarks jar");
+                    throw new IllegalStateException(source + " is missing from the benchmarks jar");
                 }
                 Files.write(script, in.readAllBytes());
+            }
+            List<String> command = new ArrayList<>();
+            if (driver == Driver.C) {
+                Path binary = dir.resolve("libunbound_bench");
+                compile(script, binary);
+                command.add(binary.toString());
+            } else {
+                command.add(PYTHON);
+                command.add(script.toString());
             }
             Path anchorFile = dir.resolve("anchor.ds");
             Files.writeString(anchorFile, anchor.stream().map(DSRecord::toString).collect(Collectors.joining("\n", "", "\n")));
@@ -105,13 +155,30 @@ final class Libunbound implements AutoCloseable {
             Path names = dir.resolve("names.txt");
             Files.writeString(names, questions.stream().map(BenchWorld.Question::line).collect(Collectors.joining("\n", "", "\n")));
             Path err = dir.resolve("libunbound.stderr");
-            Process p = new ProcessBuilder(PYTHON, script.toString(), forwarder(upstream), anchorFile.toString(),
-                    conf.toString(), names.toString(), Double.toString(warmSeconds), forwarder(delayed),
-                    deepNames.stream().map(Name::toString).collect(Collectors.joining(",")))
-                    .directory(dir.toFile()).redirectError(err.toFile()).start();
+            command.addAll(List.of(forwarder(upstream), anchorFile.toString(), conf.toString(), names.toString(),
+                    Double.toString(warmSeconds), forwarder(delayed),
+                    deepNames.stream().map(Name::toString).collect(Collectors.joining(","))));
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile()).start();
             return new Libunbound(p, err);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start libunbound's benchmark script in " + dir, e);
+            throw new UncheckedIOException("cannot start libunbound's benchmark driver in " + dir, e);
+        }
+    }
+
+    /** gcc -O2, as a distribution would build a client; the compiler's output goes into the exception. */
+    private static void compile(Path source, Path binary) throws IOException {
+        Process gcc = new ProcessBuilder(GCC, "-O2", "-o", binary.toString(), source.toString(), "-lunbound")
+                .redirectErrorStream(true).start();
+        String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
+                throw new IllegalStateException("gcc could not build libunbound's C driver " + source
+                        + " (expected Debian's gcc and libunbound-dev; scripts/interop-deps installs them):\n" + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            gcc.destroyForcibly();
+            throw new IllegalStateException("interrupted while compiling " + source, e);
         }
     }
 

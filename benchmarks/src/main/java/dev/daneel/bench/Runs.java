@@ -122,4 +122,15 @@ final class Runs {
         }
         return used;
     }
+
+    /**
+     * CPU time this JVM has used, every thread (the testkit server's included), in nanoseconds; -1 where the
+     * runtime cannot tell.
+     */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
 }

@@ -83,7 +83,8 @@ public final class SideBySide {
 
     static final String DANEEL = "Daneel";
     static final String DNSJAVA = "dnsjava";
-    static final String LIBUNBOUND = "libunbound";
+    static final String LIBUNBOUND = Libunbound.Driver.PYTHON.peer();
+    static final String LIBUNBOUND_C = Libunbound.Driver.C.peer();
     static final int[] THREADS = {1, 8};
 
     private final Options options;
@@ -117,10 +118,14 @@ public final class SideBySide {
     }
 
     private Report execute() {
-        Optional<String> noLibunbound = Libunbound.unavailable();
-        if (noLibunbound.isPresent() && options.requireLibunbound()) {
-            throw new IllegalStateException("libunbound is needed for the side-by-side run: " + noLibunbound.get()
-                    + " (pass --libunbound optional to run without it)");
+        Map<Libunbound.Driver, Optional<String>> unavailable = new LinkedHashMap<>();
+        for (Libunbound.Driver driver : Libunbound.Driver.values()) {
+            Optional<String> why = Libunbound.unavailable(driver);
+            if (why.isPresent() && options.requireLibunbound()) {
+                throw new IllegalStateException(driver.peer() + " is needed for the side-by-side run: " + why.get()
+                        + " (pass --libunbound optional to run without it)");
+            }
+            unavailable.put(driver, why);
         }
         long t0 = System.nanoTime();
         world = bench.builder().build().signAll().start();
@@ -150,13 +155,15 @@ public final class SideBySide {
                         measure(name, peers.get(name), threads, round);
                     }
                 }
-                if (round == 0 && noLibunbound.isEmpty()) {
-                    libunbound(slow.address(), deep);
+                if (round == 0) {
+                    for (Map.Entry<Libunbound.Driver, Optional<String>> u : unavailable.entrySet()) {
+                        if (u.getValue().isEmpty()) {
+                            libunbound(u.getKey(), slow, deep);
+                        }
+                    }
                 }
             }
-            if (noLibunbound.isPresent()) {
-                report.note("libunbound not run: " + noLibunbound.get());
-            }
+            unavailable.forEach((driver, why) -> why.ifPresent(w -> report.note(driver.peer() + " not run: " + w)));
             for (Map.Entry<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> p : peers.entrySet()) {
                 for (Name n : deep) {
                     try (JavaPeer peer = p.getValue().apply(slow.address(), anchor)) {
@@ -183,7 +190,9 @@ public final class SideBySide {
         try {
             String[] cold = new String[questions.size()];
             world.server().log().clear();
+            long cpu = Runs.processCpuNanos();
             Runs.Pass coldPass = Runs.pass(peer, questions, threads, cold);
+            cpu = Runs.processCpuNanos() - cpu;
             int queries = world.server().log().size();
             world.server().log().clear();
             String[] warm = new String[questions.size()];
@@ -194,6 +203,7 @@ public final class SideBySide {
             report.verdicts(name, "cold", threads, round, Arrays.asList(cold));
             report.verdicts(name, "warm", threads, round, Arrays.asList(warm));
             report.add(name, "cold", threads, coldPass, queries);
+            report.cpu(name, threads, cpu / 1e9);
             report.add(name, "warm", threads, warmPass, 0);
             report.heap(name, threads, heap);
         } finally {
@@ -202,7 +212,8 @@ public final class SideBySide {
         System.err.printf("round %d, %s, %d thread(s): done%n", round + 1, name, threads);
     }
 
-    private void libunbound(InetSocketAddress delayed, List<Name> deep) {
+    private void libunbound(Libunbound.Driver driver, WorldServer slow, List<Name> deep) {
+        String peer = driver.peer();
         Path dir;
         try {
             dir = Files.createTempDirectory("daneel-bench-libunbound");
@@ -210,26 +221,36 @@ public final class SideBySide {
             throw new UncheckedIOException("cannot make a temporary directory", e);
         }
         WorldServer server = world.server();
-        try (Libunbound lu = Libunbound.start(dir, world.address(), anchor, questions, options.warmSeconds(), delayed, deep)) {
+        try (Libunbound lu = Libunbound.start(driver, dir, world.address(), anchor, questions, options.warmSeconds(),
+                slow.address(), deep)) {
             for (int threads : THREADS) {
                 server.log().clear();
+                long jvm = Runs.processCpuNanos();
                 Libunbound.Phase cold = lu.next("cold" + threads);
+                jvm = Runs.processCpuNanos() - jvm;
                 int queries = server.log().size();
                 server.log().clear();
                 Libunbound.Phase warm = lu.next("warm" + threads);
                 report.libunboundVersion(cold.values().get("version"));
-                report.verdicts(LIBUNBOUND, "cold", threads, 0, cold.verdicts());
-                report.verdicts(LIBUNBOUND, "warm", threads, 0, warm.verdicts());
-                report.add(LIBUNBOUND, "cold", threads, stats(cold), queries);
-                report.add(LIBUNBOUND, "warm", threads, stats(warm), 0);
-                report.rss(threads, (long) warm.number("rss_growth_kib") * 1024);
+                report.verdicts(peer, "cold", threads, 0, cold.verdicts());
+                report.verdicts(peer, "warm", threads, 0, warm.verdicts());
+                report.add(peer, "cold", threads, stats(cold), queries);
+                report.add(peer, "warm", threads, stats(warm), 0);
+                if (cold.values().containsKey("cpu_s")) {
+                    report.cpu(peer, threads, cold.number("cpu_s"));
+                }
+                // While libunbound runs, this JVM does little but serve it: its CPU per query is the server's cost.
+                report.serverCpuPerQuery(jvm / 1e9 / Math.max(1, queries));
+                report.rss(peer, threads, (long) warm.number("rss_growth_kib") * 1024);
             }
+            slow.log().clear();
             Libunbound.Phase d = lu.next("deep");
+            int perName = (int) Math.round((double) slow.log().size() / Math.max(1, d.samples().size()));
             for (double s : d.samples()) {
-                report.deep(LIBUNBOUND, s, -1);
+                report.deep(peer, s, perName);
             }
         }
-        System.err.println("libunbound: done");
+        System.err.println(peer + ": done");
     }
 
     private static Runs.Stats stats(Libunbound.Phase p) {

@@ -83,7 +83,11 @@ public final class ValidatingResolver implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final ExecutorService io;
+    /** The stub's upstream client; null in {@link Mode#RECURSIVE}. */
     private final UpstreamClient client;
+    /** The iterative resolver; null in {@link Mode#STUB}. */
+    private final dev.daneel.validator.internal.iterator.IterativeResolver recursion;
+    private final Mode mode;
     private final Clock clock;
     private final Duration timeout;
     private final AnchorTracker tracker;
@@ -92,8 +96,9 @@ public final class ValidatingResolver implements AutoCloseable {
     private final TrustAnchors dlvAnchor;
 
     private ValidatingResolver(Builder b) {
-        List<InetSocketAddress> upstreams = b.upstreams.isEmpty() ? UpstreamClient.systemUpstreams() : b.upstreams;
-        if (upstreams.isEmpty()) {
+        List<InetSocketAddress> upstreams = !b.upstreams.isEmpty() || b.mode == Mode.RECURSIVE ? b.upstreams
+                : UpstreamClient.systemUpstreams();
+        if (upstreams.isEmpty() && b.mode != Mode.RECURSIVE) {
             throw new IllegalStateException("no upstream resolvers: none configured and none in the system configuration");
         }
         this.ownedExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads("daneel-validator")) : null;
@@ -102,9 +107,20 @@ public final class ValidatingResolver implements AutoCloseable {
                 new LinkedBlockingQueue<>(), daemonThreads("daneel-dns-io"));
         pool.allowCoreThreadTimeOut(true);
         this.io = pool;
-        this.client = new UpstreamClient(upstreams, b.timeout, io, b.tcpOnly);
+        // The stub's upstreams are probed for what they carry (from the first anchor's DNSKEY RRset), unless
+        // the caller turned that off; in RECURSIVE mode there is no stub at all.
+        this.client = b.mode == Mode.RECURSIVE ? null : new UpstreamClient(upstreams, b.timeout, io, b.tcpOnly,
+                b.probeUpstreams ? List.copyOf(new java.util.TreeSet<>(b.anchors.zones())) : List.of());
+        this.recursion = b.mode == Mode.STUB ? null : dev.daneel.validator.internal.iterator.IterativeResolver.create(
+                iteratorConfig(b, io));
+        Fetcher fetcher = switch (b.mode) {
+            case STUB -> client;
+            case RECURSIVE -> recursion;
+            case STUB_THEN_RECURSIVE -> new dev.daneel.validator.internal.transport.ModeFetcher(client, recursion);
+        };
         this.clock = b.clock;
         this.timeout = b.timeout;
+        this.mode = b.mode;
         this.store = b.store;
         this.dlvAnchor = b.dlvAnchor;
         TrustAnchors anchors = b.anchors;
@@ -122,8 +138,8 @@ public final class ValidatingResolver implements AutoCloseable {
         } else {
             this.tracker = null;
         }
-        Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, upstreams.size());
-        this.config = new EngineConfig(client::query, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
+        Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, Math.max(1, upstreams.size()));
+        this.config = new EngineConfig(fetcher, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
                 deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors);
         this.engine = new Engine(config);
         this.refresher = b.store != null && b.refreshInBackground
@@ -131,6 +147,25 @@ public final class ValidatingResolver implements AutoCloseable {
         if (refresher != null) {
             refresher.execute(this::refreshLoop);
         }
+    }
+
+    private static dev.daneel.validator.internal.iterator.IteratorConfig iteratorConfig(Builder b, Executor io) {
+        var c = dev.daneel.validator.internal.iterator.IteratorConfig.builder().clock(b.clock).executor(io);
+        if (b.rootHints != null) {
+            c.rootHints(b.rootHints);
+        }
+        if (b.authorityPort != 53) {
+            c.serverPort(b.authorityPort);
+        }
+        if (!b.recursionIpv6) {
+            c.ipv6(false);
+        }
+        return c.build();
+    }
+
+    /** The mode this resolver was built with. */
+    public Mode mode() {
+        return mode;
     }
 
     /**
@@ -278,7 +313,7 @@ public final class ValidatingResolver implements AutoCloseable {
         for (Name zone : tracker.due()) {
             AnchorTracker.Result r;
             try {
-                Message m = client.query(zone, org.xbill.DNS.Type.DNSKEY).get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS);
+                Message m = config.fetcher().query(zone, org.xbill.DNS.Type.DNSKEY).get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS);
                 RRset keys = null;
                 for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
                     if (set.getName().equals(zone) && set.getType() == org.xbill.DNS.Type.DNSKEY) {
@@ -362,6 +397,9 @@ public final class ValidatingResolver implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        if (recursion != null) {
+            recursion.close();
+        }
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }
@@ -415,8 +453,81 @@ public final class ValidatingResolver implements AutoCloseable {
         private boolean aggressiveNsec;
         private Duration deadline;
         private final List<NegativeTrustAnchor> negativeAnchors = new ArrayList<>();
+        private Mode mode = Mode.STUB;
+        private boolean probeUpstreams = true;
+        private dev.daneel.validator.internal.iterator.RootHints rootHints;
+        private int authorityPort = 53;
+        private boolean recursionIpv6 = true;
 
         private Builder() {
+        }
+
+        /**
+         * Where the data comes from (default {@link Mode#STUB}): the upstreams, recursion from the root hints,
+         * or the upstreams with recursion when they cannot serve a question. Recursion sends queries to the
+         * root servers and below from this host (UDP and TCP port 53 must be open outbound).
+         */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Whether the stub probes each upstream for what it carries before using it (default on). Off, every
+         * upstream's answers are validated as they come, and one that strips DNSSEC makes signed names Bogus.
+         */
+        public Builder probeUpstreams(boolean on) {
+            this.probeUpstreams = on;
+            return this;
+        }
+
+        /**
+         * The root servers recursion starts from, in {@code named.root} form (default: IANA's, built in: 13
+         * servers, IPv4 and IPv6). Replace them for a private root or a testbed.
+         *
+         * @throws java.io.UncheckedIOException when the file cannot be read, or holds no root server address
+         */
+        public Builder rootHints(java.nio.file.Path namedRoot) {
+            Objects.requireNonNull(namedRoot, "namedRoot");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(namedRoot)) {
+                this.rootHints = dev.daneel.validator.internal.iterator.RootHints.parse(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read root hints " + namedRoot + ": " + e.getMessage()
+                        + " (expected a named.root file: NS records for . and A/AAAA records of those servers)", e);
+            }
+            return this;
+        }
+
+        /** Root servers by address (a testbed's root on loopback, say), named {@code root-0.}, {@code root-1.}, ... */
+        public Builder rootHints(List<InetAddress> addresses) {
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("rootHints needs at least one address");
+            }
+            List<dev.daneel.validator.internal.iterator.RootHints.Server> servers = new ArrayList<>();
+            for (int i = 0; i < addresses.size(); i++) {
+                servers.add(new dev.daneel.validator.internal.iterator.RootHints.Server(absolute("root-" + i + "."),
+                        List.of(Objects.requireNonNull(addresses.get(i), "address"))));
+            }
+            this.rootHints = dev.daneel.validator.internal.iterator.RootHints.of(servers);
+            return this;
+        }
+
+        /**
+         * The port recursion sends to at every authoritative server, 1..65535 (default 53). Anything else only
+         * makes sense for a testbed whose servers all listen on one other port.
+         */
+        public Builder authorityPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("authorityPort must be 1..65535, got " + port);
+            }
+            this.authorityPort = port;
+            return this;
+        }
+
+        /** Whether recursion may use IPv6 server addresses (default true); off on hosts without IPv6 routes. */
+        public Builder recursionIpv6(boolean on) {
+            this.recursionIpv6 = on;
+            return this;
         }
 
         /** Adds a recursive resolver to forward to; tried in order. Default: the system's resolvers. */

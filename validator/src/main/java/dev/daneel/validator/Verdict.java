@@ -126,6 +126,13 @@ public sealed interface Verdict {
          * DNSSEC has nothing to say about this answer: a question for RRSIG records (they are not an RRset
          * that is signed), or a DNAME whose substitution is too long (YXDOMAIN, RFC 6672 §2.2).
          */
-        NOT_VALIDATABLE
+        NOT_VALIDATABLE,
+        /**
+         * Every upstream that could answer cannot carry DNSSEC (its probe showed RRSIGs stripped, DO cleared,
+         * or no EDNS): its answers are never used for a verdict, so a broken path is not mistaken for an
+         * attack. The detail names each upstream and what it stripped. RFC 8914 EDE 23 (Network Error) is the
+         * closest code. Recursion from the root ({@code Mode.STUB_THEN_RECURSIVE}) avoids it.
+         */
+        UPSTREAM_NO_DNSSEC
     }
 }

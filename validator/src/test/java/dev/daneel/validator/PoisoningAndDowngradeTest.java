@@ -228,7 +228,11 @@ class PoisoningAndDowngradeTest {
             }
             return m;
         }));
-        try (ValidatingResolver r = resolver()) {
+        // Without the capability probe, which would keep this upstream away from validation altogether
+        // (Indeterminate UPSTREAM_NO_DNSSEC, see network.UpstreamCapabilityTest): here the validator alone sees it.
+        try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).timeout(Duration.ofMillis(500))
+                .probeUpstreams(false).build()) {
             for (String[] q : new String[][] {{"www.example.test.", "A"}, {"nope.example.test.", "A"},
                 {"www.example.test.", "MX"}, {"alias.example.test.", "A"}, {"www.victim.test.", "A"}}) {
                 Answer a = r.resolve(q[0], Type.value(q[1]));

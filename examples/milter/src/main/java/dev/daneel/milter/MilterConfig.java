@@ -1,6 +1,7 @@
 package dev.daneel.milter;
 
 import dev.daneel.milter.internal.AddressRange;
+import dev.daneel.validator.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -153,7 +154,12 @@ public final class MilterConfig {
      */
     public static MilterConfig load(Path file) throws IOException {
         Builder b = builder();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new MilterConfigException(file + ": not UTF-8 text; expected key = value lines");
+        }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
@@ -171,6 +177,11 @@ public final class MilterConfig {
                 b.set(key, value, file.toAbsolutePath().getParent());
             } catch (IllegalArgumentException e) {
                 throw new MilterConfigException(file + ":" + (i + 1) + ": " + key + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // A parser bug must still point at the line: the operator can fix the value even when the
+                // message is poor. The malformed-input properties make sure this stays unused.
+                throw new MilterConfigException(file + ":" + (i + 1) + ": " + key + ": cannot read \"" + value + "\" ("
+                        + e + ")");
             }
         }
         return b.build();
@@ -399,22 +410,12 @@ public final class MilterConfig {
             return this;
         }
 
-        /** Adds a recursive resolver: {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} (port default 53). */
+        /**
+         * Adds a recursive resolver: {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} (port default 53), read
+         * by {@link HostPort}, the parser the library and the {@code daneel} command use too.
+         */
         public Builder upstream(String spec) {
-            String s = spec.strip();
-            String host = s;
-            int port = 53;
-            if (s.startsWith("[")) {
-                int close = s.indexOf(']');
-                host = s.substring(1, close);
-                if (close + 1 < s.length()) {
-                    port = port(s.substring(close + 2));
-                }
-            } else if (s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') > 0) {
-                host = s.substring(0, s.indexOf(':'));
-                port = port(s.substring(s.indexOf(':') + 1));
-            }
-            return upstream(new InetSocketAddress(ipLiteral(host), port));
+            return upstream(HostPort.parse(spec, 53).socketAddress());
         }
 
         public Builder upstream(InetSocketAddress address) {
@@ -565,8 +566,8 @@ public final class MilterConfig {
                     default -> throw new IllegalArgumentException("expected opportunistic or require, got \"" + value + "\"");
                 });
                 case "upstream" -> list(value).forEach(this::upstream);
-                case "anchors" -> anchors(base.resolve(value));
-                case "sender-copy-key" -> senderCopyKey(base.resolve(value));
+                case "anchors" -> anchors(path(base, value));
+                case "sender-copy-key" -> senderCopyKey(path(base, value));
                 case "exclude-sender" -> list(value).forEach(this::excludeSender);
                 case "exclude-recipient-domain" -> list(value).forEach(this::excludeRecipientDomain);
                 case "exclude-client" -> list(value).forEach(this::excludeClient);
@@ -596,7 +597,7 @@ public final class MilterConfig {
                 case "mta-size-limit" -> mtaSizeLimit(size(value));
                 case "wkd" -> wkd(bool(value));
                 case "accept-wkd" -> acceptWkd(bool(value));
-                case "wkd-ca-file" -> wkdCaFile(base.resolve(value));
+                case "wkd-ca-file" -> wkdCaFile(path(base, value));
                 case "wkd-port" -> wkdPort(integer(value));
                 default -> throw new IllegalArgumentException("unknown key; known: listen, policy, upstream, anchors,"
                         + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
@@ -612,6 +613,18 @@ public final class MilterConfig {
 
         private static List<String> list(String value) {
             return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** A file named relative to the configuration file's directory. */
+        private static Path path(Path base, String value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("expected a file path, got nothing");
+            }
+            try {
+                return base.resolve(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("expected a file path, got \"" + value + "\": " + e.getReason());
+            }
         }
 
         private static int integer(String v) {

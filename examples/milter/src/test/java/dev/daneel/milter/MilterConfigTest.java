@@ -122,6 +122,29 @@ class MilterConfigTest {
                 .getMessage().contains("mta-size-limit must be 1K .. 4G"));
     }
 
+    /** {@code upstream = [::1} once threw StringIndexOutOfBoundsException; now it names the line and the fix. */
+    @Test
+    void upstreamIsReadByTheSharedHostPortParserWithLineErrors() throws Exception {
+        Path f = write("policy = require", "upstream = [::1");
+        MilterConfigException e = assertThrows(MilterConfigException.class, () -> MilterConfig.load(f));
+        assertEquals(f + ":2: upstream: missing ']' in \"[::1\"; write IPv6 with a port as [ADDR]:PORT", e.getMessage());
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("upstream = resolver.example")))
+                .getMessage().contains(":1: upstream: \"resolver.example\" in \"resolver.example\" is not an IPv4 or IPv6"
+                        + " address"));
+        assertTrue(assertThrows(MilterConfigException.class, () -> MilterConfig.load(write("upstream = 127.0.0.1:0")))
+                .getMessage().contains(":1: upstream: port must be a number 1..65535, got \"0\""));
+        assertEquals(List.of(new InetSocketAddress("::1", 53), new InetSocketAddress("2001:db8::1", 53)),
+                MilterConfig.load(write("upstream = [::1], 2001:db8::1")).upstreams());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsNamed() throws Exception {
+        Path f = dir.resolve("latin1.conf");
+        Files.write(f, new byte[] {'p', 'o', 'l', 'i', 'c', 'y', '=', (byte) 0xe9, '\n'});
+        MilterConfigException e = assertThrows(MilterConfigException.class, () -> MilterConfig.load(f));
+        assertEquals(f + ": not UTF-8 text; expected key = value lines", e.getMessage());
+    }
+
     @Test
     void checkConfigPrintsTheSettingsAndExitsZeroOrNamesTheProblemAndExitsOne() throws Exception {
         Path good = write("listen = inet:0@127.0.0.1", "upstream = 127.0.0.1:5353", "policy = require");

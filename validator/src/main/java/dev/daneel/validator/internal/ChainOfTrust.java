@@ -317,6 +317,12 @@ final class ChainOfTrust {
     KeyEntry dnskeys(Name zone, Message response, List<DSRecord> ds, List<DNSKEYRecord> anchorKeys,
                      Set<Integer> algorithms, long ttlCap, boolean viaDlv) {
         RRset set = Responses.find(response.getSectionRRsets(Section.ANSWER), zone, Type.DNSKEY).stream().findFirst().orElse(null);
+        if (set == null && response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
+            // SERVFAIL, REFUSED...: the path failed, not the data. The same verdict as such an answer to a DS
+            // query (see step), whichever record of the chain it hit.
+            return new KeyEntry.Unanchored(Verdict.Cause.UNAVAILABLE, "DNSKEY of " + zone + ": upstream answered "
+                    + Rcode.string(response.getRcode()), 0);
+        }
         if (set == null) {
             return KeyEntry.Bogus.of(Reason.DNSKEY_MISSING, "no DNSKEY RRset at " + zone + " (upstream answered "
                     + Rcode.string(response.getRcode()) + ")");

@@ -71,6 +71,24 @@ public final class Engine {
             return hit;
         }
         long deadline = System.nanoTime() + config.deadline().toNanos();
+        Answer first = resolve(new LookupState(config, crypto, fetcher, clock.instant(), deadline), qname, qtype);
+        if (!(first.verdict() instanceof Verdict.Bogus)) {
+            return first;
+        }
+        // A Bogus answer may come from one broken or hostile path: a fetcher with another path is asked once
+        // more, from scratch, within the same deadline (libunbound does the same). Its raw responses were
+        // forgotten by resolve(); the key entries those responses made Bogus are dropped too, or the retry
+        // would only find them in the cache. If the other path agrees, the answer stays Bogus.
+        List<Message> used = first.evidence().exchanges().stream().map(dev.daneel.validator.Evidence.Exchange::response).toList();
+        if (!config.fetcher().retryElsewhere(used)) {
+            return first;
+        }
+        for (dev.daneel.validator.Evidence.Exchange e : first.evidence().exchanges()) {
+            TtlCache.Hit<KeyStore.Keys> k = keys.cache.get(e.name());
+            if (k != null && k.value().entry() instanceof KeyEntry.Bogus) {
+                keys.cache.remove(e.name());
+            }
+        }
         return resolve(new LookupState(config, crypto, fetcher, clock.instant(), deadline), qname, qtype);
     }
 
@@ -107,7 +125,8 @@ public final class Engine {
         long ttl = answer.ttl();
         if (v instanceof Verdict.Indeterminate i) {
             // Nothing unvalidated sets a cache lifetime beyond the bad-data memory, whatever TTL it claims.
-            ttl = i.cause() == Verdict.Cause.UNAVAILABLE ? 0 : Math.min(ttl, KeyEntry.BOGUS_TTL_SECONDS);
+            ttl = i.cause() == Verdict.Cause.UNAVAILABLE || i.cause() == Verdict.Cause.UPSTREAM_NO_DNSSEC ? 0
+                    : Math.min(ttl, KeyEntry.BOGUS_TTL_SECONDS);
         }
         if (ttl > 0 && !answers.contains(key)) {
             answers.put(key, answer, ttl);
@@ -157,7 +176,8 @@ public final class Engine {
         try {
             response = state.await(qname, qtype);
         } catch (LookupState.Unavailable e) {
-            return state.unavailable(qname, qtype, "no upstream answered: " + e.getMessage());
+            return e.cause == Verdict.Cause.UPSTREAM_NO_DNSSEC ? state.unavailable(qname, qtype, e.cause, e.getMessage())
+                    : state.unavailable(qname, qtype, "no upstream answered: " + e.getMessage());
         }
         Classification c = Classification.of(response, qname, qtype, config.limits().maxCnameHops());
         if (anchor.isEmpty()) {

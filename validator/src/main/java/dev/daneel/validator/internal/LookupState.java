@@ -40,8 +40,16 @@ final class LookupState {
     static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** Why: UNAVAILABLE, or UPSTREAM_NO_DNSSEC when the fetcher said only incapable upstreams were left. */
+        final transient Verdict.Cause cause;
+
         Unavailable(String message) {
+            this(message, Verdict.Cause.UNAVAILABLE);
+        }
+
+        Unavailable(String message, Verdict.Cause cause) {
             super(message, null, false, false);
+            this.cause = cause;
         }
     }
 
@@ -99,7 +107,10 @@ final class LookupState {
             throw new Unavailable("interrupted while waiting for " + what);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new Unavailable(String.valueOf(cause.getMessage()));
+            // A fetcher that refused to use upstreams which strip DNSSEC says so; the verdict keeps that apart
+            // from a network that failed.
+            throw new Unavailable(String.valueOf(cause.getMessage()), cause instanceof Fetcher.NoDnssecPath
+                    ? Verdict.Cause.UPSTREAM_NO_DNSSEC : Verdict.Cause.UNAVAILABLE);
         } catch (TimeoutException e) {
             return timeout(what);
         }
@@ -143,7 +154,11 @@ final class LookupState {
 
     /** An Indeterminate answer because nothing could be fetched. */
     Answer unavailable(Name qname, int qtype, String why) {
-        return answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.UNAVAILABLE, why), org.xbill.DNS.Rcode.SERVFAIL,
-                List.of(), List.of());
+        return unavailable(qname, qtype, Verdict.Cause.UNAVAILABLE, why);
+    }
+
+    /** An Indeterminate answer because nothing (or nothing from a DNSSEC-capable path) could be fetched. */
+    Answer unavailable(Name qname, int qtype, Verdict.Cause cause, String why) {
+        return answer(qname, qtype, Judgement.indeterminate(cause, why), org.xbill.DNS.Rcode.SERVFAIL, List.of(), List.of());
     }
 }

@@ -75,7 +75,7 @@ import org.xbill.DNS.Type;
  * <p>Thread-safe; no lock is held while waiting on the network. The blocking I/O runs on the executor
  * given, one task per query. {@link #close()} aborts queries in flight and makes later ones fail at once.
  */
-public final class UpstreamClient implements AutoCloseable {
+public final class UpstreamClient implements AutoCloseable, dev.daneel.validator.internal.Fetcher {
 
     /**
      * The EDNS UDP payload size we advertise: 1232 bytes, the DNS Flag Day 2020 value, fits a 1280-byte
@@ -102,6 +102,25 @@ public final class UpstreamClient implements AutoCloseable {
      */
     static final Duration DOWN_HOLD = Duration.ofSeconds(30);
 
+    /**
+     * How long a probe's finding is kept. A capable upstream is believed for 10 minutes (re-probed sooner
+     * after it fails to answer); one found stripping DNSSEC for 1 minute, since a laptop moves from the café
+     * to the office behind the same DHCP-given address; an unreachable or erring one for {@link #DOWN_HOLD}.
+     */
+    static final Duration CAPABLE_TTL = Duration.ofMinutes(10);
+    static final Duration INCAPABLE_TTL = Duration.ofMinutes(1);
+
+    /** A remembered probe result and the System.nanoTime() at which it expires. */
+    private record Probed(CompletableFuture<Capabilities> result, long expires) {
+    }
+
+    /** The anchor zones whose DNSKEY the capability probe asks for; empty: no probing (every upstream is used). */
+    private final List<Name> probeZones;
+    private final ConcurrentHashMap<InetSocketAddress, Probed> probed = new ConcurrentHashMap<>();
+    /** Which upstream gave each response handed out, so that a response failing validation names its path. */
+    private final java.util.Map<Message, InetSocketAddress> origin =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private final List<InetSocketAddress> upstreams;
     /** System.nanoTime() until which an upstream that gave no response is asked last. */
     private final ConcurrentHashMap<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
@@ -125,7 +144,21 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws IllegalArgumentException when a parameter is out of range, naming it and the range
      */
     public UpstreamClient(List<InetSocketAddress> upstreams, Duration timeout, Executor executor, boolean tcpOnly) {
+        this(upstreams, timeout, executor, tcpOnly, List.of());
+    }
+
+    /**
+     * A client that probes each upstream's capabilities before using it ({@link #capabilities}): an upstream
+     * found to strip DNSSEC is never asked, and when no other is left the query fails with a
+     * {@link NoDnssecUpstreamException}.
+     *
+     * @param probeZones the trust anchors' zones; the probe asks for the first one's DNSKEY RRset (the root
+     *     with the built-in anchors). Empty: no probing.
+     */
+    public UpstreamClient(List<InetSocketAddress> upstreams, Duration timeout, Executor executor, boolean tcpOnly,
+                          List<Name> probeZones) {
         Objects.requireNonNull(upstreams, "upstreams");
+        this.probeZones = List.copyOf(probeZones);
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("upstreams must name at least one resolver");
         }
@@ -163,6 +196,7 @@ public final class UpstreamClient implements AutoCloseable {
      * @return completes with the first acceptable response (possibly NXDOMAIN, or SERVFAIL when every
      *     upstream said so), or exceptionally with an {@link UpstreamException} listing what each upstream did
      */
+    @Override
     public CompletableFuture<Message> query(Name name, int type) {
         Objects.requireNonNull(name, "name");
         if (!name.isAbsolute()) {
@@ -185,6 +219,85 @@ public final class UpstreamClient implements AutoCloseable {
         return result;
     }
 
+    /**
+     * What {@code upstream} carries, probed now unless a finding is remembered (see {@link #CAPABLE_TTL}).
+     * Blocks for the probe's queries (at most four timeouts); concurrent callers share one probe.
+     *
+     * @throws IllegalStateException when this client was built without probe zones
+     */
+    public Capabilities capabilities(InetSocketAddress upstream) {
+        if (probeZones.isEmpty()) {
+            throw new IllegalStateException("this client was built without anchor zones to probe with");
+        }
+        long now = System.nanoTime();
+        Probed[] mine = new Probed[1];
+        // An entry being probed never expires (Long.MAX_VALUE), so concurrent callers wait for it.
+        Probed p = probed.compute(upstream, (u, old) -> {
+            if (old != null && old.expires() - now > 0) {
+                return old;
+            }
+            mine[0] = new Probed(new CompletableFuture<>(), Long.MAX_VALUE);
+            return mine[0];
+        });
+        if (p == mine[0]) {
+            Capabilities c;
+            try {
+                c = new CapabilityProbe(this).probe(upstream, probeZones.get(0));
+            } catch (RuntimeException e) {
+                c = new Capabilities(upstream, Capabilities.Carries.UNKNOWN, false, false, -1, false, 0,
+                        List.of("probe failed: " + e));
+            }
+            Duration ttl = switch (c.carries()) {
+                case DNSSEC -> CAPABLE_TTL;
+                case NO_DNSSEC -> INCAPABLE_TTL;
+                default -> DOWN_HOLD;
+            };
+            probed.replace(upstream, p, new Probed(p.result(), System.nanoTime() + ttl.toNanos()));
+            p.result().complete(c);
+        }
+        return p.result().join();
+    }
+
+    /** Whether {@code response} is one this client handed out (and so came from an upstream). */
+    boolean gave(Message response) {
+        return origin.containsKey(response);
+    }
+
+    /** The configured upstreams, in order. */
+    public List<InetSocketAddress> upstreams() {
+        return upstreams;
+    }
+
+    /**
+     * The responses named failed validation: the upstreams that gave them are asked last for
+     * {@link #DOWN_HOLD}, and true is returned when another upstream remains to be asked first.
+     */
+    @Override
+    public boolean retryElsewhere(java.util.Collection<Message> responses) {
+        Set<InetSocketAddress> gave = new java.util.HashSet<>();
+        for (Message m : responses) {
+            InetSocketAddress u = origin.get(m);
+            if (u != null) {
+                gave.add(u);
+            }
+        }
+        if (gave.isEmpty()) {
+            return false;
+        }
+        long until = System.nanoTime() + DOWN_HOLD.toNanos();
+        for (InetSocketAddress u : gave) {
+            downUntil.put(u, until);
+        }
+        return upstreams.stream().anyMatch(u -> !gave.contains(u) && !known(u, Capabilities.Carries.NO_DNSSEC));
+    }
+
+    /** Whether a remembered, unexpired probe of {@code u} concluded {@code carries}. */
+    private boolean known(InetSocketAddress u, Capabilities.Carries carries) {
+        Probed p = probed.get(u);
+        return p != null && p.result().isDone() && p.expires() - System.nanoTime() > 0
+                && p.result().join().carries() == carries;
+    }
+
     /** How many received packets were dropped as not matching (wrong ID, question, source, not a response, unparseable). */
     public long droppedResponses() {
         return dropped.get();
@@ -205,6 +318,7 @@ public final class UpstreamClient implements AutoCloseable {
             List<UpstreamException.Attempt> attempts = new ArrayList<>();
             Message lastServfail = null;
             boolean allServfail = true;
+            int incapable = 0;
             for (InetSocketAddress upstream : order()) {
                 if (result.isDone()) {
                     return; // cancelled by the caller: asking further upstreams would be wasted traffic
@@ -214,13 +328,25 @@ public final class UpstreamClient implements AutoCloseable {
                             attempts));
                     return;
                 }
-                Outcome outcome = attempt(upstream, name, type);
+                Capabilities caps = probeZones.isEmpty() ? null : capabilities(upstream);
+                if (caps != null && caps.incapable()) {
+                    // Its answers would turn every signed name Bogus: a broken path is not an attack.
+                    attempts.add(new UpstreamException.Attempt(upstream, caps.describe().substring(
+                            format(upstream).length() + 2)));
+                    incapable++;
+                    allServfail = false;
+                    continue;
+                }
+                boolean udpDead = caps != null && !caps.udp() && caps.tcp();
+                Outcome outcome = attempt(upstream, name, type, udpDead);
                 if (outcome.response() != null) {
                     downUntil.remove(upstream); // it is alive, whatever it answered
                 } else if (!closed) {
                     downUntil.put(upstream, System.nanoTime() + DOWN_HOLD.toNanos());
+                    probed.remove(upstream); // re-probed after a failure: the path may have changed
                 }
                 if (outcome.problem() == null) {
+                    origin.put(outcome.response(), upstream);
                     result.complete(outcome.response());
                     return;
                 }
@@ -235,6 +361,9 @@ public final class UpstreamClient implements AutoCloseable {
                 result.completeExceptionally(new UpstreamException("client closed while asking " + question, attempts));
             } else if (allServfail && lastServfail != null) {
                 result.complete(lastServfail);
+            } else if (incapable > 0 && incapable == attempts.size()) {
+                result.completeExceptionally(new NoDnssecUpstreamException("no upstream carries DNSSEC for " + question,
+                        attempts));
             } else {
                 result.completeExceptionally(new UpstreamException("no upstream answered " + question, attempts));
             }
@@ -273,24 +402,40 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /** Thrown inside an attempt when the upstream gave nothing usable; the message says what happened. */
-    private static final class AttemptFailed extends Exception {
+    static final class AttemptFailed extends Exception {
         private static final long serialVersionUID = 1L;
+        final boolean timeout;
 
         AttemptFailed(String reason) {
+            this(reason, false);
+        }
+
+        AttemptFailed(String reason, boolean timeout) {
             super(reason, null, false, false);
+            this.timeout = timeout;
         }
     }
 
-    private Outcome attempt(InetSocketAddress upstream, Name name, int type) {
+    private Outcome attempt(InetSocketAddress upstream, Name name, int type, boolean udpDead) {
         Message query = newQuery(name, type);
         byte[] wire = query.toWire();
         Message response;
         String via = "";
         try {
-            if (tcpOnly) {
+            if (tcpOnly || udpDead) {
+                via = udpDead ? "over TCP (no UDP answer to the probe): " : "";
                 response = tcp(upstream, query, wire);
             } else {
-                response = udp(upstream, query, wire);
+                try {
+                    response = udp(upstream, query, wire);
+                } catch (AttemptFailed e) {
+                    if (!e.timeout) {
+                        throw e;
+                    }
+                    // A UDP timeout is often a path that loses fragments of large answers: TCP once more.
+                    via = "UDP " + e.getMessage() + ", then over TCP: ";
+                    response = tcp(upstream, query, wire);
+                }
                 if (response.getHeader().getFlag(Flags.TC)) {
                     // A truncated answer may lack the RRSIGs or records validation needs: ask again over TCP.
                     via = "truncated over UDP, then over TCP: ";
@@ -312,7 +457,27 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private Message newQuery(Name name, int type) {
+    boolean tcpOnly() {
+        return tcpOnly;
+    }
+
+    /** One UDP exchange with {@code upstream}, for the probe. */
+    Message udpExchange(InetSocketAddress upstream, Message query) throws IOException, AttemptFailed {
+        return udp(upstream, query, query.toWire());
+    }
+
+    /** One TCP exchange with {@code upstream}, for the probe. */
+    Message tcpExchange(InetSocketAddress upstream, Message query) throws IOException, AttemptFailed {
+        return tcp(upstream, query, query.toWire());
+    }
+
+    /** UDP (TCP when truncated or over a TCP-only client), for the probe. */
+    Message exchange(InetSocketAddress upstream, Message query) throws IOException, AttemptFailed {
+        Message m = tcpOnly ? tcpExchange(upstream, query) : udpExchange(upstream, query);
+        return m.getHeader().getFlag(Flags.TC) ? tcpExchange(upstream, query) : m;
+    }
+
+    Message newQuery(Name name, int type) {
         // A fresh ID per attempt, so an ID seen by one upstream says nothing about the next attempt.
         Message query = new Message(random.nextInt(0x10000));
         query.getHeader().setFlag(Flags.RD);
@@ -437,7 +602,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (drops > 0) {
             text += " (ignored " + drops + " non-matching packet" + (drops == 1 ? "" : "s") + ", last: " + lastDrop + ")";
         }
-        return new AttemptFailed(text);
+        return new AttemptFailed(text, true);
     }
 
     /** Milliseconds left until {@code deadline} (System.nanoTime), rounded up; 0 or less when it has passed. */
@@ -459,7 +624,7 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         if (e instanceof PortUnreachableException) {
             return "port unreachable";
         }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * {@code "no upstream answered www.example.test./A: 127.0.0.1:5353: timeout after 500 ms; 127.0.0.1:5354: REFUSED"};
  * {@link #attempts()} holds the same as data.
  */
-public final class UpstreamException extends IOException {
+public class UpstreamException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
