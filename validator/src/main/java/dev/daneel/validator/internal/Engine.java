@@ -158,10 +158,23 @@ public final class Engine {
                 response.getRcode(), u.records(), u.chain());
     }
 
+    /**
+     * The anchor that can prove the answer to this question. A DS RRset lives on the parent's side of a
+     * cut, so a DS question at an anchor's own apex is judged by the anchors above it (RFC 4035 §4.3: none
+     * above means no verdict, Indeterminate — never Bogus because the parent side is unsigned).
+     */
+    private Optional<dev.daneel.anchors.Anchor> anchorForQuestion(Name qname, int qtype) {
+        Optional<dev.daneel.anchors.Anchor> anchor = keys.anchorFor(qname);
+        if (qtype == Type.DS && anchor.isPresent() && anchor.get().zone().equals(qname)) {
+            return qname.equals(Name.root) ? Optional.empty() : keys.anchorFor(new Name(qname, 1));
+        }
+        return anchor;
+    }
+
     private Answer validate(LookupState state, Name qname, int qtype) {
         ChainOfTrust chain = new ChainOfTrust(keys, state, config.limits(), crypto, dlv, (n, t) -> resolve(state, n, t));
         AnswerValidator validator = new AnswerValidator(state, chain, aggressive);
-        Optional<dev.daneel.anchors.Anchor> anchor = keys.anchorFor(qname);
+        Optional<dev.daneel.anchors.Anchor> anchor = anchorForQuestion(qname, qtype);
         dev.daneel.validator.NegativeTrustAnchor nta = keys.negativeAnchorFor(qname, state.now);
         if (nta != null) {
             return underNegativeAnchor(state, qname, qtype, nta);
