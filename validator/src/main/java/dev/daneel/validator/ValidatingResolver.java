@@ -140,7 +140,7 @@ public final class ValidatingResolver implements AutoCloseable {
         }
         Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, Math.max(1, upstreams.size()));
         this.config = new EngineConfig(fetcher, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
-                deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors);
+                deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors, b.hardenAlgorithmDowngrade);
         this.engine = new Engine(config);
         this.refresher = b.store != null && b.refreshInBackground
                 ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
@@ -453,6 +453,7 @@ public final class ValidatingResolver implements AutoCloseable {
         private boolean aggressiveNsec;
         private Duration deadline;
         private final List<NegativeTrustAnchor> negativeAnchors = new ArrayList<>();
+        private boolean hardenAlgorithmDowngrade;
         private Mode mode = Mode.STUB;
         private boolean probeUpstreams = true;
         private dev.daneel.validator.internal.iterator.RootHints rootHints;
@@ -675,6 +676,17 @@ public final class ValidatingResolver implements AutoCloseable {
         public Builder negativeTrustAnchor(String zone, Instant expiry) {
             Objects.requireNonNull(expiry, "expiry");
             negativeAnchors.add(new NegativeTrustAnchor(absolute(Objects.requireNonNull(zone, "zone")), expiry));
+            return this;
+        }
+
+        /**
+         * Hardens against algorithm downgrades (Unbound's harden-algo-downgrade), off by default as RFC 6840
+         * §5.11 allows: the DNSKEY RRset (and the trust anchor's key set) must be signed with every algorithm
+         * its DS set or anchor lists, and a SHA-1 DS beside a stronger one is never used (RFC 4509 §3). Off,
+         * one verified algorithm suffices and a signed SHA-1 DS is used when no stronger DS names a key.
+         */
+        public Builder hardenAlgorithmDowngrade() {
+            this.hardenAlgorithmDowngrade = true;
             return this;
         }
 

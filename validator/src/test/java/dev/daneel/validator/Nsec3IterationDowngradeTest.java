@@ -55,7 +55,7 @@ class Nsec3IterationDowngradeTest {
 
     private static ValidatingResolver resolver() {
         return ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofMillis(500)).build();
+                .clock(CLOCK).timeout(Duration.ofSeconds(2)).build();
     }
 
     /** The parent's own NSEC3 RRset for the delegation that has DS (found by its bitmap, not by hashing). */

@@ -42,6 +42,7 @@ final class ChainOfTrust {
     private final DlvLookaside dlv;
     private final DlvLookaside.SubLookup subLookup;
     private final Crypto crypto;
+    private boolean hardenAlgorithmDowngrade;
 
     /**
      * @param dlv the DLV registry to consult at insecure delegations, or null (off)
@@ -55,6 +56,12 @@ final class ChainOfTrust {
         this.crypto = crypto;
         this.dlv = dlv;
         this.subLookup = subLookup;
+    }
+
+    /** Requires every listed algorithm to sign the DNSKEY RRset, and no SHA-1 fallback (see {@link EngineConfig}). */
+    ChainOfTrust hardened(boolean on) {
+        this.hardenAlgorithmDowngrade = on;
+        return this;
     }
 
     /**
@@ -259,7 +266,18 @@ final class ChainOfTrust {
                     name, "the DS RRset of " + name + " uses only unsupported algorithms or digests (RFC 4035 §5.2)", ttl);
         }
         try {
-            return dnskeys(name, state.await(name, Type.DNSKEY), usable, List.of(), parent.algorithms(), ttl, parent.viaDlv());
+            Message keys = state.await(name, Type.DNSKEY);
+            KeyEntry entry = dnskeys(name, keys, usable, List.of(), parent.algorithms(), ttl, parent.viaDlv());
+            List<DSRecord> sha1 = DsMatcher.sha1Fallback(ds.rrs(false).stream().map(r -> (DSRecord) r).toList(), crypto);
+            if (!hardenAlgorithmDowngrade && entry instanceof KeyEntry.Bogus b && b.reason() == Reason.DNSKEY_MISSING
+                    && !sha1.isEmpty() && !sha1.containsAll(usable)) {
+                // No stronger DS names a key: use the parent's signed SHA-1 DS, as Unbound does by default.
+                KeyEntry viaSha1 = dnskeys(name, keys, sha1, List.of(), parent.algorithms(), ttl, parent.viaDlv());
+                if (viaSha1 instanceof KeyEntry.Secure) {
+                    return viaSha1;
+                }
+            }
+            return entry;
         } catch (LookupState.Unavailable e) {
             return new KeyEntry.Unanchored(Verdict.Cause.UNAVAILABLE, "DNSKEY of " + name + " unavailable: " + e.getMessage(), 0);
         }
@@ -345,6 +363,22 @@ final class ChainOfTrust {
         SignatureVerifier.Outcome o = state.verifier.verify(set, zone, entry);
         if (!o.secure()) {
             return new KeyEntry.Bogus(o.bogus("DNSKEY RRset of " + zone + ": "), KeyEntry.BOGUS_TTL_SECONDS);
+        }
+        if (hardenAlgorithmDowngrade) {
+            // Unbound's harden-algo-downgrade: every algorithm the DS set or anchor lists must sign the RRset,
+            // so that an attacker who can break one algorithm cannot strip the others' signatures.
+            Set<Integer> listed = new java.util.TreeSet<>();
+            ds.forEach(d -> listed.add(d.getAlgorithm()));
+            anchorKeys.forEach(k -> listed.add(k.getAlgorithm()));
+            for (int alg : listed) {
+                List<DNSKEYRecord> ofAlg = entry.stream().filter(k -> k.getAlgorithm() == alg).toList();
+                SignatureVerifier.Outcome byAlg = ofAlg.isEmpty() ? null : state.verifier.verify(set, zone, ofAlg);
+                if (byAlg == null || !byAlg.secure()) {
+                    return KeyEntry.Bogus.of(Reason.DNSSEC_BOGUS, "DNSKEY RRset of " + zone + " is not signed with algorithm "
+                            + alg + ", which its " + (ds.isEmpty() ? "trust anchor" : "DS RRset") + " lists"
+                            + " (algorithm downgrade hardening)");
+                }
+            }
         }
         List<DNSKEYRecord> zoneKeys = all.stream().filter(k -> (k.getFlags() & 0x0100) != 0 && (k.getFlags() & 0x0080) == 0).toList();
         Set<Integer> algs = new HashSet<>(algorithms);

@@ -37,6 +37,21 @@ final class DsMatcher {
         return out;
     }
 
+    /**
+     * The SHA-1 DS records of supported algorithms that {@link #usable} set aside because a stronger digest
+     * was present (RFC 4509 §3). Unbound's default (harden-algo-downgrade off) falls back to them when no
+     * stronger DS matches a key; they are signed by the parent like the rest, so this is no forgery path.
+     */
+    static List<DSRecord> sha1Fallback(List<DSRecord> ds, Crypto crypto) {
+        List<DSRecord> out = new ArrayList<>();
+        for (DSRecord d : ds) {
+            if (crypto.supported(d.getAlgorithm()) && d.getDigestID() == 1) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code ds} names {@code key}: owner, tag, algorithm and digest all match. */
     static boolean matches(DSRecord ds, DNSKEYRecord key) {
         if (!ds.getName().equals(key.getName()) || ds.getFootprint() != key.getFootprint()

@@ -172,7 +172,8 @@ public final class Engine {
     }
 
     private Answer validate(LookupState state, Name qname, int qtype) {
-        ChainOfTrust chain = new ChainOfTrust(keys, state, config.limits(), crypto, dlv, (n, t) -> resolve(state, n, t));
+        ChainOfTrust chain = new ChainOfTrust(keys, state, config.limits(), crypto, dlv, (n, t) -> resolve(state, n, t))
+                .hardened(config.hardenAlgorithmDowngrade());
         AnswerValidator validator = new AnswerValidator(state, chain, aggressive);
         Optional<dev.daneel.anchors.Anchor> anchor = anchorForQuestion(qname, qtype);
         dev.daneel.validator.NegativeTrustAnchor nta = keys.negativeAnchorFor(qname, state.now);

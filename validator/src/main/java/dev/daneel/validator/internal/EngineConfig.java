@@ -28,10 +28,13 @@ import org.xbill.DNS.Name;
  * @param dlvRegistry the DLV registry (RFC 5074) consulted when a chain ends Insecure, or null (off)
  * @param aggressiveNsec whether validated NSEC/NSEC3 records answer later questions (RFC 8198)
  * @param negativeAnchors negative trust anchors (RFC 7646): names at and below them are Insecure until they expire
+ * @param hardenAlgorithmDowngrade require the DNSKEY RRset to be signed with every algorithm its DS set or anchor
+ *     lists, and never fall back to a SHA-1 DS beside a stronger one (Unbound's harden-algo-downgrade); off by
+ *     default, as RFC 6840 §5.11 allows
  */
 public record EngineConfig(Fetcher fetcher, TrustAnchors anchors, Clock clock, Duration skew, Limits limits, int cacheSize,
                            Duration deadline, Name dlvRegistry, boolean aggressiveNsec,
-                           List<NegativeTrustAnchor> negativeAnchors) {
+                           List<NegativeTrustAnchor> negativeAnchors, boolean hardenAlgorithmDowngrade) {
 
     /** Default skew: small, unlike Unbound's day. */
     public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
@@ -56,42 +59,47 @@ public record EngineConfig(Fetcher fetcher, TrustAnchors anchors, Clock clock, D
     /** The defaults: 5 minutes of skew, {@link Limits#DEFAULT}, 10,000 entries, 30 s per lookup, no DLV, no RFC 8198. */
     public static EngineConfig of(Fetcher fetcher, TrustAnchors anchors, Clock clock) {
         return new EngineConfig(fetcher, anchors, clock, DEFAULT_SKEW, Limits.DEFAULT, 10_000, DEFAULT_DEADLINE, null, false,
-                List.of());
+                List.of(), false);
     }
 
     public EngineConfig withFetcher(Fetcher f) {
-        return new EngineConfig(f, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(f, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withAnchors(TrustAnchors a) {
-        return new EngineConfig(fetcher, a, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, a, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withSkew(Duration s) {
-        return new EngineConfig(fetcher, anchors, clock, s, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, s, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withLimits(Limits l) {
-        return new EngineConfig(fetcher, anchors, clock, skew, l, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, skew, l, cacheSize, deadline, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withCacheSize(int entries) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, entries, deadline, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, entries, deadline, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withDeadline(Duration d) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, d, dlvRegistry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, d, dlvRegistry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withDlvRegistry(Name registry) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, registry, aggressiveNsec, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, registry, aggressiveNsec, negativeAnchors, hardenAlgorithmDowngrade);
     }
 
     public EngineConfig withNegativeAnchors(List<NegativeTrustAnchor> ntas) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, ntas);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec, ntas, hardenAlgorithmDowngrade);
+    }
+
+    public EngineConfig withHardenAlgorithmDowngrade(boolean on) {
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, aggressiveNsec,
+                negativeAnchors, on);
     }
 
     public EngineConfig withAggressiveNsec(boolean on) {
-        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, on, negativeAnchors);
+        return new EngineConfig(fetcher, anchors, clock, skew, limits, cacheSize, deadline, dlvRegistry, on, negativeAnchors, hardenAlgorithmDowngrade);
     }
 }

@@ -289,6 +289,7 @@ final class ScenarioRunner {
         EngineConfig config = EngineConfig.of(source, trust, clock).withLimits(limits(scenario))
                 .withCacheSize(ValidatingResolver.Builder.DEFAULT_CACHE_SIZE)
                 .withAggressiveNsec(!"no".equals(scenario.option("aggressive-nsec")))
+                .withHardenAlgorithmDowngrade("yes".equals(scenario.option("harden-algo-downgrade")))
                 // Unbound's domain-insecure: is a negative trust anchor without an expiry (RFC 7646).
                 .withNegativeAnchors(anchors.insecure().stream()
                         .map(n -> new dev.daneel.validator.NegativeTrustAnchor(n, java.time.Instant.MAX)).toList());
