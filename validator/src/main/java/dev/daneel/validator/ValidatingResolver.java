@@ -2,6 +2,7 @@ package dev.daneel.validator;
 
 import dev.daneel.anchors.AnchorStore;
 import dev.daneel.anchors.AnchorTracker;
+import dev.daneel.anchors.RootAnchorBootstrap;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.anchors.TrustPointState;
 import dev.daneel.validator.internal.Engine;
@@ -94,6 +95,9 @@ public final class ValidatingResolver implements AutoCloseable {
     private final AnchorStore store;
     private final ScheduledExecutorService refresher;
     private final TrustAnchors dlvAnchor;
+    private final RootAnchorBootstrap bootstrap;
+    /** When the automatic bootstrap last ran (guarded by this). */
+    private Instant lastBootstrap;
 
     private ValidatingResolver(Builder b) {
         List<InetSocketAddress> upstreams = !b.upstreams.isEmpty() || b.mode == Mode.RECURSIVE ? b.upstreams
@@ -123,6 +127,7 @@ public final class ValidatingResolver implements AutoCloseable {
         this.mode = b.mode;
         this.store = b.store;
         this.dlvAnchor = b.dlvAnchor;
+        this.bootstrap = b.bootstrap;
         TrustAnchors anchors = b.anchors;
         if (b.store != null) {
             List<TrustPointState> saved;
@@ -339,7 +344,94 @@ public final class ValidatingResolver implements AutoCloseable {
             }
             engine = new Engine(config.withAnchors(withDlv(trusted(tracker), dlvAnchor)));
         }
+        for (AnchorTracker.Result r : results) {
+            boolean rootLost = r.outcome() == AnchorTracker.Outcome.NOT_VALIDATED
+                    || r.outcome() == AnchorTracker.Outcome.TRUST_POINT_REVOKED;
+            if (rootLost && r.zone().equals(Name.root) && bootstrap != null && bootstrapDue()) {
+                bootstrapRootAnchors();
+            }
+        }
         return results;
+    }
+
+    /** The automatic bootstrap runs at most this often, whatever fails. */
+    private static final Duration BOOTSTRAP_INTERVAL = Duration.ofHours(1);
+
+    private synchronized boolean bootstrapDue() {
+        Instant now = clock.instant();
+        if (lastBootstrap != null && Duration.between(lastBootstrap, now).compareTo(BOOTSTRAP_INTERVAL) < 0) {
+            return false;
+        }
+        lastBootstrap = now;
+        return true;
+    }
+
+    /**
+     * Re-anchors the root from IANA's signed {@code root-anchors.xml} (what {@code unbound-anchor} does), with
+     * the {@link Builder#rootAnchorBootstrap bootstrap} this resolver was built with: the file's CMS signature
+     * is checked against ICANN's CA, only KeyDigests valid now count, one of them must validate the live root
+     * DNSKEY RRset, and the new state is written to the anchor store. A tracking resolver runs this by itself
+     * when its RFC 5011 refresh of the root fails to validate (at most once an hour); call it directly after
+     * a lookup failed at the root, or from an operator's command. Never trusts an unsigned or wrongly signed
+     * file; on failure nothing changes and the result says what to do.
+     *
+     * @return the bootstrap's result (Success: the resolver now validates with the new anchors)
+     * @throws IllegalStateException when the resolver was built without a bootstrap
+     */
+    public RootAnchorBootstrap.Result bootstrapRootAnchors() {
+        if (bootstrap == null) {
+            throw new IllegalStateException("this resolver has no root anchor bootstrap; build it with rootAnchorBootstrap(...)");
+        }
+        RRset live = null;
+        try {
+            Message m = config.fetcher().query(Name.root, org.xbill.DNS.Type.DNSKEY).get(timeout.toMillis() * 4,
+                    TimeUnit.MILLISECONDS);
+            for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
+                if (set.getName().equals(Name.root) && set.getType() == org.xbill.DNS.Type.DNSKEY && set.size() > 0) {
+                    live = set;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "root anchor bootstrap: the root DNSKEY RRset could not be fetched", e);
+        }
+        if (live == null) {
+            return new RootAnchorBootstrap.Failure(RootAnchorBootstrap.Reason.UNREACHABLE, "the root's DNSKEY RRset could not"
+                    + " be fetched through the configured upstreams");
+        }
+        RootAnchorBootstrap.Result r = bootstrap.run(live);
+        if (r instanceof RootAnchorBootstrap.Success ok) {
+            TrustAnchors now;
+            if (tracker != null) {
+                ok.states().forEach(tracker::reanchor);
+                now = trusted(tracker);
+            } else {
+                now = replaceRoot(engine.config().anchors(), ok.anchors());
+            }
+            engine = new Engine(config.withAnchors(withDlv(now, dlvAnchor)));
+            LOG.log(System.Logger.Level.INFO, "root anchor bootstrap: re-anchored the root from " + ok.source() + " with "
+                    + ok.matched().size() + " key(s)");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, ((RootAnchorBootstrap.Failure) r).message());
+        }
+        return r;
+    }
+
+    /** {@code current} with its root anchor replaced by {@code root}'s. */
+    private static TrustAnchors replaceRoot(TrustAnchors current, TrustAnchors root) {
+        List<dev.daneel.anchors.Anchor> all = new ArrayList<>();
+        for (Name zone : root.zones()) {
+            all.add(root.forZone(zone).orElseThrow());
+        }
+        if (current != null) {
+            for (Name zone : current.zones()) {
+                if (!zone.equals(Name.root)) {
+                    all.add(current.forZone(zone).orElseThrow());
+                }
+            }
+        }
+        return TrustAnchors.fromAnchors(all);
     }
 
     /** The anchors plus the DLV registry's own anchor, if any. */
@@ -454,6 +546,7 @@ public final class ValidatingResolver implements AutoCloseable {
         private Duration deadline;
         private final List<NegativeTrustAnchor> negativeAnchors = new ArrayList<>();
         private boolean hardenAlgorithmDowngrade;
+        private RootAnchorBootstrap bootstrap;
         private Mode mode = Mode.STUB;
         private boolean probeUpstreams = true;
         private dev.daneel.validator.internal.iterator.RootHints rootHints;
@@ -687,6 +780,17 @@ public final class ValidatingResolver implements AutoCloseable {
          */
         public Builder hardenAlgorithmDowngrade() {
             this.hardenAlgorithmDowngrade = true;
+            return this;
+        }
+
+        /**
+         * Lets the resolver re-anchor the root from IANA's signed {@code root-anchors.xml} when no trusted key
+         * validates the root any more (a machine that slept through a key roll), off by default in the library
+         * because it fetches over HTTPS. See {@link ValidatingResolver#bootstrapRootAnchors()}; give the
+         * bootstrap the same {@link AnchorStore} as {@link #trackAnchors} so the new state persists.
+         */
+        public Builder rootAnchorBootstrap(RootAnchorBootstrap bootstrap) {
+            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
             return this;
         }
 
