@@ -56,12 +56,19 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--chain", description = "Also print the validation evidence (DNSKEY, DS, RRSIG, NSEC...).")
     boolean chain;
 
+    @Option(names = "--recursive", description = "Recurse from the root hints instead of asking the upstreams (mode RECURSIVE).")
+    boolean recursive;
+
+    @Option(names = "--root-hints", paramLabel = "FILE",
+            description = "Root servers for --recursive, in named.root form (default: IANA's, built in).")
+    java.nio.file.Path rootHints;
+
     @Override
     public Integer call() {
         GlobalOptions global = parent.global;
         Name qname = parseName(name, "NAME");
         int qtype = parseType(type);
-        try (ValidatingResolver resolver = global.resolver()) {
+        try (ValidatingResolver resolver = resolver(global)) {
             Answer answer = resolver.lookup(qname, qtype).toCompletableFuture().join();
             PrintWriter out = spec.commandLine().getOut();
             if (global.json) {
@@ -72,6 +79,25 @@ final class QueryCommand implements Callable<Integer> {
             out.flush();
             return exitCode(answer).code();
         }
+    }
+
+    /** The global options' resolver, recursing with {@code --recursive}. */
+    private ValidatingResolver resolver(GlobalOptions global) {
+        ValidatingResolver.Builder b = global.resolverBuilder();
+        if (rootHints != null && !recursive) {
+            throw new UsageError("--root-hints only applies with --recursive");
+        }
+        if (recursive) {
+            b.mode(dev.daneel.validator.Mode.RECURSIVE);
+        }
+        if (rootHints != null) {
+            try {
+                b.rootHints(rootHints);
+            } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+                throw new UsageError("--root-hints: " + e.getMessage());
+            }
+        }
+        return b.build();
     }
 
     /** The exit code an answer stands for. */
