@@ -74,10 +74,17 @@ final class QueryCommand implements Callable<Integer> {
             if (global.json) {
                 out.println(Json.write(toJson(answer, chain)));
             } else {
-                out.print(toText(answer, chain));
+                out.print(toText(answer, chain, global.wrap));
             }
             out.flush();
-            return exitCode(answer).code();
+            PrintWriter err = spec.commandLine().getErr();
+            global.debug(resolver, err, qname.toString(), qtype);
+            ExitCode exit = exitCode(answer);
+            if (exit == ExitCode.INSECURE && global.insecure) {
+                GlobalOptions.warnInsecure(err, "the answer for " + qname + " " + Type.string(qtype));
+                return ExitCode.SUCCESS.code();
+            }
+            return exit.code();
         }
     }
 
@@ -125,6 +132,12 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     static String toText(Answer answer, boolean withChain) {
+        return toText(answer, withChain, false);
+    }
+
+    /** The text form; {@code wrap} splits long records over several lines ({@link RecordWrap}). */
+    static String toText(Answer answer, boolean withChain, boolean wrap) {
+        java.util.function.UnaryOperator<String> form = wrap ? RecordWrap::wrap : line -> line;
         StringBuilder sb = new StringBuilder();
         sb.append("; ").append(statusLine(answer.verdict())).append('\n');
         if (answer.records().isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
@@ -139,15 +152,15 @@ final class QueryCommand implements Callable<Integer> {
         }
         String prefix = bogus ? "; " : "";
         for (Record r : answer.chain()) {
-            sb.append(prefix).append(r).append('\n');
+            sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
         for (Record r : answer.records()) {
-            sb.append(prefix).append(r).append('\n');
+            sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
         if (withChain) {
             sb.append(";; validation chain\n");
             for (Record r : answer.evidence().records()) {
-                sb.append(r).append('\n');
+                sb.append(form.apply(r.toString())).append('\n');
             }
         }
         return sb.toString();
