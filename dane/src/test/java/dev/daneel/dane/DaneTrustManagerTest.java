@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.dane.internal.Association;
 import dev.daneel.testkit.Breakage;
+import dev.daneel.testkit.LoopbackTlsServer;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
 import java.net.InetAddress;
@@ -50,21 +51,21 @@ class DaneTrustManagerTest {
     private static final TestPki.Issued LOCAL = TestPki.selfSignedLeaf("localhost", TestPki.NOW.minusSeconds(3600),
             TestPki.NOW.plusSeconds(86400));
 
-    private static TlsServer eeServer;
-    private static TlsServer expiredServer;
-    private static TlsServer chainServer;
-    private static TlsServer localServer;
-    private static TlsServer pkixServer;
+    private static LoopbackTlsServer eeServer;
+    private static LoopbackTlsServer expiredServer;
+    private static LoopbackTlsServer chainServer;
+    private static LoopbackTlsServer localServer;
+    private static LoopbackTlsServer pkixServer;
     private static World world;
     private static ValidatingResolver resolver;
 
     @BeforeAll
     static void start() throws Exception {
-        eeServer = new TlsServer(List.of(EE.cert()), EE.privateKey());
-        expiredServer = new TlsServer(List.of(EXPIRED.cert()), EXPIRED.privateKey());
-        chainServer = new TlsServer(List.of(TA_LEAF.cert(), CA.cert()), TA_LEAF.privateKey());
-        localServer = new TlsServer(List.of(LOCAL.cert()), LOCAL.privateKey());
-        pkixServer = new TlsServer(List.of(PKIX_LEAF.cert(), CA.cert()), PKIX_LEAF.privateKey());
+        eeServer = LoopbackTlsServer.start(InetAddress.getLoopbackAddress(), List.of(EE.cert()), EE.privateKey());
+        expiredServer = LoopbackTlsServer.start(InetAddress.getLoopbackAddress(), List.of(EXPIRED.cert()), EXPIRED.privateKey());
+        chainServer = LoopbackTlsServer.start(InetAddress.getLoopbackAddress(), List.of(TA_LEAF.cert(), CA.cert()), TA_LEAF.privateKey());
+        localServer = LoopbackTlsServer.start(InetAddress.getLoopbackAddress(), List.of(LOCAL.cert()), LOCAL.privateKey());
+        pkixServer = LoopbackTlsServer.start(InetAddress.getLoopbackAddress(), List.of(PKIX_LEAF.cert(), CA.cert()), PKIX_LEAF.privateKey());
         int ee = eeServer.port();
         int ch = chainServer.port();
         world = World.builder().clock(CLOCK)
@@ -89,7 +90,7 @@ class DaneTrustManagerTest {
     static void stop() throws Exception {
         resolver.close();
         world.close();
-        for (TlsServer s : List.of(eeServer, expiredServer, chainServer, localServer, pkixServer)) {
+        for (LoopbackTlsServer s : List.of(eeServer, expiredServer, chainServer, localServer, pkixServer)) {
             s.close();
         }
     }
@@ -181,7 +182,7 @@ class DaneTrustManagerTest {
     @Test
     void sslEngineHandshakeIsAuthenticatedByTheEnginesPeerHostAndPort() throws Exception {
         SSLEngine client = manager().build().sslContext().createSSLEngine("ee.example.test", eeServer.port());
-        SSLEngine server = TlsServer.context(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
+        SSLEngine server = LoopbackTlsServer.serverContext(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
         engineHandshake(client, server);
         assertEquals(EE.cert(), client.getSession().getPeerCertificates()[0]);
     }
@@ -189,7 +190,7 @@ class DaneTrustManagerTest {
     @Test
     void sslEngineHandshakeWithAKeyNotInTheDnsFails() throws Exception {
         SSLEngine client = manager().build().sslContext().createSSLEngine("wrong.example.test", eeServer.port());
-        SSLEngine server = TlsServer.context(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
+        SSLEngine server = LoopbackTlsServer.serverContext(List.of(EE.cert()), EE.privateKey()).createSSLEngine();
         SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> engineHandshake(client, server));
         Throwable t = e;
         while (t != null && !(t instanceof CertificateException)) {

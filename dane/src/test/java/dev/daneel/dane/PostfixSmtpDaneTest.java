@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.testkit.Pki;
 import dev.daneel.testkit.PostfixLayout;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.ValidatingResolver;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +44,10 @@ class PostfixSmtpDaneTest {
     /** How long Postfix may take to start listening; only a readiness bound, never asserted on. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private static final TestPki.Issued MX = TestPki.selfSignedLeaf("mx.postfix.test",
-            TestPki.NOW.minusSeconds(86400L * 400), TestPki.NOW.plusSeconds(86400L * 3650));
-    private static final TestPki.Issued OTHER = TestPki.selfSignedLeaf("mx.postfix.test",
-            TestPki.NOW.minusSeconds(3600), TestPki.NOW.plusSeconds(86400));
+    private static final Pki PKI = Pki.create(TestPki.NOW);
+    private static final Pki.Issued MX = PKI.selfSigned(TestPki.NOW.minusSeconds(86400L * 400),
+            TestPki.NOW.plusSeconds(86400L * 3650), "mx.postfix.test");
+    private static final Pki.Issued OTHER = PKI.selfSigned("mx.postfix.test");
 
     @TempDir
     static Path dir;
@@ -81,9 +81,9 @@ class PostfixSmtpDaneTest {
                 .zone("test.")
                 .zone("postfix.test.", z -> z
                         .record("@ MX 10 mx").record("mx A " + IP)
-                        .tlsa(port, "tcp", "mx", MX.cert(), 3, 1, 1)
+                        .tlsa(port, "tcp", "mx", MX.certificate(), 3, 1, 1)
                         .record("wrong MX 10 mx2").record("mx2 A " + IP)
-                        .tlsa(port, "tcp", "mx2", OTHER.cert(), 3, 1, 1))
+                        .tlsa(port, "tcp", "mx2", OTHER.certificate(), 3, 1, 1))
                 .start();
         resolver = ValidatingResolver.builder().upstream(world.address())
                 .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build();
@@ -92,8 +92,8 @@ class PostfixSmtpDaneTest {
     private static void writeConfiguration() throws IOException {
         PostfixLayout layout = PostfixLayout.create(dir);
         Path conf = layout.conf();
-        Files.writeString(conf.resolve("chain.pem"), pem("PRIVATE KEY", MX.privateKey().getEncoded())
-                + pem("CERTIFICATE", encoded(MX.cert())));
+        // smtpd_tls_chain_files: the key, then the certificate (PEM written by Bouncy Castle).
+        Files.writeString(conf.resolve("chain.pem"), MX.privateKeyPem() + MX.chainPem());
         List<String> main = new ArrayList<>(layout.mainCf(dir));
         main.addAll(List.of(
                 "myhostname = mx.postfix.test",
@@ -111,19 +111,6 @@ class PostfixSmtpDaneTest {
         master.addAll(PostfixLayout.INTERNAL_SERVICES);
         master.add("");
         Files.writeString(conf.resolve("master.cf"), String.join("\n", master), StandardCharsets.US_ASCII);
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] encoded(java.security.cert.X509Certificate cert) {
-        try {
-            return cert.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String log() {

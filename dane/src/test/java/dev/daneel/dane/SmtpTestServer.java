@@ -1,5 +1,7 @@
 package dev.daneel.dane;
 
+import dev.daneel.testkit.LoopbackTlsServer;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,7 +28,7 @@ final class SmtpTestServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
 
     SmtpTestServer(String loopbackIp, int port, List<X509Certificate> chain, PrivateKey key) throws Exception {
-        this.tls = chain == null ? null : TlsServer.context(chain, key);
+        this.tls = chain == null ? null : LoopbackTlsServer.serverContext(chain, key);
         this.socket = new ServerSocket();
         socket.bind(new InetSocketAddress(InetAddress.getByName(loopbackIp), port));
         Thread t = new Thread(this::serve, "smtp-" + loopbackIp);

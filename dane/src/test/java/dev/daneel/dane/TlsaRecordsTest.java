@@ -3,12 +3,12 @@ package dev.daneel.dane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.daneel.testkit.Pki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -23,22 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsaRecordsTest {
 
-    private static final TestPki.Issued CERT = TestPki.selfSignedLeaf("www.example.test", TestPki.NOW.minusSeconds(86400L * 30),
-            TestPki.NOW.plusSeconds(86400L * 365 * 50));
+    private static final Pki.Issued CERT = Pki.create(TestPki.NOW).selfSigned(TestPki.NOW.minusSeconds(86400L * 30),
+            TestPki.NOW.plusSeconds(86400L * 365 * 50), "www.example.test");
 
     @Test
     void linesMatchHashSlingerAndLdnsDane(@TempDir Path dir) throws Exception {
         Path pem = dir.resolve("cert.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
-                CERT.cert().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(pem, CERT.certificatePem());
         requireTool("tlsa");
         requireTool("ldns-dane");
         int compared = 0;
         for (CertUsage u : CertUsage.values()) {
             for (Selector s : Selector.values()) {
                 for (MatchingType m : MatchingType.values()) {
-                    TlsaRecord r = TlsaRecords.create(CERT.cert(), u, s, m);
+                    TlsaRecord r = TlsaRecords.create(CERT.certificate(), u, s, m);
                     List<String> common = List.of("tlsa", "--create", "--certificate", pem.toString(), "--usage",
                             "" + u.code(), "--selector", "" + s.code(), "--mtype", "" + m.code(), "--port", "443");
                     // hash-slinger PKIX-validates the certificate for usages 0 and 1; a self-signed one fails.

@@ -168,6 +168,40 @@ public final class ValidatingResolver implements AutoCloseable {
         return c.build();
     }
 
+    /**
+     * Probes every upstream now (or returns what a probe found within its expiry: 10 minutes for a capable
+     * upstream, 1 for one that strips DNSSEC, 30 s otherwise), as lookups do before using an upstream.
+     * Blocks for at most four timeouts per upstream. Empty in {@link Mode#RECURSIVE}, which has none.
+     *
+     * @throws IllegalStateException when the resolver was built with {@code probeUpstreams(false)}
+     */
+    public List<UpstreamProbe> probeUpstreams() {
+        if (client == null) {
+            return List.of();
+        }
+        List<UpstreamProbe> out = new ArrayList<>();
+        for (InetSocketAddress u : client.upstreams()) {
+            var c = client.capabilities(u);
+            out.add(new UpstreamProbe(c.upstream(), UpstreamProbe.Carries.valueOf(c.carries().name()), c.udp(), c.tcp(),
+                    c.ednsPayload(), c.doBit(), c.largestTcpAnswer(), c.problems()));
+        }
+        return out;
+    }
+
+    /**
+     * Where a lookup would get its data now, judged from {@link #probeUpstreams()}: {@link Mode#STUB} while
+     * some upstream carries DNSSEC or may (unknown), {@link Mode#RECURSIVE} when this resolver recurses and
+     * none can.
+     */
+    public Mode currentPath() {
+        if (mode == Mode.RECURSIVE) {
+            return Mode.RECURSIVE;
+        }
+        boolean usable = probeUpstreams().stream().anyMatch(p -> p.carries() == UpstreamProbe.Carries.DNSSEC
+                || p.carries() == UpstreamProbe.Carries.UNKNOWN);
+        return usable || mode == Mode.STUB ? Mode.STUB : Mode.RECURSIVE;
+    }
+
     /** The mode this resolver was built with. */
     public Mode mode() {
         return mode;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "daneel", mixinStandardHelpOptions = true, version = "daneel 0.1.0",
         description = "DNSSEC-validated DNS lookups and DANE records (TLSA, OPENPGPKEY, SSHFP, IPSECKEY).",
         subcommands = {QueryCommand.class, TlsaCommand.class, OpenPgpKeyCommand.class, SshfpCommand.class,
-            IpseckeyCommand.class, AnchorsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            IpseckeyCommand.class, AnchorsCommand.class, DemoCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (secure answer, match, record created)",

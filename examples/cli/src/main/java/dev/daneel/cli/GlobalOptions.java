@@ -1,16 +1,19 @@
 package dev.daneel.cli;
 
 import dev.daneel.anchors.TrustAnchors;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.HostPort;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
-import java.net.InetAddress;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -48,6 +51,24 @@ final class GlobalOptions {
     @Option(names = "--tcp", scope = ScopeType.INHERIT, description = "Query the upstreams over TCP only.")
     boolean tcp;
 
+    @Option(names = "--resolvconf", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Send queries to the resolvers on this resolv.conf file's 'nameserver ADDR[@PORT]' lines "
+                    + "(instead of --server).")
+    Path resolvconf;
+
+    @Option(names = "--insecure", scope = ScopeType.INHERIT,
+            description = "Also accept answers from zones proven unsigned (Insecure), flagged INSECURE on stderr. "
+                    + "Bogus and indeterminate answers are never accepted.")
+    boolean insecure;
+
+    @Option(names = {"--debug", "-d"}, scope = ScopeType.INHERIT,
+            description = "Print on stderr the validation chain each verdict rests on (DNSKEY, DS, RRSIG, NSEC...).")
+    boolean debug;
+
+    @Option(names = "--wrap", scope = ScopeType.INHERIT,
+            description = "Print long records over several lines in RFC 1035 parentheses (BIND, NSD and ldns load them).")
+    boolean wrap;
+
     /**
      * Builds the resolver these options describe.
      *
@@ -55,8 +76,14 @@ final class GlobalOptions {
      */
     ValidatingResolver.Builder resolverBuilder() {
         ValidatingResolver.Builder b = ValidatingResolver.builder();
+        if (resolvconf != null && !servers.isEmpty()) {
+            throw new UsageError("--resolvconf and --server both name the resolvers; give one of them");
+        }
         for (String s : servers) {
             b.upstream(parseServer(s));
+        }
+        if (resolvconf != null) {
+            ResolvConf.read(resolvconf).forEach(b::upstream);
         }
         if (anchor != null) {
             b.trustAnchors(loadAnchors(anchor));
@@ -88,46 +115,50 @@ final class GlobalOptions {
         }
     }
 
-    /** Parses {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 literal. */
+    /**
+     * Parses {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 literal with the library's
+     * {@link HostPort}, the parser the milter uses too.
+     */
     static InetSocketAddress parseServer(String text) {
-        String host = text;
-        int port = DNS_PORT;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0) {
-                throw new UsageError("--server: missing ']' in \"" + text + "\"; write IPv6 as [ADDR]:PORT");
-            }
-            host = text.substring(1, close);
-            String rest = text.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new UsageError("--server: expected ':PORT' after ']' in \"" + text + "\"");
-                }
-                port = parsePort(text, rest.substring(1));
-            }
-        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-            host = text.substring(0, text.indexOf(':'));
-            port = parsePort(text, text.substring(text.indexOf(':') + 1));
-        }
-        if (host.isEmpty()) {
-            throw new UsageError("--server: no host in \"" + text + "\"; expected HOST[:PORT]");
-        }
+        return hostPort("--server", text).socketAddress();
+    }
+
+    /** {@link HostPort#parse} with the option's name put in front of its message. */
+    static HostPort hostPort(String option, String text) {
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new UsageError("--server: cannot resolve host \"" + host + "\"; give an IP address instead");
+            return HostPort.parse(text, DNS_PORT);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(option + ": " + e.getMessage());
         }
     }
 
-    private static int parsePort(String text, String port) {
-        try {
-            int p = Integer.parseInt(port);
-            if (p >= 1 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    /** The validation chain of {@code name}/{@code type} on stderr, when {@code --debug} asked for it. */
+    void debug(ValidatingResolver resolver, PrintWriter err, String name, int type) {
+        if (!debug) {
+            return;
         }
-        throw new UsageError("--server: port must be 1..65535, got \"" + port + "\" in \"" + text + "\"");
+        // The lookup the command made is in the resolver's validated-answer cache: this asks no upstream
+        // again (unless the answer was too short-lived to cache) and shows exactly what the verdict rests on.
+        Answer a = resolver.resolve(name, type);
+        err.println(";; validation of " + a.name() + " " + Type.string(type) + ": " + QueryCommand.statusLine(a.verdict()));
+        List<Record> chain = a.evidence().records();
+        if (chain.isEmpty()) {
+            err.println(";;   (no DNSKEY, DS, RRSIG or NSEC record was needed or obtained)");
+        }
+        for (Record r : chain) {
+            err.println(";   " + r);
+        }
+        err.flush();
+    }
+
+    /** {@code --insecure}'s warning, one line on stderr, in capitals so that it is not missed. */
+    static void warnInsecure(PrintWriter err, String what) {
+        err.println("daneel: WARNING: INSECURE: " + what + " is NOT protected by DNSSEC (accepted because of --insecure)");
+        err.flush();
+    }
+
+    /** {@code line} as printed: unchanged, or split over several lines with {@code --wrap}. */
+    String record(String line) {
+        return wrap ? RecordWrap.wrap(line) : line;
     }
 }

@@ -5,6 +5,8 @@ import dev.daneel.ipseckey.Ipseckey;
 import dev.daneel.ipseckey.IpseckeyLookup;
 import dev.daneel.ipseckey.IpseckeyRecord;
 import dev.daneel.ipseckey.IpseckeyResult;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,10 +110,25 @@ final class IpseckeyCommand implements Callable<Integer> {
             m.put("records", List.of(r.rfcForm()));
             out.println(Json.write(m));
         } else {
-            out.println(r.rfcForm());
+            out.println(parent.global.record(r.rfcForm()));
         }
         out.flush();
         return ExitCode.SUCCESS.code();
+    }
+
+    /** With --insecure: the records of an Insecure answer (never of a Bogus or indeterminate one). */
+    private static List<IpseckeyRecord> unvalidatedRecords(ValidatingResolver resolver, String name) {
+        Answer a = resolver.resolve(name, Type.IPSECKEY);
+        if (a.status() != Status.INSECURE) {
+            return List.of();
+        }
+        List<IpseckeyRecord> out = new java.util.ArrayList<>();
+        for (org.xbill.DNS.Record rec : a.records()) {
+            if (rec.getType() == Type.IPSECKEY) {
+                out.add(IpseckeyRecord.fromWire(rec.getName().toString(), rec.rdataToWireCanonical()));
+            }
+        }
+        return out;
     }
 
     private int fetch() {
@@ -119,8 +137,13 @@ final class IpseckeyCommand implements Callable<Integer> {
         }
         String name = Verdicts.absolute(host);
         IpseckeyResult r;
+        List<IpseckeyRecord> unvalidated = List.of();
         try (ValidatingResolver resolver = parent.global.resolver()) {
             r = new IpseckeyLookup(resolver).fetch(name);
+            parent.global.debug(resolver, spec.commandLine().getErr(), name, Type.IPSECKEY);
+            if (r instanceof IpseckeyResult.Insecure && parent.global.insecure) {
+                unvalidated = unvalidatedRecords(resolver, name);
+            }
         }
         String status;
         String detail = null;
@@ -134,6 +157,12 @@ final class IpseckeyCommand implements Callable<Integer> {
             status = "secure";
             detail = name + " provably has no IPSECKEY records";
             exit = ExitCode.PROVEN_ABSENT;
+        } else if (r instanceof IpseckeyResult.Insecure i && parent.global.insecure) {
+            status = "insecure";
+            detail = Verdicts.describe(i.verdict()) + "; NOT VALIDATED BY DNSSEC, accepted by --insecure";
+            records = unvalidated;
+            exit = records.isEmpty() ? ExitCode.PROVEN_ABSENT : ExitCode.SUCCESS;
+            GlobalOptions.warnInsecure(spec.commandLine().getErr(), "the IPSECKEY answer for " + name);
         } else if (r instanceof IpseckeyResult.Insecure i) {
             status = "insecure";
             detail = Verdicts.describe(i.verdict());
@@ -161,7 +190,7 @@ final class IpseckeyCommand implements Callable<Integer> {
             out.println(Json.write(m));
         } else {
             out.println("; " + (detail == null ? status : status.equals("secure") ? "secure: " + detail : detail));
-            records.forEach(x -> out.println(x.rfcForm()));
+            records.forEach(x -> out.println(parent.global.record(x.rfcForm())));
         }
         out.flush();
         return exit.code();

@@ -7,6 +7,8 @@ import dev.daneel.openpgpkey.OpenPgpKeyName;
 import dev.daneel.openpgpkey.OpenPgpKeyRecords;
 import dev.daneel.openpgpkey.PublishedKey;
 import dev.daneel.openpgpkey.Verification;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.Status;
 import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.xbill.DNS.OPENPGPKEYRecord;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,11 +88,19 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             description = "--fetch: accept keys whose user ID carries UID instead of EMAIL.")
     String uid;
 
+    @Option(names = "--keyid", paramLabel = "KEYID",
+            description = "Only the key with this key ID (16 or 8 hex digits, or the 40-digit fingerprint; "
+                    + "a subkey's ID selects its key): --create publishes it, --fetch prints it, --verify checks it.")
+    String keyid;
+
     @Parameters(paramLabel = "EMAIL", description = "The e-mail address (local@domain).")
     String email;
 
     @Override
     public Integer call() throws IOException {
+        if (keyid != null) {
+            KeyIds.check(keyid);
+        }
         try {
             OpenPgpKeyName.of(email);
         } catch (IllegalArgumentException e) {
@@ -117,6 +130,14 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
         if (mine.isEmpty()) {
             throw new UsageError(option + ": " + file + " has " + rings.size() + " key(s) but none with a user ID for "
                     + email);
+        }
+        if (keyid != null) {
+            List<PGPPublicKeyRing> chosen = mine.stream().filter(r -> KeyIds.matches(r, keyid)).toList();
+            if (chosen.isEmpty()) {
+                throw new UsageError("--keyid: none of the " + mine.size() + " key(s) for " + email + " in " + file
+                        + " has key ID " + keyid + "; they are " + mine.stream().map(KeyIds::describe).toList());
+            }
+            return chosen;
         }
         return mine;
     }
@@ -149,7 +170,7 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             m.put("records", lines.stream().filter(l -> !l.startsWith(";")).toList());
             out.println(Json.write(m));
         } else {
-            lines.forEach(out::println);
+            lines.forEach(l -> out.println(parent.global.record(l)));
         }
         out.flush();
         return ExitCode.SUCCESS.code();
@@ -161,8 +182,30 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             if (uid != null) {
                 b.insecureAcceptUserIdMismatch();
             }
-            return b.build().fetch(email);
+            FetchResult r = b.build().fetch(email);
+            parent.global.debug(resolver, spec.commandLine().getErr(), r.ownerName(), Type.OPENPGPKEY);
+            if (r instanceof FetchResult.Insecure && parent.global.insecure) {
+                insecureKeys = unvalidatedKeys(resolver, r.ownerName());
+            }
+            return r;
         }
+    }
+
+    /** With --insecure: the keys an Insecure answer carried, checked as a Secure answer's keys are. */
+    private List<PublishedKey> insecureKeys = List.of();
+
+    private List<PublishedKey> unvalidatedKeys(ValidatingResolver resolver, String owner) {
+        Answer a = resolver.resolve(owner, Type.OPENPGPKEY);
+        if (a.status() != Status.INSECURE) {
+            return List.of(); // never Bogus or Indeterminate data, whatever the switch says
+        }
+        List<PublishedKey> keys = new ArrayList<>();
+        for (org.xbill.DNS.Record rec : a.records()) {
+            if (rec instanceof OPENPGPKEYRecord k) {
+                keys.add(PublishedKey.check(k.getCert(), email, true, Instant.now()));
+            }
+        }
+        return keys;
     }
 
     private int fetch() throws IOException {
@@ -176,16 +219,24 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
         ExitCode exit;
         List<PublishedKey> keys = new ArrayList<>();
         String status;
-        if (r instanceof FetchResult.Secure s) {
-            for (PublishedKey k : s.keys()) {
-                if (uid == null || k.userIds().stream().anyMatch(u -> u.toLowerCase(Locale.ROOT)
-                        .contains(uid.toLowerCase(Locale.ROOT)))) {
+        boolean acceptedInsecure = r instanceof FetchResult.Insecure && parent.global.insecure;
+        if (r instanceof FetchResult.Secure || acceptedInsecure) {
+            List<PublishedKey> published = acceptedInsecure ? insecureKeys : ((FetchResult.Secure) r).keys();
+            for (PublishedKey k : published) {
+                if ((uid == null || k.userIds().stream().anyMatch(u -> u.toLowerCase(Locale.ROOT)
+                        .contains(uid.toLowerCase(Locale.ROOT)))) && (keyid == null || KeyIds.matches(k, keyid))) {
                     keys.add(k);
                 }
             }
-            status = keys.isEmpty() ? "secure, but no key with a user ID for " + (uid == null ? email : uid)
-                    : "DNSSEC-secure, " + keys.size() + " key(s)";
+            String which = keyid != null ? "key ID " + keyid : "a user ID for " + (uid == null ? email : uid);
+            String security = acceptedInsecure ? Verdicts.describe(((FetchResult.Insecure) r).verdict())
+                    + ", NOT VALIDATED BY DNSSEC" : "DNSSEC-secure";
+            status = keys.isEmpty() ? (acceptedInsecure ? "insecure" : "secure") + ", but no key with " + which
+                    : security + ", " + keys.size() + " key(s)";
             exit = keys.isEmpty() ? ExitCode.BOGUS_OR_MISMATCH : ExitCode.SUCCESS;
+            if (acceptedInsecure) {
+                GlobalOptions.warnInsecure(err, "the OPENPGPKEY answer for " + email);
+            }
         } else if (r instanceof FetchResult.NoKey) {
             status = "secure proof that there is no key";
             exit = ExitCode.PROVEN_ABSENT;
@@ -208,13 +259,16 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
             m.put("owner", r.ownerName());
             m.put("status", statusWord(r));
             m.put("detail", status);
+            if (acceptedInsecure) {
+                m.put("insecure_accepted", true);
+            }
             List<Map<String, Object>> ks = new ArrayList<>();
             for (PublishedKey k : keys) {
                 Map<String, Object> km = new LinkedHashMap<>();
                 km.put("fingerprint", k.fingerprint());
                 km.put("userIds", k.userIds());
                 km.put("issues", k.issues().stream().map(Enum::name).toList());
-                km.put("armored", armor(k.data()));
+                km.put("armored", armor(k.data(), acceptedInsecure));
                 ks.add(km);
             }
             m.put("keys", ks);
@@ -225,7 +279,7 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
                 for (String d : k.details()) {
                     err.println(";   " + k.fingerprint() + ": " + d);
                 }
-                out.print(armor(k.data()));
+                out.print(armor(k.data(), acceptedInsecure));
             }
         }
         out.flush();
@@ -243,14 +297,19 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         ExitCode exit;
         if (r instanceof FetchResult.Secure) {
-            v.matched().forEach(k -> lines.add("SUCCESS key " + k.fingerprint() + " published for " + email
+            // --keyid: only the chosen key is compared; the address's other published keys are not this check's
+            List<PublishedKey> matched = v.matched().stream().filter(k -> keyid == null || KeyIds.matches(k, keyid)).toList();
+            List<PublishedKey> unmatched = v.unmatched().stream().filter(k -> keyid == null || KeyIds.matches(k, keyid))
+                    .toList();
+            matched.forEach(k -> lines.add("SUCCESS key " + k.fingerprint() + " published for " + email
                     + " is held locally (secure)"));
-            v.unmatched().forEach(k -> lines.add("FAIL key " + k.fingerprint() + " published for " + email
+            unmatched.forEach(k -> lines.add("FAIL key " + k.fingerprint() + " published for " + email
                     + " is not held locally"));
-            if (v.matched().isEmpty() && v.unmatched().isEmpty()) {
-                lines.add("FAIL no acceptable key is published for " + email);
+            if (matched.isEmpty() && unmatched.isEmpty()) {
+                lines.add("FAIL no acceptable key" + (keyid == null ? "" : " with key ID " + keyid)
+                        + " is published for " + email);
             }
-            exit = v.allMatch() ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
+            exit = !matched.isEmpty() && unmatched.isEmpty() ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
         } else if (r instanceof FetchResult.NoKey) {
             lines.add("FAIL " + r.ownerName() + " provably has no OPENPGPKEY record");
             exit = ExitCode.PROVEN_ABSENT;
@@ -289,8 +348,17 @@ final class OpenPgpKeyCommand implements Callable<Integer> {
     }
 
     static String armor(byte[] data) throws IOException {
+        return armor(data, false);
+    }
+
+    /** The armored key; one taken from an Insecure answer says so in a Comment header, as hash-slinger's does. */
+    static String armor(byte[] data, boolean notValidated) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ArmoredOutputStream a = ArmoredOutputStream.builder().clearHeaders().build(bytes)) {
+        ArmoredOutputStream.Builder builder = ArmoredOutputStream.builder().clearHeaders();
+        if (notValidated) {
+            builder.addComment("NOT VALIDATED BY DNSSEC (fetched with --insecure)");
+        }
+        try (ArmoredOutputStream a = builder.build(bytes)) {
             a.write(data);
         }
         return bytes.toString(StandardCharsets.US_ASCII);

@@ -56,22 +56,55 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--chain", description = "Also print the validation evidence (DNSKEY, DS, RRSIG, NSEC...).")
     boolean chain;
 
+    @Option(names = "--recursive", description = "Recurse from the root hints instead of asking the upstreams (mode RECURSIVE).")
+    boolean recursive;
+
+    @Option(names = "--root-hints", paramLabel = "FILE",
+            description = "Root servers for --recursive, in named.root form (default: IANA's, built in).")
+    java.nio.file.Path rootHints;
+
     @Override
     public Integer call() {
         GlobalOptions global = parent.global;
         Name qname = parseName(name, "NAME");
         int qtype = parseType(type);
-        try (ValidatingResolver resolver = global.resolver()) {
+        try (ValidatingResolver resolver = resolver(global)) {
             Answer answer = resolver.lookup(qname, qtype).toCompletableFuture().join();
             PrintWriter out = spec.commandLine().getOut();
             if (global.json) {
                 out.println(Json.write(toJson(answer, chain)));
             } else {
-                out.print(toText(answer, chain));
+                out.print(toText(answer, chain, global.wrap));
             }
             out.flush();
-            return exitCode(answer).code();
+            PrintWriter err = spec.commandLine().getErr();
+            global.debug(resolver, err, qname.toString(), qtype);
+            ExitCode exit = exitCode(answer);
+            if (exit == ExitCode.INSECURE && global.insecure) {
+                GlobalOptions.warnInsecure(err, "the answer for " + qname + " " + Type.string(qtype));
+                return ExitCode.SUCCESS.code();
+            }
+            return exit.code();
         }
+    }
+
+    /** The global options' resolver, recursing with {@code --recursive}. */
+    private ValidatingResolver resolver(GlobalOptions global) {
+        ValidatingResolver.Builder b = global.resolverBuilder();
+        if (rootHints != null && !recursive) {
+            throw new UsageError("--root-hints only applies with --recursive");
+        }
+        if (recursive) {
+            b.mode(dev.daneel.validator.Mode.RECURSIVE);
+        }
+        if (rootHints != null) {
+            try {
+                b.rootHints(rootHints);
+            } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+                throw new UsageError("--root-hints: " + e.getMessage());
+            }
+        }
+        return b.build();
     }
 
     /** The exit code an answer stands for. */
@@ -99,6 +132,12 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     static String toText(Answer answer, boolean withChain) {
+        return toText(answer, withChain, false);
+    }
+
+    /** The text form; {@code wrap} splits long records over several lines ({@link RecordWrap}). */
+    static String toText(Answer answer, boolean withChain, boolean wrap) {
+        java.util.function.UnaryOperator<String> form = wrap ? RecordWrap::wrap : line -> line;
         StringBuilder sb = new StringBuilder();
         sb.append("; ").append(statusLine(answer.verdict())).append('\n');
         if (answer.records().isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
@@ -113,15 +152,15 @@ final class QueryCommand implements Callable<Integer> {
         }
         String prefix = bogus ? "; " : "";
         for (Record r : answer.chain()) {
-            sb.append(prefix).append(r).append('\n');
+            sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
         for (Record r : answer.records()) {
-            sb.append(prefix).append(r).append('\n');
+            sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
         if (withChain) {
             sb.append(";; validation chain\n");
             for (Record r : answer.evidence().records()) {
-                sb.append(r).append('\n');
+                sb.append(form.apply(r.toString())).append('\n');
             }
         }
         return sb.toString();

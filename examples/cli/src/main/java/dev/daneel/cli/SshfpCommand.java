@@ -7,6 +7,8 @@ import dev.daneel.sshfp.SshfpRecord;
 import dev.daneel.sshfp.SshfpResult;
 import dev.daneel.sshfp.SshfpVerifier;
 import dev.daneel.sshfp.SshHostKey;
+import dev.daneel.validator.Answer;
+import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,8 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.SSHFPRecord;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -127,7 +132,7 @@ final class SshfpCommand implements Callable<Integer> {
             m.put("records", records.stream().map(SshfpRecord::rfcForm).toList());
             out.println(Json.write(m));
         } else {
-            records.forEach(r -> out.println(r.rfcForm()));
+            records.forEach(r -> out.println(parent.global.record(r.rfcForm())));
         }
         out.flush();
         return ExitCode.SUCCESS.code();
@@ -162,15 +167,27 @@ final class SshfpCommand implements Callable<Integer> {
             for (SshHostKey k : keys) {
                 SshfpResult r = verifier.verify(name, k);
                 ExitCode code = exitCode(r);
-                anyMatch |= r instanceof SshfpResult.Match;
+                String text = line(k, r);
+                if (r instanceof SshfpResult.Insecure && parent.global.insecure) {
+                    // --insecure, as hash-slinger's: an unsigned zone's records are compared, flagged as such
+                    Optional<SshfpRecord> m = unvalidatedRecords(resolver, name).stream().filter(x -> x.matches(k))
+                            .findFirst();
+                    code = m.isPresent() ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
+                    text = m.map(x -> "INSECURE SUCCESS " + k.keyType() + " key matches " + x.rfcForm()
+                            + " (NOT VALIDATED BY DNSSEC)").orElse("INSECURE FAIL " + k.keyType()
+                            + " key matches none of the unvalidated SSHFP records of " + name);
+                    GlobalOptions.warnInsecure(err(), "the SSHFP answer for " + name);
+                }
+                anyMatch |= r instanceof SshfpResult.Match || (code == ExitCode.SUCCESS && parent.global.insecure);
                 worst = worst == null || code.code() > worst.code() ? code : worst;
-                lines.add(line(k, r));
+                lines.add(text);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("key", k.keyType());
                 m.put("result", r.getClass().getSimpleName().toLowerCase(Locale.ROOT));
                 m.put("line", lines.get(lines.size() - 1));
                 results.add(m);
             }
+            parent.global.debug(resolver, err(), name, Type.SSHFP);
         }
         ExitCode exit = anyMatch ? ExitCode.SUCCESS : worst;
         PrintWriter out = out();
@@ -186,6 +203,21 @@ final class SshfpCommand implements Callable<Integer> {
         }
         out.flush();
         return exit.code();
+    }
+
+    /** With --insecure: the SSHFP records of an Insecure answer (never of a Bogus or indeterminate one). */
+    private static List<SshfpRecord> unvalidatedRecords(ValidatingResolver resolver, String name) {
+        Answer a = resolver.resolve(name, Type.SSHFP);
+        if (a.status() != Status.INSECURE) {
+            return List.of();
+        }
+        List<SshfpRecord> out = new ArrayList<>();
+        for (org.xbill.DNS.Record rec : a.records()) {
+            if (rec instanceof SSHFPRecord f) {
+                out.add(new SshfpRecord(f.getName().toString(), f.getAlgorithm(), f.getDigestType(), f.getFingerPrint()));
+            }
+        }
+        return out;
     }
 
     static ExitCode exitCode(SshfpResult r) {

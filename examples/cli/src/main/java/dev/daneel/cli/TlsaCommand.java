@@ -168,7 +168,7 @@ final class TlsaCommand implements Callable<Integer> {
             j.put("records", lines);
             out.println(Json.write(j));
         } else {
-            lines.forEach(out::println);
+            lines.forEach(l -> out.println(parent.global.record(l)));
         }
         out.flush();
         return ExitCode.SUCCESS.code();
@@ -191,26 +191,21 @@ final class TlsaCommand implements Callable<Integer> {
         ExitCode exit;
         try (ValidatingResolver resolver = parent.global.resolver()) {
             TlsaAnswer answer = new TlsaLookup(resolver).resolve(name, port, protocol.toLowerCase(Locale.ROOT));
+            parent.global.debug(resolver, spec.commandLine().getErr(), TlsaRecords.owner(name, port, protocol), Type.TLSA);
+            List<TlsaRecord> unvalidated = answer instanceof TlsaAnswer.NoDane n && n.verdict() instanceof Verdict.Insecure
+                    && parent.global.insecure ? unvalidatedRecords(resolver, n.owner()) : List.of();
             if (answer instanceof TlsaAnswer.Dane d) {
-                InetSocketAddress target = connect != null ? connectAddress(connect) : address(resolver, name);
-                List<X509Certificate> chain = TlsProbe.chain(target, name, st, timeout);
-                DaneVerifier verifier = DaneVerifier.builder().build();
-                boolean any = false;
-                String where = target.getAddress().getHostAddress() + ":" + target.getPort();
-                for (TlsaRecord r : d.records()) {
-                    DaneResult result = verifier.verify(chain, List.of(r), d.referenceNames());
-                    String label = "(usage " + r.usage() + r.certUsage().map(c -> " [" + pretty(c) + "]").orElse("") + ")";
-                    String rec = d.owner() + " TLSA " + r;
-                    if (result instanceof DaneResult.Authenticated) {
-                        any = true;
-                        lines.add("SUCCESS " + label + " the certificate offered by " + where + " matches " + rec);
-                    } else if (result instanceof DaneResult.Failed f) {
-                        lines.add("FAIL " + label + " " + rec + ": " + f.failure() + ": " + f.detail());
-                    } else {
-                        lines.add("FAIL " + label + " " + rec + ": unusable record (RFC 7671 §4.1)");
-                    }
-                }
+                boolean any = compare(resolver, name, st, timeout, d.owner(), d.records(), d.referenceNames(), "", lines);
                 status = any ? "match" : "fail";
+                exit = any ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
+            } else if (!unvalidated.isEmpty()) {
+                // --insecure, as hash-slinger's: the records of a zone proven unsigned are compared, every line
+                // says so, and a warning goes to stderr. A DANE client (RFC 6698 §4) would not use them.
+                TlsaAnswer.NoDane n = (TlsaAnswer.NoDane) answer;
+                GlobalOptions.warnInsecure(spec.commandLine().getErr(), "the TLSA answer for " + n.owner());
+                boolean any = compare(resolver, name, st, timeout, n.owner(), unvalidated,
+                        List.of(name.substring(0, name.length() - 1)), "INSECURE ", lines);
+                status = any ? "insecure-match" : "fail";
                 exit = any ? ExitCode.SUCCESS : ExitCode.BOGUS_OR_MISMATCH;
             } else if (answer instanceof TlsaAnswer.NoDane n) {
                 Verdict s = n.verdict();
@@ -238,6 +233,46 @@ final class TlsaCommand implements Callable<Integer> {
         }
         out.flush();
         return exit.code();
+    }
+
+    /** Connects, then compares the offered chain with each record, one line per record; whether one authenticated it. */
+    private boolean compare(ValidatingResolver resolver, String name, TlsProbe.Starttls st, Duration timeout, String owner,
+            List<TlsaRecord> records, List<String> referenceNames, String flag, List<String> lines) throws IOException {
+        InetSocketAddress target = connect != null ? connectAddress(connect) : address(resolver, name);
+        List<X509Certificate> chain = TlsProbe.chain(target, name, st, timeout);
+        DaneVerifier verifier = DaneVerifier.builder().build();
+        boolean any = false;
+        String where = target.getAddress().getHostAddress() + ":" + target.getPort();
+        String insecure = flag.isEmpty() ? "" : " (NOT VALIDATED BY DNSSEC)";
+        for (TlsaRecord r : records) {
+            DaneResult result = verifier.verify(chain, List.of(r), referenceNames);
+            String label = "(usage " + r.usage() + r.certUsage().map(c -> " [" + pretty(c) + "]").orElse("") + ")";
+            String rec = owner + " TLSA " + r;
+            if (result instanceof DaneResult.Authenticated) {
+                any = true;
+                lines.add(flag + "SUCCESS " + label + " the certificate offered by " + where + " matches " + rec + insecure);
+            } else if (result instanceof DaneResult.Failed f) {
+                lines.add(flag + "FAIL " + label + " " + rec + ": " + f.failure() + ": " + f.detail());
+            } else {
+                lines.add(flag + "FAIL " + label + " " + rec + ": unusable record (RFC 7671 §4.1)");
+            }
+        }
+        return any;
+    }
+
+    /** With --insecure: the TLSA records of an Insecure answer (never of a Bogus or indeterminate one). */
+    private static List<TlsaRecord> unvalidatedRecords(ValidatingResolver resolver, String owner) {
+        Answer a = resolver.resolve(owner, Type.TLSA);
+        if (a.status() != dev.daneel.validator.Status.INSECURE) {
+            return List.of();
+        }
+        List<TlsaRecord> out = new ArrayList<>();
+        for (Record r : a.records()) {
+            if (r instanceof org.xbill.DNS.TLSARecord t) {
+                out.add(TlsaRecord.of(t));
+            }
+        }
+        return out;
     }
 
     private static String pretty(CertUsage u) {

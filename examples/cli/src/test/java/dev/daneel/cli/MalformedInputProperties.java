@@ -171,6 +171,10 @@ class MalformedInputProperties {
             Files.write(damaged, d.apply(d.use().intact()));
             Cli c = run(d.use().args(good, damaged));
             assertCleanFailure(c, d.toString());
+            if (d.use() == Use.ANCHOR_FILE && c.exit() != 0) {
+                // the anchor parsers name the file (and the line, when one line is at fault)
+                assertTrue(c.err().contains(damaged + ":"), d + ": the error does not name the file\n" + c);
+            }
             Statistics.collect(d.use(), c.exit() == 0 ? "accepted" : "refused");
         } finally {
             Files.deleteIfExists(good);
@@ -178,12 +182,48 @@ class MalformedInputProperties {
         }
     }
 
+    /**
+     * A damaged {@code --resolvconf} file, read by the parser only (a damaged address could name a machine
+     * off loopback, so nothing is sent): a list of servers, or a {@link UsageError} naming the file (and the
+     * line, for a bad nameserver line) and what was expected.
+     */
+    @Property(tries = 300)
+    void damagedResolvConfIsReadOrNamesFileAndLine(@ForAll("resolvDamage") Damage d) throws IOException {
+        Path damaged = Files.createTempFile("daneel-resolv", ".conf");
+        try {
+            Files.write(damaged, d.apply("# resolvers\nsearch example.test\nnameserver 127.0.0.1@5353\nnameserver ::1\n"
+                    + "options ndots:1\n"));
+            try {
+                assertFalse(ResolvConf.read(damaged).isEmpty());
+                Statistics.collect("read");
+            } catch (UsageError e) {
+                Statistics.collect("refused");
+                String m = e.getMessage();
+                assertTrue(m.startsWith("--resolvconf: " + damaged), m);
+                assertTrue(m.contains("expected"), "no word on what was expected: " + m);
+                if (m.contains(": nameserver: ")) {
+                    assertTrue(Pattern.compile("^--resolvconf: \\S+:[1-9][0-9]*: nameserver: ").matcher(m).find(), m);
+                }
+            } catch (RuntimeException e) {
+                fail(d + " made the resolv.conf parser throw " + e, e);
+            }
+        } finally {
+            Files.deleteIfExists(damaged);
+        }
+    }
+
+    @Provide
+    Arbitrary<Damage> resolvDamage() {
+        return Arbitraries.integers().between(0, 2).flatMap(k -> Arbitraries.longs().map(s -> new Damage(Use.ANCHOR_FILE, k, s)));
+    }
+
     static final List<String> WORDS = List.of("sshfp", "ipseckey", "tlsa", "openpgpkey", "anchors", "--create", "-f", "-k",
             "--file", "--known-hosts", "--key", "--keyring", "--digest", "sha1", "sha256", "md5", "--usage", "--selector", "--mtype",
             "9", "-1", "3", "--port", "99999", "443", "--protocol", "tcp", "quic", "--output", "both", "rfc", "xml",
             "--precedence", "300", "10", "--gateway", "::1", "192.0.2.1", "not an address", "host.example.", "a..b",
             "hugh@example.com", "@", "", "--json", "--timeout", "0", "61", "abc", "--tcp", "--state", "/nonexistent/dir/x.state",
-            "/nonexistent/file", "--certificate", "--anchor", "--uid", "--", "-", "--unknown-option", "\u00e9\u00e8");
+            "/nonexistent/file", "--certificate", "--anchor", "--uid", "--", "-", "--unknown-option", "\u00e9\u00e8",
+            "--keyid", "0x12345678", "--insecure", "--debug", "--wrap", "--resolvconf");
 
     @Provide
     Arbitrary<List<String>> argLists() {

@@ -250,7 +250,7 @@ class QueryCommandTest {
     void badServerPortIsNamed() {
         Cli r = Cli.run("--server", "127.0.0.1:99999", "--anchor", anchor, "query", "x.test.");
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.err().contains("--server: port must be 1..65535, got \"99999\""), r::toString);
+        assertTrue(r.err().contains("--server: port must be a number 1..65535, got \"99999\""), r::toString);
     }
 
     @Test

@@ -37,6 +37,7 @@ import java.util.Set;
  * max-sessions = 32                      # concurrent MTA connections
  * lookup-timeout = 20                    # seconds for all of a message's key lookups
  * dns-timeout = 2                        # seconds per upstream attempt
+ * mode = stub                            # or recursive, stub-then-recursive (recurse when no upstream carries DNSSEC)
  * protected-headers = true
  * lowercase-fallback = true              # after a proven absence, look up the lowercased local part too
  * hide-recipients = bcc                  # or all, none: whose key IDs are thrown (wildcard)
@@ -108,6 +109,7 @@ public final class MilterConfig {
     private final int maxSessions;
     private final Duration lookupTimeout;
     private final Duration dnsTimeout;
+    private final dev.daneel.validator.Mode mode;
     private final boolean protectedHeaders;
     private final boolean lowercaseFallback;
     private final HideRecipients hideRecipients;
@@ -132,6 +134,7 @@ public final class MilterConfig {
         maxSessions = b.maxSessions;
         lookupTimeout = b.lookupTimeout;
         dnsTimeout = b.dnsTimeout;
+        mode = b.mode;
         protectedHeaders = b.protectedHeaders;
         lowercaseFallback = b.lowercaseFallback;
         hideRecipients = b.hideRecipients;
@@ -247,6 +250,11 @@ public final class MilterConfig {
         return dnsTimeout;
     }
 
+    /** Where the validating resolver gets its data (default {@link dev.daneel.validator.Mode#STUB}). */
+    public dev.daneel.validator.Mode mode() {
+        return mode;
+    }
+
     public boolean protectedHeaders() {
         return protectedHeaders;
     }
@@ -317,6 +325,7 @@ public final class MilterConfig {
                 "max-sessions = " + maxSessions,
                 "lookup-timeout = " + lookupTimeout.toMillis() / 1000.0,
                 "dns-timeout = " + dnsTimeout.toMillis() / 1000.0,
+                "mode = " + mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 "protected-headers = " + protectedHeaders,
                 "lowercase-fallback = " + lowercaseFallback,
                 "hide-recipients = " + hideRecipients.name().toLowerCase(Locale.ROOT),
@@ -350,6 +359,7 @@ public final class MilterConfig {
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private Duration lookupTimeout = DEFAULT_LOOKUP_TIMEOUT;
         private Duration dnsTimeout = Duration.ofSeconds(2);
+        private dev.daneel.validator.Mode mode = dev.daneel.validator.Mode.STUB;
         private boolean protectedHeaders = true;
         private boolean lowercaseFallback = true;
         private HideRecipients hideRecipients = HideRecipients.BCC;
@@ -503,6 +513,12 @@ public final class MilterConfig {
             return this;
         }
 
+        /** Where the validating resolver gets its data: the upstreams, recursion from the root, or both. */
+        public Builder mode(dev.daneel.validator.Mode mode) {
+            this.mode = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
         public Builder protectedHeaders(boolean on) {
             this.protectedHeaders = on;
             return this;
@@ -580,6 +596,13 @@ public final class MilterConfig {
                 case "max-sessions" -> maxSessions(integer(value));
                 case "lookup-timeout" -> lookupTimeout(seconds(value));
                 case "dns-timeout" -> dnsTimeout(seconds(value));
+                case "mode" -> mode(switch (value.toLowerCase(Locale.ROOT)) {
+                    case "stub" -> dev.daneel.validator.Mode.STUB;
+                    case "recursive" -> dev.daneel.validator.Mode.RECURSIVE;
+                    case "stub-then-recursive" -> dev.daneel.validator.Mode.STUB_THEN_RECURSIVE;
+                    default -> throw new IllegalArgumentException("mode must be stub, recursive or stub-then-recursive, got \""
+                            + value + "\"");
+                });
                 case "protected-headers" -> protectedHeaders(bool(value));
                 case "lowercase-fallback" -> lowercaseFallback(bool(value));
                 case "hide-recipients" -> hideRecipients(switch (value.toLowerCase(Locale.ROOT)) {

@@ -60,7 +60,8 @@ public final class MilterMain implements Callable<Integer> {
 
     /** The validating resolver {@code c} describes: its upstreams (default the system's), anchors and DNS timeout. */
     static ValidatingResolver resolver(MilterConfig c, TrustAnchors anchors) {
-        ValidatingResolver.Builder rb = ValidatingResolver.builder().trustAnchors(anchors).timeout(c.dnsTimeout());
+        ValidatingResolver.Builder rb = ValidatingResolver.builder().trustAnchors(anchors).timeout(c.dnsTimeout())
+                .mode(c.mode());
         for (InetSocketAddress u : c.upstreams()) {
             rb.upstream(u);
         }

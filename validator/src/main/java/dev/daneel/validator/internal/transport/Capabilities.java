@@ -19,12 +19,14 @@ import java.util.Objects;
  *
  * @param upstream the server probed
  * @param carries the conclusion
- * @param udp whether it answered over UDP
+ * @param udp whether its UDP answers are used: it answered over UDP, and not only with DNSSEC stripped
+ *     there while TCP carried it (then every query goes over TCP)
  * @param tcp whether it answered over TCP
  * @param ednsPayload the UDP payload size its OPT record advertised, or -1 when its reply had no OPT record
  * @param doBit whether its reply kept the DO bit (RFC 3225 §3: a server copies it)
  * @param largestTcpAnswer octets of the answer it delivered whole over TCP, 0 when none
- * @param problems what it stripped or failed, in words; empty for a capable upstream
+ * @param problems what it stripped or failed, in words; for a capable upstream at most a note (such as
+ *     "over UDP ... used over TCP only")
  */
 public record Capabilities(InetSocketAddress upstream, Carries carries, boolean udp, boolean tcp, int ednsPayload,
                            boolean doBit, int largestTcpAnswer, List<String> problems) {

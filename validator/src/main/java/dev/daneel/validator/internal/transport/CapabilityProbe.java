@@ -80,36 +80,48 @@ final class CapabilityProbe {
             return new Capabilities(upstream, Capabilities.Carries.UNKNOWN, udpAnswered, tcpAnswered, payload, doBit,
                     largest, problems);
         }
-        boolean stripped = false;
         if (opt == null) {
             problems.add("no EDNS: its reply to " + question + " has no OPT record");
         } else if (!doBit) {
             problems.add("DO bit cleared in its reply to " + question);
         }
-        RRset keys = find(base, Section.ANSWER, zone, Type.DNSKEY);
-        if (keys == null) {
-            problems.add("no DNSKEY RRset in its answer to " + question);
-            stripped = true;
-        } else if (keys.sigs().isEmpty()) {
-            problems.add("RRSIGs of the " + question + " answer are missing");
-            stripped = true;
+        String keys = signedKeys(base, zone);
+        boolean overTcpOnly = false;
+        if (keys != null && base == udp && tcp != null && tcp.getRcode() == Rcode.NOERROR && signedKeys(tcp, zone) == null) {
+            // A box that mangles UDP only (drops EDNS, so DO is gone) while TCP reaches the resolver intact:
+            // usable, over TCP only.
+            problems.add("over UDP " + keys + "; used over TCP only");
+            keys = null;
+            overTcpOnly = true;
+        } else if (keys != null) {
+            problems.add(keys);
         }
+        boolean stripped = keys != null;
         if (!stripped) {
-            String denial = denial(upstream, zone);
+            String denial = denial(upstream, zone, overTcpOnly);
             if (denial != null) {
                 problems.add(denial);
                 stripped = true;
             }
         }
-        if (!stripped) {
+        if (!stripped && !overTcpOnly) {
             problems.removeIf(p -> p.startsWith("DO bit") || p.startsWith("no EDNS")); // the signatures came anyway
         }
         return new Capabilities(upstream, stripped ? Capabilities.Carries.NO_DNSSEC : Capabilities.Carries.DNSSEC,
-                udpAnswered, tcpAnswered, payload, doBit, largest, problems);
+                udpAnswered && !overTcpOnly, tcpAnswered, payload, doBit, largest, problems);
+    }
+
+    /** Null when {@code m} holds the zone's DNSKEY RRset with its RRSIGs; else what is missing. */
+    private static String signedKeys(Message m, Name zone) {
+        RRset keys = find(m, Section.ANSWER, zone, Type.DNSKEY);
+        if (keys == null) {
+            return "no DNSKEY RRset in its answer to " + zone + "/DNSKEY";
+        }
+        return keys.sigs().isEmpty() ? "RRSIGs of the " + zone + "/DNSKEY answer are missing" : null;
     }
 
     /** Null when the DS query's answer carries a signed answer or a signed denial (or says nothing); else what is missing. */
-    private String denial(InetSocketAddress upstream, Name zone) {
+    private String denial(InetSocketAddress upstream, Name zone, boolean overTcp) {
         Name absent;
         try {
             absent = Name.concatenate(Name.fromString(ABSENT_LABEL), zone);
@@ -118,7 +130,8 @@ final class CapabilityProbe {
         }
         Message m;
         try {
-            m = client.exchange(upstream, client.newQuery(absent, Type.DS));
+            Message q = client.newQuery(absent, Type.DS);
+            m = overTcp ? client.tcpExchange(upstream, q) : client.exchange(upstream, q);
         } catch (IOException | UpstreamClient.AttemptFailed e) {
             return null; // not decisive: the DNSKEY probe answered, a lost packet says nothing about stripping
         }
