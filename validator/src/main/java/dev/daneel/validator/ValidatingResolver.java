@@ -145,7 +145,7 @@ public final class ValidatingResolver implements AutoCloseable {
         }
         Duration deadline = b.deadline != null ? b.deadline : defaultDeadline(b.timeout, Math.max(1, upstreams.size()));
         this.config = new EngineConfig(fetcher, withDlv(anchors, b.dlvAnchor), b.clock, b.skew, b.limits, b.cacheSize,
-                deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors, b.hardenAlgorithmDowngrade);
+                deadline, b.dlvDomain, b.aggressiveNsec, b.negativeAnchors, b.hardenAlgorithmDowngrade, b.cacheBytes);
         this.engine = new Engine(config);
         this.refresher = b.store != null && b.refreshInBackground
                 ? Executors.newSingleThreadScheduledExecutor(daemonThreads("daneel-rfc5011")) : null;
@@ -580,6 +580,7 @@ public final class ValidatingResolver implements AutoCloseable {
         private Duration deadline;
         private final List<NegativeTrustAnchor> negativeAnchors = new ArrayList<>();
         private boolean hardenAlgorithmDowngrade;
+        private long cacheBytes = EngineConfig.DEFAULT_CACHE_BYTES;
         private RootAnchorBootstrap bootstrap;
         private Mode mode = Mode.STUB;
         private boolean probeUpstreams = true;
@@ -725,6 +726,20 @@ public final class ValidatingResolver implements AutoCloseable {
                 throw new IllegalArgumentException("cacheSize must be 16..10000000, got " + entries);
             }
             this.cacheSize = entries;
+            return this;
+        }
+
+        /**
+         * The estimated memory the answer cache may hold, 1 MiB .. 16 GiB (default 64 MiB); the raw-response
+         * cache gets a quarter of it. Answers from a zone an attacker controls can be 28–64 KB each, so the
+         * entry bound of {@link #cacheSize} alone would allow hundreds of megabytes; least recently used
+         * answers go first when either bound is reached.
+         */
+        public Builder cacheBytes(long bytes) {
+            if (bytes < (1L << 20) || bytes > (16L << 30)) {
+                throw new IllegalArgumentException("cacheBytes must be 1 MiB .. 16 GiB, got " + bytes);
+            }
+            this.cacheBytes = bytes;
             return this;
         }
 

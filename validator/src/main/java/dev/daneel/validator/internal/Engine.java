@@ -42,11 +42,34 @@ public final class Engine {
         this.config = config;
         this.clock = config.clock();
         this.crypto = new VerifiedSignatures(crypto, clock, config.cacheSize());
-        this.fetcher = new SingleFlight(config.fetcher(), clock, config.cacheSize(), config.deadline());
+        this.fetcher = new SingleFlight(config.fetcher(), clock, config.cacheSize(), config.cacheBytes() / 4, config.deadline());
         this.keys = new KeyStore(config.anchors(), config.negativeAnchors(), clock, config.cacheSize());
-        this.answers = new TtlCache<>(clock, config.cacheSize());
+        this.answers = new TtlCache<>(clock, config.cacheSize(), config.cacheBytes(), Engine::estimatedBytes);
         this.aggressive = config.aggressiveNsec() ? new AggressiveNsec(clock, config.cacheSize(), config.limits(), keys) : null;
         this.dlv = config.dlvRegistry() == null ? null : new DlvLookaside(config.dlvRegistry(), this.crypto);
+    }
+
+    /**
+     * An answer's share of the heap, estimated: three times the wire size of its own response (parsed records
+     * take about that) plus its records and a fixed overhead. The chain's DNSKEY and DS responses are shared
+     * by many answers and counted with the key entries, not here.
+     */
+    static long estimatedBytes(Answer a) {
+        long wire = 0;
+        for (dev.daneel.validator.Evidence.Exchange e : a.evidence().exchanges()) {
+            if (e.name().equals(a.name()) && e.type() == a.type()) {
+                wire += Math.max(0, e.response().numBytes());
+            }
+        }
+        for (org.xbill.DNS.Record r : a.records()) {
+            wire += r.rdataToString().length() + r.getName().length();
+        }
+        return 3 * wire + 512;
+    }
+
+    /** The answer cache's estimated size now. */
+    long cachedBytes() {
+        return answers.bytes();
     }
 
     /** Questions in flight now: zero whenever no lookup is running, whatever the fetcher did. */

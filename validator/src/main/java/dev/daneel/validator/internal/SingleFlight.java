@@ -34,10 +34,10 @@ final class SingleFlight implements Fetcher {
      * @param maxWait how long a question may stay in flight: a fetcher that never completes its future
      *     is given up on after this, so the question leaves the in-flight map
      */
-    SingleFlight(Fetcher inner, Clock clock, int cacheSize, java.time.Duration maxWait) {
+    SingleFlight(Fetcher inner, Clock clock, int cacheSize, long cacheBytes, java.time.Duration maxWait) {
         this.inner = inner;
         this.maxWaitMillis = Math.max(1, maxWait.toMillis());
-        this.responses = new TtlCache<>(clock, cacheSize);
+        this.responses = new TtlCache<>(clock, cacheSize, cacheBytes, m -> 3L * Math.max(0, m.numBytes()) + 256);
     }
 
     @Override

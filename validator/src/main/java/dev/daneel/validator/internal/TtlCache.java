@@ -29,24 +29,53 @@ final class TtlCache<K, V> {
     private static final class Slot<V> {
         final V value;
         final long expiresAtMillis;
+        final long bytes;
         /** The insertion count when the entry was last put or read; eviction drops the smallest. */
         volatile long lastUsed;
 
-        Slot(V value, long expiresAtMillis, long lastUsed) {
+        Slot(V value, long expiresAtMillis, long lastUsed, long bytes) {
             this.value = value;
             this.expiresAtMillis = expiresAtMillis;
+            this.bytes = bytes;
             this.lastUsed = lastUsed;
         }
     }
 
     private final Clock clock;
     private final int maxEntries;
+    private final long maxBytes;
+    private final java.util.function.ToLongFunction<V> weigher;
     private final ConcurrentHashMap<K, Slot<V>> map = new ConcurrentHashMap<>();
     private final AtomicLong insertions = new AtomicLong();
+    /** The weight of the entries in the map, kept exact by every put and remove. */
+    private final AtomicLong bytes = new AtomicLong();
 
     TtlCache(Clock clock, int maxEntries) {
+        this(clock, maxEntries, Long.MAX_VALUE, v -> 0);
+    }
+
+    /**
+     * A cache bounded in entries and in bytes: {@code weigher} estimates an entry's size, and the least
+     * recently used entries go when either bound is passed.
+     */
+    TtlCache(Clock clock, int maxEntries, long maxBytes, java.util.function.ToLongFunction<V> weigher) {
         this.clock = clock;
         this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.weigher = weigher;
+    }
+
+    /** The estimated size of the entries held now. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private boolean drop(K key, Slot<V> slot) {
+        if (map.remove(key, slot)) {
+            bytes.addAndGet(-slot.bytes);
+            return true;
+        }
+        return false;
     }
 
     /** The live entry for {@code key}, or null. */
@@ -57,7 +86,7 @@ final class TtlCache<K, V> {
         }
         long left = e.expiresAtMillis - clock.millis();
         if (left <= 0) {
-            map.remove(key, e);
+            drop(key, e);
             return null;
         }
         long now = insertions.get();
@@ -73,35 +102,46 @@ final class TtlCache<K, V> {
             return;
         }
         long capped = Math.min(ttlSeconds, Integer.MAX_VALUE);
-        map.put(key, new Slot<>(value, clock.millis() + capped * 1000, insertions.incrementAndGet()));
-        if (map.size() > maxEntries) {
+        long weight = weigher.applyAsLong(value);
+        if (weight > maxBytes / 16) {
+            return; // one entry may not take more than a sixteenth of the byte budget
+        }
+        Slot<V> slot = new Slot<>(value, clock.millis() + capped * 1000, insertions.incrementAndGet(), weight);
+        bytes.addAndGet(weight);
+        Slot<V> old = map.put(key, slot);
+        if (old != null) {
+            bytes.addAndGet(-old.bytes);
+        }
+        if (map.size() > maxEntries || bytes.get() > maxBytes) {
             evict();
         }
     }
 
     /** Drops expired entries, then the least recently used ones, until a sixteenth of the room is free. */
     private synchronized void evict() {
-        if (map.size() <= maxEntries) {
+        if (map.size() <= maxEntries && bytes.get() <= maxBytes) {
             return; // another thread evicted meanwhile
         }
         long now = clock.millis();
         List<Map.Entry<K, Slot<V>>> entries = new ArrayList<>(map.entrySet());
-        entries.removeIf(e -> e.getValue().expiresAtMillis <= now && map.remove(e.getKey(), e.getValue()));
-        int excess = map.size() - (maxEntries - maxEntries / 16);
-        if (excess <= 0) {
+        entries.removeIf(e -> e.getValue().expiresAtMillis <= now && drop(e.getKey(), e.getValue()));
+        int entryGoal = maxEntries - maxEntries / 16;
+        long byteGoal = maxBytes - maxBytes / 16;
+        if (map.size() <= entryGoal && bytes.get() <= byteGoal) {
             return;
         }
         entries.sort(Comparator.comparingLong(e -> e.getValue().lastUsed));
-        for (int i = 0; i < entries.size() && excess > 0; i++) {
-            if (map.remove(entries.get(i).getKey(), entries.get(i).getValue())) {
-                excess--;
-            }
+        for (int i = 0; i < entries.size() && (map.size() > entryGoal || bytes.get() > byteGoal); i++) {
+            drop(entries.get(i).getKey(), entries.get(i).getValue());
         }
     }
 
     /** Forgets the entry for {@code key}, if any. */
     void remove(K key) {
-        map.remove(key);
+        Slot<V> old = map.remove(key);
+        if (old != null) {
+            bytes.addAndGet(-old.bytes);
+        }
     }
 
     /** Whether a live entry exists for {@code key}. */
@@ -115,6 +155,8 @@ final class TtlCache<K, V> {
     }
 
     void clear() {
-        map.clear();
+        for (K key : new ArrayList<>(map.keySet())) {
+            remove(key);
+        }
     }
 }

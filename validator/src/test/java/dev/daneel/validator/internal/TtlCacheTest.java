@@ -60,4 +60,20 @@ class TtlCacheTest {
             assertNotNull(c.get(i), "live entry " + i + " kept while expired ones were dropped");
         }
     }
+
+    @Test
+    void theByteBoundHoldsExactlyThroughPutsReplacementsAndRemovals() {
+        TtlCache<Integer, byte[]> c = new TtlCache<>(clock, 10_000, 1600, v -> v.length);
+        for (int i = 0; i < 200; i++) {
+            c.put(i % 50, new byte[64], 3600); // replacements must not count twice
+            assertTrue(c.bytes() <= 1600, "bytes " + c.bytes());
+        }
+        c.put(1000, new byte[200], 3600); // more than a sixteenth of the budget: not kept
+        assertNull(c.get(1000));
+        long before = c.bytes();
+        c.remove(3);
+        assertTrue(c.bytes() <= before);
+        c.clear();
+        assertEquals(0, c.bytes());
+    }
 }
