@@ -21,7 +21,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * Daneel, dnsjava 3.7.1's {@code org.xbill.DNS.dnssec.ValidatingResolver} and libunbound, side by side on
+ * Daneel, dnsjava 3.7.1's {@code org.xbill.DNS.dnssec.ValidatingResolver} and libunbound (twice: through
+ * Python and through its C API, compiled at run time; see {@link Libunbound}), side by side on
  * one testkit world served on loopback (same server, same root anchor, same names): cold (empty caches,
  * every name once) and warm (every name again, then repeated for a few seconds), with 1 and 8 lookups in
  * flight; the upstream queries each sends per cold lookup (the server's query log); the critical path of

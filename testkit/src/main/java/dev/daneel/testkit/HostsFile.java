@@ -80,7 +80,8 @@ public final class HostsFile {
     /** Maps {@code name} to the loopback address literal {@code address} ({@code "127.0.0.6"}, {@code "::1"}). */
     public HostsFile add(String name, String address) {
         Objects.requireNonNull(address, "address");
-        if (!address.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        // Only literals reach InetAddress.getByName, which would otherwise look a name up in the DNS.
+        if (!address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
             throw new IllegalArgumentException("expected an IP address literal, got \"" + address + "\"");
         }
         try {

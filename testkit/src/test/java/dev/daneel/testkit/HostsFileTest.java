@@ -48,6 +48,9 @@ class HostsFileTest {
         assertTrue(e.getMessage().contains("loopback"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> f.add("a.test.", "127.0.0.1"));
         assertThrows(IllegalArgumentException.class, () -> f.add("a.test", "not-an-address"));
+        // a host name made of hex digits is not taken for an IPv6 literal (it would be looked up)
+        assertThrows(IllegalArgumentException.class, () -> f.add("a.test", "cafe"));
+        f.add("six.test", "::1");
     }
 
     @Test

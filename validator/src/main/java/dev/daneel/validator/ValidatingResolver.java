@@ -665,6 +665,18 @@ public final class ValidatingResolver implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a recursive resolver written {@code HOST[:PORT]} ({@code 192.0.2.53}, {@code 127.0.0.1:5353},
+         * {@code [::1]:53}), read by {@link HostPort} with port 53 by default, as the {@code daneel} command's
+         * {@code --server} and the milter's {@code upstream =} read it.
+         *
+         * @throws IllegalArgumentException saying what was expected when the text is not an IP literal with an
+         *     optional port
+         */
+        public Builder upstream(String hostPort) {
+            return upstream(HostPort.parse(hostPort, 53).socketAddress());
+        }
+
         /** Adds a recursive resolver by IP literal and port. */
         public Builder upstream(String ipLiteral, int port) {
             if (port < 1 || port > 65535) {

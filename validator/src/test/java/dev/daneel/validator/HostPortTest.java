@@ -59,6 +59,17 @@ class HostPortTest {
         assertTrue(e.getMessage().contains("not looked up"), e.getMessage());
     }
 
+    /** The library's builder reads the same text the same way (one parser for library, CLI and milter). */
+    @Test
+    void theResolverBuilderUsesIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ValidatingResolver.builder().upstream("[::1"));
+        assertEquals(assertThrows(IllegalArgumentException.class, () -> HostPort.parse("[::1", 53)).getMessage(), e.getMessage());
+        try (ValidatingResolver r = ValidatingResolver.builder().upstream("127.0.0.1:9").build()) {
+            assertTrue(r != null);
+        }
+    }
+
     @Test
     void defaultPortIsChecked() {
         assertThrows(IllegalArgumentException.class, () -> HostPort.parse("127.0.0.1", 0));

@@ -8,6 +8,7 @@ import dev.daneel.sshfp.SshfpResult;
 import dev.daneel.sshfp.SshfpVerifier;
 import dev.daneel.sshfp.SshHostKey;
 import dev.daneel.validator.Answer;
+import dev.daneel.validator.HostPort;
 import dev.daneel.validator.Status;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
@@ -269,22 +270,15 @@ final class SshfpCommand implements Callable<Integer> {
 
     /** Host keys from a live server, through ssh-keyscan (as hash-slinger's sshfp -s does). */
     private List<SshHostKey> keyscan(String target) throws IOException {
-        String addr = target;
-        String port = "22";
-        int colon = target.lastIndexOf(':');
-        if (target.startsWith("[")) {
-            int close = target.indexOf(']');
-            addr = target.substring(1, Math.max(1, close));
-            if (close > 0 && close + 1 < target.length() && target.charAt(close + 1) == ':') {
-                port = target.substring(close + 2);
-            }
-        } else if (colon > 0 && target.indexOf(':') == colon) {
-            addr = target.substring(0, colon);
-            port = target.substring(colon + 1);
+        // the shared HOST[:PORT] parser (IP literals only: ssh-keyscan must not resolve a name unvalidated)
+        HostPort hp;
+        try {
+            hp = HostPort.parse(target, 22);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--connect: " + e.getMessage());
         }
-        if (!port.matches("[0-9]{1,5}")) {
-            throw new UsageError("--connect: port must be a number, got \"" + port + "\" in \"" + target + "\"");
-        }
+        String addr = hp.address().getHostAddress();
+        String port = Integer.toString(hp.port());
         Path out = Files.createTempFile("daneel-keyscan", ".txt");
         try {
             Process p;

@@ -10,6 +10,7 @@ import dev.daneel.dane.TlsaLookup;
 import dev.daneel.dane.TlsaRecord;
 import dev.daneel.dane.TlsaRecords;
 import dev.daneel.validator.Answer;
+import dev.daneel.validator.HostPort;
 import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
 import java.io.IOException;
@@ -280,13 +281,8 @@ final class TlsaCommand implements Callable<Integer> {
     }
 
     private InetSocketAddress connectAddress(String text) {
-        try {
-            InetSocketAddress a = GlobalOptions.parseServer(text);
-            boolean portGiven = text.startsWith("[") ? text.contains("]:") : text.indexOf(':') == text.lastIndexOf(':') && text.contains(":");
-            return portGiven ? a : new InetSocketAddress(a.getAddress(), port);
-        } catch (UsageError e) {
-            throw new UsageError(e.getMessage().replace("--server", "--connect"));
-        }
+        HostPort hp = GlobalOptions.hostPort("--connect", text);
+        return hp.portGiven() ? hp.socketAddress() : new InetSocketAddress(hp.address(), port);
     }
 
     /** HOST's first validated address (Secure or Insecure; DANE only needs the TLSA RRset to be Secure). */

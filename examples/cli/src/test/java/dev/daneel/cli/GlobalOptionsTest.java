@@ -23,6 +23,14 @@ class GlobalOptionsTest {
         assertEquals(new InetSocketAddress("::1", 53), GlobalOptions.parseServer("::1"));
     }
 
+    /** The resolver's own name is never looked up (that would ask an unvalidated resolver first). */
+    @Test
+    void hostNamesAreRefusedWithWhatToDo() {
+        UsageError e = assertThrows(UsageError.class, () -> GlobalOptions.parseServer("localhost:53"));
+        assertTrue(e.getMessage().startsWith("--server: \"localhost\" in \"localhost:53\" is not an IPv4 or IPv6 address;")
+                && e.getMessage().contains("give the resolver's IP address"), e.getMessage());
+    }
+
     @Test
     void badPortsAndBracketsNameTheOption() {
         for (String bad : new String[] {"127.0.0.1:0", "127.0.0.1:x", "[::1", "[::1]x", ":53"}) {

@@ -125,6 +125,9 @@ class HashSlingerFlagsTest {
 
     @Test
     void keyidSelectsWhichFetchedKeyIsPrinted() {
+        Cli both = dns("--json", "openpgpkey", "--fetch", ALICE);
+        assertEquals(0, both.exit(), both::toString);
+        assertEquals(2, both.out().split("\"fingerprint\"", -1).length - 1, both::toString);
         for (OpenPgpTestKey k : List.of(first, second)) {
             Cli one = dns("--json", "openpgpkey", "--fetch", "--keyid", keyId(k), ALICE);
             assertEquals(0, one.exit(), one::toString);

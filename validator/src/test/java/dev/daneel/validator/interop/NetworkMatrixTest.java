@@ -206,6 +206,45 @@ class NetworkMatrixTest {
         assertEquals(8, CASES.size());
     }
 
+    @Test
+    void recursiveModeNeedsNoUpstreamAndAgreesWithLibunbound() throws Exception {
+        List<LibUnbound.Question> questions = CASES.stream().map(c -> new LibUnbound.Question(name(c.name()), c.type())).toList();
+        List<Status> libunbound = LibUnboundRecursion.statuses(dir.resolve("libunbound-2"), world.trustAnchors(),
+                hierarchy.authorities(), questions);
+        try (ValidatingResolver r = ValidatingResolver.builder().mode(Mode.RECURSIVE)
+                .trustAnchors(TrustAnchors.of(world.trustAnchors())).timeout(Duration.ofMillis(400))
+                .rootHints(List.of(InetAddress.getByName("127.0.0.2"))).authorityPort(nsdPort).recursionIpv6(false).build()) {
+            assertEquals(List.of(), r.probeUpstreams(), "no upstream in RECURSIVE mode");
+            assertEquals(Mode.RECURSIVE, r.currentPath());
+            for (int i = 0; i < CASES.size(); i++) {
+                Answer a = r.resolve(CASES.get(i).name(), CASES.get(i).type());
+                assertEquals(CASES.get(i).truth(), a.status(), CASES.get(i) + ": " + a);
+                assertEquals(libunbound.get(i), a.status(), CASES.get(i) + " against libunbound");
+            }
+        }
+    }
+
+    @Test
+    void probeNamesWhatEachPathStripsAndThePathALookupTakes() throws Exception {
+        try (ValidatingResolver r = resolver(Mode.STUB_THEN_RECURSIVE, UPSTREAMS.get("proxy STRIP_DNSSEC"))) {
+            dev.daneel.validator.UpstreamProbe p = r.probeUpstreams().get(0);
+            assertEquals(dev.daneel.validator.UpstreamProbe.Carries.NO_DNSSEC, p.carries(), p.toString());
+            assertTrue(p.problems().toString().contains("RRSIGs of the ./DNSKEY answer are missing"), p.toString());
+            assertEquals(Mode.RECURSIVE, r.currentPath(), "no upstream carries DNSSEC: lookups recurse");
+        }
+        try (ValidatingResolver r = resolver(Mode.STUB_THEN_RECURSIVE, UPSTREAMS.get("proxy TRUNCATE_512"))) {
+            dev.daneel.validator.UpstreamProbe p = r.probeUpstreams().get(0);
+            assertEquals(dev.daneel.validator.UpstreamProbe.Carries.DNSSEC, p.carries(), p.toString());
+            assertTrue(!p.udp() && p.tcp(), "used over TCP only: " + p);
+            assertEquals(Mode.STUB, r.currentPath());
+        }
+        try (ValidatingResolver r = resolver(Mode.STUB, UPSTREAMS.get("Unbound"))) {
+            dev.daneel.validator.UpstreamProbe p = r.probeUpstreams().get(0);
+            assertEquals(dev.daneel.validator.UpstreamProbe.Carries.DNSSEC, p.carries(), p.toString());
+            assertTrue(p.udp() && p.tcp() && p.doBit() && p.ednsPayload() > 0, p.toString());
+        }
+    }
+
     private static String brief(Answer a) {
         Verdict v = a.verdict();
         String rcode = a.rcode() == org.xbill.DNS.Rcode.NOERROR ? "" : "/" + org.xbill.DNS.Rcode.string(a.rcode());

@@ -62,7 +62,13 @@ import org.xbill.DNS.Type;
  * is a response and carries the query's ID and exactly its question (RFC 5452 §9.1); any other packet is
  * counted in {@link #droppedResponses()} and ignored, and the attempt keeps waiting for the genuine
  * answer until its timeout, so a spoofer cannot make a query fail just by answering first. A UDP answer
- * with TC=1 is asked again over TCP (RFC 1035 §4.2.2, RFC 7766).
+ * with TC=1 is asked again over TCP (RFC 1035 §4.2.2, RFC 7766), and so is a UDP attempt that timed out
+ * (a path that loses the fragments of large answers).
+ *
+ * <p>Built with the trust anchors' zones, the client first probes each upstream ({@link #capabilities},
+ * {@link CapabilityProbe}): one found to strip DNSSEC is never asked, one that did not answer the probe
+ * is passed over until it is probed again, and one that carries DNSSEC over TCP only is asked over TCP.
+ * When only stripping upstreams were left the query fails with a {@link NoDnssecUpstreamException}.
  *
  * <p>Upstreams are tried in order, once each — except that one which gave nothing at all (a timeout or an
  * I/O error) goes to the back of the order for {@link #DOWN_HOLD} or until it answers again, so a dead
@@ -334,6 +340,14 @@ public final class UpstreamClient implements AutoCloseable, dev.daneel.validator
                     attempts.add(new UpstreamException.Attempt(upstream, caps.describe().substring(
                             format(upstream).length() + 2)));
                     incapable++;
+                    allServfail = false;
+                    continue;
+                }
+                if (caps != null && caps.carries() == Capabilities.Carries.UNREACHABLE) {
+                    // The probe just waited out its UDP and TCP timeouts: asking again now would only double the
+                    // wait of a dead path (the probe is repeated after DOWN_HOLD).
+                    attempts.add(new UpstreamException.Attempt(upstream, caps.describe().substring(
+                            format(upstream).length() + 2)));
                     allServfail = false;
                     continue;
                 }
