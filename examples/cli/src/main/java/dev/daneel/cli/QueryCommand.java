@@ -140,21 +140,26 @@ final class QueryCommand implements Callable<Integer> {
         java.util.function.UnaryOperator<String> form = wrap ? RecordWrap::wrap : line -> line;
         StringBuilder sb = new StringBuilder();
         sb.append("; ").append(statusLine(answer.verdict())).append('\n');
-        if (answer.records().isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
+        // Bogus and Indeterminate data is never printed as data: scripts that skip comment lines must not
+        // pick it up. It is shown as comments, for diagnosis.
+        boolean bogus = answer.status() == dev.daneel.validator.Status.BOGUS
+                || answer.status() == dev.daneel.validator.Status.INDETERMINATE;
+        List<Record> shown = bogus ? answer.unvalidatedRecords() : answer.records();
+        if (shown.isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
             sb.append("; ").append(Rcode.string(answer.rcode()))
                     .append(answer.rcode() == Rcode.NOERROR ? " (no " + Type.string(answer.type()) + " records)" : "")
                     .append('\n');
         }
-        // Bogus data is never printed as data: scripts that skip comment lines must not pick it up.
-        boolean bogus = answer.status() == dev.daneel.validator.Status.BOGUS;
-        if (bogus && !(answer.chain().isEmpty() && answer.records().isEmpty())) {
-            sb.append(";; records that failed validation (do not use):\n");
+        if (bogus && !(answer.chain().isEmpty() && shown.isEmpty())) {
+            sb.append(answer.status() == dev.daneel.validator.Status.BOGUS
+                    ? ";; records that failed validation (do not use):\n"
+                    : ";; records that could not be validated (do not use as DNSSEC data):\n");
         }
         String prefix = bogus ? "; " : "";
         for (Record r : answer.chain()) {
             sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
-        for (Record r : answer.records()) {
+        for (Record r : shown) {
             sb.append(prefix).append(bogus ? r.toString() : form.apply(r.toString())).append('\n');
         }
         if (withChain) {
@@ -187,8 +192,9 @@ final class QueryCommand implements Callable<Integer> {
         }
         List<String> records = new ArrayList<>();
         answer.chain().forEach(r -> records.add(r.toString()));
-        answer.records().forEach(r -> records.add(r.toString()));
-        if (s instanceof Verdict.Bogus) {
+        (s instanceof Verdict.Bogus || s instanceof Verdict.Indeterminate ? answer.unvalidatedRecords() : answer.records())
+                .forEach(r -> records.add(r.toString()));
+        if (s instanceof Verdict.Bogus || s instanceof Verdict.Indeterminate) {
             m.put("records", List.of());  // never hand out bogus data where data is expected
             m.put("failed_records", records);
         } else {
