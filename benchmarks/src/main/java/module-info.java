@@ -1,8 +1,8 @@
 /**
  * Daneel benchmarks: JMH microbenchmarks and side-by-side comparisons with dnsjava's
- * ValidatingResolver and libunbound. Run from the shaded jar on the class path
- * ({@code java -jar benchmarks/target/benchmarks.jar} for JMH,
- * {@code java -cp benchmarks/target/benchmarks.jar dev.daneel.bench.SideBySide} for the comparison).
+ * ValidatingResolver and libunbound. Run from the shaded jar on the class path ({@code java -jar
+ * benchmarks/target/benchmarks.jar} for JMH, {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.daneel.bench.SideBySide} for the comparison).
  */
 module dev.daneel.bench {
     requires dev.daneel.validator;

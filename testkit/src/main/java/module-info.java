@@ -1,6 +1,6 @@
 /**
- * Signed DNS worlds built in code and served on loopback: the fixture for Daneel's own tests and for
- * downstream projects that need DNSSEC data without a network.
+ * Signed DNS worlds built in code and served on loopback: the fixture for Daneel's own tests and
+ * for downstream projects that need DNSSEC data without a network.
  */
 module dev.daneel.testkit {
     requires transitive org.dnsjava;

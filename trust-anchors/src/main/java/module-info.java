@@ -1,6 +1,6 @@
 /**
- * Daneel trust anchors: the built-in IANA root anchors, anchor files (DS/DNSKEY lines, BIND
- * {@code trust-anchors}, RFC 7958 {@code root-anchors.xml} with its CMS signature), the RFC 5011 tracker
+ * Daneel trust anchors: the built-in IANA root anchors, anchor files (DS/DNSKEY lines, BIND {@code
+ * trust-anchors}, RFC 7958 {@code root-anchors.xml} with its CMS signature), the RFC 5011 tracker
  * and its persistent store.
  */
 module dev.daneel.anchors {

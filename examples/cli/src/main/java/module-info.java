@@ -10,7 +10,8 @@ module dev.daneel.cli {
     requires org.bouncycastle.pkix; // the demo's self-signed TLS certificate
     requires org.bouncycastle.provider;
 
-    opens dev.daneel.cli to info.picocli;
+    opens dev.daneel.cli to
+            info.picocli;
 
     exports dev.daneel.cli;
 }

@@ -8,10 +8,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * The world the side-by-side benchmark resolves: a root, {@code tlds} TLDs and {@code perTld} zones under
- * each, with algorithms 8, 13 and 15 mixed, NSEC and NSEC3 (some salted), one zone in ten an unsigned
- * (provably insecure) delegation and, optionally, one zone with expired signatures (Bogus). Ten questions
- * per child zone cover positive answers, a CNAME, wildcard expansions, NODATA and NXDOMAIN; two per TLD.
+ * The world the side-by-side benchmark resolves: a root, {@code tlds} TLDs and {@code perTld} zones
+ * under each, with algorithms 8, 13 and 15 mixed, NSEC and NSEC3 (some salted), one zone in ten an
+ * unsigned (provably insecure) delegation and, optionally, one zone with expired signatures
+ * (Bogus). Ten questions per child zone cover positive answers, a CNAME, wildcard expansions,
+ * NODATA and NXDOMAIN; two per TLD.
  *
  * <pre>{@code
  * BenchWorld bench = BenchWorld.of(10, 10, true);   // 111 zones, 1,020 questions
@@ -54,7 +55,8 @@ public final class BenchWorld {
      */
     public static BenchWorld of(int tlds, int perTld, boolean withBogusZone) {
         if (tlds < 1 || tlds > 26 || perTld < 1 || perTld > 1000) {
-            throw new IllegalArgumentException("tlds must be 1..26 and perTld 1..1000, got " + tlds + " and " + perTld);
+            throw new IllegalArgumentException(
+                    "tlds must be 1..26 and perTld 1..1000, got " + tlds + " and " + perTld);
         }
         return new BenchWorld(tlds, perTld, withBogusZone);
     }
@@ -65,7 +67,11 @@ public final class BenchWorld {
     }
 
     /** How zone {@code c} of TLD {@code t} is made. */
-    private enum Kind { SIGNED, UNSIGNED, BOGUS }
+    private enum Kind {
+        SIGNED,
+        UNSIGNED,
+        BOGUS
+    }
 
     private Kind kind(int t, int c) {
         if (withBogusZone && t == tlds - 1 && c == perTld - 1) {
@@ -79,18 +85,23 @@ public final class BenchWorld {
         World.Builder b = World.builder();
         for (int t = 0; t < tlds; t++) {
             int tldAlgorithm = ALGORITHMS[t % ALGORITHMS.length];
-            b.zone(tld(t), z -> {
-                z.algorithm(tldAlgorithm).record("www A 192.0.2.53");
-                if (tldAlgorithm == 8) {
-                    z.nsec3(0, "", false);
-                }
-            });
+            b.zone(
+                    tld(t),
+                    z -> {
+                        z.algorithm(tldAlgorithm).record("www A 192.0.2.53");
+                        if (tldAlgorithm == 8) {
+                            z.nsec3(0, "", false);
+                        }
+                    });
             for (int c = 0; c < perTld; c++) {
                 int algorithm = ALGORITHMS[(t + c) % ALGORITHMS.length];
                 int child = c;
                 Kind kind = kind(t, c);
-                b.zone(zone(t, c), z -> {
-                    z.record("""
+                b.zone(
+                        zone(t, c),
+                        z -> {
+                            z.record(
+                                    """
                             @ MX 10 mail
                             www A 192.0.2.1
                             www AAAA 2001:db8::1
@@ -99,20 +110,20 @@ public final class BenchWorld {
                             *.wild TXT "wildcard"
                             alias CNAME www
                             """);
-                    if (kind == Kind.UNSIGNED) {
-                        z.unsigned();
-                        return;
-                    }
-                    z.algorithm(algorithm);
-                    if (child % 3 == 1) {
-                        z.nsec3(0, "", false);
-                    } else if (child % 6 == 2) {
-                        z.nsec3(5, "cafe", false);
-                    }
-                    if (kind == Kind.BOGUS) {
-                        z.breakAll(Breakage.EXPIRED_SIGNATURES);
-                    }
-                });
+                            if (kind == Kind.UNSIGNED) {
+                                z.unsigned();
+                                return;
+                            }
+                            z.algorithm(algorithm);
+                            if (child % 3 == 1) {
+                                z.nsec3(0, "", false);
+                            } else if (child % 6 == 2) {
+                                z.nsec3(5, "cafe", false);
+                            }
+                            if (kind == Kind.BOGUS) {
+                                z.breakAll(Breakage.EXPIRED_SIGNATURES);
+                            }
+                        });
             }
         }
         return b;
@@ -134,16 +145,16 @@ public final class BenchWorld {
                 q.add(question("a.wild." + z, Type.TXT));
                 q.add(question("b.wild." + z, Type.TXT));
                 q.add(question("alias." + z, Type.A));
-                q.add(question("www." + z, Type.TXT));  // NODATA
-                q.add(question("nx." + z, Type.A));     // NXDOMAIN
+                q.add(question("www." + z, Type.TXT)); // NODATA
+                q.add(question("nx." + z, Type.A)); // NXDOMAIN
             }
         }
         return q;
     }
 
     /**
-     * Names three zones deep (root, TLD, zone) in signed zones of different algorithms, for the critical
-     * path of a cold lookup.
+     * Names three zones deep (root, TLD, zone) in signed zones of different algorithms, for the
+     * critical path of a cold lookup.
      */
     public List<Name> deepNames(int count) {
         List<Name> out = new ArrayList<>();

@@ -22,9 +22,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * A warm validated lookup: {@link ValidatingResolver#resolve} of a name whose Secure answer is already in
- * the validated-answer cache — no packet, no signature — from 1 thread and from 4. The world's server
- * (on 127.0.0.1) is only asked during setup; the benchmark fails if a measured lookup is not Secure.
+ * A warm validated lookup: {@link ValidatingResolver#resolve} of a name whose Secure answer is
+ * already in the validated-answer cache — no packet, no signature — from 1 thread and from 4. The
+ * world's server (on 127.0.0.1) is only asked during setup; the benchmark fails if a measured
+ * lookup is not Secure.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar CacheHitBenchmark
@@ -45,10 +46,18 @@ public class CacheHitBenchmark {
     /** Starts a three-zone world and validates the name once. */
     @Setup
     public void warm() {
-        world = World.builder().zone("test.").zone("example.test.", z -> z.record("www 3600 A 192.0.2.1")).build()
-                .signAll().start();
-        resolver = ValidatingResolver.builder().upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).build();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone("example.test.", z -> z.record("www 3600 A 192.0.2.1"))
+                        .build()
+                        .signAll()
+                        .start();
+        resolver =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .build();
         name = Name.fromConstantString("www.example.test.");
         if (resolver.lookup(name, Type.A).toCompletableFuture().join().status() != Status.SECURE) {
             throw new IllegalStateException("the benchmark name does not validate");

@@ -21,9 +21,10 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * A validator running in this JVM, asked one question at a time from any thread, its verdict reduced to
- * a comparable line: {@code SECURE NOERROR 1}, {@code INSECURE NXDOMAIN 0}, {@code BOGUS},
- * {@code INDETERMINATE}. Bogus answers carry no rcode or count because dnsjava replaces both by SERVFAIL.
+ * A validator running in this JVM, asked one question at a time from any thread, its verdict
+ * reduced to a comparable line: {@code SECURE NOERROR 1}, {@code INSECURE NXDOMAIN 0}, {@code
+ * BOGUS}, {@code INDETERMINATE}. Bogus answers carry no rcode or count because dnsjava replaces
+ * both by SERVFAIL.
  */
 interface JavaPeer extends AutoCloseable {
 
@@ -43,11 +44,12 @@ interface JavaPeer extends AutoCloseable {
 
     /** Daneel's {@link ValidatingResolver}, a fresh (cold) one per instance. */
     static JavaPeer daneel(InetSocketAddress upstream, List<DSRecord> anchor) {
-        ValidatingResolver resolver = ValidatingResolver.builder()
-                .upstream(upstream)
-                .trustAnchors(TrustAnchors.of(anchor))
-                .timeout(TIMEOUT)
-                .build();
+        ValidatingResolver resolver =
+                ValidatingResolver.builder()
+                        .upstream(upstream)
+                        .trustAnchors(TrustAnchors.of(anchor))
+                        .timeout(TIMEOUT)
+                        .build();
         return new JavaPeer() {
             @Override
             public String resolve(Name name, int type) {
@@ -67,9 +69,9 @@ interface JavaPeer extends AutoCloseable {
     }
 
     /**
-     * dnsjava's {@code org.xbill.DNS.dnssec.ValidatingResolver} over a {@link SimpleResolver} pointed at
-     * the same upstream, with the same root DS loaded as its anchor. Its verdict is in the message: AD set
-     * is Secure, SERVFAIL is Bogus, NOERROR/NXDOMAIN without AD is Insecure.
+     * dnsjava's {@code org.xbill.DNS.dnssec.ValidatingResolver} over a {@link SimpleResolver}
+     * pointed at the same upstream, with the same root DS loaded as its anchor. Its verdict is in
+     * the message: AD set is Secure, SERVFAIL is Bogus, NOERROR/NXDOMAIN without AD is Insecure.
      */
     static JavaPeer dnsjava(InetSocketAddress upstream, List<DSRecord> anchor) {
         org.xbill.DNS.dnssec.ValidatingResolver resolver;
@@ -79,7 +81,8 @@ interface JavaPeer extends AutoCloseable {
             resolver = new org.xbill.DNS.dnssec.ValidatingResolver(head);
             StringBuilder text = new StringBuilder();
             anchor.forEach(ds -> text.append(ds).append('\n'));
-            resolver.loadTrustAnchors(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.US_ASCII)));
+            resolver.loadTrustAnchors(
+                    new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up dnsjava's ValidatingResolver", e);
         }
@@ -89,7 +92,9 @@ interface JavaPeer extends AutoCloseable {
             public String resolve(Name name, int type) {
                 Message response;
                 try {
-                    response = validator.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+                    response =
+                            validator.send(
+                                    Message.newQuery(Record.newRecord(name, type, DClass.IN)));
                 } catch (IOException e) {
                     return "INDETERMINATE";
                 }
@@ -108,7 +113,8 @@ interface JavaPeer extends AutoCloseable {
 
             @Override
             public void close() {
-                // SimpleResolver shares dnsjava's static I/O loop; nothing of this instance stays open.
+                // SimpleResolver shares dnsjava's static I/O loop; nothing of this instance stays
+                // open.
             }
         };
     }

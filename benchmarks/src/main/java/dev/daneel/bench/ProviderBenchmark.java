@@ -46,28 +46,32 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One signature verification per DNSSEC algorithm family, by provider, with and without a decoded key kept
- * between verifications: the numbers that decide which implementation the validator should call on each
- * runtime. The message is 105 octets (about the size of a small RRset's canonical form); the public key starts
- * from its DNSKEY wire form (RFC 3110 exponent and modulus, RFC 6605 x | y, RFC 8080 the encoded point).
+ * One signature verification per DNSSEC algorithm family, by provider, with and without a decoded
+ * key kept between verifications: the numbers that decide which implementation the validator should
+ * call on each runtime. The message is 105 octets (about the size of a small RRset's canonical
+ * form); the public key starts from its DNSKEY wire form (RFC 3110 exponent and modulus, RFC 6605 x
+ * | y, RFC 8080 the encoded point).
  *
  * <ul>
- *   <li>{@code jdk} — the runtime's own providers through JCA (SunEC, SunRsaSign), key decoded once;
- *   <li>{@code jdk-decode} — the same, the key decoded from its DNSKEY form on every call (what dnsjava's
- *       {@code DNSSEC.verify} does);
- *   <li>{@code bc} — Bouncy Castle's lightweight API, the key decoded on every call (what the validator's
- *       ECDSA/EdDSA code does today): for ECDSA a new point, so its wNAF table is built again;
+ *   <li>{@code jdk} — the runtime's own providers through JCA (SunEC, SunRsaSign), key decoded
+ *       once;
+ *   <li>{@code jdk-decode} — the same, the key decoded from its DNSKEY form on every call (what
+ *       dnsjava's {@code DNSSEC.verify} does);
+ *   <li>{@code bc} — Bouncy Castle's lightweight API, the key decoded on every call (what the
+ *       validator's ECDSA/EdDSA code does today): for ECDSA a new point, so its wNAF table is built
+ *       again;
  *   <li>{@code bc-cached} — the same with the decoded key kept: the ECDSA point keeps its wNAF
  *       precomputation, EdDSA keeps its decompressed {@code PublicPoint}, RSA its parameters;
- *   <li>{@code bc-jca} — Bouncy Castle's JCA provider (a private instance, never registered), key decoded once.
+ *   <li>{@code bc-jca} — Bouncy Castle's JCA provider (a private instance, never registered), key
+ *       decoded once.
  * </ul>
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar ProviderBenchmark -p algorithm=ECDSAP256SHA256
  * }</pre>
  *
- * <p>Every call checks that the signature verified, so a broken setup fails the run instead of timing a
- * rejection.
+ * <p>Every call checks that the signature verified, so a broken setup fails the run instead of
+ * timing a rejection.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -85,14 +89,15 @@ public class ProviderBenchmark {
     @Param({"jdk", "jdk-decode", "bc", "bc-cached", "bc-jca"})
     public String implementation;
 
-    private final byte[] message = "the canonical form of a small RRset, about a hundred octets long, more or less, for a benchmark..."
-            .getBytes(StandardCharsets.US_ASCII);
+    private final byte[] message =
+            "the canonical form of a small RRset, about a hundred octets long, more or less, for a benchmark..."
+                    .getBytes(StandardCharsets.US_ASCII);
 
     private String jcaName;
     private String keyAlgorithm;
-    private byte[] jcaSignature;   // as JCA produces and consumes it (DER for ECDSA)
-    private byte[] rawSignature;   // as DNSSEC carries it (r | s for ECDSA)
-    private byte[] dnskey;         // the public key's DNSKEY wire form
+    private byte[] jcaSignature; // as JCA produces and consumes it (DER for ECDSA)
+    private byte[] rawSignature; // as DNSSEC carries it (r | s for ECDSA)
+    private byte[] dnskey; // the public key's DNSKEY wire form
     private PublicKey jdkKey;
     private PublicKey bcJcaKey;
     private Provider bc;
@@ -122,7 +127,9 @@ public class ProviderBenchmark {
                 g = KeyPairGenerator.getInstance("EC");
                 g.initialize(new ECGenParameterSpec(p256 ? "secp256r1" : "secp384r1"));
                 X9ECParameters p = CustomNamedCurves.getByName(p256 ? "secp256r1" : "secp384r1");
-                domain = new ECDomainParameters(p.getCurve(), p.getG(), p.getN(), p.getH(), p.getSeed());
+                domain =
+                        new ECDomainParameters(
+                                p.getCurve(), p.getG(), p.getN(), p.getH(), p.getSeed());
             }
             case "ED25519", "ED448" -> {
                 jcaName = algorithm.equals("ED25519") ? "Ed25519" : "Ed448";
@@ -137,7 +144,9 @@ public class ProviderBenchmark {
         s.update(message);
         jcaSignature = s.sign();
         jdkKey = pair.getPublic();
-        bcJcaKey = KeyFactory.getInstance(keyAlgorithm, bc).generatePublic(new X509EncodedKeySpec(jdkKey.getEncoded()));
+        bcJcaKey =
+                KeyFactory.getInstance(keyAlgorithm, bc)
+                        .generatePublic(new X509EncodedKeySpec(jdkKey.getEncoded()));
         rawSignature = jcaSignature;
         switch (keyAlgorithm) {
             case "RSA" -> {
@@ -147,14 +156,24 @@ public class ProviderBenchmark {
             case "EC" -> {
                 ECPublicKey k = (ECPublicKey) jdkKey;
                 int size = (k.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-                dnskey = concat(fixed(k.getW().getAffineX(), size), fixed(k.getW().getAffineY(), size));
+                dnskey =
+                        concat(
+                                fixed(k.getW().getAffineX(), size),
+                                fixed(k.getW().getAffineY(), size));
                 ASN1Sequence seq = ASN1Sequence.getInstance(jcaSignature);
-                rawSignature = concat(fixed(ASN1Integer.getInstance(seq.getObjectAt(0)).getValue(), size),
-                        fixed(ASN1Integer.getInstance(seq.getObjectAt(1)).getValue(), size));
+                rawSignature =
+                        concat(
+                                fixed(ASN1Integer.getInstance(seq.getObjectAt(0)).getValue(), size),
+                                fixed(
+                                        ASN1Integer.getInstance(seq.getObjectAt(1)).getValue(),
+                                        size));
             }
             default -> {
                 byte[] x509 = jdkKey.getEncoded();
-                int size = keyAlgorithm.equals("Ed25519") ? Ed25519.PUBLIC_KEY_SIZE : Ed448.PUBLIC_KEY_SIZE;
+                int size =
+                        keyAlgorithm.equals("Ed25519")
+                                ? Ed25519.PUBLIC_KEY_SIZE
+                                : Ed448.PUBLIC_KEY_SIZE;
                 dnskey = Arrays.copyOfRange(x509, x509.length - size, x509.length);
                 x509Prefix = Arrays.copyOf(x509, x509.length - size);
             }
@@ -162,28 +181,34 @@ public class ProviderBenchmark {
         // The kept keys, decoded once from the DNSKEY form.
         switch (algorithm) {
             case "RSASHA256" -> rsaKey = rsaParameters(dnskey);
-            case "ECDSAP256SHA256", "ECDSAP384SHA384" -> ecKey = new ECPublicKeyParameters(point(dnskey), domain);
+            case "ECDSAP256SHA256", "ECDSAP384SHA384" ->
+                    ecKey = new ECPublicKeyParameters(point(dnskey), domain);
             case "ED25519" -> ed25519Point = Ed25519.validatePublicKeyPartialExport(dnskey, 0);
             default -> ed448Point = Ed448.validatePublicKeyPartialExport(dnskey, 0);
         }
         if (!verify()) {
-            throw new IllegalStateException(implementation + " did not verify a good " + algorithm + " signature");
+            throw new IllegalStateException(
+                    implementation + " did not verify a good " + algorithm + " signature");
         }
     }
 
     /** One verification; throws (failing the run) when the signature does not verify. */
     @Benchmark
     public boolean verify() throws GeneralSecurityException {
-        boolean ok = switch (implementation) {
-            case "jdk" -> jca(Signature.getInstance(jcaName), jdkKey);
-            case "jdk-decode" -> jca(Signature.getInstance(jcaName), decodeJdk());
-            case "bc-jca" -> jca(Signature.getInstance(jcaName, bc), bcJcaKey);
-            case "bc" -> lightweight(false);
-            case "bc-cached" -> lightweight(true);
-            default -> throw new IllegalArgumentException("unknown implementation " + implementation);
-        };
+        boolean ok =
+                switch (implementation) {
+                    case "jdk" -> jca(Signature.getInstance(jcaName), jdkKey);
+                    case "jdk-decode" -> jca(Signature.getInstance(jcaName), decodeJdk());
+                    case "bc-jca" -> jca(Signature.getInstance(jcaName, bc), bcJcaKey);
+                    case "bc" -> lightweight(false);
+                    case "bc-cached" -> lightweight(true);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "unknown implementation " + implementation);
+                };
         if (!ok) {
-            throw new IllegalStateException(implementation + " rejected a good " + algorithm + " signature");
+            throw new IllegalStateException(
+                    implementation + " rejected a good " + algorithm + " signature");
         }
         return ok;
     }
@@ -203,8 +228,10 @@ public class ProviderBenchmark {
             }
             case "EC" -> {
                 int size = dnskey.length / 2;
-                ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(dnskey, 0, size)),
-                        new BigInteger(1, Arrays.copyOfRange(dnskey, size, 2 * size)));
+                ECPoint w =
+                        new ECPoint(
+                                new BigInteger(1, Arrays.copyOfRange(dnskey, 0, size)),
+                                new BigInteger(1, Arrays.copyOfRange(dnskey, size, 2 * size)));
                 yield f.generatePublic(new ECPublicKeySpec(w, ((ECPublicKey) jdkKey).getParams()));
             }
             default -> f.generatePublic(new X509EncodedKeySpec(concat(x509Prefix, dnskey)));
@@ -220,23 +247,46 @@ public class ProviderBenchmark {
                 return signer.verifySignature(rawSignature);
             }
             case "ECDSAP256SHA256", "ECDSAP384SHA384" -> {
-                Digest digest = algorithm.equals("ECDSAP256SHA256") ? new SHA256Digest() : new SHA384Digest();
+                Digest digest =
+                        algorithm.equals("ECDSAP256SHA256")
+                                ? new SHA256Digest()
+                                : new SHA384Digest();
                 byte[] hash = new byte[digest.getDigestSize()];
                 digest.update(message, 0, message.length);
                 digest.doFinal(hash, 0);
                 ECDSASigner signer = new ECDSASigner();
-                signer.init(false, cached ? ecKey : new ECPublicKeyParameters(point(dnskey), domain));
+                signer.init(
+                        false, cached ? ecKey : new ECPublicKeyParameters(point(dnskey), domain));
                 int size = rawSignature.length / 2;
-                return signer.verifySignature(hash, new BigInteger(1, Arrays.copyOfRange(rawSignature, 0, size)),
+                return signer.verifySignature(
+                        hash,
+                        new BigInteger(1, Arrays.copyOfRange(rawSignature, 0, size)),
                         new BigInteger(1, Arrays.copyOfRange(rawSignature, size, 2 * size)));
             }
             case "ED25519" -> {
-                return cached ? Ed25519.verify(rawSignature, 0, ed25519Point, message, 0, message.length)
+                return cached
+                        ? Ed25519.verify(rawSignature, 0, ed25519Point, message, 0, message.length)
                         : Ed25519.verify(rawSignature, 0, dnskey, 0, message, 0, message.length);
             }
             default -> {
-                return cached ? Ed448.verify(rawSignature, 0, ed448Point, new byte[0], message, 0, message.length)
-                        : Ed448.verify(rawSignature, 0, dnskey, 0, new byte[0], message, 0, message.length);
+                return cached
+                        ? Ed448.verify(
+                                rawSignature,
+                                0,
+                                ed448Point,
+                                new byte[0],
+                                message,
+                                0,
+                                message.length)
+                        : Ed448.verify(
+                                rawSignature,
+                                0,
+                                dnskey,
+                                0,
+                                new byte[0],
+                                message,
+                                0,
+                                message.length);
             }
         }
     }
@@ -252,8 +302,10 @@ public class ProviderBenchmark {
     private static byte[] rfc3110(BigInteger e, BigInteger n) {
         byte[] exp = unsigned(e);
         byte[] mod = unsigned(n);
-        byte[] head = exp.length < 256 ? new byte[] {(byte) exp.length}
-                : new byte[] {0, (byte) (exp.length >> 8), (byte) exp.length};
+        byte[] head =
+                exp.length < 256
+                        ? new byte[] {(byte) exp.length}
+                        : new byte[] {0, (byte) (exp.length >> 8), (byte) exp.length};
         return concat(concat(head, exp), mod);
     }
 

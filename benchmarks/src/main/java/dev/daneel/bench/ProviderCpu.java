@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ProviderBenchmark}'s verifications timed in CPU time of the measuring thread instead of wall time,
- * for a machine shared with other work: there JMH's wall-clock errors exceed the differences it should
- * show, while a thread's own CPU time barely moves with the load. Every implementation of every algorithm
- * runs in each round, in a rotating order, after a warm-up; the median CPU per verification over the rounds
- * is printed with its lowest and highest round.
+ * {@link ProviderBenchmark}'s verifications timed in CPU time of the measuring thread instead of
+ * wall time, for a machine shared with other work: there JMH's wall-clock errors exceed the
+ * differences it should show, while a thread's own CPU time barely moves with the load. Every
+ * implementation of every algorithm runs in each round, in a rotating order, after a warm-up; the
+ * median CPU per verification over the rounds is printed with its lowest and highest round.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.daneel.bench.ProviderCpu [rounds] [milliseconds of CPU per batch]
@@ -21,15 +21,17 @@ import java.util.Map;
  */
 public final class ProviderCpu {
 
-    private ProviderCpu() {
-    }
+    private ProviderCpu() {}
 
     /** Runs the rounds and prints a markdown table. */
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         long batchNanos = (args.length > 1 ? Long.parseLong(args[1]) : 200) * 1_000_000L;
-        String[] algorithms = {"RSASHA256", "ECDSAP256SHA256", "ECDSAP384SHA384", "ED25519", "ED448"};
-        List<String> implementations = new ArrayList<>(List.of("jdk", "jdk-decode", "bc", "bc-cached", "bc-jca"));
+        String[] algorithms = {
+            "RSASHA256", "ECDSAP256SHA256", "ECDSAP384SHA384", "ED25519", "ED448"
+        };
+        List<String> implementations =
+                new ArrayList<>(List.of("jdk", "jdk-decode", "bc", "bc-cached", "bc-jca"));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, ProviderBenchmark> states = new LinkedHashMap<>();
         Map<String, List<Double>> micros = new LinkedHashMap<>();
@@ -63,7 +65,8 @@ public final class ProviderCpu {
                 }
             }
         }
-        System.out.printf("CPU µs per verification (thread CPU time; median of %d rounds, [lowest–highest]), %s %s%n%n",
+        System.out.printf(
+                "CPU µs per verification (thread CPU time; median of %d rounds, [lowest–highest]), %s %s%n%n",
                 rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
         implementations.sort(null);
         StringBuilder head = new StringBuilder("| algorithm |");
@@ -79,7 +82,9 @@ public final class ProviderCpu {
             for (String i : List.of("jdk", "jdk-decode", "bc", "bc-cached", "bc-jca")) {
                 List<Double> v = new ArrayList<>(micros.get(a + " " + i));
                 Collections.sort(v);
-                row.append(" %.0f [%.0f–%.0f] |".formatted(v.get(v.size() / 2), v.get(0), v.get(v.size() - 1)));
+                row.append(
+                        " %.0f [%.0f–%.0f] |"
+                                .formatted(v.get(v.size() / 2), v.get(0), v.get(v.size() - 1)));
             }
             System.out.println(row);
         }

@@ -11,24 +11,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@link SideBySide} measured, and its markdown: the per-pass table, the targets with Daneel's ratios
- * to each peer, the critical path, the memory check, and every verdict disagreement.
+ * What {@link SideBySide} measured, and its markdown: the per-pass table, the targets with Daneel's
+ * ratios to each peer, the critical path, the memory check, and every verdict disagreement.
  *
  * <p>Not thread-safe; filled by the benchmark's main thread.
  */
 public final class Report {
 
     /** A verdict on which a peer differs from Daneel's first cold pass. */
-    public record Disagreement(String question, String peer, String pass, int threads, int round, String theirs, String daneel) {
+    public record Disagreement(
+            String question,
+            String peer,
+            String pass,
+            int threads,
+            int round,
+            String theirs,
+            String daneel) {
         @Override
         public String toString() {
-            return "%s: %s (%s, %d in flight, round %d) says \"%s\", Daneel says \"%s\"".formatted(question, peer, pass,
-                    threads, round + 1, theirs, daneel);
+            return "%s: %s (%s, %d in flight, round %d) says \"%s\", Daneel says \"%s\""
+                    .formatted(question, peer, pass, threads, round + 1, theirs, daneel);
         }
     }
 
-    private record Key(String peer, String pass, int threads) {
-    }
+    private record Key(String peer, String pass, int threads) {}
 
     private static final class Row {
         Runs.Pass pooled;
@@ -88,7 +94,15 @@ public final class Report {
             comparisons++;
             String theirs = i < verdicts.size() ? verdicts.get(i) : "(no answer)";
             if (!reference.get(i).equals(theirs)) {
-                Disagreement d = new Disagreement(questions.get(i).toString(), peer, pass, threads, round, theirs, reference.get(i));
+                Disagreement d =
+                        new Disagreement(
+                                questions.get(i).toString(),
+                                peer,
+                                pass,
+                                threads,
+                                round,
+                                theirs,
+                                reference.get(i));
                 disagreements.add(d);
                 System.err.println("DISAGREEMENT " + d);
             }
@@ -117,7 +131,10 @@ public final class Report {
         heap.merge(peer + "/" + threads, bytes, Math::max);
     }
 
-    /** CPU seconds of one cold pass: the whole JVM for the Java peers (server included), the process for libunbound's. */
+    /**
+     * CPU seconds of one cold pass: the whole JVM for the Java peers (server included), the process
+     * for libunbound's.
+     */
     void cpu(String peer, int threads, double seconds) {
         Row r = rows.computeIfAbsent(new Key(peer, "cold", threads), k -> new Row());
         r.cpuSeconds += seconds;
@@ -130,8 +147,9 @@ public final class Report {
     }
 
     /**
-     * CPU seconds per cold lookup, NaN when not measured. For a Java peer, the JVM's CPU less the server's
-     * share (its queries times the server's CPU per query, measured while libunbound asked), an estimate.
+     * CPU seconds per cold lookup, NaN when not measured. For a Java peer, the JVM's CPU less the
+     * server's share (its queries times the server's CPU per query, measured while libunbound
+     * asked), an estimate.
      */
     public double cpuPerColdLookup(String peer, int threads) {
         Row r = rows.get(new Key(peer, "cold", threads));
@@ -143,7 +161,8 @@ public final class Report {
             if (serverCpuPerQuery.isEmpty()) {
                 return Double.NaN;
             }
-            double server = serverCpuPerQuery.stream().sorted().toList().get(serverCpuPerQuery.size() / 2);
+            double server =
+                    serverCpuPerQuery.stream().sorted().toList().get(serverCpuPerQuery.size() / 2);
             perPass -= server * r.queries / r.runs;
         }
         return perPass / questions.size();
@@ -194,7 +213,9 @@ public final class Report {
     /** Upstream queries per cold lookup, pooled over rounds; NaN when the peer did not run. */
     public double queriesPerColdLookup(String peer, int threads) {
         Row r = rows.get(new Key(peer, "cold", threads));
-        return r == null || r.runs == 0 ? Double.NaN : (double) r.queries / r.runs / questions.size();
+        return r == null || r.runs == 0
+                ? Double.NaN
+                : (double) r.queries / r.runs / questions.size();
     }
 
     /** The pooled figures of one pass, or null when the peer did not run. */
@@ -203,7 +224,10 @@ public final class Report {
         return r == null || r.runs == 0 ? null : r.stats();
     }
 
-    /** The median latency of a cold deep lookup through the delaying server, in milliseconds, or NaN. */
+    /**
+     * The median latency of a cold deep lookup through the delaying server, in milliseconds, or
+     * NaN.
+     */
     public double deepMillis(String peer) {
         List<Double> s = deepSeconds.get(peer);
         if (s == null || s.isEmpty()) {
@@ -214,9 +238,10 @@ public final class Report {
     }
 
     /**
-     * The critical path of a cold deep lookup in round trips: its median latency through a server that
-     * delays every answer by the same time, divided by that delay and rounded down (what is left over is
-     * the validator's own work, far less than one delay); NaN when the peer did not run.
+     * The critical path of a cold deep lookup in round trips: its median latency through a server
+     * that delays every answer by the same time, divided by that delay and rounded down (what is
+     * left over is the validator's own work, far less than one delay); NaN when the peer did not
+     * run.
      */
     public double roundTrips(String peer) {
         return Math.floor(deepMillis(peer) / options.delayMillis());
@@ -225,25 +250,44 @@ public final class Report {
     /** The dated markdown. */
     public String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("### Side by side, ").append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
-        md.append("Daneel vs dnsjava 3.7.1 `org.xbill.DNS.dnssec.ValidatingResolver` vs libunbound ").append(libunboundVersion)
-                .append(" (Debian's, through `python3-unbound` and through its C API, compiled at run time), one run of `dev.daneel.bench.SideBySide`: ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append(". ");
-        md.append("World: %d zones (%d TLDs; algorithms 8, 13, 15; NSEC and NSEC3; one zone in ten an unsigned delegation; one zone with expired signatures), %,d questions, served by the testkit on 127.0.0.1 in the same JVM as the Java peers. "
-                .formatted(zones, options.tlds(), questions.size()));
+        md.append("### Side by side, ")
+                .append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append("\n\n");
+        md.append(
+                        "Daneel vs dnsjava 3.7.1 `org.xbill.DNS.dnssec.ValidatingResolver` vs libunbound ")
+                .append(libunboundVersion)
+                .append(
+                        " (Debian's, through `python3-unbound` and through its C API, compiled at run time), one run of `dev.daneel.bench.SideBySide`: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.version"))
+                .append(", ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.arch"))
+                .append(". ");
+        md.append(
+                "World: %d zones (%d TLDs; algorithms 8, 13, 15; NSEC and NSEC3; one zone in ten an unsigned delegation; one zone with expired signatures), %,d questions, served by the testkit on 127.0.0.1 in the same JVM as the Java peers. "
+                        .formatted(zones, options.tlds(), questions.size()));
         md.append("Daneel's verdicts: ").append(verdictKinds()).append(". ");
-        md.append("Java peers: %d measured rounds in alternating order after a warm-up round; warm = every name again, then repeated for %.1f s. \"8 in flight\" is 8 threads for the Java peers and 8 outstanding `ub_resolve_async` calls on a threaded context (`ub_ctx_async`) for libunbound, whose figures are timed inside its own process; its column in the targets is the faster of its two drivers. CPU per cold lookup: libunbound's own process; the Java peers' JVM less the in-process server's share (estimated from the JVM's CPU per query while only libunbound asked).\n\n"
-                .formatted(options.rounds(), options.warmSeconds()));
+        md.append(
+                "Java peers: %d measured rounds in alternating order after a warm-up round; warm = every name again, then repeated for %.1f s. \"8 in flight\" is 8 threads for the Java peers and 8 outstanding `ub_resolve_async` calls on a threaded context (`ub_ctx_async`) for libunbound, whose figures are timed inside its own process; its column in the targets is the faster of its two drivers. CPU per cold lookup: libunbound's own process; the Java peers' JVM less the in-process server's share (estimated from the JVM's CPU per query while only libunbound asked).\n\n"
+                        .formatted(options.rounds(), options.warmSeconds()));
         if (disagreements.isEmpty()) {
-            md.append("**All three agreed on every verdict** (%,d comparisons).\n\n".formatted(comparisons));
+            md.append(
+                    "**All three agreed on every verdict** (%,d comparisons).\n\n"
+                            .formatted(comparisons));
         } else {
-            md.append("**THE VALIDATORS DISAGREED on %d of %,d verdicts:**\n\n".formatted(disagreements.size(), comparisons));
+            md.append(
+                    "**THE VALIDATORS DISAGREED on %d of %,d verdicts:**\n\n"
+                            .formatted(disagreements.size(), comparisons));
             disagreements.stream().limit(20).forEach(d -> md.append("- ").append(d).append('\n'));
             md.append('\n');
         }
-        md.append("| validator | pass | in flight | lookups per run | wall per run (s) | lookups/s | median (µs) | p99 (µs) | upstream queries per lookup | CPU per cold lookup (µs) | cache memory |\n");
+        md.append(
+                "| validator | pass | in flight | lookups per run | wall per run (s) | lookups/s | median (µs) | p99 (µs) | upstream queries per lookup | CPU per cold lookup (µs) | cache memory |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<Key, Row> e : rows.entrySet()) {
             Key k = e.getKey();
@@ -252,14 +296,36 @@ public final class Report {
             }
             Runs.Stats s = e.getValue().stats();
             int runs = e.getValue().runs;
-            String q = k.pass().equals("cold") ? "%.2f".formatted(queriesPerColdLookup(k.peer(), k.threads())) : "";
-            String cpu = k.pass().equals("cold") ? fmt("%,.0f", cpuPerColdLookup(k.peer(), k.threads()) * 1e6) : "";
+            String q =
+                    k.pass().equals("cold")
+                            ? "%.2f".formatted(queriesPerColdLookup(k.peer(), k.threads()))
+                            : "";
+            String cpu =
+                    k.pass().equals("cold")
+                            ? fmt("%,.0f", cpuPerColdLookup(k.peer(), k.threads()) * 1e6)
+                            : "";
             Long mem = heap.get(k.peer() + "/" + k.threads());
-            String memory = !k.pass().equals("warm") || mem == null ? ""
-                    : (k.peer().startsWith(SideBySide.LIBUNBOUND) ? "%.1f MB process RSS growth" : "%.1f MB heap").formatted(mem / 1e6);
-            md.append("| %s | %s | %d | %,d | %.2f | %,.0f | %,.1f | %,.1f | %s | %s | %s |\n".formatted(k.peer(), k.pass(),
-                    k.threads(), s.lookups() / runs, s.wallSeconds() / runs, s.perSecond(), s.medianMicros(), s.p99Micros(), q,
-                    cpu, memory));
+            String memory =
+                    !k.pass().equals("warm") || mem == null
+                            ? ""
+                            : (k.peer().startsWith(SideBySide.LIBUNBOUND)
+                                            ? "%.1f MB process RSS growth"
+                                            : "%.1f MB heap")
+                                    .formatted(mem / 1e6);
+            md.append(
+                    "| %s | %s | %d | %,d | %.2f | %,.0f | %,.1f | %,.1f | %s | %s | %s |\n"
+                            .formatted(
+                                    k.peer(),
+                                    k.pass(),
+                                    k.threads(),
+                                    s.lookups() / runs,
+                                    s.wallSeconds() / runs,
+                                    s.perSecond(),
+                                    s.medianMicros(),
+                                    s.p99Micros(),
+                                    q,
+                                    cpu,
+                                    memory));
         }
         md.append('\n');
         md.append(targets());
@@ -272,47 +338,115 @@ public final class Report {
 
     private String targets() {
         StringBuilder md = new StringBuilder();
-        md.append("| target | Daneel | dnsjava | libunbound | Daneel ÷ dnsjava | Daneel ÷ libunbound | met |\n");
+        md.append(
+                "| target | Daneel | dnsjava | libunbound | Daneel ÷ dnsjava | Daneel ÷ libunbound | met |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (int t : SideBySide.THREADS) {
             double d = rate(SideBySide.DANEEL, "warm", t);
             double j = rate(SideBySide.DNSJAVA, "warm", t);
-            double u = best(rate(SideBySide.LIBUNBOUND, "warm", t), rate(SideBySide.LIBUNBOUND_C, "warm", t), true);
-            md.append(row("warm lookups/s, %d in flight: ≥ 20× libunbound".formatted(t), "%,.0f", d, j, u,
-                    d / u >= 20));
+            double u =
+                    best(
+                            rate(SideBySide.LIBUNBOUND, "warm", t),
+                            rate(SideBySide.LIBUNBOUND_C, "warm", t),
+                            true);
+            md.append(
+                    row(
+                            "warm lookups/s, %d in flight: ≥ 20× libunbound".formatted(t),
+                            "%,.0f",
+                            d,
+                            j,
+                            u,
+                            d / u >= 20));
         }
         for (int t : SideBySide.THREADS) {
             double d = wall(SideBySide.DANEEL, t);
             double j = wall(SideBySide.DNSJAVA, t);
-            double u = best(wall(SideBySide.LIBUNBOUND, t), wall(SideBySide.LIBUNBOUND_C, t), false);
-            md.append(row("cold wall for all names (s), %d in flight: ≤ 0.5× libunbound".formatted(t), "%.2f",
-                    d, j, u, d / u <= 0.5));
+            double u =
+                    best(wall(SideBySide.LIBUNBOUND, t), wall(SideBySide.LIBUNBOUND_C, t), false);
+            md.append(
+                    row(
+                            "cold wall for all names (s), %d in flight: ≤ 0.5× libunbound"
+                                    .formatted(t),
+                            "%.2f",
+                            d,
+                            j,
+                            u,
+                            d / u <= 0.5));
         }
         double qd = queriesPerColdLookup(SideBySide.DANEEL, 1);
         double qj = queriesPerColdLookup(SideBySide.DNSJAVA, 1);
-        double qu = best(queriesPerColdLookup(SideBySide.LIBUNBOUND, 1), queriesPerColdLookup(SideBySide.LIBUNBOUND_C, 1), false);
-        md.append(row("upstream queries per cold lookup, 1 in flight: ≤ 2× libunbound", "%.2f", qd, qj, qu, qd <= 2 * qu));
+        double qu =
+                best(
+                        queriesPerColdLookup(SideBySide.LIBUNBOUND, 1),
+                        queriesPerColdLookup(SideBySide.LIBUNBOUND_C, 1),
+                        false);
+        md.append(
+                row(
+                        "upstream queries per cold lookup, 1 in flight: ≤ 2× libunbound",
+                        "%.2f",
+                        qd,
+                        qj,
+                        qu,
+                        qd <= 2 * qu));
         for (int t : SideBySide.THREADS) {
             double cd = cpuPerColdLookup(SideBySide.DANEEL, t) * 1e6;
             double cu = cpuPerColdLookup(SideBySide.LIBUNBOUND_C, t) * 1e6;
-            md.append(row("CPU per cold lookup (µs), %d in flight: ≤ 0.5× libunbound C".formatted(t), "%,.0f", cd,
-                    cpuPerColdLookup(SideBySide.DNSJAVA, t) * 1e6, cu, cd / cu <= 0.5));
+            md.append(
+                    row(
+                            "CPU per cold lookup (µs), %d in flight: ≤ 0.5× libunbound C"
+                                    .formatted(t),
+                            "%,.0f",
+                            cd,
+                            cpuPerColdLookup(SideBySide.DNSJAVA, t) * 1e6,
+                            cu,
+                            cd / cu <= 0.5));
         }
         double rd = roundTrips(SideBySide.DANEEL);
-        md.append(row("critical path of a cold lookup 3 zones deep, round trips (⌊latency ÷ %d ms delay per answer⌋, median of %d names): ≤ 3"
-                        .formatted(options.delayMillis(), options.deepNames()).replace(": ≤ 3", ": = 1 (the floor)"), "%.0f",
-                rd, roundTrips(SideBySide.DNSJAVA), best(roundTrips(SideBySide.LIBUNBOUND), roundTrips(SideBySide.LIBUNBOUND_C), false),
-                rd <= 1));
+        md.append(
+                row(
+                        "critical path of a cold lookup 3 zones deep, round trips (⌊latency ÷ %d ms delay per answer⌋, median of %d names): ≤ 3"
+                                .formatted(options.delayMillis(), options.deepNames())
+                                .replace(": ≤ 3", ": = 1 (the floor)"),
+                        "%.0f",
+                        rd,
+                        roundTrips(SideBySide.DNSJAVA),
+                        best(
+                                roundTrips(SideBySide.LIBUNBOUND),
+                                roundTrips(SideBySide.LIBUNBOUND_C),
+                                false),
+                        rd <= 1));
         md.append("| the floor: one exchange with the upstream | 1 | 1 | 1 | | | |\n");
-        md.append(row("the same lookups' latency (ms)", "%.0f", deepMillis(SideBySide.DANEEL), deepMillis(SideBySide.DNSJAVA),
-                best(deepMillis(SideBySide.LIBUNBOUND), deepMillis(SideBySide.LIBUNBOUND_C), false), true).replace("| yes |", "| |"));
+        md.append(
+                row(
+                                "the same lookups' latency (ms)",
+                                "%.0f",
+                                deepMillis(SideBySide.DANEEL),
+                                deepMillis(SideBySide.DNSJAVA),
+                                best(
+                                        deepMillis(SideBySide.LIBUNBOUND),
+                                        deepMillis(SideBySide.LIBUNBOUND_C),
+                                        false),
+                                true)
+                        .replace("| yes |", "| |"));
         if (memory != null) {
-            md.append("| %,d cached answers: heap ≤ 64 MB | %.1f MB (%,.0f bytes each) | | | | | %s |\n".formatted(memory.answers(),
-                    memory.heapBytes() / 1e6, (double) memory.heapBytes() / memory.answers(),
-                    memory.heapBytes() <= 64_000_000L ? "yes" : "**no**"));
-            md.append("| cache bound %,d holds after %,d answers | %.1f MB; earliest answer evicted: %s, latest cached: %s | | | | | %s |\n"
-                    .formatted(memory.bound(), memory.boundedFill(), memory.boundedHeapBytes() / 1e6, memory.earliestEvicted(),
-                            memory.latestCached(), memory.earliestEvicted() && memory.latestCached() ? "yes" : "**no**"));
+            md.append(
+                    "| %,d cached answers: heap ≤ 64 MB | %.1f MB (%,.0f bytes each) | | | | | %s |\n"
+                            .formatted(
+                                    memory.answers(),
+                                    memory.heapBytes() / 1e6,
+                                    (double) memory.heapBytes() / memory.answers(),
+                                    memory.heapBytes() <= 64_000_000L ? "yes" : "**no**"));
+            md.append(
+                    "| cache bound %,d holds after %,d answers | %.1f MB; earliest answer evicted: %s, latest cached: %s | | | | | %s |\n"
+                            .formatted(
+                                    memory.bound(),
+                                    memory.boundedFill(),
+                                    memory.boundedHeapBytes() / 1e6,
+                                    memory.earliestEvicted(),
+                                    memory.latestCached(),
+                                    memory.earliestEvicted() && memory.latestCached()
+                                            ? "yes"
+                                            : "**no**"));
         }
         if (!deepQueries.isEmpty()) {
             md.append("\nUpstream queries of each deep cold lookup: ");
@@ -323,12 +457,28 @@ public final class Report {
         return md.toString();
     }
 
-    private String row(String what, String format, double daneel, double dnsjava, double libunbound, boolean met) {
-        return "| %s | %s | %s | %s | %s | %s | %s |\n".formatted(what, fmt(format, daneel), fmt(format, dnsjava),
-                fmt(format, libunbound), fmt("%.2f×", daneel / dnsjava), fmt("%.2f×", daneel / libunbound), met ? "yes" : "**no**");
+    private String row(
+            String what,
+            String format,
+            double daneel,
+            double dnsjava,
+            double libunbound,
+            boolean met) {
+        return "| %s | %s | %s | %s | %s | %s | %s |\n"
+                .formatted(
+                        what,
+                        fmt(format, daneel),
+                        fmt(format, dnsjava),
+                        fmt(format, libunbound),
+                        fmt("%.2f×", daneel / dnsjava),
+                        fmt("%.2f×", daneel / libunbound),
+                        met ? "yes" : "**no**");
     }
 
-    /** The faster of libunbound's two drivers: the higher rate, or the lower time; NaN only when neither ran. */
+    /**
+     * The faster of libunbound's two drivers: the higher rate, or the lower time; NaN only when
+     * neither ran.
+     */
     private static double best(double python, double c, boolean higher) {
         if (Double.isNaN(python)) {
             return c;

@@ -18,15 +18,18 @@ final class Runs {
 
     /** The most threads a pass may use. */
     static final int POOL_THREADS = 8;
-    /** Started once: thread start-up is not part of a pass. */
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(POOL_THREADS, r -> {
-        Thread t = new Thread(r, "bench-client");
-        t.setDaemon(true);
-        return t;
-    });
 
-    private Runs() {
-    }
+    /** Started once: thread start-up is not part of a pass. */
+    private static final ExecutorService POOL =
+            Executors.newFixedThreadPool(
+                    POOL_THREADS,
+                    r -> {
+                        Thread t = new Thread(r, "bench-client");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    private Runs() {}
 
     /** One pass or several: wall time and every lookup's latency in nanoseconds. */
     record Pass(long wallNanos, long[] latencies) {
@@ -50,32 +53,38 @@ final class Runs {
         static Stats of(Pass p) {
             long[] sorted = p.latencies().clone();
             Arrays.sort(sorted);
-            return new Stats(sorted.length, p.wallNanos() / 1e9, sorted[sorted.length / 2] / 1e3,
+            return new Stats(
+                    sorted.length,
+                    p.wallNanos() / 1e9,
+                    sorted[sorted.length / 2] / 1e3,
                     sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e3);
         }
     }
 
     /**
-     * Asks every question once, spread over {@code threads} threads; {@code verdicts}, when not null,
-     * receives each verdict in question order.
+     * Asks every question once, spread over {@code threads} threads; {@code verdicts}, when not
+     * null, receives each verdict in question order.
      */
-    static Pass pass(JavaPeer peer, List<BenchWorld.Question> questions, int threads, String[] verdicts) {
+    static Pass pass(
+            JavaPeer peer, List<BenchWorld.Question> questions, int threads, String[] verdicts) {
         int n = questions.size();
         long[] latencies = new long[n];
         AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                BenchWorld.Question q = questions.get(i);
-                long t0 = System.nanoTime();
-                String v = peer.resolve(q.name(), q.type());
-                latencies[i] = System.nanoTime() - t0;
-                if (verdicts != null) {
-                    verdicts[i] = v;
-                }
-            }
-        };
+        Runnable worker =
+                () -> {
+                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                        BenchWorld.Question q = questions.get(i);
+                        long t0 = System.nanoTime();
+                        String v = peer.resolve(q.name(), q.type());
+                        latencies[i] = System.nanoTime() - t0;
+                        if (verdicts != null) {
+                            verdicts[i] = v;
+                        }
+                    }
+                };
         if (threads > POOL_THREADS) {
-            throw new IllegalArgumentException("at most " + POOL_THREADS + " threads, got " + threads);
+            throw new IllegalArgumentException(
+                    "at most " + POOL_THREADS + " threads, got " + threads);
         }
         long start = System.nanoTime();
         if (threads == 1) {
@@ -99,8 +108,12 @@ final class Runs {
         return new Pass(System.nanoTime() - start, latencies);
     }
 
-    /** Repeats {@link #pass} until at least {@code seconds} have gone by and at least two passes ran. */
-    static Pass repeat(JavaPeer peer, List<BenchWorld.Question> questions, int threads, double seconds) {
+    /**
+     * Repeats {@link #pass} until at least {@code seconds} have gone by and at least two passes
+     * ran.
+     */
+    static Pass repeat(
+            JavaPeer peer, List<BenchWorld.Question> questions, int threads, double seconds) {
         Pass total = pass(peer, questions, threads, null);
         do {
             total = total.plus(pass(peer, questions, threads, null));
@@ -118,17 +131,21 @@ final class Runs {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used =
+                    Math.min(
+                            used,
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }
 
     /**
-     * CPU time this JVM has used, every thread (the testkit server's included), in nanoseconds; -1 where the
-     * runtime cannot tell.
+     * CPU time this JVM has used, every thread (the testkit server's included), in nanoseconds; -1
+     * where the runtime cannot tell.
      */
     static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;

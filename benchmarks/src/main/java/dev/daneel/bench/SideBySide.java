@@ -21,15 +21,16 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * Daneel, dnsjava 3.7.1's {@code org.xbill.DNS.dnssec.ValidatingResolver} and libunbound (twice: through
- * Python and through its C API, compiled at run time; see {@link Libunbound}), side by side on
- * one testkit world served on loopback (same server, same root anchor, same names): cold (empty caches,
- * every name once) and warm (every name again, then repeated for a few seconds), with 1 and 8 lookups in
- * flight; the upstream queries each sends per cold lookup (the server's query log); the critical path of
- * a cold lookup three zones deep in round trips (every answer delayed by a fixed time, latency divided by
- * it); the heap the Java validators' caches hold. The Java peers run in alternating order, in rounds, after
- * a discarded warm-up round. Every verdict of every pass must be the same for all three; a disagreement
- * is printed and makes the exit status 1. Writes the dated table as markdown.
+ * Daneel, dnsjava 3.7.1's {@code org.xbill.DNS.dnssec.ValidatingResolver} and libunbound (twice:
+ * through Python and through its C API, compiled at run time; see {@link Libunbound}), side by side
+ * on one testkit world served on loopback (same server, same root anchor, same names): cold (empty
+ * caches, every name once) and warm (every name again, then repeated for a few seconds), with 1 and
+ * 8 lookups in flight; the upstream queries each sends per cold lookup (the server's query log);
+ * the critical path of a cold lookup three zones deep in round trips (every answer delayed by a
+ * fixed time, latency divided by it); the heap the Java validators' caches hold. The Java peers run
+ * in alternating order, in rounds, after a discarded warm-up round. Every verdict of every pass
+ * must be the same for all three; a disagreement is printed and makes the exit status 1. Writes the
+ * dated table as markdown.
  *
  * <pre>
  * mvn -q install -DskipTests &amp;&amp; java -cp benchmarks/target/benchmarks.jar dev.daneel.bench.SideBySide
@@ -43,11 +44,30 @@ import org.xbill.DNS.Type;
 public final class SideBySide {
 
     /** The run's settings. */
-    public record Options(int tlds, int perTld, int rounds, double warmSeconds, int delayMillis, int deepNames,
-                          Path out, int memoryAnswers, boolean requireLibunbound) {
-        /** The full benchmark: 111 zones, 1,020 names, 2 rounds, the 100,000-answer memory check. */
+    public record Options(
+            int tlds,
+            int perTld,
+            int rounds,
+            double warmSeconds,
+            int delayMillis,
+            int deepNames,
+            Path out,
+            int memoryAnswers,
+            boolean requireLibunbound) {
+        /**
+         * The full benchmark: 111 zones, 1,020 names, 2 rounds, the 100,000-answer memory check.
+         */
         public static Options defaults() {
-            return new Options(10, 10, 2, 2.0, 40, 5, Path.of("benchmarks/target/side-by-side.md"), 100_000, true);
+            return new Options(
+                    10,
+                    10,
+                    2,
+                    2.0,
+                    40,
+                    5,
+                    Path.of("benchmarks/target/side-by-side.md"),
+                    100_000,
+                    true);
         }
 
         static Options parse(String[] args) {
@@ -59,24 +79,41 @@ public final class SideBySide {
                 }
                 given.put(args[i], args[i + 1]);
             }
-            Options o = new Options(
-                    Integer.parseInt(given.getOrDefault("--tlds", "" + d.tlds)),
-                    Integer.parseInt(given.getOrDefault("--per-tld", "" + d.perTld)),
-                    Integer.parseInt(given.getOrDefault("--rounds", "" + d.rounds)),
-                    Double.parseDouble(given.getOrDefault("--warm-seconds", "" + d.warmSeconds)),
-                    Integer.parseInt(given.getOrDefault("--delay-ms", "" + d.delayMillis)),
-                    Integer.parseInt(given.getOrDefault("--deep-names", "" + d.deepNames)),
-                    Path.of(given.getOrDefault("--out", d.out.toString())),
-                    Integer.parseInt(given.getOrDefault("--memory-answers", "" + d.memoryAnswers)),
-                    !"optional".equals(given.getOrDefault("--libunbound", "required")));
-            given.keySet().removeAll(List.of("--tlds", "--per-tld", "--rounds", "--warm-seconds", "--delay-ms",
-                    "--deep-names", "--out", "--memory-answers", "--libunbound"));
+            Options o =
+                    new Options(
+                            Integer.parseInt(given.getOrDefault("--tlds", "" + d.tlds)),
+                            Integer.parseInt(given.getOrDefault("--per-tld", "" + d.perTld)),
+                            Integer.parseInt(given.getOrDefault("--rounds", "" + d.rounds)),
+                            Double.parseDouble(
+                                    given.getOrDefault("--warm-seconds", "" + d.warmSeconds)),
+                            Integer.parseInt(given.getOrDefault("--delay-ms", "" + d.delayMillis)),
+                            Integer.parseInt(given.getOrDefault("--deep-names", "" + d.deepNames)),
+                            Path.of(given.getOrDefault("--out", d.out.toString())),
+                            Integer.parseInt(
+                                    given.getOrDefault("--memory-answers", "" + d.memoryAnswers)),
+                            !"optional".equals(given.getOrDefault("--libunbound", "required")));
+            given.keySet()
+                    .removeAll(
+                            List.of(
+                                    "--tlds",
+                                    "--per-tld",
+                                    "--rounds",
+                                    "--warm-seconds",
+                                    "--delay-ms",
+                                    "--deep-names",
+                                    "--out",
+                                    "--memory-answers",
+                                    "--libunbound"));
             if (!given.isEmpty()) {
-                throw new IllegalArgumentException("unknown option(s) " + given.keySet() + "; see the Javadoc of "
-                        + SideBySide.class.getName());
+                throw new IllegalArgumentException(
+                        "unknown option(s) "
+                                + given.keySet()
+                                + "; see the Javadoc of "
+                                + SideBySide.class.getName());
             }
             if (o.rounds < 1 || o.warmSeconds <= 0 || o.delayMillis < 5 || o.deepNames < 1) {
-                throw new IllegalArgumentException("--rounds must be ≥ 1, --warm-seconds > 0, --delay-ms ≥ 5, --deep-names ≥ 1");
+                throw new IllegalArgumentException(
+                        "--rounds must be ≥ 1, --warm-seconds > 0, --delay-ms ≥ 5, --deep-names ≥ 1");
             }
             return o;
         }
@@ -102,18 +139,27 @@ public final class SideBySide {
         this.report = new Report(options, bench.zoneCount(), questions);
     }
 
-    /** Runs the benchmark, writes the markdown table and exits 1 when the peers disagreed on any verdict. */
+    /**
+     * Runs the benchmark, writes the markdown table and exits 1 when the peers disagreed on any
+     * verdict.
+     */
     public static void main(String[] args) {
         Report r = run(Options.parse(args));
         System.out.println(r.markdown());
         System.out.println("written to " + r.written());
         if (!r.disagreements().isEmpty()) {
-            System.err.println("THE VALIDATORS DISAGREED on " + r.disagreements().size() + " verdicts (see above)");
+            System.err.println(
+                    "THE VALIDATORS DISAGREED on "
+                            + r.disagreements().size()
+                            + " verdicts (see above)");
             System.exit(1);
         }
     }
 
-    /** Runs the benchmark and writes the table to {@code options.out()}; the report says what was measured. */
+    /**
+     * Runs the benchmark and writes the table to {@code options.out()}; the report says what was
+     * measured.
+     */
     public static Report run(Options options) {
         return new SideBySide(options).execute();
     }
@@ -123,25 +169,32 @@ public final class SideBySide {
         for (Libunbound.Driver driver : Libunbound.Driver.values()) {
             Optional<String> why = Libunbound.unavailable(driver);
             if (why.isPresent() && options.requireLibunbound()) {
-                throw new IllegalStateException(driver.peer() + " is needed for the side-by-side run: " + why.get()
-                        + " (pass --libunbound optional to run without it)");
+                throw new IllegalStateException(
+                        driver.peer()
+                                + " is needed for the side-by-side run: "
+                                + why.get()
+                                + " (pass --libunbound optional to run without it)");
             }
             unavailable.put(driver, why);
         }
         long t0 = System.nanoTime();
         world = bench.builder().build().signAll().start();
         try {
-            report.note("world signed and started in %.1f s".formatted((System.nanoTime() - t0) / 1e9));
+            report.note(
+                    "world signed and started in %.1f s".formatted((System.nanoTime() - t0) / 1e9));
             anchor = world.trustAnchors();
             WorldServer slow = world.newServer();
             slow.inject(Fault.delay(Duration.ofMillis(options.delayMillis())));
             List<Name> deep = bench.deepNames(options.deepNames());
-            Map<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> peers = new LinkedHashMap<>();
+            Map<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> peers =
+                    new LinkedHashMap<>();
             peers.put(DANEEL, JavaPeer::daneel);
             peers.put(DNSJAVA, JavaPeer::dnsjava);
 
-            for (Map.Entry<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> p : peers.entrySet()) {
-                try (JavaPeer peer = p.getValue().apply(world.address(), anchor)) { // JIT warm-up, not reported
+            for (Map.Entry<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> p :
+                    peers.entrySet()) {
+                try (JavaPeer peer =
+                        p.getValue().apply(world.address(), anchor)) { // JIT warm-up, not reported
                     Runs.pass(peer, questions, 1, null);
                     Runs.pass(peer, questions, 8, null);
                 }
@@ -157,15 +210,19 @@ public final class SideBySide {
                     }
                 }
                 if (round == 0) {
-                    for (Map.Entry<Libunbound.Driver, Optional<String>> u : unavailable.entrySet()) {
+                    for (Map.Entry<Libunbound.Driver, Optional<String>> u :
+                            unavailable.entrySet()) {
                         if (u.getValue().isEmpty()) {
                             libunbound(u.getKey(), slow, deep);
                         }
                     }
                 }
             }
-            unavailable.forEach((driver, why) -> why.ifPresent(w -> report.note(driver.peer() + " not run: " + w)));
-            for (Map.Entry<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> p : peers.entrySet()) {
+            unavailable.forEach(
+                    (driver, why) ->
+                            why.ifPresent(w -> report.note(driver.peer() + " not run: " + w)));
+            for (Map.Entry<String, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer>> p :
+                    peers.entrySet()) {
                 for (Name n : deep) {
                     try (JavaPeer peer = p.getValue().apply(slow.address(), anchor)) {
                         slow.log().clear();
@@ -185,7 +242,11 @@ public final class SideBySide {
         return report;
     }
 
-    private void measure(String name, BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer> factory, int threads, int round) {
+    private void measure(
+            String name,
+            BiFunction<InetSocketAddress, List<DSRecord>, JavaPeer> factory,
+            int threads,
+            int round) {
         long before = Runs.usedHeap();
         JavaPeer peer = factory.apply(world.address(), anchor);
         try {
@@ -197,8 +258,9 @@ public final class SideBySide {
             int queries = world.server().log().size();
             world.server().log().clear();
             String[] warm = new String[questions.size()];
-            Runs.Pass warmPass = Runs.pass(peer, questions, threads, warm)
-                    .plus(Runs.repeat(peer, questions, threads, options.warmSeconds()));
+            Runs.Pass warmPass =
+                    Runs.pass(peer, questions, threads, warm)
+                            .plus(Runs.repeat(peer, questions, threads, options.warmSeconds()));
             long heap = Runs.usedHeap() - before;
             world.server().log().clear();
             report.verdicts(name, "cold", threads, round, Arrays.asList(cold));
@@ -222,8 +284,16 @@ public final class SideBySide {
             throw new UncheckedIOException("cannot make a temporary directory", e);
         }
         WorldServer server = world.server();
-        try (Libunbound lu = Libunbound.start(driver, dir, world.address(), anchor, questions, options.warmSeconds(),
-                slow.address(), deep)) {
+        try (Libunbound lu =
+                Libunbound.start(
+                        driver,
+                        dir,
+                        world.address(),
+                        anchor,
+                        questions,
+                        options.warmSeconds(),
+                        slow.address(),
+                        deep)) {
             for (int threads : THREADS) {
                 server.log().clear();
                 long jvm = Runs.processCpuNanos();
@@ -240,13 +310,15 @@ public final class SideBySide {
                 if (cold.values().containsKey("cpu_s")) {
                     report.cpu(peer, threads, cold.number("cpu_s"));
                 }
-                // While libunbound runs, this JVM does little but serve it: its CPU per query is the server's cost.
+                // While libunbound runs, this JVM does little but serve it: its CPU per query is
+                // the server's cost.
                 report.serverCpuPerQuery(jvm / 1e9 / Math.max(1, queries));
                 report.rss(peer, threads, (long) warm.number("rss_growth_kib") * 1024);
             }
             slow.log().clear();
             Libunbound.Phase d = lu.next("deep");
-            int perName = (int) Math.round((double) slow.log().size() / Math.max(1, d.samples().size()));
+            int perName =
+                    (int) Math.round((double) slow.log().size() / Math.max(1, d.samples().size()));
             for (double s : d.samples()) {
                 report.deep(peer, s, perName);
             }
@@ -255,7 +327,11 @@ public final class SideBySide {
     }
 
     private static Runs.Stats stats(Libunbound.Phase p) {
-        return new Runs.Stats((long) p.number("lookups"), p.number("wall_s"), p.number("median_us"), p.number("p99_us"));
+        return new Runs.Stats(
+                (long) p.number("lookups"),
+                p.number("wall_s"),
+                p.number("median_us"),
+                p.number("p99_us"));
     }
 
     private void write() {

@@ -26,12 +26,13 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Type;
 
 /**
- * One RRSIG verification per algorithm — RSA/SHA-256 (8), ECDSA P-256 (13), Ed25519 (15) — over an A
- * RRset signed by a testkit zone's ZSK: {@code daneel} is the validator's primitive
- * ({@code Crypto.STANDARD}: Bouncy Castle's curve code for ECDSA and EdDSA, dnsjava for RSA), {@code jdk}
- * is dnsjava's {@link DNSSEC#verify} on the JDK's providers. The cost a cold lookup pays per signature
- * (once: the validator remembers verified signatures); a warm lookup pays none. The validator's internal
- * class is reached reflectively (the benchmarks run on the class path), so nothing is exported for it.
+ * One RRSIG verification per algorithm — RSA/SHA-256 (8), ECDSA P-256 (13), Ed25519 (15) — over an
+ * A RRset signed by a testkit zone's ZSK: {@code daneel} is the validator's primitive ({@code
+ * Crypto.STANDARD}: Bouncy Castle's curve code for ECDSA and EdDSA, dnsjava for RSA), {@code jdk}
+ * is dnsjava's {@link DNSSEC#verify} on the JDK's providers. The cost a cold lookup pays per
+ * signature (once: the validator remembers verified signatures); a warm lookup pays none. The
+ * validator's internal class is reached reflectively (the benchmarks run on the class path), so
+ * nothing is exported for it.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar SignatureBenchmark
@@ -63,20 +64,39 @@ public class SignatureBenchmark {
     /** Signs a one-zone world with the algorithm. */
     @Setup
     public void sign() {
-        World world = World.builder().zone("bench.", z -> z.algorithm(algorithm).record("www A 192.0.2.1")).build();
+        World world =
+                World.builder()
+                        .zone("bench.", z -> z.algorithm(algorithm).record("www A 192.0.2.1"))
+                        .build();
         Zone zone = world.zone("bench.");
         set = zone.rrset("www", Type.A).orElseThrow();
         signature = set.sigs().get(0);
-        key = zone.keys().stream().filter(ZoneKey::signsData).map(ZoneKey::dnskey)
-                .filter(k -> k.getFootprint() == signature.getFootprint()).findFirst().orElseThrow();
+        key =
+                zone.keys().stream()
+                        .filter(ZoneKey::signsData)
+                        .map(ZoneKey::dnskey)
+                        .filter(k -> k.getFootprint() == signature.getFootprint())
+                        .findFirst()
+                        .orElseThrow();
         now = Instant.now();
         try {
             Class<?> crypto = Class.forName("dev.daneel.validator.internal.Crypto");
             Object standard = crypto.getField("STANDARD").get(null);
-            daneel = MethodHandles.publicLookup().findVirtual(crypto, "verify", MethodType.methodType(void.class,
-                    RRset.class, RRSIGRecord.class, DNSKEYRecord.class, Instant.class)).bindTo(standard);
+            daneel =
+                    MethodHandles.publicLookup()
+                            .findVirtual(
+                                    crypto,
+                                    "verify",
+                                    MethodType.methodType(
+                                            void.class,
+                                            RRset.class,
+                                            RRSIGRecord.class,
+                                            DNSKEYRecord.class,
+                                            Instant.class))
+                            .bindTo(standard);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the validator's Crypto.STANDARD is not reachable: " + e, e);
+            throw new IllegalStateException(
+                    "the validator's Crypto.STANDARD is not reachable: " + e, e);
         }
     }
 

@@ -43,10 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * TLSA matching of a presented 3-certificate chain (leaf, intermediate, root; ECDSA P-256) with
- * {@link DaneVerifier}: {@code DANE_EE} is a {@code 3 1 1} record for the leaf's key (one SHA-256, no
- * chain work); {@code DANE_TA} is a {@code 2 0 1} record for the root, so the verifier finds it at depth 2
- * and checks both signatures below it, the validity periods and the leaf's name. The benchmark fails if
- * the chain does not authenticate.
+ * {@link DaneVerifier}: {@code DANE_EE} is a {@code 3 1 1} record for the leaf's key (one SHA-256,
+ * no chain work); {@code DANE_TA} is a {@code 2 0 1} record for the root, so the verifier finds it
+ * at depth 2 and checks both signatures below it, the validity periods and the leaf's name. The
+ * benchmark fails if the chain does not authenticate.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar TlsaMatchBenchmark
@@ -76,16 +76,50 @@ public class TlsaMatchBenchmark {
         KeyPair rootKeys = ecKeys();
         KeyPair caKeys = ecKeys();
         KeyPair leafKeys = ecKeys();
-        X509Certificate root = certificate("CN=Bench Root", "CN=Bench Root", rootKeys, rootKeys.getPrivate(), true, null, now);
-        X509Certificate ca = certificate("CN=Bench CA", "CN=Bench Root", caKeys, rootKeys.getPrivate(), true, null, now);
-        X509Certificate leaf = certificate("CN=www.example.test", "CN=Bench CA", leafKeys, caKeys.getPrivate(), false,
-                "www.example.test", now);
+        X509Certificate root =
+                certificate(
+                        "CN=Bench Root",
+                        "CN=Bench Root",
+                        rootKeys,
+                        rootKeys.getPrivate(),
+                        true,
+                        null,
+                        now);
+        X509Certificate ca =
+                certificate(
+                        "CN=Bench CA",
+                        "CN=Bench Root",
+                        caKeys,
+                        rootKeys.getPrivate(),
+                        true,
+                        null,
+                        now);
+        X509Certificate leaf =
+                certificate(
+                        "CN=www.example.test",
+                        "CN=Bench CA",
+                        leafKeys,
+                        caKeys.getPrivate(),
+                        false,
+                        "www.example.test",
+                        now);
         chain = List.of(leaf, ca, root);
-        records = List.of(usage.equals("DANE_EE")
-                ? TlsaRecords.create(leaf, CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256)
-                : TlsaRecords.create(root, CertUsage.DANE_TA, Selector.CERT, MatchingType.SHA2_256));
+        records =
+                List.of(
+                        usage.equals("DANE_EE")
+                                ? TlsaRecords.create(
+                                        leaf,
+                                        CertUsage.DANE_EE,
+                                        Selector.SPKI,
+                                        MatchingType.SHA2_256)
+                                : TlsaRecords.create(
+                                        root,
+                                        CertUsage.DANE_TA,
+                                        Selector.CERT,
+                                        MatchingType.SHA2_256));
         if (!(match() instanceof DaneResult.Authenticated)) {
-            throw new IllegalStateException("the benchmark chain does not authenticate: " + match());
+            throw new IllegalStateException(
+                    "the benchmark chain does not authenticate: " + match());
         }
     }
 
@@ -101,18 +135,38 @@ public class TlsaMatchBenchmark {
         return g.generateKeyPair();
     }
 
-    private static X509Certificate certificate(String subject, String issuer, KeyPair keys, PrivateKey signer, boolean ca,
-                                               String dnsName, Instant now)
+    private static X509Certificate certificate(
+            String subject,
+            String issuer,
+            KeyPair keys,
+            PrivateKey signer,
+            boolean ca,
+            String dnsName,
+            Instant now)
             throws GeneralSecurityException, OperatorCreationException {
         try {
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minusSeconds(3600)), Date.from(now.plusSeconds(86_400)), new X500Name(subject), keys.getPublic());
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            new X500Name(issuer),
+                            BigInteger.valueOf(now.toEpochMilli()),
+                            Date.from(now.minusSeconds(3600)),
+                            Date.from(now.plusSeconds(86_400)),
+                            new X500Name(subject),
+                            keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign : KeyUsage.digitalSignature));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(ca ? KeyUsage.keyCertSign : KeyUsage.digitalSignature));
             if (dnsName != null) {
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
             }
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
         } catch (org.bouncycastle.cert.CertIOException e) {
             throw new GeneralSecurityException("cannot add an extension: " + e.getMessage(), e);
         }

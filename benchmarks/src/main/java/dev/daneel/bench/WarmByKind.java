@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Warm lookups by kind of question, in thread CPU time: the side-by-side world's 1,020 questions resolved
- * cold once by one Daneel resolver, then each kind (the 100 {@code www} A questions, the 100 NXDOMAINs,
- * the 10 TLD questions, ...) repeated for 100 ms of CPU per round, 6 measured rounds in rotating order.
- * Prints the median CPU per lookup with the lowest and highest round, and the kind's verdict. A kind of
- * 100 names against one of 10 shows what the cache costs as it grows, apart from the answer's kind.
+ * Warm lookups by kind of question, in thread CPU time: the side-by-side world's 1,020 questions
+ * resolved cold once by one Daneel resolver, then each kind (the 100 {@code www} A questions, the
+ * 100 NXDOMAINs, the 10 TLD questions, ...) repeated for 100 ms of CPU per round, 6 measured rounds
+ * in rotating order. Prints the median CPU per lookup with the lowest and highest round, and the
+ * kind's verdict. A kind of 100 names against one of 10 shows what the cache costs as it grows,
+ * apart from the answer's kind.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.daneel.bench.WarmByKind
@@ -24,14 +25,24 @@ import java.util.Map;
  */
 public final class WarmByKind {
 
-    private WarmByKind() {
-    }
+    private WarmByKind() {}
 
     /** Runs the rounds and prints one line per kind. */
     public static void main(String[] args) {
         BenchWorld bench = BenchWorld.of(10, 10, true);
         List<BenchWorld.Question> qs = bench.questions();
-        String[] kinds = {"www A", "www AAAA", "mail A", "MX", "txt TXT", "wild a", "wild b", "alias CNAME", "NODATA", "NXDOMAIN"};
+        String[] kinds = {
+            "www A",
+            "www AAAA",
+            "mail A",
+            "MX",
+            "txt TXT",
+            "wild a",
+            "wild b",
+            "alias CNAME",
+            "NODATA",
+            "NXDOMAIN"
+        };
         Map<String, List<BenchWorld.Question>> byKind = new LinkedHashMap<>();
         int i = 0;
         for (int t = 0; t < 10; t++) {
@@ -64,15 +75,23 @@ public final class WarmByKind {
                             n += l.size();
                         }
                         if (round > 0) {
-                            ns.computeIfAbsent(k, x -> new ArrayList<>()).add((tb.getCurrentThreadCpuTime() - start) / (double) n);
+                            ns.computeIfAbsent(k, x -> new ArrayList<>())
+                                    .add((tb.getCurrentThreadCpuTime() - start) / (double) n);
                         }
                     }
                 }
                 for (Map.Entry<String, List<Double>> e : ns.entrySet()) {
                     List<Double> v = new ArrayList<>(e.getValue());
                     Collections.sort(v);
-                    System.out.printf("%-14s %8.0f ns [%.0f-%.0f]  %s%n", e.getKey(), v.get(v.size() / 2), v.get(0), v.get(v.size() - 1),
-                            peer.resolve(byKind.get(e.getKey()).get(0).name(), byKind.get(e.getKey()).get(0).type()));
+                    System.out.printf(
+                            "%-14s %8.0f ns [%.0f-%.0f]  %s%n",
+                            e.getKey(),
+                            v.get(v.size() / 2),
+                            v.get(0),
+                            v.get(v.size() - 1),
+                            peer.resolve(
+                                    byKind.get(e.getKey()).get(0).name(),
+                                    byKind.get(e.getKey()).get(0).type()));
                 }
             }
         }

@@ -21,10 +21,10 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * How long a testkit world takes to start serving on loopback and stop — the fixed cost every test that
- * uses a world pays — with zones signed on first use and with every zone signed up front. Zones are ten
- * TLDs with children below them, algorithm 13 KSK+ZSK, a third of them NSEC3. Sends packets only to
- * the world's own server on 127.0.0.1.
+ * How long a testkit world takes to start serving on loopback and stop — the fixed cost every test
+ * that uses a world pays — with zones signed on first use and with every zone signed up front.
+ * Zones are ten TLDs with children below them, algorithm 13 KSK+ZSK, a third of them NSEC3. Sends
+ * packets only to the world's own server on 127.0.0.1.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar WorldBuildBenchmark
@@ -42,14 +42,22 @@ public class WorldBuildBenchmark {
     @Param({"11", "101"})
     public int zones;
 
-    /** Build, start, answer one query for a name three zones deep (keys and signs root, TLD, zone), close. */
+    /**
+     * Build, start, answer one query for a name three zones deep (keys and signs root, TLD, zone),
+     * close.
+     */
     @Benchmark
     public int startAndAnswerOneDeepName() throws IOException {
         try (World world = builder().start()) {
             SimpleResolver resolver = new SimpleResolver(world.address());
             resolver.setEDNS(0, 1232, ExtendedFlags.DO);
-            Message m = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
-                    Name.fromConstantString("www.zone0.tld9."), Type.A, DClass.IN)));
+            Message m =
+                    resolver.send(
+                            Message.newQuery(
+                                    org.xbill.DNS.Record.newRecord(
+                                            Name.fromConstantString("www.zone0.tld9."),
+                                            Type.A,
+                                            DClass.IN)));
             return m.getRcode();
         }
     }
@@ -70,12 +78,14 @@ public class WorldBuildBenchmark {
             builder.zone("tld" + t + ".");
             for (int c = 0; c < perTld; c++) {
                 int child = c;
-                builder.zone("zone" + c + ".tld" + t + ".", z -> {
-                    z.record("www A 192.0.2.1\nmail MX 10 www\n*.wild TXT \"w\"");
-                    if (child % 3 == 0) {
-                        z.nsec3(0, "", false);
-                    }
-                });
+                builder.zone(
+                        "zone" + c + ".tld" + t + ".",
+                        z -> {
+                            z.record("www A 192.0.2.1\nmail MX 10 www\n*.wild TXT \"w\"");
+                            if (child % 3 == 0) {
+                                z.nsec3(0, "", false);
+                            }
+                        });
             }
         }
         return builder;

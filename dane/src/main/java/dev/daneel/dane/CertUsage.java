@@ -30,7 +30,9 @@ public enum CertUsage {
         return code;
     }
 
-    /** The usage with this wire value, or empty when it is unassigned (such a record is unusable). */
+    /**
+     * The usage with this wire value, or empty when it is unassigned (such a record is unusable).
+     */
     public static Optional<CertUsage> fromCode(int code) {
         for (CertUsage u : values()) {
             if (u.code == code) {

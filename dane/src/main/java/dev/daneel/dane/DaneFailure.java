@@ -10,7 +10,9 @@ package dev.daneel.dane;
 public enum DaneFailure {
     /** No usable record matches the chain (OpenSSL's X509_V_ERR_DANE_NO_MATCH). */
     NO_MATCH,
-    /** A record matched, but the leaf does not carry the reference name (RFC 7671 §5.2, RFC 6125). */
+    /**
+     * A record matched, but the leaf does not carry the reference name (RFC 7671 §5.2, RFC 6125).
+     */
     NAME_MISMATCH,
     /** A PKIX-TA/PKIX-EE record matched, but no path reaches the PKIX trust store. */
     NO_TRUSTED_ISSUER,

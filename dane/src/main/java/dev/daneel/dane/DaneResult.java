@@ -3,7 +3,8 @@ package dev.daneel.dane;
 import java.util.Objects;
 
 /**
- * What {@link DaneVerifier} concluded about a presented chain. Switch over it; there are three kinds.
+ * What {@link DaneVerifier} concluded about a presented chain. Switch over it; there are three
+ * kinds.
  *
  * <pre>{@code
  * switch (verifier.verify(chain, records, List.of("mail.example.com"))) {
@@ -20,8 +21,8 @@ public sealed interface DaneResult {
      *
      * @param usage the usage of the record that authenticated it
      * @param depth chain depth of the match: 0 the leaf; n a trust anchor at depth n (for a DANE-TA
-     *     Full(0) certificate that is not in the chain, the depth it takes above the certificate it signed;
-     *     for a DANE-TA Full(0) bare key, the depth of the certificate it signed)
+     *     Full(0) certificate that is not in the chain, the depth it takes above the certificate it
+     *     signed; for a DANE-TA Full(0) bare key, the depth of the certificate it signed)
      * @param record the record that matched
      */
     record Authenticated(CertUsage usage, int depth, TlsaRecord record) implements DaneResult {
@@ -33,14 +34,14 @@ public sealed interface DaneResult {
     }
 
     /** Every record was unusable (RFC 7671 §4.1): authenticate as if there were no TLSA records. */
-    record NoUsableRecords() implements DaneResult {
-    }
+    record NoUsableRecords() implements DaneResult {}
 
     /**
      * Usable records exist, and the chain is not authenticated by them. There is no fallback.
      *
      * @param failure the kind of failure
-     * @param depth the depth of a record that matched before another check failed, or -1 when none matched
+     * @param depth the depth of a record that matched before another check failed, or -1 when none
+     *     matched
      * @param detail a message for a human
      */
     record Failed(DaneFailure failure, int depth, String detail) implements DaneResult {

@@ -2,8 +2,8 @@ package dev.daneel.dane;
 
 import dev.daneel.dane.internal.Association;
 import dev.daneel.dane.internal.HostnameMatcher;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -23,8 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A JSSE trust manager that authenticates TLS servers by their DNSSEC-validated TLSA records
- * (RFC 6698, RFC 7671). Plug it into any {@link SSLContext}: {@code SSLSocket}, {@code SSLEngine} and
+ * A JSSE trust manager that authenticates TLS servers by their DNSSEC-validated TLSA records (RFC
+ * 6698, RFC 7671). Plug it into any {@link SSLContext}: {@code SSLSocket}, {@code SSLEngine} and
  * {@code java.net.http.HttpClient} all work.
  *
  * <pre>{@code
@@ -35,19 +35,22 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * }</pre>
  *
  * <p>For each server certificate check it takes the peer's host name and port from the handshake
- * ({@link SSLEngine#getPeerHost()}, the socket's handshake session) or from {@link Builder#service}, looks
- * up {@code _port._tcp.host} and then:
+ * ({@link SSLEngine#getPeerHost()}, the socket's handshake session) or from {@link
+ * Builder#service}, looks up {@code _port._tcp.host} and then:
+ *
  * <ul>
- *   <li>Secure TLSA records with a usable one: {@link DaneVerifier} decides; a mismatch fails, no fallback.
- *   <li>No DANE (Insecure, proven absent, or every record unusable): the fallback trust manager decides
- *       (the JDK's PKIX one, with the endpoint's host name check), or the check fails when
+ *   <li>Secure TLSA records with a usable one: {@link DaneVerifier} decides; a mismatch fails, no
+ *       fallback.
+ *   <li>No DANE (Insecure, proven absent, or every record unusable): the fallback trust manager
+ *       decides (the JDK's PKIX one, with the endpoint's host name check), or the check fails when
  *       {@link Builder#requireDane()} was set.
  *   <li>Bogus, or the lookup failed: fail.
  * </ul>
  *
- * <p>A failure is a {@link CertificateException} whose message says what to do; for a mismatch it lists
- * the presented chain (subject and SPKI SHA-256 of each certificate), the TLSA records and their DNSSEC
- * status, for example:
+ * <p>A failure is a {@link CertificateException} whose message says what to do; for a mismatch it
+ * lists the presented chain (subject and SPKI SHA-256 of each certificate), the TLSA records and
+ * their DNSSEC status, for example:
+ *
  * <pre>
  * DANE authentication of wrong.example.test:443 failed: none of the 1 usable TLSA records matches the presented chain
  *   presented chain:
@@ -57,8 +60,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   Publish a TLSA record for the server's key (e.g. 3 1 1 907e5c10e8ce98c7…) or serve the certificate the records name.
  * </pre>
  *
- * <p>Client certificates are not checked by this class ({@link #checkClientTrusted} always refuses).
- * Immutable and thread-safe; each check blocks on DNS (cached by the resolver), holding no lock.
+ * <p>Client certificates are not checked by this class ({@link #checkClientTrusted} always
+ * refuses). Immutable and thread-safe; each check blocks on DNS (cached by the resolver), holding
+ * no lock.
  */
 public final class DaneTrustManager extends X509ExtendedTrustManager {
 
@@ -70,7 +74,8 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
 
     private DaneTrustManager(Builder b) {
         this.lookup = new TlsaLookup(b.resolver);
-        this.verifier = b.verifier != null ? b.verifier : DaneVerifier.builder().clock(b.clock).build();
+        this.verifier =
+                b.verifier != null ? b.verifier : DaneVerifier.builder().clock(b.clock).build();
         this.fallback = b.requireDane ? null : b.fallback != null ? b.fallback : jdkTrustManager();
         this.host = b.host;
         this.port = b.port;
@@ -93,8 +98,9 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
     }
 
     /**
-     * SSL parameters for connecting to {@code host}: SNI set to it and HTTPS endpoint identification left
-     * to this trust manager (which applies RFC 7671's name rules, not RFC 2818's).
+     * SSL parameters for connecting to {@code host}: SNI set to it and HTTPS endpoint
+     * identification left to this trust manager (which applies RFC 7671's name rules, not RFC
+     * 2818's).
      */
     public static SSLParameters sslParameters(String host) {
         SSLParameters p = new SSLParameters();
@@ -112,7 +118,12 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
             peerHost = session != null ? session.getPeerHost() : null;
             peerPort = session != null ? session.getPeerPort() : s.getPort();
         }
-        check(chain, authType, peerHost, peerPort, fb -> fb.checkServerTrusted(chain, authType, socket));
+        check(
+                chain,
+                authType,
+                peerHost,
+                peerPort,
+                fb -> fb.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
@@ -120,11 +131,17 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
             throws CertificateException {
         String peerHost = engine == null ? null : engine.getPeerHost();
         int peerPort = engine == null ? -1 : engine.getPeerPort();
-        check(chain, authType, peerHost, peerPort, fb -> fb.checkServerTrusted(chain, authType, engine));
+        check(
+                chain,
+                authType,
+                peerHost,
+                peerPort,
+                fb -> fb.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         check(chain, authType, null, -1, fb -> fb.checkServerTrusted(chain, authType));
     }
 
@@ -132,22 +149,34 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
         void run(X509ExtendedTrustManager fallback) throws CertificateException;
     }
 
-    private void check(X509Certificate[] chain, String authType, String peerHost, int peerPort,
-                       FallbackCheck fallbackCheck) throws CertificateException {
+    private void check(
+            X509Certificate[] chain,
+            String authType,
+            String peerHost,
+            int peerPort,
+            FallbackCheck fallbackCheck)
+            throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the server presented no certificate");
         }
         String h = host != null ? host : peerHost;
         int p = host != null ? port : peerPort;
         if (h == null || p <= 0) {
-            throw new CertificateException("DANE needs the server's host name and port, and the handshake did not "
-                    + "carry them; build the trust manager with service(host, port), or connect by host name");
+            throw new CertificateException(
+                    "DANE needs the server's host name and port, and the handshake did not "
+                            + "carry them; build the trust manager with service(host, port), or connect by host name");
         }
         TlsaAnswer answer = lookup.resolve(h, p, "tcp");
         String service = h + ":" + p;
         if (answer instanceof TlsaAnswer.Failed f) {
-            throw new CertificateException("DANE authentication of " + service + " failed: " + f.detail()
-                    + "\n" + describeChain(chain) + "  Fix the zone's DNSSEC, or check that the resolver is reachable.");
+            throw new CertificateException(
+                    "DANE authentication of "
+                            + service
+                            + " failed: "
+                            + f.detail()
+                            + "\n"
+                            + describeChain(chain)
+                            + "  Fix the zone's DNSSEC, or check that the resolver is reachable.");
         }
         if (answer instanceof TlsaAnswer.Dane d) {
             DaneResult r = verifier.verify(Arrays.asList(chain), d.records(), d.referenceNames());
@@ -155,16 +184,30 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
                 return;
             }
             if (r instanceof DaneResult.Failed f) {
-                throw new CertificateException("DANE authentication of " + service + " failed: " + f.detail() + "\n"
-                        + describeChain(chain) + describeRecords(d) + "  Publish a TLSA record for the server's key "
-                        + "(e.g. 3 1 1 " + Association.spkiSha256(chain[0]) + ") or serve the certificate the records "
-                        + "name.");
+                throw new CertificateException(
+                        "DANE authentication of "
+                                + service
+                                + " failed: "
+                                + f.detail()
+                                + "\n"
+                                + describeChain(chain)
+                                + describeRecords(d)
+                                + "  Publish a TLSA record for the server's key "
+                                + "(e.g. 3 1 1 "
+                                + Association.spkiSha256(chain[0])
+                                + ") or serve the certificate the records "
+                                + "name.");
             }
             // every record unusable: RFC 7671 §4.1, as if there were none
         }
         if (fallback == null) {
-            throw new CertificateException("DANE is required for " + service + " but " + why(answer)
-                    + "\n" + describeChain(chain));
+            throw new CertificateException(
+                    "DANE is required for "
+                            + service
+                            + " but "
+                            + why(answer)
+                            + "\n"
+                            + describeChain(chain));
         }
         fallbackCheck.run(fallback);
     }
@@ -179,8 +222,12 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
     static String describeChain(X509Certificate[] chain) {
         StringBuilder b = new StringBuilder("  presented chain:\n");
         for (int i = 0; i < chain.length; i++) {
-            b.append("    [").append(i).append("] ").append(chain[i].getSubjectX500Principal().getName())
-                    .append("  SPKI SHA-256 ").append(Association.spkiSha256(chain[i]));
+            b.append("    [")
+                    .append(i)
+                    .append("] ")
+                    .append(chain[i].getSubjectX500Principal().getName())
+                    .append("  SPKI SHA-256 ")
+                    .append(Association.spkiSha256(chain[i]));
             if (i == 0) {
                 b.append("  names ").append(HostnameMatcher.identifiers(chain[i]));
             }
@@ -190,20 +237,32 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
     }
 
     private static String describeRecords(TlsaAnswer.Dane d) {
-        StringBuilder b = new StringBuilder("  TLSA records at ").append(d.answer().name()).append(" (DNSSEC: ")
-                .append(securityText(d.answer().verdict())).append("):\n");
+        StringBuilder b =
+                new StringBuilder("  TLSA records at ")
+                        .append(d.answer().name())
+                        .append(" (DNSSEC: ")
+                        .append(securityText(d.answer().verdict()))
+                        .append("):\n");
         for (TlsaRecord r : d.records()) {
-            b.append("    ").append(r).append(r.usable() ? "" : "  (unusable, ignored)").append('\n');
+            b.append("    ")
+                    .append(r)
+                    .append(r.usable() ? "" : "  (unusable, ignored)")
+                    .append('\n');
         }
         return b.toString();
     }
 
     static String securityText(Verdict s) {
         if (s instanceof Verdict.Secure secure) {
-            return "Secure, algorithms " + secure.algorithms() + (secure.viaDlv() ? ", via DLV" : "");
+            return "Secure, algorithms "
+                    + secure.algorithms()
+                    + (secure.viaDlv() ? ", via DLV" : "");
         }
         if (s instanceof Verdict.Insecure i) {
-            return "Insecure (" + i.cause().text() + ") below " + i.delegation().map(Object::toString).orElse("?");
+            return "Insecure ("
+                    + i.cause().text()
+                    + ") below "
+                    + i.delegation().map(Object::toString).orElse("?");
         }
         if (s instanceof Verdict.Bogus b) {
             return "Bogus, " + b.reason() + ": " + b.detail();
@@ -225,7 +284,8 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         throw new CertificateException("DaneTrustManager authenticates servers only");
     }
 
@@ -236,16 +296,19 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
 
     private static X509ExtendedTrustManager jdkTrustManager() {
         try {
-            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory f =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             f.init((KeyStore) null);
             for (TrustManager tm : f.getTrustManagers()) {
                 if (tm instanceof X509ExtendedTrustManager x) {
                     return x;
                 }
             }
-            throw new IllegalStateException("the JDK's default TrustManagerFactory has no X509ExtendedTrustManager");
+            throw new IllegalStateException(
+                    "the JDK's default TrustManagerFactory has no X509ExtendedTrustManager");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK's default trust store cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK's default trust store cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -289,8 +352,8 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
         }
 
         /**
-         * Authenticate this service whatever the handshake says the peer is (for connections by IP address,
-         * or through a proxy); the TLSA owner is {@code _port._tcp.host}.
+         * Authenticate this service whatever the handshake says the peer is (for connections by IP
+         * address, or through a proxy); the TLSA owner is {@code _port._tcp.host}.
          */
         public Builder service(String host, int port) {
             if (port < 1 || port > 65535) {

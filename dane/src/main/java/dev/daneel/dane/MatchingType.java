@@ -51,7 +51,10 @@ public enum MatchingType {
         }
     }
 
-    /** The matching type with this wire value, or empty when it is unassigned (such a record is unusable). */
+    /**
+     * The matching type with this wire value, or empty when it is unassigned (such a record is
+     * unusable).
+     */
     public static Optional<MatchingType> fromCode(int code) {
         for (MatchingType m : values()) {
             if (m.code == code) {

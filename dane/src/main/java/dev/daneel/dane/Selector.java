@@ -26,7 +26,10 @@ public enum Selector {
         return code;
     }
 
-    /** The selector with this wire value, or empty when it is unassigned (such a record is unusable). */
+    /**
+     * The selector with this wire value, or empty when it is unassigned (such a record is
+     * unusable).
+     */
     public static Optional<Selector> fromCode(int code) {
         for (Selector s : values()) {
             if (s.code == code) {

@@ -26,18 +26,20 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * SMTP DANE (RFC 7672) for outbound mail: from a recipient domain, a validated MX lookup, a TLSA lookup per
- * MX host, and an SMTP conversation through STARTTLS that authenticates the server as the TLSA records say.
+ * SMTP DANE (RFC 7672) for outbound mail: from a recipient domain, a validated MX lookup, a TLSA
+ * lookup per MX host, and an SMTP conversation through STARTTLS that authenticates the server as
+ * the TLSA records say.
  *
  * <ul>
- *   <li>The MX RRset must be Secure for any MX host to use DANE; the host's address records must be Secure
- *       too (RFC 7672 §2.2.1, §2.2.2). Each host's IPv6 (AAAA) then IPv4 (A) addresses are tried in turn. A domain without MX records is its own MX host (RFC 5321 §5.1).
- *   <li>TLSA records are looked up at {@code _25._tcp.mxhost} (its Secure CNAME target first, RFC 7672
- *       §2.2.3). Only DANE-TA(2) and DANE-EE(3) are usable in SMTP (RFC 7672 §3.1.3); PKIX usages count as
- *       unusable.
- *   <li>Usable records: STARTTLS and a matching chain are mandatory; a mismatch fails that MX host, never
- *       falls back to plaintext. All unusable: STARTTLS is mandatory, without authentication. None (Insecure,
- *       or provably absent): as the {@link SmtpDanePolicy} says.
+ *   <li>The MX RRset must be Secure for any MX host to use DANE; the host's address records must be
+ *       Secure too (RFC 7672 §2.2.1, §2.2.2). Each host's IPv6 (AAAA) then IPv4 (A) addresses are
+ *       tried in turn. A domain without MX records is its own MX host (RFC 5321 §5.1).
+ *   <li>TLSA records are looked up at {@code _25._tcp.mxhost} (its Secure CNAME target first, RFC
+ *       7672 §2.2.3). Only DANE-TA(2) and DANE-EE(3) are usable in SMTP (RFC 7672 §3.1.3); PKIX
+ *       usages count as unusable.
+ *   <li>Usable records: STARTTLS and a matching chain are mandatory; a mismatch fails that MX host,
+ *       never falls back to plaintext. All unusable: STARTTLS is mandatory, without authentication.
+ *       None (Insecure, or provably absent): as the {@link SmtpDanePolicy} says.
  *   <li>DANE-TA name checks accept the TLSA base domain, the MX host name and the recipient domain
  *       (RFC 7672 §3.2.2).
  * </ul>
@@ -76,21 +78,30 @@ public final class SmtpDane {
     }
 
     /**
-     * Tries the MX hosts of {@code domain} in preference order and returns the first result that is not
-     * {@link SmtpDaneResult.Failed}; if every host fails, a Failed result listing each host's failure.
+     * Tries the MX hosts of {@code domain} in preference order and returns the first result that is
+     * not {@link SmtpDaneResult.Failed}; if every host fails, a Failed result listing each host's
+     * failure.
      */
     public SmtpDaneResult connect(String domain) {
         String d = domain.endsWith(".") ? domain : domain + ".";
         Answer mx = resolver.resolve(d, Type.MX);
         if (mx.status() == Status.BOGUS
-                || (mx.status() == Status.INDETERMINATE && !mx.nonexistent() && mx.records().isEmpty())) {
-            return new SmtpDaneResult.Failed(strip(d), "the MX lookup for " + d + " failed: "
-                    + DaneTrustManager.securityText(mx.verdict()) + " (RFC 7672 §2.2.1: defer delivery)");
+                || (mx.status() == Status.INDETERMINATE
+                        && !mx.nonexistent()
+                        && mx.records().isEmpty())) {
+            return new SmtpDaneResult.Failed(
+                    strip(d),
+                    "the MX lookup for "
+                            + d
+                            + " failed: "
+                            + DaneTrustManager.securityText(mx.verdict())
+                            + " (RFC 7672 §2.2.1: defer delivery)");
         }
         boolean mxSecure = mx.status() == Status.SECURE;
         List<String> hosts = mxHosts(mx, d);
         if (hosts.isEmpty()) {
-            return new SmtpDaneResult.Failed(strip(d), d + " publishes a null MX (RFC 7505): it accepts no mail");
+            return new SmtpDaneResult.Failed(
+                    strip(d), d + " publishes a null MX (RFC 7505): it accepts no mail");
         }
         List<String> failures = new ArrayList<>();
         for (String host : hosts) {
@@ -100,8 +111,9 @@ public final class SmtpDane {
             }
             failures.add(host + ": " + f.detail());
         }
-        return new SmtpDaneResult.Failed(strip(d), "no MX host of " + d + " could be used:\n  "
-                + String.join("\n  ", failures));
+        return new SmtpDaneResult.Failed(
+                strip(d),
+                "no MX host of " + d + " could be used:\n  " + String.join("\n  ", failures));
     }
 
     private static List<String> mxHosts(Answer mx, String domain) {
@@ -126,21 +138,26 @@ public final class SmtpDane {
     }
 
     /** An address of an MX host and whether its address RRset was Secure. */
-    private record Address(InetAddress ip, boolean secure) {
-    }
+    private record Address(InetAddress ip, boolean secure) {}
 
     /**
-     * One MX host: its IPv6 then IPv4 addresses (RFC 6724 order), each tried in turn until one gives a result
-     * that is not Failed — the same rule as for MX hosts. A Bogus address RRset fails the host (RFC 7672
-     * §2.2.2: an attack, not a reason to try plaintext).
+     * One MX host: its IPv6 then IPv4 addresses (RFC 6724 order), each tried in turn until one
+     * gives a result that is not Failed — the same rule as for MX hosts. A Bogus address RRset
+     * fails the host (RFC 7672 §2.2.2: an attack, not a reason to try plaintext).
      */
     SmtpDaneResult connectHost(String host, String domain, boolean mxSecure) {
         List<Address> addresses = new ArrayList<>();
         for (int type : new int[] {Type.AAAA, Type.A}) {
             Answer a = resolver.resolve(host + ".", type);
             if (a.status() == Status.BOGUS) {
-                return new SmtpDaneResult.Failed(host, "the " + Type.string(type) + " records of " + host + " are Bogus: "
-                        + DaneTrustManager.securityText(a.verdict()));
+                return new SmtpDaneResult.Failed(
+                        host,
+                        "the "
+                                + Type.string(type)
+                                + " records of "
+                                + host
+                                + " are Bogus: "
+                                + DaneTrustManager.securityText(a.verdict()));
             }
             for (Record r : a.records()) {
                 if (r instanceof AAAARecord v6) {
@@ -159,8 +176,12 @@ public final class SmtpDane {
             InetSocketAddress target = new InetSocketAddress(address.ip(), port);
             SmtpDaneResult r;
             if (!mxSecure || !address.secure()) {
-                r = withoutDane(host, target, (mxSecure ? "the address of " + host : "the MX RRset of " + domain)
-                        + " is not Secure, so DANE does not apply");
+                r =
+                        withoutDane(
+                                host,
+                                target,
+                                (mxSecure ? "the address of " + host : "the MX RRset of " + domain)
+                                        + " is not Secure, so DANE does not apply");
             } else {
                 if (tlsa == null) {
                     tlsa = lookup.resolve(host, port, "tcp");
@@ -172,11 +193,18 @@ public final class SmtpDane {
             }
             failures.add(address.ip().getHostAddress() + ": " + f.detail());
         }
-        return new SmtpDaneResult.Failed(host, failures.size() == 1 ? failures.get(0).substring(failures.get(0).indexOf(": ") + 2)
-                : "no address of " + host + " could be used: " + String.join("; ", failures));
+        return new SmtpDaneResult.Failed(
+                host,
+                failures.size() == 1
+                        ? failures.get(0).substring(failures.get(0).indexOf(": ") + 2)
+                        : "no address of "
+                                + host
+                                + " could be used: "
+                                + String.join("; ", failures));
     }
 
-    private SmtpDaneResult withTlsa(String host, String domain, InetSocketAddress target, TlsaAnswer tlsa) {
+    private SmtpDaneResult withTlsa(
+            String host, String domain, InetSocketAddress target, TlsaAnswer tlsa) {
         if (tlsa instanceof TlsaAnswer.Failed f) {
             return new SmtpDaneResult.Failed(host, f.detail());
         }
@@ -195,21 +223,38 @@ public final class SmtpDane {
             names.add(domain);
         }
         if (DaneVerifier.usable(smtpUsable).isEmpty()) {
-            return encryptOnly(host, target, "every TLSA record at " + dane.owner()
-                    + " is unusable for SMTP: TLS is mandatory, without authentication (RFC 7672 §2.2)", true);
+            return encryptOnly(
+                    host,
+                    target,
+                    "every TLSA record at "
+                            + dane.owner()
+                            + " is unusable for SMTP: TLS is mandatory, without authentication (RFC 7672 §2.2)",
+                    true);
         }
-        CapturingTrustManager<DaneResult.Authenticated> tm = new CapturingTrustManager<>(chain -> {
-            DaneResult r = verifier.verify(Arrays.asList(chain), smtpUsable, names);
-            if (r instanceof DaneResult.Authenticated auth) {
-                return auth;
-            }
-            String detail = r instanceof DaneResult.Failed f ? f.detail() : "no usable TLSA record";
-            throw new CertificateException("DANE authentication of " + host + ":" + port + " failed: " + detail);
-        });
+        CapturingTrustManager<DaneResult.Authenticated> tm =
+                new CapturingTrustManager<>(
+                        chain -> {
+                            DaneResult r = verifier.verify(Arrays.asList(chain), smtpUsable, names);
+                            if (r instanceof DaneResult.Authenticated auth) {
+                                return auth;
+                            }
+                            String detail =
+                                    r instanceof DaneResult.Failed f
+                                            ? f.detail()
+                                            : "no usable TLSA record";
+                            throw new CertificateException(
+                                    "DANE authentication of "
+                                            + host
+                                            + ":"
+                                            + port
+                                            + " failed: "
+                                            + detail);
+                        });
         try {
             SmtpStartTls.Result r = SmtpStartTls.run(target, heloName, host, tm, timeout);
             if (r.outcome() == SmtpStartTls.Outcome.NO_STARTTLS) {
-                return new SmtpDaneResult.Failed(host, host + " has usable TLSA records but offers no STARTTLS");
+                return new SmtpDaneResult.Failed(
+                        host, host + " has usable TLSA records but offers no STARTTLS");
             }
             return new SmtpDaneResult.Authenticated(host, port, tm.result(), r.protocol());
         } catch (IOException e) {
@@ -224,12 +269,20 @@ public final class SmtpDane {
         return encryptOnly(host, target, "opportunistic TLS: " + why, false);
     }
 
-    private SmtpDaneResult encryptOnly(String host, InetSocketAddress target, String why, boolean mandatory) {
+    private SmtpDaneResult encryptOnly(
+            String host, InetSocketAddress target, String why, boolean mandatory) {
         try {
-            SmtpStartTls.Result r = SmtpStartTls.run(target, heloName, host,
-                    CapturingTrustManager.insecureAcceptAny(), timeout);
+            SmtpStartTls.Result r =
+                    SmtpStartTls.run(
+                            target,
+                            heloName,
+                            host,
+                            CapturingTrustManager.insecureAcceptAny(),
+                            timeout);
             if (r.outcome() == SmtpStartTls.Outcome.NO_STARTTLS) {
-                return mandatory ? new SmtpDaneResult.Failed(host, why + "; but " + host + " offers no STARTTLS")
+                return mandatory
+                        ? new SmtpDaneResult.Failed(
+                                host, why + "; but " + host + " offers no STARTTLS")
                         : new SmtpDaneResult.Plaintext(host, port, why);
             }
             return new SmtpDaneResult.Encrypted(host, port, r.protocol(), why);
@@ -283,7 +336,8 @@ public final class SmtpDane {
         /** The name sent in EHLO (default "localhost"). */
         public Builder heloName(String name) {
             if (name == null || name.isBlank() || name.chars().anyMatch(c -> c <= ' ')) {
-                throw new IllegalArgumentException("EHLO name must be one non-blank word, got \"" + name + "\"");
+                throw new IllegalArgumentException(
+                        "EHLO name must be one non-blank word, got \"" + name + "\"");
             }
             this.heloName = name;
             return this;
@@ -291,8 +345,10 @@ public final class SmtpDane {
 
         /** Connect and read timeout, 100 ms .. 10 minutes (default 30 s). */
         public Builder timeout(Duration timeout) {
-            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("timeout must be 100 ms .. 10 minutes, got " + timeout);
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0
+                    || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(
+                        "timeout must be 100 ms .. 10 minutes, got " + timeout);
             }
             this.timeout = timeout;
             return this;

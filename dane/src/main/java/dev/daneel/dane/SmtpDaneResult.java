@@ -16,7 +16,9 @@ import java.util.Objects;
  */
 public sealed interface SmtpDaneResult {
 
-    /** The MX host this result is about (the domain itself when it failed before any MX was known). */
+    /**
+     * The MX host this result is about (the domain itself when it failed before any MX was known).
+     */
     String mxHost();
 
     /**
@@ -36,16 +38,16 @@ public sealed interface SmtpDaneResult {
     }
 
     /**
-     * STARTTLS succeeded without authentication: the TLSA records were all unusable (TLS mandatory), or no
-     * DANE applied and the policy is opportunistic.
+     * STARTTLS succeeded without authentication: the TLSA records were all unusable (TLS
+     * mandatory), or no DANE applied and the policy is opportunistic.
      *
      * @param mxHost the MX host
      * @param port the port connected to
      * @param protocol the TLS protocol negotiated
      * @param why which of the two
      */
-    record Encrypted(String mxHost, int port, String protocol, String why) implements SmtpDaneResult {
-    }
+    record Encrypted(String mxHost, int port, String protocol, String why)
+            implements SmtpDaneResult {}
 
     /**
      * No DANE applied, the policy is opportunistic and the server did not offer STARTTLS.
@@ -54,8 +56,7 @@ public sealed interface SmtpDaneResult {
      * @param port the port connected to
      * @param why why DANE did not apply
      */
-    record Plaintext(String mxHost, int port, String why) implements SmtpDaneResult {
-    }
+    record Plaintext(String mxHost, int port, String why) implements SmtpDaneResult {}
 
     /**
      * Delivery must not go ahead (to this MX host, or, for the last result, to any).
@@ -63,6 +64,5 @@ public sealed interface SmtpDaneResult {
      * @param mxHost the MX host, or the domain
      * @param detail what failed, for a human
      */
-    record Failed(String mxHost, String detail) implements SmtpDaneResult {
-    }
+    record Failed(String mxHost, String detail) implements SmtpDaneResult {}
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The SRV RRset of a service with a TLSA outcome per target (RFC 7673). A Bogus or failed SRV lookup has
- * no targets and must fail the connection.
+ * The SRV RRset of a service with a TLSA outcome per target (RFC 7673). A Bogus or failed SRV
+ * lookup has no targets and must fail the connection.
  *
  * <pre>{@code
  * SrvAnswer a = lookup.resolveSrv("imaps", "tcp", "example.com");

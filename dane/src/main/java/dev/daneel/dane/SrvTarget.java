@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param port the target port
  * @param priority the SRV priority
  * @param weight the SRV weight
- * @param tlsa the TLSA outcome for {@code _port._proto.host}; {@link TlsaAnswer.NoDane} when the SRV RRset
- *     itself was not Secure (RFC 7673 §4.1)
+ * @param tlsa the TLSA outcome for {@code _port._proto.host}; {@link TlsaAnswer.NoDane} when the
+ *     SRV RRset itself was not Secure (RFC 7673 §4.1)
  */
 public record SrvTarget(String host, int port, int priority, int weight, TlsaAnswer tlsa) {
     /** Checks that the host and its TLSA answer are present. */

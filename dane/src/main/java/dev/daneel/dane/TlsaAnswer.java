@@ -27,7 +27,12 @@ public sealed interface TlsaAnswer {
      * @param records the records (usable or not; the verifier sorts that out)
      * @param answer the validated answer, with its CNAME chain and evidence
      */
-    record Dane(String owner, String baseDomain, List<String> referenceNames, List<TlsaRecord> records, Answer answer)
+    record Dane(
+            String owner,
+            String baseDomain,
+            List<String> referenceNames,
+            List<TlsaRecord> records,
+            Answer answer)
             implements TlsaAnswer {
         /** Copies the lists; checks that the answer is present. */
         public Dane {
@@ -38,14 +43,14 @@ public sealed interface TlsaAnswer {
     }
 
     /**
-     * DANE does not apply: the TLSA RRset is Insecure, provably absent, or no trust anchor covers it.
+     * DANE does not apply: the TLSA RRset is Insecure, provably absent, or no trust anchor covers
+     * it.
      *
      * @param owner the TLSA owner name queried last
      * @param verdict the verdict of that lookup
      * @param why a sentence for a human
      */
-    record NoDane(String owner, Verdict verdict, String why) implements TlsaAnswer {
-    }
+    record NoDane(String owner, Verdict verdict, String why) implements TlsaAnswer {}
 
     /**
      * The TLSA RRset is Bogus, or could not be obtained: the connection must fail, not fall back.
@@ -54,6 +59,5 @@ public sealed interface TlsaAnswer {
      * @param verdict the verdict (Bogus, or Indeterminate because the network failed)
      * @param detail a sentence for a human
      */
-    record Failed(String owner, Verdict verdict, String detail) implements TlsaAnswer {
-    }
+    record Failed(String owner, Verdict verdict, String detail) implements TlsaAnswer {}
 }

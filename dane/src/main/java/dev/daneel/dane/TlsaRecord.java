@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.xbill.DNS.TLSARecord;
 
 /**
- * The RDATA of one TLSA record (RFC 6698 §2.1): the three parameter octets and the association data.
- * Unassigned parameters are kept, so that such a record can be reported and then ignored as unusable
- * (RFC 7671 §4.1).
+ * The RDATA of one TLSA record (RFC 6698 §2.1): the three parameter octets and the association
+ * data. Unassigned parameters are kept, so that such a record can be reported and then ignored as
+ * unusable (RFC 7671 §4.1).
  *
  * <pre>{@code
  * TlsaRecord r = TlsaRecord.parse("3 1 1 3111668338043DE264D0256A702248696C9484B6221A42740F920187B4C61838");
@@ -39,7 +39,10 @@ public record TlsaRecord(int usage, int selector, int matchingType, byte[] data)
 
     /** The record data of a dnsjava TLSA record. */
     public static TlsaRecord of(TLSARecord record) {
-        return new TlsaRecord(record.getCertificateUsage(), record.getSelector(), record.getMatchingType(),
+        return new TlsaRecord(
+                record.getCertificateUsage(),
+                record.getSelector(),
+                record.getMatchingType(),
                 record.getCertificateAssociationData());
     }
 
@@ -51,13 +54,18 @@ public record TlsaRecord(int usage, int selector, int matchingType, byte[] data)
     public static TlsaRecord parse(String text) {
         String[] parts = text.trim().split("\\s+", 4);
         if (parts.length < 4) {
-            throw new IllegalArgumentException("expected \"usage selector mtype hex\", got \"" + text.trim() + "\"");
+            throw new IllegalArgumentException(
+                    "expected \"usage selector mtype hex\", got \"" + text.trim() + "\"");
         }
         try {
-            return new TlsaRecord(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+            return new TlsaRecord(
+                    Integer.parseInt(parts[0]),
+                    Integer.parseInt(parts[1]),
+                    Integer.parseInt(parts[2]),
                     HexFormat.of().parseHex(parts[3].replaceAll("\\s+", "")));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("TLSA parameters must be decimal 0..255 in \"" + text.trim() + "\"", e);
+            throw new IllegalArgumentException(
+                    "TLSA parameters must be decimal 0..255 in \"" + text.trim() + "\"", e);
         }
     }
 
@@ -83,16 +91,23 @@ public record TlsaRecord(int usage, int selector, int matchingType, byte[] data)
     }
 
     /**
-     * Whether this record can be used (RFC 7671 §4.1): usage, selector and matching type are assigned and
-     * a digest has its digest's length. Whether Full(0) data parses is checked where it is used.
+     * Whether this record can be used (RFC 7671 §4.1): usage, selector and matching type are
+     * assigned and a digest has its digest's length. Whether Full(0) data parses is checked where
+     * it is used.
      */
     public boolean usable() {
         Optional<MatchingType> m = certMatchingType();
-        return certUsage().isPresent() && certSelector().isPresent() && m.isPresent()
-                && (m.get() == MatchingType.FULL ? data.length > 0 : data.length == m.get().length());
+        return certUsage().isPresent()
+                && certSelector().isPresent()
+                && m.isPresent()
+                && (m.get() == MatchingType.FULL
+                        ? data.length > 0
+                        : data.length == m.get().length());
     }
 
-    /** Presentation form, {@code "3 1 1 ab12…"} (lower-case hex, as {@code ldns-dane} prints it). */
+    /**
+     * Presentation form, {@code "3 1 1 ab12…"} (lower-case hex, as {@code ldns-dane} prints it).
+     */
     @Override
     public String toString() {
         return usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(data);
@@ -100,8 +115,11 @@ public record TlsaRecord(int usage, int selector, int matchingType, byte[] data)
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlsaRecord t && t.usage == usage && t.selector == selector
-                && t.matchingType == matchingType && Arrays.equals(t.data, data);
+        return o instanceof TlsaRecord t
+                && t.usage == usage
+                && t.selector == selector
+                && t.matchingType == matchingType
+                && Arrays.equals(t.data, data);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.daneel.dane;
 
 import dev.daneel.testkit.LoopbackTlsServer;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,16 +17,18 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A minimal SMTP server (greeting, EHLO, STARTTLS, QUIT) on a loopback address, presenting a given chain
- * after STARTTLS, or offering no STARTTLS at all; for SMTP DANE tests.
+ * A minimal SMTP server (greeting, EHLO, STARTTLS, QUIT) on a loopback address, presenting a given
+ * chain after STARTTLS, or offering no STARTTLS at all; for SMTP DANE tests.
  */
 final class SmtpTestServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final SSLContext tls;
-    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger sessions =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    SmtpTestServer(String loopbackIp, int port, List<X509Certificate> chain, PrivateKey key) throws Exception {
+    SmtpTestServer(String loopbackIp, int port, List<X509Certificate> chain, PrivateKey key)
+            throws Exception {
         this.tls = chain == null ? null : LoopbackTlsServer.serverContext(chain, key);
         this.socket = new ServerSocket();
         socket.bind(new InetSocketAddress(InetAddress.getByName(loopbackIp), port));
@@ -58,17 +59,25 @@ final class SmtpTestServer implements AutoCloseable {
     }
 
     private void converse(Socket s) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = s.getOutputStream();
         write(out, "220 mx.test ESMTP");
         String line;
         while ((line = in.readLine()) != null) {
             String cmd = line.toUpperCase(java.util.Locale.ROOT);
             if (cmd.startsWith("EHLO")) {
-                write(out, tls == null ? "250-mx.test\r\n250 8BITMIME" : "250-mx.test\r\n250-8BITMIME\r\n250 STARTTLS");
+                write(
+                        out,
+                        tls == null
+                                ? "250-mx.test\r\n250 8BITMIME"
+                                : "250-mx.test\r\n250-8BITMIME\r\n250 STARTTLS");
             } else if (cmd.equals("STARTTLS") && tls != null) {
                 write(out, "220 2.0.0 Ready to start TLS");
-                SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+                SSLSocket t =
+                        (SSLSocket)
+                                tls.getSocketFactory().createSocket(s, null, s.getPort(), false);
                 t.setUseClientMode(false);
                 t.startHandshake();
                 converse2(t);
@@ -83,7 +92,9 @@ final class SmtpTestServer implements AutoCloseable {
     }
 
     private void converse2(SSLSocket t) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(t.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(t.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = t.getOutputStream();
         String line;
         while ((line = in.readLine()) != null) {

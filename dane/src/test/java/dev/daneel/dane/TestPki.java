@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * This module's tests' short names for the testkit {@link Pki} (ECDSA P-256), at a fixed instant: a root per
- * name, intermediates and leaves issued by any CA the tests hold.
+ * This module's tests' short names for the testkit {@link Pki} (ECDSA P-256), at a fixed instant: a
+ * root per name, intermediates and leaves issued by any CA the tests hold.
  */
 final class TestPki {
 
@@ -27,8 +27,7 @@ final class TestPki {
         }
     }
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     private static Issued of(Pki.Issued i) {
         return new Issued(i.keys(), i.certificate());

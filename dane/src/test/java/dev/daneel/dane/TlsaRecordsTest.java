@@ -16,15 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Record lines created by {@link TlsaRecords} equal those of hash-slinger's {@code tlsa --create} (RFC and
- * generic form) for usages
- * DANE-TA and DANE-EE (hash-slinger PKIX-validates the certificate for the others), and, apart from the TTL
- * ldns prints, those of {@code ldns-dane -n -s create} for every usage, selector and matching type. Skipped when the tools are absent, except under {@code CI=true}.
+ * Record lines created by {@link TlsaRecords} equal those of hash-slinger's {@code tlsa --create}
+ * (RFC and generic form) for usages DANE-TA and DANE-EE (hash-slinger PKIX-validates the
+ * certificate for the others), and, apart from the TTL ldns prints, those of {@code ldns-dane -n -s
+ * create} for every usage, selector and matching type. Skipped when the tools are absent, except
+ * under {@code CI=true}.
  */
 class TlsaRecordsTest {
 
-    private static final Pki.Issued CERT = Pki.create(TestPki.NOW).selfSigned(TestPki.NOW.minusSeconds(86400L * 30),
-            TestPki.NOW.plusSeconds(86400L * 365 * 50), "www.example.test");
+    private static final Pki.Issued CERT =
+            Pki.create(TestPki.NOW)
+                    .selfSigned(
+                            TestPki.NOW.minusSeconds(86400L * 30),
+                            TestPki.NOW.plusSeconds(86400L * 365 * 50),
+                            "www.example.test");
 
     @Test
     void linesMatchHashSlingerAndLdnsDane(@TempDir Path dir) throws Exception {
@@ -37,19 +42,54 @@ class TlsaRecordsTest {
             for (Selector s : Selector.values()) {
                 for (MatchingType m : MatchingType.values()) {
                     TlsaRecord r = TlsaRecords.create(CERT.certificate(), u, s, m);
-                    List<String> common = List.of("tlsa", "--create", "--certificate", pem.toString(), "--usage",
-                            "" + u.code(), "--selector", "" + s.code(), "--mtype", "" + m.code(), "--port", "443");
-                    // hash-slinger PKIX-validates the certificate for usages 0 and 1; a self-signed one fails.
+                    List<String> common =
+                            List.of(
+                                    "tlsa",
+                                    "--create",
+                                    "--certificate",
+                                    pem.toString(),
+                                    "--usage",
+                                    "" + u.code(),
+                                    "--selector",
+                                    "" + s.code(),
+                                    "--mtype",
+                                    "" + m.code(),
+                                    "--port",
+                                    "443");
+                    // hash-slinger PKIX-validates the certificate for usages 0 and 1; a self-signed
+                    // one fails.
                     if (u == CertUsage.DANE_TA || u == CertUsage.DANE_EE) {
-                        assertEquals(TlsaRecords.line("www.example.test", 443, "tcp", r),
+                        assertEquals(
+                                TlsaRecords.line("www.example.test", 443, "tcp", r),
                                 recordLine(run(concat(common, "www.example.test"))));
-                        assertEquals(TlsaRecords.genericLine("www.example.test", 443, "tcp", r),
-                                recordLine(run(concat(common, "--output", "generic", "www.example.test"))));
+                        assertEquals(
+                                TlsaRecords.genericLine("www.example.test", 443, "tcp", r),
+                                recordLine(
+                                        run(
+                                                concat(
+                                                        common,
+                                                        "--output",
+                                                        "generic",
+                                                        "www.example.test"))));
                         compared++;
                     }
-                    String ldns = recordLine(run(List.of("ldns-dane", "-n", "-s", "-c", pem.toString(), "create",
-                            "www.example.test", "443", "" + u.code(), "" + s.code(), "" + m.code())));
-                    assertEquals(TlsaRecords.line("www.example.test", 443, "tcp", r),
+                    String ldns =
+                            recordLine(
+                                    run(
+                                            List.of(
+                                                    "ldns-dane",
+                                                    "-n",
+                                                    "-s",
+                                                    "-c",
+                                                    pem.toString(),
+                                                    "create",
+                                                    "www.example.test",
+                                                    "443",
+                                                    "" + u.code(),
+                                                    "" + s.code(),
+                                                    "" + m.code())));
+                    assertEquals(
+                            TlsaRecords.line("www.example.test", 443, "tcp", r),
                             ldns.replaceFirst("\\s+\\d+\\s+IN\\s+TLSA\\s+", " IN TLSA "));
                     compared++;
                 }
@@ -70,12 +110,19 @@ class TlsaRecordsTest {
         TestPki.Issued root = TestPki.root("R");
         TestPki.Issued leaf = TestPki.leaf("a.example.test", root);
         List<java.security.cert.X509Certificate> chain = List.of(leaf.cert(), root.cert());
-        assertEquals(TlsaRecords.create(leaf.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256),
+        assertEquals(
+                TlsaRecords.create(
+                        leaf.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256),
                 TlsaRecords.create(chain, CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256));
-        assertEquals(TlsaRecords.create(root.cert(), CertUsage.DANE_TA, Selector.CERT, MatchingType.SHA2_512),
+        assertEquals(
+                TlsaRecords.create(
+                        root.cert(), CertUsage.DANE_TA, Selector.CERT, MatchingType.SHA2_512),
                 TlsaRecords.create(chain, CertUsage.DANE_TA, Selector.CERT, MatchingType.SHA2_512));
-        assertEquals(TlsaRecords.create(leaf.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.FULL),
-                TlsaRecords.create(leaf.cert().getPublicKey(), CertUsage.DANE_EE, MatchingType.FULL));
+        assertEquals(
+                TlsaRecords.create(
+                        leaf.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.FULL),
+                TlsaRecords.create(
+                        leaf.cert().getPublicKey(), CertUsage.DANE_EE, MatchingType.FULL));
     }
 
     private static List<String> concat(List<String> a, String... b) {
@@ -86,16 +133,22 @@ class TlsaRecordsTest {
 
     /** The one line of a tool's output that is a record (both tools also print chatter). */
     private static String recordLine(String output) {
-        return output.lines().filter(l -> l.startsWith("_")).findFirst()
-                .orElseThrow(() -> new AssertionError("no record line in: " + output)).strip();
+        return output.lines()
+                .filter(l -> l.startsWith("_"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record line in: " + output))
+                .strip();
     }
 
     private static void requireTool(String name) {
-        boolean present = System.getenv("PATH") != null && java.util.Arrays.stream(System.getenv("PATH").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, name)));
+        boolean present =
+                System.getenv("PATH") != null
+                        && java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                                .anyMatch(d -> Files.isExecutable(Path.of(d, name)));
         if (!present) {
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(name + " is not installed; scripts/interop-deps installs it");
+                throw new AssertionError(
+                        name + " is not installed; scripts/interop-deps installs it");
             }
             Assumptions.abort(name + " is not installed (scripts/interop-deps installs it)");
         }

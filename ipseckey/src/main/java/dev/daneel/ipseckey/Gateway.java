@@ -8,8 +8,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The gateway of an IPSECKEY record (RFC 4025 §2.3, §2.5): none, an IPv4 or IPv6 address, or a domain
- * name. IPv6 prints in RFC 5952 form ({@code 2001:db8:0:8002::2000:1}), names always absolute.
+ * The gateway of an IPSECKEY record (RFC 4025 §2.3, §2.5): none, an IPv4 or IPv6 address, or a
+ * domain name. IPv6 prints in RFC 5952 form ({@code 2001:db8:0:8002::2000:1}), names always
+ * absolute.
  *
  * <pre>{@code
  * Gateway.parse("192.0.2.38").type();          // IPV4
@@ -54,7 +55,10 @@ public final class Gateway {
         return new Gateway(GatewayType.IPV6, a, null);
     }
 
-    /** A domain name (type 3); a missing final dot is added. The root name "." is not a gateway name. */
+    /**
+     * A domain name (type 3); a missing final dot is added. The root name "." is not a gateway
+     * name.
+     */
     public static Gateway name(String domainName) {
         try {
             Name n = Name.fromString(domainName.endsWith(".") ? domainName : domainName + ".");
@@ -87,7 +91,8 @@ public final class Gateway {
         switch (type) {
             case NONE:
                 if (!text.equals(".")) {
-                    throw new IllegalArgumentException("gateway type 0 needs \".\" as gateway, got \"" + text + "\"");
+                    throw new IllegalArgumentException(
+                            "gateway type 0 needs \".\" as gateway, got \"" + text + "\"");
                 }
                 return none();
             case IPV4:

@@ -9,8 +9,8 @@ import java.security.PublicKey;
 import org.xbill.DNS.ReverseMap;
 
 /**
- * Creates IPSECKEY records (RFC 4025; ECDSA per RFC 8005, EdDSA per RFC 9373) from public key files or JCA
- * keys. To fetch and check published records, use {@link IpseckeyLookup}.
+ * Creates IPSECKEY records (RFC 4025; ECDSA per RFC 8005, EdDSA per RFC 9373) from public key files
+ * or JCA keys. To fetch and check published records, use {@link IpseckeyLookup}.
  *
  * <pre>{@code
  * PublicKey key = Ipseckey.readPublicKey(Path.of("gateway.pub.pem"));   // PEM or DER, RSA/EC/Ed25519
@@ -24,24 +24,24 @@ import org.xbill.DNS.ReverseMap;
  */
 public final class Ipseckey {
 
-    private Ipseckey() {
-    }
+    private Ipseckey() {}
 
     /** The record for {@code key} behind {@code gateway} with {@code precedence} (0..255). */
-    public static IpseckeyRecord create(String owner, int precedence, Gateway gateway, PublicKey key) {
+    public static IpseckeyRecord create(
+            String owner, int precedence, Gateway gateway, PublicKey key) {
         return IpseckeyRecord.of(owner, precedence, gateway, key);
     }
 
     /** The record for the key in a PEM or DER file. */
-    public static IpseckeyRecord create(String owner, int precedence, Gateway gateway, Path publicKeyFile)
-            throws IOException {
+    public static IpseckeyRecord create(
+            String owner, int precedence, Gateway gateway, Path publicKeyFile) throws IOException {
         return IpseckeyRecord.of(owner, precedence, gateway, readPublicKey(publicKeyFile));
     }
 
     /**
-     * Reads a public key: PEM {@code PUBLIC KEY} (SubjectPublicKeyInfo, as {@code openssl pkey -pubout} and
-     * {@code ipsec showhostkey --pem} write it), PEM {@code CERTIFICATE}, or DER SubjectPublicKeyInfo; RSA,
-     * EC, Ed25519 or Ed448.
+     * Reads a public key: PEM {@code PUBLIC KEY} (SubjectPublicKeyInfo, as {@code openssl pkey
+     * -pubout} and {@code ipsec showhostkey --pem} write it), PEM {@code CERTIFICATE}, or DER
+     * SubjectPublicKeyInfo; RSA, EC, Ed25519 or Ed448.
      */
     public static PublicKey readPublicKey(Path file) throws IOException {
         try {
@@ -51,7 +51,10 @@ public final class Ipseckey {
         }
     }
 
-    /** The reverse-map owner name of an address, where RFC 4025 suggests publishing a host's IPSECKEY. */
+    /**
+     * The reverse-map owner name of an address, where RFC 4025 suggests publishing a host's
+     * IPSECKEY.
+     */
     public static String reverseName(InetAddress address) {
         return ReverseMap.fromAddress(address).toString();
     }

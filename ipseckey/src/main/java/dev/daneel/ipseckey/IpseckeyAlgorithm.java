@@ -3,8 +3,8 @@ package dev.daneel.ipseckey;
 import java.util.Optional;
 
 /**
- * IPSECKEY public key algorithms (IANA "IPSECKEY Resource Record Parameters"): RFC 4025 §2.4, RFC 8005
- * (ECDSA), RFC 9373 (EdDSA).
+ * IPSECKEY public key algorithms (IANA "IPSECKEY Resource Record Parameters"): RFC 4025 §2.4, RFC
+ * 8005 (ECDSA), RFC 9373 (EdDSA).
  *
  * <pre>{@code
  * IpseckeyAlgorithm.fromCode(3).orElseThrow(); // ECDSA
@@ -19,7 +19,10 @@ public enum IpseckeyAlgorithm {
     RSA(2),
     /** ECDSA: the raw point X‖Y, P-256 or P-384, as in RFC 6605 (RFC 8005). */
     ECDSA(3),
-    /** EdDSA: the raw public key, Ed25519 (32 octets) or Ed448 (57 octets), as in RFC 8080 (RFC 9373). */
+    /**
+     * EdDSA: the raw public key, Ed25519 (32 octets) or Ed448 (57 octets), as in RFC 8080 (RFC
+     * 9373).
+     */
     EDDSA(4);
 
     private final int code;

@@ -1,8 +1,8 @@
 package dev.daneel.ipseckey;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +49,9 @@ public final class IpseckeyLookup {
         return resolver.lookup(owner, Type.IPSECKEY).thenApply(a -> judge(owner, a, local));
     }
 
-    /** Blocking {@link #verifyAsync}: Match, Mismatch, NoRecords, Insecure, Bogus or Indeterminate. */
+    /**
+     * Blocking {@link #verifyAsync}: Match, Mismatch, NoRecords, Insecure, Bogus or Indeterminate.
+     */
     public IpseckeyResult verify(String owner, PublicKey local) {
         return verifyAsync(owner, local).toCompletableFuture().join();
     }
@@ -68,7 +70,8 @@ public final class IpseckeyLookup {
         List<IpseckeyRecord> records = new ArrayList<>();
         for (Record r : answer.records()) {
             if (r instanceof IPSECKEYRecord) {
-                records.add(IpseckeyRecord.fromWire(r.getName().toString(), r.rdataToWireCanonical()));
+                records.add(
+                        IpseckeyRecord.fromWire(r.getName().toString(), r.rdataToWireCanonical()));
             }
         }
         if (records.isEmpty()) {

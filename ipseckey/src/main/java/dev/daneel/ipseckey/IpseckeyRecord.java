@@ -16,8 +16,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.WireParseException;
 
 /**
- * One IPSECKEY record (RFC 4025): precedence, gateway, key algorithm and public key. Parsed from and
- * printed to presentation form, RFC 3597 generic form and wire form; made from a JCA key by
+ * One IPSECKEY record (RFC 4025): precedence, gateway, key algorithm and public key. Parsed from
+ * and printed to presentation form, RFC 3597 generic form and wire form; made from a JCA key by
  * {@link #of(String, int, Gateway, PublicKey)}.
  *
  * <pre>{@code
@@ -30,15 +30,19 @@ import org.xbill.DNS.WireParseException;
  * @param owner the owner name as given (the TTL and class of a parsed line are not kept)
  * @param precedence 0..255, lower is preferred (RFC 4025 §2.2)
  * @param gateway the gateway
- * @param algorithm the key algorithm number (see {@link IpseckeyAlgorithm}); unknown numbers are kept
+ * @param algorithm the key algorithm number (see {@link IpseckeyAlgorithm}); unknown numbers are
+ *     kept
  * @param publicKey the key field, encoded for the algorithm
  */
-public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int algorithm, byte[] publicKey) {
+public record IpseckeyRecord(
+        String owner, int precedence, Gateway gateway, int algorithm, byte[] publicKey) {
 
     /** The RR type number of IPSECKEY. */
     public static final int TYPE = 45;
 
-    /** Checks owner and gateway, that precedence and algorithm are octets (0..255); copies the key. */
+    /**
+     * Checks owner and gateway, that precedence and algorithm are octets (0..255); copies the key.
+     */
     public IpseckeyRecord {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(gateway, "gateway");
@@ -51,21 +55,25 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
         publicKey = publicKey.clone();
     }
 
-    /** The record publishing {@code key} (RSA, EC P-256/P-384, Ed25519 or Ed448) behind {@code gateway}. */
+    /**
+     * The record publishing {@code key} (RSA, EC P-256/P-384, Ed25519 or Ed448) behind {@code
+     * gateway}.
+     */
     public static IpseckeyRecord of(String owner, int precedence, Gateway gateway, PublicKey key) {
         KeyCodec.Encoded e = KeyCodec.encode(key);
         return new IpseckeyRecord(owner, precedence, gateway, e.algorithm(), e.key());
     }
 
     /**
-     * Parses a presentation line, {@code OWNER [TTL] [CLASS] IPSECKEY PREC GWTYPE ALG GATEWAY BASE64},
-     * parentheses and line breaks allowed.
+     * Parses a presentation line, {@code OWNER [TTL] [CLASS] IPSECKEY PREC GWTYPE ALG GATEWAY
+     * BASE64}, parentheses and line breaks allowed.
      */
     public static IpseckeyRecord parse(String line) {
         List<String> t = tokens(line);
         int i = indexOfType(t);
         if (i < 1) {
-            throw new IllegalArgumentException("expected \"OWNER [TTL] [CLASS] IPSECKEY ...\", got \"" + line.strip() + "\"");
+            throw new IllegalArgumentException(
+                    "expected \"OWNER [TTL] [CLASS] IPSECKEY ...\", got \"" + line.strip() + "\"");
         }
         return parseRdata(t.get(0), String.join(" ", t.subList(i + 1, t.size())));
     }
@@ -74,13 +82,20 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
     public static IpseckeyRecord parseRdata(String owner, String rdata) {
         List<String> t = tokens(rdata);
         if (t.size() < 4) {
-            throw new IllegalArgumentException("IPSECKEY data needs precedence, gateway type, algorithm and gateway,"
-                    + " got \"" + rdata.strip() + "\"");
+            throw new IllegalArgumentException(
+                    "IPSECKEY data needs precedence, gateway type, algorithm and gateway,"
+                            + " got \""
+                            + rdata.strip()
+                            + "\"");
         }
         int precedence = octet(t.get(0), "precedence");
         int gwType = octet(t.get(1), "gateway type");
-        GatewayType type = GatewayType.fromCode(gwType).orElseThrow(() ->
-                new IllegalArgumentException("gateway type must be 0..3, got " + gwType));
+        GatewayType type =
+                GatewayType.fromCode(gwType)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "gateway type must be 0..3, got " + gwType));
         int algorithm = octet(t.get(2), "algorithm");
         Gateway gateway = Gateway.parse(type, t.get(3));
         String b64 = String.join("", t.subList(4, t.size()));
@@ -88,7 +103,8 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
         try {
             key = Base64.getDecoder().decode(b64);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the IPSECKEY public key is not base64: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the IPSECKEY public key is not base64: " + e.getMessage(), e);
         }
         return new IpseckeyRecord(owner, precedence, gateway, algorithm, key);
     }
@@ -163,14 +179,32 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
 
     /** Presentation form: {@code owner IN IPSECKEY 10 1 2 192.0.2.38 BASE64}. */
     public String rfcForm() {
-        String s = owner + " IN IPSECKEY " + precedence + " " + gateway.type().code() + " " + algorithm + " " + gateway.text();
+        String s =
+                owner
+                        + " IN IPSECKEY "
+                        + precedence
+                        + " "
+                        + gateway.type().code()
+                        + " "
+                        + algorithm
+                        + " "
+                        + gateway.text();
         return publicKey.length == 0 ? s : s + " " + Base64.getEncoder().encodeToString(publicKey);
     }
 
-    /** RFC 3597 generic form, for signers that do not know IPSECKEY: {@code owner IN TYPE45 \# len hex}. */
+    /**
+     * RFC 3597 generic form, for signers that do not know IPSECKEY: {@code owner IN TYPE45 \# len
+     * hex}.
+     */
     public String genericForm() {
         byte[] wire = toWire();
-        return owner + " IN TYPE" + TYPE + " \\# " + wire.length + " " + HexFormat.of().formatHex(wire);
+        return owner
+                + " IN TYPE"
+                + TYPE
+                + " \\# "
+                + wire.length
+                + " "
+                + HexFormat.of().formatHex(wire);
     }
 
     @Override
@@ -179,8 +213,11 @@ public record IpseckeyRecord(String owner, int precedence, Gateway gateway, int 
             return false;
         }
         IpseckeyRecord r = (IpseckeyRecord) o;
-        return owner.equals(r.owner) && precedence == r.precedence && gateway.equals(r.gateway)
-                && algorithm == r.algorithm && Arrays.equals(publicKey, r.publicKey);
+        return owner.equals(r.owner)
+                && precedence == r.precedence
+                && gateway.equals(r.gateway)
+                && algorithm == r.algorithm
+                && Arrays.equals(publicKey, r.publicKey);
     }
 
     @Override

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of fetching an IPSECKEY RRset ({@link IpseckeyLookup#fetch}) or of checking it against a
- * local key ({@link IpseckeyLookup#verify}). Only {@link Found} and {@link Match} carry authenticated
- * keys; RFC 4025 warns that an IPSECKEY without DNSSEC authentication must not be trusted for opportunistic IPsec.
+ * The outcome of fetching an IPSECKEY RRset ({@link IpseckeyLookup#fetch}) or of checking it
+ * against a local key ({@link IpseckeyLookup#verify}). Only {@link Found} and {@link Match} carry
+ * authenticated keys; RFC 4025 warns that an IPSECKEY without DNSSEC authentication must not be
+ * trusted for opportunistic IPsec.
  *
  * <pre>{@code
  * IpseckeyResult r = lookup.fetch("38.2.0.192.in-addr.arpa.");
@@ -58,30 +59,26 @@ public sealed interface IpseckeyResult {
     }
 
     /** The name or its IPSECKEY RRset provably does not exist. */
-    record NoRecords(String owner) implements IpseckeyResult {
-    }
+    record NoRecords(String owner) implements IpseckeyResult {}
 
     /**
      * The zone is provably unsigned; records, if any, are unauthenticated and were not compared.
      *
      * @param verdict the verdict, with the unsigned delegation
      */
-    record Insecure(String owner, Verdict.Insecure verdict) implements IpseckeyResult {
-    }
+    record Insecure(String owner, Verdict.Insecure verdict) implements IpseckeyResult {}
 
     /**
      * The answer does not verify; it must not be used.
      *
      * @param verdict the verdict, with its reason and RFC 8914 code
      */
-    record Bogus(String owner, Verdict.Bogus verdict) implements IpseckeyResult {
-    }
+    record Bogus(String owner, Verdict.Bogus verdict) implements IpseckeyResult {}
 
     /**
      * No verdict: no anchor covers the name, or the resolvers did not answer.
      *
      * @param verdict the verdict, with its cause
      */
-    record Indeterminate(String owner, Verdict.Indeterminate verdict) implements IpseckeyResult {
-    }
+    record Indeterminate(String owner, Verdict.Indeterminate verdict) implements IpseckeyResult {}
 }

@@ -34,19 +34,35 @@ class IpseckeyLookupTest {
         ec = IpseckeyRecordTest.generate("p256");
         ed = IpseckeyRecordTest.generate("ed25519");
         rsa = IpseckeyRecordTest.generate("rsa");
-        world = World.builder().clock(CLOCK)
-                .zone("test.")
-                .zone("example.test.", z -> z
-                        .ipseckey("gw", 20, "192.0.2.1", ec)
-                        .ipseckey("gw", 10, "2001:db8::1", ed)
-                        .ipseckey("named", 10, "gateway.example.test.", rsa)
-                        .record("plain A 192.0.2.9"))
-                .zone("unsigned.test.", z -> z.unsigned().ipseckey("gw", 10, "192.0.2.1", ec))
-                .zone("broken.test.", z -> z.ipseckey("gw", 10, "192.0.2.1", ec)
-                        .breakRRset("gw", Type.IPSECKEY, Breakage.EXPIRED_SIGNATURES))
-                .start();
-        resolver = ValidatingResolver.builder().upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.ipseckey("gw", 20, "192.0.2.1", ec)
+                                                .ipseckey("gw", 10, "2001:db8::1", ed)
+                                                .ipseckey("named", 10, "gateway.example.test.", rsa)
+                                                .record("plain A 192.0.2.9"))
+                        .zone(
+                                "unsigned.test.",
+                                z -> z.unsigned().ipseckey("gw", 10, "192.0.2.1", ec))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.ipseckey("gw", 10, "192.0.2.1", ec)
+                                                .breakRRset(
+                                                        "gw",
+                                                        Type.IPSECKEY,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .start();
+        resolver =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build();
         lookup = new IpseckeyLookup(resolver);
     }
 
@@ -58,30 +74,40 @@ class IpseckeyLookupTest {
 
     @Test
     void secureRRsetIsFoundOrderedByPrecedence() {
-        IpseckeyResult.Found f = assertInstanceOf(IpseckeyResult.Found.class, lookup.fetch("gw.example.test."));
-        assertEquals(List.of(10, 20), f.records().stream().map(IpseckeyRecord::precedence).toList());
-        assertEquals(List.of(GatewayType.IPV6, GatewayType.IPV4), f.records().stream().map(r -> r.gateway().type()).toList());
+        IpseckeyResult.Found f =
+                assertInstanceOf(IpseckeyResult.Found.class, lookup.fetch("gw.example.test."));
+        assertEquals(
+                List.of(10, 20), f.records().stream().map(IpseckeyRecord::precedence).toList());
+        assertEquals(
+                List.of(GatewayType.IPV6, GatewayType.IPV4),
+                f.records().stream().map(r -> r.gateway().type()).toList());
         assertEquals(ed, f.records().get(0).toPublicKey());
     }
 
     @Test
     void publishedLocalKeyMatchesItsRecord() {
-        IpseckeyResult.Match m = assertInstanceOf(IpseckeyResult.Match.class, lookup.verify("gw.example.test", ec));
+        IpseckeyResult.Match m =
+                assertInstanceOf(IpseckeyResult.Match.class, lookup.verify("gw.example.test", ec));
         assertEquals("192.0.2.1", m.matched().gateway().text());
-        IpseckeyResult.Match named = assertInstanceOf(IpseckeyResult.Match.class, lookup.verify("named.example.test.", rsa));
+        IpseckeyResult.Match named =
+                assertInstanceOf(
+                        IpseckeyResult.Match.class, lookup.verify("named.example.test.", rsa));
         assertEquals("gateway.example.test.", named.matched().gateway().text());
     }
 
     @Test
     void unpublishedLocalKeyIsAMismatch() {
-        IpseckeyResult.Mismatch m = assertInstanceOf(IpseckeyResult.Mismatch.class, lookup.verify("gw.example.test.", rsa));
+        IpseckeyResult.Mismatch m =
+                assertInstanceOf(
+                        IpseckeyResult.Mismatch.class, lookup.verify("gw.example.test.", rsa));
         assertEquals(2, m.records().size());
     }
 
     @Test
     void provenAbsenceIsNoRecords() {
         assertInstanceOf(IpseckeyResult.NoRecords.class, lookup.fetch("plain.example.test."));
-        assertInstanceOf(IpseckeyResult.NoRecords.class, lookup.verify("missing.example.test.", ec));
+        assertInstanceOf(
+                IpseckeyResult.NoRecords.class, lookup.verify("missing.example.test.", ec));
     }
 
     @Test

@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class IpseckeyRecordTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static PublicKey generate(String kind) throws Exception {
         KeyPairGenerator g;
@@ -32,7 +31,8 @@ class IpseckeyRecordTest {
             case "p256":
             case "p384":
                 g = KeyPairGenerator.getInstance("EC");
-                g.initialize(new ECGenParameterSpec(kind.equals("p256") ? "secp256r1" : "secp384r1"));
+                g.initialize(
+                        new ECGenParameterSpec(kind.equals("p256") ? "secp256r1" : "secp384r1"));
                 break;
             default:
                 g = KeyPairGenerator.getInstance(kind.equals("ed25519") ? "Ed25519" : "Ed448");
@@ -42,11 +42,15 @@ class IpseckeyRecordTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"rsa, 2, 132", "p256, 3, 64", "p384, 3, 96", "ed25519, 4, 32", "ed448, 4, 57"})
-    void keyIsEncodedForItsAlgorithmAndDecodesBackToTheSameKey(String kind, int algorithm, int octets) throws Exception {
+    void keyIsEncodedForItsAlgorithmAndDecodesBackToTheSameKey(
+            String kind, int algorithm, int octets) throws Exception {
         PublicKey key = generate(kind);
         IpseckeyRecord r = Ipseckey.create("gw.example.test.", 10, Gateway.parse("192.0.2.1"), key);
         assertEquals(algorithm, r.algorithm());
-        assertEquals(octets, r.publicKey().length, "RSA: 1 length octet, 3 exponent octets, 128 modulus octets");
+        assertEquals(
+                octets,
+                r.publicKey().length,
+                "RSA: 1 length octet, 3 exponent octets, 128 modulus octets");
         assertEquals(key, r.toPublicKey());
         assertTrue(r.matches(key));
         assertFalse(r.matches(generate(kind)));
@@ -59,8 +63,12 @@ class IpseckeyRecordTest {
         Path der = dir.resolve("k.der");
         Files.write(der, key.getEncoded());
         Path pem = dir.resolve("k.pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes())
+                                .encodeToString(key.getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
         IpseckeyRecord expected = Ipseckey.create("gw.", 5, Gateway.none(), key);
         assertEquals(expected, Ipseckey.create("gw.", 5, Gateway.none(), der));
         assertEquals(expected, Ipseckey.create("gw.", 5, Gateway.none(), pem));
@@ -70,7 +78,8 @@ class IpseckeyRecordTest {
     void privateKeyPemIsRefusedWithTheExpectedBlockNamed() throws Exception {
         Path pem = dir.resolve("k.pem");
         Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ipseckey.readPublicKey(pem));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Ipseckey.readPublicKey(pem));
         assertTrue(e.getMessage().contains("expected \"PUBLIC KEY\""), e.getMessage());
     }
 
@@ -80,21 +89,32 @@ class IpseckeyRecordTest {
         assertEquals(GatewayType.IPV4, Gateway.parse("192.0.2.1").type());
         assertEquals("2001:db8::1", Gateway.parse("2001:0db8:0:0:0:0:0:1").text());
         assertEquals("::", Gateway.parse("::").text());
-        assertEquals("2001:db8:0:1:1:1:1:1", Gateway.parse("2001:db8:0:1:1:1:1:1").text(), "a single zero group stays");
+        assertEquals(
+                "2001:db8:0:1:1:1:1:1",
+                Gateway.parse("2001:db8:0:1:1:1:1:1").text(),
+                "a single zero group stays");
         assertEquals("gw.example.test.", Gateway.parse("gw.example.test").text());
-        assertThrows(IllegalArgumentException.class, () -> IpseckeyRecord.parseRdata("x.", "10 1 2 gw.example. AAAA"));
-        assertThrows(IllegalArgumentException.class, () -> IpseckeyRecord.parseRdata("x.", "10 4 2 . AAAA"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IpseckeyRecord.parseRdata("x.", "10 1 2 gw.example. AAAA"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> IpseckeyRecord.parseRdata("x.", "10 4 2 . AAAA"));
     }
 
     @Test
     void outOfRangeFieldsAndUnsupportedCurvesAreRejected() throws Exception {
         PublicKey key = generate("p256");
-        assertThrows(IllegalArgumentException.class, () -> Ipseckey.create("gw.", 256, Gateway.none(), key));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Ipseckey.create("gw.", 256, Gateway.none(), key));
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp521r1"));
         PublicKey p521 = g.generateKeyPair().getPublic();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ipseckey.create("gw.", 1, Gateway.none(), p521));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Ipseckey.create("gw.", 1, Gateway.none(), p521));
         assertTrue(e.getMessage().contains("P-256 or P-384"), e.getMessage());
     }
 }

@@ -21,8 +21,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * PEM and DER public key files damaged at random (cut short, characters replaced, DER octets flipped and
- * re-armored, random octets): {@link Ipseckey#readPublicKey} returns a key or throws
+ * PEM and DER public key files damaged at random (cut short, characters replaced, DER octets
+ * flipped and re-armored, random octets): {@link Ipseckey#readPublicKey} returns a key or throws
  * {@link IllegalArgumentException} naming the file and the problem; nothing else escapes.
  */
 class MalformedInputProperties {
@@ -36,7 +36,9 @@ class MalformedInputProperties {
             KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
             ec.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPairGenerator ed = KeyPairGenerator.getInstance("Ed25519");
-            return List.of(rsa.generateKeyPair().getPublic().getEncoded(), ec.generateKeyPair().getPublic().getEncoded(),
+            return List.of(
+                    rsa.generateKeyPair().getPublic().getEncoded(),
+                    ec.generateKeyPair().getPublic().getEncoded(),
                     ed.generateKeyPair().getPublic().getEncoded());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -44,8 +46,10 @@ class MalformedInputProperties {
     }
 
     static String pem(byte[] der) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END PUBLIC KEY-----\n";
     }
 
     record Damage(int key, int kind, long seed) {
@@ -54,7 +58,8 @@ class MalformedInputProperties {
             String pem = pem(der);
             switch (kind) {
                 case 0 -> {
-                    return pem.substring(0, r.nextInt(pem.length())).getBytes(StandardCharsets.UTF_8);
+                    return pem.substring(0, r.nextInt(pem.length()))
+                            .getBytes(StandardCharsets.UTF_8);
                 }
                 case 1 -> {
                     StringBuilder sb = new StringBuilder(pem);
@@ -84,20 +89,36 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> damage() {
-        return Arbitraries.integers().between(0, DER.size() - 1).flatMap(k -> Arbitraries.integers().between(0, 4)
-                .flatMap(kind -> Arbitraries.longs().map(s -> new Damage(k, kind, s))));
+        return Arbitraries.integers()
+                .between(0, DER.size() - 1)
+                .flatMap(
+                        k ->
+                                Arbitraries.integers()
+                                        .between(0, 4)
+                                        .flatMap(
+                                                kind ->
+                                                        Arbitraries.longs()
+                                                                .map(s -> new Damage(k, kind, s))));
     }
 
     @Property(tries = 500)
-    void damagedKeyFilesGiveAKeyOrAnErrorNamingTheFile(@ForAll("damage") Damage d) throws IOException {
+    void damagedKeyFilesGiveAKeyOrAnErrorNamingTheFile(@ForAll("damage") Damage d)
+            throws IOException {
         Path file = Files.createTempFile("daneel-key", ".pem");
         try {
             Files.write(file, d.apply(DER.get(d.key())));
             try {
-                assertNotNull(Ipseckey.create("gw.example.", 10, Gateway.parse("192.0.2.1"), Ipseckey.readPublicKey(file)));
+                assertNotNull(
+                        Ipseckey.create(
+                                "gw.example.",
+                                10,
+                                Gateway.parse("192.0.2.1"),
+                                Ipseckey.readPublicKey(file)));
                 Statistics.collect("read");
             } catch (IllegalArgumentException e) {
-                assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().length() > file.toString().length() + 10,
+                assertTrue(
+                        e.getMessage().startsWith(file.toString())
+                                && e.getMessage().length() > file.toString().length() + 10,
                         "the error names the file and the problem: " + e.getMessage());
                 Statistics.collect("refused");
             }

@@ -32,13 +32,19 @@ public sealed interface FetchResult {
     /**
      * A Secure OPENPGPKEY RRset.
      *
-     * @param keys the keys whose user ID contains the address (or all parseable keys, when the fetcher
-     *     accepts mismatches insecurely); revoked, expired and non-encrypting keys are here with their issues
+     * @param keys the keys whose user ID contains the address (or all parseable keys, when the
+     *     fetcher accepts mismatches insecurely); revoked, expired and non-encrypting keys are here
+     *     with their issues
      * @param rejected keys that could not be parsed or whose user IDs do not contain the address
      * @param verdict the verdict
      */
-    record Secure(String address, String ownerName, List<PublishedKey> keys, List<PublishedKey> rejected,
-                  Verdict.Secure verdict) implements FetchResult {
+    record Secure(
+            String address,
+            String ownerName,
+            List<PublishedKey> keys,
+            List<PublishedKey> rejected,
+            Verdict.Secure verdict)
+            implements FetchResult {
         /** Copies the key lists; checks that the verdict is present. */
         public Secure {
             keys = List.copyOf(keys);
@@ -57,12 +63,11 @@ public sealed interface FetchResult {
      *
      * @param rcode NXDOMAIN or NOERROR (NODATA)
      */
-    record NoKey(String address, String ownerName, int rcode) implements FetchResult {
-    }
+    record NoKey(String address, String ownerName, int rcode) implements FetchResult {}
 
     /**
-     * The zone is provably unsigned (or signed with algorithms this validator does not implement). Any
-     * records it served are not returned: RFC 7929 §5 requires DNSSEC.
+     * The zone is provably unsigned (or signed with algorithms this validator does not implement).
+     * Any records it served are not returned: RFC 7929 §5 requires DNSSEC.
      *
      * @param recordsSeen how many OPENPGPKEY records the unvalidated answer held
      */
@@ -83,7 +88,8 @@ public sealed interface FetchResult {
     }
 
     /** No verdict: no trust anchor covers the name, or the upstream could not be reached. */
-    record Unavailable(String address, String ownerName, Verdict.Indeterminate verdict) implements FetchResult {
+    record Unavailable(String address, String ownerName, Verdict.Indeterminate verdict)
+            implements FetchResult {
         /** Checks that the verdict is present. */
         public Unavailable {
             Objects.requireNonNull(verdict, "security");

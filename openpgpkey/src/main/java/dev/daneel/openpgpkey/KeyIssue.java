@@ -12,8 +12,9 @@ public enum KeyIssue {
     /** The record data is not an OpenPGP transferable public key that Bouncy Castle can read. */
     UNPARSEABLE,
     /**
-     * No user ID with a valid self-signature contains the address looked up (RFC 7929 §5.3). Rejected
-     * unless the fetcher was built with {@link OpenPgpKeyFetcher.Builder#insecureAcceptUserIdMismatch()}.
+     * No user ID with a valid self-signature contains the address looked up (RFC 7929 §5.3).
+     * Rejected unless the fetcher was built with {@link
+     * OpenPgpKeyFetcher.Builder#insecureAcceptUserIdMismatch()}.
      */
     USER_ID_MISMATCH,
     /** The primary key carries a key revocation signature. */

@@ -2,8 +2,8 @@ package dev.daneel.openpgpkey;
 
 import dev.daneel.openpgpkey.internal.KeyInspector;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,9 @@ import org.xbill.DNS.Type;
  * }
  * }</pre>
  *
- * <p>Only a Secure answer yields keys. An Insecure zone, a Bogus answer and an unreachable upstream are
- * their own {@link FetchResult} kinds, and a Secure NXDOMAIN or NODATA is {@link FetchResult.NoKey}.
+ * <p>Only a Secure answer yields keys. An Insecure zone, a Bogus answer and an unreachable upstream
+ * are their own {@link FetchResult} kinds, and a Secure NXDOMAIN or NODATA is {@link
+ * FetchResult.NoKey}.
  *
  * <p>Thread-safe; blocking calls run on the caller's thread, network I/O is the resolver's.
  */
@@ -52,8 +53,9 @@ public final class OpenPgpKeyFetcher {
     }
 
     /**
-     * Looks up and checks the keys for {@code address}. With {@link Builder#retryLowercaseLocalPart()},
-     * a proven absence under the RFC owner name is followed by a lookup under the lowercased one.
+     * Looks up and checks the keys for {@code address}. With {@link
+     * Builder#retryLowercaseLocalPart()}, a proven absence under the RFC owner name is followed by
+     * a lookup under the lowercased one.
      *
      * @throws IllegalArgumentException if {@code address} is not local@domain
      */
@@ -99,9 +101,12 @@ public final class OpenPgpKeyFetcher {
         List<PublishedKey> keys = new ArrayList<>();
         List<PublishedKey> rejected = new ArrayList<>();
         for (OPENPGPKEYRecord r : records) {
-            PublishedKey key = KeyInspector.inspect(r.getCert(), address, lowercased, clock.instant());
-            boolean reject = key.issues().contains(KeyIssue.UNPARSEABLE)
-                    || (key.issues().contains(KeyIssue.USER_ID_MISMATCH) && !acceptMismatch);
+            PublishedKey key =
+                    KeyInspector.inspect(r.getCert(), address, lowercased, clock.instant());
+            boolean reject =
+                    key.issues().contains(KeyIssue.UNPARSEABLE)
+                            || (key.issues().contains(KeyIssue.USER_ID_MISMATCH)
+                                    && !acceptMismatch);
             (reject ? rejected : keys).add(key);
         }
         return new FetchResult.Secure(address, owner, keys, rejected, secure);
@@ -129,8 +134,9 @@ public final class OpenPgpKeyFetcher {
 
         /**
          * After a proven absence, look again under the owner name of the lowercased local part
-         * ({@link OpenPgpKeyName#lowercased(String)}), which hash-slinger, GnuPG's {@code export-dane} and
-         * openpgpkey-milter publish and look up. Off by default: RFC 7929 §3 hashes the local part as written.
+         * ({@link OpenPgpKeyName#lowercased(String)}), which hash-slinger, GnuPG's {@code
+         * export-dane} and openpgpkey-milter publish and look up. Off by default: RFC 7929 §3
+         * hashes the local part as written.
          */
         public Builder retryLowercaseLocalPart() {
             this.retryLowercase = true;
@@ -138,8 +144,9 @@ public final class OpenPgpKeyFetcher {
         }
 
         /**
-         * Accept keys whose user IDs do not contain the address (RFC 7929 §5.3 says to reject them);
-         * they stay marked {@link KeyIssue#USER_ID_MISMATCH}. For callers that check the binding otherwise.
+         * Accept keys whose user IDs do not contain the address (RFC 7929 §5.3 says to reject
+         * them); they stay marked {@link KeyIssue#USER_ID_MISMATCH}. For callers that check the
+         * binding otherwise.
          */
         public Builder insecureAcceptUserIdMismatch() {
             this.acceptMismatch = true;

@@ -19,12 +19,12 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>The local part is canonicalised only as RFC 7929 §3 allows: comments and white space outside
- * quotes are removed, as are enclosing double quotes and backslash quoting, and the result is put in
- * Unicode NFC; then it is hashed as UTF-8. Case is kept: {@code Hugh} and {@code hugh} have different
- * owner names (RFC 7929 §5). {@link #lowercased(String)} gives the name hash-slinger, GnuPG's
- * {@code export-dane} and openpgpkey-milter use, which lowercase the local part; {@link OpenPgpKeyFetcher}
- * retries with it only when asked to. The domain is lowercased and an internationalised domain is
- * written as A-labels (IDNA, {@link IDN#toASCII(String, int)}).
+ * quotes are removed, as are enclosing double quotes and backslash quoting, and the result is put
+ * in Unicode NFC; then it is hashed as UTF-8. Case is kept: {@code Hugh} and {@code hugh} have
+ * different owner names (RFC 7929 §5). {@link #lowercased(String)} gives the name hash-slinger,
+ * GnuPG's {@code export-dane} and openpgpkey-milter use, which lowercase the local part; {@link
+ * OpenPgpKeyFetcher} retries with it only when asked to. The domain is lowercased and an
+ * internationalised domain is written as A-labels (IDNA, {@link IDN#toASCII(String, int)}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -33,36 +33,42 @@ public final class OpenPgpKeyName {
     /** RFC 7929 §3: "truncated to 28 octets". */
     private static final int HASH_OCTETS = 28;
 
-    private OpenPgpKeyName() {
-    }
+    private OpenPgpKeyName() {}
 
     /**
-     * Returns the absolute owner name (with trailing dot) for {@code address}, local part canonicalised
-     * as RFC 7929 §3 allows and case kept.
+     * Returns the absolute owner name (with trailing dot) for {@code address}, local part
+     * canonicalised as RFC 7929 §3 allows and case kept.
      *
-     * @throws IllegalArgumentException if the address has no {@code @}, or an empty local part or domain,
-     *     or a domain that is not a valid IDN
+     * @throws IllegalArgumentException if the address has no {@code @}, or an empty local part or
+     *     domain, or a domain that is not a valid IDN
      */
     public static String of(String address) {
         return ownerName(localPart(address), domain(address));
     }
 
     /**
-     * Returns the owner name with the local part also lowercased ({@link Locale#ROOT}), as hash-slinger,
-     * GnuPG ({@code --export-options export-dane}) and openpgpkey-milter compute it. RFC 7929 does not
-     * sanction this mapping; it is what publishers using those tools have in their zones.
+     * Returns the owner name with the local part also lowercased ({@link Locale#ROOT}), as
+     * hash-slinger, GnuPG ({@code --export-options export-dane}) and openpgpkey-milter compute it.
+     * RFC 7929 does not sanction this mapping; it is what publishers using those tools have in
+     * their zones.
      */
     public static String lowercased(String address) {
         return ownerName(localPart(address).toLowerCase(Locale.ROOT), domain(address));
     }
 
-    /** The canonical local part of {@code address} (RFC 7929 §3 steps 2–3), the string that is hashed. */
+    /**
+     * The canonical local part of {@code address} (RFC 7929 §3 steps 2–3), the string that is
+     * hashed.
+     */
     public static String localPart(String address) {
         int at = split(address);
         String local = canonicalLocalPart(address.substring(0, at));
         if (local.isEmpty()) {
-            throw new IllegalArgumentException("the local part of \"" + address + "\" is empty after removing"
-                    + " quotes, comments and white space");
+            throw new IllegalArgumentException(
+                    "the local part of \""
+                            + address
+                            + "\" is empty after removing"
+                            + " quotes, comments and white space");
         }
         return local;
     }
@@ -77,8 +83,8 @@ public final class OpenPgpKeyName {
         try {
             ascii = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the domain of \"" + address + "\" is not a valid IDN: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the domain of \"" + address + "\" is not a valid IDN: " + e.getMessage(), e);
         }
         return ascii.toLowerCase(Locale.ROOT) + ".";
     }
@@ -98,8 +104,9 @@ public final class OpenPgpKeyName {
     }
 
     /**
-     * RFC 7929 §3: comments and folding white space outside quotes are removed, as are enclosing double
-     * quotes and backslash quoting; the result is put in Unicode NFC. Nothing else is mapped.
+     * RFC 7929 §3: comments and folding white space outside quotes are removed, as are enclosing
+     * double quotes and backslash quoting; the result is put in Unicode NFC. Nothing else is
+     * mapped.
      */
     private static String canonicalLocalPart(String localPart) {
         StringBuilder out = new StringBuilder(localPart.length());

@@ -11,10 +11,10 @@ import java.util.Objects;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 
 /**
- * Creates OPENPGPKEY record lines (RFC 7929) for an address from a local key, in RFC presentation form
- * ({@code owner. IN OPENPGPKEY base64}, one line) and in RFC 3597 generic form
- * ({@code owner. IN TYPE61 \# len hex}) for signers that do not know the type, each preceded by a comment
- * line with the key ID, as hash-slinger prints:
+ * Creates OPENPGPKEY record lines (RFC 7929) for an address from a local key, in RFC presentation
+ * form ({@code owner. IN OPENPGPKEY base64}, one line) and in RFC 3597 generic form ({@code owner.
+ * IN TYPE61 \# len hex}) for signers that do not know the type, each preceded by a comment line
+ * with the key ID, as hash-slinger prints:
  *
  * <pre>{@code
  * PGPPublicKeyRing ring = LocalKeys.forAddress(LocalKeys.read(kbx), "hugh@example.com").get(0);
@@ -25,11 +25,11 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  * // c93f1e40…._openpgpkey.example.com. IN TYPE61 \# 1732 99018d04…
  * }</pre>
  *
- * <p>By default the key is exported minimal, as RFC 7929 §2.2 recommends: the primary key, the user IDs
- * that contain the address, the valid subkeys and their newest self-signatures; for a key with one user ID
- * the bytes equal {@code gpg --export --export-options export-dane}. {@link Export#FULL} publishes the key
- * as held. The owner name is {@link OpenPgpKeyName#of(String)}; pass an already lowercased address to
- * match what hash-slinger and GnuPG publish.
+ * <p>By default the key is exported minimal, as RFC 7929 §2.2 recommends: the primary key, the user
+ * IDs that contain the address, the valid subkeys and their newest self-signatures; for a key with
+ * one user ID the bytes equal {@code gpg --export --export-options export-dane}. {@link
+ * Export#FULL} publishes the key as held. The owner name is {@link OpenPgpKeyName#of(String)}; pass
+ * an already lowercased address to match what hash-slinger and GnuPG publish.
  *
  * @param ownerName the absolute owner name
  * @param keyId the primary key ID, 16 uppercase hex digits
@@ -49,7 +49,10 @@ public record OpenPgpKeyRecords(String ownerName, String keyId, byte[] keyData) 
 
     /** How much of the key goes into the record. */
     public enum Export {
-        /** RFC 7929 §2.2: primary key, matching user IDs, valid subkeys, newest self-signatures only. */
+        /**
+         * RFC 7929 §2.2: primary key, matching user IDs, valid subkeys, newest self-signatures
+         * only.
+         */
         MINIMAL,
         /** The key ring as given, every user ID, subkey and signature. */
         FULL
@@ -71,18 +74,22 @@ public record OpenPgpKeyRecords(String ownerName, String keyId, byte[] keyData) 
      * Creates the record for {@code address} from {@code ring}.
      *
      * @param clock decides which subkeys have expired (minimal export drops them)
-     * @throws IllegalArgumentException for {@link Export#MINIMAL} when no self-signed user ID contains the address
+     * @throws IllegalArgumentException for {@link Export#MINIMAL} when no self-signed user ID
+     *     contains the address
      */
-    public static OpenPgpKeyRecords create(PGPPublicKeyRing ring, String address, Export export, Clock clock) {
+    public static OpenPgpKeyRecords create(
+            PGPPublicKeyRing ring, String address, Export export, Clock clock) {
         String owner = OpenPgpKeyName.of(address);
-        PGPPublicKeyRing exported = export == Export.MINIMAL ? MinimalExport.of(ring, address, clock.instant()) : ring;
+        PGPPublicKeyRing exported =
+                export == Export.MINIMAL ? MinimalExport.of(ring, address, clock.instant()) : ring;
         byte[] data;
         try {
             data = exported.getEncoded(true);
         } catch (IOException e) {
             throw new UncheckedIOException("encoding a key in memory failed", e);
         }
-        return new OpenPgpKeyRecords(owner, String.format(Locale.ROOT, "%016X", ring.getPublicKey().getKeyID()), data);
+        return new OpenPgpKeyRecords(
+                owner, String.format(Locale.ROOT, "%016X", ring.getPublicKey().getKeyID()), data);
     }
 
     /** A copy of the record data (the exported transferable public key). */
@@ -103,7 +110,11 @@ public record OpenPgpKeyRecords(String ownerName, String keyId, byte[] keyData) 
 
     /** {@code owner. IN TYPE61 \# len hex}, one line (RFC 3597 §5). */
     public String genericLine() {
-        return ownerName + " IN TYPE61 \\# " + keyData.length + " " + HexFormat.of().formatHex(keyData);
+        return ownerName
+                + " IN TYPE61 \\# "
+                + keyData.length
+                + " "
+                + HexFormat.of().formatHex(keyData);
     }
 
     /** The comment and record lines for {@code form}, each line ending in a newline. */

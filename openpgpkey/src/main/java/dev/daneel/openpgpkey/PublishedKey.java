@@ -36,8 +36,12 @@ public final class PublishedKey {
      * @param issues what is wrong
      * @param details one human sentence per issue
      */
-    public PublishedKey(byte[] data, PGPPublicKeyRing ring, PGPPublicKey encryptionKey, Set<KeyIssue> issues,
-                        List<String> details) {
+    public PublishedKey(
+            byte[] data,
+            PGPPublicKeyRing ring,
+            PGPPublicKey encryptionKey,
+            Set<KeyIssue> issues,
+            List<String> details) {
         this.data = data.clone();
         this.ring = ring;
         this.encryptionKey = encryptionKey;
@@ -50,19 +54,24 @@ public final class PublishedKey {
 
     /**
      * Checks a transferable public key obtained other than from DNS (a Web Key Directory, say) for
-     * {@code address} the way {@link OpenPgpKeyFetcher} checks a record's key: parsed with Bouncy Castle,
-     * a self-signed user ID containing the address (domain compared without case; the local part exactly, or
-     * without case when {@code ignoreLocalPartCase}), revocation, expiry and an encryption-capable (sub)key.
-     * The result says nothing about where the key came from: that is the caller's to judge.
+     * {@code address} the way {@link OpenPgpKeyFetcher} checks a record's key: parsed with Bouncy
+     * Castle, a self-signed user ID containing the address (domain compared without case; the local
+     * part exactly, or without case when {@code ignoreLocalPartCase}), revocation, expiry and an
+     * encryption-capable (sub)key. The result says nothing about where the key came from: that is
+     * the caller's to judge.
      *
      * <pre>{@code
      * PublishedKey k = PublishedKey.check(bytesFromWkd, "alice@example.org", true, Instant.now());
      * if (k.issues().isEmpty() && k.usableForEncryption()) encryptTo(k.encryptionKey().orElseThrow());
      * }</pre>
      */
-    public static PublishedKey check(byte[] transferablePublicKey, String address, boolean ignoreLocalPartCase,
-                                     java.time.Instant now) {
-        return dev.daneel.openpgpkey.internal.KeyInspector.inspect(transferablePublicKey, address, ignoreLocalPartCase, now);
+    public static PublishedKey check(
+            byte[] transferablePublicKey,
+            String address,
+            boolean ignoreLocalPartCase,
+            java.time.Instant now) {
+        return dev.daneel.openpgpkey.internal.KeyInspector.inspect(
+                transferablePublicKey, address, ignoreLocalPartCase, now);
     }
 
     /** The record data (a binary transferable public key, RFC 4880 §11.1). */
@@ -75,14 +84,23 @@ public final class PublishedKey {
         return Optional.ofNullable(ring);
     }
 
-    /** The primary key's fingerprint as uppercase hex (as GnuPG prints it), or empty when unparseable. */
+    /**
+     * The primary key's fingerprint as uppercase hex (as GnuPG prints it), or empty when
+     * unparseable.
+     */
     public String fingerprint() {
-        return ring == null ? "" : HexFormat.of().formatHex(ring.getPublicKey().getFingerprint()).toUpperCase(Locale.ROOT);
+        return ring == null
+                ? ""
+                : HexFormat.of()
+                        .formatHex(ring.getPublicKey().getFingerprint())
+                        .toUpperCase(Locale.ROOT);
     }
 
     /** The primary key's 64-bit key ID as 16 uppercase hex digits, or empty when unparseable. */
     public String keyId() {
-        return ring == null ? "" : String.format(Locale.ROOT, "%016X", ring.getPublicKey().getKeyID());
+        return ring == null
+                ? ""
+                : String.format(Locale.ROOT, "%016X", ring.getPublicKey().getKeyID());
     }
 
     /** The user IDs of the primary key. */
@@ -109,14 +127,21 @@ public final class PublishedKey {
         return details;
     }
 
-    /** Whether a message may be encrypted to this key: parsed, not revoked, not expired, with an encryption key. */
+    /**
+     * Whether a message may be encrypted to this key: parsed, not revoked, not expired, with an
+     * encryption key.
+     */
     public boolean usableForEncryption() {
-        return encryptionKey != null && !issues.contains(KeyIssue.REVOKED) && !issues.contains(KeyIssue.EXPIRED)
+        return encryptionKey != null
+                && !issues.contains(KeyIssue.REVOKED)
+                && !issues.contains(KeyIssue.EXPIRED)
                 && !issues.contains(KeyIssue.UNPARSEABLE);
     }
 
     @Override
     public String toString() {
-        return ring == null ? "unparseable key " + details : keyId() + " " + userIds() + " " + issues;
+        return ring == null
+                ? "unparseable key " + details
+                : keyId() + " " + userIds() + " " + issues;
     }
 }

@@ -18,7 +18,8 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  * @param matched the accepted Secure keys whose fingerprint equals a local key's
  * @param unmatched the accepted Secure keys with no local counterpart
  */
-public record Verification(FetchResult fetched, List<PublishedKey> matched, List<PublishedKey> unmatched) {
+public record Verification(
+        FetchResult fetched, List<PublishedKey> matched, List<PublishedKey> unmatched) {
 
     /** Checks that the fetch result is present; copies the lists. */
     public Verification {
@@ -34,14 +35,20 @@ public record Verification(FetchResult fetched, List<PublishedKey> matched, List
         if (fetched instanceof FetchResult.Secure secure) {
             for (PublishedKey key : secure.keys()) {
                 byte[] fp = key.ring().orElseThrow().getPublicKey().getFingerprint();
-                boolean found = local.stream().anyMatch(r -> Arrays.equals(r.getPublicKey().getFingerprint(), fp));
+                boolean found =
+                        local.stream()
+                                .anyMatch(
+                                        r -> Arrays.equals(r.getPublicKey().getFingerprint(), fp));
                 (found ? matched : unmatched).add(key);
             }
         }
         return new Verification(fetched, matched, unmatched);
     }
 
-    /** Whether the answer was Secure, had at least one accepted key, and every accepted key is held locally. */
+    /**
+     * Whether the answer was Secure, had at least one accepted key, and every accepted key is held
+     * locally.
+     */
     public boolean allMatch() {
         return fetched instanceof FetchResult.Secure && !matched.isEmpty() && unmatched.isEmpty();
     }

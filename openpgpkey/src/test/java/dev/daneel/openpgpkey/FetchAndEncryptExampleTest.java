@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.Date;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
-import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
@@ -27,41 +26,68 @@ import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
-import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
 
-/** The README's fetch-and-encrypt example, run against a signed world: the recipient can decrypt. */
+/**
+ * The README's fetch-and-encrypt example, run against a signed world: the recipient can decrypt.
+ */
 class FetchAndEncryptExampleTest {
 
-    /** The README example: encrypt {@code message} to {@code key}, ASCII-armored, AES-256 with integrity protection. */
+    /**
+     * The README example: encrypt {@code message} to {@code key}, ASCII-armored, AES-256 with
+     * integrity protection.
+     */
     static String encrypt(PGPPublicKey key, String message) throws IOException, PGPException {
         byte[] plain = message.getBytes(StandardCharsets.UTF_8);
-        PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(
-                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                        .setWithIntegrityPacket(true).setSecureRandom(new SecureRandom()).setProvider(TestKeys.BC));
-        generator.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(key).setProvider(TestKeys.BC));
+        PGPEncryptedDataGenerator generator =
+                new PGPEncryptedDataGenerator(
+                        new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                                .setWithIntegrityPacket(true)
+                                .setSecureRandom(new SecureRandom())
+                                .setProvider(TestKeys.BC));
+        generator.addMethod(
+                new JcePublicKeyKeyEncryptionMethodGenerator(key).setProvider(TestKeys.BC));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ArmoredOutputStream armor = new ArmoredOutputStream(out);
-             OutputStream encrypted = generator.open(armor, new byte[4096]);
-             OutputStream literal = new PGPLiteralDataGenerator().open(encrypted, PGPLiteralData.UTF8,
-                     PGPLiteralData.CONSOLE, plain.length, new Date())) {
+                OutputStream encrypted = generator.open(armor, new byte[4096]);
+                OutputStream literal =
+                        new PGPLiteralDataGenerator()
+                                .open(
+                                        encrypted,
+                                        PGPLiteralData.UTF8,
+                                        PGPLiteralData.CONSOLE,
+                                        plain.length,
+                                        new Date())) {
             literal.write(plain);
         }
         return out.toString(StandardCharsets.US_ASCII);
     }
 
     private static String decrypt(String armored, PGPSecretKeyRing secret) throws Exception {
-        InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(armored.getBytes(StandardCharsets.US_ASCII)));
+        InputStream in =
+                PGPUtil.getDecoderStream(
+                        new ByteArrayInputStream(armored.getBytes(StandardCharsets.US_ASCII)));
         PGPEncryptedDataList list = (PGPEncryptedDataList) new JcaPGPObjectFactory(in).nextObject();
         PGPPublicKeyEncryptedData data = (PGPPublicKeyEncryptedData) list.get(0);
-        var privateKey = secret.getSecretKey(data.getKeyIdentifier().getKeyId()).extractPrivateKey(
-                new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().setProvider(TestKeys.BC).build())
-                        .setProvider(TestKeys.BC).build(new char[0]));
-        InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(TestKeys.BC).build(privateKey));
+        var privateKey =
+                secret.getSecretKey(data.getKeyIdentifier().getKeyId())
+                        .extractPrivateKey(
+                                new JcePBESecretKeyDecryptorBuilder(
+                                                new JcaPGPDigestCalculatorProviderBuilder()
+                                                        .setProvider(TestKeys.BC)
+                                                        .build())
+                                        .setProvider(TestKeys.BC)
+                                        .build(new char[0]));
+        InputStream clear =
+                data.getDataStream(
+                        new JcePublicKeyDataDecryptorFactoryBuilder()
+                                .setProvider(TestKeys.BC)
+                                .build(privateKey));
         PGPLiteralData literal = (PGPLiteralData) new JcaPGPObjectFactory(clear).nextObject();
         String text = new String(literal.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(true, data.verify(), "integrity protection verifies");
@@ -71,10 +97,18 @@ class FetchAndEncryptExampleTest {
     @Test
     void keyFetchedFromASecureAnswerEncryptsAMessageTheRecipientCanDecrypt() throws Exception {
         TestKeys.Generated hugh = TestKeys.forUserIds("Hugh <hugh@example.test>").generate();
-        try (World world = World.builder().zone("test.")
-                .zone("example.test.", z -> z.openpgpkey("hugh@example.test", hugh.encoded())).start();
-             ValidatingResolver resolver = ValidatingResolver.builder().upstream(world.address())
-                     .trustAnchors(TrustAnchors.of(world.trustAnchors())).build()) {
+        try (World world =
+                        World.builder()
+                                .zone("test.")
+                                .zone(
+                                        "example.test.",
+                                        z -> z.openpgpkey("hugh@example.test", hugh.encoded()))
+                                .start();
+                ValidatingResolver resolver =
+                        ValidatingResolver.builder()
+                                .upstream(world.address())
+                                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                                .build()) {
             OpenPgpKeyFetcher fetcher = OpenPgpKeyFetcher.builder(resolver).build();
 
             FetchResult result = fetcher.fetch("hugh@example.test");
@@ -82,7 +116,8 @@ class FetchAndEncryptExampleTest {
             PGPPublicKey to = secure.encryptionKeys().get(0).encryptionKey().orElseThrow();
             String armored = encrypt(to, "Hello Hugh, this travelled encrypted.");
 
-            assertEquals("Hello Hugh, this travelled encrypted.", decrypt(armored, hugh.secretRing()));
+            assertEquals(
+                    "Hello Hugh, this travelled encrypted.", decrypt(armored, hugh.secretRing()));
         }
     }
 }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Against GnuPG for real: keys made by {@code gpg --quick-gen-key} in a temporary GNUPGHOME; our record
- * equals {@code gpg --export --export-options export-dane}, and our reader finds the keys in gpg's
- * {@code pubring.kbx} and in a legacy {@code pubring.gpg}. hash-slinger's {@code openpgpkey --create}
- * (RFC form) gives the same line. GnuPG and hash-slinger lowercase the local part, so the addresses here
- * are lowercase (see {@link OpenPgpKeyName#lowercased(String)}).
+ * Against GnuPG for real: keys made by {@code gpg --quick-gen-key} in a temporary GNUPGHOME; our
+ * record equals {@code gpg --export --export-options export-dane}, and our reader finds the keys in
+ * gpg's {@code pubring.kbx} and in a legacy {@code pubring.gpg}. hash-slinger's {@code openpgpkey
+ * --create} (RFC form) gives the same line. GnuPG and hash-slinger lowercase the local part, so the
+ * addresses here are lowercase (see {@link OpenPgpKeyName#lowercased(String)}).
  */
 class GnuPgInteropTest {
 
@@ -45,8 +45,15 @@ class GnuPgInteropTest {
     }
 
     private static String fingerprint(String address) throws Exception {
-        String colons = new String(home.gpg("--with-colons", "--fingerprint", address), StandardCharsets.UTF_8);
-        return colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+        String colons =
+                new String(
+                        home.gpg("--with-colons", "--fingerprint", address),
+                        StandardCharsets.UTF_8);
+        return colons.lines()
+                .filter(l -> l.startsWith("fpr:"))
+                .findFirst()
+                .orElseThrow()
+                .split(":")[9];
     }
 
     @AfterAll
@@ -61,16 +68,25 @@ class GnuPgInteropTest {
         return LocalKeys.forAddress(rings, HUGH).get(0);
     }
 
-    /** gpg's export-dane text: {@code $ORIGIN}, comments, then {@code hash TYPE61 \# len (hex…)}. */
+    /**
+     * gpg's export-dane text: {@code $ORIGIN}, comments, then {@code hash TYPE61 \# len (hex…)}.
+     */
     private static Matcher exportDane(String address) throws Exception {
-        String text = new String(home.gpg("--export", "--export-options", "export-dane", address), StandardCharsets.US_ASCII);
-        Matcher m = Pattern.compile("(?s)\\$ORIGIN (\\S+)\\s.*?\\n([0-9a-f]{56}) TYPE61 \\\\# (\\d+) \\((.*?)\\)").matcher(text);
+        String text =
+                new String(
+                        home.gpg("--export", "--export-options", "export-dane", address),
+                        StandardCharsets.US_ASCII);
+        Matcher m =
+                Pattern.compile(
+                                "(?s)\\$ORIGIN (\\S+)\\s.*?\\n([0-9a-f]{56}) TYPE61 \\\\# (\\d+) \\((.*?)\\)")
+                        .matcher(text);
         assertTrue(m.find(), "unexpected export-dane output: " + text);
         return m;
     }
 
     @Test
-    void minimalRecordEqualsGpgExportDaneBytesAndOwnerNameDespiteAThirdPartyCertification() throws Exception {
+    void minimalRecordEqualsGpgExportDaneBytesAndOwnerNameDespiteAThirdPartyCertification()
+            throws Exception {
         Matcher dane = exportDane(HUGH);
         byte[] gpgBytes = HexFormat.of().parseHex(dane.group(4).replaceAll("\\s", ""));
         OpenPgpKeyRecords ours = OpenPgpKeyRecords.create(hughFromKeybox(), HUGH);
@@ -82,9 +98,12 @@ class GnuPgInteropTest {
     @Test
     void fullExportEqualsGpgExportOfTheKeyAndKeepsTheThirdPartyCertification() throws Exception {
         byte[] gpgBytes = home.gpg("--export", HUGH);
-        assertTrue(gpgBytes.length > OpenPgpKeyRecords.create(hughFromKeybox(), HUGH).keyData().length);
-        OpenPgpKeyRecords full = OpenPgpKeyRecords.create(hughFromKeybox(), HUGH, OpenPgpKeyRecords.Export.FULL,
-                Clock.systemUTC());
+        assertTrue(
+                gpgBytes.length
+                        > OpenPgpKeyRecords.create(hughFromKeybox(), HUGH).keyData().length);
+        OpenPgpKeyRecords full =
+                OpenPgpKeyRecords.create(
+                        hughFromKeybox(), HUGH, OpenPgpKeyRecords.Export.FULL, Clock.systemUTC());
         assertArrayEquals(gpgBytes, full.keyData());
     }
 
@@ -104,13 +123,22 @@ class GnuPgInteropTest {
         Files.write(legacy, new byte[0]);
         Path exported = home.dir().resolve("all.gpg");
         Files.write(exported, home.gpg("--export"));
-        home.gpg("--no-default-keyring", "--keyring", legacy.toString(), "--import", exported.toString());
+        home.gpg(
+                "--no-default-keyring",
+                "--keyring",
+                legacy.toString(),
+                "--import",
+                exported.toString());
         byte[] head = Files.readAllBytes(legacy);
-        assertTrue(head.length > 12 && !new String(head, 8, 4, StandardCharsets.US_ASCII).equals("KBXf"),
+        assertTrue(
+                head.length > 12
+                        && !new String(head, 8, 4, StandardCharsets.US_ASCII).equals("KBXf"),
                 "gpg wrote a legacy keyring, not a keybox");
         List<PGPPublicKeyRing> rings = LocalKeys.read(legacy);
         assertEquals(2, rings.size());
-        assertEquals(hughFromKeybox().getPublicKey().getKeyID(), LocalKeys.forAddress(rings, HUGH).get(0).getPublicKey().getKeyID());
+        assertEquals(
+                hughFromKeybox().getPublicKey().getKeyID(),
+                LocalKeys.forAddress(rings, HUGH).get(0).getPublicKey().getKeyID());
     }
 
     @Test
@@ -127,19 +155,32 @@ class GnuPgInteropTest {
     @Test
     void rfcLineEqualsHashSlingerOpenpgpkeyCreate() throws Exception {
         Tools.require("openpgpkey");
-        String out = new String(home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
-                StandardCharsets.UTF_8);
+        String out =
+                new String(
+                        home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
+                        StandardCharsets.UTF_8);
         OpenPgpKeyRecords ours = OpenPgpKeyRecords.create(hughFromKeybox(), HUGH);
         assertEquals(ours.text(OpenPgpKeyRecords.Form.RFC).strip(), out.strip());
     }
+
     @Test
-    void gpgExportDaneRecordServedSignedIsFetchedAndVerifiedAgainstThePubringKbx() throws Exception {
+    void gpgExportDaneRecordServedSignedIsFetchedAndVerifiedAgainstThePubringKbx()
+            throws Exception {
         byte[] dane = HexFormat.of().parseHex(exportDane(HUGH).group(4).replaceAll("\\s", ""));
-        try (World world = World.builder().zone("test.").zone("example.test.", z -> z.openpgpkey(HUGH, dane)).start();
-             ValidatingResolver resolver = ValidatingResolver.builder().upstream(world.address())
-                     .trustAnchors(TrustAnchors.of(world.trustAnchors())).build()) {
-            Verification v = OpenPgpKeyFetcher.builder(resolver).build()
-                    .verify(HUGH, LocalKeys.read(home.dir().resolve("pubring.kbx")));
+        try (World world =
+                        World.builder()
+                                .zone("test.")
+                                .zone("example.test.", z -> z.openpgpkey(HUGH, dane))
+                                .start();
+                ValidatingResolver resolver =
+                        ValidatingResolver.builder()
+                                .upstream(world.address())
+                                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                                .build()) {
+            Verification v =
+                    OpenPgpKeyFetcher.builder(resolver)
+                            .build()
+                            .verify(HUGH, LocalKeys.read(home.dir().resolve("pubring.kbx")));
             assertTrue(v.allMatch(), v.toString());
             assertTrue(((FetchResult.Secure) v.fetched()).keys().get(0).usableForEncryption());
         }

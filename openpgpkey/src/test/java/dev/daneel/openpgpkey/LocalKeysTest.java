@@ -21,8 +21,7 @@ class LocalKeysTest {
     static TestKeys.Generated hugh;
     static TestKeys.Generated zoe;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void keys() {
@@ -39,7 +38,8 @@ class LocalKeysTest {
         Files.write(file, both.toByteArray());
         List<PGPPublicKeyRing> rings = LocalKeys.read(file);
         assertEquals(2, rings.size());
-        assertEquals(zoe.publicRing().getPublicKey().getKeyID(),
+        assertEquals(
+                zoe.publicRing().getPublicKey().getKeyID(),
                 LocalKeys.forAddress(rings, "zoe@example.test").get(0).getPublicKey().getKeyID());
     }
 
@@ -51,14 +51,22 @@ class LocalKeysTest {
             armor.write(hugh.encoded());
         }
         Files.write(file, out.toByteArray());
-        assertEquals(hugh.publicRing().getPublicKey().getKeyID(), LocalKeys.read(file).get(0).getPublicKey().getKeyID());
+        assertEquals(
+                hugh.publicRing().getPublicKey().getKeyID(),
+                LocalKeys.read(file).get(0).getPublicKey().getKeyID());
     }
 
     @Test
     void fingerprintLookupIgnoresCaseAndSpaces() throws Exception {
-        String fpr = HexFormat.of().formatHex(hugh.publicRing().getPublicKey().getFingerprint()).toUpperCase();
+        String fpr =
+                HexFormat.of()
+                        .formatHex(hugh.publicRing().getPublicKey().getFingerprint())
+                        .toUpperCase();
         String spaced = fpr.substring(0, 4) + " " + fpr.substring(4).toLowerCase();
-        assertEquals(1, LocalKeys.forFingerprint(List.of(hugh.publicRing(), zoe.publicRing()), spaced).size());
+        assertEquals(
+                1,
+                LocalKeys.forFingerprint(List.of(hugh.publicRing(), zoe.publicRing()), spaced)
+                        .size());
     }
 
     @Test

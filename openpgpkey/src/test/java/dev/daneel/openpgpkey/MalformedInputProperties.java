@@ -22,13 +22,14 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 
 /**
  * OpenPGP key files damaged at random (binary packets cut short or with flipped octets, armor with
- * replaced characters or a cut, random octets): {@link LocalKeys#read} returns the keys or throws an
- * {@link IOException} naming the file and the problem; nothing else escapes, and what it returns are whole
- * key rings (each with a primary key).
+ * replaced characters or a cut, random octets): {@link LocalKeys#read} returns the keys or throws
+ * an {@link IOException} naming the file and the problem; nothing else escapes, and what it returns
+ * are whole key rings (each with a primary key).
  */
 class MalformedInputProperties {
 
-    static final byte[] BINARY = TestKeys.forUserIds("Hugh <hugh@example.com>").generate().encoded();
+    static final byte[] BINARY =
+            TestKeys.forUserIds("Hugh <hugh@example.com>").generate().encoded();
     static final String ARMORED = armor(BINARY);
 
     static String armor(byte[] data) {
@@ -63,7 +64,8 @@ class MalformedInputProperties {
                     return sb.toString().getBytes(StandardCharsets.US_ASCII);
                 }
                 case 3 -> {
-                    return ARMORED.substring(0, r.nextInt(ARMORED.length())).getBytes(StandardCharsets.US_ASCII);
+                    return ARMORED.substring(0, r.nextInt(ARMORED.length()))
+                            .getBytes(StandardCharsets.US_ASCII);
                 }
                 default -> {
                     byte[] junk = new byte[r.nextInt(600)];
@@ -76,11 +78,14 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> damage() {
-        return Arbitraries.integers().between(0, 4).flatMap(k -> Arbitraries.longs().map(s -> new Damage(k, s)));
+        return Arbitraries.integers()
+                .between(0, 4)
+                .flatMap(k -> Arbitraries.longs().map(s -> new Damage(k, s)));
     }
 
     @Property(tries = 400)
-    void damagedKeyFilesGiveWholeKeyRingsOrAnErrorNamingTheFile(@ForAll("damage") Damage d) throws IOException {
+    void damagedKeyFilesGiveWholeKeyRingsOrAnErrorNamingTheFile(@ForAll("damage") Damage d)
+            throws IOException {
         Path file = Files.createTempFile("daneel-key", ".asc");
         try {
             Files.write(file, d.apply());
@@ -88,11 +93,14 @@ class MalformedInputProperties {
                 List<PGPPublicKeyRing> rings = LocalKeys.read(file);
                 assertFalse(rings.isEmpty(), "a read that succeeds returns keys");
                 for (PGPPublicKeyRing ring : rings) {
-                    assertTrue(ring.getPublicKey().isMasterKey(), "every ring starts with its primary key");
+                    assertTrue(
+                            ring.getPublicKey().isMasterKey(),
+                            "every ring starts with its primary key");
                 }
                 Statistics.collect("read");
             } catch (IOException e) {
-                assertTrue(e.getMessage() != null && e.getMessage().startsWith(file.toString()),
+                assertTrue(
+                        e.getMessage() != null && e.getMessage().startsWith(file.toString()),
                         "the error names the file: " + e.getMessage());
                 Statistics.collect("refused");
             }

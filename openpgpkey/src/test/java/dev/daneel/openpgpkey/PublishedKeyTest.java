@@ -16,10 +16,15 @@ class PublishedKeyTest {
         PublishedKey exact = PublishedKey.check(key, "hugh@example.test", false, Instant.now());
         assertEquals(Set.of(), exact.issues());
         assertTrue(exact.usableForEncryption());
-        assertEquals(Set.of(KeyIssue.USER_ID_MISMATCH),
+        assertEquals(
+                Set.of(KeyIssue.USER_ID_MISMATCH),
                 PublishedKey.check(key, "Hugh@example.test", false, Instant.now()).issues());
-        assertEquals(Set.of(), PublishedKey.check(key, "Hugh@example.test", true, Instant.now()).issues());
-        assertEquals(Set.of(KeyIssue.UNPARSEABLE), PublishedKey.check(new byte[] {1, 2, 3}, "hugh@example.test", true,
-                Instant.now()).issues());
+        assertEquals(
+                Set.of(),
+                PublishedKey.check(key, "Hugh@example.test", true, Instant.now()).issues());
+        assertEquals(
+                Set.of(KeyIssue.UNPARSEABLE),
+                PublishedKey.check(new byte[] {1, 2, 3}, "hugh@example.test", true, Instant.now())
+                        .issues());
     }
 }

@@ -32,7 +32,9 @@ final class TestKeys {
 
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    /** A generated key: its public ring (what goes into DNS) and secret ring (to decrypt in tests). */
+    /**
+     * A generated key: its public ring (what goes into DNS) and secret ring (to decrypt in tests).
+     */
     record Generated(PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
         byte[] encoded() {
             try {
@@ -48,7 +50,10 @@ final class TestKeys {
     private boolean revoked;
     private boolean revokedSubkey;
     private Duration expiresAfter;
-    private Instant created = Instant.now().minus(Duration.ofDays(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    private Instant created =
+            Instant.now()
+                    .minus(Duration.ofDays(10))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
     static TestKeys forUserIds(String... ids) {
         TestKeys k = new TestKeys();
@@ -83,22 +88,38 @@ final class TestKeys {
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", BC);
             rsa.initialize(2048, new SecureRandom());
             Date date = Date.from(created);
-            PGPKeyPair primary = new JcaPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.RSA_GENERAL,
-                    rsa.generateKeyPair(), date);
+            PGPKeyPair primary =
+                    new JcaPGPKeyPair(
+                            PublicKeyPacket.VERSION_4,
+                            PublicKeyAlgorithmTags.RSA_GENERAL,
+                            rsa.generateKeyPair(),
+                            date);
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
             hashed.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
             if (expiresAfter != null) {
                 hashed.setKeyExpirationTime(false, expiresAfter.toSeconds());
             }
             var digests = new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build();
-            PGPKeyRingGenerator gen = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary,
-                    userIds.get(0), digests.get(HashAlgorithmTags.SHA1), hashed.generate(), null,
-                    new JcaPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256)
-                            .setProvider(BC),
-                    null);
+            PGPKeyRingGenerator gen =
+                    new PGPKeyRingGenerator(
+                            PGPSignature.POSITIVE_CERTIFICATION,
+                            primary,
+                            userIds.get(0),
+                            digests.get(HashAlgorithmTags.SHA1),
+                            hashed.generate(),
+                            null,
+                            new JcaPGPContentSignerBuilder(
+                                            PublicKeyAlgorithmTags.RSA_GENERAL,
+                                            HashAlgorithmTags.SHA256)
+                                    .setProvider(BC),
+                            null);
             if (encryptionSubkey) {
-                PGPKeyPair sub = new JcaPGPKeyPair(PublicKeyPacket.VERSION_4, PublicKeyAlgorithmTags.RSA_GENERAL,
-                        rsa.generateKeyPair(), date);
+                PGPKeyPair sub =
+                        new JcaPGPKeyPair(
+                                PublicKeyPacket.VERSION_4,
+                                PublicKeyAlgorithmTags.RSA_GENERAL,
+                                rsa.generateKeyPair(),
+                                date);
                 PGPSignatureSubpacketGenerator subHashed = new PGPSignatureSubpacketGenerator();
                 subHashed.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
                 gen.addSubKey(sub, subHashed.generate(), null);
@@ -107,16 +128,26 @@ final class TestKeys {
             PGPPublicKeyRing pub = gen.generatePublicKeyRing();
             PGPPublicKey key = pub.getPublicKey();
             for (String extra : userIds.subList(1, userIds.size())) {
-                PGPSignatureGenerator sig = new PGPSignatureGenerator(
-                        new JcaPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256)
-                                .setProvider(BC), key);
+                PGPSignatureGenerator sig =
+                        new PGPSignatureGenerator(
+                                new JcaPGPContentSignerBuilder(
+                                                PublicKeyAlgorithmTags.RSA_GENERAL,
+                                                HashAlgorithmTags.SHA256)
+                                        .setProvider(BC),
+                                key);
                 sig.init(PGPSignature.POSITIVE_CERTIFICATION, primary.getPrivateKey());
-                key = PGPPublicKey.addCertification(key, extra, sig.generateCertification(extra, key));
+                key =
+                        PGPPublicKey.addCertification(
+                                key, extra, sig.generateCertification(extra, key));
             }
             if (revoked) {
-                PGPSignatureGenerator sig = new PGPSignatureGenerator(
-                        new JcaPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256)
-                                .setProvider(BC), key);
+                PGPSignatureGenerator sig =
+                        new PGPSignatureGenerator(
+                                new JcaPGPContentSignerBuilder(
+                                                PublicKeyAlgorithmTags.RSA_GENERAL,
+                                                HashAlgorithmTags.SHA256)
+                                        .setProvider(BC),
+                                key);
                 sig.init(PGPSignature.KEY_REVOCATION, primary.getPrivateKey());
                 key = PGPPublicKey.addCertification(key, sig.generateCertification(key));
             }
@@ -125,12 +156,19 @@ final class TestKeys {
                 java.util.Iterator<PGPPublicKey> keys = pub.getPublicKeys();
                 keys.next();
                 PGPPublicKey sub = keys.next();
-                PGPSignatureGenerator sig = new PGPSignatureGenerator(
-                        new JcaPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256)
-                                .setProvider(BC), key);
+                PGPSignatureGenerator sig =
+                        new PGPSignatureGenerator(
+                                new JcaPGPContentSignerBuilder(
+                                                PublicKeyAlgorithmTags.RSA_GENERAL,
+                                                HashAlgorithmTags.SHA256)
+                                        .setProvider(BC),
+                                key);
                 sig.init(PGPSignature.SUBKEY_REVOCATION, primary.getPrivateKey());
-                pub = PGPPublicKeyRing.insertPublicKey(pub,
-                        PGPPublicKey.addCertification(sub, sig.generateCertification(key, sub)));
+                pub =
+                        PGPPublicKeyRing.insertPublicKey(
+                                pub,
+                                PGPPublicKey.addCertification(
+                                        sub, sig.generateCertification(key, sub)));
             }
             return new Generated(pub, secret);
         } catch (java.security.GeneralSecurityException | PGPException e) {

@@ -10,7 +10,10 @@ import java.util.Optional;
  * }</pre>
  */
 public enum FingerprintType {
-    /** SHA-1 (RFC 4255); kept for old records, ignored when a SHA-256 record exists for the same key type. */
+    /**
+     * SHA-1 (RFC 4255); kept for old records, ignored when a SHA-256 record exists for the same key
+     * type.
+     */
     SHA1(1, "SHA-1"),
     /** SHA-256 (RFC 6594), the default. */
     SHA256(2, "SHA-256");

@@ -3,9 +3,9 @@ package dev.daneel.sshfp;
 import java.util.List;
 
 /**
- * The SSHFP records made from a {@code known_hosts} file, and a note for every line that was skipped
- * (hashed host names, {@code @revoked} and {@code @cert-authority} lines, key types SSHFP has no number
- * for). Show the notes to the user: a hashed entry is silently missing otherwise.
+ * The SSHFP records made from a {@code known_hosts} file, and a note for every line that was
+ * skipped (hashed host names, {@code @revoked} and {@code @cert-authority} lines, key types SSHFP
+ * has no number for). Show the notes to the user: a hashed entry is silently missing otherwise.
  *
  * <pre>{@code
  * KnownHostsRecords r = Sshfp.fromKnownHosts(Path.of(".ssh/known_hosts"), "host.example.test.");

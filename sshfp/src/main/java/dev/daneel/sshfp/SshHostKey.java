@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An SSH public host key in its wire form (the blob that OpenSSH base64-encodes in {@code .pub} files and
- * that SSHFP fingerprints, RFC 4255 §3.1), with its key type name.
+ * An SSH public host key in its wire form (the blob that OpenSSH base64-encodes in {@code .pub}
+ * files and that SSHFP fingerprints, RFC 4255 §3.1), with its key type name.
  *
  * <pre>{@code
  * SshHostKey key = SshHostKey.parse("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPKSUTyz1HwHReFVvD5obVsALAgJRNarH4TRpNePnAS");
@@ -44,33 +44,40 @@ public final class SshHostKey {
     /**
      * Parses an OpenSSH public key line, {@code TYPE BASE64 [comment]} (the {@code .pub} format).
      *
-     * @throws IllegalArgumentException when the line is not one, its base64 is broken, the blob's own type
-     *     name differs from the line's, or the key type has no SSHFP algorithm (certificates, security keys)
+     * @throws IllegalArgumentException when the line is not one, its base64 is broken, the blob's
+     *     own type name differs from the line's, or the key type has no SSHFP algorithm
+     *     (certificates, security keys)
      */
     public static SshHostKey parse(String opensshLine) {
         String[] parts = opensshLine.strip().split("\\s+");
         if (parts.length < 2) {
-            throw new IllegalArgumentException("expected an OpenSSH public key line \"TYPE BASE64 [comment]\", got \""
-                    + abbreviate(opensshLine) + "\"");
+            throw new IllegalArgumentException(
+                    "expected an OpenSSH public key line \"TYPE BASE64 [comment]\", got \""
+                            + abbreviate(opensshLine)
+                            + "\"");
         }
         byte[] blob;
         try {
             blob = Base64.getDecoder().decode(parts[1]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the key data of \"" + abbreviate(opensshLine) + "\" is not base64: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the key data of \""
+                            + abbreviate(opensshLine)
+                            + "\" is not base64: "
+                            + e.getMessage(),
+                    e);
         }
         SshHostKey key = new SshHostKey(blob);
         if (!key.keyType.equals(parts[0])) {
-            throw new IllegalArgumentException("the line says key type " + parts[0] + " but its key blob is "
-                    + key.keyType);
+            throw new IllegalArgumentException(
+                    "the line says key type " + parts[0] + " but its key blob is " + key.keyType);
         }
         return key;
     }
 
     /**
-     * Reads a public key file: OpenSSH ({@code ssh_host_ed25519_key.pub}) or RFC 4716
-     * ({@code ---- BEGIN SSH2 PUBLIC KEY ----}). The first key in the file is taken.
+     * Reads a public key file: OpenSSH ({@code ssh_host_ed25519_key.pub}) or RFC 4716 ({@code ----
+     * BEGIN SSH2 PUBLIC KEY ----}). The first key in the file is taken.
      */
     public static SshHostKey read(Path pubFile) throws IOException {
         List<String> lines = Files.readAllLines(pubFile, StandardCharsets.UTF_8);
@@ -129,24 +136,35 @@ public final class SshHostKey {
 
     @Override
     public String toString() {
-        return keyType + " SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(fingerprint(FingerprintType.SHA256));
+        return keyType
+                + " SHA256:"
+                + Base64.getEncoder()
+                        .withoutPadding()
+                        .encodeToString(fingerprint(FingerprintType.SHA256));
     }
 
     private static SshfpAlgorithm algorithmOf(String keyType) {
         for (SshfpAlgorithm a : SshfpAlgorithm.values()) {
-            boolean hit = a == SshfpAlgorithm.ECDSA
-                    ? keyType.equals("ecdsa-sha2-nistp256") || keyType.equals("ecdsa-sha2-nistp384")
-                            || keyType.equals("ecdsa-sha2-nistp521")
-                    : keyType.equals(a.opensshPrefix());
+            boolean hit =
+                    a == SshfpAlgorithm.ECDSA
+                            ? keyType.equals("ecdsa-sha2-nistp256")
+                                    || keyType.equals("ecdsa-sha2-nistp384")
+                                    || keyType.equals("ecdsa-sha2-nistp521")
+                            : keyType.equals(a.opensshPrefix());
             if (hit) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("SSHFP has no algorithm for SSH key type " + keyType
-                + " (supported: ssh-rsa, ssh-dss, ecdsa-sha2-nistp256/384/521, ssh-ed25519, ssh-ed448)");
+        throw new IllegalArgumentException(
+                "SSHFP has no algorithm for SSH key type "
+                        + keyType
+                        + " (supported: ssh-rsa, ssh-dss, ecdsa-sha2-nistp256/384/521, ssh-ed25519, ssh-ed448)");
     }
 
-    /** RFC 4716 §3: header lines ({@code Tag: value}, continued by a final backslash), then base64 lines. */
+    /**
+     * RFC 4716 §3: header lines ({@code Tag: value}, continued by a final backslash), then base64
+     * lines.
+     */
     private static byte[] rfc4716Body(List<String> lines, int from, Path file) {
         StringBuilder b64 = new StringBuilder();
         boolean continued = false;
@@ -156,7 +174,8 @@ public final class SshHostKey {
                 try {
                     return Base64.getDecoder().decode(b64.toString());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + ": the RFC 4716 key body is not base64: " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            file + ": the RFC 4716 key body is not base64: " + e.getMessage(), e);
                 }
             }
             if (continued || line.contains(":")) {

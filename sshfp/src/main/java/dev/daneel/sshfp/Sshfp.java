@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Creates SSHFP records (RFC 4255, 6594, 7479, 8709) from SSH host keys: an OpenSSH public key line, a
- * {@code .pub} file, a {@code known_hosts} file or a JCA {@link PublicKey}. The default fingerprint is
- * SHA-256; ask for {@link FingerprintType#SHA1} too for clients older than OpenSSH 6.1. To check a key a
- * server presents, use {@link SshfpVerifier}.
+ * Creates SSHFP records (RFC 4255, 6594, 7479, 8709) from SSH host keys: an OpenSSH public key
+ * line, a {@code .pub} file, a {@code known_hosts} file or a JCA {@link PublicKey}. The default
+ * fingerprint is SHA-256; ask for {@link FingerprintType#SHA1} too for clients older than OpenSSH
+ * 6.1. To check a key a server presents, use {@link SshfpVerifier}.
  *
  * <pre>{@code
  * for (SshfpRecord r : Sshfp.create("host.example.test.", SshHostKey.read(Path.of("/etc/ssh/ssh_host_ed25519_key.pub")))) {
@@ -24,15 +24,17 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>The owner name is used as given: add the final dot for a zone file, leave it off for a relative name.
- * Stateless and thread-safe.
+ * <p>The owner name is used as given: add the final dot for a zone file, leave it off for a
+ * relative name. Stateless and thread-safe.
  */
 public final class Sshfp {
 
-    private Sshfp() {
-    }
+    private Sshfp() {}
 
-    /** Records for one key, one per fingerprint type (SHA-256 only when none is given), in the order given. */
+    /**
+     * Records for one key, one per fingerprint type (SHA-256 only when none is given), in the order
+     * given.
+     */
     public static List<SshfpRecord> create(String owner, SshHostKey key, FingerprintType... types) {
         List<SshfpRecord> out = new ArrayList<>();
         for (FingerprintType t : typesOrDefault(types)) {
@@ -42,7 +44,8 @@ public final class Sshfp {
     }
 
     /** Records for an OpenSSH public key line. */
-    public static List<SshfpRecord> create(String owner, String opensshLine, FingerprintType... types) {
+    public static List<SshfpRecord> create(
+            String owner, String opensshLine, FingerprintType... types) {
         return create(owner, SshHostKey.parse(opensshLine), types);
     }
 
@@ -52,22 +55,25 @@ public final class Sshfp {
     }
 
     /** Records for the key in a {@code .pub} file (OpenSSH or RFC 4716 format). */
-    public static List<SshfpRecord> create(String owner, Path pubFile, FingerprintType... types) throws IOException {
+    public static List<SshfpRecord> create(String owner, Path pubFile, FingerprintType... types)
+            throws IOException {
         return create(owner, SshHostKey.read(pubFile), types);
     }
 
     /**
-     * Records for every key a {@code known_hosts} file holds for {@code host} (compared ignoring case, a
-     * final dot and a {@code [host]:port} wrapper), owned by {@code host} as given. Hashed entries cannot
-     * be matched to a name and are skipped with a note, as are markers and unsupported key types.
+     * Records for every key a {@code known_hosts} file holds for {@code host} (compared ignoring
+     * case, a final dot and a {@code [host]:port} wrapper), owned by {@code host} as given. Hashed
+     * entries cannot be matched to a name and are skipped with a note, as are markers and
+     * unsupported key types.
      */
-    public static KnownHostsRecords fromKnownHosts(Path knownHosts, String host, FingerprintType... types)
-            throws IOException {
+    public static KnownHostsRecords fromKnownHosts(
+            Path knownHosts, String host, FingerprintType... types) throws IOException {
         return fromKnownHosts(Files.readAllLines(knownHosts, StandardCharsets.UTF_8), host, types);
     }
 
     /** {@link #fromKnownHosts(Path, String, FingerprintType...)} for the file's lines. */
-    public static KnownHostsRecords fromKnownHosts(List<String> lines, String host, FingerprintType... types) {
+    public static KnownHostsRecords fromKnownHosts(
+            List<String> lines, String host, FingerprintType... types) {
         KnownHostsParser.Parsed parsed = KnownHostsParser.parse(lines);
         List<SshfpRecord> records = new ArrayList<>();
         List<String> notes = new ArrayList<>(parsed.notes());

@@ -3,7 +3,8 @@ package dev.daneel.sshfp;
 import java.util.Optional;
 
 /**
- * SSHFP key algorithm numbers (RFC 4255, RFC 6594, RFC 7479, RFC 8709) with their OpenSSH key type names.
+ * SSHFP key algorithm numbers (RFC 4255, RFC 6594, RFC 7479, RFC 8709) with their OpenSSH key type
+ * names.
  *
  * <pre>{@code
  * SshfpAlgorithm.fromCode(4).orElseThrow().opensshPrefix(); // "ssh-ed25519"

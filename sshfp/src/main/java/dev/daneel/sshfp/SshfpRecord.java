@@ -25,15 +25,21 @@ public record SshfpRecord(String owner, int algorithm, int fingerprintType, byte
     /** The RR type number of SSHFP. */
     public static final int TYPE = 44;
 
-    /** Checks that the owner is not blank and that algorithm and fingerprint type are octets (0..255); copies the fingerprint. */
+    /**
+     * Checks that the owner is not blank and that algorithm and fingerprint type are octets
+     * (0..255); copies the fingerprint.
+     */
     public SshfpRecord {
         Objects.requireNonNull(owner, "owner");
         if (owner.isBlank()) {
             throw new IllegalArgumentException("owner must not be blank");
         }
         if (algorithm < 0 || algorithm > 255 || fingerprintType < 0 || fingerprintType > 255) {
-            throw new IllegalArgumentException("algorithm and fingerprint type are octets (0..255), got " + algorithm
-                    + " and " + fingerprintType);
+            throw new IllegalArgumentException(
+                    "algorithm and fingerprint type are octets (0..255), got "
+                            + algorithm
+                            + " and "
+                            + fingerprintType);
         }
         fingerprint = fingerprint.clone();
     }
@@ -49,7 +55,10 @@ public record SshfpRecord(String owner, int algorithm, int fingerprintType, byte
         return fingerprint.clone();
     }
 
-    /** Whether this record fingerprints {@code key} (same algorithm, same digest). Unknown types never match. */
+    /**
+     * Whether this record fingerprints {@code key} (same algorithm, same digest). Unknown types
+     * never match.
+     */
     public boolean matches(SshHostKey key) {
         if (algorithm != key.algorithm().code()) {
             return false;
@@ -61,13 +70,28 @@ public record SshfpRecord(String owner, int algorithm, int fingerprintType, byte
 
     /** Presentation form, as {@code ssh-keygen -r} prints it: {@code owner IN SSHFP 4 2 hex}. */
     public String rfcForm() {
-        return owner + " IN SSHFP " + algorithm + " " + fingerprintType + " " + SshWire.hex(fingerprint);
+        return owner
+                + " IN SSHFP "
+                + algorithm
+                + " "
+                + fingerprintType
+                + " "
+                + SshWire.hex(fingerprint);
     }
 
-    /** RFC 3597 generic form, for signers that do not know SSHFP: {@code owner IN TYPE44 \# 34 0402hex}. */
+    /**
+     * RFC 3597 generic form, for signers that do not know SSHFP: {@code owner IN TYPE44 \# 34
+     * 0402hex}.
+     */
     public String genericForm() {
-        return owner + " IN TYPE" + TYPE + " \\# " + (2 + fingerprint.length) + " "
-                + String.format("%02x%02x", algorithm, fingerprintType) + SshWire.hex(fingerprint);
+        return owner
+                + " IN TYPE"
+                + TYPE
+                + " \\# "
+                + (2 + fingerprint.length)
+                + " "
+                + String.format("%02x%02x", algorithm, fingerprintType)
+                + SshWire.hex(fingerprint);
     }
 
     @Override
@@ -76,7 +100,9 @@ public record SshfpRecord(String owner, int algorithm, int fingerprintType, byte
             return false;
         }
         SshfpRecord r = (SshfpRecord) o;
-        return owner.equals(r.owner) && algorithm == r.algorithm && fingerprintType == r.fingerprintType
+        return owner.equals(r.owner)
+                && algorithm == r.algorithm
+                && fingerprintType == r.fingerprintType
                 && Arrays.equals(fingerprint, r.fingerprint);
     }
 

@@ -2,8 +2,8 @@ package dev.daneel.sshfp;
 
 import dev.daneel.sshfp.internal.Matching;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +14,9 @@ import org.xbill.DNS.SSHFPRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Checks the host key an SSH server presented against the host's SSHFP records, looked up and validated
- * by a {@link ValidatingResolver} (RFC 4255: the records count only when their RRset is Secure).
+ * Checks the host key an SSH server presented against the host's SSHFP records, looked up and
+ * validated by a {@link ValidatingResolver} (RFC 4255: the records count only when their RRset is
+ * Secure).
  *
  * <pre>{@code
  * SshfpVerifier verifier = new SshfpVerifier(resolver);
@@ -25,8 +26,9 @@ import org.xbill.DNS.Type;
  * }</pre>
  *
  * <p>Per key algorithm only the strongest fingerprint type published is compared: SHA-1 records are
- * ignored when a SHA-256 record exists for the same key algorithm. A Secure RRset without a record for
- * the key's algorithm is a {@link SshfpResult.Mismatch}: the host published its keys and this is not one.
+ * ignored when a SHA-256 record exists for the same key algorithm. A Secure RRset without a record
+ * for the key's algorithm is a {@link SshfpResult.Mismatch}: the host published its keys and this
+ * is not one.
  *
  * <p>Thread-safe; it holds only the resolver, which the caller closes.
  */
@@ -71,7 +73,12 @@ public final class SshfpVerifier {
         for (Record r : answer.records()) {
             if (r instanceof SSHFPRecord) {
                 SSHFPRecord x = (SSHFPRecord) r;
-                records.add(new SshfpRecord(x.getName().toString(), x.getAlgorithm(), x.getDigestType(), x.getFingerPrint()));
+                records.add(
+                        new SshfpRecord(
+                                x.getName().toString(),
+                                x.getAlgorithm(),
+                                x.getDigestType(),
+                                x.getFingerPrint()));
             }
         }
         if (records.isEmpty()) {

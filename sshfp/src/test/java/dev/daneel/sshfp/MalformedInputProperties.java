@@ -18,16 +18,20 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * SSH public keys damaged at random (cut short, characters replaced or inserted, in the type, the base64
- * or the blob it encodes) in OpenSSH lines, {@code .pub} files and {@code known_hosts}: a parse succeeds
- * completely or fails with {@link IllegalArgumentException} (an {@link IOException} for files) whose message
- * says what was wrong; no other exception escapes, and a known_hosts file never yields a record for a line
- * it could not read (it is skipped with a note instead).
+ * SSH public keys damaged at random (cut short, characters replaced or inserted, in the type, the
+ * base64 or the blob it encodes) in OpenSSH lines, {@code .pub} files and {@code known_hosts}: a
+ * parse succeeds completely or fails with {@link IllegalArgumentException} (an {@link IOException}
+ * for files) whose message says what was wrong; no other exception escapes, and a known_hosts file
+ * never yields a record for a line it could not read (it is skipped with a note instead).
  */
 class MalformedInputProperties {
 
-    static final List<String> KEYS = List.of(KnownAnswerTest.RSA, KnownAnswerTest.ECDSA, KnownAnswerTest.ED25519,
-            KnownAnswerTest.DSA);
+    static final List<String> KEYS =
+            List.of(
+                    KnownAnswerTest.RSA,
+                    KnownAnswerTest.ECDSA,
+                    KnownAnswerTest.ED25519,
+                    KnownAnswerTest.DSA);
 
     record Damage(int key, int kind, long seed) {
         String apply(String line) {
@@ -39,7 +43,9 @@ class MalformedInputProperties {
                 }
                 case 1 -> {
                     for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
-                        sb.setCharAt(r.nextInt(sb.length()), (char) (r.nextBoolean() ? ' ' + r.nextInt(95) : r.nextInt(0x800)));
+                        sb.setCharAt(
+                                r.nextInt(sb.length()),
+                                (char) (r.nextBoolean() ? ' ' + r.nextInt(95) : r.nextInt(0x800)));
                     }
                 }
                 case 2 -> sb.insert(r.nextInt(sb.length()), (char) (' ' + r.nextInt(95)));
@@ -52,10 +58,14 @@ class MalformedInputProperties {
                         blob = java.util.Arrays.copyOf(blob, r.nextInt(blob.length));
                     } else {
                         for (int i = 0; i < cut; i++) {
-                            blob[r.nextInt(Math.min(blob.length, 40))] ^= (byte) (1 + r.nextInt(255));
+                            blob[r.nextInt(Math.min(blob.length, 40))] ^=
+                                    (byte) (1 + r.nextInt(255));
                         }
                     }
-                    return parts[0] + " " + java.util.Base64.getEncoder().encodeToString(blob) + " host";
+                    return parts[0]
+                            + " "
+                            + java.util.Base64.getEncoder().encodeToString(blob)
+                            + " host";
                 }
             }
             return sb.toString();
@@ -64,8 +74,16 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> damage() {
-        return Arbitraries.integers().between(0, KEYS.size() - 1).flatMap(k -> Arbitraries.integers().between(0, 3)
-                .flatMap(kind -> Arbitraries.longs().map(s -> new Damage(k, kind, s))));
+        return Arbitraries.integers()
+                .between(0, KEYS.size() - 1)
+                .flatMap(
+                        k ->
+                                Arbitraries.integers()
+                                        .between(0, 3)
+                                        .flatMap(
+                                                kind ->
+                                                        Arbitraries.longs()
+                                                                .map(s -> new Damage(k, kind, s))));
     }
 
     @Property(tries = 500)
@@ -76,7 +94,9 @@ class MalformedInputProperties {
             assertFalse(Sshfp.create("host.example.", key).isEmpty());
             Statistics.collect("parsed");
         } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage() != null && e.getMessage().length() > 10, "a message that says what is wrong: " + e);
+            assertTrue(
+                    e.getMessage() != null && e.getMessage().length() > 10,
+                    "a message that says what is wrong: " + e);
             Statistics.collect("refused");
         } catch (RuntimeException e) {
             fail("damaged key line escaped as " + e + ": " + line, e);
@@ -84,7 +104,8 @@ class MalformedInputProperties {
     }
 
     @Property(tries = 300)
-    void damagedPubFilesAndKnownHostsReadWhollyOrAreRefused(@ForAll("damage") Damage d) throws IOException {
+    void damagedPubFilesAndKnownHostsReadWhollyOrAreRefused(@ForAll("damage") Damage d)
+            throws IOException {
         String line = d.apply(KEYS.get(d.key()));
         Path pub = Files.createTempFile("daneel-key", ".pub");
         Path knownHosts = Files.createTempFile("daneel-known", "_hosts");
@@ -95,12 +116,23 @@ class MalformedInputProperties {
             } catch (IllegalArgumentException | IOException e) {
                 assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), e.toString());
             }
-            Files.writeString(knownHosts, "host.example " + KnownAnswerTest.ED25519 + "\nhost.example " + line + "\n");
+            Files.writeString(
+                    knownHosts,
+                    "host.example " + KnownAnswerTest.ED25519 + "\nhost.example " + line + "\n");
             KnownHostsRecords r = Sshfp.fromKnownHosts(knownHosts, "host.example");
-            List<SshfpRecord> intact = Sshfp.fromKnownHosts(List.of("host.example " + KnownAnswerTest.ED25519), "host.example").records();
-            assertTrue(r.records().containsAll(intact), "the intact line still gives its records: " + r);
+            List<SshfpRecord> intact =
+                    Sshfp.fromKnownHosts(
+                                    List.of("host.example " + KnownAnswerTest.ED25519),
+                                    "host.example")
+                            .records();
+            assertTrue(
+                    r.records().containsAll(intact),
+                    "the intact line still gives its records: " + r);
             if (r.records().size() == intact.size()) {
-                Statistics.collect(r.notes().isEmpty() ? "damaged line gave nothing" : "damaged line skipped with a note");
+                Statistics.collect(
+                        r.notes().isEmpty()
+                                ? "damaged line gave nothing"
+                                : "damaged line skipped with a note");
             } else {
                 Statistics.collect("damaged line still a key");
             }

@@ -31,16 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A MINA SSHD client with {@link MinaSshfpServerKeyVerifier} against a real OpenSSH {@code sshd} on a
- * loopback port, its ECDSA host key published (or not) as SSHFP in a testkit world.
+ * A MINA SSHD client with {@link MinaSshfpServerKeyVerifier} against a real OpenSSH {@code sshd} on
+ * a loopback port, its ECDSA host key published (or not) as SSHFP in a testkit world.
  */
 class MinaSshfpServerKeyVerifierTest {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     private static OpenSshServer sshd;
     private static int port;
@@ -63,14 +62,24 @@ class MinaSshfpServerKeyVerifierTest {
         KeyPairGenerator other = KeyPairGenerator.getInstance("EC");
         other.initialize(new ECGenParameterSpec("secp256r1"));
         String otherLine = SshHostKey.of(other.generateKeyPair().getPublic()).toOpenSsh();
-        world = World.builder().clock(CLOCK)
-                .zone("test.")
-                .zone("example.test.", z -> z.sshfp("good", hostKeyLine, 2).sshfp("replaced", otherLine, 2)
-                        .record("nosshfp A 127.0.0.1"))
-                .zone("unsigned.test.", z -> z.unsigned().sshfp("good", hostKeyLine, 2))
-                .start();
-        resolver = ValidatingResolver.builder().upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.sshfp("good", hostKeyLine, 2)
+                                                .sshfp("replaced", otherLine, 2)
+                                                .record("nosshfp A 127.0.0.1"))
+                        .zone("unsigned.test.", z -> z.unsigned().sshfp("good", hostKeyLine, 2))
+                        .start();
+        resolver =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build();
     }
 
     @AfterAll
@@ -94,7 +103,9 @@ class MinaSshfpServerKeyVerifierTest {
     @Test
     void mismatchingSecureSshfpRefusesEvenWithAnAcceptingFallback() {
         CountingVerifier fallback = new CountingVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        assertThrows(IOException.class, () -> login(builder("replaced.example.test.").fallback(fallback).build()));
+        assertThrows(
+                IOException.class,
+                () -> login(builder("replaced.example.test.").fallback(fallback).build()));
         assertEquals(0, fallback.calls.get(), "a Secure mismatch never reaches the fallback");
     }
 
@@ -107,8 +118,10 @@ class MinaSshfpServerKeyVerifierTest {
     void insecureZoneFallsBackToKnownHosts() throws Exception {
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + hostKeyLine + "\n");
-        CountingVerifier fallback = new CountingVerifier(
-                new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        CountingVerifier fallback =
+                new CountingVerifier(
+                        new KnownHostsServerKeyVerifier(
+                                RejectAllServerKeyVerifier.INSTANCE, knownHosts));
         login(builder("good.unsigned.test.").fallback(fallback).build());
         assertEquals(1, fallback.calls.get());
     }
@@ -116,26 +129,36 @@ class MinaSshfpServerKeyVerifierTest {
     @Test
     void noRecordsFallsBackAndTheFallbackMayRefuse() {
         CountingVerifier fallback = new CountingVerifier(RejectAllServerKeyVerifier.INSTANCE);
-        assertThrows(IOException.class, () -> login(builder("nosshfp.example.test.").fallback(fallback).build()));
+        assertThrows(
+                IOException.class,
+                () -> login(builder("nosshfp.example.test.").fallback(fallback).build()));
         assertTrue(fallback.calls.get() >= 1);
     }
 
     @Test
     void defaultOwnerNameIsTheHostGivenToConnect() {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ServerKeyVerifier recording = (session, remote, key) -> {
-            seen.add(MinaSshfpServerKeyVerifier.connectHost(session));
-            return false;
-        };
-        // "127.0.0.1." provably does not exist in the world, so the lookup ends in NoRecords and the fallback runs.
-        assertThrows(IOException.class, () -> login(MinaSshfpServerKeyVerifier.builder(new SshfpVerifier(resolver))
-                .fallback(recording).build()));
+        ServerKeyVerifier recording =
+                (session, remote, key) -> {
+                    seen.add(MinaSshfpServerKeyVerifier.connectHost(session));
+                    return false;
+                };
+        // "127.0.0.1." provably does not exist in the world, so the lookup ends in NoRecords and
+        // the fallback runs.
+        assertThrows(
+                IOException.class,
+                () ->
+                        login(
+                                MinaSshfpServerKeyVerifier.builder(new SshfpVerifier(resolver))
+                                        .fallback(recording)
+                                        .build()));
         assertEquals(java.util.List.of("127.0.0.1"), seen);
     }
 
     /** A verifier that looks up SSHFP at {@code host}, the name the loopback sshd stands in for. */
     private static MinaSshfpServerKeyVerifier.Builder builder(String host) {
-        return MinaSshfpServerKeyVerifier.builder(new SshfpVerifier(resolver)).hostName(session -> host);
+        return MinaSshfpServerKeyVerifier.builder(new SshfpVerifier(resolver))
+                .hostName(session -> host);
     }
 
     /** Connects to the loopback sshd and authenticates with the user key. */
@@ -143,8 +166,10 @@ class MinaSshfpServerKeyVerifierTest {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(verifier);
         client.start();
-        try (ClientSession session = client.connect(System.getProperty("user.name"), "127.0.0.1", port)
-                .verify(WAIT).getSession()) {
+        try (ClientSession session =
+                client.connect(System.getProperty("user.name"), "127.0.0.1", port)
+                        .verify(WAIT)
+                        .getSession()) {
             session.addPublicKeyIdentity(user);
             session.auth().verify(WAIT);
         } finally {
@@ -162,7 +187,8 @@ class MinaSshfpServerKeyVerifierTest {
         }
 
         @Override
-        public boolean verifyServerKey(ClientSession session, java.net.SocketAddress remote, java.security.PublicKey key) {
+        public boolean verifyServerKey(
+                ClientSession session, java.net.SocketAddress remote, java.security.PublicKey key) {
             calls.incrementAndGet();
             return delegate.verifyServerKey(session, remote, key);
         }

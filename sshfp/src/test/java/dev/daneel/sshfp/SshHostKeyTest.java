@@ -23,16 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SshHostKeyTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void ed25519JcaKeyHasTheSameBlobAsItsOpenSshLine() throws Exception {
         SshHostKey fromLine = SshHostKey.parse(KnownAnswerTest.ED25519 + " comment ignored");
         byte[] blob = fromLine.blob();
         byte[] raw = Arrays.copyOfRange(blob, blob.length - 32, blob.length);
-        byte[] spki = HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
-        PublicKey jca = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+        byte[] spki =
+                HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
+        PublicKey jca =
+                KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
         assertEquals(fromLine, SshHostKey.of(jca));
         assertEquals(SshfpAlgorithm.ED25519, SshHostKey.of(jca).algorithm());
     }
@@ -60,10 +61,14 @@ class SshHostKeyTest {
 
     @Test
     void ed448AndDsaJcaKeysGetTheirRfc8709AndRfc4255KeyTypes() throws Exception {
-        SshHostKey ed448 = SshHostKey.of(KeyPairGenerator.getInstance("Ed448").generateKeyPair().getPublic());
+        SshHostKey ed448 =
+                SshHostKey.of(KeyPairGenerator.getInstance("Ed448").generateKeyPair().getPublic());
         assertEquals("ssh-ed448", ed448.keyType());
         assertEquals(SshfpAlgorithm.ED448, ed448.algorithm());
-        assertEquals(4 + 9 + 4 + 57, ed448.blob().length, "string \"ssh-ed448\", string of the 57-octet key");
+        assertEquals(
+                4 + 9 + 4 + 57,
+                ed448.blob().length,
+                "string \"ssh-ed448\", string of the 57-octet key");
         KeyPairGenerator dsa = KeyPairGenerator.getInstance("DSA");
         dsa.initialize(1024);
         SshHostKey d = SshHostKey.of(dsa.generateKeyPair().getPublic());
@@ -75,8 +80,11 @@ class SshHostKeyTest {
     @Test
     void lineWhoseTypeDisagreesWithItsBlobIsRejected() {
         String forged = KnownAnswerTest.ED25519.replace("ssh-ed25519", "ssh-rsa");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse(forged));
-        assertTrue(e.getMessage().contains("ssh-rsa") && e.getMessage().contains("ssh-ed25519"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse(forged));
+        assertTrue(
+                e.getMessage().contains("ssh-rsa") && e.getMessage().contains("ssh-ed25519"),
+                e.getMessage());
     }
 
     @Test
@@ -88,15 +96,22 @@ class SshHostKeyTest {
         blob.write(0);
         blob.write(name.length);
         blob.writeBytes(name);
-        String line = "ssh-ed25519-cert-v01@openssh.com " + Base64.getEncoder().encodeToString(blob.toByteArray());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse(line));
-        assertTrue(e.getMessage().contains("no algorithm for SSH key type ssh-ed25519-cert-v01@openssh.com"), e.getMessage());
+        String line =
+                "ssh-ed25519-cert-v01@openssh.com "
+                        + Base64.getEncoder().encodeToString(blob.toByteArray());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse(line));
+        assertTrue(
+                e.getMessage()
+                        .contains("no algorithm for SSH key type ssh-ed25519-cert-v01@openssh.com"),
+                e.getMessage());
     }
 
     @Test
     void brokenBase64AndShortLinesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse("ssh-ed25519"));
-        assertThrows(IllegalArgumentException.class, () -> SshHostKey.parse("ssh-ed25519 !!!notbase64"));
+        assertThrows(
+                IllegalArgumentException.class, () -> SshHostKey.parse("ssh-ed25519 !!!notbase64"));
     }
 
     @Test
@@ -105,10 +120,15 @@ class SshHostKeyTest {
         Files.writeString(openssh, "# host key\n" + KnownAnswerTest.ED25519 + " root@host\n");
         String b64 = KnownAnswerTest.ED25519.split(" ")[1];
         Path rfc4716 = dir.resolve("b.pub");
-        Files.writeString(rfc4716, "---- BEGIN SSH2 PUBLIC KEY ----\n"
-                + "Comment: \"256-bit ED25519, a comment that is \\\n continued\"\n"
-                + b64.substring(0, 40) + "\n" + b64.substring(40) + "\n"
-                + "---- END SSH2 PUBLIC KEY ----\n");
+        Files.writeString(
+                rfc4716,
+                "---- BEGIN SSH2 PUBLIC KEY ----\n"
+                        + "Comment: \"256-bit ED25519, a comment that is \\\n continued\"\n"
+                        + b64.substring(0, 40)
+                        + "\n"
+                        + b64.substring(40)
+                        + "\n"
+                        + "---- END SSH2 PUBLIC KEY ----\n");
         SshHostKey expected = SshHostKey.parse(KnownAnswerTest.ED25519);
         assertEquals(expected, SshHostKey.read(openssh));
         assertEquals(expected, SshHostKey.read(rfc4716));

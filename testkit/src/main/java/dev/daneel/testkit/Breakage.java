@@ -3,9 +3,9 @@ package dev.daneel.testkit;
 /**
  * A deliberate fault in the signatures or data of one RRset, or of every RRset in a zone.
  *
- * <p>Each breakage breaks exactly what its name says and nothing else: the testkit's own tests check
- * that the broken RRset fails {@code DNSSEC.verify} for the stated reason while the rest of the zone
- * still verifies.
+ * <p>Each breakage breaks exactly what its name says and nothing else: the testkit's own tests
+ * check that the broken RRset fails {@code DNSSEC.verify} for the stated reason while the rest of
+ * the zone still verifies.
  *
  * <pre>{@code
  * World.builder()
@@ -16,7 +16,10 @@ package dev.daneel.testkit;
  * }</pre>
  */
 public enum Breakage {
-    /** Signed with a validity window that ended a week before the world's clock (well past any skew). */
+    /**
+     * Signed with a validity window that ended a week before the world's clock (well past any
+     * skew).
+     */
     EXPIRED_SIGNATURES,
     /** Signed with a validity window that starts a week after the world's clock. */
     NOT_YET_VALID_SIGNATURES,

@@ -9,8 +9,8 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * A misbehaviour a {@link WorldServer} applies to the queries it matches, for testing how a client
- * copes with a faulty network or upstream. Immutable: the {@code for…}, {@code over} and {@code times}
- * methods return narrowed copies.
+ * copes with a faulty network or upstream. Immutable: the {@code for…}, {@code over} and {@code
+ * times} methods return narrowed copies.
  *
  * <pre>{@code
  * world.server().inject(Fault.drop().forName("www.example.test.").times(1)); // first query lost
@@ -47,9 +47,9 @@ public final class Fault {
         /** The normal response with the AD bit set, as a lying upstream would send it. */
         AD_BIT,
         /**
-         * The normal response edited by a function of the test's choosing, as an on-path attacker or a broken
-         * middlebox would: records added, stripped or changed ({@link #rewrite}), or bytes mangled
-         * ({@link #mangle}).
+         * The normal response edited by a function of the test's choosing, as an on-path attacker
+         * or a broken middlebox would: records added, stripped or changed ({@link #rewrite}), or
+         * bytes mangled ({@link #mangle}).
          */
         REWRITE
     }
@@ -63,8 +63,15 @@ public final class Fault {
     private final UnaryOperator<Message> edit;
     private final UnaryOperator<byte[]> mangle;
 
-    private Fault(Kind kind, Duration delay, Name name, Integer type, Transport transport, int times,
-                  UnaryOperator<Message> edit, UnaryOperator<byte[]> mangle) {
+    private Fault(
+            Kind kind,
+            Duration delay,
+            Name name,
+            Integer type,
+            Transport transport,
+            int times,
+            UnaryOperator<Message> edit,
+            UnaryOperator<byte[]> mangle) {
         this.kind = kind;
         this.delay = delay;
         this.name = name;
@@ -75,7 +82,8 @@ public final class Fault {
         this.mangle = mangle;
     }
 
-    private Fault(Kind kind, Duration delay, Name name, Integer type, Transport transport, int times) {
+    private Fault(
+            Kind kind, Duration delay, Name name, Integer type, Transport transport, int times) {
         this(kind, delay, name, type, transport, times, null, null);
     }
 
@@ -88,24 +96,42 @@ public final class Fault {
     }
 
     /**
-     * The normal response passed through {@code edit} before it is encoded (and, over UDP, truncated to the
-     * client's payload size): add unsigned records, strip RRSIGs, swap sections. The function gets a fresh
-     * message per query and returns the one to send; it runs on the server's thread, so it must not block.
+     * The normal response passed through {@code edit} before it is encoded (and, over UDP,
+     * truncated to the client's payload size): add unsigned records, strip RRSIGs, swap sections.
+     * The function gets a fresh message per query and returns the one to send; it runs on the
+     * server's thread, so it must not block.
      *
      * <pre>{@code
      * world.server().inject(Fault.rewrite(m -> { m.addRecord(forged, Section.ADDITIONAL); return m; }));
      * }</pre>
      */
     public static Fault rewrite(UnaryOperator<Message> edit) {
-        return new Fault(Kind.REWRITE, Duration.ZERO, null, null, null, -1, Objects.requireNonNull(edit, "edit"), null);
+        return new Fault(
+                Kind.REWRITE,
+                Duration.ZERO,
+                null,
+                null,
+                null,
+                -1,
+                Objects.requireNonNull(edit, "edit"),
+                null);
     }
 
     /**
-     * The normal response's bytes, as they would go on the wire, passed through {@code mangle}: bit flips,
-     * wrong counts, compression loops, cut-off or oversized records. Returning null sends nothing.
+     * The normal response's bytes, as they would go on the wire, passed through {@code mangle}: bit
+     * flips, wrong counts, compression loops, cut-off or oversized records. Returning null sends
+     * nothing.
      */
     public static Fault mangle(UnaryOperator<byte[]> mangle) {
-        return new Fault(Kind.REWRITE, Duration.ZERO, null, null, null, -1, null, Objects.requireNonNull(mangle, "mangle"));
+        return new Fault(
+                Kind.REWRITE,
+                Duration.ZERO,
+                null,
+                null,
+                null,
+                -1,
+                null,
+                Objects.requireNonNull(mangle, "mangle"));
     }
 
     /** See {@link Kind#DROP}. */
@@ -115,7 +141,8 @@ public final class Fault {
 
     /** See {@link Kind#DELAY}; {@code delay} is 1 ms to 60 s. */
     public static Fault delay(Duration delay) {
-        if (delay.compareTo(Duration.ofMillis(1)) < 0 || delay.compareTo(Duration.ofSeconds(60)) > 0) {
+        if (delay.compareTo(Duration.ofMillis(1)) < 0
+                || delay.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("delay must be 1 ms .. 60 s, got " + delay);
         }
         return new Fault(Kind.DELAY, delay, null, null, null, -1);
@@ -219,14 +246,18 @@ public final class Fault {
     }
 
     boolean matches(Name qname, int qtype, Transport via) {
-        return (name == null || name.equals(qname)) && (type == null || type == qtype)
+        return (name == null || name.equals(qname))
+                && (type == null || type == qtype)
                 && (transport == null || transport == via);
     }
 
     @Override
     public String toString() {
-        return kind + (kind == Kind.DELAY ? " " + delay.toMillis() + "ms" : "")
-                + (name != null ? " name=" + name : "") + (type != null ? " type=" + org.xbill.DNS.Type.string(type) : "")
-                + (transport != null ? " over " + transport : "") + (times > 0 ? " x" + times : "");
+        return kind
+                + (kind == Kind.DELAY ? " " + delay.toMillis() + "ms" : "")
+                + (name != null ? " name=" + name : "")
+                + (type != null ? " type=" + org.xbill.DNS.Type.string(type) : "")
+                + (transport != null ? " over " + transport : "")
+                + (times > 0 ? " x" + times : "");
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A temporary GNUPGHOME for interop tests with real GnuPG: generate keys, export them for
- * {@link ZoneBuilder#openpgpkey}, decrypt what the code under test encrypted. {@link #close()} stops the
+ * A temporary GNUPGHOME for interop tests with real GnuPG: generate keys, export them for {@link
+ * ZoneBuilder#openpgpkey}, decrypt what the code under test encrypted. {@link #close()} stops the
  * gpg-agent of this home (and no other) and deletes the directory.
  *
  * <pre>{@code
@@ -41,12 +41,18 @@ public final class GnuPgHome implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** A fresh home in a new temporary directory; requires {@code gpg} and {@code gpgconf} ({@link RealTools}). */
+    /**
+     * A fresh home in a new temporary directory; requires {@code gpg} and {@code gpgconf} ({@link
+     * RealTools}).
+     */
     public static GnuPgHome create() throws IOException {
         RealTools.require("gpg", "gnupg");
         RealTools.require("gpgconf", "gnupg");
-        return new GnuPgHome(Files.createTempDirectory("daneel-gnupg",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+        return new GnuPgHome(
+                Files.createTempDirectory(
+                        "daneel-gnupg",
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------"))));
     }
 
     /** The home directory. */
@@ -60,27 +66,36 @@ public final class GnuPgHome implements AutoCloseable {
     }
 
     /**
-     * Runs {@code gpg --batch --no-tty} with an empty passphrase and {@code args}; returns its standard
-     * output, and fails the test (AssertionError with gpg's standard error) on a non-zero exit.
+     * Runs {@code gpg --batch --no-tty} with an empty passphrase and {@code args}; returns its
+     * standard output, and fails the test (AssertionError with gpg's standard error) on a non-zero
+     * exit.
      */
     public byte[] gpg(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("gpg", "--batch", "--no-tty", "--pinentry-mode", "loopback",
-                "--passphrase", ""));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "gpg",
+                                "--batch",
+                                "--no-tty",
+                                "--pinentry-mode",
+                                "loopback",
+                                "--passphrase",
+                                ""));
         cmd.addAll(List.of(args));
         return run(cmd);
     }
 
     /**
-     * Generates a key for {@code userId} with gpg's {@code future-default} algorithms (Ed25519 primary,
-     * Curve25519 encryption subkey: fast), no expiry, no passphrase.
+     * Generates a key for {@code userId} with gpg's {@code future-default} algorithms (Ed25519
+     * primary, Curve25519 encryption subkey: fast), no expiry, no passphrase.
      */
     public void generate(String userId) throws IOException, InterruptedException {
         gpg("--quick-gen-key", userId, "future-default", "default", "never");
     }
 
     /**
-     * Runs another tool against this home ({@code GNUPGHOME} set; hash-slinger's {@code openpgpkey}, say);
-     * returns its standard output and fails the test on a non-zero exit.
+     * Runs another tool against this home ({@code GNUPGHOME} set; hash-slinger's {@code
+     * openpgpkey}, say); returns its standard output and fails the test on a non-zero exit.
      */
     public byte[] tool(String... command) throws IOException, InterruptedException {
         return run(List.of(command));
@@ -92,18 +107,36 @@ public final class GnuPgHome implements AutoCloseable {
     }
 
     /** The key IDs (16 uppercase hex digits) of the encryption subkeys of {@code address}'s key. */
-    public List<String> encryptionSubkeyIds(String address) throws IOException, InterruptedException {
-        String colons = new String(gpg("--with-colons", "--list-keys", address), StandardCharsets.UTF_8);
-        return colons.lines().filter(l -> l.startsWith("sub:")).map(l -> l.split(":"))
-                .filter(f -> f.length > 11 && f[11].contains("e")).map(f -> f[4]).toList();
+    public List<String> encryptionSubkeyIds(String address)
+            throws IOException, InterruptedException {
+        String colons =
+                new String(gpg("--with-colons", "--list-keys", address), StandardCharsets.UTF_8);
+        return colons.lines()
+                .filter(l -> l.startsWith("sub:"))
+                .map(l -> l.split(":"))
+                .filter(f -> f.length > 11 && f[11].contains("e"))
+                .map(f -> f[4])
+                .toList();
     }
 
-    /** The key IDs a message is encrypted to, as {@code gpg --list-packets} prints them (pubkey enc packets). */
+    /**
+     * The key IDs a message is encrypted to, as {@code gpg --list-packets} prints them (pubkey enc
+     * packets).
+     */
     public List<String> recipientKeyIds(Path message) throws IOException, InterruptedException {
-        List<String> cmd = List.of("gpg", "--batch", "--no-tty", "--list-only", "--list-packets", message.toString());
+        List<String> cmd =
+                List.of(
+                        "gpg",
+                        "--batch",
+                        "--no-tty",
+                        "--list-only",
+                        "--list-packets",
+                        message.toString());
         String out = new String(run(cmd), StandardCharsets.UTF_8);
-        return out.lines().filter(l -> l.startsWith(":pubkey enc packet:"))
-                .map(l -> l.substring(l.indexOf("keyid ") + 6).strip().split("\\s")[0]).toList();
+        return out.lines()
+                .filter(l -> l.startsWith(":pubkey enc packet:"))
+                .map(l -> l.substring(l.indexOf("keyid ") + 6).strip().split("\\s")[0])
+                .toList();
     }
 
     private byte[] run(List<String> cmd) throws IOException, InterruptedException {
@@ -111,16 +144,22 @@ public final class GnuPgHome implements AutoCloseable {
         pb.environment().putAll(env());
         Path err = Files.createTempFile("gpg", ".err");
         try {
-            pb.redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(String.join(" ", cmd) + " did not finish within " + LIMIT_SECONDS + " s");
+                throw new AssertionError(
+                        String.join(" ", cmd) + " did not finish within " + LIMIT_SECONDS + " s");
             }
             if (p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
-                        + Files.readString(err, StandardCharsets.UTF_8));
+                throw new AssertionError(
+                        String.join(" ", cmd)
+                                + " exited "
+                                + p.exitValue()
+                                + ": "
+                                + Files.readString(err, StandardCharsets.UTF_8));
             }
             return out;
         } finally {

@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes a hosts file for the JDK's {@code jdk.net.hosts.file} system property, so that clients that
- * resolve names through {@link InetAddress} (OkHttp, Apache HttpClient, Netty, Jakarta Mail, JDBC
- * drivers…) reach test names on loopback without any DNS server.
+ * Writes a hosts file for the JDK's {@code jdk.net.hosts.file} system property, so that clients
+ * that resolve names through {@link InetAddress} (OkHttp, Apache HttpClient, Netty, Jakarta Mail,
+ * JDBC drivers…) reach test names on loopback without any DNS server.
  *
- * <p>The JDK reads the property once, when {@code InetAddress} is first used, so it must be given on the
- * command line of the test JVM (e.g. Surefire's {@code argLine}: {@code -Djdk.net.hosts.file=target/test-hosts});
- * the file itself is read at every lookup, so a test may (re)write it at any time. With the property set,
- * a name not in the file is unknown: the file always holds {@code localhost}.
+ * <p>The JDK reads the property once, when {@code InetAddress} is first used, so it must be given
+ * on the command line of the test JVM (e.g. Surefire's {@code argLine}: {@code
+ * -Djdk.net.hosts.file=target/test-hosts}); the file itself is read at every lookup, so a test may
+ * (re)write it at any time. With the property set, a name not in the file is unknown: the file
+ * always holds {@code localhost}.
  *
  * <pre>{@code
  * HostsFile.at(Path.of(System.getProperty("jdk.net.hosts.file")))
@@ -55,8 +56,10 @@ public final class HostsFile {
     public static HostsFile ofThisJvm() {
         String p = System.getProperty(PROPERTY);
         if (p == null || p.isEmpty()) {
-            throw new IllegalStateException("expected the JVM to be started with -D" + PROPERTY
-                    + "=FILE (e.g. in Surefire's argLine), but the property is not set; the JDK reads it only at startup");
+            throw new IllegalStateException(
+                    "expected the JVM to be started with -D"
+                            + PROPERTY
+                            + "=FILE (e.g. in Surefire's argLine), but the property is not set; the JDK reads it only at startup");
         }
         return at(Path.of(p));
     }
@@ -65,24 +68,38 @@ public final class HostsFile {
     public HostsFile add(String name, InetAddress address) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
-        if (name.isEmpty() || name.endsWith(".") || name.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("expected a host name like \"www.example.test\" (no final dot, no spaces), "
-                    + "got \"" + name + "\"");
+        if (name.isEmpty()
+                || name.endsWith(".")
+                || name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(
+                    "expected a host name like \"www.example.test\" (no final dot, no spaces), "
+                            + "got \""
+                            + name
+                            + "\"");
         }
         if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("expected a loopback address for " + name + ", got " + address
-                    + "; tests reach only 127.0.0.0/8 and ::1");
+            throw new IllegalArgumentException(
+                    "expected a loopback address for "
+                            + name
+                            + ", got "
+                            + address
+                            + "; tests reach only 127.0.0.0/8 and ::1");
         }
         entries.put(name.toLowerCase(java.util.Locale.ROOT), address);
         return this;
     }
 
-    /** Maps {@code name} to the loopback address literal {@code address} ({@code "127.0.0.6"}, {@code "::1"}). */
+    /**
+     * Maps {@code name} to the loopback address literal {@code address} ({@code "127.0.0.6"},
+     * {@code "::1"}).
+     */
     public HostsFile add(String name, String address) {
         Objects.requireNonNull(address, "address");
-        // Only literals reach InetAddress.getByName, which would otherwise look a name up in the DNS.
+        // Only literals reach InetAddress.getByName, which would otherwise look a name up in the
+        // DNS.
         if (!address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            throw new IllegalArgumentException("expected an IP address literal, got \"" + address + "\"");
+            throw new IllegalArgumentException(
+                    "expected an IP address literal, got \"" + address + "\"");
         }
         try {
             return add(name, InetAddress.getByName(address)); // a literal: no lookup happens
@@ -99,16 +116,22 @@ public final class HostsFile {
     /** The file's text: one {@code address name} line per entry. */
     public String text() {
         StringBuilder b = new StringBuilder("# written by dev.daneel.testkit.HostsFile\n");
-        entries.forEach((name, address) -> b.append(address.getHostAddress()).append(' ').append(name).append('\n'));
+        entries.forEach(
+                (name, address) ->
+                        b.append(address.getHostAddress()).append(' ').append(name).append('\n'));
         return b.toString();
     }
 
-    /** Writes the file (through a temporary file and a rename, so a concurrent lookup sees old or new). */
+    /**
+     * Writes the file (through a temporary file and a rename, so a concurrent lookup sees old or
+     * new).
+     */
     public Path write() throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".hosts", ".tmp");
         Files.writeString(tmp, text(), StandardCharsets.US_ASCII);
-        return Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(
+                tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

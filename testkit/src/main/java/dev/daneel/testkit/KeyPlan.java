@@ -4,11 +4,11 @@ import dev.daneel.testkit.internal.KeyMaker;
 import java.util.Objects;
 
 /**
- * One key of a zone described key by key (see {@link ZoneBuilder#key(KeyPlan)}): its algorithm, role,
- * RSA size, and whether it is published revoked, signs, and has a DS in the parent. With such plans a
- * zone can be double-signed with two algorithms, hold a KSK that is published but not (yet, or any more)
- * signing, or a revoked key of one algorithm beside a valid key of another — the phases of an algorithm
- * roll (RFC 6781 §4.1.4).
+ * One key of a zone described key by key (see {@link ZoneBuilder#key(KeyPlan)}): its algorithm,
+ * role, RSA size, and whether it is published revoked, signs, and has a DS in the parent. With such
+ * plans a zone can be double-signed with two algorithms, hold a KSK that is published but not (yet,
+ * or any more) signing, or a revoked key of one algorithm beside a valid key of another — the
+ * phases of an algorithm roll (RFC 6781 §4.1.4).
  *
  * <pre>{@code
  * World.builder().reuseKeysAcrossWorlds()
@@ -20,39 +20,58 @@ import java.util.Objects;
  *     .start();
  * }</pre>
  *
- * <p>The label is the key's identity: with {@link World.Builder#reuseKeysAcrossWorlds()}, the same zone,
- * label, algorithm and size give the same key in every world, so a key can be followed through several
- * phases. Immutable; every wither checks its argument.
+ * <p>The label is the key's identity: with {@link World.Builder#reuseKeysAcrossWorlds()}, the same
+ * zone, label, algorithm and size give the same key in every world, so a key can be followed
+ * through several phases. Immutable; every wither checks its argument.
  *
  * @param label the key's name within its zone (letters, digits, {@code -}), unique in the zone
- * @param algorithm a DNSSEC algorithm, 1..255: the testkit signs with 5, 7, 8, 10, 13, 14, 15 and 16; for any
- *     other (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) the key bytes are random and its signatures,
- *     if it signs, are random bytes with the right key tag — a key no validator can use
- * @param role KSK (flags 257, signs the DNSKEY RRset), ZSK (flags 256, signs the rest) or CSK (both)
- * @param rsaBits RSA modulus size, 1024..4096, or 0 for the zone's {@link ZoneBuilder#rsaKeyBits(int)}
+ * @param algorithm a DNSSEC algorithm, 1..255: the testkit signs with 5, 7, 8, 10, 13, 14, 15 and
+ *     16; for any other (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) the key bytes are
+ *     random and its signatures, if it signs, are random bytes with the right key tag — a key no
+ *     validator can use
+ * @param role KSK (flags 257, signs the DNSKEY RRset), ZSK (flags 256, signs the rest) or CSK
+ *     (both)
+ * @param rsaBits RSA modulus size, 1024..4096, or 0 for the zone's {@link
+ *     ZoneBuilder#rsaKeyBits(int)}
  * @param revoked whether the key is published with the REVOKE bit (RFC 5011 §2.1)
- * @param signs whether the key makes signatures (false: published only, as a pre-published or retiring key)
- * @param dsInParent for a KSK or CSK, whether the parent publishes a DS for it (of its unrevoked form)
+ * @param signs whether the key makes signatures (false: published only, as a pre-published or
+ *     retiring key)
+ * @param dsInParent for a KSK or CSK, whether the parent publishes a DS for it (of its unrevoked
+ *     form)
  */
-public record KeyPlan(String label, int algorithm, ZoneKey.Role role, int rsaBits, boolean revoked, boolean signs,
-                      boolean dsInParent) {
+public record KeyPlan(
+        String label,
+        int algorithm,
+        ZoneKey.Role role,
+        int rsaBits,
+        boolean revoked,
+        boolean signs,
+        boolean dsInParent) {
 
     public KeyPlan {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(role, "role");
         if (!label.matches("[A-Za-z0-9-]{1,40}")) {
-            throw new IllegalArgumentException("key label must be 1..40 letters, digits or '-', got \"" + label + "\"");
+            throw new IllegalArgumentException(
+                    "key label must be 1..40 letters, digits or '-', got \"" + label + "\"");
         }
         if (algorithm < 1 || algorithm > 255) {
-            throw new IllegalArgumentException("key " + label + ": algorithm must be 1..255, got " + algorithm);
+            throw new IllegalArgumentException(
+                    "key " + label + ": algorithm must be 1..255, got " + algorithm);
         }
         if (rsaBits != 0 && (rsaBits < 1024 || rsaBits > 4096)) {
-            throw new IllegalArgumentException("key " + label + ": rsaBits must be 1024..4096 (or 0 for the zone's size), got "
-                    + rsaBits);
+            throw new IllegalArgumentException(
+                    "key "
+                            + label
+                            + ": rsaBits must be 1024..4096 (or 0 for the zone's size), got "
+                            + rsaBits);
         }
         if (rsaBits != 0 && !KeyMaker.isRsa(algorithm)) {
-            throw new IllegalArgumentException("key " + label + ": rsaBits applies to RSA algorithms (5, 7, 8, 10) only, got algorithm "
-                    + algorithm);
+            throw new IllegalArgumentException(
+                    "key "
+                            + label
+                            + ": rsaBits applies to RSA algorithms (5, 7, 8, 10) only, got algorithm "
+                            + algorithm);
         }
     }
 
@@ -71,12 +90,17 @@ public record KeyPlan(String label, int algorithm, ZoneKey.Role role, int rsaBit
         return new KeyPlan(label, algorithm, ZoneKey.Role.CSK, 0, false, true, true);
     }
 
-    /** This key with an RSA modulus of {@code bits} (1024..4096), for example the 1536-bit root ZSK. */
+    /**
+     * This key with an RSA modulus of {@code bits} (1024..4096), for example the 1536-bit root ZSK.
+     */
     public KeyPlan rsaBits(int bits) {
         return new KeyPlan(label, algorithm, role, bits, revoked, signs, dsInParent);
     }
 
-    /** This key published with the REVOKE bit (0x0080); if it signs, it signs as revoked (RFC 5011 §2.1). */
+    /**
+     * This key published with the REVOKE bit (0x0080); if it signs, it signs as revoked (RFC 5011
+     * §2.1).
+     */
     public KeyPlan revoke() {
         return new KeyPlan(label, algorithm, role, rsaBits, true, signs, dsInParent);
     }

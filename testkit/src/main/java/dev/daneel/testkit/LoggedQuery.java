@@ -18,6 +18,14 @@ import org.xbill.DNS.Name;
  * @param udpPayloadSize the EDNS payload size, or 0 without EDNS
  * @param fault the fault applied to this query, or null
  */
-public record LoggedQuery(Instant time, Transport transport, InetSocketAddress client, int id, Name name, int type,
-                          boolean dnssecOk, boolean checkingDisabled, int udpPayloadSize, Fault.Kind fault) {
-}
+public record LoggedQuery(
+        Instant time,
+        Transport transport,
+        InetSocketAddress client,
+        int id,
+        Name name,
+        int type,
+        boolean dnssecOk,
+        boolean checkingDisabled,
+        int udpPayloadSize,
+        Fault.Kind fault) {}

@@ -40,6 +40,7 @@ public final class LoopbackTlsServer implements AutoCloseable {
 
     /** A stalled client cannot hold the single serving thread longer than this. */
     private static final int READ_TIMEOUT_MILLIS = 10_000;
+
     /** The longest request head read before the response is sent anyway. */
     private static final int MAX_HEAD = 16 * 1024;
 
@@ -59,38 +60,52 @@ public final class LoopbackTlsServer implements AutoCloseable {
     }
 
     /**
-     * Serves {@code chain} (leaf first) with {@code key} on {@code address} (which must be a loopback
-     * address, such as 127.0.0.7), on a free port.
+     * Serves {@code chain} (leaf first) with {@code key} on {@code address} (which must be a
+     * loopback address, such as 127.0.0.7), on a free port.
      */
-    public static LoopbackTlsServer start(InetAddress address, List<X509Certificate> chain, PrivateKey key)
-            throws IOException {
+    public static LoopbackTlsServer start(
+            InetAddress address, List<X509Certificate> chain, PrivateKey key) throws IOException {
         Objects.requireNonNull(address, "address");
         if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException("expected a loopback address (127.0.0.0/8 or ::1), got " + address
-                    + "; tests must not listen on other interfaces");
+            throw new IllegalArgumentException(
+                    "expected a loopback address (127.0.0.0/8 or ::1), got "
+                            + address
+                            + "; tests must not listen on other interfaces");
         }
         if (chain.isEmpty()) {
-            throw new IllegalArgumentException("expected a certificate chain with at least the leaf, got none");
+            throw new IllegalArgumentException(
+                    "expected a certificate chain with at least the leaf, got none");
         }
-        SSLServerSocket s = (SSLServerSocket) serverContext(chain, key).getServerSocketFactory().createServerSocket();
+        SSLServerSocket s =
+                (SSLServerSocket)
+                        serverContext(chain, key).getServerSocketFactory().createServerSocket();
         s.bind(new InetSocketAddress(address, 0));
         return new LoopbackTlsServer(s);
     }
 
-    /** A server-side {@link SSLContext} presenting {@code chain} with {@code key} (for SSLEngine tests). */
+    /**
+     * A server-side {@link SSLContext} presenting {@code chain} with {@code key} (for SSLEngine
+     * tests).
+     */
     public static SSLContext serverContext(List<X509Certificate> chain, PrivateKey key) {
         try {
             char[] pw = "testkit".toCharArray();
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, pw);
-            ks.setKeyEntry("server", Objects.requireNonNull(key, "key"), pw, chain.toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            ks.setKeyEntry(
+                    "server",
+                    Objects.requireNonNull(key, "key"),
+                    pw,
+                    chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory kmf =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pw);
             SSLContext c = SSLContext.getInstance("TLS");
             c.init(kmf.getKeyManagers(), null, null);
             return c;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("the JDK could not build a TLS server context: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK could not build a TLS server context: " + e.getMessage(), e);
         }
     }
 
@@ -117,11 +132,13 @@ public final class LoopbackTlsServer implements AutoCloseable {
                 handshakes.incrementAndGet();
                 readHead(s.getInputStream());
                 OutputStream out = s.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             } catch (SocketException e) {
-                // closed by close(), or the client reset the connection: serve the next one (or stop)
+                // closed by close(), or the client reset the connection: serve the next one (or
+                // stop)
             } catch (IOException e) {
                 // the client rejected the certificate or went away; serve the next one
             }

@@ -28,9 +28,9 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBu
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
 
 /**
- * An OpenPGP key generated in Java with Bouncy Castle (no {@code gpg}): an RSA certification and signing
- * primary key with one user ID, and an RSA encryption subkey, unprotected. For tests that need a key to
- * publish in an OPENPGPKEY record (RFC 7929) or to encrypt to.
+ * An OpenPGP key generated in Java with Bouncy Castle (no {@code gpg}): an RSA certification and
+ * signing primary key with one user ID, and an RSA encryption subkey, unprotected. For tests that
+ * need a key to publish in an OPENPGPKEY record (RFC 7929) or to encrypt to.
  *
  * <pre>{@code
  * OpenPgpTestKey key = OpenPgpTestKey.generate("Alice <alice@example.test>", clock.instant());
@@ -44,53 +44,83 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
  */
 public final class OpenPgpTestKey {
 
-    /** Small enough to generate fast in tests, large enough that every OpenPGP implementation accepts it. */
+    /**
+     * Small enough to generate fast in tests, large enough that every OpenPGP implementation
+     * accepts it.
+     */
     private static final int RSA_BITS = 2048;
 
     private final String userId;
     private final PGPPublicKeyRing publicRing;
     private final PGPSecretKeyRing secretRing;
 
-    private OpenPgpTestKey(String userId, PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
+    private OpenPgpTestKey(
+            String userId, PGPPublicKeyRing publicRing, PGPSecretKeyRing secretRing) {
         this.userId = userId;
         this.publicRing = publicRing;
         this.secretRing = secretRing;
     }
 
     /**
-     * A new key for {@code userId} (such as {@code "Alice <alice@example.test>"}), created at {@code created}
-     * (pass the test clock's instant, so signatures are valid at the time the test validates).
+     * A new key for {@code userId} (such as {@code "Alice <alice@example.test>"}), created at
+     * {@code created} (pass the test clock's instant, so signatures are valid at the time the test
+     * validates).
      */
     public static OpenPgpTestKey generate(String userId, Instant created) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(created, "created");
         if (userId.isBlank()) {
-            throw new IllegalArgumentException("expected a user ID such as \"Alice <alice@example.test>\", got \""
-                    + userId + "\"");
+            throw new IllegalArgumentException(
+                    "expected a user ID such as \"Alice <alice@example.test>\", got \""
+                            + userId
+                            + "\"");
         }
         try {
             Date when = Date.from(created);
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(RSA_BITS);
-            PGPKeyPair primary = new JcaPGPKeyPair(PublicKeyPacket.VERSION_4, PGPPublicKey.RSA_GENERAL,
-                    g.generateKeyPair(), when);
-            PGPKeyPair encryption = new JcaPGPKeyPair(PublicKeyPacket.VERSION_4, PGPPublicKey.RSA_GENERAL,
-                    g.generateKeyPair(), when);
+            PGPKeyPair primary =
+                    new JcaPGPKeyPair(
+                            PublicKeyPacket.VERSION_4,
+                            PGPPublicKey.RSA_GENERAL,
+                            g.generateKeyPair(),
+                            when);
+            PGPKeyPair encryption =
+                    new JcaPGPKeyPair(
+                            PublicKeyPacket.VERSION_4,
+                            PGPPublicKey.RSA_GENERAL,
+                            g.generateKeyPair(),
+                            when);
             PGPSignatureSubpacketGenerator primaryFlags = new PGPSignatureSubpacketGenerator();
             primaryFlags.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
-            primaryFlags.setPreferredHashAlgorithms(false, new int[] {HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA512});
-            primaryFlags.setPreferredSymmetricAlgorithms(false,
-                    new int[] {SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.AES_128});
+            primaryFlags.setPreferredHashAlgorithms(
+                    false, new int[] {HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA512});
+            primaryFlags.setPreferredSymmetricAlgorithms(
+                    false,
+                    new int[] {
+                        SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.AES_128
+                    });
             PGPSignatureSubpacketGenerator subkeyFlags = new PGPSignatureSubpacketGenerator();
             subkeyFlags.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
-            PGPKeyRingGenerator gen = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId,
-                    new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1),
-                    primaryFlags.generate(), null,
-                    new JcaPGPContentSignerBuilder(PGPPublicKey.RSA_GENERAL, HashAlgorithmTags.SHA256), null);
+            PGPKeyRingGenerator gen =
+                    new PGPKeyRingGenerator(
+                            PGPSignature.POSITIVE_CERTIFICATION,
+                            primary,
+                            userId,
+                            new JcaPGPDigestCalculatorProviderBuilder()
+                                    .build()
+                                    .get(HashAlgorithmTags.SHA1),
+                            primaryFlags.generate(),
+                            null,
+                            new JcaPGPContentSignerBuilder(
+                                    PGPPublicKey.RSA_GENERAL, HashAlgorithmTags.SHA256),
+                            null);
             gen.addSubKey(encryption, subkeyFlags.generate(), null);
-            return new OpenPgpTestKey(userId, gen.generatePublicKeyRing(), gen.generateSecretKeyRing());
+            return new OpenPgpTestKey(
+                    userId, gen.generatePublicKeyRing(), gen.generateSecretKeyRing());
         } catch (GeneralSecurityException | PGPException e) {
-            throw new IllegalStateException("could not generate an OpenPGP key for " + userId + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not generate an OpenPGP key for " + userId + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +129,9 @@ public final class OpenPgpTestKey {
         return userId;
     }
 
-    /** The public key ring (primary key, user ID and its self-signature, subkey and its binding). */
+    /**
+     * The public key ring (primary key, user ID and its self-signature, subkey and its binding).
+     */
     public PGPPublicKeyRing publicKeyRing() {
         return publicRing;
     }
@@ -111,7 +143,9 @@ public final class OpenPgpTestKey {
 
     /** The primary key's fingerprint in upper-case hex, as {@code gpg --with-colons} prints it. */
     public String fingerprint() {
-        return java.util.HexFormat.of().withUpperCase().formatHex(publicRing.getPublicKey().getFingerprint());
+        return java.util.HexFormat.of()
+                .withUpperCase()
+                .formatHex(publicRing.getPublicKey().getFingerprint());
     }
 
     /** The binary transferable public key (RFC 4880 §11.1): the data of an OPENPGPKEY record. */
@@ -123,7 +157,10 @@ public final class OpenPgpTestKey {
         }
     }
 
-    /** The public key ASCII-armored ({@code -----BEGIN PGP PUBLIC KEY BLOCK-----}), as {@code gpg --import} reads it. */
+    /**
+     * The public key ASCII-armored ({@code -----BEGIN PGP PUBLIC KEY BLOCK-----}), as {@code gpg
+     * --import} reads it.
+     */
     public String armoredPublicKey() {
         return armor(publicKeyBytes());
     }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real OpenSSH {@code sshd} on 127.0.0.1 for SSHFP interop tests: a fresh host key made by
- * {@code ssh-keygen}, a private config, a free port, stopped by {@link #close()}. Missing tools skip the
+ * A real OpenSSH {@code sshd} on 127.0.0.1 for SSHFP interop tests: a fresh host key made by {@code
+ * ssh-keygen}, a private config, a free port, stopped by {@link #close()}. Missing tools skip the
  * test (or fail it under {@code CI=true}, see {@link RealTools}).
  *
  * <pre>{@code
@@ -35,37 +35,53 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     /**
-     * Starts sshd with a new host key of {@code keyType} ({@code ssh-keygen -t}) in {@code dir}; when
-     * {@code authorizedKeys} is given, logins with those keys are allowed (root included).
+     * Starts sshd with a new host key of {@code keyType} ({@code ssh-keygen -t}) in {@code dir};
+     * when {@code authorizedKeys} is given, logins with those keys are allowed (root included).
      */
-    public static OpenSshServer start(Path dir, String keyType, Path authorizedKeys) throws IOException, InterruptedException {
+    public static OpenSshServer start(Path dir, String keyType, Path authorizedKeys)
+            throws IOException, InterruptedException {
         String sshd = RealTools.require("sshd", "openssh-server");
         String keygen = RealTools.require("ssh-keygen", "openssh-client");
         Path hostKey = dir.resolve("ssh_host_" + keyType + "_key");
         RealTools.run(dir, keygen, "-q", "-t", keyType, "-N", "", "-f", hostKey.toString());
         String line = Files.readString(Path.of(hostKey + ".pub")).strip();
-        if ("root".equals(System.getProperty("user.name")) && !Files.isDirectory(Path.of("/run/sshd"))) {
+        if ("root".equals(System.getProperty("user.name"))
+                && !Files.isDirectory(Path.of("/run/sshd"))) {
             try {
-                Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
+                Files.createDirectories(
+                        Path.of("/run/sshd")); // sshd's privilege separation directory
             } catch (IOException e) {
-                RealTools.unavailable("sshd runs as root here and needs /run/sshd, which cannot be created: " + e);
+                RealTools.unavailable(
+                        "sshd runs as root here and needs /run/sshd, which cannot be created: "
+                                + e);
             }
         }
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        List<String> config = new ArrayList<>(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
-                "PidFile none", "UsePAM no", "StrictModes no", "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no"));
+        List<String> config =
+                new ArrayList<>(
+                        List.of(
+                                "Port " + port,
+                                "ListenAddress 127.0.0.1",
+                                "HostKey " + hostKey,
+                                "PidFile none",
+                                "UsePAM no",
+                                "StrictModes no",
+                                "PasswordAuthentication no",
+                                "KbdInteractiveAuthentication no"));
         if (authorizedKeys != null) {
             config.addAll(List.of("PermitRootLogin yes", "AuthorizedKeysFile " + authorizedKeys));
         }
         config.add("");
         Path cfg = Files.writeString(dir.resolve("sshd_config"), String.join("\n", config));
         Path log = dir.resolve("sshd.log");
-        Process p = new ProcessBuilder(sshd, "-D", "-e", "-f", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p =
+                new ProcessBuilder(sshd, "-D", "-e", "-f", cfg.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         OpenSshServer server = new OpenSshServer(p, port, line);
         try {
             server.awaitListening(log);
@@ -88,7 +104,8 @@ public final class OpenSshServer implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        RealTools.unavailable("sshd did not listen on 127.0.0.1:" + port + ": " + Files.readString(log).strip());
+        RealTools.unavailable(
+                "sshd did not listen on 127.0.0.1:" + port + ": " + Files.readString(log).strip());
     }
 
     /** The port sshd listens on, at 127.0.0.1. */

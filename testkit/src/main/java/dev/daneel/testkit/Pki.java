@@ -37,9 +37,9 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.xbill.DNS.Name;
 
 /**
- * A certificate authority made in code for tests (ECDSA P-256 keys, SHA-256 signatures): a root, as many
- * intermediates as a test wants, leaves for DNS names and self-signed leaves, each with its TLSA lines
- * and PEM forms.
+ * A certificate authority made in code for tests (ECDSA P-256 keys, SHA-256 signatures): a root, as
+ * many intermediates as a test wants, leaves for DNS names and self-signed leaves, each with its
+ * TLSA lines and PEM forms.
  *
  * <pre>{@code
  * Pki pki = Pki.create(Instant.parse("2026-11-21T12:00:00Z"));
@@ -51,8 +51,8 @@ import org.xbill.DNS.Name;
  * try (LoopbackTlsServer server = LoopbackTlsServer.start(www)) { ... }             // serves www.chain()
  * }</pre>
  *
- * <p>Validity is one day before {@code now} to a year after (leaves: 90 days after) unless a test asks
- * otherwise. Needs Bouncy Castle ({@code bcpkix-jdk18on}) on the test class path. Thread-safe.
+ * <p>Validity is one day before {@code now} to a year after (leaves: 90 days after) unless a test
+ * asks otherwise. Needs Bouncy Castle ({@code bcpkix-jdk18on}) on the test class path. Thread-safe.
  */
 public final class Pki {
 
@@ -67,8 +67,20 @@ public final class Pki {
     private Pki(Instant now, String rootName) {
         this.now = now;
         KeyPair k = keyPair();
-        this.root = new Issued(k, build(1, rootName, rootName, k, k.getPrivate(), List.of(), true,
-                now.minus(BACKDATE), now.plus(CA_LIFETIME)), List.of());
+        this.root =
+                new Issued(
+                        k,
+                        build(
+                                1,
+                                rootName,
+                                rootName,
+                                k,
+                                k.getPrivate(),
+                                List.of(),
+                                true,
+                                now.minus(BACKDATE),
+                                now.plus(CA_LIFETIME)),
+                        List.of());
     }
 
     /** A new authority whose root is {@code CN=Daneel Test Root}, valid around {@code now}. */
@@ -78,7 +90,8 @@ public final class Pki {
 
     /** A new authority whose root has common name {@code rootName}. */
     public static Pki create(Instant now, String rootName) {
-        return new Pki(Objects.requireNonNull(now, "now"), Objects.requireNonNull(rootName, "rootName"));
+        return new Pki(
+                Objects.requireNonNull(now, "now"), Objects.requireNonNull(rootName, "rootName"));
     }
 
     /** The self-signed root (what a PKIX trust store holds; DANE usages 0 and 2 may name it). */
@@ -100,13 +113,26 @@ public final class Pki {
     public Issued intermediate(Issued issuer, String commonName) {
         requireCa(issuer);
         KeyPair k = keyPair();
-        return issued(issuer, new Issued(k, build(serial.getAndIncrement(), commonName, issuerName(issuer), k,
-                issuer.privateKey(), List.of(), true, now.minus(BACKDATE), now.plus(CA_LIFETIME)), List.of()));
+        return issued(
+                issuer,
+                new Issued(
+                        k,
+                        build(
+                                serial.getAndIncrement(),
+                                commonName,
+                                issuerName(issuer),
+                                k,
+                                issuer.privateKey(),
+                                List.of(),
+                                true,
+                                now.minus(BACKDATE),
+                                now.plus(CA_LIFETIME)),
+                        List.of()));
     }
 
     /**
-     * A server certificate issued by {@code issuer} for {@code dnsNames} (the first is also the common name;
-     * all are subject alternative names), valid 90 days.
+     * A server certificate issued by {@code issuer} for {@code dnsNames} (the first is also the
+     * common name; all are subject alternative names), valid 90 days.
      */
     public Issued leaf(Issued issuer, String... dnsNames) {
         return leaf(issuer, now.minus(BACKDATE), now.plus(LEAF_LIFETIME), dnsNames);
@@ -117,8 +143,21 @@ public final class Pki {
         requireCa(issuer);
         List<String> names = names(dnsNames);
         KeyPair k = keyPair();
-        return issued(issuer, new Issued(k, build(serial.getAndIncrement(), names.get(0), issuerName(issuer), k,
-                issuer.privateKey(), names, false, notBefore, notAfter), List.of()));
+        return issued(
+                issuer,
+                new Issued(
+                        k,
+                        build(
+                                serial.getAndIncrement(),
+                                names.get(0),
+                                issuerName(issuer),
+                                k,
+                                issuer.privateKey(),
+                                names,
+                                false,
+                                notBefore,
+                                notAfter),
+                        List.of()));
     }
 
     /** A self-signed server certificate (what DANE-EE servers often present), valid 90 days. */
@@ -130,13 +169,24 @@ public final class Pki {
     public Issued selfSigned(Instant notBefore, Instant notAfter, String... dnsNames) {
         List<String> names = names(dnsNames);
         KeyPair k = keyPair();
-        return new Issued(k, build(serial.getAndIncrement(), names.get(0), names.get(0), k, k.getPrivate(), names,
-                false, notBefore, notAfter), List.of());
+        return new Issued(
+                k,
+                build(
+                        serial.getAndIncrement(),
+                        names.get(0),
+                        names.get(0),
+                        k,
+                        k.getPrivate(),
+                        names,
+                        false,
+                        notBefore,
+                        notAfter),
+                List.of());
     }
 
     /**
-     * A JDK PKIX trust manager that trusts only this authority's root: the fallback a
-     * {@code DaneTrustManager} uses for names without TLSA records, in tests.
+     * A JDK PKIX trust manager that trusts only this authority's root: the fallback a {@code
+     * DaneTrustManager} uses for names without TLSA records, in tests.
      */
     public X509ExtendedTrustManager pkixTrustManager() {
         try {
@@ -147,7 +197,8 @@ public final class Pki {
             f.init(ks);
             return (X509ExtendedTrustManager) f.getTrustManagers()[0];
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("the JDK could not build a PKIX trust manager: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK could not build a PKIX trust manager: " + e.getMessage(), e);
         }
     }
 
@@ -180,14 +231,18 @@ public final class Pki {
             return List.copyOf(c);
         }
 
-        /** The TLSA data for this certificate ({@code "3 1 1 9a4f…"}), computed per RFC 6698 §2.1. */
+        /**
+         * The TLSA data for this certificate ({@code "3 1 1 9a4f…"}), computed per RFC 6698 §2.1.
+         */
         public String tlsaData(int usage, int selector, int matchingType) {
-            return RecordFactory.tlsa(Name.root, 0, certificate, usage, selector, matchingType).rdataToString();
+            return RecordFactory.tlsa(Name.root, 0, certificate, usage, selector, matchingType)
+                    .rdataToString();
         }
 
         /**
-         * A zone-file line {@code _port._tcp.host TLSA usage selector matching data}; {@code host} is relative
-         * to the zone ({@code "www"}, {@code "@"}) or absolute ({@code "www.example.test."}).
+         * A zone-file line {@code _port._tcp.host TLSA usage selector matching data}; {@code host}
+         * is relative to the zone ({@code "www"}, {@code "@"}) or absolute ({@code
+         * "www.example.test."}).
          */
         public String tlsaLine(int port, String host, int usage, int selector, int matchingType) {
             String owner = "@".equals(host) ? "_" + port + "._tcp" : "_" + port + "._tcp." + host;
@@ -199,7 +254,9 @@ public final class Pki {
             return pem(List.of(certificate));
         }
 
-        /** The certificate and its issuers in PEM, leaf first (Postfix's and nginx's chain files). */
+        /**
+         * The certificate and its issuers in PEM, leaf first (Postfix's and nginx's chain files).
+         */
         public String chainPem() {
             return pem(chain());
         }
@@ -224,7 +281,9 @@ public final class Pki {
 
     private static Issued issued(Issued issuer, Issued child) {
         List<X509Certificate> up = new ArrayList<>();
-        if (!issuer.certificate().getSubjectX500Principal().equals(issuer.certificate().getIssuerX500Principal())) {
+        if (!issuer.certificate()
+                .getSubjectX500Principal()
+                .equals(issuer.certificate().getIssuerX500Principal())) {
             up.add(issuer.certificate());
             up.addAll(issuer.issuers());
         }
@@ -234,19 +293,24 @@ public final class Pki {
     private static void requireCa(Issued issuer) {
         Objects.requireNonNull(issuer, "issuer");
         if (issuer.certificate().getBasicConstraints() < 0) {
-            throw new IllegalArgumentException("expected a CA certificate as issuer, got the leaf "
-                    + issuer.certificate().getSubjectX500Principal() + "; issue from pki.root() or pki.intermediate(...)");
+            throw new IllegalArgumentException(
+                    "expected a CA certificate as issuer, got the leaf "
+                            + issuer.certificate().getSubjectX500Principal()
+                            + "; issue from pki.root() or pki.intermediate(...)");
         }
     }
 
     private static List<String> names(String... dnsNames) {
         if (dnsNames == null || dnsNames.length == 0) {
-            throw new IllegalArgumentException("expected at least one DNS name for the certificate, got none");
+            throw new IllegalArgumentException(
+                    "expected at least one DNS name for the certificate, got none");
         }
         for (String n : dnsNames) {
             if (n == null || n.isEmpty() || n.endsWith(".")) {
-                throw new IllegalArgumentException("expected DNS names like \"www.example.test\" (no final dot), got \""
-                        + n + "\"");
+                throw new IllegalArgumentException(
+                        "expected DNS names like \"www.example.test\" (no final dot), got \""
+                                + n
+                                + "\"");
             }
         }
         return List.of(dnsNames);
@@ -266,25 +330,52 @@ public final class Pki {
         }
     }
 
-    private static X509Certificate build(long serial, String subject, String issuer, KeyPair subjectKeys,
-            PrivateKey signer, List<String> dnsNames, boolean ca, Instant notBefore, Instant notAfter) {
+    private static X509Certificate build(
+            long serial,
+            String subject,
+            String issuer,
+            KeyPair subjectKeys,
+            PrivateKey signer,
+            List<String> dnsNames,
+            boolean ca,
+            Instant notBefore,
+            Instant notAfter) {
         try {
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(dn(issuer), BigInteger.valueOf(serial),
-                    Date.from(notBefore), Date.from(notAfter), dn(subject), subjectKeys.getPublic());
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            dn(issuer),
+                            BigInteger.valueOf(serial),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            dn(subject),
+                            subjectKeys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (ca) {
-                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                b.addExtension(
+                        Extension.keyUsage,
+                        true,
+                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
                 b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-                GeneralName[] sans = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n))
-                        .toArray(GeneralName[]::new);
+                b.addExtension(
+                        Extension.extendedKeyUsage,
+                        false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                GeneralName[] sans =
+                        dnsNames.stream()
+                                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                .toArray(GeneralName[]::new);
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
-        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IllegalStateException("could not build the test certificate for " + subject + ": " + e.getMessage(), e);
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+        } catch (GeneralSecurityException
+                | IOException
+                | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(
+                    "could not build the test certificate for " + subject + ": " + e.getMessage(),
+                    e);
         }
     }
 

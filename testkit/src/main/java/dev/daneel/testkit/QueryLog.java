@@ -7,7 +7,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Every query a {@link WorldServer} received, in arrival order, so tests can count what a client sent.
+ * Every query a {@link WorldServer} received, in arrival order, so tests can count what a client
+ * sent.
  *
  * <pre>{@code
  * world.server().log().clear();

@@ -50,11 +50,11 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.xbill.DNS.DSRecord;
 
 /**
- * IANA's root-anchors publication point in miniature, on loopback: an HTTPS server on 127.0.0.1 serving
- * {@code root-anchors.xml} (RFC 7958) and its detached CMS signature {@code root-anchors.p7s}, signed by a
- * certificate under a test CA that plays ICANN's root CA. Tests hand {@link #caCertificate()} to the
- * bootstrap under test instead of the real ICANN CA, and {@link #clientSslContext()} so that it trusts
- * the server's TLS certificate (issued for IP 127.0.0.1).
+ * IANA's root-anchors publication point in miniature, on loopback: an HTTPS server on 127.0.0.1
+ * serving {@code root-anchors.xml} (RFC 7958) and its detached CMS signature {@code
+ * root-anchors.p7s}, signed by a certificate under a test CA that plays ICANN's root CA. Tests hand
+ * {@link #caCertificate()} to the bootstrap under test instead of the real ICANN CA, and {@link
+ * #clientSslContext()} so that it trusts the server's TLS certificate (issued for IP 127.0.0.1).
  *
  * <pre>{@code
  * try (RootAnchorsPublisher iana = RootAnchorsPublisher.start(clock.instant())) {
@@ -64,14 +64,15 @@ import org.xbill.DNS.DSRecord;
  * }
  * }</pre>
  *
- * <p>Needs Bouncy Castle ({@code bcpkix-jdk18on}) on the test class path. Certificates are valid from a
- * year before to ten years after the instant given to {@link #start(Instant)} (and the real time). Thread-safe.
+ * <p>Needs Bouncy Castle ({@code bcpkix-jdk18on}) on the test class path. Certificates are valid
+ * from a year before to ten years after the instant given to {@link #start(Instant)} (and the real
+ * time). Thread-safe.
  */
 public final class RootAnchorsPublisher implements AutoCloseable {
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    private static final DateTimeFormatter XSD_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter XSD_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
 
     private final KeyPair caKeys;
     private final X509Certificate ca;
@@ -85,23 +86,46 @@ public final class RootAnchorsPublisher implements AutoCloseable {
     private volatile boolean serving = true;
 
     private RootAnchorsPublisher(Instant now) throws GeneralSecurityException, IOException {
-        // Bouncy Castle stamps the CMS signingTime from the wall clock and checks the signer's certificate at
+        // Bouncy Castle stamps the CMS signingTime from the wall clock and checks the signer's
+        // certificate at
         // that time too, so the validity spans both the test's instant and the real one.
         Instant wall = Instant.now();
         Instant from = (now.isBefore(wall) ? now : wall).minus(Duration.ofDays(365));
         Instant until = (now.isAfter(wall) ? now : wall).plus(Duration.ofDays(3650));
         caKeys = ecKeys();
-        ca = cert("CN=Test ICANN Root CA", caKeys, "CN=Test ICANN Root CA", caKeys, true, from, until, 1, false);
+        ca =
+                cert(
+                        "CN=Test ICANN Root CA",
+                        caKeys,
+                        "CN=Test ICANN Root CA",
+                        caKeys,
+                        true,
+                        from,
+                        until,
+                        1,
+                        false);
         signerKeys = ecKeys();
-        signer = cert("CN=dnssec@iana.test", signerKeys, "CN=Test ICANN Root CA", caKeys, false, from, until, 2, false);
+        signer =
+                cert(
+                        "CN=dnssec@iana.test",
+                        signerKeys,
+                        "CN=Test ICANN Root CA",
+                        caKeys,
+                        false,
+                        from,
+                        until,
+                        2,
+                        false);
         KeyPair tlsKeys = ecKeys();
-        tlsCert = cert("CN=127.0.0.1", tlsKeys, "CN=127.0.0.1", tlsKeys, false, from, until, 3, true);
+        tlsCert =
+                cert("CN=127.0.0.1", tlsKeys, "CN=127.0.0.1", tlsKeys, false, from, until, 3, true);
 
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         char[] pw = "testkit".toCharArray();
         ks.setKeyEntry("tls", tlsKeys.getPrivate(), pw, new Certificate[] {tlsCert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, pw);
         SSLContext serverContext = SSLContext.getInstance("TLS");
         serverContext.init(kmf.getKeyManagers(), null, null);
@@ -111,7 +135,10 @@ public final class RootAnchorsPublisher implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a publisher whose certificates are valid around {@code now}, serving nothing yet (404). */
+    /**
+     * Starts a publisher whose certificates are valid around {@code now}, serving nothing yet
+     * (404).
+     */
     public static RootAnchorsPublisher start(Instant now) {
         try {
             return new RootAnchorsPublisher(now);
@@ -142,17 +169,24 @@ public final class RootAnchorsPublisher implements AutoCloseable {
     public static byte[] rootAnchorsXml(List<KeyDigest> digests) {
         StringBuilder sb = new StringBuilder();
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append("<TrustAnchor id=\"0C05FDD6-TEST\" source=\"https://127.0.0.1/root-anchors/root-anchors.xml\">\n");
+        sb.append(
+                "<TrustAnchor id=\"0C05FDD6-TEST\" source=\"https://127.0.0.1/root-anchors/root-anchors.xml\">\n");
         sb.append("<Zone>.</Zone>\n");
         for (KeyDigest d : digests) {
-            sb.append("<KeyDigest id=\"").append(d.id()).append("\" validFrom=\"").append(XSD_TIME.format(d.validFrom())).append('"');
+            sb.append("<KeyDigest id=\"")
+                    .append(d.id())
+                    .append("\" validFrom=\"")
+                    .append(XSD_TIME.format(d.validFrom()))
+                    .append('"');
             if (d.validUntil() != null) {
                 sb.append(" validUntil=\"").append(XSD_TIME.format(d.validUntil())).append('"');
             }
             sb.append(">\n<KeyTag>").append(d.ds().getFootprint()).append("</KeyTag>\n");
             sb.append("<Algorithm>").append(d.ds().getAlgorithm()).append("</Algorithm>\n");
             sb.append("<DigestType>").append(d.ds().getDigestID()).append("</DigestType>\n");
-            sb.append("<Digest>").append(HexFormat.of().withUpperCase().formatHex(d.ds().getDigest())).append("</Digest>\n");
+            sb.append("<Digest>")
+                    .append(HexFormat.of().withUpperCase().formatHex(d.ds().getDigest()))
+                    .append("</Digest>\n");
             sb.append("</KeyDigest>\n");
         }
         sb.append("</TrustAnchor>\n");
@@ -165,7 +199,9 @@ public final class RootAnchorsPublisher implements AutoCloseable {
         publishRaw(content, sign(content));
     }
 
-    /** Publishes these exact bytes as the file and its signature (for broken or foreign signatures). */
+    /**
+     * Publishes these exact bytes as the file and its signature (for broken or foreign signatures).
+     */
     public void publishRaw(byte[] xmlFile, byte[] signature) {
         this.xml = xmlFile.clone();
         this.p7s = signature.clone();
@@ -177,18 +213,33 @@ public final class RootAnchorsPublisher implements AutoCloseable {
         this.serving = false;
     }
 
-    /** A detached CMS signature over {@code content} by this publisher's signer, carrying its certificate. */
+    /**
+     * A detached CMS signature over {@code content} by this publisher's signer, carrying its
+     * certificate.
+     */
     public byte[] sign(byte[] content) {
         return sign(content, signerKeys, signer);
     }
 
-    /** A detached CMS signature by a fresh key and self-issued certificate that chain to no CA given out. */
+    /**
+     * A detached CMS signature by a fresh key and self-issued certificate that chain to no CA given
+     * out.
+     */
     public static byte[] signByStranger(byte[] content) {
         try {
             KeyPair k = ecKeys();
             Instant now = Instant.now();
-            X509Certificate c = cert("CN=not ICANN", k, "CN=not ICANN", k, false, now.minus(Duration.ofDays(3650)),
-                    now.plus(Duration.ofDays(36500)), 9, false);
+            X509Certificate c =
+                    cert(
+                            "CN=not ICANN",
+                            k,
+                            "CN=not ICANN",
+                            k,
+                            false,
+                            now.minus(Duration.ofDays(3650)),
+                            now.plus(Duration.ofDays(36500)),
+                            9,
+                            false);
             return sign(content, k, c);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
@@ -198,9 +249,16 @@ public final class RootAnchorsPublisher implements AutoCloseable {
     private static byte[] sign(byte[] content, KeyPair keys, X509Certificate cert) {
         try {
             CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-            ContentSigner cs = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate());
-            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(BC).build())
-                    .build(cs, cert));
+            ContentSigner cs =
+                    new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(keys.getPrivate());
+            gen.addSignerInfoGenerator(
+                    new JcaSignerInfoGeneratorBuilder(
+                                    new JcaDigestCalculatorProviderBuilder()
+                                            .setProvider(BC)
+                                            .build())
+                            .build(cs, cert));
             gen.addCertificates(new JcaCertStore(List.of(cert)));
             return gen.generate(new CMSProcessableByteArray(content), false).getEncoded();
         } catch (Exception e) {
@@ -219,13 +277,15 @@ public final class RootAnchorsPublisher implements AutoCloseable {
             KeyStore ts = KeyStore.getInstance("PKCS12");
             ts.load(null, null);
             ts.setCertificateEntry("server", tlsCert);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ts);
             SSLContext c = SSLContext.getInstance("TLS");
             c.init(null, tmf.getTrustManagers(), null);
             return c;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot make the client TLS context: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot make the client TLS context: " + e.getMessage(), e);
         }
     }
 
@@ -270,20 +330,44 @@ public final class RootAnchorsPublisher implements AutoCloseable {
         return g.generateKeyPair();
     }
 
-    private static X509Certificate cert(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean isCa,
-                                        Instant from, Instant until, long serial, boolean loopbackSan)
+    private static X509Certificate cert(
+            String subject,
+            KeyPair subjectKeys,
+            String issuer,
+            KeyPair issuerKeys,
+            boolean isCa,
+            Instant from,
+            Instant until,
+            long serial,
+            boolean loopbackSan)
             throws GeneralSecurityException, IOException {
         try {
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(serial),
-                    Date.from(from), Date.from(until), new X500Name(subject), subjectKeys.getPublic());
+            X509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            new X500Name(issuer),
+                            BigInteger.valueOf(serial),
+                            Date.from(from),
+                            Date.from(until),
+                            new X500Name(subject),
+                            subjectKeys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                    : KeyUsage.digitalSignature));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(
+                            isCa
+                                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                    : KeyUsage.digitalSignature));
             if (loopbackSan) {
-                b.addExtension(Extension.subjectAlternativeName, false,
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
                         new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
             }
-            ContentSigner cs = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuerKeys.getPrivate());
+            ContentSigner cs =
+                    new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(issuerKeys.getPrivate());
             return new JcaX509CertificateConverter().setProvider(BC).getCertificate(b.build(cs));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException(e);

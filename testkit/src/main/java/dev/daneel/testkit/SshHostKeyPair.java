@@ -21,9 +21,9 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import org.xbill.DNS.Name;
 
 /**
- * An SSH host key generated in Java (no {@code ssh-keygen}), with its OpenSSH public key line, a private
- * key file that OpenSSH's {@code sshd} and {@code ssh-keygen -y} read, and its SSHFP lines (RFC 4255,
- * RFC 6594, RFC 7479).
+ * An SSH host key generated in Java (no {@code ssh-keygen}), with its OpenSSH public key line, a
+ * private key file that OpenSSH's {@code sshd} and {@code ssh-keygen -y} read, and its SSHFP lines
+ * (RFC 4255, RFC 6594, RFC 7479).
  *
  * <pre>{@code
  * SshHostKeyPair key = SshHostKeyPair.generate(SshHostKeyPair.Type.ED25519);
@@ -34,14 +34,16 @@ import org.xbill.DNS.Name;
  * List<String> lines = key.sshfpLines("host.example.test");   // host.example.test IN SSHFP 4 1 …, 4 2 …
  * }</pre>
  *
- * <p>The encodings are Bouncy Castle's ({@code OpenSSHPublicKeyUtil}, {@code OpenSSHPrivateKeyUtil}); needs
- * {@code bcprov-jdk18on} on the test class path. Immutable.
+ * <p>The encodings are Bouncy Castle's ({@code OpenSSHPublicKeyUtil}, {@code
+ * OpenSSHPrivateKeyUtil}); needs {@code bcprov-jdk18on} on the test class path. Immutable.
  */
 public final class SshHostKeyPair {
 
     /** The key types, with their OpenSSH names and SSHFP algorithm numbers. */
     public enum Type {
-        /** {@code ssh-rsa}, 3072 bits (as {@code ssh-keygen} makes by default); SSHFP algorithm 1. */
+        /**
+         * {@code ssh-rsa}, 3072 bits (as {@code ssh-keygen} makes by default); SSHFP algorithm 1.
+         */
         RSA("ssh-rsa", 1),
         /** {@code ecdsa-sha2-nistp256}; SSHFP algorithm 3 (RFC 6594). */
         ECDSA_P256("ecdsa-sha2-nistp256", 3),
@@ -77,9 +79,13 @@ public final class SshHostKeyPair {
         this.type = type;
         this.keys = keys;
         try {
-            this.publicBlob = OpenSSHPublicKeyUtil.encodePublicKey(PublicKeyFactory.createKey(keys.getPublic().getEncoded()));
+            this.publicBlob =
+                    OpenSSHPublicKeyUtil.encodePublicKey(
+                            PublicKeyFactory.createKey(keys.getPublic().getEncoded()));
         } catch (IOException e) {
-            throw new IllegalStateException("Bouncy Castle could not encode the " + type + " public key: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Bouncy Castle could not encode the " + type + " public key: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -103,7 +109,8 @@ public final class SshHostKeyPair {
             }
             return new SshHostKeyPair(type, g.generateKeyPair());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot make " + type + " keys: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK cannot make " + type + " keys: " + e.getMessage(), e);
         }
     }
 
@@ -128,43 +135,52 @@ public final class SshHostKeyPair {
     }
 
     /**
-     * The private key as a PEM file {@code sshd} and {@code ssh-keygen} read: {@code OPENSSH PRIVATE KEY} for
-     * Ed25519, {@code PRIVATE KEY} (PKCS #8) for ECDSA, {@code RSA PRIVATE KEY} (PKCS #1) for RSA; unencrypted.
+     * The private key as a PEM file {@code sshd} and {@code ssh-keygen} read: {@code OPENSSH
+     * PRIVATE KEY} for Ed25519, {@code PRIVATE KEY} (PKCS #8) for ECDSA, {@code RSA PRIVATE KEY}
+     * (PKCS #1) for RSA; unencrypted.
      */
     public String privateKeyPem() {
         try {
             AsymmetricKeyParameter p = PrivateKeyFactory.createKey(keys.getPrivate().getEncoded());
-            // Bouncy Castle's SEC 1 form for EC keys omits the curve, which OpenSSH refuses: EC keys go out as
+            // Bouncy Castle's SEC 1 form for EC keys omits the curve, which OpenSSH refuses: EC
+            // keys go out as
             // PKCS #8 (the JDK's encoding names the curve), which OpenSSH reads as well.
-            byte[] encoded = type == Type.ECDSA_P256 ? keys.getPrivate().getEncoded()
-                    : OpenSSHPrivateKeyUtil.encodePrivateKey(p);
-            String label = switch (type) {
-                case RSA -> "RSA PRIVATE KEY";
-                case ECDSA_P256 -> "PRIVATE KEY";
-                case ED25519 -> "OPENSSH PRIVATE KEY";
-            };
+            byte[] encoded =
+                    type == Type.ECDSA_P256
+                            ? keys.getPrivate().getEncoded()
+                            : OpenSSHPrivateKeyUtil.encodePrivateKey(p);
+            String label =
+                    switch (type) {
+                        case RSA -> "RSA PRIVATE KEY";
+                        case ECDSA_P256 -> "PRIVATE KEY";
+                        case ED25519 -> "OPENSSH PRIVATE KEY";
+                    };
             StringWriter out = new StringWriter();
             try (PemWriter w = new PemWriter(out)) {
                 w.writeObject(new PemObject(label, encoded));
             }
             return out.toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("Bouncy Castle could not encode the " + type + " private key", e);
+            throw new UncheckedIOException(
+                    "Bouncy Castle could not encode the " + type + " private key", e);
         }
     }
 
-    /** The SSHFP record data for fingerprint type 1 (SHA-1) or 2 (SHA-256): {@code "4 2 c0ffee…"}. */
+    /**
+     * The SSHFP record data for fingerprint type 1 (SHA-1) or 2 (SHA-256): {@code "4 2 c0ffee…"}.
+     */
     public String sshfpData(int fingerprintType) {
         return RecordFactory.sshfp(Name.root, 0, publicKeyLine(), fingerprintType).rdataToString();
     }
 
     /**
-     * The SSHFP lines for {@code host}, SHA-1 then SHA-256, as {@code ssh-keygen -r host} prints them
-     * ({@code host IN SSHFP 4 1 …}).
+     * The SSHFP lines for {@code host}, SHA-1 then SHA-256, as {@code ssh-keygen -r host} prints
+     * them ({@code host IN SSHFP 4 1 …}).
      */
     public List<String> sshfpLines(String host) {
         Objects.requireNonNull(host, "host");
-        return List.of(host + " IN SSHFP " + sshfpData(1).toLowerCase(java.util.Locale.ROOT),
+        return List.of(
+                host + " IN SSHFP " + sshfpData(1).toLowerCase(java.util.Locale.ROOT),
                 host + " IN SSHFP " + sshfpData(2).toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * A UTC clock that tests move by hand, for fast-forwarding through hold-downs, TTLs and signature
- * lifetimes: give it to a world's builder (or freeze it with {@link Clock#fixed}) and to the code under test.
+ * lifetimes: give it to a world's builder (or freeze it with {@link Clock#fixed}) and to the code
+ * under test.
  *
  * <pre>{@code
  * TestClock clock = new TestClock(Instant.parse("2026-10-01T00:00:00Z"));

@@ -31,8 +31,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 
 /**
- * A signed DNS world built in code: a root zone, TLDs and child zones, each with fresh keys, chained by
- * DS records up to a root whose trust anchor the world hands out, and served for real on loopback.
+ * A signed DNS world built in code: a root zone, TLDs and child zones, each with fresh keys,
+ * chained by DS records up to a root whose trust anchor the world hands out, and served for real on
+ * loopback.
  *
  * <pre>{@code
  * try (World world = World.builder()
@@ -52,10 +53,10 @@ import org.xbill.DNS.TextParseException;
  * }
  * }</pre>
  *
- * <p>The root zone exists whether or not it is described; each zone's parent is the closest enclosing
- * zone of the world, which publishes NS, glue and DS for it. Signatures are valid from an hour before the
- * world's clock for {@link Builder#signatureValidity(Duration) 30 days}. The server behaves as a recursive
- * resolver holding every zone would (see {@link WorldServer}).
+ * <p>The root zone exists whether or not it is described; each zone's parent is the closest
+ * enclosing zone of the world, which publishes NS, glue and DS for it. Signatures are valid from an
+ * hour before the world's clock for {@link Builder#signatureValidity(Duration) 30 days}. The server
+ * behaves as a recursive resolver holding every zone would (see {@link WorldServer}).
  *
  * <p>Thread-safe once built. Closing stops every server; the zones stay readable.
  */
@@ -90,7 +91,8 @@ public final class World implements AutoCloseable {
     public Zone zone(String origin) {
         ZoneData z = zones.get(absolute(origin));
         if (z == null) {
-            throw new IllegalArgumentException("no zone " + origin + " in this world; zones: " + zoneNames());
+            throw new IllegalArgumentException(
+                    "no zone " + origin + " in this world; zones: " + zoneNames());
         }
         return new Zone(z);
     }
@@ -98,15 +100,17 @@ public final class World implements AutoCloseable {
     /** Every zone, parents before children (signs any zone not signed yet). */
     public List<Zone> zones() {
         zones.signAll();
-        return zones.origins().stream().sorted(Comparator.comparingInt(Name::labels).thenComparing(n -> n))
-                .map(n -> new Zone(zones.get(n))).toList();
+        return zones.origins().stream()
+                .sorted(Comparator.comparingInt(Name::labels).thenComparing(n -> n))
+                .map(n -> new Zone(zones.get(n)))
+                .toList();
     }
 
     /**
-     * Generates the keys of and signs every zone now, in parallel, and returns this world. Without it,
-     * each zone is keyed and signed the first time a query, {@link #zone(String)} or an export needs it,
-     * so big worlds start at once and tests pay only for the zones they reach; benchmarks call this
-     * first so that they measure the client, not the testkit.
+     * Generates the keys of and signs every zone now, in parallel, and returns this world. Without
+     * it, each zone is keyed and signed the first time a query, {@link #zone(String)} or an export
+     * needs it, so big worlds start at once and tests pay only for the zones they reach; benchmarks
+     * call this first so that they measure the client, not the testkit.
      */
     public World signAll() {
         zones.signAll();
@@ -117,20 +121,26 @@ public final class World implements AutoCloseable {
     public List<DSRecord> trustAnchors() {
         List<DSRecord> ds = zones.get(Name.root).dsForParent();
         if (ds.isEmpty()) {
-            throw new IllegalStateException("the root zone publishes no DS (withoutDsInParent); use trustAnchorKeys()");
+            throw new IllegalStateException(
+                    "the root zone publishes no DS (withoutDsInParent); use trustAnchorKeys()");
         }
         return ds;
     }
 
     /** The root trust anchor as the root's key-signing DNSKEY records. */
     public List<DNSKEYRecord> trustAnchorKeys() {
-        return zones.get(Name.root).keys().stream().filter(ZoneKey::signsKeys).filter(k -> k.privateKey() != null)
-                .map(ZoneKey::dnskey).toList();
+        return zones.get(Name.root).keys().stream()
+                .filter(ZoneKey::signsKeys)
+                .filter(k -> k.privateKey() != null)
+                .map(ZoneKey::dnskey)
+                .toList();
     }
 
     /** The trust anchor in presentation format, one DS record per line. */
     public String trustAnchorText() {
-        return trustAnchors().stream().map(Record::toString).collect(Collectors.joining("\n", "", "\n"));
+        return trustAnchors().stream()
+                .map(Record::toString)
+                .collect(Collectors.joining("\n", "", "\n"));
     }
 
     /** Writes {@link #trustAnchorText()} to {@code file} (atomically) and returns the path. */
@@ -139,7 +149,9 @@ public final class World implements AutoCloseable {
         return file;
     }
 
-    /** Writes every zone as {@code <origin>zone} (the root as {@code root.zone}) into {@code dir}. */
+    /**
+     * Writes every zone as {@code <origin>zone} (the root as {@code root.zone}) into {@code dir}.
+     */
     public Map<Name, Path> exportZones(Path dir) {
         Map<Name, Path> out = new LinkedHashMap<>();
         for (Zone z : zones()) {
@@ -175,11 +187,13 @@ public final class World implements AutoCloseable {
     /** Starts one more server over the same zones, with its own port, log and faults. */
     public WorldServer newServer() {
         try {
-            WorldServer s = new WorldServer(responder, clock, bindAddress, servers.isEmpty() ? port : 0);
+            WorldServer s =
+                    new WorldServer(responder, clock, bindAddress, servers.isEmpty() ? port : 0);
             servers.add(s);
             return s;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a DNS server on " + bindAddress.getHostAddress(), e);
+            throw new UncheckedIOException(
+                    "cannot start a DNS server on " + bindAddress.getHostAddress(), e);
         }
     }
 
@@ -193,7 +207,10 @@ public final class World implements AutoCloseable {
     }
 
     private String zoneNames() {
-        return zones.origins().stream().map(Name::toString).sorted().collect(Collectors.joining(", "));
+        return zones.origins().stream()
+                .map(Name::toString)
+                .sorted()
+                .collect(Collectors.joining(", "));
     }
 
     private static void writeAtomically(Path file, String text) {
@@ -202,7 +219,8 @@ public final class World implements AutoCloseable {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -216,9 +234,7 @@ public final class World implements AutoCloseable {
         }
     }
 
-    /**
-     * Describes a world. Every setter checks its argument at once. Not thread-safe.
-     */
+    /** Describes a world. Every setter checks its argument at once. Not thread-safe. */
     public static final class Builder {
         private final Map<Name, ZoneBuilder> zones = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
@@ -237,39 +253,48 @@ public final class World implements AutoCloseable {
             return this;
         }
 
-        /** How long signatures stay valid after the world's clock (1 hour .. 3650 days, default 30 days). */
+        /**
+         * How long signatures stay valid after the world's clock (1 hour .. 3650 days, default 30
+         * days).
+         */
         public Builder signatureValidity(Duration validity) {
-            if (validity.compareTo(Duration.ofHours(1)) < 0 || validity.compareTo(Duration.ofDays(3650)) > 0) {
-                throw new IllegalArgumentException("signatureValidity must be 1 hour .. 3650 days, got " + validity);
+            if (validity.compareTo(Duration.ofHours(1)) < 0
+                    || validity.compareTo(Duration.ofDays(3650)) > 0) {
+                throw new IllegalArgumentException(
+                        "signatureValidity must be 1 hour .. 3650 days, got " + validity);
             }
             this.validity = validity;
             return this;
         }
 
         /**
-         * Takes keys from a JVM-wide cache (same zone name, algorithm, size and role: same key) instead of
-         * generating fresh ones. RSA key generation costs tens of milliseconds per key; test suites that
-         * build many RSA worlds use this.
+         * Takes keys from a JVM-wide cache (same zone name, algorithm, size and role: same key)
+         * instead of generating fresh ones. RSA key generation costs tens of milliseconds per key;
+         * test suites that build many RSA worlds use this.
          */
         public Builder reuseKeysAcrossWorlds() {
             this.reuseKeys = true;
             return this;
         }
 
-        /** The loopback address servers bind to (default 127.0.0.1); anything but loopback is refused. */
+        /**
+         * The loopback address servers bind to (default 127.0.0.1); anything but loopback is
+         * refused.
+         */
         public Builder bindAddress(InetAddress address) {
             if (!address.isLoopbackAddress()) {
-                throw new IllegalArgumentException("the testkit serves only on loopback (127.0.0.0/8, ::1), got "
-                        + address.getHostAddress());
+                throw new IllegalArgumentException(
+                        "the testkit serves only on loopback (127.0.0.0/8, ::1), got "
+                                + address.getHostAddress());
             }
             this.bindAddress = address;
             return this;
         }
 
         /**
-         * The port of the primary server (default 0: any free port). A fixed port lets a test replace a
-         * world by a later one (the next phase of a key roll) behind the same upstream address; close the
-         * old world first.
+         * The port of the primary server (default 0: any free port). A fixed port lets a test
+         * replace a world by a later one (the next phase of a key roll) behind the same upstream
+         * address; close the old world first.
          */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
@@ -281,7 +306,7 @@ public final class World implements AutoCloseable {
 
         /** Adds a zone with the defaults (see {@link ZoneBuilder}). */
         public Builder zone(String origin) {
-            return zone(origin, z -> { });
+            return zone(origin, z -> {});
         }
 
         /** Adds a zone, or describes further a zone added before (the root always exists). */
@@ -292,23 +317,24 @@ public final class World implements AutoCloseable {
         }
 
         /**
-         * Checks the description and returns the world, not yet serving. Keys and signatures are made
-         * when a zone is first used (see {@link World#signAll()}), dated by this builder's clock as it
-         * reads now.
+         * Checks the description and returns the world, not yet serving. Keys and signatures are
+         * made when a zone is first used (see {@link World#signAll()}), dated by this builder's
+         * clock as it reads now.
          */
         public World build() {
             Map<Name, ZoneSpec> specs = new LinkedHashMap<>();
             for (ZoneBuilder z : zones.values()) {
                 specs.put(z.origin(), z.build());
             }
-            ZoneSigner.Times times = new ZoneSigner.Times(clock.instant().truncatedTo(ChronoUnit.SECONDS), validity);
-            return new World(clock, bindAddress, port, new Zones(specs, times, reuseKeys ? "shared" : null));
+            ZoneSigner.Times times =
+                    new ZoneSigner.Times(clock.instant().truncatedTo(ChronoUnit.SECONDS), validity);
+            return new World(
+                    clock, bindAddress, port, new Zones(specs, times, reuseKeys ? "shared" : null));
         }
 
         /** {@link #build()}, then {@link World#start()}. */
         public World start() {
             return build().start();
         }
-
     }
 }

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -37,10 +36,11 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * A running DNS endpoint for a {@link World}, on a loopback address and a free port, over UDP and TCP
- * (same port). It answers as a recursive resolver holding every zone of the world would, sets TC when
- * a UDP answer exceeds the client's EDNS payload size (512 without EDNS) so that TCP fallback is
- * exercised, records every query in its {@link QueryLog}, and applies injected {@link Fault}s.
+ * A running DNS endpoint for a {@link World}, on a loopback address and a free port, over UDP and
+ * TCP (same port). It answers as a recursive resolver holding every zone of the world would, sets
+ * TC when a UDP answer exceeds the client's EDNS payload size (512 without EDNS) so that TCP
+ * fallback is exercised, records every query in its {@link QueryLog}, and applies injected {@link
+ * Fault}s.
  *
  * <pre>{@code
  * try (World world = World.builder().zone("example.test.", z -> z.record("www A 192.0.2.1")).start()) {
@@ -50,15 +50,19 @@ import org.xbill.DNS.Section;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Each world may run several servers over the same data (for failover tests); each has
- * its own log and faults. Closing is idempotent.
+ * <p>Thread-safe. Each world may run several servers over the same data (for failover tests); each
+ * has its own log and faults. Closing is idempotent.
  */
 public final class WorldServer implements AutoCloseable {
 
     /** Idle TCP connections are closed after this long, as RFC 7766 §6.2.3 lets servers do. */
     private static final int TCP_IDLE_MILLIS = 10_000;
+
     private static final int MAX_UDP_RESPONSE = 65_535;
-    /** Pause between attempts to bind a fixed port that is still held (50 attempts: 2.5 s at most). */
+
+    /**
+     * Pause between attempts to bind a fixed port that is still held (50 attempts: 2.5 s at most).
+     */
     private static final int FIXED_PORT_RETRY_MILLIS = 50;
 
     private final Responder responder;
@@ -66,27 +70,35 @@ public final class WorldServer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final DatagramSocket spoofer;
+
     /** Kept apart from the sockets, which forget their port once closed. */
     private final InetSocketAddress address;
+
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final QueryLog log = new QueryLog();
     private final List<ActiveFault> faults = new CopyOnWriteArrayList<>();
-    /** Accepted TCP connections, closed with the server: their handlers block in reads no interrupt ends. */
+
+    /**
+     * Accepted TCP connections, closed with the server: their handlers block in reads no interrupt
+     * ends.
+     */
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+
     private final Random random = new Random();
     private volatile boolean closed;
 
-    private record ActiveFault(Fault fault, AtomicInteger remaining) {
-    }
+    private record ActiveFault(Fault fault, AtomicInteger remaining) {}
 
     WorldServer(Responder responder, Clock clock, InetAddress bind, int port) throws IOException {
         this.responder = responder;
         this.clock = clock;
         DatagramSocket u = null;
         ServerSocket t = null;
-        // A free port for both UDP and TCP: with port 0 try other ports; with a fixed port (a world restarted
-        // behind its predecessor's address) retry briefly, since the kernel may still hold it for a moment.
+        // A free port for both UDP and TCP: with port 0 try other ports; with a fixed port (a world
+        // restarted
+        // behind its predecessor's address) retry briefly, since the kernel may still hold it for a
+        // moment.
         for (int attempt = 0; attempt < 50 && t == null; attempt++) {
             u = new DatagramSocket(null);
             u.setReuseAddress(port != 0);
@@ -101,14 +113,17 @@ public final class WorldServer implements AutoCloseable {
             }
         }
         if (t == null) {
-            throw new BindException("no port free for both UDP and TCP on " + bind.getHostAddress());
+            throw new BindException(
+                    "no port free for both UDP and TCP on " + bind.getHostAddress());
         }
         this.udp = u;
         this.tcp = t;
         this.spoofer = new DatagramSocket(new InetSocketAddress(bind, 0));
         this.address = new InetSocketAddress(bind, u.getLocalPort());
         this.workers = Executors.newCachedThreadPool(daemon("testkit-dns-" + udp.getLocalPort()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("testkit-dns-delay-" + udp.getLocalPort()));
+        this.timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        daemon("testkit-dns-delay-" + udp.getLocalPort()));
         workers.execute(this::udpLoop);
         workers.execute(this::tcpLoop);
     }
@@ -141,8 +156,8 @@ public final class WorldServer implements AutoCloseable {
     }
 
     /**
-     * Stops answering: closes both listening sockets and every open TCP connection, and drops delayed
-     * answers not yet sent. {@link #address()} still names the address it served on.
+     * Stops answering: closes both listening sockets and every open TCP connection, and drops
+     * delayed answers not yet sent. {@link #address()} still names the address it served on.
      */
     @Override
     public void close() {
@@ -183,14 +198,15 @@ public final class WorldServer implements AutoCloseable {
         if (x == null) {
             return;
         }
-        Runnable send = () -> {
-            try {
-                DatagramSocket from = x.fault == Fault.Kind.WRONG_SOURCE ? spoofer : udp;
-                from.send(new DatagramPacket(x.response, x.response.length, client));
-            } catch (IOException e) {
-                // the client went away or the server is closing; nothing to tell anyone
-            }
-        };
+        Runnable send =
+                () -> {
+                    try {
+                        DatagramSocket from = x.fault == Fault.Kind.WRONG_SOURCE ? spoofer : udp;
+                        from.send(new DatagramPacket(x.response, x.response.length, client));
+                    } catch (IOException e) {
+                        // the client went away or the server is closing; nothing to tell anyone
+                    }
+                };
         if (x.delayMillis > 0) {
             timer.schedule(send, x.delayMillis, TimeUnit.MILLISECONDS);
         } else {
@@ -237,7 +253,8 @@ public final class WorldServer implements AutoCloseable {
                 in.readFully(wire);
                 Exchange x = exchange(wire, Transport.TCP, client);
                 if (x == null) {
-                    return; // dropped: close the connection so the client does not wait for the idle timeout
+                    return; // dropped: close the connection so the client does not wait for the
+                    // idle timeout
                 }
                 if (x.delayMillis > 0) {
                     Thread.sleep(x.delayMillis);
@@ -256,16 +273,25 @@ public final class WorldServer implements AutoCloseable {
     }
 
     /** What to send back for one query, or null to send nothing. */
-    private record Exchange(byte[] response, long delayMillis, Fault.Kind fault) {
-    }
+    private record Exchange(byte[] response, long delayMillis, Fault.Kind fault) {}
 
     private Exchange exchange(byte[] wire, Transport transport, InetSocketAddress client) {
         Message query;
         try {
             query = new Message(wire);
         } catch (IOException e) {
-            log.add(new LoggedQuery(clock.instant(), transport, client, wire.length >= 2 ? ((wire[0] & 0xff) << 8) | (wire[1] & 0xff) : -1,
-                    null, -1, false, false, 0, null));
+            log.add(
+                    new LoggedQuery(
+                            clock.instant(),
+                            transport,
+                            client,
+                            wire.length >= 2 ? ((wire[0] & 0xff) << 8) | (wire[1] & 0xff) : -1,
+                            null,
+                            -1,
+                            false,
+                            false,
+                            0,
+                            null));
             return formerr(wire);
         }
         Record question = query.getQuestion();
@@ -274,16 +300,36 @@ public final class WorldServer implements AutoCloseable {
         OPTRecord opt = query.getOPT();
         if (query.getHeader().getFlag(Flags.QR)) {
             // A response sent to us: answering it could start a loop between two servers.
-            log.add(new LoggedQuery(clock.instant(), transport, client, query.getHeader().getID(), qname, qtype,
-                    false, false, 0, null));
+            log.add(
+                    new LoggedQuery(
+                            clock.instant(),
+                            transport,
+                            client,
+                            query.getHeader().getID(),
+                            qname,
+                            qtype,
+                            false,
+                            false,
+                            0,
+                            null));
             return null;
         }
         Fault fault = question == null ? null : takeFault(qname, qtype, transport);
         Fault.Kind kind = fault == null ? null : fault.kind();
-        log.add(new LoggedQuery(clock.instant(), transport, client, query.getHeader().getID(), qname, qtype,
-                opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0, query.getHeader().getFlag(Flags.CD),
-                opt == null ? 0 : opt.getPayloadSize(), kind));
-        if (kind == Fault.Kind.DROP || (kind == Fault.Kind.WRONG_SOURCE && transport == Transport.TCP)) {
+        log.add(
+                new LoggedQuery(
+                        clock.instant(),
+                        transport,
+                        client,
+                        query.getHeader().getID(),
+                        qname,
+                        qtype,
+                        opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0,
+                        query.getHeader().getFlag(Flags.CD),
+                        opt == null ? 0 : opt.getPayloadSize(),
+                        kind));
+        if (kind == Fault.Kind.DROP
+                || (kind == Fault.Kind.WRONG_SOURCE && transport == Transport.TCP)) {
             return null;
         }
         if (kind == Fault.Kind.GARBAGE) {
@@ -297,7 +343,13 @@ public final class WorldServer implements AutoCloseable {
         } catch (RuntimeException e) {
             // A zone that cannot be built (signed on first use) must not kill the handler silently:
             // the client gets SERVFAIL and the test output the reason.
-            System.err.println("testkit: cannot answer " + qname + "/" + org.xbill.DNS.Type.string(qtype) + ": " + e);
+            System.err.println(
+                    "testkit: cannot answer "
+                            + qname
+                            + "/"
+                            + org.xbill.DNS.Type.string(qtype)
+                            + ": "
+                            + e);
             e.printStackTrace();
             response = new Message(query.getHeader().getID());
             response.getHeader().setFlag(Flags.QR);
@@ -307,7 +359,11 @@ public final class WorldServer implements AutoCloseable {
             }
         }
         if (kind == Fault.Kind.SERVFAIL || kind == Fault.Kind.REFUSED) {
-            response = emptyCopy(response, kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED, false);
+            response =
+                    emptyCopy(
+                            response,
+                            kind == Fault.Kind.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED,
+                            false);
         } else if (kind == Fault.Kind.WRONG_ID) {
             response.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
         } else if (kind == Fault.Kind.AD_BIT) {
@@ -332,7 +388,8 @@ public final class WorldServer implements AutoCloseable {
                 return null;
             }
         }
-        return new Exchange(out, kind == Fault.Kind.DELAY ? fault.delayDuration().toMillis() : 0, kind);
+        return new Exchange(
+                out, kind == Fault.Kind.DELAY ? fault.delayDuration().toMillis() : 0, kind);
     }
 
     private Fault takeFault(Name qname, int qtype, Transport transport) {
@@ -384,7 +441,9 @@ public final class WorldServer implements AutoCloseable {
         }
         Message m = response.clone();
         m.removeAllRecords(Section.QUESTION);
-        m.addRecord(Record.newRecord(other, question.getType(), question.getDClass()), Section.QUESTION);
+        m.addRecord(
+                Record.newRecord(other, question.getType(), question.getDClass()),
+                Section.QUESTION);
         return m;
     }
 

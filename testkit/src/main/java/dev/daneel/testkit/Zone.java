@@ -11,8 +11,9 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * A built zone of a {@link World}, read-only: its keys, the DS records its parent publishes, and every
- * record as served (signatures and breakage included), also as a master file for other servers.
+ * A built zone of a {@link World}, read-only: its keys, the DS records its parent publishes, and
+ * every record as served (signatures and breakage included), also as a master file for other
+ * servers.
  *
  * <pre>{@code
  * Zone zone = world.zone("example.test.");
@@ -40,7 +41,10 @@ public final class Zone {
         return data.signed();
     }
 
-    /** The keys in the DNSKEY RRset: the KSK (and a standby KSK), then the ZSK, then any KeyTrap decoys. */
+    /**
+     * The keys in the DNSKEY RRset: the KSK (and a standby KSK), then the ZSK, then any KeyTrap
+     * decoys.
+     */
     public List<ZoneKey> keys() {
         return data.keys();
     }
@@ -51,8 +55,8 @@ public final class Zone {
     }
 
     /**
-     * The RRset of {@code type} at {@code owner} (relative to the apex, absolute, or {@code @}) with its
-     * RRSIGs, as served; for NSEC3, {@code owner} is the hashed owner name.
+     * The RRset of {@code type} at {@code owner} (relative to the apex, absolute, or {@code @})
+     * with its RRSIGs, as served; for NSEC3, {@code owner} is the hashed owner name.
      */
     public Optional<RRset> rrset(String owner, int type) {
         Name name;
@@ -67,8 +71,11 @@ public final class Zone {
 
     /** Every NSEC3 RRset of the zone in hash order (empty for NSEC and unsigned zones). */
     public List<RRset> nsec3Chain() {
-        return data.allRecords().stream().filter(r -> r.getType() == Type.NSEC3)
-                .map(r -> data.rrset(r.getName(), Type.NSEC3)).map(RRset::new).toList();
+        return data.allRecords().stream()
+                .filter(r -> r.getType() == Type.NSEC3)
+                .map(r -> data.rrset(r.getName(), Type.NSEC3))
+                .map(RRset::new)
+                .toList();
     }
 
     /** Every record as served, in canonical order, RRSIGs after the RRset they cover. */

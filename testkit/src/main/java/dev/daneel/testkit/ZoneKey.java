@@ -7,8 +7,8 @@ import org.xbill.DNS.DNSKEYRecord;
 /**
  * A zone's signing key: its published DNSKEY record and the private key that makes its signatures.
  *
- * <p>For keys of an algorithm no validator supports ({@link ZoneBuilder#unsupportedAlgorithm(int)}) and
- * for KeyTrap decoys there is no private key; {@link #privateKey()} is then {@code null}.
+ * <p>For keys of an algorithm no validator supports ({@link ZoneBuilder#unsupportedAlgorithm(int)})
+ * and for KeyTrap decoys there is no private key; {@link #privateKey()} is then {@code null}.
  *
  * <pre>{@code
  * ZoneKey ksk = world.zone("example.test.").keys().get(0);

@@ -21,18 +21,24 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Type;
 
-/** Each deliberate breakage breaks exactly what it says, and the rest of the zone still verifies. */
+/**
+ * Each deliberate breakage breaks exactly what it says, and the rest of the zone still verifies.
+ */
 class BreakageTest {
 
     private static final Instant NOW = WorldTest.NOW;
 
     private static Zone zone(Consumer<ZoneBuilder> breakage) {
-        return World.builder().clock(WorldTest.CLOCK)
-                .zone("example.test.", z -> {
-                    z.record("www A 192.0.2.1\nwww TXT \"t\"\nmail A 192.0.2.2");
-                    breakage.accept(z);
-                })
-                .build().zone("example.test.");
+        return World.builder()
+                .clock(WorldTest.CLOCK)
+                .zone(
+                        "example.test.",
+                        z -> {
+                            z.record("www A 192.0.2.1\nwww TXT \"t\"\nmail A 192.0.2.2");
+                            breakage.accept(z);
+                        })
+                .build()
+                .zone("example.test.");
     }
 
     private static List<DNSKEYRecord> keys(Zone zone) {
@@ -47,9 +53,11 @@ class BreakageTest {
         }
     }
 
-    private static void everythingElseVerifies(Zone zone, String brokenOwner, int brokenType) throws Exception {
+    private static void everythingElseVerifies(Zone zone, String brokenOwner, int brokenType)
+            throws Exception {
         for (RRset set : Signatures.rrsets(zone.records())) {
-            if (set.getName().equals(org.xbill.DNS.Name.fromString(brokenOwner, zone.origin())) && set.getType() == brokenType) {
+            if (set.getName().equals(org.xbill.DNS.Name.fromString(brokenOwner, zone.origin()))
+                    && set.getType() == brokenType) {
                 continue;
             }
             for (RRSIGRecord sig : set.sigs()) {
@@ -62,10 +70,13 @@ class BreakageTest {
     void expiredSignaturesEndedAWeekBeforeTheClock() throws Exception {
         Zone zone = zone(z -> z.breakRRset("www", Type.A, Breakage.EXPIRED_SIGNATURES));
         RRset www = zone.rrset("www", Type.A).orElseThrow();
-        assertThrows(DNSSEC.SignatureExpiredException.class, () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
+        assertThrows(
+                DNSSEC.SignatureExpiredException.class,
+                () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
         assertEquals(NOW.minus(java.time.Duration.ofDays(7)), www.sigs().get(0).getExpire());
         // The signature itself is good: it verifies at a time inside its window.
-        Signatures.verify(www, www.sigs().get(0), keys(zone), NOW.minus(java.time.Duration.ofDays(8)));
+        Signatures.verify(
+                www, www.sigs().get(0), keys(zone), NOW.minus(java.time.Duration.ofDays(8)));
         verifies(zone, "www", Type.TXT);
         everythingElseVerifies(zone, "www", Type.A);
     }
@@ -74,8 +85,11 @@ class BreakageTest {
     void notYetValidSignaturesStartAWeekAfterTheClock() throws Exception {
         Zone zone = zone(z -> z.breakRRset("www", Type.A, Breakage.NOT_YET_VALID_SIGNATURES));
         RRset www = zone.rrset("www", Type.A).orElseThrow();
-        assertThrows(DNSSEC.SignatureNotYetValidException.class, () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
-        Signatures.verify(www, www.sigs().get(0), keys(zone), NOW.plus(java.time.Duration.ofDays(8)));
+        assertThrows(
+                DNSSEC.SignatureNotYetValidException.class,
+                () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
+        Signatures.verify(
+                www, www.sigs().get(0), keys(zone), NOW.plus(java.time.Duration.ofDays(8)));
         everythingElseVerifies(zone, "www", Type.A);
     }
 
@@ -84,7 +98,9 @@ class BreakageTest {
         Zone zone = zone(z -> z.breakRRset("www", Type.A, Breakage.TAMPERED_DATA));
         RRset www = zone.rrset("www", Type.A).orElseThrow();
         assertNotEquals("192.0.2.1", ((ARecord) www.first()).getAddress().getHostAddress());
-        assertThrows(DNSSEC.SignatureVerificationException.class, () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
+        assertThrows(
+                DNSSEC.SignatureVerificationException.class,
+                () -> Signatures.verify(www, www.sigs().get(0), keys(zone), NOW));
         everythingElseVerifies(zone, "www", Type.A);
     }
 
@@ -103,7 +119,10 @@ class BreakageTest {
         RRset www = zone.rrset("www", Type.A).orElseThrow();
         RRSIGRecord sig = www.sigs().get(0);
         for (DNSKEYRecord k : keys(zone)) {
-            assertThrows(DNSSEC.DNSSECException.class, () -> DNSSEC.verify(www, sig, k, NOW), "key " + k.getFootprint());
+            assertThrows(
+                    DNSSEC.DNSSECException.class,
+                    () -> DNSSEC.verify(www, sig, k, NOW),
+                    "key " + k.getFootprint());
         }
         everythingElseVerifies(zone, "www", Type.A);
     }
@@ -114,7 +133,9 @@ class BreakageTest {
         int sigs = 0;
         for (RRset set : Signatures.rrsets(zone.records())) {
             for (RRSIGRecord sig : set.sigs()) {
-                assertTrue(sig.getExpire().isBefore(NOW), set.getName() + "/" + Type.string(set.getType()));
+                assertTrue(
+                        sig.getExpire().isBefore(NOW),
+                        set.getName() + "/" + Type.string(set.getType()));
                 sigs++;
             }
         }
@@ -126,7 +147,9 @@ class BreakageTest {
         Zone zone = zone(ZoneBuilder::dsPointsToNoKey);
         DSRecord ds = zone.dsRecords().get(0);
         for (DNSKEYRecord k : keys(zone)) {
-            assertFalse(Arrays.equals(Signatures.dsDigest(k, "SHA-256"), ds.getDigest()), "DS matches key " + k.getFootprint());
+            assertFalse(
+                    Arrays.equals(Signatures.dsDigest(k, "SHA-256"), ds.getDigest()),
+                    "DS matches key " + k.getFootprint());
         }
         everythingElseVerifies(zone, "@", -1);
     }
@@ -145,18 +168,24 @@ class BreakageTest {
     }
 
     @Test
-    void unsupportedAlgorithmPublishesConsistentKeysAndDsThatNoValidatorCanCheck() throws Exception {
+    void unsupportedAlgorithmPublishesConsistentKeysAndDsThatNoValidatorCanCheck()
+            throws Exception {
         Zone zone = zone(z -> z.unsupportedAlgorithm(253));
         for (DNSKEYRecord k : keys(zone)) {
             assertEquals(253, k.getAlgorithm());
         }
         DNSKEYRecord ksk = zone.keys().get(0).dnskey();
-        assertArrayEquals(Signatures.dsDigest(ksk, "SHA-256"), zone.dsRecords().get(0).getDigest(), "DS must match the key");
+        assertArrayEquals(
+                Signatures.dsDigest(ksk, "SHA-256"),
+                zone.dsRecords().get(0).getDigest(),
+                "DS must match the key");
         assertEquals(253, zone.dsRecords().get(0).getAlgorithm());
         RRset www = zone.rrset("www", Type.A).orElseThrow();
         assertEquals(253, www.sigs().get(0).getAlgorithm());
-        assertEquals(Signatures.keyTag(zone.keys().get(1).dnskey()), www.sigs().get(0).getFootprint());
-        assertThrows(DNSSEC.UnsupportedAlgorithmException.class,
+        assertEquals(
+                Signatures.keyTag(zone.keys().get(1).dnskey()), www.sigs().get(0).getFootprint());
+        assertThrows(
+                DNSSEC.UnsupportedAlgorithmException.class,
                 () -> DNSSEC.verify(www, www.sigs().get(0), zone.keys().get(1).dnskey(), NOW));
     }
 
@@ -170,8 +199,19 @@ class BreakageTest {
         DNSSEC.verify(keys, keys.sigs().get(0), ksk, NOW);
         DSRecord ds = zone.dsRecords().get(0);
         assertFalse(Arrays.equals(Signatures.dsDigest(ksk, "SHA-256"), ds.getDigest()));
-        DNSKEYRecord unrevoked = new DNSKEYRecord(ksk.getName(), DClass.IN, ksk.getTTL(), 257, 3, ksk.getAlgorithm(), ksk.getKey());
-        assertArrayEquals(Signatures.dsDigest(unrevoked, "SHA-256"), ds.getDigest(), "the DS is the pre-revocation key's");
+        DNSKEYRecord unrevoked =
+                new DNSKEYRecord(
+                        ksk.getName(),
+                        DClass.IN,
+                        ksk.getTTL(),
+                        257,
+                        3,
+                        ksk.getAlgorithm(),
+                        ksk.getKey());
+        assertArrayEquals(
+                Signatures.dsDigest(unrevoked, "SHA-256"),
+                ds.getDigest(),
+                "the DS is the pre-revocation key's");
     }
 
     @Test
@@ -179,7 +219,10 @@ class BreakageTest {
         Zone zone = zone(z -> z.keyTrap(20, 5));
         ZoneKey zsk = zone.keys().get(1);
         assertEquals(22, zone.keys().size());
-        long colliding = zone.keys().stream().filter(k -> Signatures.keyTag(k.dnskey()) == zsk.keyTag()).count();
+        long colliding =
+                zone.keys().stream()
+                        .filter(k -> Signatures.keyTag(k.dnskey()) == zsk.keyTag())
+                        .count();
         assertEquals(21, colliding, "the ZSK and 20 decoys share one key tag");
         RRset www = zone.rrset("www", Type.A).orElseThrow();
         assertEquals(6, www.sigSize());

@@ -13,17 +13,25 @@ class FaultTest {
 
     @Test
     void delayOutside1msTo60sIsRefusedNamingTheRange() {
-        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(-5), Duration.ofSeconds(61)}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fault.delay(d));
-            assertTrue(e.getMessage().contains("1 ms .. 60 s") && e.getMessage().contains(d.toString()), e.getMessage());
+        for (Duration d :
+                new Duration[] {Duration.ZERO, Duration.ofMillis(-5), Duration.ofSeconds(61)}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Fault.delay(d));
+            assertTrue(
+                    e.getMessage().contains("1 ms .. 60 s")
+                            && e.getMessage().contains(d.toString()),
+                    e.getMessage());
         }
         assertEquals(Duration.ofMillis(1), Fault.delay(Duration.ofMillis(1)).delayDuration());
     }
 
     @Test
     void timesOutside1To1000000IsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fault.drop().times(0));
-        assertTrue(e.getMessage().contains("1..1000000") && e.getMessage().contains("got 0"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Fault.drop().times(0));
+        assertTrue(
+                e.getMessage().contains("1..1000000") && e.getMessage().contains("got 0"),
+                e.getMessage());
         assertEquals(-1, Fault.drop().times(), "unlimited by default");
         assertEquals(3, Fault.drop().times(3).times());
     }
@@ -37,12 +45,16 @@ class FaultTest {
         assertTrue(narrow.matches(www, Type.A, Transport.TCP));
         assertEquals(false, narrow.matches(www, Type.A, Transport.UDP));
         assertEquals(false, narrow.matches(www, Type.AAAA, Transport.TCP));
-        assertEquals("SERVFAIL name=WWW.Example.TEST. type=A over TCP", narrow.toString(), "the name as given");
+        assertEquals(
+                "SERVFAIL name=WWW.Example.TEST. type=A over TCP",
+                narrow.toString(),
+                "the name as given");
     }
 
     @Test
     void badNameIsRefusedQuotingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fault.drop().forName("a..b"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Fault.drop().forName("a..b"));
         assertTrue(e.getMessage().contains("\"a..b\""), e.getMessage());
     }
 }

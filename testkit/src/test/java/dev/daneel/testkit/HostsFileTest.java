@@ -27,24 +27,42 @@ class HostsFileTest {
     }
 
     @Test
-    void aJvmStartedWithThePropertyResolvesTheWrittenNamesAndNothingElse(@TempDir Path dir) throws Exception {
-        Path file = HostsFile.at(dir.resolve("hosts")).add("www.example.test", "127.0.0.6")
-                .add("MX.Example.Test", InetAddress.getByName("127.0.0.7")).write();
+    void aJvmStartedWithThePropertyResolvesTheWrittenNamesAndNothingElse(@TempDir Path dir)
+            throws Exception {
+        Path file =
+                HostsFile.at(dir.resolve("hosts"))
+                        .add("www.example.test", "127.0.0.6")
+                        .add("MX.Example.Test", InetAddress.getByName("127.0.0.7"))
+                        .write();
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(javaBin.toString(), "-D" + HostsFile.PROPERTY + "=" + file,
-                "-cp", System.getProperty("java.class.path"), Resolve.class.getName(),
-                "www.example.test", "mx.example.test", "localhost", "other.example.test")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Process p =
+                new ProcessBuilder(
+                                javaBin.toString(),
+                                "-D" + HostsFile.PROPERTY + "=" + file,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Resolve.class.getName(),
+                                "www.example.test",
+                                "mx.example.test",
+                                "localhost",
+                                "other.example.test")
+                        .redirectErrorStream(true)
+                        .start();
+        String out =
+                new String(
+                        p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-        assertEquals("www.example.test 127.0.0.6\nmx.example.test 127.0.0.7\nlocalhost 127.0.0.1\n"
-                + "other.example.test unknown\n", out);
+        assertEquals(
+                "www.example.test 127.0.0.6\nmx.example.test 127.0.0.7\nlocalhost 127.0.0.1\n"
+                        + "other.example.test unknown\n",
+                out);
     }
 
     @Test
     void refusesAddressesOffLoopbackAndNamesWithADot(@TempDir Path dir) {
         HostsFile f = HostsFile.at(dir.resolve("hosts"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.add("a.test", "192.0.2.1"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> f.add("a.test", "192.0.2.1"));
         assertTrue(e.getMessage().contains("loopback"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> f.add("a.test.", "127.0.0.1"));
         assertThrows(IllegalArgumentException.class, () -> f.add("a.test", "not-an-address"));
@@ -58,14 +76,16 @@ class HostsFileTest {
         HostsFile f = HostsFile.at(dir.resolve("hosts")).add("a.test", "127.0.0.2");
         f.write();
         f.add("a.test", "127.0.0.3").write();
-        assertEquals("# written by dev.daneel.testkit.HostsFile\n127.0.0.1 localhost\n127.0.0.3 a.test\n",
+        assertEquals(
+                "# written by dev.daneel.testkit.HostsFile\n127.0.0.1 localhost\n127.0.0.3 a.test\n",
                 Files.readString(f.path()));
     }
 
     @Test
     void ofThisJvmSaysHowToSetTheProperty() {
         if (System.getProperty(HostsFile.PROPERTY) == null) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, HostsFile::ofThisJvm);
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, HostsFile::ofThisJvm);
             assertTrue(e.getMessage().contains("-Djdk.net.hosts.file="), e.getMessage());
         }
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class LoopbackTlsServerTest {
 
-    private static final Instant NOW = Instant.now(); // the JDK's trust manager checks validity at the real time
+    private static final Instant NOW =
+            Instant.now(); // the JDK's trust manager checks validity at the real time
 
     private static SSLContext trusting(Pki pki) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -32,11 +33,14 @@ class LoopbackTlsServerTest {
         return c;
     }
 
-    private static String get(SSLContext c, LoopbackTlsServer server, List<Certificate> presented) throws Exception {
-        try (SSLSocket s = (SSLSocket) c.getSocketFactory().createSocket(server.address(), server.port())) {
+    private static String get(SSLContext c, LoopbackTlsServer server, List<Certificate> presented)
+            throws Exception {
+        try (SSLSocket s =
+                (SSLSocket) c.getSocketFactory().createSocket(server.address(), server.port())) {
             s.startHandshake();
             presented.addAll(List.of(s.getSession().getPeerCertificates()));
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
@@ -62,9 +66,13 @@ class LoopbackTlsServerTest {
         Pki pki = Pki.create(NOW);
         Pki.Issued leaf = pki.selfSigned("www.example.test");
         try (LoopbackTlsServer server = LoopbackTlsServer.start(leaf)) {
-            assertThrows(SSLHandshakeException.class, () -> get(trusting(Pki.create(NOW)), server, new java.util.ArrayList<>()));
+            assertThrows(
+                    SSLHandshakeException.class,
+                    () -> get(trusting(Pki.create(NOW)), server, new java.util.ArrayList<>()));
             // and the server keeps serving
-            assertThrows(SSLHandshakeException.class, () -> get(trusting(Pki.create(NOW)), server, new java.util.ArrayList<>()));
+            assertThrows(
+                    SSLHandshakeException.class,
+                    () -> get(trusting(Pki.create(NOW)), server, new java.util.ArrayList<>()));
             assertEquals(0, server.handshakes());
         }
     }
@@ -73,13 +81,19 @@ class LoopbackTlsServerTest {
     void bindsAnotherLoopbackAddressButNoOtherInterface() throws Exception {
         Pki.Issued leaf = Pki.create(NOW).selfSigned("www.example.test");
         InetAddress seven = InetAddress.getByName("127.0.0.7");
-        try (LoopbackTlsServer server = LoopbackTlsServer.start(seven, leaf.chain(), leaf.privateKey())) {
+        try (LoopbackTlsServer server =
+                LoopbackTlsServer.start(seven, leaf.chain(), leaf.privateKey())) {
             assertEquals(seven, server.address());
             try (Socket s = new Socket(seven, server.port())) {
                 assertEquals(server.port(), s.getPort());
             }
         }
-        assertThrows(IllegalArgumentException.class,
-                () -> LoopbackTlsServer.start(InetAddress.getByName("192.0.2.1"), leaf.chain(), leaf.privateKey()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        LoopbackTlsServer.start(
+                                InetAddress.getByName("192.0.2.1"),
+                                leaf.chain(),
+                                leaf.privateKey()));
     }
 }

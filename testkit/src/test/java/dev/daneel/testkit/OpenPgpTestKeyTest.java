@@ -20,11 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenPgpTestKeyTest {
 
     private static final Instant CREATED = Instant.parse("2026-11-21T12:00:00Z");
-    private static final OpenPgpTestKey ALICE = OpenPgpTestKey.generate("Alice <alice@example.test>", CREATED);
+    private static final OpenPgpTestKey ALICE =
+            OpenPgpTestKey.generate("Alice <alice@example.test>", CREATED);
 
     @Test
-    void theTransferableKeyParsesBackWithAValidSelfSignatureAndAnEncryptionSubkey() throws Exception {
-        PGPPublicKeyRing ring = new PGPPublicKeyRing(ALICE.publicKeyBytes(), new JcaKeyFingerprintCalculator());
+    void theTransferableKeyParsesBackWithAValidSelfSignatureAndAnEncryptionSubkey()
+            throws Exception {
+        PGPPublicKeyRing ring =
+                new PGPPublicKeyRing(ALICE.publicKeyBytes(), new JcaKeyFingerprintCalculator());
         PGPPublicKey primary = ring.getPublicKey();
         assertEquals(List.of("Alice <alice@example.test>"), toList(primary.getUserIDs()));
         PGPSignature self = primary.getSignaturesForID("Alice <alice@example.test>").next();
@@ -39,8 +42,10 @@ class OpenPgpTestKeyTest {
     @Test
     void openpgpkeyLineUsesTheRfc7929OwnerName() {
         // SHA-256("alice") truncated to 28 octets, as RFC 7929 §3 computes it.
-        assertTrue(ALICE.openpgpkeyLine("alice@example.test")
-                .startsWith("2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._openpgpkey.example.test."),
+        assertTrue(
+                ALICE.openpgpkeyLine("alice@example.test")
+                        .startsWith(
+                                "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._openpgpkey.example.test."),
                 ALICE.openpgpkeyLine("alice@example.test"));
     }
 
@@ -51,13 +56,18 @@ class OpenPgpTestKeyTest {
             Path file = dir.resolve("alice.asc");
             Files.writeString(file, ALICE.armoredPublicKey());
             gpg.gpg("--import", file.toString());
-            String listing = new String(gpg.gpg("--with-colons", "--list-keys", "alice@example.test"), StandardCharsets.UTF_8);
+            String listing =
+                    new String(
+                            gpg.gpg("--with-colons", "--list-keys", "alice@example.test"),
+                            StandardCharsets.UTF_8);
             assertTrue(listing.contains("fpr:::::::::" + ALICE.fingerprint() + ":"), listing);
             assertTrue(listing.contains("Alice <alice@example.test>"), listing);
             Path secret = dir.resolve("alice-secret.asc");
             Files.writeString(secret, ALICE.armoredSecretKey());
             gpg.gpg("--import", secret.toString());
-            String secrets = new String(gpg.gpg("--with-colons", "--list-secret-keys"), StandardCharsets.UTF_8);
+            String secrets =
+                    new String(
+                            gpg.gpg("--with-colons", "--list-secret-keys"), StandardCharsets.UTF_8);
             assertTrue(secrets.contains(ALICE.fingerprint()), secrets);
         }
     }

@@ -28,7 +28,9 @@ class PkiTest {
         PKIXParameters p = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         p.setRevocationEnabled(false);
         p.setDate(Date.from(NOW));
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(leaf.chain()), p);
+        CertPathValidator.getInstance("PKIX")
+                .validate(
+                        CertificateFactory.getInstance("X.509").generateCertPath(leaf.chain()), p);
     }
 
     @Test
@@ -37,12 +39,16 @@ class PkiTest {
         Pki.Issued ca1 = pki.intermediate("CA one");
         Pki.Issued ca2 = pki.intermediate(ca1, "CA two");
         Pki.Issued leaf = pki.leaf(ca2, "www.example.test", "alt.example.test");
-        assertEquals(List.of(leaf.certificate(), ca2.certificate(), ca1.certificate()), leaf.chain());
+        assertEquals(
+                List.of(leaf.certificate(), ca2.certificate(), ca1.certificate()), leaf.chain());
         pkixValidate(leaf, pki.root().certificate());
-        assertEquals(List.of(List.of(2, "www.example.test"), List.of(2, "alt.example.test")),
+        assertEquals(
+                List.of(List.of(2, "www.example.test"), List.of(2, "alt.example.test")),
                 List.copyOf(leaf.certificate().getSubjectAlternativeNames()));
         // Another authority's root does not anchor it.
-        assertThrows(CertPathValidatorException.class, () -> pkixValidate(leaf, Pki.create(NOW).root().certificate()));
+        assertThrows(
+                CertPathValidatorException.class,
+                () -> pkixValidate(leaf, Pki.create(NOW).root().certificate()));
     }
 
     @Test
@@ -52,7 +58,8 @@ class PkiTest {
         X509Certificate[] chain = leaf.chain().toArray(new X509Certificate[0]);
         pki.pkixTrustManager().checkServerTrusted(chain, "ECDHE_ECDSA");
         Pki other = Pki.create(NOW);
-        assertThrows(java.security.cert.CertificateException.class,
+        assertThrows(
+                java.security.cert.CertificateException.class,
                 () -> other.pkixTrustManager().checkServerTrusted(chain, "ECDHE_ECDSA"));
     }
 
@@ -60,7 +67,9 @@ class PkiTest {
     void leafCannotIssue() {
         Pki pki = Pki.create(NOW);
         Pki.Issued leaf = pki.selfSigned("www.example.test");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pki.leaf(leaf, "x.example.test"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> pki.leaf(leaf, "x.example.test"));
         assertTrue(e.getMessage().contains("expected a CA certificate"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> pki.selfSigned("www.example.test."));
     }
@@ -75,7 +84,10 @@ class PkiTest {
         assertTrue(leaf.tlsaData(3, 0, 2).matches("3 0 2 [0-9A-F]{128}"));
     }
 
-    /** The 3 1 1 digest equals what OpenSSL computes from the PEM the class writes (RFC 6698 §2.1 and Appendix A). */
+    /**
+     * The 3 1 1 digest equals what OpenSSL computes from the PEM the class writes (RFC 6698 §2.1
+     * and Appendix A).
+     */
     @Test
     void tlsaDigestAndPemAgreeWithOpenssl(@TempDir Path dir) throws Exception {
         String openssl = RealTools.require("openssl", "openssl");
@@ -86,15 +98,44 @@ class PkiTest {
         Path key = dir.resolve("key.pem");
         Files.writeString(key, leaf.privateKeyPem());
         Path spki = dir.resolve("spki.der");
-        RealTools.run(dir, openssl, "x509", "-in", cert.toString(), "-noout", "-pubkey", "-out", dir.resolve("pub.pem").toString());
-        RealTools.run(dir, openssl, "pkey", "-pubin", "-in", dir.resolve("pub.pem").toString(), "-outform", "DER", "-out",
+        RealTools.run(
+                dir,
+                openssl,
+                "x509",
+                "-in",
+                cert.toString(),
+                "-noout",
+                "-pubkey",
+                "-out",
+                dir.resolve("pub.pem").toString());
+        RealTools.run(
+                dir,
+                openssl,
+                "pkey",
+                "-pubin",
+                "-in",
+                dir.resolve("pub.pem").toString(),
+                "-outform",
+                "DER",
+                "-out",
                 spki.toString());
-        String digest = RealTools.run(dir, openssl, "dgst", "-sha256", "-r", spki.toString()).split(" ")[0];
+        String digest =
+                RealTools.run(dir, openssl, "dgst", "-sha256", "-r", spki.toString()).split(" ")[0];
         assertEquals("3 1 1 " + digest.toUpperCase(java.util.Locale.ROOT), leaf.tlsaData(3, 1, 1));
         // The private key PEM is the certificate's: OpenSSL derives the same public key from it.
-        RealTools.run(dir, openssl, "pkey", "-in", key.toString(), "-pubout", "-outform", "DER", "-out",
+        RealTools.run(
+                dir,
+                openssl,
+                "pkey",
+                "-in",
+                key.toString(),
+                "-pubout",
+                "-outform",
+                "DER",
+                "-out",
                 dir.resolve("derived.der").toString());
-        assertEquals(HexFormat.of().formatHex(Files.readAllBytes(spki)),
+        assertEquals(
+                HexFormat.of().formatHex(Files.readAllBytes(spki)),
                 HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("derived.der"))));
         // chainPem holds leaf then intermediate.
         assertEquals(2, leaf.chainPem().split("BEGIN CERTIFICATE").length - 1);

@@ -16,8 +16,7 @@ import org.xbill.DNS.Type;
 /** Test helpers that check signatures and digests independently of the code under test. */
 final class Signatures {
 
-    private Signatures() {
-    }
+    private Signatures() {}
 
     /** Groups records into RRsets (RRSIGs attached to the RRset they cover). */
     static List<RRset> rrsets(List<org.xbill.DNS.Record> records) {
@@ -29,8 +28,12 @@ final class Signatures {
         return new ArrayList<>(sets.values());
     }
 
-    /** Verifies one signature against the zone's keys with a matching tag; throws what dnsjava throws. */
-    static void verify(RRset set, RRSIGRecord sig, List<DNSKEYRecord> keys, Instant now) throws DNSSEC.DNSSECException {
+    /**
+     * Verifies one signature against the zone's keys with a matching tag; throws what dnsjava
+     * throws.
+     */
+    static void verify(RRset set, RRSIGRecord sig, List<DNSKEYRecord> keys, Instant now)
+            throws DNSSEC.DNSSECException {
         DNSSEC.DNSSECException last = null;
         for (DNSKEYRecord k : keys) {
             if (keyTag(k) == sig.getFootprint() && k.getAlgorithm() == sig.getAlgorithm()) {
@@ -45,8 +48,13 @@ final class Signatures {
         if (last != null) {
             throw last;
         }
-        throw new AssertionError("no key with tag " + sig.getFootprint() + " for " + set.getName() + "/"
-                + Type.string(set.getType()));
+        throw new AssertionError(
+                "no key with tag "
+                        + sig.getFootprint()
+                        + " for "
+                        + set.getName()
+                        + "/"
+                        + Type.string(set.getType()));
     }
 
     /** RFC 4034 Appendix B key tag, computed here rather than by dnsjava. */

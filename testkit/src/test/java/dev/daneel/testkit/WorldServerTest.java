@@ -49,11 +49,12 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Real UDP and TCP packets on loopback against a {@link WorldServer}: transport rules (TC, EDNS, DO),
- * every {@link Fault.Kind}, fault narrowing, the {@link QueryLog}, malformed input and closing.
+ * Real UDP and TCP packets on loopback against a {@link WorldServer}: transport rules (TC, EDNS,
+ * DO), every {@link Fault.Kind}, fault narrowing, the {@link QueryLog}, malformed input and
+ * closing.
  *
- * <p>Timing: expected answers get {@value #ANSWER_MILLIS} ms; "no answer" is shown by
- * {@value #SILENCE_MILLIS} ms of silence. Delays are proven by ordering, never by wall-clock bounds.
+ * <p>Timing: expected answers get {@value #ANSWER_MILLIS} ms; "no answer" is shown by {@value
+ * #SILENCE_MILLIS} ms of silence. Delays are proven by ordering, never by wall-clock bounds.
  */
 class WorldServerTest {
 
@@ -68,15 +69,18 @@ class WorldServerTest {
     private static final String MISSING = "nope.example.test.";
 
     private static World world() {
-        String bigTxt = IntStream.range(0, BIG_TXT_COUNT)
-                .mapToObj(i -> String.format("big 300 TXT \"%02d%s\"", i, "x".repeat(198)))
-                .collect(Collectors.joining("\n"));
+        String bigTxt =
+                IntStream.range(0, BIG_TXT_COUNT)
+                        .mapToObj(i -> String.format("big 300 TXT \"%02d%s\"", i, "x".repeat(198)))
+                        .collect(Collectors.joining("\n"));
         return World.builder()
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .zone("example.test.", z -> z
-                        .record("www 300 A 192.0.2.1")
-                        .record("slow 300 A 192.0.2.2")
-                        .record(bigTxt))
+                .zone(
+                        "example.test.",
+                        z ->
+                                z.record("www 300 A 192.0.2.1")
+                                        .record("slow 300 A 192.0.2.2")
+                                        .record(bigTxt))
                 .start();
     }
 
@@ -86,14 +90,16 @@ class WorldServerTest {
     void udpAndTcpGiveByteIdenticalAnswers() throws IOException {
         try (World world = world()) {
             WorldServer server = world.server();
-            List<Message> queries = List.of(
-                    query(WWW, Type.A, 1),
-                    edns(query(WWW, Type.A, 2), 1232, true),
-                    edns(query(WWW, Type.A, 3), 1232, false),
-                    edns(query(MISSING, Type.A, 4), 1232, true),
-                    query(MISSING, Type.A, 5));
+            List<Message> queries =
+                    List.of(
+                            query(WWW, Type.A, 1),
+                            edns(query(WWW, Type.A, 2), 1232, true),
+                            edns(query(WWW, Type.A, 3), 1232, false),
+                            edns(query(MISSING, Type.A, 4), 1232, true),
+                            query(MISSING, Type.A, 5));
             for (Message q : queries) {
-                assertArrayEquals(udp(server, q), tcp(server, q), "UDP and TCP answers differ for\n" + q);
+                assertArrayEquals(
+                        udp(server, q), tcp(server, q), "UDP and TCP answers differ for\n" + q);
             }
         }
     }
@@ -103,7 +109,9 @@ class WorldServerTest {
     void answerWithDoCarriesRrsigsAndEchoesOptWithDo(Transport transport) throws IOException {
         try (World world = world()) {
             Message q = edns(query(WWW, Type.A, 0x4242), 1232, true);
-            q.getHeader().setFlag(Flags.AD); // RFC 6840 §5.7: a client may ask for AD; this resolver validates nothing
+            q.getHeader()
+                    .setFlag(Flags.AD); // RFC 6840 §5.7: a client may ask for AD; this resolver
+            // validates nothing
             q.getHeader().setFlag(Flags.CD);
             Message r = parse(exchange(world.server(), q, transport));
 
@@ -112,7 +120,8 @@ class WorldServerTest {
             assertTrue(r.getHeader().getFlag(Flags.RA));
             assertTrue(r.getHeader().getFlag(Flags.RD));
             assertTrue(r.getHeader().getFlag(Flags.CD));
-            assertFalse(r.getHeader().getFlag(Flags.AD), "AD set by a resolver that validates nothing");
+            assertFalse(
+                    r.getHeader().getFlag(Flags.AD), "AD set by a resolver that validates nothing");
             assertFalse(r.getHeader().getFlag(Flags.TC));
             assertEquals(Rcode.NOERROR, r.getRcode());
             assertEquals(q.getQuestion(), r.getQuestion());
@@ -132,12 +141,21 @@ class WorldServerTest {
         try (World world = world()) {
             WorldServer server = world.server();
 
-            Message positive = parse(exchange(server, edns(query(WWW, Type.A, 1), 1232, false), transport));
+            Message positive =
+                    parse(exchange(server, edns(query(WWW, Type.A, 1), 1232, false), transport));
             assertEquals(List.of(Type.A), types(positive, Section.ANSWER));
             assertNotNull(positive.getOPT(), "EDNS query answered without OPT");
-            assertEquals(0, positive.getOPT().getFlags() & ExtendedFlags.DO, "DO echoed though not asked");
+            assertEquals(
+                    0,
+                    positive.getOPT().getFlags() & ExtendedFlags.DO,
+                    "DO echoed though not asked");
 
-            Message negative = parse(exchange(server, edns(query(MISSING, Type.A, 2), 1232, false), transport));
+            Message negative =
+                    parse(
+                            exchange(
+                                    server,
+                                    edns(query(MISSING, Type.A, 2), 1232, false),
+                                    transport));
             assertEquals(Rcode.NXDOMAIN, negative.getRcode());
             assertEquals(List.of(Type.SOA), types(negative, Section.AUTHORITY));
 
@@ -151,12 +169,26 @@ class WorldServerTest {
     @EnumSource(Transport.class)
     void nxdomainWithDoCarriesSignedNsecProofs(Transport transport) throws IOException {
         try (World world = world()) {
-            Message r = parse(exchange(world.server(), edns(query(MISSING, Type.A, 1), 1232, true), transport));
+            Message r =
+                    parse(
+                            exchange(
+                                    world.server(),
+                                    edns(query(MISSING, Type.A, 1), 1232, true),
+                                    transport));
             assertEquals(Rcode.NXDOMAIN, r.getRcode());
             List<org.xbill.DNS.Record> authority = r.getSection(Section.AUTHORITY);
-            assertTrue(authority.stream().anyMatch(SOARecord.class::isInstance), "no SOA in " + authority);
-            assertTrue(authority.stream().anyMatch(NSECRecord.class::isInstance), "no NSEC in " + authority);
-            assertTrue(authority.stream().anyMatch(rr -> rr instanceof RRSIGRecord s && s.getTypeCovered() == Type.NSEC),
+            assertTrue(
+                    authority.stream().anyMatch(SOARecord.class::isInstance),
+                    "no SOA in " + authority);
+            assertTrue(
+                    authority.stream().anyMatch(NSECRecord.class::isInstance),
+                    "no NSEC in " + authority);
+            assertTrue(
+                    authority.stream()
+                            .anyMatch(
+                                    rr ->
+                                            rr instanceof RRSIGRecord s
+                                                    && s.getTypeCovered() == Type.NSEC),
                     "no RRSIG over NSEC in " + authority);
         }
     }
@@ -186,8 +218,13 @@ class WorldServerTest {
         try (World world = world()) {
             Message r = parse(tcp(world.server(), edns(query(BIG, Type.TXT, 9), 1232, true)));
             assertFalse(r.getHeader().getFlag(Flags.TC));
-            assertEquals(BIG_TXT_COUNT, r.getSection(Section.ANSWER).stream().filter(TXTRecord.class::isInstance).count());
-            assertTrue(r.getSection(Section.ANSWER).stream().anyMatch(RRSIGRecord.class::isInstance));
+            assertEquals(
+                    BIG_TXT_COUNT,
+                    r.getSection(Section.ANSWER).stream()
+                            .filter(TXTRecord.class::isInstance)
+                            .count());
+            assertTrue(
+                    r.getSection(Section.ANSWER).stream().anyMatch(RRSIGRecord.class::isInstance));
         }
     }
 
@@ -195,15 +232,19 @@ class WorldServerTest {
     void udpLimitIsTheClientPayloadSizeExactly() throws IOException {
         try (World world = world()) {
             WorldServer server = world.server();
-            // The response does not depend on the payload size asked for, so TCP tells us its exact length.
+            // The response does not depend on the payload size asked for, so TCP tells us its exact
+            // length.
             int size = tcp(server, edns(query(BIG, Type.TXT, 1), 1232, false)).length;
             assertTrue(size > 512, "the big RRset should exceed 512 octets, is " + size);
 
             Message fits = parse(udp(server, edns(query(BIG, Type.TXT, 2), size, false)));
-            assertFalse(fits.getHeader().getFlag(Flags.TC), "a " + size + "-octet answer truncated at payload " + size);
+            assertFalse(
+                    fits.getHeader().getFlag(Flags.TC),
+                    "a " + size + "-octet answer truncated at payload " + size);
             assertEquals(BIG_TXT_COUNT, fits.getSection(Section.ANSWER).size());
 
-            assertTruncatedEmpty(parse(udp(server, edns(query(BIG, Type.TXT, 3), size - 1, false))), 3);
+            assertTruncatedEmpty(
+                    parse(udp(server, edns(query(BIG, Type.TXT, 3), size - 1, false))), 3);
         }
     }
 
@@ -212,7 +253,9 @@ class WorldServerTest {
         try (World world = world()) {
             // RFC 6891 §6.2.5: values below 512 are treated as 512.
             byte[] answer = udp(world.server(), edns(query(WWW, Type.A, 1), 100, true));
-            assertTrue(answer.length > 100 && answer.length <= 512, "pick a query whose answer is 101..512 octets");
+            assertTrue(
+                    answer.length > 100 && answer.length <= 512,
+                    "pick a query whose answer is 101..512 octets");
             assertFalse(parse(answer).getHeader().getFlag(Flags.TC));
         }
     }
@@ -227,8 +270,13 @@ class WorldServerTest {
 
             Message r = resolver.send(query(BIG, Type.TXT, 1));
 
-            assertEquals(BIG_TXT_COUNT, r.getSection(Section.ANSWER).stream().filter(TXTRecord.class::isInstance).count());
-            List<Transport> transports = server.log().entries().stream().map(LoggedQuery::transport).toList();
+            assertEquals(
+                    BIG_TXT_COUNT,
+                    r.getSection(Section.ANSWER).stream()
+                            .filter(TXTRecord.class::isInstance)
+                            .count());
+            List<Transport> transports =
+                    server.log().entries().stream().map(LoggedQuery::transport).toList();
             assertEquals(List.of(Transport.UDP, Transport.TCP), transports);
             assertEquals(2, server.log().count(BIG, Type.TXT));
         }
@@ -238,7 +286,8 @@ class WorldServerTest {
 
     @Test
     void dropOverUdpSendsNothing() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server())) {
             world.server().inject(Fault.drop());
             send(s, world.server(), query(WWW, Type.A, 1));
             assertNoDatagram(s);
@@ -248,7 +297,8 @@ class WorldServerTest {
 
     @Test
     void dropOverTcpClosesTheConnectionWithoutAnswer() throws IOException {
-        try (World world = world(); Socket s = tcpClient(world.server())) {
+        try (World world = world();
+                Socket s = tcpClient(world.server())) {
             world.server().inject(Fault.drop());
             write(s, query(WWW, Type.A, 1));
             assertClosedWithoutAnswer(s);
@@ -257,7 +307,8 @@ class WorldServerTest {
 
     @Test
     void delayedUdpAnswerArrivesAfterAnUndelayedOneSentLater() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server())) {
             WorldServer server = world.server();
             server.inject(Fault.delay(Duration.ofSeconds(1)).forName(SLOW));
             send(s, server, query(SLOW, Type.A, 1));
@@ -266,20 +317,29 @@ class WorldServerTest {
             assertEquals(2, parse(receive(s)).getHeader().getID(), "the delayed answer came first");
             Message delayed = parse(receive(s));
             assertEquals(1, delayed.getHeader().getID());
-            assertEquals("192.0.2.2", ((ARecord) delayed.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+            assertEquals(
+                    "192.0.2.2",
+                    ((ARecord) delayed.getSection(Section.ANSWER).get(0))
+                            .getAddress()
+                            .getHostAddress());
             assertEquals(1, server.log().count(q -> q.fault() == Fault.Kind.DELAY));
         }
     }
 
     @Test
     void delayedTcpAnswerArrivesAfterAnUndelayedOneSentLater() throws IOException {
-        try (World world = world(); Socket slow = tcpClient(world.server()); Socket fast = tcpClient(world.server())) {
+        try (World world = world();
+                Socket slow = tcpClient(world.server());
+                Socket fast = tcpClient(world.server())) {
             world.server().inject(Fault.delay(Duration.ofSeconds(1)).forName(SLOW));
             write(slow, query(SLOW, Type.A, 1));
             write(fast, query(WWW, Type.A, 2));
 
             assertEquals(2, parse(read(fast)).getHeader().getID());
-            assertEquals(0, slow.getInputStream().available(), "the delayed answer came before the undelayed one");
+            assertEquals(
+                    0,
+                    slow.getInputStream().available(),
+                    "the delayed answer came before the undelayed one");
             assertEquals(1, parse(read(slow)).getHeader().getID());
         }
     }
@@ -305,7 +365,9 @@ class WorldServerTest {
             for (int id = 1; id <= 20; id++) {
                 Message q = edns(query(WWW, Type.A, id), 1232, true);
                 byte[] junk = exchange(server, q, transport);
-                assertFalse(isAnswerTo(q, junk), "garbage parsed as the answer: " + Arrays.toString(junk));
+                assertFalse(
+                        isAnswerTo(q, junk),
+                        "garbage parsed as the answer: " + Arrays.toString(junk));
             }
             assertEquals(20, server.log().count(q -> q.fault() == Fault.Kind.GARBAGE));
         }
@@ -321,7 +383,9 @@ class WorldServerTest {
             byte[] wrong = exchange(world.server(), q, transport);
 
             assertNotEquals(0x1234, parse(wrong).getHeader().getID());
-            assertArrayEquals(Arrays.copyOfRange(normal, 2, normal.length), Arrays.copyOfRange(wrong, 2, wrong.length));
+            assertArrayEquals(
+                    Arrays.copyOfRange(normal, 2, normal.length),
+                    Arrays.copyOfRange(wrong, 2, wrong.length));
         }
     }
 
@@ -334,13 +398,17 @@ class WorldServerTest {
             assertNotEquals(Name.fromConstantString(WWW), r.getQuestion().getName());
             assertEquals(Type.A, r.getQuestion().getType());
             assertEquals(1, r.getHeader().getID());
-            assertEquals(List.of(Type.A), types(r, Section.ANSWER), "the records should be the normal answer");
+            assertEquals(
+                    List.of(Type.A),
+                    types(r, Section.ANSWER),
+                    "the records should be the normal answer");
         }
     }
 
     @Test
     void wrongSourceOverUdpAnswersFromAnotherPort() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server())) {
             WorldServer server = world.server();
             Message q = query(WWW, Type.A, 1);
             byte[] normal = udp(server, q);
@@ -349,14 +417,16 @@ class WorldServerTest {
             DatagramPacket p = receivePacket(s);
 
             assertEquals(server.address().getAddress(), p.getAddress());
-            assertNotEquals(server.port(), p.getPort(), "the answer came from the server's own port");
+            assertNotEquals(
+                    server.port(), p.getPort(), "the answer came from the server's own port");
             assertArrayEquals(normal, bytes(p));
         }
     }
 
     @Test
     void wrongSourceOverTcpClosesTheConnectionWithoutAnswer() throws IOException {
-        try (World world = world(); Socket s = tcpClient(world.server())) {
+        try (World world = world();
+                Socket s = tcpClient(world.server())) {
             world.server().inject(Fault.wrongSource());
             write(s, query(WWW, Type.A, 1));
             assertClosedWithoutAnswer(s);
@@ -372,7 +442,9 @@ class WorldServerTest {
             world.server().inject(Fault.truncatedPacket());
             byte[] cut = exchange(world.server(), q, transport);
 
-            assertTrue(cut.length < normal.length, cut.length + " octets is not shorter than " + normal.length);
+            assertTrue(
+                    cut.length < normal.length,
+                    cut.length + " octets is not shorter than " + normal.length);
             assertArrayEquals(Arrays.copyOf(normal, cut.length), cut);
             assertEquals(0, cut[2] & 0x02, "TC set on a cut-off packet");
             assertThrows(IOException.class, () -> new Message(cut));
@@ -394,7 +466,8 @@ class WorldServerTest {
             byte[] normal = tcp(world.server(), q);
             world.server().inject(Fault.forceTruncation());
             assertArrayEquals(normal, tcp(world.server(), q));
-            assertEquals(Fault.Kind.FORCE_TRUNCATION, world.server().log().entries().get(1).fault());
+            assertEquals(
+                    Fault.Kind.FORCE_TRUNCATION, world.server().log().entries().get(1).fault());
         }
     }
 
@@ -419,13 +492,20 @@ class WorldServerTest {
         try (World world = world()) {
             Message q = edns(query(WWW, Type.A, 1), 1232, true);
             Message normal = parse(exchange(world.server(), q, transport));
-            ARecord forged = new ARecord(Name.fromConstantString("victim.test."), DClass.IN, 300,
-                    java.net.InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66}));
-            world.server().inject(Fault.rewrite(m -> {
-                m.removeAllRecords(Section.ANSWER);
-                m.addRecord(forged, Section.ADDITIONAL);
-                return m;
-            }));
+            ARecord forged =
+                    new ARecord(
+                            Name.fromConstantString("victim.test."),
+                            DClass.IN,
+                            300,
+                            java.net.InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 66}));
+            world.server()
+                    .inject(
+                            Fault.rewrite(
+                                    m -> {
+                                        m.removeAllRecords(Section.ANSWER);
+                                        m.addRecord(forged, Section.ADDITIONAL);
+                                        return m;
+                                    }));
             Message edited = parse(exchange(world.server(), q, transport));
 
             assertFalse(normal.getSection(Section.ANSWER).isEmpty());
@@ -441,11 +521,17 @@ class WorldServerTest {
         try (World world = world()) {
             Message q = edns(query(WWW, Type.A, 1), 1232, true);
             byte[] normal = exchange(world.server(), q, transport);
-            world.server().inject(Fault.mangle(b -> {
-                byte[] out = Arrays.copyOf(b, b.length);
-                out[6] = (byte) 0xff; // ANCOUNT 65280 + n: more records than the packet holds
-                return out;
-            }).times(1));
+            world.server()
+                    .inject(
+                            Fault.mangle(
+                                            b -> {
+                                                byte[] out = Arrays.copyOf(b, b.length);
+                                                out[6] = (byte) 0xff; // ANCOUNT 65280 + n: more
+                                                // records than the packet
+                                                // holds
+                                                return out;
+                                            })
+                                    .times(1));
             byte[] mangled = exchange(world.server(), q, transport);
             assertEquals(normal.length, mangled.length);
             assertEquals((byte) 0xff, mangled[6]);
@@ -466,9 +552,14 @@ class WorldServerTest {
         try (World world = world()) {
             WorldServer server = world.server();
             server.inject(Fault.servfail().times(2));
-            List<Integer> rcodes = IntStream.rangeClosed(1, 4).mapToObj(id -> rcode(server, query(WWW, Type.A, id))).toList();
-            assertEquals(List.of(Rcode.SERVFAIL, Rcode.SERVFAIL, Rcode.NOERROR, Rcode.NOERROR), rcodes);
-            assertEquals(Arrays.asList(Fault.Kind.SERVFAIL, Fault.Kind.SERVFAIL, null, null),
+            List<Integer> rcodes =
+                    IntStream.rangeClosed(1, 4)
+                            .mapToObj(id -> rcode(server, query(WWW, Type.A, id)))
+                            .toList();
+            assertEquals(
+                    List.of(Rcode.SERVFAIL, Rcode.SERVFAIL, Rcode.NOERROR, Rcode.NOERROR), rcodes);
+            assertEquals(
+                    Arrays.asList(Fault.Kind.SERVFAIL, Fault.Kind.SERVFAIL, null, null),
                     server.log().entries().stream().map(LoggedQuery::fault).toList());
         }
     }
@@ -478,7 +569,10 @@ class WorldServerTest {
         try (World world = world()) {
             WorldServer server = world.server();
             server.inject(Fault.refused().times(1)).inject(Fault.servfail());
-            List<Integer> rcodes = IntStream.rangeClosed(1, 3).mapToObj(id -> rcode(server, query(WWW, Type.A, id))).toList();
+            List<Integer> rcodes =
+                    IntStream.rangeClosed(1, 3)
+                            .mapToObj(id -> rcode(server, query(WWW, Type.A, id)))
+                            .toList();
             assertEquals(List.of(Rcode.REFUSED, Rcode.SERVFAIL, Rcode.SERVFAIL), rcodes);
         }
     }
@@ -519,7 +613,8 @@ class WorldServerTest {
     void narrowingsCombine() throws IOException {
         try (World world = world()) {
             WorldServer server = world.server();
-            server.inject(Fault.refused().forName(WWW).forType(Type.A).over(Transport.UDP).times(1));
+            server.inject(
+                    Fault.refused().forName(WWW).forType(Type.A).over(Transport.UDP).times(1));
             assertEquals(Rcode.NOERROR, parse(tcp(server, query(WWW, Type.A, 1))).getRcode());
             assertEquals(Rcode.NOERROR, parse(udp(server, query(WWW, Type.AAAA, 2))).getRcode());
             assertEquals(Rcode.NOERROR, parse(udp(server, query(SLOW, Type.A, 3))).getRcode());
@@ -544,7 +639,9 @@ class WorldServerTest {
 
     @Test
     void logRecordsWhatEachQueryAskedAndWhatWasDone() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server()); Socket t = tcpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server());
+                Socket t = tcpClient(world.server())) {
             WorldServer server = world.server();
             Message viaUdp = edns(query(WWW, Type.A, 0x0101), 1400, true);
             viaUdp.getHeader().setFlag(Flags.CD);
@@ -555,11 +652,30 @@ class WorldServerTest {
             read(t);
 
             List<LoggedQuery> log = server.log().entries();
-            assertEquals(List.of(
-                    new LoggedQuery(NOW, Transport.UDP, (InetSocketAddress) s.getLocalSocketAddress(), 0x0101,
-                            Name.fromConstantString(WWW), Type.A, true, true, 1400, null),
-                    new LoggedQuery(NOW, Transport.TCP, (InetSocketAddress) t.getLocalSocketAddress(), 0x0202,
-                            Name.fromConstantString(MISSING), Type.AAAA, false, false, 0, Fault.Kind.SERVFAIL)),
+            assertEquals(
+                    List.of(
+                            new LoggedQuery(
+                                    NOW,
+                                    Transport.UDP,
+                                    (InetSocketAddress) s.getLocalSocketAddress(),
+                                    0x0101,
+                                    Name.fromConstantString(WWW),
+                                    Type.A,
+                                    true,
+                                    true,
+                                    1400,
+                                    null),
+                            new LoggedQuery(
+                                    NOW,
+                                    Transport.TCP,
+                                    (InetSocketAddress) t.getLocalSocketAddress(),
+                                    0x0202,
+                                    Name.fromConstantString(MISSING),
+                                    Type.AAAA,
+                                    false,
+                                    false,
+                                    0,
+                                    Fault.Kind.SERVFAIL)),
                     log);
         }
     }
@@ -596,8 +712,10 @@ class WorldServerTest {
             assertEquals(Rcode.NOERROR, rcode(primary, query(WWW, Type.A, 2)));
             assertEquals(Rcode.REFUSED, parse(tcp(second, query(WWW, Type.A, 3))).getRcode());
 
-            assertEquals(List.of(1, 3), second.log().entries().stream().map(LoggedQuery::id).toList());
-            assertEquals(List.of(2), primary.log().entries().stream().map(LoggedQuery::id).toList());
+            assertEquals(
+                    List.of(1, 3), second.log().entries().stream().map(LoggedQuery::id).toList());
+            assertEquals(
+                    List.of(2), primary.log().entries().stream().map(LoggedQuery::id).toList());
 
             second.close();
             assertEquals(Rcode.NOERROR, rcode(primary, query(WWW, Type.A, 4)));
@@ -608,7 +726,8 @@ class WorldServerTest {
 
     @Test
     void datagramShorterThanAHeaderGetsNoAnswerButIsLogged() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server())) {
             WorldServer server = world.server();
             send(s, server, new byte[] {0x12, 0x34, 0x01, 0x00, 0x00});
             assertNoDatagram(s);
@@ -640,7 +759,11 @@ class WorldServerTest {
     @Test
     void queryWithoutQuestionGetsFormerr() throws IOException {
         try (World world = world()) {
-            Message r = parse(udp(world.server(), new byte[] {0x00, 0x07, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0}));
+            Message r =
+                    parse(
+                            udp(
+                                    world.server(),
+                                    new byte[] {0x00, 0x07, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0}));
             assertEquals(7, r.getHeader().getID());
             assertEquals(Rcode.FORMERR, r.getRcode());
         }
@@ -648,7 +771,8 @@ class WorldServerTest {
 
     @Test
     void aResponseSentToTheServerIsLoggedButNeverAnswered() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server())) {
             Message response = query(WWW, Type.A, 9);
             response.getHeader().setFlag(Flags.QR);
             send(s, world.server(), response);
@@ -671,7 +795,8 @@ class WorldServerTest {
 
     @Test
     void tcpMessageShorterThanAHeaderClosesTheConnection() throws IOException {
-        try (World world = world(); Socket s = tcpClient(world.server())) {
+        try (World world = world();
+                Socket s = tcpClient(world.server())) {
             write(s, new byte[] {0x12, 0x34, 0x01});
             assertClosedWithoutAnswer(s);
         }
@@ -679,12 +804,15 @@ class WorldServerTest {
 
     @Test
     void tcpConnectionAnswersSeveralQueriesInOrder() throws IOException {
-        try (World world = world(); Socket s = tcpClient(world.server())) {
+        try (World world = world();
+                Socket s = tcpClient(world.server())) {
             for (int id = 1; id <= 3; id++) {
                 write(s, query(WWW, Type.A, id));
                 assertEquals(id, parse(read(s)).getHeader().getID());
             }
-            assertEquals(3, world.server().log().count(q -> q.client().equals(s.getLocalSocketAddress())));
+            assertEquals(
+                    3,
+                    world.server().log().count(q -> q.client().equals(s.getLocalSocketAddress())));
         }
     }
 
@@ -692,7 +820,9 @@ class WorldServerTest {
 
     @Test
     void closedServerAnswersNothingOnAnyTransport() throws IOException {
-        try (World world = world(); DatagramSocket s = udpClient(world.server()); Socket open = tcpClient(world.server())) {
+        try (World world = world();
+                DatagramSocket s = udpClient(world.server());
+                Socket open = tcpClient(world.server())) {
             WorldServer server = world.server();
             write(open, query(WWW, Type.A, 1));
             read(open); // the connection works before closing
@@ -702,7 +832,8 @@ class WorldServerTest {
             send(s, server, query(WWW, Type.A, 2));
             assertNoDatagram(s);
             assertThrows(ConnectException.class, () -> tcpClient(server));
-            // A connection opened before closing must not be served after it (failover tests rely on that).
+            // A connection opened before closing must not be served after it (failover tests rely
+            // on that).
             try {
                 write(open, query(WWW, Type.A, 3));
             } catch (SocketException alreadyReset) {
@@ -714,7 +845,8 @@ class WorldServerTest {
 
     // ---- helpers ----
 
-    private static void assertEmptyWithRcode(Fault fault, int rcode, Transport transport) throws IOException {
+    private static void assertEmptyWithRcode(Fault fault, int rcode, Transport transport)
+            throws IOException {
         try (World world = world()) {
             world.server().inject(fault);
             Message q = edns(query(WWW, Type.A, 0x0a0a), 1232, true);
@@ -724,7 +856,8 @@ class WorldServerTest {
             assertEquals(q.getQuestion(), r.getQuestion());
             assertNotNull(r.getOPT());
             for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
-                assertEquals(List.of(), r.getSection(section), Section.string(section) + " not empty");
+                assertEquals(
+                        List.of(), r.getSection(section), Section.string(section) + " not empty");
             }
             assertEquals(List.of(Type.OPT), types(r, Section.ADDITIONAL));
         }
@@ -744,7 +877,8 @@ class WorldServerTest {
     private static boolean isAnswerTo(Message query, byte[] wire) {
         try {
             Message r = new Message(wire);
-            return r.getHeader().getFlag(Flags.QR) && r.getHeader().getID() == query.getHeader().getID()
+            return r.getHeader().getFlag(Flags.QR)
+                    && r.getHeader().getID() == query.getHeader().getID()
                     && query.getQuestion().equals(r.getQuestion());
         } catch (IOException | RuntimeException e) {
             return false;
@@ -752,13 +886,17 @@ class WorldServerTest {
     }
 
     private static Message query(String name, int type, int id) {
-        Message m = Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromConstantString(name), type, DClass.IN));
+        Message m =
+                Message.newQuery(
+                        org.xbill.DNS.Record.newRecord(
+                                Name.fromConstantString(name), type, DClass.IN));
         m.getHeader().setID(id);
         return m;
     }
 
     private static Message edns(Message query, int payload, boolean dnssecOk) {
-        query.addRecord(new OPTRecord(payload, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+        query.addRecord(
+                new OPTRecord(payload, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         return query;
     }
 
@@ -779,11 +917,13 @@ class WorldServerTest {
         }
     }
 
-    private static byte[] exchange(WorldServer server, Message query, Transport transport) throws IOException {
+    private static byte[] exchange(WorldServer server, Message query, Transport transport)
+            throws IOException {
         return exchange(server, query.toWire(), transport);
     }
 
-    private static byte[] exchange(WorldServer server, byte[] query, Transport transport) throws IOException {
+    private static byte[] exchange(WorldServer server, byte[] query, Transport transport)
+            throws IOException {
         return transport == Transport.UDP ? udp(server, query) : tcp(server, query);
     }
 
@@ -809,14 +949,18 @@ class WorldServerTest {
         }
     }
 
-    /** An unconnected socket on the server's loopback address, so answers from any port are seen. */
+    /**
+     * An unconnected socket on the server's loopback address, so answers from any port are seen.
+     */
     private static DatagramSocket udpClient(WorldServer server) throws IOException {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress(server.address().getAddress(), 0));
+        DatagramSocket s =
+                new DatagramSocket(new InetSocketAddress(server.address().getAddress(), 0));
         s.setSoTimeout(ANSWER_MILLIS);
         return s;
     }
 
-    private static void send(DatagramSocket s, WorldServer server, Message query) throws IOException {
+    private static void send(DatagramSocket s, WorldServer server, Message query)
+            throws IOException {
         send(s, server, query.toWire());
     }
 
@@ -891,7 +1035,10 @@ class WorldServerTest {
             int first = s.getInputStream().read();
             assertEquals(-1, first, "expected the connection closed without an answer, got data");
         } catch (SocketTimeoutException e) {
-            fail("the connection stayed open for " + s.getSoTimeout() + " ms without an answer; expected it closed");
+            fail(
+                    "the connection stayed open for "
+                            + s.getSoTimeout()
+                            + " ms without an answer; expected it closed");
         } catch (SocketException reset) {
             // a reset closes it too, and carries no answer
         }

@@ -30,8 +30,8 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.NSECRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
@@ -45,9 +45,12 @@ class WorldTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     static World.Builder mixedWorld() {
-        return World.builder().clock(CLOCK)
+        return World.builder()
+                .clock(CLOCK)
                 .zone("test.")
-                .zone("example.test.", z -> z.record("www 300 A 192.0.2.1\n*.wild TXT \"w\"\nalias CNAME www"))
+                .zone(
+                        "example.test.",
+                        z -> z.record("www 300 A 192.0.2.1\n*.wild TXT \"w\"\nalias CNAME www"))
                 .zone("hashed.test.", z -> z.nsec3(0, "", false).record("a.b.c A 192.0.2.7"))
                 .zone("sub.example.test.", z -> z.singleKey().record("host AAAA 2001:db8::1"))
                 .zone("plain.test.", ZoneBuilder::unsigned);
@@ -76,12 +79,21 @@ class WorldTest {
         Zone test = world.zone("test.");
         for (RRset set : Signatures.rrsets(test.records())) {
             Name owner = set.getName();
-            boolean atCut = !owner.equals(test.origin()) && test.rrset(owner.toString(), Type.NS).isPresent();
-            boolean glue = owner.getLabelString(0).equals("ns1") && !owner.equals(Name.fromConstantString("ns1.test."));
+            boolean atCut =
+                    !owner.equals(test.origin())
+                            && test.rrset(owner.toString(), Type.NS).isPresent();
+            boolean glue =
+                    owner.getLabelString(0).equals("ns1")
+                            && !owner.equals(Name.fromConstantString("ns1.test."));
             if ((atCut && set.getType() == Type.NS) || glue) {
-                assertEquals(0, set.sigSize(), set.getName() + "/" + Type.string(set.getType()) + " must not be signed");
+                assertEquals(
+                        0,
+                        set.sigSize(),
+                        set.getName() + "/" + Type.string(set.getType()) + " must not be signed");
             } else {
-                assertTrue(set.sigSize() > 0, set.getName() + "/" + Type.string(set.getType()) + " is unsigned");
+                assertTrue(
+                        set.sigSize() > 0,
+                        set.getName() + "/" + Type.string(set.getType()) + " is unsigned");
             }
         }
     }
@@ -98,7 +110,10 @@ class WorldTest {
             DSRecord ds = zone.dsRecords().get(0);
             assertEquals(DNSSEC.Digest.SHA256, ds.getDigestID());
             assertEquals(Signatures.keyTag(ksk), ds.getFootprint());
-            assertArrayEquals(Signatures.dsDigest(ksk, "SHA-256"), ds.getDigest(), "DS digest for " + zone.origin());
+            assertArrayEquals(
+                    Signatures.dsDigest(ksk, "SHA-256"),
+                    ds.getDigest(),
+                    "DS digest for " + zone.origin());
             if (zone.origin().equals(Name.root)) {
                 assertEquals(List.of(ds), world.trustAnchors());
                 assertEquals(List.of(ksk), world.trustAnchorKeys());
@@ -121,7 +136,9 @@ class WorldTest {
         assertEquals(256, zone.keys().get(1).dnskey().getFlags());
         for (RRset set : Signatures.rrsets(zone.records())) {
             for (RRSIGRecord sig : set.sigs()) {
-                assertEquals(set.getType() == Type.DNSKEY ? ksk : zsk, sig.getFootprint(),
+                assertEquals(
+                        set.getType() == Type.DNSKEY ? ksk : zsk,
+                        sig.getFootprint(),
                         "key tag on " + set.getName() + "/" + Type.string(set.getType()));
             }
         }
@@ -143,8 +160,17 @@ class WorldTest {
     @ParameterizedTest(name = "algorithm {0}")
     @ValueSource(ints = {5, 7, 8, 10, 13, 14, 15, 16})
     void everySupportedAlgorithmSignsAZoneThatVerifies(int algorithm) throws Exception {
-        World world = World.builder().clock(CLOCK).reuseKeysAcrossWorlds()
-                .zone("alg.test.", z -> z.algorithm(algorithm).rsaKeyBits(1024).record("www A 192.0.2.1")).build();
+        World world =
+                World.builder()
+                        .clock(CLOCK)
+                        .reuseKeysAcrossWorlds()
+                        .zone(
+                                "alg.test.",
+                                z ->
+                                        z.algorithm(algorithm)
+                                                .rsaKeyBits(1024)
+                                                .record("www A 192.0.2.1"))
+                        .build();
         Zone zone = world.zone("alg.test.");
         List<DNSKEYRecord> keys = zone.keys().stream().map(ZoneKey::dnskey).toList();
         keys.forEach(k -> assertEquals(algorithm, k.getAlgorithm()));
@@ -165,7 +191,10 @@ class WorldTest {
         assertTrue(plain.keys().isEmpty());
         assertTrue(plain.dsRecords().isEmpty());
         for (org.xbill.DNS.Record r : plain.records()) {
-            assertFalse(Set.of(Type.RRSIG, Type.NSEC, Type.NSEC3, Type.DNSKEY, Type.NSEC3PARAM).contains(r.getType()), r.toString());
+            assertFalse(
+                    Set.of(Type.RRSIG, Type.NSEC, Type.NSEC3, Type.DNSKEY, Type.NSEC3PARAM)
+                            .contains(r.getType()),
+                    r.toString());
         }
         Zone parent = world.zone("test.");
         assertTrue(parent.rrset("plain", Type.DS).isEmpty());
@@ -196,7 +225,8 @@ class WorldTest {
                     parsed.add(r);
                 }
             }
-            assertEquals(new HashSet<>(zone.records()), new HashSet<>(parsed), "zone " + zone.origin());
+            assertEquals(
+                    new HashSet<>(zone.records()), new HashSet<>(parsed), "zone " + zone.origin());
         }
     }
 
@@ -206,7 +236,8 @@ class WorldTest {
         Path file = world.writeTrustAnchors(dir.resolve("anchors/root.ds"));
         String text = Files.readString(file);
         assertTrue(text.startsWith(".\t"), text);
-        try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+        try (Master master =
+                new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
             assertEquals(world.trustAnchors().get(0), master.nextRecord());
         }
     }
@@ -218,39 +249,56 @@ class WorldTest {
             builder.zone("tld" + tld + ".");
             for (int child = 0; child < 9; child++) {
                 int c = child;
-                builder.zone("zone" + child + ".tld" + tld + ".", z -> {
-                    z.record("www A 192.0.2." + (c + 1));
-                    if (c % 3 == 1) {
-                        z.nsec3(0, "", false);
-                    }
-                });
+                builder.zone(
+                        "zone" + child + ".tld" + tld + ".",
+                        z -> {
+                            z.record("www A 192.0.2." + (c + 1));
+                            if (c % 3 == 1) {
+                                z.nsec3(0, "", false);
+                            }
+                        });
             }
         }
         try (World world = builder.start()) {
             assertEquals(101, world.zones().size());
             SimpleResolver resolver = new SimpleResolver(world.address());
             resolver.setEDNS(0, 1232, ExtendedFlags.DO);
-            Message m = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
-                    Name.fromString("www.zone8.tld9."), Type.A, DClass.IN)));
+            Message m =
+                    resolver.send(
+                            Message.newQuery(
+                                    org.xbill.DNS.Record.newRecord(
+                                            Name.fromString("www.zone8.tld9."),
+                                            Type.A,
+                                            DClass.IN)));
             assertEquals(Rcode.NOERROR, m.getRcode());
             assertEquals(2, m.getSection(Section.ANSWER).size(), m.toString());
             Zone deep = world.zone("zone8.tld9.");
             assertNotNull(world.zone("tld9.").rrset("zone8", Type.DS).orElseThrow());
-            assertEquals(deep.dsRecords(), world.zone("tld9.").rrset("zone8", Type.DS).orElseThrow().rrs(false));
+            assertEquals(
+                    deep.dsRecords(),
+                    world.zone("tld9.").rrset("zone8", Type.DS).orElseThrow().rrs(false));
         }
     }
 
     @Test
     void unknownZoneNamesTheZonesThereAre() {
         World world = mixedWorld().build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> world.zone("nope.test."));
-        assertTrue(e.getMessage().contains("no zone nope.test.") && e.getMessage().contains("example.test."), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> world.zone("nope.test."));
+        assertTrue(
+                e.getMessage().contains("no zone nope.test.")
+                        && e.getMessage().contains("example.test."),
+                e.getMessage());
     }
 
     @Test
     void serversBindOnlyToLoopback() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> World.builder().bindAddress(java.net.InetAddress.getByName("192.0.2.1")));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                World.builder()
+                                        .bindAddress(java.net.InetAddress.getByName("192.0.2.1")));
         assertTrue(e.getMessage().contains("only on loopback"), e.getMessage());
         try (World world = World.builder().start()) {
             assertTrue(world.address().getAddress().isLoopbackAddress());

@@ -22,9 +22,9 @@ import org.xbill.DNS.SSHFPRecord;
 import org.xbill.DNS.Type;
 
 /**
- * Every {@link ZoneBuilder} setter refuses a bad argument at the call, with an
- * {@link IllegalArgumentException} that names the allowed range and the value given; combinations
- * that only make sense together are refused when the world is built, naming the zone.
+ * Every {@link ZoneBuilder} setter refuses a bad argument at the call, with an {@link
+ * IllegalArgumentException} that names the allowed range and the value given; combinations that
+ * only make sense together are refused when the world is built, naming the zone.
  */
 class ZoneBuilderTest {
 
@@ -41,7 +41,8 @@ class ZoneBuilderTest {
     private static void assertRejected(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment),
+            assertTrue(
+                    e.getMessage().contains(fragment),
                     "message should contain \"" + fragment + "\": " + e.getMessage());
         }
     }
@@ -52,8 +53,11 @@ class ZoneBuilderTest {
     @ParameterizedTest
     @ValueSource(ints = {-1, 0, 1, 3, 6, 9, 12, 17, 253, 256})
     void algorithmRefusesWhatTheTestkitCannotSignAndPointsToUnsupportedAlgorithm(int algorithm) {
-        assertRejected(() -> zone().algorithm(algorithm),
-                "5, 7, 8, 10, 13, 14, 15, 16", "got " + algorithm, "unsupportedAlgorithm(" + algorithm + ")");
+        assertRejected(
+                () -> zone().algorithm(algorithm),
+                "5, 7, 8, 10, 13, 14, 15, 16",
+                "got " + algorithm,
+                "unsupportedAlgorithm(" + algorithm + ")");
     }
 
     @ParameterizedTest
@@ -100,7 +104,8 @@ class ZoneBuilderTest {
 
     @Test
     void nsec3RefusesASaltLongerThan255Octets() {
-        assertRejected(() -> zone().nsec3(0, "ab".repeat(256), false), "at most 255 octets", "got 256");
+        assertRejected(
+                () -> zone().nsec3(0, "ab".repeat(256), false), "at most 255 octets", "got 256");
         assertDoesNotThrow(() -> zone().nsec3(0, "ab".repeat(255), false));
     }
 
@@ -114,7 +119,11 @@ class ZoneBuilderTest {
     @ValueSource(longs = {Long.MIN_VALUE, -1, 0, 1L << 31, Long.MAX_VALUE})
     void ttlAndNegativeTtlRefuseValuesOutside1To2147483647(long seconds) {
         assertRejected(() -> zone().ttl(seconds), "ttl", "1..2147483647", "got " + seconds);
-        assertRejected(() -> zone().negativeTtl(seconds), "negativeTtl", "1..2147483647", "got " + seconds);
+        assertRejected(
+                () -> zone().negativeTtl(seconds),
+                "negativeTtl",
+                "1..2147483647",
+                "got " + seconds);
     }
 
     @ParameterizedTest
@@ -124,15 +133,26 @@ class ZoneBuilderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"::1", "2001:db8::53", "localhost", "", "192.0.2", "192.0.2.1.5", " 192.0.2.1"})
+    @ValueSource(
+            strings = {
+                "::1",
+                "2001:db8::53",
+                "localhost",
+                "",
+                "192.0.2",
+                "192.0.2.1.5",
+                " 192.0.2.1"
+            })
     void nameserverAddressRefusesAnythingButADottedIpv4(String address) {
-        assertRejected(() -> zone().nameserverAddress(address), "dotted IPv4", "\"" + address + "\"");
+        assertRejected(
+                () -> zone().nameserverAddress(address), "dotted IPv4", "\"" + address + "\"");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"999.1.1.1", "192.0.2.256"})
     void nameserverAddressRefusesOctetsAbove255(String address) {
-        assertRejected(() -> zone().nameserverAddress(address), "dotted IPv4", "\"" + address + "\"");
+        assertRejected(
+                () -> zone().nameserverAddress(address), "dotted IPv4", "\"" + address + "\"");
     }
 
     @Test
@@ -162,13 +182,19 @@ class ZoneBuilderTest {
 
     @Test
     void recordNamesTheBadLineAmongGoodOnes() {
-        assertRejected(() -> zone().record("ok A 192.0.2.1\n  mail MX ten mail.example.test.\nok2 A 192.0.2.2"),
+        assertRejected(
+                () ->
+                        zone().record(
+                                        "ok A 192.0.2.1\n  mail MX ten mail.example.test.\nok2 A 192.0.2.2"),
                 "\"mail MX ten mail.example.test.\"");
     }
 
     @Test
     void recordRefusesAnOwnerOutsideTheZone() {
-        assertRejected(() -> zone().record("www.other.test. A 192.0.2.1"), "www.other.test.", "outside zone " + ZONE);
+        assertRejected(
+                () -> zone().record("www.other.test. A 192.0.2.1"),
+                "www.other.test.",
+                "outside zone " + ZONE);
         assertRejected(() -> zone().record("test. A 192.0.2.1"), "outside zone " + ZONE);
     }
 
@@ -179,18 +205,24 @@ class ZoneBuilderTest {
 
     @Test
     void openpgpkeyRefusesAnAddressWhoseDomainIsNotInTheZone() {
-        assertRejected(() -> zone().openpgpkey("hugh@example.com", new byte[] {1}), "outside zone " + ZONE);
+        assertRejected(
+                () -> zone().openpgpkey("hugh@example.com", new byte[] {1}),
+                "outside zone " + ZONE);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"no-at-sign", "@example.test", "hugh@"})
     void openpgpkeyRefusesWhatIsNotAnAddress(String address) {
-        assertRejected(() -> zone().openpgpkey(address, new byte[] {1}), "local@domain", "\"" + address + "\"");
+        assertRejected(
+                () -> zone().openpgpkey(address, new byte[] {1}),
+                "local@domain",
+                "\"" + address + "\"");
     }
 
     @Test
     void sshfpRefusesAnUnknownFingerprintType() {
-        String ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKqHnm8obRh2sj5xnvzQjUlpzf4ZRqaEV9Hr4M9B4NtE test";
+        String ed25519 =
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKqHnm8obRh2sj5xnvzQjUlpzf4ZRqaEV9Hr4M9B4NtE test";
         assertRejected(() -> zone().sshfp("www", ed25519, 3), "1 (SHA-1) or 2 (SHA-256)", "got 3");
     }
 
@@ -198,44 +230,74 @@ class ZoneBuilderTest {
     // Combinations refused when the world is built
 
     static Stream<Arguments> signatureBreakages() {
-        List<Arguments> all = List.of(
-                Arguments.of("breakAll", (Consumer<ZoneBuilder>) z -> z.breakAll(Breakage.TAMPERED_DATA)),
-                Arguments.of("breakRRset", (Consumer<ZoneBuilder>) z -> z.breakRRset("@", Type.SOA,
-                        Breakage.EXPIRED_SIGNATURES)),
-                Arguments.of("revokedKsk", (Consumer<ZoneBuilder>) ZoneBuilder::revokedKsk),
-                Arguments.of("keyTrap keys", (Consumer<ZoneBuilder>) z -> z.keyTrap(1, 0)),
-                Arguments.of("keyTrap signatures", (Consumer<ZoneBuilder>) z -> z.keyTrap(0, 1)),
-                Arguments.of("dsPointsToNoKey", (Consumer<ZoneBuilder>) ZoneBuilder::dsPointsToNoKey),
-                Arguments.of("denialBreakage", (Consumer<ZoneBuilder>) z -> z.denialBreakage(DenialBreakage.MISSING)),
-                Arguments.of("unsupportedAlgorithm", (Consumer<ZoneBuilder>) z -> z.unsupportedAlgorithm(3)));
+        List<Arguments> all =
+                List.of(
+                        Arguments.of(
+                                "breakAll",
+                                (Consumer<ZoneBuilder>) z -> z.breakAll(Breakage.TAMPERED_DATA)),
+                        Arguments.of(
+                                "breakRRset",
+                                (Consumer<ZoneBuilder>)
+                                        z ->
+                                                z.breakRRset(
+                                                        "@",
+                                                        Type.SOA,
+                                                        Breakage.EXPIRED_SIGNATURES)),
+                        Arguments.of("revokedKsk", (Consumer<ZoneBuilder>) ZoneBuilder::revokedKsk),
+                        Arguments.of("keyTrap keys", (Consumer<ZoneBuilder>) z -> z.keyTrap(1, 0)),
+                        Arguments.of(
+                                "keyTrap signatures", (Consumer<ZoneBuilder>) z -> z.keyTrap(0, 1)),
+                        Arguments.of(
+                                "dsPointsToNoKey",
+                                (Consumer<ZoneBuilder>) ZoneBuilder::dsPointsToNoKey),
+                        Arguments.of(
+                                "denialBreakage",
+                                (Consumer<ZoneBuilder>)
+                                        z -> z.denialBreakage(DenialBreakage.MISSING)),
+                        Arguments.of(
+                                "unsupportedAlgorithm",
+                                (Consumer<ZoneBuilder>) z -> z.unsupportedAlgorithm(3)));
         return all.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("signatureBreakages")
-    void unsignedZoneWithASignatureBreakageFailsAtBuildNamingTheZone(String name, Consumer<ZoneBuilder> breakage) {
-        World.Builder before = World.builder().zone("plain.test.", z -> breakage.accept(z.unsigned()));
+    void unsignedZoneWithASignatureBreakageFailsAtBuildNamingTheZone(
+            String name, Consumer<ZoneBuilder> breakage) {
+        World.Builder before =
+                World.builder().zone("plain.test.", z -> breakage.accept(z.unsigned()));
         IllegalStateException e = assertThrows(IllegalStateException.class, before::build);
-        assertTrue(e.getMessage().contains("plain.test.") && e.getMessage().contains("unsigned"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("plain.test.") && e.getMessage().contains("unsigned"),
+                e.getMessage());
 
         // The order of the calls does not matter.
-        World.Builder after = World.builder().zone("plain.test.", z -> {
-            breakage.accept(z);
-            z.unsigned();
-        });
+        World.Builder after =
+                World.builder()
+                        .zone(
+                                "plain.test.",
+                                z -> {
+                                    breakage.accept(z);
+                                    z.unsigned();
+                                });
         assertThrows(IllegalStateException.class, after::build);
     }
 
     @Test
     void unsignedRootFailsAtBuild() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> World.builder().zone(".", ZoneBuilder::unsigned).build());
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> World.builder().zone(".", ZoneBuilder::unsigned).build());
         assertTrue(e.getMessage().contains("root zone must be signed"), e.getMessage());
     }
 
     @Test
     void unsignedZoneWithoutBreakageBuildsAndPublishesNoSignatures() {
-        try (World world = World.builder().zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.1")).build()) {
+        try (World world =
+                World.builder()
+                        .zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.1"))
+                        .build()) {
             Zone plain = world.zone("plain.test.");
             assertFalse(plain.signed());
             RRset www = plain.rrset("www", Type.A).orElseThrow();
@@ -248,12 +310,17 @@ class ZoneBuilderTest {
 
     @Test
     void sshfpWithoutTypesAddsSha1AndSha256AtTheHost() {
-        String ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKqHnm8obRh2sj5xnvzQjUlpzf4ZRqaEV9Hr4M9B4NtE test";
+        String ed25519 =
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKqHnm8obRh2sj5xnvzQjUlpzf4ZRqaEV9Hr4M9B4NtE test";
         try (World world = World.builder().zone(ZONE, z -> z.sshfp("www", ed25519)).build()) {
             RRset set = world.zone(ZONE).rrset("www", Type.SSHFP).orElseThrow();
             assertEquals(Name.fromConstantString("www." + ZONE), set.getName());
-            assertEquals(List.of(1, 2),
-                    set.rrs().stream().map(r -> ((SSHFPRecord) r).getDigestType()).sorted().toList());
+            assertEquals(
+                    List.of(1, 2),
+                    set.rrs().stream()
+                            .map(r -> ((SSHFPRecord) r).getDigestType())
+                            .sorted()
+                            .toList());
         }
     }
 }

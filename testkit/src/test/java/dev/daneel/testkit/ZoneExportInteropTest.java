@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Path;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +23,14 @@ class ZoneExportInteropTest {
     private static World world(java.util.function.Consumer<ZoneBuilder> zone) {
         return World.builder()
                 .zone("test.")
-                .zone("example.test.", z -> {
-                    z.record("www 300 A 192.0.2.1\nwww AAAA 2001:db8::1\n*.wild TXT \"w\"\nalias CNAME www\n"
-                            + "a.b.c.deep TXT \"ent above\"\nmail MX 10 www");
-                    zone.accept(z);
-                })
+                .zone(
+                        "example.test.",
+                        z -> {
+                            z.record(
+                                    "www 300 A 192.0.2.1\nwww AAAA 2001:db8::1\n*.wild TXT \"w\"\nalias CNAME www\n"
+                                            + "a.b.c.deep TXT \"ent above\"\nmail MX 10 www");
+                            zone.accept(z);
+                        })
                 .zone("signed.example.test.")
                 .zone("unsigned.example.test.", ZoneBuilder::unsigned)
                 .build();
@@ -42,12 +45,14 @@ class ZoneExportInteropTest {
     @ParameterizedTest(name = "algorithm {0}")
     @ValueSource(ints = {8, 13, 15})
     void bindDnssecVerifyAcceptsNsecZones(int algorithm, @TempDir Path dir) throws Exception {
-        ExternalTools.Result r = dnssecVerify(world(z -> z.algorithm(algorithm).rsaKeyBits(2048)), dir);
+        ExternalTools.Result r =
+                dnssecVerify(world(z -> z.algorithm(algorithm).rsaKeyBits(2048)), dir);
         assertEquals(0, r.exitCode(), r.output());
     }
 
     @Test
-    void bindDnssecVerifyAcceptsNsec3ZonesWithSaltAndIterations(@TempDir Path dir) throws Exception {
+    void bindDnssecVerifyAcceptsNsec3ZonesWithSaltAndIterations(@TempDir Path dir)
+            throws Exception {
         ExternalTools.Result r = dnssecVerify(world(z -> z.nsec3(10, "aabbccdd", false)), dir);
         assertEquals(0, r.exitCode(), r.output());
     }
@@ -61,22 +66,29 @@ class ZoneExportInteropTest {
     @Test
     void bindDnssecVerifyRejectsATamperedZone(@TempDir Path dir) throws Exception {
         // Shows the tool really checks what we export: the same zone with one tampered RRset fails.
-        ExternalTools.Result r = dnssecVerify(world(z -> z.breakRRset("www", Type.A, Breakage.TAMPERED_DATA)), dir);
+        ExternalTools.Result r =
+                dnssecVerify(world(z -> z.breakRRset("www", Type.A, Breakage.TAMPERED_DATA)), dir);
         assertNotEquals(0, r.exitCode(), r.output());
     }
 
     @ParameterizedTest(name = "nsec3={0}")
     @ValueSource(booleans = {false, true})
-    void ldnsVerifyZoneAcceptsTheExportAtTheWorldsTime(boolean nsec3, @TempDir Path dir) throws Exception {
-        World world = world(z -> {
-            if (nsec3) {
-                z.nsec3(0, "", false);
-            }
-        });
+    void ldnsVerifyZoneAcceptsTheExportAtTheWorldsTime(boolean nsec3, @TempDir Path dir)
+            throws Exception {
+        World world =
+                world(
+                        z -> {
+                            if (nsec3) {
+                                z.nsec3(0, "", false);
+                            }
+                        });
         Path file = world.exportZones(dir).get(Name.fromConstantString("example.test."));
-        String at = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(world.clock().instant());
-        ExternalTools.Result r = ExternalTools.run(dir, "ldns-verify-zone", "-t", at,
-                file.toString());
+        String at =
+                DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(world.clock().instant());
+        ExternalTools.Result r =
+                ExternalTools.run(dir, "ldns-verify-zone", "-t", at, file.toString());
         assertEquals(0, r.exitCode(), r.output());
     }
 
@@ -84,7 +96,9 @@ class ZoneExportInteropTest {
     void nsdLoadsEveryExportedZoneIncludingTheRoot(@TempDir Path dir) throws Exception {
         World world = world(z -> z.nsec3(0, "", true));
         for (Map.Entry<Name, Path> e : world.exportZones(dir).entrySet()) {
-            ExternalTools.Result r = ExternalTools.run(dir, "nsd-checkzone", e.getKey().toString(), e.getValue().toString());
+            ExternalTools.Result r =
+                    ExternalTools.run(
+                            dir, "nsd-checkzone", e.getKey().toString(), e.getValue().toString());
             assertEquals(0, r.exitCode(), e.getKey() + ": " + r.output());
         }
     }

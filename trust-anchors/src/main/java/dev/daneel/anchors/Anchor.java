@@ -6,7 +6,8 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
 /**
- * The trust anchor of one zone: the DS records and DNSKEY records a validator accepts for its key set.
+ * The trust anchor of one zone: the DS records and DNSKEY records a validator accepts for its key
+ * set.
  *
  * @param zone the anchored zone
  * @param ds DS records, each naming a key by digest
@@ -19,7 +20,8 @@ public record Anchor(Name zone, List<DSRecord> ds, List<DNSKEYRecord> keys) {
         ds = List.copyOf(ds);
         keys = List.copyOf(keys);
         if (ds.isEmpty() && keys.isEmpty()) {
-            throw new IllegalArgumentException("anchor for " + zone + " has neither DS nor DNSKEY records");
+            throw new IllegalArgumentException(
+                    "anchor for " + zone + " has neither DS nor DNSKEY records");
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.daneel.anchors;
 
 /**
- * An anchor file or state file that cannot be used, with where and why: the message reads
- * {@code source:line: what was expected, what was seen}.
+ * An anchor file or state file that cannot be used, with where and why: the message reads {@code
+ * source:line: what was expected, what was seen}.
  *
  * <pre>{@code
  * try {
@@ -21,6 +21,7 @@ public final class AnchorFormatException extends IllegalArgumentException {
 
     /** Where the problem is (a file path, or a name given for text read from elsewhere). */
     private final String source;
+
     /** The 1-based line, or 0 when the problem concerns the whole input. */
     private final int line;
 

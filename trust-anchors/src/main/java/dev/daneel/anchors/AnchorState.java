@@ -28,7 +28,9 @@ public enum AnchorState {
         this.trusted = trusted;
     }
 
-    /** Whether a key in this state may validate the DNSKEY RRset (RFC 5011 §4: Valid and Missing). */
+    /**
+     * Whether a key in this state may validate the DNSKEY RRset (RFC 5011 §4: Valid and Missing).
+     */
     public boolean trusted() {
         return trusted;
     }

@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Keeps RFC 5011 tracking state in a small text file that survives restarts, crashes and other processes.
+ * Keeps RFC 5011 tracking state in a small text file that survives restarts, crashes and other
+ * processes.
  *
  * <pre>{@code
  * AnchorStore store = AnchorStore.at(Path.of("/var/lib/daneel/anchors.state"));
@@ -30,9 +31,9 @@ import java.util.function.UnaryOperator;
  *
  * <h2>File format (version 1)</h2>
  *
- * UTF-8 text, one item per line; blank lines and lines starting with {@code #} are comments. The first
- * other line is {@code daneel-anchor-state 1}; the last is {@code end-of-state} (its absence means the file
- * was cut short). In between, one block per trust point:
+ * UTF-8 text, one item per line; blank lines and lines starting with {@code #} are comments. The
+ * first other line is {@code daneel-anchor-state 1}; the last is {@code end-of-state} (its absence
+ * means the file was cut short). In between, one block per trust point:
  *
  * <pre>
  * daneel-anchor-state 1
@@ -50,22 +51,24 @@ import java.util.function.UnaryOperator;
  * end-of-state
  * </pre>
  *
- * <p>A {@code key} line is {@code key STATE PENDING-COUNT LAST-CHANGE RECORD}: the {@link AnchorState} name,
- * how many validated RRsets showed the key while pending, when the state last changed ({@code -} for a
- * configured key never seen yet), and the DNSKEY (or, before the first refresh, a configured DS) as one
- * master-file line {@code OWNER TTL IN TYPE RDATA}. Every field of a block is required exactly once.
+ * <p>A {@code key} line is {@code key STATE PENDING-COUNT LAST-CHANGE RECORD}: the {@link
+ * AnchorState} name, how many validated RRsets showed the key while pending, when the state last
+ * changed ({@code -} for a configured key never seen yet), and the DNSKEY (or, before the first
+ * refresh, a configured DS) as one master-file line {@code OWNER TTL IN TYPE RDATA}. Every field of
+ * a block is required exactly once.
  *
  * <h2>Guarantees</h2>
+ *
  * <ul>
  *   <li>Atomic: {@link #save} writes a temporary file in the same directory, forces it to disk
- *       ({@code FileChannel.force}), renames it over the state file atomically and forces the directory.
- *       A crash at any point leaves the old or the new file; temporary files a crash leaves behind are
- *       deleted by the next save.</li>
- *   <li>Shared: writers take a {@link java.nio.channels.FileLock} on {@code <file>.lock} (and an in-JVM
- *       lock, since file locks do not separate threads of one JVM). {@link #update} holds it across its
- *       read-modify-write, so concurrent processes never lose each other's changes.</li>
- *   <li>Loud: a file that cannot be read or parsed is an {@link AnchorFormatException} naming the path and
- *       line, never a silent fresh start that would forget a revocation.</li>
+ *       ({@code FileChannel.force}), renames it over the state file atomically and forces the
+ *       directory. A crash at any point leaves the old or the new file; temporary files a crash
+ *       leaves behind are deleted by the next save.
+ *   <li>Shared: writers take a {@link java.nio.channels.FileLock} on {@code <file>.lock} (and an
+ *       in-JVM lock, since file locks do not separate threads of one JVM). {@link #update} holds it
+ *       across its read-modify-write, so concurrent processes never lose each other's changes.
+ *   <li>Loud: a file that cannot be read or parsed is an {@link AnchorFormatException} naming the
+ *       path and line, never a silent fresh start that would forget a revocation.
  * </ul>
  *
  * <p>Thread-safe. The directory must be on a local file system with atomic rename.
@@ -107,39 +110,54 @@ public final class AnchorStore {
     /** Replaces the saved states with {@code states}, atomically. */
     public void save(List<TrustPointState> states) throws IOException {
         byte[] content = StateFileCodec.write(states).getBytes(StandardCharsets.UTF_8);
-        AtomicFile.withLock(file, () -> {
-            AtomicFile.deleteStaleTemps(file);
-            AtomicFile.write(file, content, AtomicFile.NO_OBSERVER);
-            return null;
-        });
+        AtomicFile.withLock(
+                file,
+                () -> {
+                    AtomicFile.deleteStaleTemps(file);
+                    AtomicFile.write(file, content, AtomicFile.NO_OBSERVER);
+                    return null;
+                });
     }
 
     /**
-     * Reads the states, applies {@code change} and writes the result, holding the lock throughout so that
-     * no other thread or process writes in between. A missing file reads as an empty list.
+     * Reads the states, applies {@code change} and writes the result, holding the lock throughout
+     * so that no other thread or process writes in between. A missing file reads as an empty list.
      *
      * @return the states written
      */
-    public List<TrustPointState> update(UnaryOperator<List<TrustPointState>> change) throws IOException {
-        return AtomicFile.withLock(file, () -> {
-            List<TrustPointState> before = load().orElse(List.of());
-            List<TrustPointState> after = List.copyOf(change.apply(before));
-            AtomicFile.deleteStaleTemps(file);
-            AtomicFile.write(file, StateFileCodec.write(after).getBytes(StandardCharsets.UTF_8), AtomicFile.NO_OBSERVER);
-            return after;
-        });
+    public List<TrustPointState> update(UnaryOperator<List<TrustPointState>> change)
+            throws IOException {
+        return AtomicFile.withLock(
+                file,
+                () -> {
+                    List<TrustPointState> before = load().orElse(List.of());
+                    List<TrustPointState> after = List.copyOf(change.apply(before));
+                    AtomicFile.deleteStaleTemps(file);
+                    AtomicFile.write(
+                            file,
+                            StateFileCodec.write(after).getBytes(StandardCharsets.UTF_8),
+                            AtomicFile.NO_OBSERVER);
+                    return after;
+                });
     }
 
     private List<TrustPointState> parse(byte[] bytes) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString();
         } catch (CharacterCodingException e) {
-            throw new AnchorFormatException(file.toString(), 0, "expected a UTF-8 anchor state file, saw bytes that are not UTF-8;"
-                    + " the file is corrupt. Restore it from a backup or delete it to start again from the configured anchors", e);
+            throw new AnchorFormatException(
+                    file.toString(),
+                    0,
+                    "expected a UTF-8 anchor state file, saw bytes that are not UTF-8;"
+                            + " the file is corrupt. Restore it from a backup or delete it to start again from the configured anchors",
+                    e);
         }
         return StateFileCodec.read(file.toString(), text);
     }

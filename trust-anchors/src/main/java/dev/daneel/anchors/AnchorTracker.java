@@ -18,9 +18,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 
 /**
- * RFC 5011 automated trust-anchor rollover: feed it each DNSKEY RRset fetched for an anchored zone and it
- * keeps the set of trusted keys current — a new KSK is trusted after the 30-day add hold-down, a KSK
- * published with the REVOKE bit (0x0080) and signing the RRset itself is dropped at once.
+ * RFC 5011 automated trust-anchor rollover: feed it each DNSKEY RRset fetched for an anchored zone
+ * and it keeps the set of trusted keys current — a new KSK is trusted after the 30-day add
+ * hold-down, a KSK published with the REVOKE bit (0x0080) and signing the RRset itself is dropped
+ * at once.
  *
  * <pre>{@code
  * AnchorStore store = AnchorStore.at(Path.of("/var/lib/daneel/anchors.state"));
@@ -36,11 +37,12 @@ import org.xbill.DNS.RRset;
  * TrustAnchors now = TrustAnchors.fromAnchors(tracker.anchors());   // what the validator trusts
  * }</pre>
  *
- * <p>The state machine itself is pure and lives in {@code internal.Rfc5011} (one function per RFC 5011 §4
- * event) and {@code internal.ProbeProcessor} (their order for one RRset, as Unbound's {@code autotrust.c}
- * does it); this class holds the current states, checks the signatures with dnsjava at the clock's time
- * and logs every transition on the {@code System.Logger} named {@code dev.daneel.anchors.rfc5011}.
- * Refresh and retry intervals follow RFC 5011 §2.3; a failed refresh is retried after the retry interval.
+ * <p>The state machine itself is pure and lives in {@code internal.Rfc5011} (one function per RFC
+ * 5011 §4 event) and {@code internal.ProbeProcessor} (their order for one RRset, as Unbound's
+ * {@code autotrust.c} does it); this class holds the current states, checks the signatures with
+ * dnsjava at the clock's time and logs every transition on the {@code System.Logger} named {@code
+ * dev.daneel.anchors.rfc5011}. Refresh and retry intervals follow RFC 5011 §2.3; a failed refresh
+ * is retried after the retry interval.
  *
  * <p>Thread-safe: every method is synchronized and does no I/O (the caller fetches and persists).
  */
@@ -67,7 +69,9 @@ public final class AnchorTracker {
     public enum Outcome {
         /** The DNSKEY RRset validated with a trusted key; states were updated. */
         VALIDATED,
-        /** The DNSKEY RRset did not validate with any trusted key (bogus); only revocations counted. */
+        /**
+         * The DNSKEY RRset did not validate with any trusted key (bogus); only revocations counted.
+         */
         NOT_VALIDATED,
         /** No DNSKEY RRset came (timeout, SERVFAIL, empty answer). */
         NO_ANSWER,
@@ -84,12 +88,16 @@ public final class AnchorTracker {
      * @param outcome what happened
      * @param changed whether any key changed state (then persist {@link #states()})
      * @param nextProbe when the zone is next due, empty when it is no longer probed
-     * @param unsupportedKeys key-signing keys published in the RRset whose algorithm Daneel does not
-     *     validate (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) or whose key cannot be decoded: they
-     *     are never tracked and never trusted, whatever signs them
+     * @param unsupportedKeys key-signing keys published in the RRset whose algorithm Daneel does
+     *     not validate (RSAMD5 1, DSA 3 and 6, GOST 12, unassigned numbers) or whose key cannot be
+     *     decoded: they are never tracked and never trusted, whatever signs them
      */
-    public record Result(Name zone, Outcome outcome, boolean changed, Optional<Instant> nextProbe,
-                         List<DNSKEYRecord> unsupportedKeys) {
+    public record Result(
+            Name zone,
+            Outcome outcome,
+            boolean changed,
+            Optional<Instant> nextProbe,
+            List<DNSKEYRecord> unsupportedKeys) {
         public Result {
             unsupportedKeys = List.copyOf(unsupportedKeys);
         }
@@ -101,8 +109,8 @@ public final class AnchorTracker {
     }
 
     /**
-     * Processes a fetched DNSKEY RRset (with its RRSIGs) of a tracked zone. The caller need not validate
-     * it: this method checks the signatures against the trusted keys itself.
+     * Processes a fetched DNSKEY RRset (with its RRSIGs) of a tracked zone. The caller need not
+     * validate it: this method checks the signatures against the trusted keys itself.
      */
     public synchronized Result onDnskeyResponse(RRset dnskeys) {
         Name zone = dnskeys.getName();
@@ -120,7 +128,10 @@ public final class AnchorTracker {
         return apply(before, ProbeProcessor.answer(before, o, clock.instant()));
     }
 
-    /** Records a refresh of {@code zone} that brought no DNSKEY RRset; the next try is after the retry interval. */
+    /**
+     * Records a refresh of {@code zone} that brought no DNSKEY RRset; the next try is after the
+     * retry interval.
+     */
     public synchronized Result onProbeFailed(Name zone) {
         TrustPointState before = points.get(zone);
         if (before == null) {
@@ -130,17 +141,26 @@ public final class AnchorTracker {
     }
 
     /**
-     * Replaces the state of one trust point (or starts tracking it), for a state obtained outside RFC 5011:
-     * {@link RootAnchorBootstrap.Success#states()} after a bootstrap. The caller persists it (the bootstrap
-     * already wrote it to its store).
+     * Replaces the state of one trust point (or starts tracking it), for a state obtained outside
+     * RFC 5011: {@link RootAnchorBootstrap.Success#states()} after a bootstrap. The caller persists
+     * it (the bootstrap already wrote it to its store).
      */
     public synchronized void reanchor(TrustPointState state) {
         Objects.requireNonNull(state, "state");
         points.put(state.zone(), state);
-        LOG.log(Level.INFO, () -> "RFC 5011 " + state.zone() + " re-anchored from outside RFC 5011: keys " + state.keys());
+        LOG.log(
+                Level.INFO,
+                () ->
+                        "RFC 5011 "
+                                + state.zone()
+                                + " re-anchored from outside RFC 5011: keys "
+                                + state.keys());
     }
 
-    /** The anchor of {@code zone} a validator may use now; empty if untracked, revoked or without trusted keys. */
+    /**
+     * The anchor of {@code zone} a validator may use now; empty if untracked, revoked or without
+     * trusted keys.
+     */
     public synchronized Optional<Anchor> anchor(Name zone) {
         TrustPointState s = points.get(zone);
         return s == null ? Optional.empty() : s.trustedAnchor();
@@ -155,7 +175,10 @@ public final class AnchorTracker {
         return out;
     }
 
-    /** When {@code zone} is next due for a refresh (now, if never probed); empty if untracked or revoked. */
+    /**
+     * When {@code zone} is next due for a refresh (now, if never probed); empty if untracked or
+     * revoked.
+     */
     public synchronized Optional<Instant> nextProbe(Name zone) {
         TrustPointState s = points.get(zone);
         if (s == null || s.revoked()) {
@@ -189,9 +212,19 @@ public final class AnchorTracker {
     private Result apply(TrustPointState before, ProbeProcessor.Result r) {
         TrustPointState after = r.state();
         points.put(after.zone(), after);
-        boolean changed = !before.keys().equals(after.keys()) || before.revoked() != after.revoked();
-        LOG.log(Level.DEBUG, () -> "RFC 5011 " + after.zone() + " refresh: " + r.outcome() + ", keys " + after.keys()
-                + ", next " + after.nextProbe().map(Instant::toString).orElse("never"));
+        boolean changed =
+                !before.keys().equals(after.keys()) || before.revoked() != after.revoked();
+        LOG.log(
+                Level.DEBUG,
+                () ->
+                        "RFC 5011 "
+                                + after.zone()
+                                + " refresh: "
+                                + r.outcome()
+                                + ", keys "
+                                + after.keys()
+                                + ", next "
+                                + after.nextProbe().map(Instant::toString).orElse("never"));
         Optional<Instant> next = after.revoked() ? Optional.empty() : after.nextProbe();
         return new Result(after.zone(), r.outcome(), changed, next, r.unsupported());
     }
@@ -208,8 +241,7 @@ public final class AnchorTracker {
         private Clock signatureClock;
         private final Map<Name, TrustPointState> points = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The clock for hold-downs and schedules (default: the system UTC clock). */
         public Builder clock(Clock c) {
@@ -219,23 +251,30 @@ public final class AnchorTracker {
 
         /**
          * The clock against which RRSIG validity windows are checked, when it must differ from
-         * {@link #clock(Clock)}: only for replaying recorded signatures (Unbound's {@code val-override-date}).
-         * Insecure in production: old signatures would validate again.
+         * {@link #clock(Clock)}: only for replaying recorded signatures (Unbound's {@code
+         * val-override-date}). Insecure in production: old signatures would validate again.
          */
         public Builder insecureSignatureClock(Clock c) {
             this.signatureClock = Objects.requireNonNull(c, "signature clock");
             return this;
         }
 
-        /** Starts tracking every zone of {@code anchors} from scratch (zones given to {@link #resume} win). */
+        /**
+         * Starts tracking every zone of {@code anchors} from scratch (zones given to {@link
+         * #resume} win).
+         */
         public Builder initial(TrustAnchors anchors) {
             for (Name zone : anchors.zones()) {
-                points.putIfAbsent(zone, TrustPointState.initial(anchors.forZone(zone).orElseThrow()));
+                points.putIfAbsent(
+                        zone, TrustPointState.initial(anchors.forZone(zone).orElseThrow()));
             }
             return this;
         }
 
-        /** Continues from saved states (for example {@link AnchorStore#load()}); replaces initial anchors of the same zones. */
+        /**
+         * Continues from saved states (for example {@link AnchorStore#load()}); replaces initial
+         * anchors of the same zones.
+         */
         public Builder resume(Collection<TrustPointState> states) {
             for (TrustPointState s : states) {
                 points.put(s.zone(), s);
@@ -246,7 +285,8 @@ public final class AnchorTracker {
         /** The tracker; refuses to track nothing. */
         public AnchorTracker build() {
             if (points.isEmpty()) {
-                throw new IllegalStateException("nothing to track: give initial(TrustAnchors) or resume(states) with at least one zone");
+                throw new IllegalStateException(
+                        "nothing to track: give initial(TrustAnchors) or resume(states) with at least one zone");
             }
             return new AnchorTracker(this);
         }

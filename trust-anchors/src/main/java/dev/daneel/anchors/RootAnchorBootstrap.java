@@ -3,8 +3,8 @@ package dev.daneel.anchors;
 import dev.daneel.anchors.internal.CmsSignature;
 import dev.daneel.anchors.internal.DnskeyObservation;
 import dev.daneel.anchors.internal.ProbeProcessor;
-import dev.daneel.anchors.internal.RootAnchorsXml;
 import dev.daneel.anchors.internal.Rfc5011;
+import dev.daneel.anchors.internal.RootAnchorsXml;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,12 +35,13 @@ import org.xbill.DNS.Type;
 import org.xml.sax.InputSource;
 
 /**
- * Recovers the root trust anchor after a long sleep, as {@code unbound-anchor} does: when no trusted key
- * validates the root's DNSKEY RRset any more (RFC 5011 state that missed a key roll, or a jar older than
- * the root's keys), fetches IANA's {@code root-anchors.xml} and its detached CMS signature
- * {@code root-anchors.p7s} over HTTPS, checks the signature against ICANN's root CA (built into this jar),
- * keeps the {@code KeyDigest}s valid now (RFC 7958 §2.3), requires one of them to name a key that signs
- * the live root DNSKEY RRset the caller fetched, and writes the new RFC 5011 state atomically.
+ * Recovers the root trust anchor after a long sleep, as {@code unbound-anchor} does: when no
+ * trusted key validates the root's DNSKEY RRset any more (RFC 5011 state that missed a key roll, or
+ * a jar older than the root's keys), fetches IANA's {@code root-anchors.xml} and its detached CMS
+ * signature {@code root-anchors.p7s} over HTTPS, checks the signature against ICANN's root CA
+ * (built into this jar), keeps the {@code KeyDigest}s valid now (RFC 7958 §2.3), requires one of
+ * them to name a key that signs the live root DNSKEY RRset the caller fetched, and writes the new
+ * RFC 5011 state atomically.
  *
  * <pre>{@code
  * RootAnchorBootstrap bootstrap = RootAnchorBootstrap.builder()
@@ -55,22 +56,27 @@ import org.xml.sax.InputSource;
  * }
  * }</pre>
  *
- * <p>It never trusts an unsigned or wrongly signed file: a missing, unparsable or non-verifying signature,
- * a signer that does not chain to the given CA at the clock's time, or a file that names no key the live
- * root signs with, is a {@link Failure} and nothing is written. HTTPS protects the fetch as well, but the
- * CMS signature is what the anchors are trusted on. The work is bounded: {@link #MAX_FILE_BYTES} per file,
- * one request per file, the builder's timeout per request, no redirects.
+ * <p>It never trusts an unsigned or wrongly signed file: a missing, unparsable or non-verifying
+ * signature, a signer that does not chain to the given CA at the clock's time, or a file that names
+ * no key the live root signs with, is a {@link Failure} and nothing is written. HTTPS protects the
+ * fetch as well, but the CMS signature is what the anchors are trusted on. The work is bounded:
+ * {@link #MAX_FILE_BYTES} per file, one request per file, the builder's timeout per request, no
+ * redirects.
  *
- * <p>This class fetches over the network; a library never does it unless told to. Every step is logged on
- * the {@code System.Logger} named {@code dev.daneel.anchors.bootstrap}. Thread-safe; each {@link #run}
- * is independent (the store serialises concurrent writers).
+ * <p>This class fetches over the network; a library never does it unless told to. Every step is
+ * logged on the {@code System.Logger} named {@code dev.daneel.anchors.bootstrap}. Thread-safe; each
+ * {@link #run} is independent (the store serialises concurrent writers).
  */
 public final class RootAnchorBootstrap {
 
     /** IANA's publication point of {@code root-anchors.xml} and {@code root-anchors.p7s}. */
     public static final URI IANA = URI.create("https://data.iana.org/root-anchors/");
-    /** Largest accepted file: today's files are under 2 KiB; more than this is not an anchor file. */
+
+    /**
+     * Largest accepted file: today's files are under 2 KiB; more than this is not an anchor file.
+     */
     public static final int MAX_FILE_BYTES = 64 * 1024;
+
     /** Default timeout of each HTTPS request. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -93,14 +99,15 @@ public final class RootAnchorBootstrap {
         this.store = b.store;
     }
 
-    /** A new builder: IANA's URL, ICANN's root CA, the JDK's TLS trust, the system clock, no store. */
+    /**
+     * A new builder: IANA's URL, ICANN's root CA, the JDK's TLS trust, the system clock, no store.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /** What a bootstrap gave: {@link Success} or {@link Failure}. */
-    public sealed interface Result permits Success, Failure {
-    }
+    public sealed interface Result permits Success, Failure {}
 
     /**
      * The root is anchored again.
@@ -108,11 +115,17 @@ public final class RootAnchorBootstrap {
      * @param anchors what a validator should trust for the root now (the live keys the file named)
      * @param digests the file's KeyDigests valid now, as DS records
      * @param matched the live root KSKs those digests name and that sign the DNSKEY RRset
-     * @param states the RFC 5011 states written to the store (every other trust point kept as it was)
+     * @param states the RFC 5011 states written to the store (every other trust point kept as it
+     *     was)
      * @param source where the file came from
      */
-    public record Success(TrustAnchors anchors, List<DSRecord> digests, List<DNSKEYRecord> matched,
-                          List<TrustPointState> states, URI source) implements Result {
+    public record Success(
+            TrustAnchors anchors,
+            List<DSRecord> digests,
+            List<DNSKEYRecord> matched,
+            List<TrustPointState> states,
+            URI source)
+            implements Result {
         public Success {
             digests = List.copyOf(digests);
             matched = List.copyOf(matched);
@@ -141,22 +154,35 @@ public final class RootAnchorBootstrap {
     /** Why a bootstrap failed, each with what the operator should do. */
     public enum Reason {
         /** The URL could not be reached (connection refused, DNS, TLS handshake, timeout). */
-        UNREACHABLE("Check the machine's network and the bootstrap URL, or install a current root-anchors.xml by hand"
-                + " (from https://data.iana.org/root-anchors/) and point the anchor option at it"),
-        /** The server answered, but not with the file (an HTTP status other than 200, or an oversized body). */
-        HTTP_ERROR("Check the bootstrap URL: it must be the folder that holds root-anchors.xml and root-anchors.p7s"),
-        /** The signature is missing, malformed, does not verify over the file, or does not chain to the CA. */
-        BAD_SIGNATURE("Do not use this file: it is not signed by ICANN's CA. Check the bootstrap URL and the CA"
-                + " configured; if the built-in ICANN CA has been replaced since this release, update Daneel"),
+        UNREACHABLE(
+                "Check the machine's network and the bootstrap URL, or install a current root-anchors.xml by hand"
+                        + " (from https://data.iana.org/root-anchors/) and point the anchor option at it"),
+        /**
+         * The server answered, but not with the file (an HTTP status other than 200, or an
+         * oversized body).
+         */
+        HTTP_ERROR(
+                "Check the bootstrap URL: it must be the folder that holds root-anchors.xml and root-anchors.p7s"),
+        /**
+         * The signature is missing, malformed, does not verify over the file, or does not chain to
+         * the CA.
+         */
+        BAD_SIGNATURE(
+                "Do not use this file: it is not signed by ICANN's CA. Check the bootstrap URL and the CA"
+                        + " configured; if the built-in ICANN CA has been replaced since this release, update Daneel"),
         /** The file verified but is not a usable RFC 7958 document for the root. */
-        MALFORMED_FILE("The signed file could not be read as root anchors; report it, and install anchors by hand"),
+        MALFORMED_FILE(
+                "The signed file could not be read as root anchors; report it, and install anchors by hand"),
         /** Every KeyDigest in the file is expired or not yet valid at the clock's time. */
-        NO_VALID_DIGEST("Check the system clock; if it is right, the file at the URL is stale: fetch a current one"),
+        NO_VALID_DIGEST(
+                "Check the system clock; if it is right, the file at the URL is stale: fetch a current one"),
         /** No KeyDigest valid now names a key that signs the live root DNSKEY RRset. */
-        NO_MATCHING_KEY("The root's live keys are not the ones IANA publishes: the DNSKEY RRset may be forged or"
-                + " stale (check the upstream resolver), or the clock is wrong; nothing was trusted"),
+        NO_MATCHING_KEY(
+                "The root's live keys are not the ones IANA publishes: the DNSKEY RRset may be forged or"
+                        + " stale (check the upstream resolver), or the clock is wrong; nothing was trusted"),
         /** The anchors were verified, but the new state could not be written. */
-        STORE_FAILED("Fix the permissions or free space of the anchor state file's directory, then run again");
+        STORE_FAILED(
+                "Fix the permissions or free space of the anchor state file's directory, then run again");
 
         private final String advice;
 
@@ -173,19 +199,33 @@ public final class RootAnchorBootstrap {
     /**
      * Fetches, verifies and installs the root anchors, checking them against {@code liveRootKeys}.
      *
-     * @param liveRootKeys the root's DNSKEY RRset with its RRSIGs, as an upstream returned it (unvalidated:
-     *     this method checks which of its keys sign it)
+     * @param liveRootKeys the root's DNSKEY RRset with its RRSIGs, as an upstream returned it
+     *     (unvalidated: this method checks which of its keys sign it)
      * @throws IllegalArgumentException when the RRset is not the root's DNSKEY RRset
      */
     public Result run(RRset liveRootKeys) {
-        if (liveRootKeys == null || liveRootKeys.getType() != Type.DNSKEY || !Name.root.equals(liveRootKeys.getName())) {
-            throw new IllegalArgumentException("expected the root's DNSKEY RRset, got "
-                    + (liveRootKeys == null ? "null" : liveRootKeys.getName() + "/" + Type.string(liveRootKeys.getType())));
+        if (liveRootKeys == null
+                || liveRootKeys.getType() != Type.DNSKEY
+                || !Name.root.equals(liveRootKeys.getName())) {
+            throw new IllegalArgumentException(
+                    "expected the root's DNSKEY RRset, got "
+                            + (liveRootKeys == null
+                                    ? "null"
+                                    : liveRootKeys.getName()
+                                            + "/"
+                                            + Type.string(liveRootKeys.getType())));
         }
         Instant now = clock.instant();
         URI xmlUri = source.resolve("root-anchors.xml");
         URI p7sUri = source.resolve("root-anchors.p7s");
-        LOG.log(Level.INFO, () -> "bootstrapping the root trust anchor from " + xmlUri + " (signature " + p7sUri + ")");
+        LOG.log(
+                Level.INFO,
+                () ->
+                        "bootstrapping the root trust anchor from "
+                                + xmlUri
+                                + " (signature "
+                                + p7sUri
+                                + ")");
         byte[] xml;
         byte[] p7s;
         try {
@@ -201,36 +241,65 @@ public final class RootAnchorBootstrap {
         } catch (SignatureException e) {
             return fail(Reason.BAD_SIGNATURE, xmlUri + ": " + e.getMessage());
         }
-        LOG.log(Level.INFO, () -> "the CMS signature over " + xmlUri + " verifies and chains to " + subjects(cas));
+        LOG.log(
+                Level.INFO,
+                () ->
+                        "the CMS signature over "
+                                + xmlUri
+                                + " verifies and chains to "
+                                + subjects(cas));
 
         List<RootAnchorsXml.Digest> all;
         try {
-            all = RootAnchorsXml.parseAll(xmlUri.toString(), new InputSource(new ByteArrayInputStream(xml)));
+            all =
+                    RootAnchorsXml.parseAll(
+                            xmlUri.toString(), new InputSource(new ByteArrayInputStream(xml)));
         } catch (AnchorFormatException e) {
             return fail(Reason.MALFORMED_FILE, e.getMessage());
         }
         List<DSRecord> valid = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (RootAnchorsXml.Digest d : all) {
-            String label = "KeyDigest " + (d.id() == null ? "" : d.id() + " ") + "(key tag " + d.ds().getFootprint()
-                    + ", algorithm " + d.ds().getAlgorithm() + ")";
+            String label =
+                    "KeyDigest "
+                            + (d.id() == null ? "" : d.id() + " ")
+                            + "(key tag "
+                            + d.ds().getFootprint()
+                            + ", algorithm "
+                            + d.ds().getAlgorithm()
+                            + ")";
             if (!d.ds().getName().equals(Name.root)) {
-                return fail(Reason.MALFORMED_FILE, xmlUri + " anchors zone " + d.ds().getName() + "; expected the root zone \".\"");
+                return fail(
+                        Reason.MALFORMED_FILE,
+                        xmlUri
+                                + " anchors zone "
+                                + d.ds().getName()
+                                + "; expected the root zone \".\"");
             }
             if (!d.validAt(now)) {
-                String why = now.isBefore(d.validFrom()) ? "valid only from " + d.validFrom() : "expired at " + d.validUntil().orElseThrow();
+                String why =
+                        now.isBefore(d.validFrom())
+                                ? "valid only from " + d.validFrom()
+                                : "expired at " + d.validUntil().orElseThrow();
                 skipped.add(label + " " + why);
                 LOG.log(Level.INFO, () -> label + " skipped: " + why);
             } else if (!ProbeProcessor.supportedAlgorithm(d.ds().getAlgorithm())) {
                 skipped.add(label + " uses an algorithm Daneel does not validate");
-                LOG.log(Level.WARNING, () -> label + " skipped: Daneel does not validate algorithm " + d.ds().getAlgorithm());
+                LOG.log(
+                        Level.WARNING,
+                        () ->
+                                label
+                                        + " skipped: Daneel does not validate algorithm "
+                                        + d.ds().getAlgorithm());
             } else {
                 valid.add(d.ds());
                 LOG.log(Level.INFO, () -> label + " valid now");
             }
         }
         if (valid.isEmpty()) {
-            return fail(Reason.NO_VALID_DIGEST, "no KeyDigest in " + xmlUri + " is usable at " + now + ": " + skipped);
+            return fail(
+                    Reason.NO_VALID_DIGEST,
+                    "no KeyDigest in " + xmlUri + " is usable at " + now + ": " + skipped);
         }
 
         DnskeyObservation live = DnskeyObservation.of(liveRootKeys, List.of(), now);
@@ -244,37 +313,71 @@ public final class RootAnchorBootstrap {
             }
         }
         if (matched.isEmpty()) {
-            return fail(Reason.NO_MATCHING_KEY, "the KeyDigests valid now in " + xmlUri + " name key tags "
-                    + tags(valid.stream().map(DSRecord::getFootprint).toList()) + ", but the live root DNSKEY RRset is signed by "
-                    + tags(live.signers().stream().map(DNSKEYRecord::getFootprint).toList()) + " (its key-signing keys: "
-                    + tags(live.keys().stream().filter(Rfc5011::isSep).map(DNSKEYRecord::getFootprint).toList()) + ")");
+            return fail(
+                    Reason.NO_MATCHING_KEY,
+                    "the KeyDigests valid now in "
+                            + xmlUri
+                            + " name key tags "
+                            + tags(valid.stream().map(DSRecord::getFootprint).toList())
+                            + ", but the live root DNSKEY RRset is signed by "
+                            + tags(live.signers().stream().map(DNSKEYRecord::getFootprint).toList())
+                            + " (its key-signing keys: "
+                            + tags(
+                                    live.keys().stream()
+                                            .filter(Rfc5011::isSep)
+                                            .map(DNSKEYRecord::getFootprint)
+                                            .toList())
+                            + ")");
         }
 
-        AnchorTracker tracker = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(valid)).build();
+        AnchorTracker tracker =
+                AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(valid)).build();
         AnchorTracker.Result probe = tracker.onDnskeyResponse(liveRootKeys);
         if (probe.outcome() != AnchorTracker.Outcome.VALIDATED || tracker.anchors().isEmpty()) {
-            return fail(Reason.NO_MATCHING_KEY, "the live root DNSKEY RRset did not validate with the file's anchors ("
-                    + probe.outcome() + ")");
+            return fail(
+                    Reason.NO_MATCHING_KEY,
+                    "the live root DNSKEY RRset did not validate with the file's anchors ("
+                            + probe.outcome()
+                            + ")");
         }
         TrustPointState root = tracker.state(Name.root).orElseThrow();
         List<TrustPointState> written = List.of(root);
         if (store != null) {
             try {
-                written = store.update(before -> {
-                    List<TrustPointState> after = new ArrayList<>();
-                    after.add(root);
-                    before.stream().filter(s -> !s.zone().equals(Name.root)).forEach(after::add);
-                    return after;
-                });
+                written =
+                        store.update(
+                                before -> {
+                                    List<TrustPointState> after = new ArrayList<>();
+                                    after.add(root);
+                                    before.stream()
+                                            .filter(s -> !s.zone().equals(Name.root))
+                                            .forEach(after::add);
+                                    return after;
+                                });
             } catch (IOException | RuntimeException e) {
-                return fail(Reason.STORE_FAILED, "cannot write the new anchor state to " + store.file() + ": " + e.getMessage());
+                return fail(
+                        Reason.STORE_FAILED,
+                        "cannot write the new anchor state to "
+                                + store.file()
+                                + ": "
+                                + e.getMessage());
             }
         }
         TrustAnchors anchors = TrustAnchors.fromAnchors(tracker.anchors());
         List<DNSKEYRecord> matchedFinal = List.copyOf(matched);
-        LOG.log(Level.INFO, () -> "root trust anchor bootstrapped from " + xmlUri + ": now trusting key tags "
-                + tags(matchedFinal.stream().map(DNSKEYRecord::getFootprint).toList())
-                + (store == null ? " (no state file configured)" : ", state written to " + store.file()));
+        LOG.log(
+                Level.INFO,
+                () ->
+                        "root trust anchor bootstrapped from "
+                                + xmlUri
+                                + ": now trusting key tags "
+                                + tags(
+                                        matchedFinal.stream()
+                                                .map(DNSKEYRecord::getFootprint)
+                                                .toList())
+                                + (store == null
+                                        ? " (no state file configured)"
+                                        : ", state written to " + store.file()));
         return new Success(anchors, valid, matched, written, xmlUri);
     }
 
@@ -285,7 +388,10 @@ public final class RootAnchorBootstrap {
     }
 
     private HttpClient client() {
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b =
+                HttpClient.newBuilder()
+                        .connectTimeout(timeout)
+                        .followRedirects(HttpClient.Redirect.NEVER);
         if (ssl != null) {
             b.sslContext(ssl);
         }
@@ -305,11 +411,18 @@ public final class RootAnchorBootstrap {
         }
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
-                throw new FetchFailure(Reason.HTTP_ERROR, uri + " answered HTTP " + response.statusCode() + "; expected 200");
+                throw new FetchFailure(
+                        Reason.HTTP_ERROR,
+                        uri + " answered HTTP " + response.statusCode() + "; expected 200");
             }
             byte[] body = in.readNBytes(MAX_FILE_BYTES + 1);
             if (body.length > MAX_FILE_BYTES) {
-                throw new FetchFailure(Reason.HTTP_ERROR, uri + " is larger than " + MAX_FILE_BYTES + " bytes; an anchor file is not");
+                throw new FetchFailure(
+                        Reason.HTTP_ERROR,
+                        uri
+                                + " is larger than "
+                                + MAX_FILE_BYTES
+                                + " bytes; an anchor file is not");
             }
             LOG.log(Level.DEBUG, () -> "fetched " + uri + " (" + body.length + " bytes)");
             return body;
@@ -331,11 +444,16 @@ public final class RootAnchorBootstrap {
         return certs.stream().map(c -> c.getSubjectX500Principal().getName()).toList();
     }
 
-    /** ICANN's root CA certificate(s), the trust for IANA's signature, as compiled into this jar. */
+    /**
+     * ICANN's root CA certificate(s), the trust for IANA's signature, as compiled into this jar.
+     */
     public static List<X509Certificate> icannRootCa() {
         try (InputStream in = RootAnchorBootstrap.class.getResourceAsStream(ICANN_CA_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("the built-in ICANN root CA (" + ICANN_CA_RESOURCE + ") is missing from the jar");
+                throw new IllegalStateException(
+                        "the built-in ICANN root CA ("
+                                + ICANN_CA_RESOURCE
+                                + ") is missing from the jar");
             }
             List<X509Certificate> out = new ArrayList<>();
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -343,11 +461,19 @@ public final class RootAnchorBootstrap {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
-                throw new IllegalStateException("the built-in ICANN root CA (" + ICANN_CA_RESOURCE + ") holds no certificate");
+                throw new IllegalStateException(
+                        "the built-in ICANN root CA ("
+                                + ICANN_CA_RESOURCE
+                                + ") holds no certificate");
             }
             return List.copyOf(out);
         } catch (IOException | CertificateException e) {
-            throw new IllegalStateException("the built-in ICANN root CA (" + ICANN_CA_RESOURCE + ") cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the built-in ICANN root CA ("
+                            + ICANN_CA_RESOURCE
+                            + ") cannot be read: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -381,26 +507,31 @@ public final class RootAnchorBootstrap {
         private Clock clock = Clock.systemUTC();
         private AnchorStore store;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
-         * The folder that holds {@code root-anchors.xml} and {@code root-anchors.p7s} (default {@link #IANA});
-         * must be an absolute {@code https} URL ending in {@code /}.
+         * The folder that holds {@code root-anchors.xml} and {@code root-anchors.p7s} (default
+         * {@link #IANA}); must be an absolute {@code https} URL ending in {@code /}.
          */
         public Builder source(URI folder) {
             Objects.requireNonNull(folder, "folder");
-            if (!"https".equalsIgnoreCase(folder.getScheme()) || folder.getHost() == null || !folder.getPath().endsWith("/")) {
-                throw new IllegalArgumentException("the bootstrap source must be an https URL of a folder ending in '/',"
-                        + " like " + IANA + "; got " + folder);
+            if (!"https".equalsIgnoreCase(folder.getScheme())
+                    || folder.getHost() == null
+                    || !folder.getPath().endsWith("/")) {
+                throw new IllegalArgumentException(
+                        "the bootstrap source must be an https URL of a folder ending in '/',"
+                                + " like "
+                                + IANA
+                                + "; got "
+                                + folder);
             }
             this.source = folder;
             return this;
         }
 
         /**
-         * The CA certificates the file's signature must chain to (default: ICANN's root CA built into this jar,
-         * {@link #icannRootCa()}); tests and private mirrors pass their own.
+         * The CA certificates the file's signature must chain to (default: ICANN's root CA built
+         * into this jar, {@link #icannRootCa()}); tests and private mirrors pass their own.
          */
         public Builder trustedCas(Collection<X509Certificate> cas) {
             if (cas.isEmpty()) {
@@ -410,28 +541,41 @@ public final class RootAnchorBootstrap {
             return this;
         }
 
-        /** The TLS settings for the HTTPS fetch (default: the JDK's default context and trust store). */
+        /**
+         * The TLS settings for the HTTPS fetch (default: the JDK's default context and trust
+         * store).
+         */
         public Builder sslContext(SSLContext context) {
             this.ssl = Objects.requireNonNull(context, "context");
             return this;
         }
 
-        /** Timeout of the connection and of each request, 1 second .. 5 minutes (default 10 seconds). */
+        /**
+         * Timeout of the connection and of each request, 1 second .. 5 minutes (default 10
+         * seconds).
+         */
         public Builder timeout(Duration t) {
             if (t.compareTo(Duration.ofSeconds(1)) < 0 || t.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("timeout must be 1 second .. 5 minutes, got " + t);
+                throw new IllegalArgumentException(
+                        "timeout must be 1 second .. 5 minutes, got " + t);
             }
             this.timeout = t;
             return this;
         }
 
-        /** The clock for KeyDigest validity, certificate validity, signatures and hold-downs (default system UTC). */
+        /**
+         * The clock for KeyDigest validity, certificate validity, signatures and hold-downs
+         * (default system UTC).
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Where the new RFC 5011 state is written atomically (default: nowhere; the result still carries it). */
+        /**
+         * Where the new RFC 5011 state is written atomically (default: nowhere; the result still
+         * carries it).
+         */
         public Builder store(AnchorStore s) {
             this.store = Objects.requireNonNull(s, "store");
             return this;
@@ -445,6 +589,11 @@ public final class RootAnchorBootstrap {
 
     @Override
     public String toString() {
-        return "RootAnchorBootstrap[" + source + ", CAs " + subjects(cas) + (store == null ? "" : ", " + store) + "]";
+        return "RootAnchorBootstrap["
+                + source
+                + ", CAs "
+                + subjects(cas)
+                + (store == null ? "" : ", " + store)
+                + "]";
     }
 }

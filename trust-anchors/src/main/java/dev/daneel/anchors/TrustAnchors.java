@@ -33,24 +33,27 @@ import org.xbill.DNS.Record;
  * }</pre>
  *
  * <p>Where they come from:
+ *
  * <ul>
- *   <li>{@link #builtIn()}: the IANA root anchors compiled in as IANA's own {@code root-anchors.xml}
- *       (RFC 7958): KSK-2017 (key tag 20326) and KSK-2024 (key tag 38696) as DS records, each only from
- *       its {@code validFrom} and until its {@code validUntil}, judged by the clock given.</li>
+ *   <li>{@link #builtIn()}: the IANA root anchors compiled in as IANA's own {@code
+ *       root-anchors.xml} (RFC 7958): KSK-2017 (key tag 20326) and KSK-2024 (key tag 38696) as DS
+ *       records, each only from its {@code validFrom} and until its {@code validUntil}, judged by
+ *       the clock given.
  *   <li>{@link #fromFile(Path)}: a file in any of three formats, told apart by their first word:
  *       master-file DS/DNSKEY lines (comments, {@code $TTL}, {@code $ORIGIN}, base64 with spaces as
  *       {@code dnssec-keygen} writes it), BIND {@code trust-anchors} / {@code managed-keys} /
- *       {@code trusted-keys} clauses, or IANA's {@code root-anchors.xml}.
- *       {@link #fromSignedRootAnchors} also checks the XML's detached CMS signature.</li>
- *   <li>{@link #of(Collection)}: records built in code (tests, the testkit).</li>
+ *       {@code trusted-keys} clauses, or IANA's {@code root-anchors.xml}. {@link
+ *       #fromSignedRootAnchors} also checks the XML's detached CMS signature.
+ *   <li>{@link #of(Collection)}: records built in code (tests, the testkit).
  * </ul>
  *
- * <p>Bad input fails loudly, never into an empty set: a malformed line, a DS that matches none of the keys
- * given beside it, a revoked key, or an XML file whose every digest has expired gives an
- * {@link AnchorFormatException} such as
- * {@code anchors.txt:4: expected a DS or DNSKEY record, saw type NS}.
+ * <p>Bad input fails loudly, never into an empty set: a malformed line, a DS that matches none of
+ * the keys given beside it, a revoked key, or an XML file whose every digest has expired gives an
+ * {@link AnchorFormatException} such as {@code anchors.txt:4: expected a DS or DNSKEY record, saw
+ * type NS}.
  *
- * <p>Immutable and thread-safe. RFC 5011 rollover is {@link AnchorTracker}'s job; this class is a fixed set.
+ * <p>Immutable and thread-safe. RFC 5011 rollover is {@link AnchorTracker}'s job; this class is a
+ * fixed set.
  */
 public final class TrustAnchors {
 
@@ -66,7 +69,8 @@ public final class TrustAnchors {
     /** Anchors from DS and DNSKEY records (other types are refused, naming the record). */
     public static TrustAnchors of(Collection<? extends Record> records) {
         if (records.isEmpty()) {
-            throw new IllegalArgumentException("no trust anchors given: a validator needs at least one DS or DNSKEY anchor");
+            throw new IllegalArgumentException(
+                    "no trust anchors given: a validator needs at least one DS or DNSKEY anchor");
         }
         Map<Name, List<DSRecord>> ds = new LinkedHashMap<>();
         Map<Name, List<DNSKEYRecord>> keys = new LinkedHashMap<>();
@@ -76,12 +80,18 @@ public final class TrustAnchors {
             } else if (r instanceof DNSKEYRecord) {
                 keys.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add((DNSKEYRecord) r);
             } else {
-                throw new IllegalArgumentException("a trust anchor must be a DS or DNSKEY record, got " + r);
+                throw new IllegalArgumentException(
+                        "a trust anchor must be a DS or DNSKEY record, got " + r);
             }
         }
         Map<Name, Anchor> byZone = new LinkedHashMap<>();
         for (Name zone : union(ds.keySet(), keys.keySet())) {
-            byZone.put(zone, new Anchor(zone, ds.getOrDefault(zone, List.of()), keys.getOrDefault(zone, List.of())));
+            byZone.put(
+                    zone,
+                    new Anchor(
+                            zone,
+                            ds.getOrDefault(zone, List.of()),
+                            keys.getOrDefault(zone, List.of())));
         }
         return new TrustAnchors(byZone);
     }
@@ -107,47 +117,63 @@ public final class TrustAnchors {
     }
 
     /**
-     * The IANA root anchors compiled into this jar as IANA's {@code root-anchors.xml}, keeping each key
-     * digest from its {@code validFrom} until its {@code validUntil} as {@code clock} sees it.
+     * The IANA root anchors compiled into this jar as IANA's {@code root-anchors.xml}, keeping each
+     * key digest from its {@code validFrom} until its {@code validUntil} as {@code clock} sees it.
      *
-     * @throws IllegalStateException if no built-in digest is valid at the clock's time (a clock set before
-     *     2017, or a jar far past the digests' end): configure a current anchor file instead
+     * @throws IllegalStateException if no built-in digest is valid at the clock's time (a clock set
+     *     before 2017, or a jar far past the digests' end): configure a current anchor file instead
      */
     public static TrustAnchors builtIn(Clock clock) {
         byte[] xml;
         try (InputStream in = TrustAnchors.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) {
-                throw new IllegalStateException("the built-in root anchors (" + BUILT_IN + ") are missing from the jar");
+                throw new IllegalStateException(
+                        "the built-in root anchors (" + BUILT_IN + ") are missing from the jar");
             }
             xml = in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("the built-in root anchors (" + BUILT_IN + ") cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the built-in root anchors ("
+                            + BUILT_IN
+                            + ") cannot be read: "
+                            + e.getMessage(),
+                    e);
         }
         try {
             return fromLocated(AnchorFileReader.read("built-in " + BUILT_IN, xml, clock.instant()));
         } catch (AnchorFormatException e) {
-            throw new IllegalStateException("the built-in root anchors have no key valid at " + clock.instant()
-                    + " (is the clock right?); configure an anchor file instead. " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the built-in root anchors have no key valid at "
+                            + clock.instant()
+                            + " (is the clock right?); configure an anchor file instead. "
+                            + e.getMessage(),
+                    e);
         }
     }
 
-    /** Anchors from a file (any of the three formats), with XML validity judged by the system clock. */
+    /**
+     * Anchors from a file (any of the three formats), with XML validity judged by the system clock.
+     */
     public static TrustAnchors fromFile(Path file) throws IOException {
         return fromFile(file, Clock.systemUTC());
     }
 
     /**
-     * Anchors from a file: DS/DNSKEY lines, BIND clauses or {@code root-anchors.xml}, detected by content.
+     * Anchors from a file: DS/DNSKEY lines, BIND clauses or {@code root-anchors.xml}, detected by
+     * content.
      *
-     * @throws AnchorFormatException naming the file and line when the content is not a usable anchor set
+     * @throws AnchorFormatException naming the file and line when the content is not a usable
+     *     anchor set
      * @throws IOException when the file cannot be read
      */
     public static TrustAnchors fromFile(Path file, Clock clock) throws IOException {
-        return fromLocated(AnchorFileReader.read(file.toString(), Files.readAllBytes(file), clock.instant()));
+        return fromLocated(
+                AnchorFileReader.read(file.toString(), Files.readAllBytes(file), clock.instant()));
     }
 
     /** Anchors from text read from {@code in}; {@code sourceName} names it in error messages. */
-    public static TrustAnchors fromReader(Reader in, String sourceName, Clock clock) throws IOException {
+    public static TrustAnchors fromReader(Reader in, String sourceName, Clock clock)
+            throws IOException {
         StringBuilder sb = new StringBuilder();
         char[] buf = new char[8192];
         for (int n; (n = in.read(buf)) > 0; ) {
@@ -158,17 +184,20 @@ public final class TrustAnchors {
 
     /** Anchors from text in any of the three formats (XML validity judged by the system clock). */
     public static TrustAnchors fromString(String text) {
-        return fromLocated(AnchorFileReader.readText("<string>", text, Clock.systemUTC().instant()));
+        return fromLocated(
+                AnchorFileReader.readText("<string>", text, Clock.systemUTC().instant()));
     }
 
     /**
      * Anchors from IANA's {@code root-anchors.xml} after checking its detached CMS signature
-     * ({@code root-anchors.p7s}, RFC 7958 §4) against the given CA certificates (ICANN's root CA for IANA's
-     * file) at the clock's time.
+     * ({@code root-anchors.p7s}, RFC 7958 §4) against the given CA certificates (ICANN's root CA
+     * for IANA's file) at the clock's time.
      *
-     * @throws SignatureException if the signature does not verify or does not chain to {@code trustedCas}
+     * @throws SignatureException if the signature does not verify or does not chain to {@code
+     *     trustedCas}
      */
-    public static TrustAnchors fromSignedRootAnchors(Path xml, Path p7s, Collection<X509Certificate> trustedCas, Clock clock)
+    public static TrustAnchors fromSignedRootAnchors(
+            Path xml, Path p7s, Collection<X509Certificate> trustedCas, Clock clock)
             throws IOException, SignatureException {
         byte[] content = Files.readAllBytes(xml);
         CmsSignature.verify(content, Files.readAllBytes(p7s), trustedCas, clock.instant());

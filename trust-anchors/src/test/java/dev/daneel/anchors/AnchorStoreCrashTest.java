@@ -22,26 +22,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash safety of {@link AnchorStore} against real process death: child JVMs ({@link StateFileWriter})
- * update the RFC 5011 state file in a loop and are killed with SIGKILL ({@link Process#destroyForcibly()}
- * on Linux) at random moments, from JVM start-up to the middle of a write. After every kill the file must
- * load and hold the last state the child reported committed, or the one after it (written, renamed, not
- * yet reported); a reader thread loads the file all the while and must never fail. With two children
- * updating one file at once and both killed, no update is lost and none is invented. {@code mvn verify}
- * kills 100 children (two tracks of 50 in parallel) plus 12 in the concurrent test; the {@code soak}
- * profile ({@code -Ddaneel.crash.kills=1000}) kills 1,000.
+ * Crash safety of {@link AnchorStore} against real process death: child JVMs ({@link
+ * StateFileWriter}) update the RFC 5011 state file in a loop and are killed with SIGKILL ({@link
+ * Process#destroyForcibly()} on Linux) at random moments, from JVM start-up to the middle of a
+ * write. After every kill the file must load and hold the last state the child reported committed,
+ * or the one after it (written, renamed, not yet reported); a reader thread loads the file all the
+ * while and must never fail. With two children updating one file at once and both killed, no update
+ * is lost and none is invented. {@code mvn verify} kills 100 children (two tracks of 50 in
+ * parallel) plus 12 in the concurrent test; the {@code soak} profile ({@code
+ * -Ddaneel.crash.kills=1000}) kills 1,000.
  */
 class AnchorStoreCrashTest {
 
     static final int KILLS = Integer.getInteger("daneel.crash.kills", 100);
     static final int CONCURRENT_ROUNDS = 6;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /**
-     * A child updating {@code file}. It reports to a file rather than a pipe: what a process wrote to a file
-     * before it was killed is all there, with no race between its death and a reader draining a pipe.
+     * A child updating {@code file}. It reports to a file rather than a pipe: what a process wrote
+     * to a file before it was killed is all there, with no race between its death and a reader
+     * draining a pipe.
      */
     static final class Child implements AutoCloseable {
         final Process process;
@@ -50,15 +51,26 @@ class AnchorStoreCrashTest {
         Child(Path file) throws IOException {
             report = Files.createTempFile(file.getParent(), "child", ".out");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), StateFileWriter.class.getName(), file.toString());
+            ProcessBuilder pb =
+                    new ProcessBuilder(
+                            java.toString(),
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC",
+                            "-Xshare:auto",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            StateFileWriter.class.getName(),
+                            file.toString());
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.redirectOutput(report.toFile());
             process = pb.start();
         }
 
         private List<String> lines() throws IOException {
-            List<String> lines = new ArrayList<>(Arrays.asList(Files.readString(report, StandardCharsets.UTF_8).split("\n")));
+            List<String> lines =
+                    new ArrayList<>(
+                            Arrays.asList(
+                                    Files.readString(report, StandardCharsets.UTF_8).split("\n")));
             lines.removeIf(String::isEmpty);
             return lines;
         }
@@ -82,7 +94,9 @@ class AnchorStoreCrashTest {
             String text = Files.readString(report, StandardCharsets.UTF_8);
             List<Integer> committed = new ArrayList<>();
             String[] lines = text.split("\n", -1);
-            for (int i = 0; i < lines.length - 1; i++) { // the last piece has no newline: cut or empty
+            for (int i = 0;
+                    i < lines.length - 1;
+                    i++) { // the last piece has no newline: cut or empty
                 if (!lines[i].equals("ready")) {
                     committed.add(Integer.parseInt(lines[i]));
                 }
@@ -101,8 +115,14 @@ class AnchorStoreCrashTest {
         return store.load().orElseThrow().get(0).queryFailed();
     }
 
-    /** Kills {@code kills} children one after the other on {@code file}; returns the commits they reported. */
-    /** Kills after which the file held a state its writer had not yet reported: the kill landed inside update(). */
+    /**
+     * Kills {@code kills} children one after the other on {@code file}; returns the commits they
+     * reported.
+     */
+    /**
+     * Kills after which the file held a state its writer had not yet reported: the kill landed
+     * inside update().
+     */
     static final AtomicLong UNREPORTED = new AtomicLong();
 
     static long track(Path file, int kills, long seed) throws Exception {
@@ -122,13 +142,24 @@ class AnchorStoreCrashTest {
                         Thread.onSpinWait();
                     }
                 } else {
-                    Thread.sleep(random.nextInt(150)); // somewhere in JVM start-up, class loading or the first write
+                    Thread.sleep(
+                            random.nextInt(
+                                    150)); // somewhere in JVM start-up, class loading or the first
+                    // write
                 }
                 List<Integer> committed = child.kill();
                 int last = committed.isEmpty() ? before : committed.get(committed.size() - 1);
                 int now = counter(store); // must load: an exception fails the test
-                assertTrue(now == last || now == last + 1, "kill " + k + " (seed " + seed + "): the child reported "
-                        + last + " committed, the file holds " + now);
+                assertTrue(
+                        now == last || now == last + 1,
+                        "kill "
+                                + k
+                                + " (seed "
+                                + seed
+                                + "): the child reported "
+                                + last
+                                + " committed, the file holds "
+                                + now);
                 reported += committed.size();
                 if (now == last + 1) {
                     UNREPORTED.incrementAndGet();
@@ -155,27 +186,34 @@ class AnchorStoreCrashTest {
                 long trackSeed = seed + t;
                 tracks.add(pool.submit(() -> track(file, KILLS / files.length, trackSeed)));
             }
-            pool.submit(() -> {
-                while (!stop.get()) {
-                    for (Path f : files) {
-                        try {
-                            AnchorStore.at(f).load();
-                            reads.incrementAndGet();
-                        } catch (IOException | RuntimeException e) {
-                            readFailures.add(e);
+            pool.submit(
+                    () -> {
+                        while (!stop.get()) {
+                            for (Path f : files) {
+                                try {
+                                    AnchorStore.at(f).load();
+                                    reads.incrementAndGet();
+                                } catch (IOException | RuntimeException e) {
+                                    readFailures.add(e);
+                                }
+                            }
                         }
-                    }
-                }
-                return null;
-            });
+                        return null;
+                    });
             long reported = 0;
             for (Future<Long> f : tracks) {
                 reported += f.get(15, TimeUnit.MINUTES);
             }
             stop.set(true);
-            System.out.printf("crash safety: %d child JVMs killed with SIGKILL in %.1f s, %,d committed updates reported,"
-                    + " %d kills after a write the child had not reported yet, %,d loads by a concurrent reader, %d failed%n",
-                    KILLS, (System.nanoTime() - t0) / 1e9, reported, UNREPORTED.get(), reads.get(), readFailures.size());
+            System.out.printf(
+                    "crash safety: %d child JVMs killed with SIGKILL in %.1f s, %,d committed updates reported,"
+                            + " %d kills after a write the child had not reported yet, %,d loads by a concurrent reader, %d failed%n",
+                    KILLS,
+                    (System.nanoTime() - t0) / 1e9,
+                    reported,
+                    UNREPORTED.get(),
+                    reads.get(),
+                    readFailures.size());
         } finally {
             stop.set(true);
             pool.shutdownNow();
@@ -192,7 +230,8 @@ class AnchorStoreCrashTest {
         Random random = new Random();
         int before = 0;
         for (int round = 0; round < CONCURRENT_ROUNDS; round++) {
-            try (Child a = new Child(file); Child b = new Child(file)) {
+            try (Child a = new Child(file);
+                    Child b = new Child(file)) {
                 a.awaitRunning(true);
                 b.awaitRunning(true);
                 Thread.sleep(random.nextInt(50));
@@ -201,10 +240,19 @@ class AnchorStoreCrashTest {
                 List<Integer> fromB = b.kill();
                 int now = counter(store);
                 int committed = fromA.size() + fromB.size();
-                // update() holds the file lock across read-modify-write: every reported commit is in the file,
+                // update() holds the file lock across read-modify-write: every reported commit is
+                // in the file,
                 // plus at most one unreported commit per killed child
-                assertTrue(now - before >= committed && now - before <= committed + 2, "round " + round + ": "
-                        + committed + " commits reported, the counter went from " + before + " to " + now);
+                assertTrue(
+                        now - before >= committed && now - before <= committed + 2,
+                        "round "
+                                + round
+                                + ": "
+                                + committed
+                                + " commits reported, the counter went from "
+                                + before
+                                + " to "
+                                + now);
                 assertEquals(fromA.size(), fromA.stream().distinct().count());
                 before = now;
             }

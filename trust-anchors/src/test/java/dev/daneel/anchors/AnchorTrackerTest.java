@@ -1,6 +1,5 @@
 package dev.daneel.anchors;
 
-import dev.daneel.testkit.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.anchors.AnchorTracker.Outcome;
 import dev.daneel.anchors.TestKeys.SigningKey;
+import dev.daneel.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +35,8 @@ class AnchorTrackerTest {
 
     RRset rrset(List<SigningKey> published, List<SigningKey> signers) {
         Instant now = clock.instant();
-        return TestKeys.dnskeys(published, signers, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(21)));
+        return TestKeys.dnskeys(
+                published, signers, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(21)));
     }
 
     AnchorTracker trackerFromDs() {
@@ -43,31 +44,52 @@ class AnchorTrackerTest {
     }
 
     Set<Integer> trustedTags(AnchorTracker t) {
-        return t.anchor(ROOT).map(a -> a.keys().stream().map(DNSKEYRecord::getFootprint).collect(Collectors.toSet()))
+        return t.anchor(ROOT)
+                .map(
+                        a ->
+                                a.keys().stream()
+                                        .map(DNSKEYRecord::getFootprint)
+                                        .collect(Collectors.toSet()))
                 .orElse(Set.of());
     }
 
     AnchorState state(AnchorTracker t, int tag) {
-        return t.state(ROOT).orElseThrow().keys().stream().filter(k -> k.keyTag() == tag).findFirst()
-                .map(TrustPointState.Key::state).orElse(AnchorState.REMOVED);
+        return t.state(ROOT).orElseThrow().keys().stream()
+                .filter(k -> k.keyTag() == tag)
+                .findFirst()
+                .map(TrustPointState.Key::state)
+                .orElse(AnchorState.REMOVED);
     }
 
-    /** The 2026–2027 root roll in fast-forward: new KSK published, held down, trusted; old KSK revoked, removed. */
+    /**
+     * The 2026–2027 root roll in fast-forward: new KSK published, held down, trusted; old KSK
+     * revoked, removed.
+     */
     @Test
     void rootKeyRollFromDsAnchorEndsTrustingOnlyTheNewKey() {
         AnchorTracker t = trackerFromDs();
-        assertEquals(Outcome.VALIDATED, t.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome());
-        assertEquals(Set.of(old.tag()), trustedTags(t), "the DS anchor is replaced by the key it names");
-        assertTrue(t.state(ROOT).orElseThrow().keys().stream().noneMatch(TrustPointState.Key::isDs));
+        assertEquals(
+                Outcome.VALIDATED,
+                t.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome());
+        assertEquals(
+                Set.of(old.tag()), trustedTags(t), "the DS anchor is replaced by the key it names");
+        assertTrue(
+                t.state(ROOT).orElseThrow().keys().stream().noneMatch(TrustPointState.Key::isDs));
 
-        // the new KSK is published, signed by the old one; probed daily through the hold-down, which ends
+        // the new KSK is published, signed by the old one; probed daily through the hold-down,
+        // which ends
         // more than 30 days after the first sighting (day 1), so at the probe of day 32
         for (int day = 1; day <= 32; day++) {
             clock.advance(Duration.ofDays(1));
-            assertEquals(Outcome.VALIDATED, t.onDnskeyResponse(rrset(List.of(old, next, zsk), List.of(old))).outcome());
+            assertEquals(
+                    Outcome.VALIDATED,
+                    t.onDnskeyResponse(rrset(List.of(old, next, zsk), List.of(old))).outcome());
             if (day <= 31) {
                 assertEquals(AnchorState.ADD_PEND, state(t, next.tag()), "day " + day);
-                assertEquals(Set.of(old.tag()), trustedTags(t), "a pending key is not trusted yet (day " + day + ")");
+                assertEquals(
+                        Set.of(old.tag()),
+                        trustedTags(t),
+                        "a pending key is not trusted yet (day " + day + ")");
             }
         }
         assertEquals(AnchorState.VALID, state(t, next.tag()));
@@ -75,12 +97,15 @@ class AnchorTrackerTest {
 
         // the roll: the new key signs alone
         clock.advance(Duration.ofDays(1));
-        assertEquals(Outcome.VALIDATED, t.onDnskeyResponse(rrset(List.of(old, next, zsk), List.of(next))).outcome());
+        assertEquals(
+                Outcome.VALIDATED,
+                t.onDnskeyResponse(rrset(List.of(old, next, zsk), List.of(next))).outcome());
 
         // the old key is revoked and signs the RRset as revoked
         clock.advance(Duration.ofDays(1));
         SigningKey revoked = old.revoked();
-        AnchorTracker.Result r = t.onDnskeyResponse(rrset(List.of(revoked, next, zsk), List.of(next, revoked)));
+        AnchorTracker.Result r =
+                t.onDnskeyResponse(rrset(List.of(revoked, next, zsk), List.of(next, revoked)));
         assertEquals(Outcome.VALIDATED, r.outcome());
         assertTrue(r.changed());
         assertEquals(AnchorState.REVOKED, state(t, revoked.tag()));
@@ -97,37 +122,58 @@ class AnchorTrackerTest {
 
     @Test
     void revokeBitWithoutTheKeysOwnSignatureRevokesNothing() {
-        AnchorTracker t = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(old.dnskey(), next.dnskey())).build();
+        AnchorTracker t =
+                AnchorTracker.builder()
+                        .clock(clock)
+                        .initial(TrustAnchors.of(old.dnskey(), next.dnskey()))
+                        .build();
         t.onDnskeyResponse(rrset(List.of(old, next), List.of(old, next)));
         clock.advance(Duration.ofDays(1));
-        // someone publishes old with the REVOKE bit but only next signs: not a revocation (RFC 5011 §2.1)
+        // someone publishes old with the REVOKE bit but only next signs: not a revocation (RFC 5011
+        // §2.1)
         t.onDnskeyResponse(rrset(List.of(old.revoked(), next), List.of(next)));
-        assertEquals(AnchorState.MISSING, state(t, old.tag()), "absent without its revocation proof: Missing, still trusted");
+        assertEquals(
+                AnchorState.MISSING,
+                state(t, old.tag()),
+                "absent without its revocation proof: Missing, still trusted");
         assertTrue(trustedTags(t).contains(old.tag()));
     }
 
     @Test
     void selfSignedRevocationCountsEvenWhenTheRRsetDoesNotValidate() {
-        AnchorTracker t = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(old.dnskey(), next.dnskey())).build();
+        AnchorTracker t =
+                AnchorTracker.builder()
+                        .clock(clock)
+                        .initial(TrustAnchors.of(old.dnskey(), next.dnskey()))
+                        .build();
         SigningKey stranger = TestKeys.ksk(ROOT, TTL);
-        AnchorTracker.Result r = t.onDnskeyResponse(rrset(List.of(old.revoked(), stranger), List.of(old.revoked(), stranger)));
+        AnchorTracker.Result r =
+                t.onDnskeyResponse(
+                        rrset(List.of(old.revoked(), stranger), List.of(old.revoked(), stranger)));
         assertEquals(Outcome.NOT_VALIDATED, r.outcome());
         assertEquals(AnchorState.REVOKED, state(t, old.revoked().tag()));
         assertEquals(Set.of(next.tag()), trustedTags(t));
-        assertTrue(t.state(ROOT).orElseThrow().keys().stream().noneMatch(k -> k.keyTag() == stranger.tag()),
+        assertTrue(
+                t.state(ROOT).orElseThrow().keys().stream()
+                        .noneMatch(k -> k.keyTag() == stranger.tag()),
                 "keys from an RRset that does not validate are not added");
     }
 
     @Test
     void revokingEveryKeyRevokesTheTrustPoint() {
-        AnchorTracker t = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(old.dnskey())).build();
-        AnchorTracker.Result r = t.onDnskeyResponse(rrset(List.of(old.revoked(), next), List.of(old.revoked(), next)));
+        AnchorTracker t =
+                AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(old.dnskey())).build();
+        AnchorTracker.Result r =
+                t.onDnskeyResponse(
+                        rrset(List.of(old.revoked(), next), List.of(old.revoked(), next)));
         assertEquals(Outcome.TRUST_POINT_REVOKED, r.outcome());
         assertEquals(Optional.empty(), t.anchor(ROOT));
         assertEquals(Optional.empty(), t.nextProbe(ROOT));
         assertTrue(t.due().isEmpty());
         clock.advance(Duration.ofDays(40));
-        assertEquals(Outcome.TRUST_POINT_REVOKED, t.onDnskeyResponse(rrset(List.of(next), List.of(next))).outcome(),
+        assertEquals(
+                Outcome.TRUST_POINT_REVOKED,
+                t.onDnskeyResponse(rrset(List.of(next), List.of(next))).outcome(),
                 "a revoked trust point stays revoked until reconfigured");
     }
 
@@ -150,7 +196,12 @@ class AnchorTrackerTest {
     void expiredSignaturesDoNotValidate() {
         AnchorTracker t = trackerFromDs();
         Instant now = clock.instant();
-        RRset stale = TestKeys.dnskeys(List.of(old), List.of(old), now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+        RRset stale =
+                TestKeys.dnskeys(
+                        List.of(old),
+                        List.of(old),
+                        now.minus(Duration.ofDays(30)),
+                        now.minus(Duration.ofDays(1)));
         assertEquals(Outcome.NOT_VALIDATED, t.onDnskeyResponse(stale).outcome());
     }
 
@@ -159,7 +210,8 @@ class AnchorTrackerTest {
         AnchorTracker t = trackerFromDs();
         AnchorTracker.Result r = t.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old)));
         TrustPointState s = t.state(ROOT).orElseThrow();
-        // OrigTTL 2 days, signatures expire in 21 days: refresh MIN(15d, 1d, 10.5d) = 1 day, retry 4.8 hours
+        // OrigTTL 2 days, signatures expire in 21 days: refresh MIN(15d, 1d, 10.5d) = 1 day, retry
+        // 4.8 hours
         assertEquals(Duration.ofDays(1), s.queryInterval());
         assertEquals(Duration.ofSeconds(17280), s.retryInterval());
         assertEquals(Optional.of(clock.instant().plus(Duration.ofDays(1))), r.nextProbe());
@@ -173,29 +225,47 @@ class AnchorTrackerTest {
     @Test
     void sha1DsIsIgnoredWhenTheAnchorAlsoHasSha256() {
         DSRecord sha1 = new DSRecord(ROOT, DClass.IN, TTL, DNSSEC.Digest.SHA1, old.dnskey());
-        AnchorTracker t = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(sha1, next.ds())).build();
-        assertEquals(Outcome.NOT_VALIDATED, t.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome(),
+        AnchorTracker t =
+                AnchorTracker.builder()
+                        .clock(clock)
+                        .initial(TrustAnchors.of(sha1, next.ds()))
+                        .build();
+        assertEquals(
+                Outcome.NOT_VALIDATED,
+                t.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome(),
                 "RFC 4509 §3: with a SHA-256 DS present, a SHA-1 DS does not count");
-        AnchorTracker sha1Only = AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(sha1)).build();
-        assertEquals(Outcome.VALIDATED, sha1Only.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome());
+        AnchorTracker sha1Only =
+                AnchorTracker.builder().clock(clock).initial(TrustAnchors.of(sha1)).build();
+        assertEquals(
+                Outcome.VALIDATED,
+                sha1Only.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old))).outcome());
     }
 
     @Test
     void untrackedZoneIsReportedNotGuessed() {
         AnchorTracker t = trackerFromDs();
         SigningKey other = TestKeys.ksk(Name.fromConstantString("example."), TTL);
-        assertEquals(Outcome.NOT_TRACKED, t.onDnskeyResponse(TestKeys.dnskeys(List.of(other), List.of(other),
-                clock.instant(), clock.instant().plusSeconds(3600))).outcome());
+        assertEquals(
+                Outcome.NOT_TRACKED,
+                t.onDnskeyResponse(
+                                TestKeys.dnskeys(
+                                        List.of(other),
+                                        List.of(other),
+                                        clock.instant(),
+                                        clock.instant().plusSeconds(3600)))
+                        .outcome());
     }
 
     @Test
     void resumedStatesWinOverInitialAnchorsOfTheSameZone() {
         AnchorTracker first = trackerFromDs();
         first.onDnskeyResponse(rrset(List.of(old, zsk), List.of(old)));
-        AnchorTracker second = AnchorTracker.builder().clock(clock)
-                .initial(TrustAnchors.of(next.ds()))
-                .resume(first.states())
-                .build();
+        AnchorTracker second =
+                AnchorTracker.builder()
+                        .clock(clock)
+                        .initial(TrustAnchors.of(next.ds()))
+                        .resume(first.states())
+                        .build();
         assertEquals(Set.of(old.tag()), trustedTags(second));
         assertThrows(IllegalStateException.class, () -> AnchorTracker.builder().build());
     }

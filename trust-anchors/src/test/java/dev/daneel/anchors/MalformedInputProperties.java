@@ -27,11 +27,11 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Local input damaged at random (a line cut, dropped, doubled or swapped, characters replaced, a random
- * line inserted, random octets): anchor files in all three formats, IANA's {@code root-anchors.xml} and the
- * RFC 5011 state file. Each parse either succeeds completely or throws {@link AnchorFormatException} naming
- * the source and saying what was wrong; no other exception escapes, and no partial anchor set is returned
- * (a result is never empty).
+ * Local input damaged at random (a line cut, dropped, doubled or swapped, characters replaced, a
+ * random line inserted, random octets): anchor files in all three formats, IANA's {@code
+ * root-anchors.xml} and the RFC 5011 state file. Each parse either succeeds completely or throws
+ * {@link AnchorFormatException} naming the source and saying what was wrong; no other exception
+ * escapes, and no partial anchor set is returned (a result is never empty).
  */
 class MalformedInputProperties {
 
@@ -94,14 +94,26 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> damage() {
-        return Arbitraries.integers().between(0, 6).flatMap(k -> Arbitraries.longs().map(s -> new Damage(k, s)));
+        return Arbitraries.integers()
+                .between(0, 6)
+                .flatMap(k -> Arbitraries.longs().map(s -> new Damage(k, s)));
     }
 
-    static final String PRESENTATION = "; the root KSKs\n. 172800 IN DS " + AnchorFileFormatsTest.DS_2017 + "\n"
-            + ". IN DS " + AnchorFileFormatsTest.DS_2024 + "\n. 172800 IN DNSKEY 257 3 8 (\n  "
-            + AnchorFileFormatsTest.KSK_2017 + " )\n";
-    static final String BIND = "trust-anchors {\n    . initial-ds " + AnchorFileFormatsTest.DS_2017.replace(" E06D", " \"E06D")
-            + "\";\n    . static-key 257 3 8 \"" + AnchorFileFormatsTest.KSK_2017 + "\";\n};\n";
+    static final String PRESENTATION =
+            "; the root KSKs\n. 172800 IN DS "
+                    + AnchorFileFormatsTest.DS_2017
+                    + "\n"
+                    + ". IN DS "
+                    + AnchorFileFormatsTest.DS_2024
+                    + "\n. 172800 IN DNSKEY 257 3 8 (\n  "
+                    + AnchorFileFormatsTest.KSK_2017
+                    + " )\n";
+    static final String BIND =
+            "trust-anchors {\n    . initial-ds "
+                    + AnchorFileFormatsTest.DS_2017.replace(" E06D", " \"E06D")
+                    + "\";\n    . static-key 257 3 8 \""
+                    + AnchorFileFormatsTest.KSK_2017
+                    + "\";\n};\n";
     static final String XML = builtInXml();
 
     static String builtInXml() {
@@ -118,8 +130,12 @@ class MalformedInputProperties {
             assertFalse(a.zones().isEmpty(), "an anchor set is never empty");
             Statistics.collect("parsed");
         } catch (AnchorFormatException e) {
-            assertTrue(e.getMessage() != null && e.getMessage().startsWith(source), "the error names " + source + ": " + e.getMessage());
-            assertTrue(e.getMessage().length() > source.length() + 10, "and says what is wrong: " + e.getMessage());
+            assertTrue(
+                    e.getMessage() != null && e.getMessage().startsWith(source),
+                    "the error names " + source + ": " + e.getMessage());
+            assertTrue(
+                    e.getMessage().length() > source.length() + 10,
+                    "and says what is wrong: " + e.getMessage());
             Statistics.collect("refused");
         } catch (IOException | RuntimeException e) {
             fail("damaged " + source + " escaped as " + e + "\n--- input\n" + text, e);
@@ -127,12 +143,14 @@ class MalformedInputProperties {
     }
 
     @Property(tries = 300)
-    void damagedPresentationAnchorFilesParseWhollyOrAreRefusedNamingTheLine(@ForAll("damage") Damage d) {
+    void damagedPresentationAnchorFilesParseWhollyOrAreRefusedNamingTheLine(
+            @ForAll("damage") Damage d) {
         parseAnchors("root.key", d.apply(PRESENTATION));
     }
 
     @Property(tries = 300)
-    void damagedBindTrustAnchorClausesParseWhollyOrAreRefusedNamingTheLine(@ForAll("damage") Damage d) {
+    void damagedBindTrustAnchorClausesParseWhollyOrAreRefusedNamingTheLine(
+            @ForAll("damage") Damage d) {
         parseAnchors("bind.keys", d.apply(BIND));
     }
 
@@ -142,17 +160,22 @@ class MalformedInputProperties {
     }
 
     @Property(tries = 300)
-    void damagedRfc5011StateFilesLoadWhollyOrAreRefusedNamingPathAndLine(@ForAll("damage") Damage d) throws IOException {
+    void damagedRfc5011StateFilesLoadWhollyOrAreRefusedNamingPathAndLine(@ForAll("damage") Damage d)
+            throws IOException {
         List<TrustPointState> states = AnchorStoreTest.sample(3);
         String text = d.apply(StateFileCodec.write(states));
         Path file = Files.createTempFile("daneel-state", ".state");
         try {
             Files.writeString(file, text);
             Optional<List<TrustPointState>> loaded = AnchorStore.at(file).load();
-            assertTrue(loaded.isPresent() && !loaded.get().isEmpty(), "a loaded state is never empty: " + loaded);
+            assertTrue(
+                    loaded.isPresent() && !loaded.get().isEmpty(),
+                    "a loaded state is never empty: " + loaded);
             Statistics.collect("loaded");
         } catch (AnchorFormatException e) {
-            assertTrue(e.getMessage().startsWith(file.toString()), "the error names the file: " + e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith(file.toString()),
+                    "the error names the file: " + e.getMessage());
             Statistics.collect("refused");
         } catch (IOException | RuntimeException e) {
             fail("damaged state file escaped as " + e + "\n--- input\n" + text, e);

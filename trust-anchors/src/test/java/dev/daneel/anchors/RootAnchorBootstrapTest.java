@@ -31,11 +31,11 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 
 /**
- * {@link RootAnchorBootstrap} against a real HTTPS server on 127.0.0.1 (the testkit's
- * {@link RootAnchorsPublisher}, whose test CA stands in for ICANN's): a good file is verified, matched
- * against the live root DNSKEY RRset and written to the store; a bad signature, an expired KeyDigest, a
- * file naming a key the live root does not use, and an unreachable URL each fail with their reason and
- * write nothing. Fixed clock.
+ * {@link RootAnchorBootstrap} against a real HTTPS server on 127.0.0.1 (the testkit's {@link
+ * RootAnchorsPublisher}, whose test CA stands in for ICANN's): a good file is verified, matched
+ * against the live root DNSKEY RRset and written to the store; a bad signature, an expired
+ * KeyDigest, a file naming a key the live root does not use, and an unreachable URL each fail with
+ * their reason and write nothing. Fixed clock.
  */
 class RootAnchorBootstrapTest {
 
@@ -44,11 +44,15 @@ class RootAnchorBootstrapTest {
 
     final SigningKey ksk = TestKeys.ksk(Name.root, 172800);
     final SigningKey zsk = TestKeys.zsk(Name.root, 172800);
-    final RRset live = TestKeys.dnskeys(List.of(ksk, zsk), List.of(ksk), NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(14)));
+    final RRset live =
+            TestKeys.dnskeys(
+                    List.of(ksk, zsk),
+                    List.of(ksk),
+                    NOW.minus(Duration.ofDays(1)),
+                    NOW.plus(Duration.ofDays(14)));
     final RootAnchorsPublisher iana = RootAnchorsPublisher.start(NOW);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @AfterEach
     void stop() {
@@ -56,8 +60,12 @@ class RootAnchorBootstrapTest {
     }
 
     RootAnchorBootstrap bootstrap(AnchorStore store) {
-        RootAnchorBootstrap.Builder b = RootAnchorBootstrap.builder().source(iana.url()).trustedCas(List.of(iana.caCertificate()))
-                .sslContext(iana.clientSslContext()).clock(CLOCK);
+        RootAnchorBootstrap.Builder b =
+                RootAnchorBootstrap.builder()
+                        .source(iana.url())
+                        .trustedCas(List.of(iana.caCertificate()))
+                        .sslContext(iana.clientSslContext())
+                        .clock(CLOCK);
         return (store == null ? b : b.store(store)).build();
     }
 
@@ -68,17 +76,35 @@ class RootAnchorBootstrapTest {
     @Test
     void aGoodFileAnchorsTheLiveKeyAndIsWrittenToTheStore() throws Exception {
         SigningKey retired = TestKeys.ksk(Name.root, 172800);
-        iana.publish(List.of(new KeyDigest("Kold", retired.ds(), NOW.minus(Duration.ofDays(3000)), NOW.minus(Duration.ofDays(400))),
-                current(ksk)));
+        iana.publish(
+                List.of(
+                        new KeyDigest(
+                                "Kold",
+                                retired.ds(),
+                                NOW.minus(Duration.ofDays(3000)),
+                                NOW.minus(Duration.ofDays(400))),
+                        current(ksk)));
         AnchorStore store = AnchorStore.at(dir.resolve("anchors.state"));
         Success s = assertInstanceOf(Success.class, bootstrap(store).run(live));
-        assertEquals(List.of(ksk.tag()), s.digests().stream().map(d -> d.getFootprint()).toList(), "the expired digest is left out");
+        assertEquals(
+                List.of(ksk.tag()),
+                s.digests().stream().map(d -> d.getFootprint()).toList(),
+                "the expired digest is left out");
         assertEquals(List.of(ksk.dnskey()), s.matched());
-        assertEquals(List.of(ksk.tag()), s.anchors().forZone(Name.root).orElseThrow().keys().stream()
-                .map(DNSKEYRecord::getFootprint).toList());
+        assertEquals(
+                List.of(ksk.tag()),
+                s.anchors().forZone(Name.root).orElseThrow().keys().stream()
+                        .map(DNSKEYRecord::getFootprint)
+                        .toList());
         TrustPointState saved = store.load().orElseThrow().get(0);
         assertEquals(Name.root, saved.zone());
-        assertEquals(AnchorState.VALID, saved.keys().stream().filter(k -> k.keyTag() == ksk.tag()).findFirst().orElseThrow().state());
+        assertEquals(
+                AnchorState.VALID,
+                saved.keys().stream()
+                        .filter(k -> k.keyTag() == ksk.tag())
+                        .findFirst()
+                        .orElseThrow()
+                        .state());
         assertEquals(URI.create(iana.url() + "root-anchors.xml"), s.source());
         assertEquals(2, iana.requests(), "one request for the file, one for its signature");
     }
@@ -86,8 +112,12 @@ class RootAnchorBootstrapTest {
     @Test
     void aStaleTrackerIsReanchoredWithTheBootstrappedState() {
         SigningKey old = TestKeys.ksk(Name.root, 172800);
-        AnchorTracker stale = AnchorTracker.builder().clock(CLOCK).initial(TrustAnchors.of(old.ds())).build();
-        assertEquals(AnchorTracker.Outcome.NOT_VALIDATED, stale.onDnskeyResponse(live).outcome(), "the root moved on");
+        AnchorTracker stale =
+                AnchorTracker.builder().clock(CLOCK).initial(TrustAnchors.of(old.ds())).build();
+        assertEquals(
+                AnchorTracker.Outcome.NOT_VALIDATED,
+                stale.onDnskeyResponse(live).outcome(),
+                "the root moved on");
         iana.publish(List.of(current(ksk)));
         Success s = assertInstanceOf(Success.class, bootstrap(null).run(live));
         s.states().forEach(stale::reanchor);
@@ -99,10 +129,17 @@ class RootAnchorBootstrapTest {
     void theStoreKeepsItsOtherTrustPoints() throws Exception {
         SigningKey island = TestKeys.ksk(Name.fromString("island.test."), 3600);
         AnchorStore store = AnchorStore.at(dir.resolve("anchors.state"));
-        store.save(List.of(TrustPointState.initial(TrustAnchors.of(island.ds()).forZone(Name.fromString("island.test.")).orElseThrow())));
+        store.save(
+                List.of(
+                        TrustPointState.initial(
+                                TrustAnchors.of(island.ds())
+                                        .forZone(Name.fromString("island.test."))
+                                        .orElseThrow())));
         iana.publish(List.of(current(ksk)));
         assertInstanceOf(Success.class, bootstrap(store).run(live));
-        assertEquals(List.of(Name.root, Name.fromString("island.test.")), store.load().orElseThrow().stream().map(TrustPointState::zone).toList());
+        assertEquals(
+                List.of(Name.root, Name.fromString("island.test.")),
+                store.load().orElseThrow().stream().map(TrustPointState::zone).toList());
     }
 
     @Test
@@ -123,7 +160,9 @@ class RootAnchorBootstrapTest {
 
     @Test
     void anUnsignedFileIsRefused() throws Exception {
-        iana.publishRaw(RootAnchorsPublisher.rootAnchorsXml(List.of(current(ksk))), "not a signature".getBytes(StandardCharsets.US_ASCII));
+        iana.publishRaw(
+                RootAnchorsPublisher.rootAnchorsXml(List.of(current(ksk))),
+                "not a signature".getBytes(StandardCharsets.US_ASCII));
         assertRefused(Reason.BAD_SIGNATURE, "not a CMS SignedData");
         iana.withdraw();
         assertRefused(Reason.HTTP_ERROR, "HTTP 404");
@@ -131,9 +170,16 @@ class RootAnchorBootstrapTest {
 
     @Test
     void anExpiredKeyDigestIsNotAccepted() throws Exception {
-        iana.publish(List.of(new KeyDigest("Kexpired", ksk.ds(), NOW.minus(Duration.ofDays(900)), NOW.minus(Duration.ofDays(1)))));
+        iana.publish(
+                List.of(
+                        new KeyDigest(
+                                "Kexpired",
+                                ksk.ds(),
+                                NOW.minus(Duration.ofDays(900)),
+                                NOW.minus(Duration.ofDays(1)))));
         assertRefused(Reason.NO_VALID_DIGEST, "expired at");
-        iana.publish(List.of(new KeyDigest("Kfuture", ksk.ds(), NOW.plus(Duration.ofDays(10)), null)));
+        iana.publish(
+                List.of(new KeyDigest("Kfuture", ksk.ds(), NOW.plus(Duration.ofDays(10)), null)));
         assertRefused(Reason.NO_VALID_DIGEST, "valid only from");
     }
 
@@ -143,7 +189,8 @@ class RootAnchorBootstrapTest {
         iana.publish(List.of(current(other)));
         Failure f = assertRefused(Reason.NO_MATCHING_KEY, "name key tags [" + other.tag() + "]");
         assertTrue(f.detail().contains("signed by [" + ksk.tag() + "]"), f.detail());
-        // the live root publishes the listed key, but it does not sign the DNSKEY RRset: still no anchor
+        // the live root publishes the listed key, but it does not sign the DNSKEY RRset: still no
+        // anchor
         iana.publish(List.of(current(zsk)));
         assertRefused(Reason.NO_MATCHING_KEY, "name key tags");
     }
@@ -155,9 +202,15 @@ class RootAnchorBootstrapTest {
             closed = s.getLocalPort();
         }
         AnchorStore store = AnchorStore.at(dir.resolve("anchors.state"));
-        RootAnchorBootstrap b = RootAnchorBootstrap.builder().source(URI.create("https://127.0.0.1:" + closed + "/root-anchors/"))
-                .trustedCas(List.of(iana.caCertificate())).sslContext(iana.clientSslContext()).clock(CLOCK)
-                .timeout(Duration.ofSeconds(2)).store(store).build();
+        RootAnchorBootstrap b =
+                RootAnchorBootstrap.builder()
+                        .source(URI.create("https://127.0.0.1:" + closed + "/root-anchors/"))
+                        .trustedCas(List.of(iana.caCertificate()))
+                        .sslContext(iana.clientSslContext())
+                        .clock(CLOCK)
+                        .timeout(Duration.ofSeconds(2))
+                        .store(store)
+                        .build();
         Failure f = assertInstanceOf(Failure.class, b.run(live));
         assertEquals(Reason.UNREACHABLE, f.reason());
         assertTrue(f.message().contains("Check the machine's network"), f.message());
@@ -175,14 +228,31 @@ class RootAnchorBootstrapTest {
 
     @Test
     void theBuilderRefusesAnythingButAnHttpsFolder() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> RootAnchorBootstrap.builder().source(URI.create("http://data.iana.org/root-anchors/")));
-        assertThrows(IllegalArgumentException.class, () -> RootAnchorBootstrap.builder().source(URI.create("https://data.iana.org/root-anchors")));
-        assertThrows(IllegalArgumentException.class, () -> RootAnchorBootstrap.builder().trustedCas(List.of()));
-        assertThrows(IllegalArgumentException.class, () -> RootAnchorBootstrap.builder().timeout(Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        RootAnchorBootstrap.builder()
+                                .source(URI.create("http://data.iana.org/root-anchors/")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        RootAnchorBootstrap.builder()
+                                .source(URI.create("https://data.iana.org/root-anchors")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RootAnchorBootstrap.builder().trustedCas(List.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RootAnchorBootstrap.builder().timeout(Duration.ZERO));
         assertThrows(NullPointerException.class, () -> RootAnchorBootstrap.builder().store(null));
         SigningKey notRoot = TestKeys.ksk(Name.fromString("test.", Name.root), 3600);
-        RRset other = TestKeys.dnskeys(List.of(notRoot), List.of(notRoot), NOW, NOW.plus(Duration.ofDays(1)));
-        assertThrows(IllegalArgumentException.class, () -> bootstrap(null).run(other), "only the root's DNSKEY RRset");
+        RRset other =
+                TestKeys.dnskeys(
+                        List.of(notRoot), List.of(notRoot), NOW, NOW.plus(Duration.ofDays(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> bootstrap(null).run(other),
+                "only the root's DNSKEY RRset");
     }
 
     @Test
@@ -190,7 +260,9 @@ class RootAnchorBootstrapTest {
         List<X509Certificate> cas = RootAnchorBootstrap.icannRootCa();
         assertEquals(1, cas.size());
         X509Certificate ca = cas.get(0);
-        assertTrue(ca.getSubjectX500Principal().getName().contains("CN=ICANN Root CA"), ca.getSubjectX500Principal().getName());
+        assertTrue(
+                ca.getSubjectX500Principal().getName().contains("CN=ICANN Root CA"),
+                ca.getSubjectX500Principal().getName());
         ca.verify(ca.getPublicKey()); // the bytes are intact: its own signature verifies
         assertEquals(Instant.parse("2029-12-18T04:19:12Z"), ca.getNotAfter().toInstant());
         assertEquals(RootAnchorBootstrap.IANA, URI.create("https://data.iana.org/root-anchors/"));

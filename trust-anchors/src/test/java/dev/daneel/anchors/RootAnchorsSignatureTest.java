@@ -44,8 +44,9 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
 /**
- * {@link TrustAnchors#fromSignedRootAnchors}: the detached CMS signature over root-anchors.xml, with a CA,
- * an intermediate and a signing certificate made here with Bouncy Castle (IANA's real .p7s is not fetched).
+ * {@link TrustAnchors#fromSignedRootAnchors}: the detached CMS signature over root-anchors.xml,
+ * with a CA, an intermediate and a signing certificate made here with Bouncy Castle (IANA's real
+ * .p7s is not fetched).
  */
 class RootAnchorsSignatureTest {
 
@@ -61,8 +62,7 @@ class RootAnchorsSignatureTest {
     static X509Certificate signer;
     static byte[] xml;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static KeyPair ecKeys() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -70,13 +70,36 @@ class RootAnchorsSignatureTest {
         return g.generateKeyPair();
     }
 
-    static X509Certificate cert(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean isCa,
-            Instant from, Instant until, long serial) throws Exception {
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(serial),
-                Date.from(from), Date.from(until), new X500Name(subject), subjectKeys.getPublic());
+    static X509Certificate cert(
+            String subject,
+            KeyPair subjectKeys,
+            String issuer,
+            KeyPair issuerKeys,
+            boolean isCa,
+            Instant from,
+            Instant until,
+            long serial)
+            throws Exception {
+        X509v3CertificateBuilder b =
+                new JcaX509v3CertificateBuilder(
+                        new X500Name(issuer),
+                        BigInteger.valueOf(serial),
+                        Date.from(from),
+                        Date.from(until),
+                        new X500Name(subject),
+                        subjectKeys.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
-        ContentSigner cs = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuerKeys.getPrivate());
+        b.addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(
+                        isCa
+                                ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                : KeyUsage.digitalSignature));
+        ContentSigner cs =
+                new JcaContentSignerBuilder("SHA256withECDSA")
+                        .setProvider(BC)
+                        .build(issuerKeys.getPrivate());
         return new JcaX509CertificateConverter().setProvider(BC).getCertificate(b.build(cs));
     }
 
@@ -87,26 +110,54 @@ class RootAnchorsSignatureTest {
         caKeys = ecKeys();
         ca = cert("CN=Test Root CA", caKeys, "CN=Test Root CA", caKeys, true, from, until, 1);
         intermediateKeys = ecKeys();
-        intermediate = cert("CN=Test DNSSEC CA", intermediateKeys, "CN=Test Root CA", caKeys, true, from, until, 2);
+        intermediate =
+                cert(
+                        "CN=Test DNSSEC CA",
+                        intermediateKeys,
+                        "CN=Test Root CA",
+                        caKeys,
+                        true,
+                        from,
+                        until,
+                        2);
         signerKeys = ecKeys();
-        signer = cert("CN=root-anchors signer", signerKeys, "CN=Test DNSSEC CA", intermediateKeys, false, from,
-                NOW.plus(Duration.ofDays(30)), 3);
+        signer =
+                cert(
+                        "CN=root-anchors signer",
+                        signerKeys,
+                        "CN=Test DNSSEC CA",
+                        intermediateKeys,
+                        false,
+                        from,
+                        NOW.plus(Duration.ofDays(30)),
+                        3);
         try (InputStream in = TrustAnchors.class.getResourceAsStream("root-anchors.xml")) {
             xml = in.readAllBytes();
         }
     }
 
-    static byte[] sign(byte[] content, KeyPair keys, X509Certificate cert, List<X509Certificate> carried) throws Exception {
+    static byte[] sign(
+            byte[] content, KeyPair keys, X509Certificate cert, List<X509Certificate> carried)
+            throws Exception {
         CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-        ContentSigner cs = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate());
-        gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                new JcaDigestCalculatorProviderBuilder().setProvider(BC).build()).build(cs, cert));
+        ContentSigner cs =
+                new JcaContentSignerBuilder("SHA256withECDSA")
+                        .setProvider(BC)
+                        .build(keys.getPrivate());
+        gen.addSignerInfoGenerator(
+                new JcaSignerInfoGeneratorBuilder(
+                                new JcaDigestCalculatorProviderBuilder().setProvider(BC).build())
+                        .build(cs, cert));
         gen.addCertificates(new JcaCertStore(carried));
-        CMSSignedData signed = gen.generate(new CMSProcessableByteArray(content), false); // detached, like root-anchors.p7s
+        CMSSignedData signed =
+                gen.generate(
+                        new CMSProcessableByteArray(content),
+                        false); // detached, like root-anchors.p7s
         return signed.getEncoded();
     }
 
-    TrustAnchors load(byte[] content, byte[] p7s, List<X509Certificate> cas, Clock clock) throws Exception {
+    TrustAnchors load(byte[] content, byte[] p7s, List<X509Certificate> cas, Clock clock)
+            throws Exception {
         Path x = dir.resolve("root-anchors.xml");
         Path s = dir.resolve("root-anchors.p7s");
         Files.write(x, content);
@@ -116,28 +167,52 @@ class RootAnchorsSignatureTest {
 
     @Test
     void signatureChainingToTheGivenCaIsAccepted() throws Exception {
-        TrustAnchors a = load(xml, sign(xml, signerKeys, signer, List.of(signer, intermediate)), List.of(ca), CLOCK);
-        Set<Integer> tags = a.forZone(Name.root).orElseThrow().ds().stream().map(DSRecord::getFootprint).collect(Collectors.toSet());
+        TrustAnchors a =
+                load(
+                        xml,
+                        sign(xml, signerKeys, signer, List.of(signer, intermediate)),
+                        List.of(ca),
+                        CLOCK);
+        Set<Integer> tags =
+                a.forZone(Name.root).orElseThrow().ds().stream()
+                        .map(DSRecord::getFootprint)
+                        .collect(Collectors.toSet());
         assertEquals(Set.of(20326, 38696), tags);
     }
 
     @Test
     void changedFileIsRejected() throws Exception {
         byte[] p7s = sign(xml, signerKeys, signer, List.of(signer, intermediate));
-        byte[] changed = new String(xml, java.nio.charset.StandardCharsets.UTF_8).replace("Kmyv6jo", "Kmyv6jX")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        SignatureException e = assertThrows(SignatureException.class, () -> load(changed, p7s, List.of(ca), CLOCK));
+        byte[] changed =
+                new String(xml, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("Kmyv6jo", "Kmyv6jX")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SignatureException e =
+                assertThrows(
+                        SignatureException.class, () -> load(changed, p7s, List.of(ca), CLOCK));
         assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
     }
 
     @Test
     void signerFromAnotherCaIsRejected() throws Exception {
         KeyPair otherKeys = ecKeys();
-        X509Certificate other = cert("CN=Other CA", otherKeys, "CN=Other CA", otherKeys, true, NOW.minus(Duration.ofDays(1)),
-                NOW.plus(Duration.ofDays(10)), 9);
+        X509Certificate other =
+                cert(
+                        "CN=Other CA",
+                        otherKeys,
+                        "CN=Other CA",
+                        otherKeys,
+                        true,
+                        NOW.minus(Duration.ofDays(1)),
+                        NOW.plus(Duration.ofDays(10)),
+                        9);
         byte[] p7s = sign(xml, signerKeys, signer, List.of(signer, intermediate));
-        SignatureException e = assertThrows(SignatureException.class, () -> load(xml, p7s, List.of(other), CLOCK));
-        assertTrue(e.getMessage().contains("does not chain to the given CA certificate(s) [CN=Other CA]"), e.getMessage());
+        SignatureException e =
+                assertThrows(SignatureException.class, () -> load(xml, p7s, List.of(other), CLOCK));
+        assertTrue(
+                e.getMessage()
+                        .contains("does not chain to the given CA certificate(s) [CN=Other CA]"),
+                e.getMessage());
     }
 
     @Test
@@ -155,7 +230,10 @@ class RootAnchorsSignatureTest {
 
     @Test
     void garbageSignatureFileIsRejected() throws Exception {
-        SignatureException e = assertThrows(SignatureException.class, () -> load(xml, new byte[] {1, 2, 3}, List.of(ca), CLOCK));
+        SignatureException e =
+                assertThrows(
+                        SignatureException.class,
+                        () -> load(xml, new byte[] {1, 2, 3}, List.of(ca), CLOCK));
         assertTrue(e.getMessage().contains("not a CMS SignedData"), e.getMessage());
     }
 }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
  */
 public final class StoreHammer {
 
-    private StoreHammer() {
-    }
+    private StoreHammer() {}
 
     public static void main(String[] args) throws Exception {
         AnchorStore store = AnchorStore.at(Path.of(args[0]));

@@ -27,18 +27,26 @@ public final class TestKeys {
         /** The same key published with the REVOKE bit (flags | 0x0080). */
         public SigningKey revoked() {
             DNSKEYRecord k = dnskey;
-            return new SigningKey(new DNSKEYRecord(k.getName(), DClass.IN, k.getTTL(), k.getFlags() | DNSKEYRecord.Flags.REVOKE,
-                    k.getProtocol(), k.getAlgorithm(), k.getKey()), privateKey);
+            return new SigningKey(
+                    new DNSKEYRecord(
+                            k.getName(),
+                            DClass.IN,
+                            k.getTTL(),
+                            k.getFlags() | DNSKEYRecord.Flags.REVOKE,
+                            k.getProtocol(),
+                            k.getAlgorithm(),
+                            k.getKey()),
+                    privateKey);
         }
 
         /** The SHA-256 DS of the key. */
         public DSRecord ds() {
-            return new DSRecord(dnskey.getName(), DClass.IN, dnskey.getTTL(), DNSSEC.Digest.SHA256, dnskey);
+            return new DSRecord(
+                    dnskey.getName(), DClass.IN, dnskey.getTTL(), DNSSEC.Digest.SHA256, dnskey);
         }
     }
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** A new key-signing key (flags 257). */
     public static SigningKey ksk(Name zone, long ttl) {
@@ -55,22 +63,38 @@ public final class TestKeys {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
-            DNSKEYRecord k = new DNSKEYRecord(zone, DClass.IN, ttl, flags, 3, DNSSEC.Algorithm.ECDSAP256SHA256, kp.getPublic());
+            DNSKEYRecord k =
+                    new DNSKEYRecord(
+                            zone,
+                            DClass.IN,
+                            ttl,
+                            flags,
+                            3,
+                            DNSSEC.Algorithm.ECDSAP256SHA256,
+                            kp.getPublic());
             return new SigningKey(k, kp.getPrivate());
         } catch (GeneralSecurityException | DNSSEC.DNSSECException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The DNSKEY RRset of {@code published} keys, signed by each of {@code signers}, valid from/until. */
-    public static RRset dnskeys(List<SigningKey> published, List<SigningKey> signers, Instant inception, Instant expiration) {
+    /**
+     * The DNSKEY RRset of {@code published} keys, signed by each of {@code signers}, valid
+     * from/until.
+     */
+    public static RRset dnskeys(
+            List<SigningKey> published,
+            List<SigningKey> signers,
+            Instant inception,
+            Instant expiration) {
         RRset rrset = new RRset();
         for (SigningKey k : published) {
             rrset.addRR(k.dnskey());
         }
         for (SigningKey s : signers) {
             try {
-                RRSIGRecord sig = DNSSEC.sign(rrset, s.dnskey(), s.privateKey(), inception, expiration);
+                RRSIGRecord sig =
+                        DNSSEC.sign(rrset, s.dnskey(), s.privateKey(), inception, expiration);
                 rrset.addRR(sig);
             } catch (DNSSEC.DNSSECException e) {
                 throw new IllegalStateException(e);

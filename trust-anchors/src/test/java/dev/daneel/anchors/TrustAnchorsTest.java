@@ -25,8 +25,14 @@ class TrustAnchorsTest {
         SigningKey sub = TestKeys.ksk(SUB, 3600);
         TrustAnchors a = TrustAnchors.of(root.ds(), sub.dnskey());
         assertEquals(Set.of(Name.root, SUB), a.zones());
-        assertEquals(SUB, a.closestEnclosing(Name.fromConstantString("www.sub.example.")).orElseThrow().zone());
-        assertEquals(Name.root, a.closestEnclosing(Name.fromConstantString("www.example.")).orElseThrow().zone());
+        assertEquals(
+                SUB,
+                a.closestEnclosing(Name.fromConstantString("www.sub.example."))
+                        .orElseThrow()
+                        .zone());
+        assertEquals(
+                Name.root,
+                a.closestEnclosing(Name.fromConstantString("www.example.")).orElseThrow().zone());
         assertEquals(Optional.empty(), a.forZone(EXAMPLE));
         assertEquals(List.of(sub.dnskey()), a.forZone(SUB).orElseThrow().keys());
     }
@@ -34,15 +40,25 @@ class TrustAnchorsTest {
     @Test
     void emptyOrNonAnchorRecordsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> TrustAnchors.of(List.of()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustAnchors.of(
-                new ARecord(EXAMPLE, DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TrustAnchors.of(
+                                        new ARecord(
+                                                EXAMPLE,
+                                                DClass.IN,
+                                                60,
+                                                java.net.InetAddress.getLoopbackAddress())));
         assertTrue(e.getMessage().contains("must be a DS or DNSKEY"), e.getMessage());
     }
 
     @Test
     void fromAnchorsRegroupsTrackerAnchors() {
         SigningKey k = TestKeys.ksk(EXAMPLE, 3600);
-        TrustAnchors a = TrustAnchors.fromAnchors(List.of(new Anchor(EXAMPLE, List.of(k.ds()), List.of(k.dnskey()))));
+        TrustAnchors a =
+                TrustAnchors.fromAnchors(
+                        List.of(new Anchor(EXAMPLE, List.of(k.ds()), List.of(k.dnskey()))));
         assertEquals(1, a.forZone(EXAMPLE).orElseThrow().ds().size());
         assertEquals(1, a.forZone(EXAMPLE).orElseThrow().keys().size());
     }

@@ -9,8 +9,8 @@ import org.xbill.DNS.Section;
 
 /**
  * The upstream responses a validation used, trimmed to what proved the verdict: the answer, DS and
- * DNSKEY responses from the trust anchor down, with their RRSIGs and NSEC/NSEC3 proofs. It can be stored
- * and re-verified later without a network with {@link ValidatingResolver#verifyOffline}.
+ * DNSKEY responses from the trust anchor down, with their RRSIGs and NSEC/NSEC3 proofs. It can be
+ * stored and re-verified later without a network with {@link ValidatingResolver#verifyOffline}.
  *
  * <pre>{@code
  * Evidence evidence = answer.evidence();
@@ -23,8 +23,7 @@ import org.xbill.DNS.Section;
 public final class Evidence {
 
     /** One question and the response it got. */
-    public record Exchange(Name name, int type, Message response) {
-    }
+    public record Exchange(Name name, int type, Message response) {}
 
     private final List<Exchange> exchanges;
 

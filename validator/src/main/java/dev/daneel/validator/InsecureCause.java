@@ -3,8 +3,9 @@ package dev.daneel.validator;
 import java.util.OptionalInt;
 
 /**
- * Why an answer is {@link Verdict.Insecure}: the ways a chain of trust provably ends (RFC 4035 §4.3, §5.2).
- * The three {@code UNSUPPORTED_*} causes carry the RFC 8914 Extended DNS Error code a server passes on.
+ * Why an answer is {@link Verdict.Insecure}: the ways a chain of trust provably ends (RFC 4035
+ * §4.3, §5.2). The three {@code UNSUPPORTED_*} causes carry the RFC 8914 Extended DNS Error code a
+ * server passes on.
  *
  * <pre>{@code
  * if (answer.verdict() instanceof Verdict.Insecure i && i.cause() == InsecureCause.UNSIGNED_DELEGATION) {
@@ -15,17 +16,26 @@ import java.util.OptionalInt;
 public enum InsecureCause {
     /** The parent proves a delegation without DS records (RFC 4035 §5.2). */
     UNSIGNED_DELEGATION(-1, "unsigned delegation"),
-    /** The proof rests on an opt-out NSEC3 span, which may hide an unsigned delegation (RFC 5155 §9.2). */
+    /**
+     * The proof rests on an opt-out NSEC3 span, which may hide an unsigned delegation (RFC 5155
+     * §9.2).
+     */
     OPT_OUT(-1, "opt-out span"),
-    /** The DS RRset or trust anchor names only algorithms this validator does not implement (RFC 4035 §5.2). */
+    /**
+     * The DS RRset or trust anchor names only algorithms this validator does not implement (RFC
+     * 4035 §5.2).
+     */
     UNSUPPORTED_ALGORITHM(1, "unsupported dnskey algorithm"),
-    /** The DS RRset uses only digest types this validator does not implement (RFC 4035 §5.2, RFC 6840 §5.2). */
+    /**
+     * The DS RRset uses only digest types this validator does not implement (RFC 4035 §5.2, RFC
+     * 6840 §5.2).
+     */
     UNSUPPORTED_DIGEST(2, "unsupported ds digest type"),
     /** The NSEC3 proof uses more iterations than the soft limit (RFC 9276 §3.2). */
     NSEC3_ITERATIONS(27, "unsupported nsec3 iterations value"),
     /**
-     * The name is at or below a negative trust anchor (RFC 7646): validation is off there on purpose, until
-     * the anchor expires.
+     * The name is at or below a negative trust anchor (RFC 7646): validation is off there on
+     * purpose, until the anchor expires.
      */
     NEGATIVE_TRUST_ANCHOR(-1, "negative trust anchor");
 

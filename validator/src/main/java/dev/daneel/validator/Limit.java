@@ -1,8 +1,8 @@
 package dev.daneel.validator;
 
 /**
- * The work limits of {@link Limits}, named, so that a {@link Verdict.Bogus} can say which one stopped a
- * lookup ({@link Verdict.Bogus#limitHit()}).
+ * The work limits of {@link Limits}, named, so that a {@link Verdict.Bogus} can say which one
+ * stopped a lookup ({@link Verdict.Bogus#limitHit()}).
  *
  * <pre>{@code
  * if (answer.verdict() instanceof Verdict.Bogus b && b.limitHit().isPresent()) {
@@ -11,9 +11,14 @@ package dev.daneel.validator;
  * }</pre>
  */
 public enum Limit {
-    /** {@link Limits#maxKeyTagCollisions()}: keys sharing one RRSIG's key tag (KeyTrap, CVE-2023-50387). */
+    /**
+     * {@link Limits#maxKeyTagCollisions()}: keys sharing one RRSIG's key tag (KeyTrap,
+     * CVE-2023-50387).
+     */
     KEY_TAG_COLLISIONS,
-    /** {@link Limits#maxSignaturesPerRRset()}: RRSIGs tried for one RRset (KeyTrap, CVE-2023-50387). */
+    /**
+     * {@link Limits#maxSignaturesPerRRset()}: RRSIGs tried for one RRset (KeyTrap, CVE-2023-50387).
+     */
     SIGNATURES_PER_RRSET,
     /** {@link Limits#maxSignatureChecks()}: signature verifications for one lookup. */
     SIGNATURE_CHECKS,

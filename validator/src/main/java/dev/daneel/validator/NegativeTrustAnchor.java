@@ -5,10 +5,10 @@ import java.util.Objects;
 import org.xbill.DNS.Name;
 
 /**
- * A negative trust anchor (RFC 7646): names at and below {@code zone} are treated as Insecure on purpose,
- * until {@code expires}, for an internal zone that is unsigned (or broken) below a signed public parent.
- * Answers under it are never cached beyond the expiry, aggressive NSEC never answers under it, and it never
- * yields a Secure answer. After the expiry validation is back on by itself.
+ * A negative trust anchor (RFC 7646): names at and below {@code zone} are treated as Insecure on
+ * purpose, until {@code expires}, for an internal zone that is unsigned (or broken) below a signed
+ * public parent. Answers under it are never cached beyond the expiry, aggressive NSEC never answers
+ * under it, and it never yields a Secure answer. After the expiry validation is back on by itself.
  *
  * <pre>{@code
  * ValidatingResolver.builder()
@@ -24,7 +24,8 @@ public record NegativeTrustAnchor(Name zone, Instant expires) {
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(expires, "expires");
         if (!zone.isAbsolute()) {
-            throw new IllegalArgumentException("a negative trust anchor's zone must be absolute, got " + zone);
+            throw new IllegalArgumentException(
+                    "a negative trust anchor's zone must be absolute, got " + zone);
         }
     }
 

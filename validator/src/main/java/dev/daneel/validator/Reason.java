@@ -11,13 +11,22 @@ package dev.daneel.validator;
  * }</pre>
  */
 public enum Reason {
-    /** A signed zone's RRset carries only signatures of algorithms this validator does not implement. */
+    /**
+     * A signed zone's RRset carries only signatures of algorithms this validator does not
+     * implement.
+     */
     UNSUPPORTED_DNSKEY_ALGORITHM(1, "Unsupported DNSKEY Algorithm"),
     /** A DS RRset that must be used has only digest types this validator does not implement. */
     UNSUPPORTED_DS_DIGEST(2, "Unsupported DS Digest Type"),
-    /** The NSEC3 records use more iterations than the hard limit, so they prove nothing (RFC 9276 §3.2). */
+    /**
+     * The NSEC3 records use more iterations than the hard limit, so they prove nothing (RFC 9276
+     * §3.2).
+     */
     UNSUPPORTED_NSEC3_ITERATIONS(27, "Unsupported NSEC3 Iterations Value"),
-    /** A signature or proof does not verify, or the chain is broken in a way no more specific reason names. */
+    /**
+     * A signature or proof does not verify, or the chain is broken in a way no more specific reason
+     * names.
+     */
     DNSSEC_BOGUS(6, "DNSSEC Bogus"),
     /** Every usable signature has expired (beyond the allowed clock skew). */
     SIGNATURE_EXPIRED(7, "Signature Expired"),
@@ -36,7 +45,10 @@ public enum Reason {
      * {@link Verdict.Bogus#limitHit()} names it.
      */
     WORK_LIMIT_EXCEEDED(6, "DNSSEC Bogus"),
-    /** An answer's CNAME/DNAME chain is longer than {@link Limits#maxCnameHops()} (named in limitHit) or loops. */
+    /**
+     * An answer's CNAME/DNAME chain is longer than {@link Limits#maxCnameHops()} (named in
+     * limitHit) or loops.
+     */
     CHAIN_TOO_LONG(6, "DNSSEC Bogus");
 
     private final int edeCode;

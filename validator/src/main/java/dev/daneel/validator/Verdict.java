@@ -6,8 +6,8 @@ import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
- * The DNSSEC verdict on an answer (RFC 4035 §4.3). Switch over it; there are exactly four kinds, and
- * each carries why it was reached as values a program can test, not only as text.
+ * The DNSSEC verdict on an answer (RFC 4035 §4.3). Switch over it; there are exactly four kinds,
+ * and each carries why it was reached as values a program can test, not only as text.
  *
  * <pre>{@code
  * switch (answer.verdict()) {
@@ -18,7 +18,8 @@ import org.xbill.DNS.Name;
  * }
  * }</pre>
  *
- * <p>(Pattern switches need Java 21; on Java 17 switch over {@link #status()} or use {@code instanceof}.)
+ * <p>(Pattern switches need Java 21; on Java 17 switch over {@link #status()} or use {@code
+ * instanceof}.)
  */
 public sealed interface Verdict {
 
@@ -28,8 +29,10 @@ public sealed interface Verdict {
     /**
      * A chain of verified signatures reaches from a trust anchor to every RRset of the answer.
      *
-     * @param algorithms the DNSSEC algorithms along the chain; 5 and 7 (SHA-1) are accepted but visible here
-     * @param viaDlv whether the chain passed through a DLV registry (RFC 5074) instead of a parent's DS
+     * @param algorithms the DNSSEC algorithms along the chain; 5 and 7 (SHA-1) are accepted but
+     *     visible here
+     * @param viaDlv whether the chain passed through a DLV registry (RFC 5074) instead of a
+     *     parent's DS
      */
     record Secure(Set<Integer> algorithms, boolean viaDlv) implements Verdict {
         public Secure {
@@ -48,15 +51,18 @@ public sealed interface Verdict {
     }
 
     /**
-     * An anchor covers the name, but the chain provably ends: at an unsigned delegation, at an opt-out span,
-     * or at a zone signed in a way this validator does not implement (RFC 4035 §5.2, RFC 9276 §3.2).
+     * An anchor covers the name, but the chain provably ends: at an unsigned delegation, at an
+     * opt-out span, or at a zone signed in a way this validator does not implement (RFC 4035 §5.2,
+     * RFC 9276 §3.2).
      *
      * @param cause why the chain ends; never null
-     * @param delegation the zone cut or zone where it ends, when the proof names one (an opt-out span only
-     *     says that some unsigned delegation may exist in it, so it names the zone that holds the span)
+     * @param delegation the zone cut or zone where it ends, when the proof names one (an opt-out
+     *     span only says that some unsigned delegation may exist in it, so it names the zone that
+     *     holds the span)
      * @param detail how that was proven (e.g. "no DS at example.test., proven by test.: ...")
      */
-    record Insecure(InsecureCause cause, Optional<Name> delegation, String detail) implements Verdict {
+    record Insecure(InsecureCause cause, Optional<Name> delegation, String detail)
+            implements Verdict {
         public Insecure {
             Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(delegation, "delegation");
@@ -74,8 +80,8 @@ public sealed interface Verdict {
      *
      * @param reason the kind of failure, with its RFC 8914 code
      * @param detail the zone, record and key tag that failed, for a human
-     * @param limitHit for {@link Reason#WORK_LIMIT_EXCEEDED} and {@link Reason#CHAIN_TOO_LONG}, the limit
-     *     that stopped the work; empty otherwise
+     * @param limitHit for {@link Reason#WORK_LIMIT_EXCEEDED} and {@link Reason#CHAIN_TOO_LONG}, the
+     *     limit that stopped the work; empty otherwise
      */
     record Bogus(Reason reason, String detail, Optional<Limit> limitHit) implements Verdict {
         public Bogus {
@@ -96,7 +102,8 @@ public sealed interface Verdict {
     }
 
     /**
-     * No verdict. The records, if any, are unvalidated and must be treated like data without DNSSEC.
+     * No verdict. The records, if any, are unvalidated and must be treated like data without
+     * DNSSEC.
      *
      * @param cause why there is no verdict
      * @param detail what happened
@@ -118,20 +125,22 @@ public sealed interface Verdict {
         /** No trust anchor covers a name of the answer. */
         NO_ANCHOR,
         /**
-         * No upstream answered, or it answered SERVFAIL or an error for a question the validation needed,
-         * or the lookup's deadline passed.
+         * No upstream answered, or it answered SERVFAIL or an error for a question the validation
+         * needed, or the lookup's deadline passed.
          */
         UNAVAILABLE,
         /**
-         * DNSSEC has nothing to say about this answer: a question for RRSIG records (they are not an RRset
-         * that is signed), or a DNAME whose substitution is too long (YXDOMAIN, RFC 6672 §2.2).
+         * DNSSEC has nothing to say about this answer: a question for RRSIG records (they are not
+         * an RRset that is signed), or a DNAME whose substitution is too long (YXDOMAIN, RFC 6672
+         * §2.2).
          */
         NOT_VALIDATABLE,
         /**
-         * Every upstream that could answer cannot carry DNSSEC (its probe showed RRSIGs stripped, DO cleared,
-         * or no EDNS): its answers are never used for a verdict, so a broken path is not mistaken for an
-         * attack. The detail names each upstream and what it stripped. RFC 8914 EDE 23 (Network Error) is the
-         * closest code. Recursion from the root ({@code Mode.STUB_THEN_RECURSIVE}) avoids it.
+         * Every upstream that could answer cannot carry DNSSEC (its probe showed RRSIGs stripped,
+         * DO cleared, or no EDNS): its answers are never used for a verdict, so a broken path is
+         * not mistaken for an attack. The detail names each upstream and what it stripped. RFC 8914
+         * EDE 23 (Network Error) is the closest code. Recursion from the root ({@code
+         * Mode.STUB_THEN_RECURSIVE}) avoids it.
          */
         UPSTREAM_NO_DNSSEC
     }

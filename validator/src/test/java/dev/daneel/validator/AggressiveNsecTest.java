@@ -19,8 +19,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * RFC 8198 aggressive use of validated NSEC records ({@link ValidatingResolver.Builder#aggressiveNsec()}):
- * which names a cached span answers without a query, and which it must not.
+ * RFC 8198 aggressive use of validated NSEC records ({@link
+ * ValidatingResolver.Builder#aggressiveNsec()}): which names a cached span answers without a query,
+ * and which it must not.
  */
 class AggressiveNsecTest {
 
@@ -31,16 +32,44 @@ class AggressiveNsecTest {
 
     @BeforeAll
     static void start() {
-        // nsec.test.: names a, m, ns (the testkit's name server), z; the span after m. covers mb, mc, mq...
-        world = World.builder().clock(java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC))
-                .zone("test.")
-                .zone("nsec.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nm A 192.0.2.2\nm TXT \"m\"\nz A 192.0.2.3"))
-                .zone("wild.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nz A 192.0.2.3\n*.deep TXT \"w\""))
-                .zone("hashed.test.", z -> z.negativeTtl(600).nsec3(0, "", false).record("a A 192.0.2.1\nz A 192.0.2.3"))
-                .zone("optout.test.", z -> z.negativeTtl(600).nsec3(0, "", true).record("a A 192.0.2.1\nz A 192.0.2.3"))
-                .zone("wrong.test.", z -> z.negativeTtl(600).record("a A 192.0.2.1\nm A 192.0.2.2\nz A 192.0.2.3")
-                        .denialBreakage(DenialBreakage.WRONG))
-                .start();
+        // nsec.test.: names a, m, ns (the testkit's name server), z; the span after m. covers mb,
+        // mc, mq...
+        world =
+                World.builder()
+                        .clock(java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC))
+                        .zone("test.")
+                        .zone(
+                                "nsec.test.",
+                                z ->
+                                        z.negativeTtl(600)
+                                                .record(
+                                                        "a A 192.0.2.1\nm A 192.0.2.2\nm TXT \"m\"\nz A 192.0.2.3"))
+                        .zone(
+                                "wild.test.",
+                                z ->
+                                        z.negativeTtl(600)
+                                                .record(
+                                                        "a A 192.0.2.1\nz A 192.0.2.3\n*.deep TXT \"w\""))
+                        .zone(
+                                "hashed.test.",
+                                z ->
+                                        z.negativeTtl(600)
+                                                .nsec3(0, "", false)
+                                                .record("a A 192.0.2.1\nz A 192.0.2.3"))
+                        .zone(
+                                "optout.test.",
+                                z ->
+                                        z.negativeTtl(600)
+                                                .nsec3(0, "", true)
+                                                .record("a A 192.0.2.1\nz A 192.0.2.3"))
+                        .zone(
+                                "wrong.test.",
+                                z ->
+                                        z.negativeTtl(600)
+                                                .record(
+                                                        "a A 192.0.2.1\nm A 192.0.2.2\nz A 192.0.2.3")
+                                                .denialBreakage(DenialBreakage.WRONG))
+                        .start();
         world.signAll();
     }
 
@@ -55,8 +84,11 @@ class AggressiveNsecTest {
     }
 
     private ValidatingResolver resolver(boolean aggressive) {
-        ValidatingResolver.Builder b = ValidatingResolver.builder().upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(clock);
+        ValidatingResolver.Builder b =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(clock);
         return (aggressive ? b.aggressiveNsec() : b).build();
     }
 
@@ -74,16 +106,38 @@ class AggressiveNsecTest {
             Answer second = r.resolve("mq.nsec.test.", Type.TXT);
             assertEquals(Rcode.NXDOMAIN, second.rcode());
             assertInstanceOf(Verdict.Secure.class, second.verdict());
-            assertEquals(before, world.server().log().size(), "mq.nsec.test. lies in the cached span after m.nsec.test.: no query");
-            assertTrue(second.ttl() > 0 && second.ttl() <= 600, "TTL capped by the SOA minimum: " + second.ttl());
-            assertTrue(!second.evidence().exchanges().isEmpty(), "the exchange that proved the span is the evidence");
-            Answer offline = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
-                    TrustAnchors.of(world.trustAnchors()), NOW);
+            assertEquals(
+                    before,
+                    world.server().log().size(),
+                    "mq.nsec.test. lies in the cached span after m.nsec.test.: no query");
+            assertTrue(
+                    second.ttl() > 0 && second.ttl() <= 600,
+                    "TTL capped by the SOA minimum: " + second.ttl());
+            assertTrue(
+                    !second.evidence().exchanges().isEmpty(),
+                    "the exchange that proved the span is the evidence");
+            Answer offline =
+                    ValidatingResolver.verifyOffline(
+                            second.evidence(),
+                            second.name(),
+                            Type.TXT,
+                            TrustAnchors.of(world.trustAnchors()),
+                            NOW);
             assertEquals(Rcode.NXDOMAIN, offline.rcode(), offline.toString());
-            assertInstanceOf(Verdict.Secure.class, offline.verdict(), "the evidence re-derives the synthesised answer");
-            Answer tooLate = ValidatingResolver.verifyOffline(second.evidence(), second.name(), Type.TXT,
-                    TrustAnchors.of(world.trustAnchors()), NOW.plus(Duration.ofDays(60)));
-            assertTrue(!(tooLate.verdict() instanceof Verdict.Secure), "after the signatures expire: " + tooLate);
+            assertInstanceOf(
+                    Verdict.Secure.class,
+                    offline.verdict(),
+                    "the evidence re-derives the synthesised answer");
+            Answer tooLate =
+                    ValidatingResolver.verifyOffline(
+                            second.evidence(),
+                            second.name(),
+                            Type.TXT,
+                            TrustAnchors.of(world.trustAnchors()),
+                            NOW.plus(Duration.ofDays(60)));
+            assertTrue(
+                    !(tooLate.verdict() instanceof Verdict.Secure),
+                    "after the signatures expire: " + tooLate);
         }
     }
 
@@ -99,8 +153,9 @@ class AggressiveNsecTest {
             assertTrue(second.records().isEmpty());
             assertInstanceOf(Verdict.Secure.class, second.verdict());
             assertEquals(before, queriesFor("m.nsec.test."));
-            Answer txt = r.resolve("m.nsec.test.", Type.TXT);  // the bitmap has TXT: must be asked
-            assertEquals(List.of("m"), ((org.xbill.DNS.TXTRecord) txt.records().get(0)).getStrings());
+            Answer txt = r.resolve("m.nsec.test.", Type.TXT); // the bitmap has TXT: must be asked
+            assertEquals(
+                    List.of("m"), ((org.xbill.DNS.TXTRecord) txt.records().get(0)).getStrings());
             assertEquals(before + 1, queriesFor("m.nsec.test."));
         }
     }
@@ -125,7 +180,8 @@ class AggressiveNsecTest {
             Answer again = r.resolve("md.nsec.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, again.rcode());
             assertInstanceOf(Verdict.Secure.class, again.verdict());
-            assertEquals(before + 1, queriesFor("md.nsec.test."), "the span expired: the name is asked");
+            assertEquals(
+                    before + 1, queriesFor("md.nsec.test."), "the span expired: the name is asked");
         }
     }
 
@@ -134,7 +190,8 @@ class AggressiveNsecTest {
         try (ValidatingResolver r = resolver(true)) {
             Answer nx = r.resolve("b.wild.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, nx.rcode());
-            // x.deep.wild.test. sorts inside a cached span too, but *.deep exists: the wildcard answers it.
+            // x.deep.wild.test. sorts inside a cached span too, but *.deep exists: the wildcard
+            // answers it.
             Answer w = r.resolve("x.deep.wild.test.", Type.TXT);
             assertEquals(Rcode.NOERROR, w.rcode());
             assertInstanceOf(Verdict.Secure.class, w.verdict());
@@ -148,7 +205,8 @@ class AggressiveNsecTest {
             Answer first = r.resolve("b.hashed.test.", Type.A);
             assertEquals(Rcode.NXDOMAIN, first.rcode());
             assertInstanceOf(Verdict.Secure.class, first.verdict());
-            // Which other names the cached hashes cover is up to SHA-1: try names until one is covered.
+            // Which other names the cached hashes cover is up to SHA-1: try names until one is
+            // covered.
             int synthesised = 0;
             for (int i = 0; i < 40; i++) {
                 String name = "n" + i + ".hashed.test.";
@@ -162,7 +220,10 @@ class AggressiveNsecTest {
             }
             assertTrue(synthesised > 0, "no name fell into a cached NSEC3 span");
             long before = queriesFor("a.hashed.test.");
-            assertEquals(1, r.resolve("a.hashed.test.", Type.A).records().size(), "an existing name is asked");
+            assertEquals(
+                    1,
+                    r.resolve("a.hashed.test.", Type.A).records().size(),
+                    "an existing name is asked");
             assertEquals(before + 1, queriesFor("a.hashed.test."));
         }
     }
@@ -174,8 +235,10 @@ class AggressiveNsecTest {
                 String name = "n" + i + ".optout.test.";
                 long before = queriesFor(name);
                 Answer a = r.resolve(name, Type.A);
-                assertInstanceOf(Verdict.Insecure.class, a.verdict(), name + " rests on an opt-out span");
-                assertEquals(before + 1, queriesFor(name), name + " must be asked, never synthesised");
+                assertInstanceOf(
+                        Verdict.Insecure.class, a.verdict(), name + " rests on an opt-out span");
+                assertEquals(
+                        before + 1, queriesFor(name), name + " must be asked, never synthesised");
             }
         }
     }

@@ -16,22 +16,30 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
 
 /**
- * {@code hardenAlgorithmDowngrade()} (Unbound's harden-algo-downgrade), off by default as RFC 6840 §5.11
- * allows: with it, a zone whose DS set lists two algorithms must sign its DNSKEY RRset with both; without
- * it, one verified algorithm suffices.
+ * {@code hardenAlgorithmDowngrade()} (Unbound's harden-algo-downgrade), off by default as RFC 6840
+ * §5.11 allows: with it, a zone whose DS set lists two algorithms must sign its DNSKEY RRset with
+ * both; without it, one verified algorithm suffices.
  */
 class AlgorithmDowngradeHardeningTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK =
+            Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
     private static World world;
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK)
-                .zone("test.")
-                .zone("both.test.", z -> z.doubleSigned(8, 13).record("www A 192.0.2.1"))
-                .zone("onlyone.test.", z -> z.doubleSigned(8, 13).dnskeySignedOnlyBy(13).record("www A 192.0.2.2"))
-                .start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone("both.test.", z -> z.doubleSigned(8, 13).record("www A 192.0.2.1"))
+                        .zone(
+                                "onlyone.test.",
+                                z ->
+                                        z.doubleSigned(8, 13)
+                                                .dnskeySignedOnlyBy(13)
+                                                .record("www A 192.0.2.2"))
+                        .start();
     }
 
     @AfterAll
@@ -40,8 +48,11 @@ class AlgorithmDowngradeHardeningTest {
     }
 
     private static ValidatingResolver.Builder resolver() {
-        return ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofSeconds(2));
+        return ValidatingResolver.builder()
+                .upstream(world.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                .clock(CLOCK)
+                .timeout(Duration.ofSeconds(2));
     }
 
     @Test

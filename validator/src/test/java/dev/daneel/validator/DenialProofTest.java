@@ -3,7 +3,6 @@ package dev.daneel.validator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.anchors.TrustAnchors;
@@ -48,14 +47,15 @@ import org.xbill.DNS.utils.base32;
  * Authenticated denial of existence, proof kind by proof kind, with NSEC (RFC 4035 §5.4, RFC 4592,
  * RFC 6840 §5.3–5.4) and with NSEC3 (RFC 5155 §8): NXDOMAIN, NODATA at a name and at an empty
  * non-terminal, wildcard answers and wildcard NODATA, DS absence at an unsigned delegation, opt-out
- * spans (RFC 5155 §9.2) and the RFC 9276 iteration limits. Each kind is asked of a testkit zone that
- * serves it correctly, and of zones whose proofs are left out ({@link DenialBreakage#MISSING}) or replaced
- * by unrelated records of the chain ({@link DenialBreakage#WRONG}).
+ * spans (RFC 5155 §9.2) and the RFC 9276 iteration limits. Each kind is asked of a testkit zone
+ * that serves it correctly, and of zones whose proofs are left out ({@link DenialBreakage#MISSING})
+ * or replaced by unrelated records of the chain ({@link DenialBreakage#WRONG}).
  *
  * <p>Forgeries the testkit cannot serve are built from a zone's own signed records, as an on-path
- * attacker could build them: a genuine chain is recorded with {@link Answer#evidence()}, one response in
- * it is replaced, and the whole is replayed with {@link ValidatingResolver#verifyOffline}. Each forgery
- * first replays the genuine chain as a control, so that its verdict cannot come from a broken replay.
+ * attacker could build them: a genuine chain is recorded with {@link Answer#evidence()}, one
+ * response in it is replaced, and the whole is replayed with {@link
+ * ValidatingResolver#verifyOffline}. Each forgery first replays the genuine chain as a control, so
+ * that its verdict cannot come from a broken replay.
  */
 class DenialProofTest {
 
@@ -64,17 +64,19 @@ class DenialProofTest {
     private static final base32 B32HEX = new base32(base32.Alphabet.BASE32HEX, false, true);
 
     /**
-     * Every proof zone holds data at {@code www}, {@code mail} and {@code zzz}, the empty non-terminals
-     * {@code ent} and {@code b.ent}, a wildcard {@code *.wild} below the empty non-terminal {@code wild},
-     * an unsigned delegation {@code child} and (in the correct zones) a signed one, {@code sub}, and a
-     * DNAME {@code redir} to it.
+     * Every proof zone holds data at {@code www}, {@code mail} and {@code zzz}, the empty
+     * non-terminals {@code ent} and {@code b.ent}, a wildcard {@code *.wild} below the empty
+     * non-terminal {@code wild}, an unsigned delegation {@code child} and (in the correct zones) a
+     * signed one, {@code sub}, and a DNAME {@code redir} to it.
      */
-    static final String RECORDS = "www A 192.0.2.1\nmail A 192.0.2.2\nzzz A 192.0.2.3\na.b.ent TXT \"deep\"\n"
-            + "*.wild TXT \"wild\"\n";
+    static final String RECORDS =
+            "www A 192.0.2.1\nmail A 192.0.2.2\nzzz A 192.0.2.3\na.b.ent TXT \"deep\"\n"
+                    + "*.wild TXT \"wild\"\n";
 
     /** The denial method of a zone. */
     enum Kind {
-        NSEC("nsec"), NSEC3("nsec3");
+        NSEC("nsec"),
+        NSEC3("nsec3");
 
         private final String label;
 
@@ -106,24 +108,45 @@ class DenialProofTest {
     static void start() {
         World.Builder b = World.builder().clock(CLOCK).zone("test.");
         for (Kind kind : Kind.values()) {
-            b.zone(kind.zone(), z -> kind.describe(z.record(RECORDS).record("redir DNAME sub." + kind.zone())))
+            b.zone(
+                            kind.zone(),
+                            z ->
+                                    kind.describe(
+                                            z.record(RECORDS)
+                                                    .record("redir DNAME sub." + kind.zone())))
                     .zone("child." + kind.zone(), z -> z.unsigned().record("www A 192.0.2.10"))
-                    .zone("sub." + kind.zone(), z -> kind.describe(z.record("www A 192.0.2.11\n@ TXT \"child apex\"")));
+                    .zone(
+                            "sub." + kind.zone(),
+                            z -> kind.describe(z.record("www A 192.0.2.11\n@ TXT \"child apex\"")));
             for (DenialBreakage breakage : DenialBreakage.values()) {
-                b.zone(kind.zone(breakage), z -> kind.describe(z.record(RECORDS).denialBreakage(breakage)))
-                        .zone("child." + kind.zone(breakage), z -> z.unsigned().record("www A 192.0.2.12"));
+                b.zone(
+                                kind.zone(breakage),
+                                z -> kind.describe(z.record(RECORDS).denialBreakage(breakage)))
+                        .zone(
+                                "child." + kind.zone(breakage),
+                                z -> z.unsigned().record("www A 192.0.2.12"));
             }
         }
         b.zone("optout.test.", z -> z.nsec3(0, "", true).record(RECORDS))
                 .zone("child.optout.test.", z -> z.unsigned().record("www A 192.0.2.20"))
                 .zone("sub.optout.test.", z -> z.record("www A 192.0.2.21"))
-                .zone("optout-missing.test.", z -> z.nsec3(0, "", true).record(RECORDS).denialBreakage(DenialBreakage.MISSING))
+                .zone(
+                        "optout-missing.test.",
+                        z ->
+                                z.nsec3(0, "", true)
+                                        .record(RECORDS)
+                                        .denialBreakage(DenialBreakage.MISSING))
                 .zone("child.optout-missing.test.", z -> z.unsigned().record("www A 192.0.2.22"));
         for (int iterations : new int[] {150, 151, 500, 501}) {
-            b.zone("iter" + iterations + ".test.", z -> z.nsec3(iterations, "ab", false).record(RECORDS))
-                    .zone("child.iter" + iterations + ".test.", z -> z.unsigned().record("www A 192.0.2.30"));
+            b.zone(
+                            "iter" + iterations + ".test.",
+                            z -> z.nsec3(iterations, "ab", false).record(RECORDS))
+                    .zone(
+                            "child.iter" + iterations + ".test.",
+                            z -> z.unsigned().record("www A 192.0.2.30"));
         }
-        world = b.start().signAll(); // signed up front: lazy signing inside a query would eat into the timeout
+        world = b.start().signAll(); // signed up front: lazy signing inside a query would eat into
+        // the timeout
         anchors = TrustAnchors.of(world.trustAnchors());
     }
 
@@ -134,10 +157,17 @@ class DenialProofTest {
         }
     }
 
-    /** A cold resolver, so that each answer's evidence holds every response from the anchor down. */
+    /**
+     * A cold resolver, so that each answer's evidence holds every response from the anchor down.
+     */
     private static Answer resolve(String name, int type) {
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address()).trustAnchors(anchors)
-                .clock(CLOCK).timeout(Duration.ofSeconds(3)).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(anchors)
+                        .clock(CLOCK)
+                        .timeout(Duration.ofSeconds(3))
+                        .build()) {
             return r.resolve(name, type);
         }
     }
@@ -159,10 +189,12 @@ class DenialProofTest {
     }
 
     static Stream<Arguments> brokenZones() {
-        return Stream.of(Kind.values()).flatMap(k -> Stream.of(DenialBreakage.values()).map(b -> Arguments.of(k, b)));
+        return Stream.of(Kind.values())
+                .flatMap(k -> Stream.of(DenialBreakage.values()).map(b -> Arguments.of(k, b)));
     }
 
-    // ---- NXDOMAIN ---------------------------------------------------------------------------------
+    // ---- NXDOMAIN
+    // ---------------------------------------------------------------------------------
 
     /** Names whose closest encloser is the apex, a name with data, and an empty non-terminal. */
     static final List<String> NONEXISTENT = List.of("nope", "deep.nope", "x.www", "x.b.ent");
@@ -177,13 +209,15 @@ class DenialProofTest {
 
     @ParameterizedTest
     @MethodSource("brokenZones")
-    void nxdomainWithoutItsProofOrWithUnrelatedRecordsIsBogusNsecMissing(Kind kind, DenialBreakage breakage) {
+    void nxdomainWithoutItsProofOrWithUnrelatedRecordsIsBogusNsecMissing(
+            Kind kind, DenialBreakage breakage) {
         for (String label : NONEXISTENT) {
             assertBogus(resolve(label + "." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
         }
     }
 
-    // ---- NODATA -----------------------------------------------------------------------------------
+    // ---- NODATA
+    // -----------------------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -212,7 +246,8 @@ class DenialProofTest {
         assertBogus(resolve("b.ent." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
     }
 
-    // ---- wildcards --------------------------------------------------------------------------------
+    // ---- wildcards
+    // --------------------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -221,14 +256,17 @@ class DenialProofTest {
             Answer a = resolve(label + "." + kind.zone(), Type.TXT);
             assertSecure(a, Rcode.NOERROR);
             assertEquals(1, a.records().size(), a.toString());
-            assertEquals(Name.fromConstantString(label + "." + kind.zone()), a.records().get(0).getName());
+            assertEquals(
+                    Name.fromConstantString(label + "." + kind.zone()),
+                    a.records().get(0).getName());
             assertEquals(List.of("wild"), ((TXTRecord) a.records().get(0)).getStrings());
         }
     }
 
     @ParameterizedTest
     @MethodSource("brokenZones")
-    void wildcardAnswerWithoutProofThatTheNameDoesNotExistIsBogus(Kind kind, DenialBreakage breakage) {
+    void wildcardAnswerWithoutProofThatTheNameDoesNotExistIsBogus(
+            Kind kind, DenialBreakage breakage) {
         assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.TXT), Reason.NSEC_MISSING);
     }
 
@@ -244,7 +282,8 @@ class DenialProofTest {
         assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
     }
 
-    // ---- DS absence -------------------------------------------------------------------------------
+    // ---- DS absence
+    // -------------------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -252,7 +291,10 @@ class DenialProofTest {
         Answer a = resolve("www.child." + kind.zone(), Type.A);
         Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
         assertEquals(Name.fromConstantString("child." + kind.zone()), i.delegation().orElse(null));
-        assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), "a plain unsigned delegation carries no EDE");
+        assertEquals(
+                InsecureCause.UNSIGNED_DELEGATION,
+                i.cause(),
+                "a plain unsigned delegation carries no EDE");
         assertEquals(1, a.records().size(), a.toString());
         assertProvenAbsent(resolve("child." + kind.zone(), Type.DS), Rcode.NOERROR);
         assertSecure(resolve("www.sub." + kind.zone(), Type.A), Rcode.NOERROR);
@@ -261,29 +303,36 @@ class DenialProofTest {
     @ParameterizedTest
     @MethodSource("brokenZones")
     void unprovenDsAbsenceIsBogusNeverInsecure(Kind kind, DenialBreakage breakage) {
-        Verdict.Bogus b = assertBogus(resolve("www.child." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+        Verdict.Bogus b =
+                assertBogus(
+                        resolve("www.child." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
         assertTrue(b.detail().contains("child." + kind.zone(breakage)), b.detail());
         assertBogus(resolve("child." + kind.zone(breakage), Type.DS), Reason.NSEC_MISSING);
     }
 
-    // ---- NSEC3 opt-out and iterations -------------------------------------------------------------
+    // ---- NSEC3 opt-out and iterations
+    // -------------------------------------------------------------
 
     @Test
     void nsec3OptOutSpanMakesWhatItCoversInsecureNeverSecure() {
         Answer child = resolve("www.child.optout.test.", Type.A);
-        Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, child.verdict(), child.toString());
+        Verdict.Insecure i =
+                assertInstanceOf(Verdict.Insecure.class, child.verdict(), child.toString());
         assertEquals(Name.fromConstantString("child.optout.test."), i.delegation().orElse(null));
         assertTrue(i.detail().contains("opt-out"), i.detail());
 
-        // RFC 5155 §9.2: a name error whose next closer name lies in an opt-out span may hide an unsigned
+        // RFC 5155 §9.2: a name error whose next closer name lies in an opt-out span may hide an
+        // unsigned
         // delegation, so the NXDOMAIN is Insecure at the zone, never Secure.
         Answer nx = resolve("nope.optout.test.", Type.A);
-        Verdict.Insecure span = assertInstanceOf(Verdict.Insecure.class, nx.verdict(), nx.toString());
+        Verdict.Insecure span =
+                assertInstanceOf(Verdict.Insecure.class, nx.verdict(), nx.toString());
         assertEquals(Name.fromConstantString("optout.test."), span.delegation().orElse(null));
         assertTrue(span.detail().contains("opt-out"), span.detail());
         assertEquals(Rcode.NXDOMAIN, nx.rcode());
 
-        // Names with an NSEC3 of their own need no span: a signed delegation and a plain NODATA stay Secure.
+        // Names with an NSEC3 of their own need no span: a signed delegation and a plain NODATA
+        // stay Secure.
         assertSecure(resolve("www.sub.optout.test.", Type.A), Rcode.NOERROR);
         assertProvenAbsent(resolve("www.optout.test.", Type.MX), Rcode.NOERROR);
     }
@@ -295,18 +344,24 @@ class DenialProofTest {
     }
 
     /**
-     * RFC 9276 §3.2, with the limits of BIND, Unbound and Knot: Insecure with EDE 27 above 150 iterations, Bogus
-     * above 500, for a name error, a NODATA and the DS absence at an unsigned delegation alike.
+     * RFC 9276 §3.2, with the limits of BIND, Unbound and Knot: Insecure with EDE 27 above 150
+     * iterations, Bogus above 500, for a name error, a NODATA and the DS absence at an unsigned
+     * delegation alike.
      */
     @ParameterizedTest(name = "{0} iterations: {1}")
     @CsvSource({"150, SECURE", "151, INSECURE", "500, INSECURE", "501, BOGUS"})
-    void nsec3IterationsAboveTheSoftLimitAreInsecureWithEde27AndAboveTheHardLimitBogus(int iterations, Status expected) {
+    void nsec3IterationsAboveTheSoftLimitAreInsecureWithEde27AndAboveTheHardLimitBogus(
+            int iterations, Status expected) {
         String zone = "iter" + iterations + ".test.";
-        for (Answer a : List.of(resolve("nope." + zone, Type.A), resolve("www." + zone, Type.MX),
-                resolve("www.child." + zone, Type.A))) {
+        for (Answer a :
+                List.of(
+                        resolve("nope." + zone, Type.A),
+                        resolve("www." + zone, Type.MX),
+                        resolve("www.child." + zone, Type.A))) {
             boolean delegated = a.name().equals(name("www.child." + zone));
             if (expected == Status.SECURE && delegated) {
-                Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+                Verdict.Insecure i =
+                        assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
                 assertEquals(name("child." + zone), i.delegation().orElse(null), a.toString());
                 assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), a.toString());
                 continue;
@@ -324,17 +379,20 @@ class DenialProofTest {
                 default -> throw new AssertionError(expected);
             }
         }
-        assertSecure(resolve("www." + zone, Type.A), Rcode.NOERROR); // positive answers carry no NSEC3
+        assertSecure(
+                resolve("www." + zone, Type.A), Rcode.NOERROR); // positive answers carry no NSEC3
     }
 
-    // ---- forgeries replayed offline ---------------------------------------------------------------
+    // ---- forgeries replayed offline
+    // ---------------------------------------------------------------
 
     /**
-     * CVE-2018-1000002 class: the parent's NSEC (NSEC3) at a delegation lists NS and DS but no SOA; it is
-     * signed by the parent and its span covers every name below the cut, yet those names live in the child
-     * zone. Used as an NXDOMAIN proof for an existing name of the signed child, or as a NODATA proof for
-     * the child's apex data, it must be Bogus (RFC 4035 §5.4; RFC 5155 §8.3 last paragraph: the closest
-     * encloser's NSEC3 "MUST NOT" be a delegation's, NS without SOA, nor have DNAME).
+     * CVE-2018-1000002 class: the parent's NSEC (NSEC3) at a delegation lists NS and DS but no SOA;
+     * it is signed by the parent and its span covers every name below the cut, yet those names live
+     * in the child zone. Used as an NXDOMAIN proof for an existing name of the signed child, or as
+     * a NODATA proof for the child's apex data, it must be Bogus (RFC 4035 §5.4; RFC 5155 §8.3 last
+     * paragraph: the closest encloser's NSEC3 "MUST NOT" be a delegation's, NS without SOA, nor
+     * have DNAME).
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -342,30 +400,48 @@ class DenialProofTest {
         Zone parent = world.zone(kind.zone());
         Name cut = name("sub." + kind.zone());
         Name inChild = name("www.sub." + kind.zone());
-        List<RRset> nxProof = kind == Kind.NSEC
-                ? List.of(nsecRRset(parent, cut))
-                : List.of(nsec3Matching(parent, cut), nsec3Covering(parent, inChild), nsec3Covering(parent, wildcard(cut)));
+        List<RRset> nxProof =
+                kind == Kind.NSEC
+                        ? List.of(nsecRRset(parent, cut))
+                        : List.of(
+                                nsec3Matching(parent, cut),
+                                nsec3Covering(parent, inChild),
+                                nsec3Covering(parent, wildcard(cut)));
         int[] bitmap = denialTypes(nxProof.get(0).first());
-        assertTrue(has(bitmap, Type.NS) && has(bitmap, Type.DS) && !has(bitmap, Type.SOA), "the parent's record at the cut");
+        assertTrue(
+                has(bitmap, Type.NS) && has(bitmap, Type.DS) && !has(bitmap, Type.SOA),
+                "the parent's record at the cut");
         if (kind == Kind.NSEC) {
             NSECRecord atCut = (NSECRecord) nxProof.get(0).first();
-            assertTrue(covers(atCut, inChild) && covers(atCut, wildcard(cut)), "its span covers the child's names: " + atCut);
+            assertTrue(
+                    covers(atCut, inChild) && covers(atCut, wildcard(cut)),
+                    "its span covers the child's names: " + atCut);
         }
 
         Answer genuine = replayedControl(inChild, Type.A, Status.SECURE);
-        Answer nx = forge(genuine, inChild, Type.A, negative(inChild, Type.A, Rcode.NXDOMAIN, parent, nxProof));
+        Answer nx =
+                forge(
+                        genuine,
+                        inChild,
+                        Type.A,
+                        negative(inChild, Type.A, Rcode.NXDOMAIN, parent, nxProof));
         assertBogus(nx, Reason.NSEC_MISSING);
 
         Answer apexData = replayedControl(cut, Type.TXT, Status.SECURE);
-        Answer nodata = forge(apexData, cut, Type.TXT, negative(cut, Type.TXT, Rcode.NOERROR, parent, List.of(nxProof.get(0))));
+        Answer nodata =
+                forge(
+                        apexData,
+                        cut,
+                        Type.TXT,
+                        negative(cut, Type.TXT, Rcode.NOERROR, parent, List.of(nxProof.get(0))));
         assertBogus(nodata, Reason.NSEC_MISSING);
     }
 
     /**
-     * A DNAME redirects every name below its owner, so the denial record at a DNAME owner, though signed
-     * by the zone, says nothing about them (RFC 6672 §5.3.2; for NSEC3, RFC 5155 §8.3: "The DNAME type
-     * bit must not be set" in the closest encloser's NSEC3). A forged name error for a name below the
-     * DNAME, which the DNAME makes exist, must be Bogus.
+     * A DNAME redirects every name below its owner, so the denial record at a DNAME owner, though
+     * signed by the zone, says nothing about them (RFC 6672 §5.3.2; for NSEC3, RFC 5155 §8.3: "The
+     * DNAME type bit must not be set" in the closest encloser's NSEC3). A forged name error for a
+     * name below the DNAME, which the DNAME makes exist, must be Bogus.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -373,24 +449,34 @@ class DenialProofTest {
         Zone zone = world.zone(kind.zone());
         Name dname = name("redir." + kind.zone());
         Name below = name("www.redir." + kind.zone());
-        List<RRset> proof = kind == Kind.NSEC
-                ? List.of(nsecRRset(zone, dname))
-                : List.of(nsec3Matching(zone, dname), nsec3Covering(zone, below), nsec3Covering(zone, wildcard(dname)));
-        assertTrue(has(denialTypes(proof.get(0).first()), Type.DNAME), "the denial record at the DNAME owner");
+        List<RRset> proof =
+                kind == Kind.NSEC
+                        ? List.of(nsecRRset(zone, dname))
+                        : List.of(
+                                nsec3Matching(zone, dname),
+                                nsec3Covering(zone, below),
+                                nsec3Covering(zone, wildcard(dname)));
+        assertTrue(
+                has(denialTypes(proof.get(0).first()), Type.DNAME),
+                "the denial record at the DNAME owner");
         if (kind == Kind.NSEC) {
             NSECRecord atDname = (NSECRecord) proof.get(0).first();
-            assertTrue(covers(atDname, below) && covers(atDname, wildcard(dname)), "its span covers the name: " + atDname);
+            assertTrue(
+                    covers(atDname, below) && covers(atDname, wildcard(dname)),
+                    "its span covers the name: " + atDname);
         }
         Answer genuine = replayedControl(below, Type.A, Status.SECURE);
         assertEquals(1, genuine.records().size(), "the DNAME leads to www.sub: " + genuine);
-        assertBogus(forge(genuine, below, Type.A, negative(below, Type.A, Rcode.NXDOMAIN, zone, proof)), Reason.NSEC_MISSING);
+        assertBogus(
+                forge(genuine, below, Type.A, negative(below, Type.A, Rcode.NXDOMAIN, zone, proof)),
+                Reason.NSEC_MISSING);
     }
 
     /**
-     * The same forgery in an NSEC3 opt-out zone: the parent's NSEC3 at a signed delegation as closest
-     * encloser, an opt-out span over the next closer name. Accepting it would downgrade a signed child to
-     * Insecure (RFC 5155 §9.2 applies only to a valid closest encloser proof, and §8.3 rules out a
-     * delegation's NSEC3 as the closest encloser), so it must be Bogus.
+     * The same forgery in an NSEC3 opt-out zone: the parent's NSEC3 at a signed delegation as
+     * closest encloser, an opt-out span over the next closer name. Accepting it would downgrade a
+     * signed child to Insecure (RFC 5155 §9.2 applies only to a valid closest encloser proof, and
+     * §8.3 rules out a delegation's NSEC3 as the closest encloser), so it must be Bogus.
      */
     @Test
     void parentSideNsec3InAnOptOutZoneCannotDowngradeASignedChildToInsecure() {
@@ -398,20 +484,44 @@ class DenialProofTest {
         Name cut = name("sub.optout.test.");
         Name inChild = name("www.sub.optout.test.");
         RRset cover = nsec3Covering(parent, inChild);
-        assertTrue((((NSEC3Record) cover.first()).getFlags() & 1) != 0, "the span over the next closer name is opt-out");
+        assertTrue(
+                (((NSEC3Record) cover.first()).getFlags() & 1) != 0,
+                "the span over the next closer name is opt-out");
         Answer genuine = replayedControl(inChild, Type.A, Status.SECURE);
-        Answer nx = forge(genuine, inChild, Type.A, negative(inChild, Type.A, Rcode.NXDOMAIN, parent,
-                List.of(nsec3Matching(parent, cut), cover, nsec3Covering(parent, wildcard(cut)))));
+        Answer nx =
+                forge(
+                        genuine,
+                        inChild,
+                        Type.A,
+                        negative(
+                                inChild,
+                                Type.A,
+                                Rcode.NXDOMAIN,
+                                parent,
+                                List.of(
+                                        nsec3Matching(parent, cut),
+                                        cover,
+                                        nsec3Covering(parent, wildcard(cut)))));
         assertEquals(Status.BOGUS, nx.status(), "a name error: " + nx);
-        Answer nodata = forge(genuine, inChild, Type.A, negative(inChild, Type.A, Rcode.NOERROR, parent,
-                List.of(nsec3Matching(parent, cut), cover)));
+        Answer nodata =
+                forge(
+                        genuine,
+                        inChild,
+                        Type.A,
+                        negative(
+                                inChild,
+                                Type.A,
+                                Rcode.NOERROR,
+                                parent,
+                                List.of(nsec3Matching(parent, cut), cover)));
         assertEquals(Status.BOGUS, nodata.status(), "a NODATA (RFC 5155 §8.6 form): " + nodata);
     }
 
     /**
-     * The other side of the cut: the child's apex NSEC (NSEC3) lists SOA and no DS, and is signed by the
-     * child. Offered as proof that the parent has no DS for the child, it would turn a signed child into an
-     * insecure one; it proves nothing about the parent's side (RFC 4035 §5.4, RFC 6840 §4.4).
+     * The other side of the cut: the child's apex NSEC (NSEC3) lists SOA and no DS, and is signed
+     * by the child. Offered as proof that the parent has no DS for the child, it would turn a
+     * signed child into an insecure one; it proves nothing about the parent's side (RFC 4035 §5.4,
+     * RFC 6840 §4.4).
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -422,14 +532,20 @@ class DenialProofTest {
         assertFalse(has(denialTypes(apex.first()), Type.DS));
         Name inChild = name("www.sub." + kind.zone());
         Answer genuine = replayedControl(inChild, Type.A, Status.SECURE);
-        Answer downgraded = forge(genuine, cut, Type.DS, negative(cut, Type.DS, Rcode.NOERROR, child, List.of(apex)));
+        Answer downgraded =
+                forge(
+                        genuine,
+                        cut,
+                        Type.DS,
+                        negative(cut, Type.DS, Rcode.NOERROR, child, List.of(apex)));
         assertBogus(downgraded, Reason.NSEC_MISSING);
     }
 
     /**
-     * A validly signed denial record of the zone that neither matches nor covers the name (nor, for NSEC3,
-     * its next closer name) proves nothing about it, for a name error or for NODATA. The rest of the proof
-     * (SOA, wildcard denial, closest encloser) is kept genuine, so the wrong record is the only flaw.
+     * A validly signed denial record of the zone that neither matches nor covers the name (nor, for
+     * NSEC3, its next closer name) proves nothing about it, for a name error or for NODATA. The
+     * rest of the proof (SOA, wildcard denial, closest encloser) is kept genuine, so the wrong
+     * record is the only flaw.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -449,21 +565,38 @@ class DenialProofTest {
             nxProof.addAll(List.of(encloser, wildcardDenial));
             nxProof.add(unrelatedNsec3(zone, List.of(nope), List.of(encloser, wildcardDenial)));
         }
-        assertBogus(forge(genuineNx, nope, Type.A, negative(nope, Type.A, Rcode.NXDOMAIN, zone, nxProof)), Reason.NSEC_MISSING);
+        assertBogus(
+                forge(
+                        genuineNx,
+                        nope,
+                        Type.A,
+                        negative(nope, Type.A, Rcode.NXDOMAIN, zone, nxProof)),
+                Reason.NSEC_MISSING);
 
         Name www = name("www." + kind.zone());
         Answer genuineNodata = replayedControl(www, Type.MX, Status.SECURE);
-        RRset wrong = kind == Kind.NSEC ? unrelatedNsec(zone, List.of(www), null) : unrelatedNsec3(zone, List.of(www), List.of());
-        assertFalse(has(denialTypes(wrong.first()), Type.MX), "the wrong record does not list MX either: " + wrong.first());
-        assertBogus(forge(genuineNodata, www, Type.MX, negative(www, Type.MX, Rcode.NOERROR, zone, List.of(wrong))),
+        RRset wrong =
+                kind == Kind.NSEC
+                        ? unrelatedNsec(zone, List.of(www), null)
+                        : unrelatedNsec3(zone, List.of(www), List.of());
+        assertFalse(
+                has(denialTypes(wrong.first()), Type.MX),
+                "the wrong record does not list MX either: " + wrong.first());
+        assertBogus(
+                forge(
+                        genuineNodata,
+                        www,
+                        Type.MX,
+                        negative(www, Type.MX, Rcode.NOERROR, zone, List.of(wrong))),
                 Reason.NSEC_MISSING);
     }
 
     /**
-     * CVE-2017-15105 class: the NSEC of {@code *.wild}, expanded to the owner {@code !.wild} (its RRSIG's
-     * labels field still verifies the expansion), spans from before {@code *.wild} to past every name the
-     * wildcard answers for. As an NXDOMAIN proof it would deny {@code b.wild}, which the wildcard makes
-     * exist, and the wildcard itself. A wildcard-expanded NSEC proves nothing about other names.
+     * CVE-2017-15105 class: the NSEC of {@code *.wild}, expanded to the owner {@code !.wild} (its
+     * RRSIG's labels field still verifies the expansion), spans from before {@code *.wild} to past
+     * every name the wildcard answers for. As an NXDOMAIN proof it would deny {@code b.wild}, which
+     * the wildcard makes exist, and the wildcard itself. A wildcard-expanded NSEC proves nothing
+     * about other names.
      */
     @Test
     void wildcardExpandedNsecIsNoNxdomainProof() {
@@ -475,9 +608,12 @@ class DenialProofTest {
         wild.rrs(false).forEach(r -> expanded.add(r.withName(expandedOwner)));
         wild.sigs().forEach(r -> expanded.add(r.withName(expandedOwner)));
         NSECRecord forged = (NSECRecord) expanded.get(0);
-        assertTrue(covers(forged, qname) && covers(forged, wild.getName()),
+        assertTrue(
+                covers(forged, qname) && covers(forged, wild.getName()),
                 "the expanded NSEC covers both the name and the wildcard: " + forged);
-        assertTrue(((RRSIGRecord) expanded.get(1)).getLabels() < expandedOwner.labels() - 1, "signed as a wildcard");
+        assertTrue(
+                ((RRSIGRecord) expanded.get(1)).getLabels() < expandedOwner.labels() - 1,
+                "signed as a wildcard");
 
         Answer genuine = replayedControl(qname, Type.TXT, Status.SECURE);
         Message m = response(qname, Type.TXT, Rcode.NXDOMAIN);
@@ -489,60 +625,126 @@ class DenialProofTest {
     /**
      * A zone has one NSEC3 chain per answer (RFC 5155 §7.2, §8.2): a proof pieced together from two
      * parameter sets is a forgery. Here the zone was re-signed with other NSEC3 parameters after
-     * {@code www} was added; the old chain (signed by the same keys, and still within its validity) covers
-     * {@code www}. The closest encloser comes from the current chain, the next closer and wildcard covers
-     * from the old one: each record is genuine, the proof is not, and it must be Bogus.
+     * {@code www} was added; the old chain (signed by the same keys, and still within its validity)
+     * covers {@code www}. The closest encloser comes from the current chain, the next closer and
+     * wildcard covers from the old one: each record is genuine, the proof is not, and it must be
+     * Bogus.
      */
     @Test
     void nsec3RecordsFromTwoParameterSetsNeverFormOneProof() {
         String zoneName = "paramsets.test.";
-        try (World current = World.builder().clock(CLOCK).reuseKeysAcrossWorlds()
-                .zone("test.").zone(zoneName, z -> z.nsec3(0, "aa", false).record("www A 192.0.2.1\nmail A 192.0.2.2")).start();
-             World old = World.builder().clock(CLOCK).reuseKeysAcrossWorlds()
-                .zone("test.").zone(zoneName, z -> z.nsec3(7, "bb", false).record("mail A 192.0.2.2")).build()) {
+        try (World current =
+                        World.builder()
+                                .clock(CLOCK)
+                                .reuseKeysAcrossWorlds()
+                                .zone("test.")
+                                .zone(
+                                        zoneName,
+                                        z ->
+                                                z.nsec3(0, "aa", false)
+                                                        .record(
+                                                                "www A 192.0.2.1\nmail A 192.0.2.2"))
+                                .start();
+                World old =
+                        World.builder()
+                                .clock(CLOCK)
+                                .reuseKeysAcrossWorlds()
+                                .zone("test.")
+                                .zone(
+                                        zoneName,
+                                        z -> z.nsec3(7, "bb", false).record("mail A 192.0.2.2"))
+                                .build()) {
             Zone now = current.zone(zoneName);
             Zone before = old.zone(zoneName);
-            assertEquals(now.keys().get(1).dnskey(), before.keys().get(1).dnskey(), "both chains are signed by one key");
+            assertEquals(
+                    now.keys().get(1).dnskey(),
+                    before.keys().get(1).dnskey(),
+                    "both chains are signed by one key");
             Name apex = now.origin();
             Name www = name("www." + zoneName);
             TrustAnchors currentAnchors = TrustAnchors.of(current.trustAnchors());
             Answer genuine;
-            try (ValidatingResolver r = ValidatingResolver.builder().upstream(current.address()).trustAnchors(currentAnchors)
-                    .clock(CLOCK).build()) {
+            try (ValidatingResolver r =
+                    ValidatingResolver.builder()
+                            .upstream(current.address())
+                            .trustAnchors(currentAnchors)
+                            .clock(CLOCK)
+                            .build()) {
                 genuine = r.resolve(www.toString(), Type.A);
             }
             assertSecure(genuine, Rcode.NOERROR);
 
-            // Control: the old chain alone is one parameter set, validly signed, and is accepted. Signatures
+            // Control: the old chain alone is one parameter set, validly signed, and is accepted.
+            // Signatures
             // cannot tell a stale chain from a current one; only the mixing below is detectable.
-            List<RRset> oldOnly = List.of(nsec3Matching(before, apex), nsec3Covering(before, www),
-                    nsec3Covering(before, wildcard(apex)));
-            Answer stale = ValidatingResolver.verifyOffline(replace(genuine.evidence(), www, Type.A,
-                    negative(www, Type.A, Rcode.NXDOMAIN, now, oldOnly)), www, Type.A, currentAnchors, NOW);
+            List<RRset> oldOnly =
+                    List.of(
+                            nsec3Matching(before, apex),
+                            nsec3Covering(before, www),
+                            nsec3Covering(before, wildcard(apex)));
+            Answer stale =
+                    ValidatingResolver.verifyOffline(
+                            replace(
+                                    genuine.evidence(),
+                                    www,
+                                    Type.A,
+                                    negative(www, Type.A, Rcode.NXDOMAIN, now, oldOnly)),
+                            www,
+                            Type.A,
+                            currentAnchors,
+                            NOW);
             assertProvenAbsent(stale, Rcode.NXDOMAIN);
 
-            List<RRset> mixed = List.of(nsec3Matching(now, apex), nsec3Covering(before, www), nsec3Covering(before, wildcard(apex)));
-            Answer a = ValidatingResolver.verifyOffline(replace(genuine.evidence(), www, Type.A,
-                    negative(www, Type.A, Rcode.NXDOMAIN, now, mixed)), www, Type.A, currentAnchors, NOW);
+            List<RRset> mixed =
+                    List.of(
+                            nsec3Matching(now, apex),
+                            nsec3Covering(before, www),
+                            nsec3Covering(before, wildcard(apex)));
+            Answer a =
+                    ValidatingResolver.verifyOffline(
+                            replace(
+                                    genuine.evidence(),
+                                    www,
+                                    Type.A,
+                                    negative(www, Type.A, Rcode.NXDOMAIN, now, mixed)),
+                            www,
+                            Type.A,
+                            currentAnchors,
+                            NOW);
             assertBogus(a, Reason.NSEC_MISSING);
         }
     }
 
-    // ---- helpers: recording and replaying ---------------------------------------------------------
+    // ---- helpers: recording and replaying
+    // ---------------------------------------------------------
 
-    /** Resolves {@code name}/{@code type} live, checks the verdict, and checks that its evidence replays to it. */
+    /**
+     * Resolves {@code name}/{@code type} live, checks the verdict, and checks that its evidence
+     * replays to it.
+     */
     private static Answer replayedControl(Name name, int type, Status expected) {
         Answer live = resolve(name.toString(), type);
         assertEquals(expected, live.status(), live.toString());
-        Answer replayed = ValidatingResolver.verifyOffline(live.evidence(), name, type, anchors, NOW);
-        assertEquals(expected, replayed.status(), "the genuine chain must replay as it validated: " + replayed);
+        Answer replayed =
+                ValidatingResolver.verifyOffline(live.evidence(), name, type, anchors, NOW);
+        assertEquals(
+                expected,
+                replayed.status(),
+                "the genuine chain must replay as it validated: " + replayed);
         return live;
     }
 
-    /** Replays {@code genuine}'s chain with the response to {@code name}/{@code type} replaced by {@code forged}. */
+    /**
+     * Replays {@code genuine}'s chain with the response to {@code name}/{@code type} replaced by
+     * {@code forged}.
+     */
     private static Answer forge(Answer genuine, Name name, int type, Message forged) {
-        return ValidatingResolver.verifyOffline(replace(genuine.evidence(), name, type, forged), genuine.name(), genuine.type(),
-                anchors, NOW);
+        return ValidatingResolver.verifyOffline(
+                replace(genuine.evidence(), name, type, forged),
+                genuine.name(),
+                genuine.type(),
+                anchors,
+                NOW);
     }
 
     private static Evidence replace(Evidence chain, Name name, int type, Message forged) {
@@ -553,14 +755,26 @@ class DenialProofTest {
                 return new Evidence(exchanges);
             }
         }
-        throw new AssertionError("the recorded chain has no " + name + "/" + Type.string(type) + " exchange: "
-                + chain.exchanges().stream().map(e -> e.name() + "/" + Type.string(e.type())).toList());
+        throw new AssertionError(
+                "the recorded chain has no "
+                        + name
+                        + "/"
+                        + Type.string(type)
+                        + " exchange: "
+                        + chain.exchanges().stream()
+                                .map(e -> e.name() + "/" + Type.string(e.type()))
+                                .toList());
     }
 
-    // ---- helpers: forged responses ----------------------------------------------------------------
+    // ---- helpers: forged responses
+    // ----------------------------------------------------------------
 
-    /** A negative response signed by {@code zone}: its SOA and the given denial RRsets, with their RRSIGs. */
-    private static Message negative(Name qname, int qtype, int rcode, Zone zone, List<RRset> proof) {
+    /**
+     * A negative response signed by {@code zone}: its SOA and the given denial RRsets, with their
+     * RRSIGs.
+     */
+    private static Message negative(
+            Name qname, int qtype, int rcode, Zone zone, List<RRset> proof) {
         Message m = response(qname, qtype, rcode);
         add(m, zone.rrset("@", Type.SOA).orElseThrow());
         proof.forEach(set -> add(m, set));
@@ -584,14 +798,19 @@ class DenialProofTest {
         set.sigs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
     }
 
-    // ---- helpers: the zones' denial chains, computed apart from the validator ---------------------
+    // ---- helpers: the zones' denial chains, computed apart from the validator
+    // ---------------------
 
     private static List<NSECRecord> nsecChain(Zone zone) {
-        return zone.records().stream().filter(r -> r instanceof NSECRecord).map(r -> (NSECRecord) r).toList();
+        return zone.records().stream()
+                .filter(r -> r instanceof NSECRecord)
+                .map(r -> (NSECRecord) r)
+                .toList();
     }
 
     private static RRset nsecRRset(Zone zone, Name owner) {
-        return zone.rrset(owner.toString(), Type.NSEC).orElseThrow(() -> new AssertionError("no NSEC at " + owner));
+        return zone.rrset(owner.toString(), Type.NSEC)
+                .orElseThrow(() -> new AssertionError("no NSEC at " + owner));
     }
 
     private static RRset nsecCoveringRRset(Zone zone, Name name) {
@@ -603,7 +822,10 @@ class DenialProofTest {
         throw new AssertionError("no NSEC of " + zone.origin() + " covers " + name);
     }
 
-    /** An NSEC of the zone that matches and covers none of {@code names}, other than {@code besides}. */
+    /**
+     * An NSEC of the zone that matches and covers none of {@code names}, other than {@code
+     * besides}.
+     */
     private static RRset unrelatedNsec(Zone zone, List<Name> names, RRset besides) {
         for (NSECRecord r : nsecChain(zone)) {
             boolean related = names.stream().anyMatch(n -> r.getName().equals(n) || covers(r, n));
@@ -614,7 +836,10 @@ class DenialProofTest {
         throw new AssertionError("every NSEC of " + zone.origin() + " is about " + names);
     }
 
-    /** An NSEC3 of the zone that matches and covers none of {@code names}, and is none of {@code besides}. */
+    /**
+     * An NSEC3 of the zone that matches and covers none of {@code names}, and is none of {@code
+     * besides}.
+     */
     private static RRset unrelatedNsec3(Zone zone, List<Name> names, List<RRset> besides) {
         for (RRset set : zone.nsec3Chain()) {
             NSEC3Record r = (NSEC3Record) set.first();
@@ -658,17 +883,24 @@ class DenialProofTest {
         }
     }
 
-    /** RFC 5155 §3.1.7: the owner's first label is the hash of the name, with the record's own parameters. */
+    /**
+     * RFC 5155 §3.1.7: the owner's first label is the hash of the name, with the record's own
+     * parameters.
+     */
     static boolean matches(NSEC3Record r, Name name) {
         return r.getName().getLabelString(0).equalsIgnoreCase(hash(r, name));
     }
 
-    /** RFC 5155 §1.3 "covers": the hash lies strictly between the owner hash and the next hash, wrapping at the end. */
+    /**
+     * RFC 5155 §1.3 "covers": the hash lies strictly between the owner hash and the next hash,
+     * wrapping at the end.
+     */
     static boolean covers(NSEC3Record r, Name name) {
         String h = hash(r, name);
         String owner = r.getName().getLabelString(0).toLowerCase();
         String next = B32HEX.toString(r.getNext());
-        return owner.compareTo(next) < 0 ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
+        return owner.compareTo(next) < 0
+                ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
                 : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
     }
 

@@ -34,15 +34,16 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Properties of NSEC3 name error proofs (RFC 5155 §8.3–8.4) over random zones: random owner names one
- * to three labels deep (from a small alphabet, so that names share ancestors and empty non-terminals
- * appear), random iterations 0–20 and a random salt, no opt-out, served by a testkit world on loopback and
- * validated with a fixed clock.
+ * Properties of NSEC3 name error proofs (RFC 5155 §8.3–8.4) over random zones: random owner names
+ * one to three labels deep (from a small alphabet, so that names share ancestors and empty
+ * non-terminals appear), random iterations 0–20 and a random salt, no opt-out, served by a testkit
+ * world on loopback and validated with a fixed clock.
  *
  * <ol>
- *   <li>every NXDOMAIN for a name that does not exist is Secure, with rcode NXDOMAIN and no records;
- *   <li>every such proof with one NSEC3 RRset taken out of the response (replayed with
- *       {@link ValidatingResolver#verifyOffline}) is Bogus, unless what is left still proves the name
+ *   <li>every NXDOMAIN for a name that does not exist is Secure, with rcode NXDOMAIN and no
+ *       records;
+ *   <li>every such proof with one NSEC3 RRset taken out of the response (replayed with {@link
+ *       ValidatingResolver#verifyOffline}) is Bogus, unless what is left still proves the name
  *       error by RFC 5155 §8.3–8.4, decided by a separate implementation of those sections below.
  * </ol>
  */
@@ -59,8 +60,8 @@ class DenialProperties {
      * @param salt the NSEC3 salt in hex, empty for none
      * @param names owner names relative to the apex, each holding a TXT record
      * @param queries names relative to the apex asked for A; those that exist are not asked
-     * @param below which owner name gets a question for {@code x.<owner>} (never an owner: no owner label
-     *     holds an {@code x}), so that every zone has a name error below one of its names
+     * @param below which owner name gets a question for {@code x.<owner>} (never an owner: no owner
+     *     label holds an {@code x}), so that every zone has a name error below one of its names
      */
     record Plan(int iterations, String salt, List<String> names, List<String> queries, int below) {
         /** Every question: the random ones, then {@code x.<owner>}. */
@@ -72,25 +73,43 @@ class DenialProperties {
 
         @Override
         public String toString() {
-            return "NSEC3(" + iterations + ", \"" + salt + "\") zone " + APEX + " with " + names + ", asking " + questions();
+            return "NSEC3("
+                    + iterations
+                    + ", \""
+                    + salt
+                    + "\") zone "
+                    + APEX
+                    + " with "
+                    + names
+                    + ", asking "
+                    + questions();
         }
     }
 
     private static Arbitrary<String> relativeNames(int maxDepth) {
-        Arbitrary<String> label = Arbitraries.strings().withChars("ab0").ofMinLength(1).ofMaxLength(2);
+        Arbitrary<String> label =
+                Arbitraries.strings().withChars("ab0").ofMinLength(1).ofMaxLength(2);
         return label.list().ofMinSize(1).ofMaxSize(maxDepth).map(l -> String.join(".", l));
     }
 
     @Provide
     Arbitrary<Plan> plans() {
-        return Combinators.combine(Arbitraries.integers().between(0, 20),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(8).map(HexFormat.of()::formatHex),
-                relativeNames(3).list().uniqueElements().ofMinSize(1).ofMaxSize(8),
-                relativeNames(4).list().ofMinSize(1).ofMaxSize(3),
-                Arbitraries.integers().between(0, 7)).as(Plan::new);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 20),
+                        Arbitraries.bytes()
+                                .array(byte[].class)
+                                .ofMaxSize(8)
+                                .map(HexFormat.of()::formatHex),
+                        relativeNames(3).list().uniqueElements().ofMinSize(1).ofMaxSize(8),
+                        relativeNames(4).list().ofMinSize(1).ofMaxSize(3),
+                        Arbitraries.integers().between(0, 7))
+                .as(Plan::new);
     }
 
-    /** Every name that exists in the plan's zone: the apex, the owners and the empty non-terminals above them. */
+    /**
+     * Every name that exists in the plan's zone: the apex, the owners and the empty non-terminals
+     * above them.
+     */
     private static Set<Name> existing(Plan plan) {
         Set<Name> out = new LinkedHashSet<>();
         out.add(APEX);
@@ -116,28 +135,39 @@ class DenialProperties {
     }
 
     private static World start(Plan plan) {
-        return World.builder().clock(CLOCK).reuseKeysAcrossWorlds()
-                .zone(APEX.toString(), z -> {
-                    z.nsec3(plan.iterations(), plan.salt(), false);
-                    plan.names().forEach(n -> z.record(n + " TXT \"" + n + "\""));
-                })
+        return World.builder()
+                .clock(CLOCK)
+                .reuseKeysAcrossWorlds()
+                .zone(
+                        APEX.toString(),
+                        z -> {
+                            z.nsec3(plan.iterations(), plan.salt(), false);
+                            plan.names().forEach(n -> z.record(n + " TXT \"" + n + "\""));
+                        })
                 .start();
     }
 
     private static ValidatingResolver resolver(World world) {
-        return ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofSeconds(3)).build();
+        return ValidatingResolver.builder()
+                .upstream(world.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                .clock(CLOCK)
+                .timeout(Duration.ofSeconds(3))
+                .build();
     }
 
-    // ---- 1. every name error is Secure ------------------------------------------------------------
+    // ---- 1. every name error is Secure
+    // ------------------------------------------------------------
 
     @Property(tries = 30)
     void everyNxdomainForANameThatDoesNotExistIsSecure(@ForAll("plans") Plan plan) {
         List<Name> questions = nonexistent(plan);
-        try (World world = start(plan); ValidatingResolver resolver = resolver(world)) {
+        try (World world = start(plan);
+                ValidatingResolver resolver = resolver(world)) {
             for (Name q : questions) {
                 Answer a = resolver.resolve(q.toString(), Type.A);
-                Statistics.label("closest encloser depth").collect(closestEncloser(existing(plan), q).labels() - APEX.labels());
+                Statistics.label("closest encloser depth")
+                        .collect(closestEncloser(existing(plan), q).labels() - APEX.labels());
                 assertEquals(Status.SECURE, a.status(), () -> q + " in " + plan + ": " + a);
                 assertEquals(Rcode.NXDOMAIN, a.rcode(), () -> q + " in " + plan + ": " + a);
                 assertTrue(a.records().isEmpty(), a::toString);
@@ -145,52 +175,82 @@ class DenialProperties {
         }
     }
 
-    // ---- 2. one NSEC3 fewer -----------------------------------------------------------------------
+    // ---- 2. one NSEC3 fewer
+    // -----------------------------------------------------------------------
 
     /**
-     * Takes each NSEC3 RRset (record and RRSIG) out of a Secure name error's response in turn and replays
-     * the chain offline. The expected verdict comes from {@link #provesNameError}, an implementation of
-     * RFC 5155 §8.3–8.4 apart from the validator's: the response must hold (1) an NSEC3 matching the
-     * closest provable encloser, found by the §8.3 walk (the deepest ancestor of the name with a matching
-     * NSEC3, whose child towards the name, the next closer name, is covered), (2) an NSEC3 covering that
-     * next closer name, and (3) an NSEC3 covering the wildcard at the closest encloser.
+     * Takes each NSEC3 RRset (record and RRSIG) out of a Secure name error's response in turn and
+     * replays the chain offline. The expected verdict comes from {@link #provesNameError}, an
+     * implementation of RFC 5155 §8.3–8.4 apart from the validator's: the response must hold (1) an
+     * NSEC3 matching the closest provable encloser, found by the §8.3 walk (the deepest ancestor of
+     * the name with a matching NSEC3, whose child towards the name, the next closer name, is
+     * covered), (2) an NSEC3 covering that next closer name, and (3) an NSEC3 covering the wildcard
+     * at the closest encloser.
      *
      * <p>The rule: what is left is Secure exactly when it still proves all three, else Bogus with
-     * {@link Reason#NSEC_MISSING}. In one zone's single NSEC3 chain each of the three is proven by exactly
-     * one record (spans do not overlap, and a name with an NSEC3 of its own is covered by none, so a
-     * shallower encloser cannot stand in: its next closer name exists), so a removed record that serves
-     * any of the three leaves the proof incomplete; only a record serving none is redundant. The property
-     * fails if the validator accepts a proof with a part missing, or rejects a complete one.
+     * {@link Reason#NSEC_MISSING}. In one zone's single NSEC3 chain each of the three is proven by
+     * exactly one record (spans do not overlap, and a name with an NSEC3 of its own is covered by
+     * none, so a shallower encloser cannot stand in: its next closer name exists), so a removed
+     * record that serves any of the three leaves the proof incomplete; only a record serving none
+     * is redundant. The property fails if the validator accepts a proof with a part missing, or
+     * rejects a complete one.
      */
     @Property(tries = 30)
     void removingAnNsec3RecordTheProofNeedsMakesTheNxdomainBogus(@ForAll("plans") Plan plan) {
         List<Name> questions = nonexistent(plan);
         Set<Name> existing = existing(plan);
-        try (World world = start(plan); ValidatingResolver resolver = resolver(world)) {
+        try (World world = start(plan);
+                ValidatingResolver resolver = resolver(world)) {
             TrustAnchors anchors = TrustAnchors.of(world.trustAnchors());
             for (Name q : questions) {
                 Answer a = resolver.resolve(q.toString(), Type.A);
                 assertEquals(Status.SECURE, a.status(), () -> q + " in " + plan + ": " + a);
-                Answer replayed = ValidatingResolver.verifyOffline(a.evidence(), q, Type.A, anchors, NOW);
-                assertEquals(Status.SECURE, replayed.status(), () -> "the unchanged chain must replay Secure: " + replayed);
+                Answer replayed =
+                        ValidatingResolver.verifyOffline(a.evidence(), q, Type.A, anchors, NOW);
+                assertEquals(
+                        Status.SECURE,
+                        replayed.status(),
+                        () -> "the unchanged chain must replay Secure: " + replayed);
 
                 int index = exchange(a.evidence(), q);
                 Message response = a.evidence().exchanges().get(index).response();
-                List<RRset> proof = response.getSectionRRsets(Section.AUTHORITY).stream()
-                        .filter(s -> s.getType() == Type.NSEC3).toList();
-                assertTrue(provesNameError(nsec3s(proof, null), q), () -> "the served proof itself must be complete: " + proof);
+                List<RRset> proof =
+                        response.getSectionRRsets(Section.AUTHORITY).stream()
+                                .filter(s -> s.getType() == Type.NSEC3)
+                                .toList();
+                assertTrue(
+                        provesNameError(nsec3s(proof, null), q),
+                        () -> "the served proof itself must be complete: " + proof);
                 Statistics.label("NSEC3 RRsets in the proof").collect(proof.size());
                 Name ce = closestEncloser(existing, q);
                 for (RRset removed : proof) {
                     boolean stillProven = provesNameError(nsec3s(proof, removed), q);
-                    Answer after = ValidatingResolver.verifyOffline(without(a.evidence(), index, removed), q, Type.A, anchors, NOW);
-                    Statistics.label("removed").collect(roles((NSEC3Record) removed.first(), q, ce) + " -> " + after.status());
-                    String why = "removing " + removed.first() + " from the proof of " + q + " in " + plan + " (closest encloser "
-                            + ce + ", still proven by RFC 5155 §8.4: " + stillProven + ")\n  got " + after;
+                    Answer after =
+                            ValidatingResolver.verifyOffline(
+                                    without(a.evidence(), index, removed), q, Type.A, anchors, NOW);
+                    Statistics.label("removed")
+                            .collect(
+                                    roles((NSEC3Record) removed.first(), q, ce)
+                                            + " -> "
+                                            + after.status());
+                    String why =
+                            "removing "
+                                    + removed.first()
+                                    + " from the proof of "
+                                    + q
+                                    + " in "
+                                    + plan
+                                    + " (closest encloser "
+                                    + ce
+                                    + ", still proven by RFC 5155 §8.4: "
+                                    + stillProven
+                                    + ")\n  got "
+                                    + after;
                     if (stillProven) {
                         assertEquals(Status.SECURE, after.status(), why);
                     } else {
-                        Verdict.Bogus b = assertInstanceOf(Verdict.Bogus.class, after.verdict(), why);
+                        Verdict.Bogus b =
+                                assertInstanceOf(Verdict.Bogus.class, after.verdict(), why);
                         assertEquals(Reason.NSEC_MISSING, b.reason(), why);
                     }
                 }
@@ -209,7 +269,10 @@ class DenialProperties {
         throw new AssertionError("the evidence holds no " + qname + "/A exchange");
     }
 
-    /** The chain with the NSEC3 RRset {@code removed} (its record and RRSIGs) taken out of one response. */
+    /**
+     * The chain with the NSEC3 RRset {@code removed} (its record and RRSIGs) taken out of one
+     * response.
+     */
     private static Evidence without(Evidence chain, int index, RRset removed) {
         List<Evidence.Exchange> exchanges = new ArrayList<>(chain.exchanges());
         Evidence.Exchange e = exchanges.get(index);
@@ -235,20 +298,26 @@ class DenialProperties {
         return out;
     }
 
-    // ---- RFC 5155 §8.3-8.4, apart from the validator ----------------------------------------------
+    // ---- RFC 5155 §8.3-8.4, apart from the validator
+    // ----------------------------------------------
 
     /**
-     * RFC 5155 §8.3's closest provable encloser walk, then §8.4's wildcard check: from the name up, a
-     * name without a matching NSEC3 sets the flag when an NSEC3 covers it; the first name with a matching
-     * NSEC3 is the closest encloser if the flag is set (its next closer name is covered), else the proof
-     * fails (the name exists). The wildcard at the closest encloser must be covered.
+     * RFC 5155 §8.3's closest provable encloser walk, then §8.4's wildcard check: from the name up,
+     * a name without a matching NSEC3 sets the flag when an NSEC3 covers it; the first name with a
+     * matching NSEC3 is the closest encloser if the flag is set (its next closer name is covered),
+     * else the proof fails (the name exists). The wildcard at the closest encloser must be covered.
      */
     static boolean provesNameError(List<NSEC3Record> records, Name qname) {
         boolean flag = false;
         for (Name sname = qname; sname.subdomain(APEX); sname = new Name(sname, 1)) {
             Name s = sname;
             if (records.stream().anyMatch(r -> DenialProofTest.matches(r, s))) {
-                return flag && records.stream().anyMatch(r -> DenialProofTest.covers(r, DenialProofTest.wildcard(s)));
+                return flag
+                        && records.stream()
+                                .anyMatch(
+                                        r ->
+                                                DenialProofTest.covers(
+                                                        r, DenialProofTest.wildcard(s)));
             }
             flag = records.stream().anyMatch(r -> DenialProofTest.covers(r, s));
             if (sname.equals(APEX)) {
@@ -267,7 +336,10 @@ class DenialProperties {
         return n;
     }
 
-    /** What the record does in the proof of {@code qname}: match the encloser, cover the next closer or wildcard. */
+    /**
+     * What the record does in the proof of {@code qname}: match the encloser, cover the next closer
+     * or wildcard.
+     */
     private static String roles(NSEC3Record r, Name qname, Name ce) {
         Name nextCloser = new Name(qname, qname.labels() - ce.labels() - 1);
         StringJoiner j = new StringJoiner("+");

@@ -30,9 +30,14 @@ class HostPortTest {
 
     @Test
     void ipv6BracketedBareAndWithPort() throws Exception {
-        assertEquals(new HostPort(InetAddress.getByName("::1"), 5353, true), HostPort.parse("[::1]:5353", 53));
-        assertEquals(new HostPort(InetAddress.getByName("::1"), 53, false), HostPort.parse("[::1]", 53));
-        assertEquals(new HostPort(InetAddress.getByName("2001:db8::53"), 53, false), HostPort.parse("2001:db8::53", 53));
+        assertEquals(
+                new HostPort(InetAddress.getByName("::1"), 5353, true),
+                HostPort.parse("[::1]:5353", 53));
+        assertEquals(
+                new HostPort(InetAddress.getByName("::1"), 53, false), HostPort.parse("[::1]", 53));
+        assertEquals(
+                new HostPort(InetAddress.getByName("2001:db8::53"), 53, false),
+                HostPort.parse("2001:db8::53", 53));
     }
 
     @Test
@@ -41,30 +46,70 @@ class HostPortTest {
         assertEquals("127.0.0.1:8053", HostPort.parse("127.0.0.1:8053", 53).toString());
     }
 
-    /** The milter once threw StringIndexOutOfBoundsException on "[::1"; every bad text is an IllegalArgumentException. */
+    /**
+     * The milter once threw StringIndexOutOfBoundsException on "[::1"; every bad text is an
+     * IllegalArgumentException.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"[::1", "[::1]x", "[::1]:", "[::1]:0", "[::1]:65536", "[127.0.0.1]:53", "", "  ",
-        ":53", "127.0.0.1:", "127.0.0.1:abc", "127.0.0.1:-1", "127.0.0.1:99999999999", "localhost",
-        "resolver.example.", "300.1.1.1", "1.2.3", "::1::2", "[]", "[]:53", "fe80::1%eth0", "1.2.3.4:5:6x"})
+    @ValueSource(
+            strings = {
+                "[::1",
+                "[::1]x",
+                "[::1]:",
+                "[::1]:0",
+                "[::1]:65536",
+                "[127.0.0.1]:53",
+                "",
+                "  ",
+                ":53",
+                "127.0.0.1:",
+                "127.0.0.1:abc",
+                "127.0.0.1:-1",
+                "127.0.0.1:99999999999",
+                "localhost",
+                "resolver.example.",
+                "300.1.1.1",
+                "1.2.3",
+                "::1::2",
+                "[]",
+                "[]:53",
+                "fe80::1%eth0",
+                "1.2.3.4:5:6x"
+            })
     void malformedTextSaysWhatWasExpected(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text, 53));
-        assertTrue(e.getMessage().contains("expected") || e.getMessage().contains("must be")
-                || e.getMessage().contains("missing") || e.getMessage().contains("not an IPv4")
-                || e.getMessage().contains("brackets"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text, 53));
+        assertTrue(
+                e.getMessage().contains("expected")
+                        || e.getMessage().contains("must be")
+                        || e.getMessage().contains("missing")
+                        || e.getMessage().contains("not an IPv4")
+                        || e.getMessage().contains("brackets"),
+                e.getMessage());
     }
 
     @Test
     void hostNamesAreNotLookedUp() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostPort.parse("localhost:53", 53));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> HostPort.parse("localhost:53", 53));
         assertTrue(e.getMessage().contains("not looked up"), e.getMessage());
     }
 
-    /** The library's builder reads the same text the same way (one parser for library, CLI and milter). */
+    /**
+     * The library's builder reads the same text the same way (one parser for library, CLI and
+     * milter).
+     */
     @Test
     void theResolverBuilderUsesIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ValidatingResolver.builder().upstream("[::1"));
-        assertEquals(assertThrows(IllegalArgumentException.class, () -> HostPort.parse("[::1", 53)).getMessage(), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ValidatingResolver.builder().upstream("[::1"));
+        assertEquals(
+                assertThrows(IllegalArgumentException.class, () -> HostPort.parse("[::1", 53))
+                        .getMessage(),
+                e.getMessage());
         try (ValidatingResolver r = ValidatingResolver.builder().upstream("127.0.0.1:9").build()) {
             assertTrue(r != null);
         }
@@ -75,7 +120,10 @@ class HostPortTest {
         assertThrows(IllegalArgumentException.class, () -> HostPort.parse("127.0.0.1", 0));
     }
 
-    /** Whatever the text, the parser answers with a value or an IllegalArgumentException, never another exception. */
+    /**
+     * Whatever the text, the parser answers with a value or an IllegalArgumentException, never
+     * another exception.
+     */
     @Property(tries = 2000)
     void anyTextIsAValueOrAnIllegalArgument(@ForAll("noisy") String text) {
         try {
@@ -86,9 +134,13 @@ class HostPortTest {
         }
     }
 
-    /** What toString prints parses back to the same value (the oracle: the address bytes and the port). */
+    /**
+     * What toString prints parses back to the same value (the oracle: the address bytes and the
+     * port).
+     */
     @Property(tries = 500)
-    void printedFormParsesBack(@ForAll("addresses") InetAddress address, @ForAll("ports") int port) {
+    void printedFormParsesBack(
+            @ForAll("addresses") InetAddress address, @ForAll("ports") int port) {
         HostPort p = new HostPort(address, port, true);
         assertEquals(p, HostPort.parse(p.toString(), 53));
     }
@@ -100,14 +152,17 @@ class HostPortTest {
 
     @Provide
     Arbitrary<InetAddress> addresses() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofSize(4),
-                Arbitraries.bytes().array(byte[].class).ofSize(16)).map(b -> {
-                    try {
-                        return InetAddress.getByAddress(b);
-                    } catch (java.net.UnknownHostException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        return Arbitraries.oneOf(
+                        Arbitraries.bytes().array(byte[].class).ofSize(4),
+                        Arbitraries.bytes().array(byte[].class).ofSize(16))
+                .map(
+                        b -> {
+                            try {
+                                return InetAddress.getByAddress(b);
+                            } catch (java.net.UnknownHostException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
     }
 
     @Provide

@@ -20,9 +20,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * Negative trust anchors (RFC 7646): names at and below one are Insecure on purpose, with a cause that says
- * so, for no longer than the anchor lives; nothing under it is ever Secure (not even a proven absence, not
- * from the aggressive-NSEC cache); when it expires validation is back on.
+ * Negative trust anchors (RFC 7646): names at and below one are Insecure on purpose, with a cause
+ * that says so, for no longer than the anchor lives; nothing under it is ever Secure (not even a
+ * proven absence, not from the aggressive-NSEC cache); when it expires validation is back on.
  */
 class NegativeTrustAnchorTest {
 
@@ -31,10 +31,16 @@ class NegativeTrustAnchorTest {
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK)
-                .zone("test.", z -> z.nsec().record("www A 192.0.2.1"))
-                .zone("corp.test.", z -> z.record("www A 192.0.2.10").breakAll(Breakage.EXPIRED_SIGNATURES))
-                .start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.", z -> z.nsec().record("www A 192.0.2.1"))
+                        .zone(
+                                "corp.test.",
+                                z ->
+                                        z.record("www A 192.0.2.10")
+                                                .breakAll(Breakage.EXPIRED_SIGNATURES))
+                        .start();
     }
 
     @AfterAll
@@ -43,19 +49,24 @@ class NegativeTrustAnchorTest {
     }
 
     private static ValidatingResolver.Builder resolver() {
-        return ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofSeconds(2));
+        return ValidatingResolver.builder()
+                .upstream(world.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                .clock(CLOCK)
+                .timeout(Duration.ofSeconds(2));
     }
 
     @Test
     void aBrokenInternalZoneIsInsecureUnderItsAnchorAndBogusAfterItExpires() {
         Instant expiry = CLOCK.instant().plus(Duration.ofMinutes(30));
         try (ValidatingResolver plain = resolver().build();
-             ValidatingResolver nta = resolver().negativeTrustAnchor("corp.test.", expiry).build()) {
+                ValidatingResolver nta =
+                        resolver().negativeTrustAnchor("corp.test.", expiry).build()) {
             assertEquals(Status.BOGUS, plain.resolve("www.corp.test.", Type.A).status());
 
             Answer a = nta.resolve("www.corp.test.", Type.A);
-            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+            Verdict.Insecure i =
+                    assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
             assertEquals(InsecureCause.NEGATIVE_TRUST_ANCHOR, i.cause());
             assertEquals(Name.fromConstantString("corp.test."), i.delegation().orElseThrow());
             assertTrue(i.detail().contains("RFC 7646"), i.detail());
@@ -63,28 +74,39 @@ class NegativeTrustAnchorTest {
             assertTrue(a.ttl() <= 1800, "never cached beyond the anchor's expiry: " + a.ttl());
 
             CLOCK.advance(Duration.ofMinutes(31));
-            assertEquals(Status.BOGUS, nta.resolve("www.corp.test.", Type.A).status(), "validation is back on");
+            assertEquals(
+                    Status.BOGUS,
+                    nta.resolve("www.corp.test.", Type.A).status(),
+                    "validation is back on");
         }
     }
 
     @Test
     void nothingUnderTheAnchorIsSecureNotEvenAProvenAbsence() {
         Instant expiry = CLOCK.instant().plus(Duration.ofHours(1));
-        try (ValidatingResolver r = resolver().aggressiveNsec().negativeTrustAnchor("inside.test.", expiry).build()) {
-            // The public zone proves inside.test. does not exist; under the anchor that proof is not used.
-            assertEquals(Status.SECURE, r.resolve("insidf.test.", Type.A).status(), "outside the anchor: validated");
+        try (ValidatingResolver r =
+                resolver().aggressiveNsec().negativeTrustAnchor("inside.test.", expiry).build()) {
+            // The public zone proves inside.test. does not exist; under the anchor that proof is
+            // not used.
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("insidf.test.", Type.A).status(),
+                    "outside the anchor: validated");
             Answer a = r.resolve("x.inside.test.", Type.A);
             assertEquals(Status.INSECURE, a.status(), a.toString());
             assertEquals(Rcode.NXDOMAIN, a.rcode());
             Answer apex = r.resolve("inside.test.", Type.A);
             assertEquals(Status.INSECURE, apex.status(), apex.toString());
-            assertFalse(r.resolve("www.test.", Type.A).status() != Status.SECURE, "names beside it are still validated");
+            assertFalse(
+                    r.resolve("www.test.", Type.A).status() != Status.SECURE,
+                    "names beside it are still validated");
         }
     }
 
     @Test
     void aRelativeZoneIsRefusedAtBuildTime() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new NegativeTrustAnchor(Name.fromConstantString("corp"), Instant.EPOCH));
     }
 }

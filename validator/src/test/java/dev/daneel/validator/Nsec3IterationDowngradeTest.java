@@ -23,24 +23,27 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * RFC 9276's "too many iterations → Insecure" must never let an attacker switch DNSSEC off: the policy applies
- * only to the records a denial proof rests on, after the proof is checked. A parent signed with NSEC3 at 200
- * iterations (above the soft limit of 150, below the hard limit of 500) is the setting; stripping a secure
- * child's DS and offering the parent's genuine, signed NSEC3 record for the child — which lists DS — proves
- * that the DS exists, so the answer is Bogus.
+ * RFC 9276's "too many iterations → Insecure" must never let an attacker switch DNSSEC off: the
+ * policy applies only to the records a denial proof rests on, after the proof is checked. A parent
+ * signed with NSEC3 at 200 iterations (above the soft limit of 150, below the hard limit of 500) is
+ * the setting; stripping a secure child's DS and offering the parent's genuine, signed NSEC3 record
+ * for the child — which lists DS — proves that the DS exists, so the answer is Bogus.
  */
 class Nsec3IterationDowngradeTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK =
+            Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
     private static World world;
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK)
-                .zone("test.", z -> z.nsec3(200, "ab", false))
-                .zone("victim.test.", z -> z.record("www A 192.0.2.10"))
-                .zone("unsigned.test.", z -> z.unsigned().record("www A 192.0.2.20"))
-                .start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.", z -> z.nsec3(200, "ab", false))
+                        .zone("victim.test.", z -> z.record("www A 192.0.2.10"))
+                        .zone("unsigned.test.", z -> z.unsigned().record("www A 192.0.2.20"))
+                        .start();
     }
 
     @AfterAll
@@ -54,11 +57,18 @@ class Nsec3IterationDowngradeTest {
     }
 
     private static ValidatingResolver resolver() {
-        return ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofSeconds(2)).build();
+        return ValidatingResolver.builder()
+                .upstream(world.address())
+                .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                .clock(CLOCK)
+                .timeout(Duration.ofSeconds(2))
+                .build();
     }
 
-    /** The parent's own NSEC3 RRset for the delegation that has DS (found by its bitmap, not by hashing). */
+    /**
+     * The parent's own NSEC3 RRset for the delegation that has DS (found by its bitmap, not by
+     * hashing).
+     */
     private static RRset parentNsec3ListingDs() {
         for (RRset set : world.zone("test.").nsec3Chain()) {
             int[] types = ((NSEC3Record) set.first()).getTypes();
@@ -72,14 +82,26 @@ class Nsec3IterationDowngradeTest {
     @Test
     void strippedDsWithTheParentsHighIterationNsec3ListingDsIsBogusNotInsecure() {
         RRset proofOfDs = parentNsec3ListingDs();
-        world.server().inject(Fault.rewrite(m -> {
-            for (Record r : new ArrayList<>(m.getSection(Section.ANSWER))) {
-                m.removeRecord(r, Section.ANSWER);
-            }
-            proofOfDs.rrs(false).forEach(r -> m.addRecord(r, Section.AUTHORITY));
-            proofOfDs.sigs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
-            return m;
-        }).forName("victim.test.").forType(Type.DS));
+        world.server()
+                .inject(
+                        Fault.rewrite(
+                                        m -> {
+                                            for (Record r :
+                                                    new ArrayList<>(m.getSection(Section.ANSWER))) {
+                                                m.removeRecord(r, Section.ANSWER);
+                                            }
+                                            proofOfDs
+                                                    .rrs(false)
+                                                    .forEach(
+                                                            r -> m.addRecord(r, Section.AUTHORITY));
+                                            proofOfDs
+                                                    .sigs()
+                                                    .forEach(
+                                                            r -> m.addRecord(r, Section.AUTHORITY));
+                                            return m;
+                                        })
+                                .forName("victim.test.")
+                                .forType(Type.DS));
         try (ValidatingResolver r = resolver()) {
             Answer a = r.resolve("www.victim.test.", Type.A);
             assertEquals(Status.BOGUS, a.status(), a.toString());
@@ -97,7 +119,8 @@ class Nsec3IterationDowngradeTest {
     void aGenuineDenialRestingOnHighIterationsIsInsecureWithEde27() {
         try (ValidatingResolver r = resolver()) {
             Answer nx = r.resolve("nope.test.", Type.A);
-            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, nx.verdict(), nx.toString());
+            Verdict.Insecure i =
+                    assertInstanceOf(Verdict.Insecure.class, nx.verdict(), nx.toString());
             assertEquals(InsecureCause.NSEC3_ITERATIONS, i.cause());
             assertEquals(27, i.cause().edeCode().getAsInt());
             assertEquals(Status.INSECURE, r.resolve("www.unsigned.test.", Type.A).status());

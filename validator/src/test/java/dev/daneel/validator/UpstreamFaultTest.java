@@ -30,12 +30,12 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * Upstream faults from the testkit (drops, delays past the timeout, SERVFAIL, garbage, a cut-off packet,
- * truncation whose TCP repeat fails): with a second, healthy upstream the lookup fails over and is Secure;
- * with no healthy upstream it is Indeterminate, each upstream asked once. Nothing hangs (every lookup is
- * awaited with a generous guard), and repeating every scenario leaks neither threads nor sockets (counted
- * with {@link Thread#getAllStackTraces()} and {@code /proc/self/fd}). Times are printed as figures, never
- * asserted.
+ * Upstream faults from the testkit (drops, delays past the timeout, SERVFAIL, garbage, a cut-off
+ * packet, truncation whose TCP repeat fails): with a second, healthy upstream the lookup fails over
+ * and is Secure; with no healthy upstream it is Indeterminate, each upstream asked once. Nothing
+ * hangs (every lookup is awaited with a generous guard), and repeating every scenario leaks neither
+ * threads nor sockets (counted with {@link Thread#getAllStackTraces()} and {@code /proc/self/fd}).
+ * Times are printed as figures, never asserted.
  */
 class UpstreamFaultTest {
 
@@ -48,7 +48,12 @@ class UpstreamFaultTest {
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK).zone("test.").zone("example.test.", z -> z.record("www A 192.0.2.1")).start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone("example.test.", z -> z.record("www A 192.0.2.1"))
+                        .start();
         world.signAll();
     }
 
@@ -65,25 +70,37 @@ class UpstreamFaultTest {
         f.put("SERVFAIL", s -> s.inject(Fault.servfail()));
         f.put("garbage", s -> s.inject(Fault.garbage()));
         f.put("cut-off packet", s -> s.inject(Fault.truncatedPacket()));
-        f.put("TC=1 and TCP refused", s -> s.inject(Fault.forceTruncation().over(Transport.UDP)).inject(Fault.drop().over(Transport.TCP)));
+        f.put(
+                "TC=1 and TCP refused",
+                s ->
+                        s.inject(Fault.forceTruncation().over(Transport.UDP))
+                                .inject(Fault.drop().over(Transport.TCP)));
         return f;
     }
 
     static ValidatingResolver resolver(WorldServer... upstreams) {
-        ValidatingResolver.Builder b = ValidatingResolver.builder().trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(TIMEOUT);
+        ValidatingResolver.Builder b =
+                ValidatingResolver.builder()
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .timeout(TIMEOUT);
         for (WorldServer s : upstreams) {
             b.upstream(s.address());
         }
         return b.build();
     }
 
-    /** A lookup awaited with a guard far above any timeout: a hang detector, not a time assertion. */
+    /**
+     * A lookup awaited with a guard far above any timeout: a hang detector, not a time assertion.
+     */
     static Answer resolve(ValidatingResolver r, String name) throws Exception {
         return r.lookup(name, Type.A).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    /** One round of every fault: failover with a healthy second upstream, and no healthy upstream at all. */
+    /**
+     * One round of every fault: failover with a healthy second upstream, and no healthy upstream at
+     * all.
+     */
     static List<String> round() throws Exception {
         List<String> figures = new ArrayList<>();
         for (Map.Entry<String, Consumer<WorldServer>> fault : faults().entrySet()) {
@@ -96,29 +113,56 @@ class UpstreamFaultTest {
                 long t0 = System.nanoTime();
                 try (ValidatingResolver r = resolver(bad, good)) {
                     Answer a = resolve(r, WWW);
-                    assertEquals(Status.SECURE, a.status(), fault.getKey() + ", then a healthy upstream: " + a);
+                    assertEquals(
+                            Status.SECURE,
+                            a.status(),
+                            fault.getKey() + ", then a healthy upstream: " + a);
                 }
                 long failover = System.nanoTime() - t0;
-                // Asked first: the question itself, or only the capability probe when that found it dead.
-                assertTrue(bad.log().count(WWW, Type.A) >= 1 || bad.log().count(q -> q.type() == Type.DNSKEY) >= 1,
+                // Asked first: the question itself, or only the capability probe when that found it
+                // dead.
+                assertTrue(
+                        bad.log().count(WWW, Type.A) >= 1
+                                || bad.log().count(q -> q.type() == Type.DNSKEY) >= 1,
                         fault.getKey() + ": the faulty upstream was asked first");
 
                 t0 = System.nanoTime();
                 try (ValidatingResolver r = resolver(bad, worse)) {
                     Answer a = resolve(r, "mail.example.test.");
-                    Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), fault.getKey() + ": " + a);
+                    Verdict.Indeterminate i =
+                            assertInstanceOf(
+                                    Verdict.Indeterminate.class,
+                                    a.verdict(),
+                                    fault.getKey() + ": " + a);
                     assertEquals(Verdict.Cause.UNAVAILABLE, i.cause(), i.detail());
                 }
                 long dead = System.nanoTime() - t0;
                 for (WorldServer s : List.of(bad, worse)) {
-                    // Once over UDP; not at all when the capability probe found the upstream dead (it is passed over).
-                    long udp = s.log().count(q -> q.name() != null && q.name().equals(Name.fromConstantString("mail.example.test."))
-                            && q.transport() == Transport.UDP);
-                    assertTrue(udp == 1 || udp == 0 && s.log().count(q -> q.type() == Type.DNSKEY) >= 1,
+                    // Once over UDP; not at all when the capability probe found the upstream dead
+                    // (it is passed over).
+                    long udp =
+                            s.log()
+                                    .count(
+                                            q ->
+                                                    q.name() != null
+                                                            && q.name()
+                                                                    .equals(
+                                                                            Name.fromConstantString(
+                                                                                    "mail.example.test."))
+                                                            && q.transport() == Transport.UDP);
+                    assertTrue(
+                            udp == 1
+                                    || udp == 0 && s.log().count(q -> q.type() == Type.DNSKEY) >= 1,
                             fault.getKey() + ": each upstream is asked once over UDP, got " + udp);
                 }
-                figures.add(String.format("%-22s failover to the second upstream %4d ms; every upstream faulty: Indeterminate after %4d ms"
-                        + " (timeout %d ms per upstream)", fault.getKey(), failover / 1_000_000, dead / 1_000_000, TIMEOUT.toMillis()));
+                figures.add(
+                        String.format(
+                                "%-22s failover to the second upstream %4d ms; every upstream faulty: Indeterminate after %4d ms"
+                                        + " (timeout %d ms per upstream)",
+                                fault.getKey(),
+                                failover / 1_000_000,
+                                dead / 1_000_000,
+                                TIMEOUT.toMillis()));
             } finally {
                 bad.close();
                 worse.close();
@@ -128,20 +172,31 @@ class UpstreamFaultTest {
         return figures;
     }
 
-    /** The resolvers share one static, cached pool for socket I/O; its idle threads live on for a minute. */
+    /**
+     * The resolvers share one static, cached pool for socket I/O; its idle threads live on for a
+     * minute.
+     */
     static final String SHARED_IO_POOL = "daneel-dns-io";
 
     /**
-     * Live threads, apart from the shared I/O pool's and the JDK's common fork-join pool's (other tests in
-     * this JVM start and idle those on demand).
+     * Live threads, apart from the shared I/O pool's and the JDK's common fork-join pool's (other
+     * tests in this JVM start and idle those on demand).
      */
     static int threads() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !t.getName().startsWith(SHARED_IO_POOL) && !t.getName().startsWith("ForkJoinPool")).count();
+        return (int)
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(
+                                t ->
+                                        !t.getName().startsWith(SHARED_IO_POOL)
+                                                && !t.getName().startsWith("ForkJoinPool"))
+                        .count();
     }
 
     static int sharedIoThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(SHARED_IO_POOL)).count();
+        return (int)
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith(SHARED_IO_POOL))
+                        .count();
     }
 
     static int openFiles() throws IOException {
@@ -166,22 +221,46 @@ class UpstreamFaultTest {
         // threads of closed resolvers and servers end asynchronously: give them a moment
         int threadsAfter = threads();
         int filesAfter = filesBefore < 0 ? -1 : openFiles();
-        for (int wait = 0; wait < 50 && (threadsAfter > threadsBefore || filesAfter > filesBefore); wait++) {
+        for (int wait = 0;
+                wait < 50 && (threadsAfter > threadsBefore || filesAfter > filesBefore);
+                wait++) {
             Thread.sleep(100);
             threadsAfter = threads();
             filesAfter = filesBefore < 0 ? -1 : openFiles();
         }
         int ioAfter = sharedIoThreads();
-        System.out.printf("after %d more rounds (%d resolvers, %d servers): threads %d -> %d (shared I/O pool %d -> %d),"
-                + " open files %d -> %d%n", rounds, rounds * faults().size() * 2, rounds * faults().size() * 3, threadsBefore,
-                threadsAfter, ioBefore, ioAfter, filesBefore, filesAfter);
+        System.out.printf(
+                "after %d more rounds (%d resolvers, %d servers): threads %d -> %d (shared I/O pool %d -> %d),"
+                        + " open files %d -> %d%n",
+                rounds,
+                rounds * faults().size() * 2,
+                rounds * faults().size() * 3,
+                threadsBefore,
+                threadsAfter,
+                ioBefore,
+                ioAfter,
+                filesBefore,
+                filesAfter);
         // a leak of one thread or socket per resolver, server or query would add dozens
-        assertTrue(threadsAfter <= threadsBefore + 2, "threads " + threadsBefore + " -> " + threadsAfter + ": "
-                + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
-        // the pool grows to the most queries ever in flight at once, here a handful, not with every query
-        assertTrue(ioAfter <= ioBefore + 8, "shared I/O pool threads " + ioBefore + " -> " + ioAfter);
+        assertTrue(
+                threadsAfter <= threadsBefore + 2,
+                "threads "
+                        + threadsBefore
+                        + " -> "
+                        + threadsAfter
+                        + ": "
+                        + Thread.getAllStackTraces().keySet().stream()
+                                .map(Thread::getName)
+                                .sorted()
+                                .toList());
+        // the pool grows to the most queries ever in flight at once, here a handful, not with every
+        // query
+        assertTrue(
+                ioAfter <= ioBefore + 8, "shared I/O pool threads " + ioBefore + " -> " + ioAfter);
         if (filesBefore >= 0) {
-            assertTrue(filesAfter <= filesBefore + 2, "open files " + filesBefore + " -> " + filesAfter);
+            assertTrue(
+                    filesAfter <= filesBefore + 2,
+                    "open files " + filesBefore + " -> " + filesAfter);
         }
     }
 }

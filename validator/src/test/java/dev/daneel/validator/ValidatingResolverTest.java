@@ -41,34 +41,98 @@ class ValidatingResolverTest {
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK)
-                .zone("test.")
-                .zone("example.test.", z -> z.record("www 300 A 192.0.2.1\n*.wild TXT \"w\"\nalias CNAME www.hashed.test.\n"
-                        + "toinsecure CNAME www.unsigned.test.\nredir DNAME hashed.test.\nempty.ent.deep TXT \"x\"\n"
-                        + "big TXT \"" + "a".repeat(200) + "\"\n" + bigTxt()))
-                .zone("hashed.test.", z -> z.nsec3(0, "", true).record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
-                .zone("strict3.test.", z -> z.nsec3(0, "", false).record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
-                .zone("unsigned.test.", z -> z.unsigned().record("www A 192.0.2.4"))
-                .zone("optout.hashed.test.", z -> z.unsigned().record("www A 192.0.2.5"))
-                .zone("expired.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.EXPIRED_SIGNATURES))
-                .zone("future.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.NOT_YET_VALID_SIGNATURES))
-                .zone("tampered.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.TAMPERED_DATA))
-                .zone("stripped.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.MISSING_RRSIGS))
-                .zone("allstripped.test.", z -> z.record("www A 192.0.2.6").breakAll(Breakage.MISSING_RRSIGS))
-                .zone("unknownkey.test.", z -> z.record("www A 192.0.2.6").breakRRset("www", Type.A, Breakage.UNKNOWN_SIGNING_KEY))
-                .zone("decoyds.test.", z -> z.record("www A 192.0.2.6").dsPointsToNoKey())
-                .zone("gostds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3))
-                .zone("mixedds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3, 2))
-                .zone("alg253.test.", z -> z.record("www A 192.0.2.6").unsupportedAlgorithm(253))
-                .zone("revoked.test.", z -> z.record("www A 192.0.2.6").revokedKsk())
-                .zone("keytrap.test.", z -> z.record("www A 192.0.2.6").keyTrap(30, 20))
-                .zone("expiredkeys.test.", z -> z.record("www A 192.0.2.6").breakRRset("@", Type.DNSKEY, Breakage.EXPIRED_SIGNATURES))
-                .zone("nodenial.test.", z -> z.record("www A 192.0.2.6\n*.wild A 192.0.2.7").denialBreakage(DenialBreakage.MISSING))
-                .zone("wrongdenial.test.", z -> z.record("www A 192.0.2.6\nmail A 192.0.2.8\nzzz A 192.0.2.9")
-                        .denialBreakage(DenialBreakage.WRONG))
-                .zone("island.test.", z -> z.record("www A 192.0.2.6").withoutDsInParent())
-                .start();
-        world.signAll(); // sign up front: lazy signing inside a query would eat into the upstream timeout
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.record(
+                                                "www 300 A 192.0.2.1\n*.wild TXT \"w\"\nalias CNAME www.hashed.test.\n"
+                                                        + "toinsecure CNAME www.unsigned.test.\nredir DNAME hashed.test.\nempty.ent.deep TXT \"x\"\n"
+                                                        + "big TXT \""
+                                                        + "a".repeat(200)
+                                                        + "\"\n"
+                                                        + bigTxt()))
+                        .zone(
+                                "hashed.test.",
+                                z ->
+                                        z.nsec3(0, "", true)
+                                                .record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
+                        .zone(
+                                "strict3.test.",
+                                z ->
+                                        z.nsec3(0, "", false)
+                                                .record("www A 192.0.2.2\n*.wild A 192.0.2.3"))
+                        .zone("unsigned.test.", z -> z.unsigned().record("www A 192.0.2.4"))
+                        .zone("optout.hashed.test.", z -> z.unsigned().record("www A 192.0.2.5"))
+                        .zone(
+                                "expired.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset(
+                                                        "www", Type.A, Breakage.EXPIRED_SIGNATURES))
+                        .zone(
+                                "future.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset(
+                                                        "www",
+                                                        Type.A,
+                                                        Breakage.NOT_YET_VALID_SIGNATURES))
+                        .zone(
+                                "tampered.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset("www", Type.A, Breakage.TAMPERED_DATA))
+                        .zone(
+                                "stripped.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset("www", Type.A, Breakage.MISSING_RRSIGS))
+                        .zone(
+                                "allstripped.test.",
+                                z -> z.record("www A 192.0.2.6").breakAll(Breakage.MISSING_RRSIGS))
+                        .zone(
+                                "unknownkey.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset(
+                                                        "www",
+                                                        Type.A,
+                                                        Breakage.UNKNOWN_SIGNING_KEY))
+                        .zone("decoyds.test.", z -> z.record("www A 192.0.2.6").dsPointsToNoKey())
+                        .zone("gostds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3))
+                        .zone("mixedds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3, 2))
+                        .zone(
+                                "alg253.test.",
+                                z -> z.record("www A 192.0.2.6").unsupportedAlgorithm(253))
+                        .zone("revoked.test.", z -> z.record("www A 192.0.2.6").revokedKsk())
+                        .zone("keytrap.test.", z -> z.record("www A 192.0.2.6").keyTrap(30, 20))
+                        .zone(
+                                "expiredkeys.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6")
+                                                .breakRRset(
+                                                        "@",
+                                                        Type.DNSKEY,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .zone(
+                                "nodenial.test.",
+                                z ->
+                                        z.record("www A 192.0.2.6\n*.wild A 192.0.2.7")
+                                                .denialBreakage(DenialBreakage.MISSING))
+                        .zone(
+                                "wrongdenial.test.",
+                                z ->
+                                        z.record(
+                                                        "www A 192.0.2.6\nmail A 192.0.2.8\nzzz A 192.0.2.9")
+                                                .denialBreakage(DenialBreakage.WRONG))
+                        .zone("island.test.", z -> z.record("www A 192.0.2.6").withoutDsInParent())
+                        .start();
+        world.signAll(); // sign up front: lazy signing inside a query would eat into the
+        // upstream timeout
     }
 
     private static String bigTxt() {
@@ -122,7 +186,10 @@ class ValidatingResolverTest {
         Answer a = resolve("www.unsigned.test.", Type.A);
         Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
         assertEquals(Name.fromConstantString("unsigned.test."), i.delegation().orElse(null));
-        assertEquals(InsecureCause.UNSIGNED_DELEGATION, i.cause(), "a plain unsigned delegation has no EDE");
+        assertEquals(
+                InsecureCause.UNSIGNED_DELEGATION,
+                i.cause(),
+                "a plain unsigned delegation has no EDE");
         assertEquals(1, a.records().size());
     }
 
@@ -136,13 +203,23 @@ class ValidatingResolverTest {
 
     @Test
     void proofsRestingOnAnOptOutSpanAreInsecureNeverSecure() {
-        // RFC 5155 §9.2: an opt-out NSEC3 covering the next closer name leaves room for an unsigned delegation.
-        for (String[] q : new String[][] {{"nope.hashed.test.", "A"}, {"x.y.wild.hashed.test.", "A"}, {"x.wild.hashed.test.", "TXT"}}) {
+        // RFC 5155 §9.2: an opt-out NSEC3 covering the next closer name leaves room for an unsigned
+        // delegation.
+        for (String[] q :
+                new String[][] {
+                    {"nope.hashed.test.", "A"},
+                    {"x.y.wild.hashed.test.", "A"},
+                    {"x.wild.hashed.test.", "TXT"}
+                }) {
             Answer a = resolve(q[0], Type.value(q[1]));
-            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
+            Verdict.Insecure i =
+                    assertInstanceOf(Verdict.Insecure.class, a.verdict(), a.toString());
             assertTrue(i.detail().contains("opt-out"), i.detail());
         }
-        assertEquals(Status.SECURE, resolve("www.hashed.test.", Type.TXT).status(), "an exact NSEC3 match needs no opt-out span");
+        assertEquals(
+                Status.SECURE,
+                resolve("www.hashed.test.", Type.TXT).status(),
+                "an exact NSEC3 match needs no opt-out span");
     }
 
     @Test
@@ -150,8 +227,13 @@ class ValidatingResolverTest {
         try (ValidatingResolver r = resolverFor(world).build()) {
             r.resolve("www.example.test.", Type.A);
             Answer warm = r.resolve("mail.example.test.", Type.A); // keys come from the cache now
-            Answer again = ValidatingResolver.verifyOffline(warm.evidence(), Name.fromConstantString("mail.example.test."),
-                    Type.A, TrustAnchors.of(world.trustAnchors()), NOW);
+            Answer again =
+                    ValidatingResolver.verifyOffline(
+                            warm.evidence(),
+                            Name.fromConstantString("mail.example.test."),
+                            Type.A,
+                            TrustAnchors.of(world.trustAnchors()),
+                            NOW);
             assertEquals(warm.status(), again.status(), again.toString());
             assertEquals(Status.SECURE, again.status());
         }
@@ -168,12 +250,16 @@ class ValidatingResolverTest {
         Verdict.Bogus b = bogus(resolve("www.expired.test.", Type.A));
         assertEquals(Reason.SIGNATURE_EXPIRED, b.reason());
         assertEquals(7, b.reason().edeCode());
-        assertTrue(b.detail().contains("www.expired.test.") && b.detail().contains("key "), b.detail());
+        assertTrue(
+                b.detail().contains("www.expired.test.") && b.detail().contains("key "),
+                b.detail());
     }
 
     @Test
     void notYetValidSignatureIsBogusSignatureNotYetValid() {
-        assertEquals(Reason.SIGNATURE_NOT_YET_VALID, bogus(resolve("www.future.test.", Type.A)).reason());
+        assertEquals(
+                Reason.SIGNATURE_NOT_YET_VALID,
+                bogus(resolve("www.future.test.", Type.A)).reason());
     }
 
     @Test
@@ -190,7 +276,8 @@ class ValidatingResolverTest {
 
     @Test
     void signatureByAnUnpublishedKeyIsDnskeyMissing() {
-        assertEquals(Reason.DNSKEY_MISSING, bogus(resolve("www.unknownkey.test.", Type.A)).reason());
+        assertEquals(
+                Reason.DNSKEY_MISSING, bogus(resolve("www.unknownkey.test.", Type.A)).reason());
     }
 
     @Test
@@ -264,8 +351,10 @@ class ValidatingResolverTest {
     @Test
     void missingOrWrongDenialIsBogusNsecMissing() {
         assertEquals(Reason.NSEC_MISSING, bogus(resolve("nope.nodenial.test.", Type.A)).reason());
-        assertEquals(Reason.NSEC_MISSING, bogus(resolve("nope.wrongdenial.test.", Type.A)).reason());
-        assertEquals(Reason.NSEC_MISSING, bogus(resolve("www.wrongdenial.test.", Type.MX)).reason());
+        assertEquals(
+                Reason.NSEC_MISSING, bogus(resolve("nope.wrongdenial.test.", Type.A)).reason());
+        assertEquals(
+                Reason.NSEC_MISSING, bogus(resolve("www.wrongdenial.test.", Type.MX)).reason());
     }
 
     @Test
@@ -314,8 +403,12 @@ class ValidatingResolverTest {
         var server = world.newServer();
         try {
             server.inject(Fault.adBit());
-            try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address())
-                    .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+            try (ValidatingResolver r =
+                    ValidatingResolver.builder()
+                            .upstream(server.address())
+                            .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                            .clock(CLOCK)
+                            .build()) {
                 assertEquals(Status.BOGUS, r.resolve("www.tampered.test.", Type.A).status());
                 assertEquals(Status.INSECURE, r.resolve("www.unsigned.test.", Type.A).status());
             }
@@ -328,8 +421,14 @@ class ValidatingResolverTest {
     void failsOverToTheNextUpstreamWhenTheFirstIsSilent() {
         var dead = world.newServer();
         dead.inject(Fault.drop());
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(dead.address()).upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).timeout(Duration.ofMillis(200)).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(dead.address())
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .timeout(Duration.ofMillis(200))
+                        .build()) {
             assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
         } finally {
             dead.close();
@@ -340,10 +439,16 @@ class ValidatingResolverTest {
     void unreachableUpstreamIsIndeterminateNotAnException() {
         var dead = world.newServer();
         dead.inject(Fault.drop());
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(dead.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).timeout(Duration.ofMillis(100)).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(dead.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .timeout(Duration.ofMillis(100))
+                        .build()) {
             Answer a = r.resolve("www.example.test.", Type.A);
-            Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString());
+            Verdict.Indeterminate i =
+                    assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString());
             assertTrue(i.detail().contains("no upstream answered"), i.detail());
         } finally {
             dead.close();
@@ -352,11 +457,15 @@ class ValidatingResolverTest {
 
     @Test
     void withoutConfiguredAnchorsTheBuiltInRootAnchorsApplyAndAnEmptySetIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustAnchors.of(List.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TrustAnchors.of(List.of()));
         assertTrue(e.getMessage().contains("no trust anchors"), e.getMessage());
-        // The testkit's root is not IANA's: with the built-in anchors every name of this world is Bogus
-        // (the root DNSKEY matches neither KSK-2017 nor KSK-2024), never Secure and never silently unchecked.
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address()).clock(CLOCK).build()) {
+        // The testkit's root is not IANA's: with the built-in anchors every name of this world is
+        // Bogus
+        // (the root DNSKEY matches neither KSK-2017 nor KSK-2024), never Secure and never silently
+        // unchecked.
+        try (ValidatingResolver r =
+                ValidatingResolver.builder().upstream(world.address()).clock(CLOCK).build()) {
             Verdict.Bogus b = bogus(r.resolve("www.example.test.", Type.A));
             assertEquals(Reason.DNSKEY_MISSING, b.reason());
             assertTrue(b.detail().contains("20326") && b.detail().contains("38696"), b.detail());
@@ -365,9 +474,16 @@ class ValidatingResolverTest {
 
     @Test
     void nameOutsideEveryAnchorIsIndeterminate() {
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(world.address())
-                .trustAnchors(TrustAnchors.of(world.zone("example.test.").dsRecords())).clock(CLOCK).build()) {
-            assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status(), "anchored at example.test.");
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.zone("example.test.").dsRecords()))
+                        .clock(CLOCK)
+                        .build()) {
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("www.example.test.", Type.A).status(),
+                    "anchored at example.test.");
             Answer a = r.resolve("www.hashed.test.", Type.A);
             assertEquals(Status.INDETERMINATE, a.status(), a.toString());
         }
@@ -381,18 +497,29 @@ class ValidatingResolverTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
             }
-            assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.TXT).status(), "NODATA, keys cached");
-            assertEquals(before + 1, world.server().log().size(), "only the TXT question itself went upstream");
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("www.example.test.", Type.TXT).status(),
+                    "NODATA, keys cached");
+            assertEquals(
+                    before + 1,
+                    world.server().log().size(),
+                    "only the TXT question itself went upstream");
         }
     }
 
     @Test
     void concurrentIdenticalLookupsShareOneUpstreamQuery() {
         var server = world.newServer();
-        server.inject(Fault.delay(Duration.ofMillis(200)).forName("www.hashed.test.").forType(Type.A));
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address()).probeUpstreams(false) // the probe's queries are not counted here
-               
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+        server.inject(
+                Fault.delay(Duration.ofMillis(200)).forName("www.hashed.test.").forType(Type.A));
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(server.address())
+                        .probeUpstreams(false) // the probe's queries are not counted here
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build()) {
             List<CompletableFuture<Answer>> all = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 all.add(r.lookup("www.hashed.test.", Type.A).toCompletableFuture());
@@ -410,14 +537,31 @@ class ValidatingResolverTest {
     @Test
     void aColdLookupAsksEachQuestionOnceAndTheChainInParallel() {
         var server = world.newServer();
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address()).probeUpstreams(false) // the probe's queries are not counted here
-               
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(server.address())
+                        .probeUpstreams(false) // the probe's queries are not counted here
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build()) {
             assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
-            var questions = server.log().entries().stream().map(q -> q.name() + "/" + Type.string(q.type())).toList();
-            assertEquals(questions.size(), new java.util.HashSet<>(questions).size(), "asked twice: " + questions);
-            assertEquals(Set.of("www.example.test./A", "./DNSKEY", "test./DS", "example.test./DS", "test./DNSKEY",
-                    "example.test./DNSKEY"), new java.util.HashSet<>(questions));
+            var questions =
+                    server.log().entries().stream()
+                            .map(q -> q.name() + "/" + Type.string(q.type()))
+                            .toList();
+            assertEquals(
+                    questions.size(),
+                    new java.util.HashSet<>(questions).size(),
+                    "asked twice: " + questions);
+            assertEquals(
+                    Set.of(
+                            "www.example.test./A",
+                            "./DNSKEY",
+                            "test./DS",
+                            "example.test./DS",
+                            "test./DNSKEY",
+                            "example.test./DNSKEY"),
+                    new java.util.HashSet<>(questions));
         } finally {
             server.close();
         }
@@ -426,11 +570,17 @@ class ValidatingResolverTest {
     @Test
     void queriesCarryDoAndCd() {
         var server = world.newServer();
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address())
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(server.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build()) {
             r.resolve("www.example.test.", Type.A);
             assertTrue(server.log().size() >= 4);
-            server.log().entries().forEach(q -> assertTrue(q.dnssecOk() && q.checkingDisabled(), q.toString()));
+            server.log()
+                    .entries()
+                    .forEach(q -> assertTrue(q.dnssecOk() && q.checkingDisabled(), q.toString()));
         } finally {
             server.close();
         }
@@ -438,21 +588,36 @@ class ValidatingResolverTest {
 
     @Test
     void ttlIsCappedBySignatureExpiryAndSkewIsHonoured() {
-        try (World shortLived = World.builder().clock(CLOCK).signatureValidity(Duration.ofHours(1))
-                .zone("test.", z -> z.record("www 86400 A 192.0.2.1")).start()) {
+        try (World shortLived =
+                World.builder()
+                        .clock(CLOCK)
+                        .signatureValidity(Duration.ofHours(1))
+                        .zone("test.", z -> z.record("www 86400 A 192.0.2.1"))
+                        .start()) {
             Instant at = NOW.plus(Duration.ofMinutes(50));
-            try (ValidatingResolver r = resolverFor(shortLived).clock(Clock.fixed(at, ZoneOffset.UTC)).build()) {
+            try (ValidatingResolver r =
+                    resolverFor(shortLived).clock(Clock.fixed(at, ZoneOffset.UTC)).build()) {
                 Answer a = r.resolve("www.test.", Type.A);
                 assertEquals(Status.SECURE, a.status(), a.toString());
-                assertTrue(a.ttl() <= 600, "ttl " + a.ttl() + " must not outlive the signature (10 minutes left)");
+                assertTrue(
+                        a.ttl() <= 600,
+                        "ttl " + a.ttl() + " must not outlive the signature (10 minutes left)");
             }
             Instant justAfter = NOW.plus(Duration.ofMinutes(62));
-            try (ValidatingResolver r = resolverFor(shortLived).clock(Clock.fixed(justAfter, ZoneOffset.UTC)).build()) {
-                assertEquals(Status.SECURE, r.resolve("www.test.", Type.A).status(), "2 minutes past expiry, within 5 minutes skew");
+            try (ValidatingResolver r =
+                    resolverFor(shortLived).clock(Clock.fixed(justAfter, ZoneOffset.UTC)).build()) {
+                assertEquals(
+                        Status.SECURE,
+                        r.resolve("www.test.", Type.A).status(),
+                        "2 minutes past expiry, within 5 minutes skew");
             }
-            try (ValidatingResolver r = resolverFor(shortLived).clock(Clock.fixed(justAfter, ZoneOffset.UTC))
-                    .signatureSkew(Duration.ZERO).build()) {
-                assertEquals(Reason.SIGNATURE_EXPIRED, bogus(r.resolve("www.test.", Type.A)).reason());
+            try (ValidatingResolver r =
+                    resolverFor(shortLived)
+                            .clock(Clock.fixed(justAfter, ZoneOffset.UTC))
+                            .signatureSkew(Duration.ZERO)
+                            .build()) {
+                assertEquals(
+                        Reason.SIGNATURE_EXPIRED, bogus(r.resolve("www.test.", Type.A)).reason());
             }
         }
     }
@@ -460,14 +625,26 @@ class ValidatingResolverTest {
     @ParameterizedTest(name = "algorithm {0}")
     @ValueSource(ints = {5, 7, 8, 10, 13, 14, 15, 16})
     void everyRequiredAlgorithmValidates(int algorithm) {
-        try (World w = World.builder().clock(CLOCK).reuseKeysAcrossWorlds()
-                .zone(".", z -> z.algorithm(algorithm).rsaKeyBits(1024))
-                .zone("test.", z -> z.algorithm(algorithm).rsaKeyBits(1024).record("www A 192.0.2.1")).start();
-             ValidatingResolver r = resolverFor(w).build()) {
+        try (World w =
+                        World.builder()
+                                .clock(CLOCK)
+                                .reuseKeysAcrossWorlds()
+                                .zone(".", z -> z.algorithm(algorithm).rsaKeyBits(1024))
+                                .zone(
+                                        "test.",
+                                        z ->
+                                                z.algorithm(algorithm)
+                                                        .rsaKeyBits(1024)
+                                                        .record("www A 192.0.2.1"))
+                                .start();
+                ValidatingResolver r = resolverFor(w).build()) {
             Answer a = r.resolve("www.test.", Type.A);
             assertEquals(Status.SECURE, a.status(), a.toString());
             assertEquals(Set.of(algorithm), ((Verdict.Secure) a.verdict()).algorithms());
-            assertEquals(Status.SECURE, r.resolve("nope.test.", Type.A).status(), "NXDOMAIN with algorithm " + algorithm);
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("nope.test.", Type.A).status(),
+                    "NXDOMAIN with algorithm " + algorithm);
         }
     }
 
@@ -476,13 +653,30 @@ class ValidatingResolverTest {
         Answer a = resolve("www.hashed.test.", Type.A);
         assertEquals(Status.SECURE, a.status());
         TrustAnchors anchors = TrustAnchors.of(world.trustAnchors());
-        Answer again = ValidatingResolver.verifyOffline(a.evidence(), Name.fromConstantString("www.hashed.test."), Type.A, anchors, NOW);
+        Answer again =
+                ValidatingResolver.verifyOffline(
+                        a.evidence(),
+                        Name.fromConstantString("www.hashed.test."),
+                        Type.A,
+                        anchors,
+                        NOW);
         assertEquals(Status.SECURE, again.status(), again.toString());
         assertEquals(a.records(), again.records());
-        Answer later = ValidatingResolver.verifyOffline(a.evidence(), Name.fromConstantString("www.hashed.test."), Type.A, anchors,
-                NOW.plus(Duration.ofDays(60)));
+        Answer later =
+                ValidatingResolver.verifyOffline(
+                        a.evidence(),
+                        Name.fromConstantString("www.hashed.test."),
+                        Type.A,
+                        anchors,
+                        NOW.plus(Duration.ofDays(60)));
         assertEquals(Reason.SIGNATURE_EXPIRED, bogus(later).reason());
-        Answer other = ValidatingResolver.verifyOffline(a.evidence(), Name.fromConstantString("www.example.test."), Type.A, anchors, NOW);
+        Answer other =
+                ValidatingResolver.verifyOffline(
+                        a.evidence(),
+                        Name.fromConstantString("www.example.test."),
+                        Type.A,
+                        anchors,
+                        NOW);
         assertEquals(Status.INDETERMINATE, other.status(), "a question the chain does not hold");
         assertTrue(a.evidence().records().stream().anyMatch(r -> r.getType() == Type.DNSKEY));
         assertTrue(a.evidence().records().stream().anyMatch(r -> r.getType() == Type.DS));
@@ -490,31 +684,62 @@ class ValidatingResolverTest {
 
     @Test
     void nsec3IterationsAboveTheSoftLimitAreInsecureWithEde27AndAboveTheHardLimitBogus() {
-        try (World w = World.builder().clock(CLOCK)
-                .zone("test.")
-                .zone("soft.test.", z -> z.nsec3(151, "ab", false).record("www A 192.0.2.1"))
-                .zone("hard.test.", z -> z.nsec3(501, "ab", false).record("www A 192.0.2.1"))
-                .zone("fine.test.", z -> z.nsec3(100, "ab", false).record("www A 192.0.2.1"))
-                .start(); ValidatingResolver r = resolverFor(w).build()) {
+        try (World w =
+                        World.builder()
+                                .clock(CLOCK)
+                                .zone("test.")
+                                .zone(
+                                        "soft.test.",
+                                        z -> z.nsec3(151, "ab", false).record("www A 192.0.2.1"))
+                                .zone(
+                                        "hard.test.",
+                                        z -> z.nsec3(501, "ab", false).record("www A 192.0.2.1"))
+                                .zone(
+                                        "fine.test.",
+                                        z -> z.nsec3(100, "ab", false).record("www A 192.0.2.1"))
+                                .start();
+                ValidatingResolver r = resolverFor(w).build()) {
             Answer soft = r.resolve("nope.soft.test.", Type.A);
-            Verdict.Insecure i = assertInstanceOf(Verdict.Insecure.class, soft.verdict(), soft.toString());
+            Verdict.Insecure i =
+                    assertInstanceOf(Verdict.Insecure.class, soft.verdict(), soft.toString());
             assertEquals(InsecureCause.NSEC3_ITERATIONS, i.cause());
             assertEquals(27, i.cause().edeCode().getAsInt());
-            assertEquals(Status.SECURE, r.resolve("www.soft.test.", Type.A).status(), "positive answers need no NSEC3");
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("www.soft.test.", Type.A).status(),
+                    "positive answers need no NSEC3");
             Verdict.Bogus hard = bogus(r.resolve("nope.hard.test.", Type.A));
             assertEquals(Reason.UNSUPPORTED_NSEC3_ITERATIONS, hard.reason());
-            assertEquals(Status.SECURE, r.resolve("nope.fine.test.", Type.A).status(), "100 iterations is within the limit");
+            assertEquals(
+                    Status.SECURE,
+                    r.resolve("nope.fine.test.", Type.A).status(),
+                    "100 iterations is within the limit");
         }
-        try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(20, "", false)).start();
-             ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withNsec3IterationsInsecureAbove(10)).build()) {
-            assertEquals(Status.INSECURE, r.resolve("nope.test.", Type.A).status(), "the soft limit is configurable");
+        try (World w =
+                        World.builder()
+                                .clock(CLOCK)
+                                .zone("test.", z -> z.nsec3(20, "", false))
+                                .start();
+                ValidatingResolver r =
+                        resolverFor(w)
+                                .limits(Limits.DEFAULT.withNsec3IterationsInsecureAbove(10))
+                                .build()) {
+            assertEquals(
+                    Status.INSECURE,
+                    r.resolve("nope.test.", Type.A).status(),
+                    "the soft limit is configurable");
         }
     }
 
     @Test
     void nsec3HashBudgetEndsInATypedResult() {
-        try (World w = World.builder().clock(CLOCK).zone("test.", z -> z.nsec3(0, "", false)).start();
-             ValidatingResolver r = resolverFor(w).limits(Limits.DEFAULT.withMaxNsec3Hashes(1)).build()) {
+        try (World w =
+                        World.builder()
+                                .clock(CLOCK)
+                                .zone("test.", z -> z.nsec3(0, "", false))
+                                .start();
+                ValidatingResolver r =
+                        resolverFor(w).limits(Limits.DEFAULT.withMaxNsec3Hashes(1)).build()) {
             Verdict.Bogus b = bogus(r.resolve("a.b.c.d.nope.test.", Type.A));
             assertEquals(Reason.WORK_LIMIT_EXCEEDED, b.reason(), b.detail());
             assertTrue(b.detail().contains("NSEC3 hash budget of 1"), b.detail());
@@ -523,30 +748,46 @@ class ValidatingResolverTest {
 
     @Test
     void limitsRefuseOutOfRangeValuesNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Limits.DEFAULT.withMaxSignatureChecks(0));
-        assertTrue(e.getMessage().contains("maxSignatureChecks must be 1..10000, got 0"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Limits.DEFAULT.withMaxSignatureChecks(0));
+        assertTrue(
+                e.getMessage().contains("maxSignatureChecks must be 1..10000, got 0"),
+                e.getMessage());
         assertNotEquals(Limits.DEFAULT, Limits.DEFAULT.withMaxCnameHops(3));
     }
 
     @Test
     void tightSignatureBudgetEndsInWorkLimitNotAHang() {
-        try (ValidatingResolver r = resolverFor(world).limits(Limits.DEFAULT.withMaxSignatureChecks(2)).build()) {
-            assertEquals(Reason.WORK_LIMIT_EXCEEDED, bogus(r.resolve("www.example.test.", Type.A)).reason());
+        try (ValidatingResolver r =
+                resolverFor(world).limits(Limits.DEFAULT.withMaxSignatureChecks(2)).build()) {
+            assertEquals(
+                    Reason.WORK_LIMIT_EXCEEDED,
+                    bogus(r.resolve("www.example.test.", Type.A)).reason());
         }
     }
 
     @Test
     void cnameHopLimitEndsInChainTooLong() {
-        try (ValidatingResolver r = resolverFor(world).limits(Limits.DEFAULT.withMaxCnameHops(0)).build()) {
-            assertEquals(Reason.CHAIN_TOO_LONG, bogus(r.resolve("alias.example.test.", Type.A)).reason());
+        try (ValidatingResolver r =
+                resolverFor(world).limits(Limits.DEFAULT.withMaxCnameHops(0)).build()) {
+            assertEquals(
+                    Reason.CHAIN_TOO_LONG,
+                    bogus(r.resolve("alias.example.test.", Type.A)).reason());
         }
     }
 
     @Test
     void tcpOnlyResolverUsesOnlyTcp() {
         var server = world.newServer();
-        try (ValidatingResolver r = ValidatingResolver.builder().upstream(server.address()).tcpOnly()
-                .trustAnchors(TrustAnchors.of(world.trustAnchors())).clock(CLOCK).build()) {
+        try (ValidatingResolver r =
+                ValidatingResolver.builder()
+                        .upstream(server.address())
+                        .tcpOnly()
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .build()) {
             assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
             assertEquals(0, server.log().count(q -> q.transport() == Transport.UDP));
         } finally {
@@ -555,6 +796,6 @@ class ValidatingResolverTest {
     }
 
     static Consumer<ZoneBuilder> noop() {
-        return z -> { };
+        return z -> {};
     }
 }

@@ -21,21 +21,25 @@ import org.bouncycastle.util.Properties;
 /** Computing and comparing certificate association data (RFC 6698 §2.1.2, §2.1.3). */
 public final class Association {
 
-    /** Key algorithms a Full(0) SPKI record may carry; tried in turn because the SPKI names its own OID. */
+    /**
+     * Key algorithms a Full(0) SPKI record may carry; tried in turn because the SPKI names its own
+     * OID.
+     */
     private static final String[] KEY_ALGORITHMS = {"EC", "RSA", "Ed25519", "Ed448", "DSA"};
 
-    private static final String ALLOW_EMPTY_ISSUER = "org.bouncycastle.x509.allow_empty_issuer_cert";
+    private static final String ALLOW_EMPTY_ISSUER =
+            "org.bouncycastle.x509.allow_empty_issuer_cert";
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
-    private Association() {
-    }
+    private Association() {}
 
     /** The selected content of a certificate. */
     public static byte[] select(X509Certificate cert, Selector selector) {
         try {
             return selector == Selector.CERT ? cert.getEncoded() : cert.getPublicKey().getEncoded();
         } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("certificate cannot be encoded: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "certificate cannot be encoded: " + e.getMessage(), e);
         }
     }
 
@@ -52,9 +56,10 @@ public final class Association {
     }
 
     /**
-     * The certificate in a Cert(0) Full(0) record, or empty when the data is not one DER certificate. The JDK
-     * parses first; Bouncy Castle is the fallback for certificates the JDK refuses but DANE-EE(3) still
-     * accepts (an empty issuer name, as in OpenSSL's anonymous test leaf).
+     * The certificate in a Cert(0) Full(0) record, or empty when the data is not one DER
+     * certificate. The JDK parses first; Bouncy Castle is the fallback for certificates the JDK
+     * refuses but DANE-EE(3) still accepts (an empty issuer name, as in OpenSSL's anonymous test
+     * leaf).
      */
     public static Optional<X509Certificate> certificate(byte[] der) {
         Optional<X509Certificate> jdk = certificate(der, null);
@@ -74,8 +79,10 @@ public final class Association {
 
     private static Optional<X509Certificate> certificate(byte[] der, Provider provider) {
         try {
-            CertificateFactory f = provider == null ? CertificateFactory.getInstance("X.509")
-                    : CertificateFactory.getInstance("X.509", provider);
+            CertificateFactory f =
+                    provider == null
+                            ? CertificateFactory.getInstance("X.509")
+                            : CertificateFactory.getInstance("X.509", provider);
             ByteArrayInputStream in = new ByteArrayInputStream(der);
             X509Certificate cert = (X509Certificate) f.generateCertificate(in);
             return in.available() == 0 ? Optional.of(cert) : Optional.empty();
@@ -88,7 +95,9 @@ public final class Association {
     public static Optional<PublicKey> publicKey(byte[] spki) {
         for (String algorithm : KEY_ALGORITHMS) {
             try {
-                PublicKey key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki));
+                PublicKey key =
+                        KeyFactory.getInstance(algorithm)
+                                .generatePublic(new X509EncodedKeySpec(spki));
                 if (java.util.Arrays.equals(key.getEncoded(), spki)) {
                     return Optional.of(key);
                 }
@@ -117,6 +126,7 @@ public final class Association {
 
     /** The hex SHA-256 of a certificate's SPKI, for messages. */
     public static String spkiSha256(X509Certificate cert) {
-        return java.util.HexFormat.of().formatHex(MatchingType.SHA2_256.apply(cert.getPublicKey().getEncoded()));
+        return java.util.HexFormat.of()
+                .formatHex(MatchingType.SHA2_256.apply(cert.getPublicKey().getEncoded()));
     }
 }

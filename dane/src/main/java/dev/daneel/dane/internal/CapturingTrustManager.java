@@ -8,9 +8,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A one-connection server trust manager around a check that may record what it concluded. With a check
- * that accepts everything it is {@link #insecureAcceptAny()}: used only where RFC 7672 §2.2 asks for TLS
- * without authentication (TLSA records all unusable, or opportunistic TLS).
+ * A one-connection server trust manager around a check that may record what it concluded. With a
+ * check that accepts everything it is {@link #insecureAcceptAny()}: used only where RFC 7672 §2.2
+ * asks for TLS without authentication (TLSA records all unusable, or opportunistic TLS).
  */
 public final class CapturingTrustManager<T> extends X509ExtendedTrustManager {
 
@@ -38,7 +38,8 @@ public final class CapturingTrustManager<T> extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the server presented no certificate");
         }
@@ -58,7 +59,8 @@ public final class CapturingTrustManager<T> extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         throw new CertificateException("server authentication only");
     }
 

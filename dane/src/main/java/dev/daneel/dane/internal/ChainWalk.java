@@ -15,21 +15,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds the chain upwards from the leaf, one issuer at a time, accepting an issuer only when its subject
- * names the child's issuer and its key verifies the child's signature; along the way it notes the first
- * DANE-TA and PKIX-TA match and the first PKIX trust anchor reached. Immutable once built.
+ * Builds the chain upwards from the leaf, one issuer at a time, accepting an issuer only when its
+ * subject names the child's issuer and its key verifies the child's signature; along the way it
+ * notes the first DANE-TA and PKIX-TA match and the first PKIX trust anchor reached. Immutable once
+ * built.
  */
 public final class ChainWalk {
 
     /**
-     * Longest chain followed. Real chains are 2–4 certificates; the bound keeps a hostile peer's pile of
-     * certificates from costing more than a few dozen signature checks per step.
+     * Longest chain followed. Real chains are 2–4 certificates; the bound keeps a hostile peer's
+     * pile of certificates from costing more than a few dozen signature checks per step.
      */
     public static final int MAX_CHAIN_DEPTH = 12;
 
     /**
-     * Presented certificates considered as issuers. TLS stacks send a handful; the bound keeps the signature
-     * checks per handshake at most {@code MAX_CHAIN_DEPTH * MAX_PRESENTED} whatever a peer sends.
+     * Presented certificates considered as issuers. TLS stacks send a handful; the bound keeps the
+     * signature checks per handshake at most {@code MAX_CHAIN_DEPTH * MAX_PRESENTED} whatever a
+     * peer sends.
      */
     public static final int MAX_PRESENTED = 24;
 
@@ -42,14 +44,18 @@ public final class ChainWalk {
     private X509Certificate anchor;
     private int anchorDepth = -1;
 
-    private ChainWalk() {
-    }
+    private ChainWalk() {}
 
-    /** Walks {@code chain} (leaf first) with the usable {@code records} and PKIX {@code trustStore}. */
-    public static ChainWalk walk(List<X509Certificate> chain, List<TlsaRecord> records,
-                                 List<X509Certificate> trustStore) {
+    /**
+     * Walks {@code chain} (leaf first) with the usable {@code records} and PKIX {@code trustStore}.
+     */
+    public static ChainWalk walk(
+            List<X509Certificate> chain,
+            List<TlsaRecord> records,
+            List<X509Certificate> trustStore) {
         ChainWalk w = new ChainWalk();
-        List<X509Certificate> pool = new ArrayList<>(chain.subList(1, Math.min(chain.size(), MAX_PRESENTED)));
+        List<X509Certificate> pool =
+                new ArrayList<>(chain.subList(1, Math.min(chain.size(), MAX_PRESENTED)));
         List<TlsaRecord> taFullCerts = new ArrayList<>();
         List<TlsaRecord> taFullKeys = new ArrayList<>();
         for (TlsaRecord r : records) {
@@ -57,7 +63,8 @@ public final class ChainWalk {
                 continue;
             }
             if (r.usage() == CertUsage.PKIX_TA.code() && r.selector() == Selector.CERT.code()) {
-                // RFC 6698 §2.1.1: a PKIX-TA certificate may be absent from the handshake; it helps build the path.
+                // RFC 6698 §2.1.1: a PKIX-TA certificate may be absent from the handshake; it helps
+                // build the path.
                 Association.certificate(r.data()).ifPresent(pool::add);
             } else if (r.usage() == CertUsage.DANE_TA.code()) {
                 (r.selector() == Selector.CERT.code() ? taFullCerts : taFullKeys).add(r);
@@ -106,7 +113,8 @@ public final class ChainWalk {
             }
             w.path.add(next);
         }
-        // A bare DANE-TA key is tried once the peer's certificates are used up, against the top of the chain
+        // A bare DANE-TA key is tried once the peer's certificates are used up, against the top of
+        // the chain
         // (OpenSSL does the same, and reports the depth of the certificate the key signed).
         int top = w.path.size() - 1;
         for (TlsaRecord r : taFullKeys) {
@@ -138,15 +146,28 @@ public final class ChainWalk {
         }
     }
 
-    /** The first certificate of {@code path}'s first {@code count} that is outside its validity period. */
-    public static Optional<String> outOfValidity(List<X509Certificate> path, int count, Instant at) {
+    /**
+     * The first certificate of {@code path}'s first {@code count} that is outside its validity
+     * period.
+     */
+    public static Optional<String> outOfValidity(
+            List<X509Certificate> path, int count, Instant at) {
         for (int i = 0; i < count && i < path.size(); i++) {
             X509Certificate c = path.get(i);
             try {
                 c.checkValidity(Date.from(at));
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                return Optional.of("certificate at depth " + i + " (" + c.getSubjectX500Principal() + ") is valid "
-                        + c.getNotBefore().toInstant() + " .. " + c.getNotAfter().toInstant() + ", not at " + at);
+                return Optional.of(
+                        "certificate at depth "
+                                + i
+                                + " ("
+                                + c.getSubjectX500Principal()
+                                + ") is valid "
+                                + c.getNotBefore().toInstant()
+                                + " .. "
+                                + c.getNotAfter().toInstant()
+                                + ", not at "
+                                + at);
             }
         }
         return Optional.empty();
@@ -167,7 +188,10 @@ public final class ChainWalk {
         return daneTaDepth;
     }
 
-    /** How many certificates of {@link #path()} lie below the DANE trust anchor (their dates are checked). */
+    /**
+     * How many certificates of {@link #path()} lie below the DANE trust anchor (their dates are
+     * checked).
+     */
     public int belowTa() {
         return belowTa;
     }

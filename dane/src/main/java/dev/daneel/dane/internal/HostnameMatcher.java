@@ -19,8 +19,7 @@ public final class HostnameMatcher {
 
     private static final int SAN_DNS = 2;
 
-    private HostnameMatcher() {
-    }
+    private HostnameMatcher() {}
 
     /** The DNS identifiers the certificate presents. */
     public static List<String> identifiers(X509Certificate cert) {
@@ -68,7 +67,9 @@ public final class HostnameMatcher {
     private static boolean matches(String id, String ref) {
         if (id.startsWith("*.")) {
             int dot = ref.indexOf('.');
-            return dot > 0 && ref.substring(dot + 1).equals(id.substring(2)) && id.indexOf('.', 2) > 0;
+            return dot > 0
+                    && ref.substring(dot + 1).equals(id.substring(2))
+                    && id.indexOf('.', 2) > 0;
         }
         return id.equals(ref);
     }

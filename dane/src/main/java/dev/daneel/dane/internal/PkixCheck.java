@@ -19,11 +19,14 @@ import javax.net.ssl.X509TrustManager;
 /** PKIX validation for usages 0 and 1, through the JDK's CertPathValidator. */
 public final class PkixCheck {
 
-    private PkixCheck() {
-    }
+    private PkixCheck() {}
 
-    /** Validates {@code path} (leaf first, anchor excluded) to {@code anchor}; empty when valid, else why not. */
-    public static Optional<String> validate(List<X509Certificate> path, X509Certificate anchor, Instant at) {
+    /**
+     * Validates {@code path} (leaf first, anchor excluded) to {@code anchor}; empty when valid,
+     * else why not.
+     */
+    public static Optional<String> validate(
+            List<X509Certificate> path, X509Certificate anchor, Instant at) {
         if (path.isEmpty()) {
             return Optional.empty();
         }
@@ -32,17 +35,23 @@ public final class PkixCheck {
             params.setRevocationEnabled(false);
             params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             return Optional.empty();
         } catch (GeneralSecurityException e) {
-            return Optional.of("PKIX validation to " + anchor.getSubjectX500Principal() + " failed: " + e.getMessage());
+            return Optional.of(
+                    "PKIX validation to "
+                            + anchor.getSubjectX500Principal()
+                            + " failed: "
+                            + e.getMessage());
         }
     }
 
     /** The JDK's default trust store (the {@code cacerts} the runtime is configured with). */
     public static List<X509Certificate> jdkTrustStore() {
         try {
-            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory f =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             f.init((KeyStore) null);
             for (TrustManager tm : f.getTrustManagers()) {
                 if (tm instanceof X509TrustManager x) {
@@ -51,7 +60,8 @@ public final class PkixCheck {
             }
             return List.of();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK's default trust store cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK's default trust store cannot be read: " + e.getMessage(), e);
         }
     }
 }

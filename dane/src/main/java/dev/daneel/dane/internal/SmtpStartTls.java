@@ -20,12 +20,15 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The client side of an SMTP conversation up to and through STARTTLS (RFC 5321, RFC 3207): greeting,
- * EHLO, STARTTLS, the TLS handshake, EHLO again, QUIT. No mail is sent.
+ * The client side of an SMTP conversation up to and through STARTTLS (RFC 5321, RFC 3207):
+ * greeting, EHLO, STARTTLS, the TLS handshake, EHLO again, QUIT. No mail is sent.
  */
 public final class SmtpStartTls {
 
-    /** Longest reply accepted, in lines; a hostile server cannot make the client buffer without bound. */
+    /**
+     * Longest reply accepted, in lines; a hostile server cannot make the client buffer without
+     * bound.
+     */
     private static final int MAX_REPLY_LINES = 100;
 
     /** What happened. */
@@ -42,20 +45,24 @@ public final class SmtpStartTls {
      * @param outcome what happened
      * @param protocol the TLS protocol, or null
      */
-    public record Result(Outcome outcome, String protocol) {
-    }
+    public record Result(Outcome outcome, String protocol) {}
 
-    private SmtpStartTls() {
-    }
+    private SmtpStartTls() {}
 
     /**
-     * Talks to {@code address}; the handshake uses {@code trustManager} and sends {@code sniHost} as SNI.
+     * Talks to {@code address}; the handshake uses {@code trustManager} and sends {@code sniHost}
+     * as SNI.
      *
-     * @throws IOException for a protocol error, a refused STARTTLS or a failed handshake (the trust manager's
-     *     {@link java.security.cert.CertificateException} is in the cause chain)
+     * @throws IOException for a protocol error, a refused STARTTLS or a failed handshake (the trust
+     *     manager's {@link java.security.cert.CertificateException} is in the cause chain)
      */
-    public static Result run(InetSocketAddress address, String heloName, String sniHost,
-                             X509ExtendedTrustManager trustManager, Duration timeout) throws IOException {
+    public static Result run(
+            InetSocketAddress address,
+            String heloName,
+            String sniHost,
+            X509ExtendedTrustManager trustManager,
+            Duration timeout)
+            throws IOException {
         try (Socket raw = new Socket()) {
             raw.connect(address, (int) timeout.toMillis());
             raw.setSoTimeout((int) timeout.toMillis());
@@ -64,8 +71,14 @@ public final class SmtpStartTls {
             expect(in, 220, "greeting");
             send(out, "EHLO " + heloName);
             List<String> ehlo = expect(in, 250, "EHLO");
-            boolean startTls = ehlo.stream().skip(1).anyMatch(l -> l.substring(Math.min(4, l.length()))
-                    .toUpperCase(Locale.ROOT).startsWith("STARTTLS"));
+            boolean startTls =
+                    ehlo.stream()
+                            .skip(1)
+                            .anyMatch(
+                                    l ->
+                                            l.substring(Math.min(4, l.length()))
+                                                    .toUpperCase(Locale.ROOT)
+                                                    .startsWith("STARTTLS"));
             if (!startTls) {
                 send(out, "QUIT");
                 return new Result(Outcome.NO_STARTTLS, null);
@@ -74,8 +87,10 @@ public final class SmtpStartTls {
             expect(in, 220, "STARTTLS");
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trustManager}, null);
-            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, sniHost,
-                    address.getPort(), false)) {
+            try (SSLSocket tls =
+                    (SSLSocket)
+                            context.getSocketFactory()
+                                    .createSocket(raw, sniHost, address.getPort(), false)) {
                 SSLParameters p = tls.getSSLParameters();
                 p.setServerNames(List.of(new SNIHostName(sniHost)));
                 tls.setSSLParameters(p);
@@ -94,7 +109,8 @@ public final class SmtpStartTls {
     }
 
     private static BufferedReader reader(Socket s) throws IOException {
-        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        return new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     }
 
     private static void send(OutputStream out, String line) throws IOException {
@@ -102,7 +118,8 @@ public final class SmtpStartTls {
         out.flush();
     }
 
-    private static List<String> expect(BufferedReader in, int code, String step) throws IOException {
+    private static List<String> expect(BufferedReader in, int code, String step)
+            throws IOException {
         List<String> lines = new ArrayList<>();
         while (lines.size() < MAX_REPLY_LINES) {
             String l = in.readLine();

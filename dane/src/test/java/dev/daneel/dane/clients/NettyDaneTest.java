@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link DaneTrustManager} in Netty through {@code SslContextBuilder.trustManager}; the handler is made
- * with the peer's host and port, which is where the trust manager reads the name to look up.
+ * {@link DaneTrustManager} in Netty through {@code SslContextBuilder.trustManager}; the handler is
+ * made with the peer's host and port, which is where the trust manager reads the name to look up.
  */
 class NettyDaneTest extends DaneClientScenarios {
 
@@ -37,41 +37,74 @@ class NettyDaneTest extends DaneClientScenarios {
         CompletableFuture<String> body = new CompletableFuture<>();
         StringBuilder received = new StringBuilder();
         try {
-            Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel c) {
-                            SslHandler tls = ssl.newHandler(c.alloc(), host, port);
-                            tls.handshakeFuture().addListener(f -> {
-                                if (f.isSuccess()) {
-                                    c.writeAndFlush(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: " + host
-                                            + "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
-                                } else {
-                                    body.completeExceptionally(f.cause());
-                                }
-                            });
-                            c.pipeline().addLast(tls, new SimpleChannelInboundHandler<ByteBuf>() {
-                                @Override
-                                protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                                    received.append(msg.toString(StandardCharsets.US_ASCII));
-                                }
+            Channel ch =
+                    new Bootstrap()
+                            .group(group)
+                            .channel(NioSocketChannel.class)
+                            .handler(
+                                    new ChannelInitializer<SocketChannel>() {
+                                        @Override
+                                        protected void initChannel(SocketChannel c) {
+                                            SslHandler tls = ssl.newHandler(c.alloc(), host, port);
+                                            tls.handshakeFuture()
+                                                    .addListener(
+                                                            f -> {
+                                                                if (f.isSuccess()) {
+                                                                    c.writeAndFlush(
+                                                                            Unpooled.copiedBuffer(
+                                                                                    "GET / HTTP/1.1\r\nHost: "
+                                                                                            + host
+                                                                                            + "\r\nConnection: close\r\n\r\n",
+                                                                                    StandardCharsets
+                                                                                            .US_ASCII));
+                                                                } else {
+                                                                    body.completeExceptionally(
+                                                                            f.cause());
+                                                                }
+                                                            });
+                                            c.pipeline()
+                                                    .addLast(
+                                                            tls,
+                                                            new SimpleChannelInboundHandler<
+                                                                    ByteBuf>() {
+                                                                @Override
+                                                                protected void channelRead0(
+                                                                        ChannelHandlerContext ctx,
+                                                                        ByteBuf msg) {
+                                                                    received.append(
+                                                                            msg.toString(
+                                                                                    StandardCharsets
+                                                                                            .US_ASCII));
+                                                                }
 
-                                @Override
-                                public void channelInactive(ChannelHandlerContext ctx) {
-                                    String r = received.toString();
-                                    int start = r.indexOf("\r\n\r\n");
-                                    body.complete(start < 0 ? r : r.substring(start + 4));
-                                }
+                                                                @Override
+                                                                public void channelInactive(
+                                                                        ChannelHandlerContext ctx) {
+                                                                    String r = received.toString();
+                                                                    int start =
+                                                                            r.indexOf("\r\n\r\n");
+                                                                    body.complete(
+                                                                            start < 0
+                                                                                    ? r
+                                                                                    : r.substring(
+                                                                                            start
+                                                                                                    + 4));
+                                                                }
 
-                                @Override
-                                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                    body.completeExceptionally(cause);
-                                    ctx.close();
-                                }
-                            });
-                        }
-                    })
-                    .connect(host, port).sync().channel();
+                                                                @Override
+                                                                public void exceptionCaught(
+                                                                        ChannelHandlerContext ctx,
+                                                                        Throwable cause) {
+                                                                    body.completeExceptionally(
+                                                                            cause);
+                                                                    ctx.close();
+                                                                }
+                                                            });
+                                        }
+                                    })
+                            .connect(host, port)
+                            .sync()
+                            .channel();
             try {
                 return body.get(EXCHANGE_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

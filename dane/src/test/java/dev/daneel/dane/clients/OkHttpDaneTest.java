@@ -10,11 +10,17 @@ class OkHttpDaneTest extends DaneClientScenarios {
 
     @Override
     String fetch(DaneTrustManager dane, String host, int port) throws Exception {
-        OkHttpClient client = new OkHttpClient.Builder()
-                .sslSocketFactory(dane.sslContext().getSocketFactory(), dane)
-                .retryOnConnectionFailure(false)
-                .build();
-        try (Response r = client.newCall(new Request.Builder().url("https://" + host + ":" + port + "/").build()).execute()) {
+        OkHttpClient client =
+                new OkHttpClient.Builder()
+                        .sslSocketFactory(dane.sslContext().getSocketFactory(), dane)
+                        .retryOnConnectionFailure(false)
+                        .build();
+        try (Response r =
+                client.newCall(
+                                new Request.Builder()
+                                        .url("https://" + host + ":" + port + "/")
+                                        .build())
+                        .execute()) {
             return r.body().string();
         } finally {
             client.connectionPool().evictAll();

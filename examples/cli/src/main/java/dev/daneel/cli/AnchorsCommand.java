@@ -25,18 +25,18 @@ import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code daneel anchors}: the trust anchors in use and, with {@code --state}, their RFC 5011 states as the
- * state file records them — for each key its algorithm, tag, state and since when; {@code --refresh} probes
- * every due trust point's DNSKEY RRset first and saves the new states (an RFC 5011 refresh run by hand, for
- * cron or a test clock). Warnings follow the list: keys the root publishes that the configured (or
- * built-in) anchors do not list, a DNSKEY RRset no trusted key validates, keys of algorithms Daneel never
- * trusts (RSAMD5, DSA, GOST).
+ * {@code daneel anchors}: the trust anchors in use and, with {@code --state}, their RFC 5011 states
+ * as the state file records them — for each key its algorithm, tag, state and since when; {@code
+ * --refresh} probes every due trust point's DNSKEY RRset first and saves the new states (an RFC
+ * 5011 refresh run by hand, for cron or a test clock). Warnings follow the list: keys the root
+ * publishes that the configured (or built-in) anchors do not list, a DNSKEY RRset no trusted key
+ * validates, keys of algorithms Daneel never trusts (RSAMD5, DSA, GOST).
  *
  * <pre>{@code
  * $ daneel --server 127.0.0.1:5353 anchors --state root.state --refresh
@@ -47,48 +47,71 @@ import picocli.CommandLine.Model.CommandSpec;
  * ; warning: . publishes key tag 52931 (algorithm 13, ADD_PEND) that the built-in anchors do not list: ...
  * }</pre>
  *
- * <p>Exit codes: 0 shown (and refreshed with every probe validated); 1 unreadable state or a probe that got
- * no answer; 2 a probe whose DNSKEY RRset did not validate.
+ * <p>Exit codes: 0 shown (and refreshed with every probe validated); 1 unreadable state or a probe
+ * that got no answer; 2 a probe whose DNSKEY RRset did not validate.
  */
-@Command(name = "anchors", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Show the trust anchors in use and their RFC 5011 states; --refresh probes them first.")
+@Command(
+        name = "anchors",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Show the trust anchors in use and their RFC 5011 states; --refresh probes them first.")
 final class AnchorsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @ParentCommand
-    Daneel parent;
+    @ParentCommand Daneel parent;
 
-    @Option(names = "--state", paramLabel = "FILE",
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
             description = "The RFC 5011 state file (created by --refresh when missing).")
     Path state;
 
-    @Option(names = "--refresh", description = "Probe every due trust point now and save the new states (needs --state).")
+    @Option(
+            names = "--refresh",
+            description =
+                    "Probe every due trust point now and save the new states (needs --state).")
     boolean refresh;
 
     @Override
     public Integer call() throws IOException {
         if (refresh && state == null) {
-            throw new UsageError("--refresh needs --state FILE, where the RFC 5011 states are kept");
+            throw new UsageError(
+                    "--refresh needs --state FILE, where the RFC 5011 states are kept");
         }
-        if (state != null && state.toAbsolutePath().getParent() != null
+        if (state != null
+                && state.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(state.toAbsolutePath().getParent())) {
             throw new UsageError("--state: the directory of " + state + " does not exist");
         }
-        TrustAnchors configured = parent.global.anchor != null ? GlobalOptions.loadAnchors(parent.global.anchor)
-                : TrustAnchors.builtIn();
+        TrustAnchors configured =
+                parent.global.anchor != null
+                        ? GlobalOptions.loadAnchors(parent.global.anchor)
+                        : TrustAnchors.builtIn();
         List<String> lines = new ArrayList<>();
         List<Map<String, Object>> refreshed = new ArrayList<>();
         List<AnchorTracker.Result> refreshResults = new ArrayList<>();
         ExitCode exit = ExitCode.SUCCESS;
         if (refresh) {
-            try (ValidatingResolver resolver = parent.global.resolverBuilder().trustAnchors(configured)
-                    .trackAnchors(AnchorStore.at(state), false).build()) {
+            try (ValidatingResolver resolver =
+                    parent.global
+                            .resolverBuilder()
+                            .trustAnchors(configured)
+                            .trackAnchors(AnchorStore.at(state), false)
+                            .build()) {
                 for (AnchorTracker.Result r : resolver.refreshAnchors()) {
                     refreshResults.add(r);
                     String next = r.nextProbe().map(Object::toString).orElse("never");
-                    lines.add("; refresh " + r.zone() + ": " + r.outcome() + " (" + (r.changed() ? "state changed" : "no change")
-                            + ", next probe " + next + ")");
+                    lines.add(
+                            "; refresh "
+                                    + r.zone()
+                                    + ": "
+                                    + r.outcome()
+                                    + " ("
+                                    + (r.changed() ? "state changed" : "no change")
+                                    + ", next probe "
+                                    + next
+                                    + ")");
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("zone", r.zone().toString());
                     m.put("outcome", r.outcome().name());
@@ -97,27 +120,51 @@ final class AnchorsCommand implements Callable<Integer> {
                     refreshed.add(m);
                     if (r.outcome() == AnchorTracker.Outcome.NOT_VALIDATED) {
                         exit = ExitCode.BOGUS_OR_MISMATCH;
-                    } else if (r.outcome() == AnchorTracker.Outcome.NO_ANSWER && exit == ExitCode.SUCCESS) {
+                    } else if (r.outcome() == AnchorTracker.Outcome.NO_ANSWER
+                            && exit == ExitCode.SUCCESS) {
                         exit = ExitCode.ERROR;
                     }
                 }
             }
         }
         List<TrustPointState> states = states(configured);
-        String source = parent.global.anchor != null ? "configured (" + parent.global.anchor + ")" : "built-in";
+        String source =
+                parent.global.anchor != null
+                        ? "configured (" + parent.global.anchor + ")"
+                        : "built-in";
         List<String> warnings = warnings(configured, source, states, refreshResults);
         List<Map<String, Object>> json = new ArrayList<>();
         for (TrustPointState s : states) {
-            lines.add(s.zone() + " trust point" + (s.revoked() ? " REVOKED (no longer anchored)" : "")
-                    + " (next probe " + s.nextProbe().map(Object::toString).orElse("now")
-                    + ", last success " + s.lastSuccess().map(Object::toString).orElse("never") + ")");
+            lines.add(
+                    s.zone()
+                            + " trust point"
+                            + (s.revoked() ? " REVOKED (no longer anchored)" : "")
+                            + " (next probe "
+                            + s.nextProbe().map(Object::toString).orElse("now")
+                            + ", last success "
+                            + s.lastSuccess().map(Object::toString).orElse("never")
+                            + ")");
             List<Map<String, Object>> keys = new ArrayList<>();
             for (TrustPointState.Key k : s.keys()) {
                 String what = k.isDs() ? "DS" : "DNSKEY";
                 String since = k.lastChange().map(Object::toString).orElse("configured");
-                lines.add("  " + what + " alg " + k.algorithm() + " tag " + k.keyTag() + " " + k.state()
-                        + (k.pendingCount() > 0 ? " (seen " + k.pendingCount() + " times)" : "")
-                        + " since " + since + " (" + DNSSEC.Algorithm.string(k.algorithm()) + ")");
+                lines.add(
+                        "  "
+                                + what
+                                + " alg "
+                                + k.algorithm()
+                                + " tag "
+                                + k.keyTag()
+                                + " "
+                                + k.state()
+                                + (k.pendingCount() > 0
+                                        ? " (seen " + k.pendingCount() + " times)"
+                                        : "")
+                                + " since "
+                                + since
+                                + " ("
+                                + DNSSEC.Algorithm.string(k.algorithm())
+                                + ")");
                 Map<String, Object> km = new LinkedHashMap<>();
                 km.put("type", what);
                 km.put("algorithm", k.algorithm());
@@ -139,7 +186,9 @@ final class AnchorsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (parent.global.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", parent.global.anchor != null ? parent.global.anchor.toString() : "built-in");
+            m.put(
+                    "source",
+                    parent.global.anchor != null ? parent.global.anchor.toString() : "built-in");
             m.put("state", state == null ? null : state.toString());
             if (refresh) {
                 m.put("refreshed", refreshed);
@@ -148,8 +197,12 @@ final class AnchorsCommand implements Callable<Integer> {
             m.put("warnings", warnings);
             out.println(Json.write(m));
         } else {
-            out.println("; anchors from " + (parent.global.anchor != null ? parent.global.anchor : "the built-in IANA root anchors")
-                    + (state == null ? "" : ", RFC 5011 state in " + state));
+            out.println(
+                    "; anchors from "
+                            + (parent.global.anchor != null
+                                    ? parent.global.anchor
+                                    : "the built-in IANA root anchors")
+                            + (state == null ? "" : ", RFC 5011 state in " + state));
             lines.forEach(out::println);
             warnings.forEach(w -> out.println("; warning: " + w));
         }
@@ -158,23 +211,36 @@ final class AnchorsCommand implements Callable<Integer> {
     }
 
     /**
-     * What an operator should know about the root's keys: keys the root publishes (as the state learnt them)
-     * that the configured or built-in anchors do not list — those anchors are older than the root's keys;
-     * a refresh that no trusted key validated; keys of algorithms Daneel never trusts.
+     * What an operator should know about the root's keys: keys the root publishes (as the state
+     * learnt them) that the configured or built-in anchors do not list — those anchors are older
+     * than the root's keys; a refresh that no trusted key validated; keys of algorithms Daneel
+     * never trusts.
      */
-    private static List<String> warnings(TrustAnchors configured, String source, List<TrustPointState> states,
-                                         List<AnchorTracker.Result> refreshed) {
+    private static List<String> warnings(
+            TrustAnchors configured,
+            String source,
+            List<TrustPointState> states,
+            List<AnchorTracker.Result> refreshed) {
         List<String> out = new ArrayList<>();
         for (AnchorTracker.Result r : refreshed) {
             if (r.outcome() == AnchorTracker.Outcome.NOT_VALIDATED) {
-                out.add(r.zone() + ": no trusted key validates its DNSKEY RRset: the anchors and RFC 5011 state are older"
-                        + " than the zone's keys (or the upstream forges them). For the root, recover with the root anchor"
-                        + " bootstrap (IANA's root-anchors.xml, signature checked against ICANN's CA) or install a current"
-                        + " root-anchors.xml with --anchor; do not trust unverified keys");
+                out.add(
+                        r.zone()
+                                + ": no trusted key validates its DNSKEY RRset: the anchors and RFC 5011 state are older"
+                                + " than the zone's keys (or the upstream forges them). For the root, recover with the root anchor"
+                                + " bootstrap (IANA's root-anchors.xml, signature checked against ICANN's CA) or install a current"
+                                + " root-anchors.xml with --anchor; do not trust unverified keys");
             }
             for (DNSKEYRecord k : r.unsupportedKeys()) {
-                out.add(r.zone() + " publishes key tag " + k.getFootprint() + " of algorithm " + k.getAlgorithm() + " ("
-                        + DNSSEC.Algorithm.string(k.getAlgorithm()) + "), which Daneel does not validate: it is never trusted");
+                out.add(
+                        r.zone()
+                                + " publishes key tag "
+                                + k.getFootprint()
+                                + " of algorithm "
+                                + k.getAlgorithm()
+                                + " ("
+                                + DNSSEC.Algorithm.string(k.getAlgorithm())
+                                + "), which Daneel does not validate: it is never trusted");
             }
         }
         for (TrustPointState s : states) {
@@ -183,14 +249,27 @@ final class AnchorsCommand implements Callable<Integer> {
                 continue;
             }
             for (TrustPointState.Key k : s.keys()) {
-                if (k.isDs() || !(k.record() instanceof DNSKEYRecord key) || (key.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0
-                        || k.state() == AnchorState.REVOKED || k.state() == AnchorState.REMOVED || named(anchor.get(), key)) {
+                if (k.isDs()
+                        || !(k.record() instanceof DNSKEYRecord key)
+                        || (key.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0
+                        || k.state() == AnchorState.REVOKED
+                        || k.state() == AnchorState.REMOVED
+                        || named(anchor.get(), key)) {
                     continue;
                 }
-                out.add(s.zone() + " publishes key tag " + k.keyTag() + " (algorithm " + k.algorithm() + ", "
-                        + k.state() + ") that the " + source + " anchors do not list: those anchors are older than the zone's"
-                        + " keys. Keep the RFC 5011 state current (--state with --refresh, or trackAnchors in the library),"
-                        + " or update Daneel or the anchor file");
+                out.add(
+                        s.zone()
+                                + " publishes key tag "
+                                + k.keyTag()
+                                + " (algorithm "
+                                + k.algorithm()
+                                + ", "
+                                + k.state()
+                                + ") that the "
+                                + source
+                                + " anchors do not list: those anchors are older than the zone's"
+                                + " keys. Keep the RFC 5011 state current (--state with --refresh, or trackAnchors in the library),"
+                                + " or update Daneel or the anchor file");
             }
         }
         return out;
@@ -204,11 +283,13 @@ final class AnchorsCommand implements Callable<Integer> {
             }
         }
         for (DSRecord ds : anchor.ds()) {
-            if (ds.getFootprint() != key.getFootprint() || ds.getAlgorithm() != key.getAlgorithm()) {
+            if (ds.getFootprint() != key.getFootprint()
+                    || ds.getAlgorithm() != key.getAlgorithm()) {
                 continue;
             }
             try {
-                DSRecord computed = new DSRecord(key.getName(), DClass.IN, 0, ds.getDigestID(), key);
+                DSRecord computed =
+                        new DSRecord(key.getName(), DClass.IN, 0, ds.getDigestID(), key);
                 if (Arrays.equals(computed.getDigest(), ds.getDigest())) {
                     return true;
                 }
@@ -219,7 +300,9 @@ final class AnchorsCommand implements Callable<Integer> {
         return false;
     }
 
-    /** The saved states, or the configured anchors as fresh trust points when nothing is saved yet. */
+    /**
+     * The saved states, or the configured anchors as fresh trust points when nothing is saved yet.
+     */
     private List<TrustPointState> states(TrustAnchors configured) throws IOException {
         if (state != null) {
             try {

@@ -33,8 +33,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The demo's TLS side: a self-signed ECDSA P-256 certificate (what DANE-EE servers typically use) and a
- * TLS server on 127.0.0.1 that completes handshakes with it.
+ * The demo's TLS side: a self-signed ECDSA P-256 certificate (what DANE-EE servers typically use)
+ * and a TLS server on 127.0.0.1 that completes handshakes with it.
  *
  * <pre>{@code
  * DemoTls.Identity id = DemoTls.selfSigned("www.example.test", Instant.now());
@@ -47,11 +47,9 @@ final class DemoTls {
     private static final AtomicLong SERIAL = new AtomicLong(1);
 
     /** A key pair and its self-signed certificate. */
-    record Identity(KeyPair keys, X509Certificate cert) {
-    }
+    record Identity(KeyPair keys, X509Certificate cert) {}
 
-    private DemoTls() {
-    }
+    private DemoTls() {}
 
     static Identity selfSigned(String dnsName, Instant now) {
         try {
@@ -59,23 +57,40 @@ final class DemoTls {
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair k = g.generateKeyPair();
             X500Name name = new X500Name("CN=" + dnsName);
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-                    BigInteger.valueOf(SERIAL.getAndIncrement()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(90))), name, k.getPublic());
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            name,
+                            BigInteger.valueOf(SERIAL.getAndIncrement()),
+                            Date.from(now.minus(Duration.ofDays(1))),
+                            Date.from(now.plus(Duration.ofDays(90))),
+                            name,
+                            k.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false,
+            b.addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            b.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(k.getPrivate())));
+            X509Certificate cert =
+                    new JcaX509CertificateConverter()
+                            .getCertificate(
+                                    b.build(
+                                            new JcaContentSignerBuilder("SHA256withECDSA")
+                                                    .build(k.getPrivate())));
             return new Identity(k, cert);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make a demo certificate: " + e.getMessage(), e);
         }
     }
 
-    /** A TLS server on 127.0.0.1 presenting one identity; each connection is a handshake and a close. */
+    /**
+     * A TLS server on 127.0.0.1 presenting one identity; each connection is a handshake and a
+     * close.
+     */
     static final class Server implements AutoCloseable {
         private final SSLServerSocket socket;
 
@@ -84,7 +99,8 @@ final class DemoTls {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, pw);
             ks.setKeyEntry("server", id.keys().getPrivate(), pw, new X509Certificate[] {id.cert()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            KeyManagerFactory kmf =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pw);
             SSLContext c = SSLContext.getInstance("TLS");
             c.init(kmf.getKeyManagers(), null, null);
@@ -105,7 +121,8 @@ final class DemoTls {
                     s.setSoTimeout(10_000);
                     s.startHandshake();
                 } catch (IOException e) {
-                    // the client went away after the handshake, or the socket closed: serve the next one
+                    // the client went away after the handshake, or the socket closed: serve the
+                    // next one
                 }
             }
         }

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The options every {@code daneel} command takes, before or after the command name (picocli's inherited
- * scope). They configure the one {@link ValidatingResolver} a command uses.
+ * The options every {@code daneel} command takes, before or after the command name (picocli's
+ * inherited scope). They configure the one {@link ValidatingResolver} a command uses.
  *
  * <pre>{@code
  * daneel --server 127.0.0.1:5353 query www.example.test. A --json
@@ -31,42 +31,72 @@ final class GlobalOptions {
     /** The DNS port used when {@code --server} gives none. */
     static final int DNS_PORT = 53;
 
-    @Option(names = "--server", paramLabel = "HOST[:PORT]", scope = ScopeType.INHERIT,
-            description = "Recursive resolver to send queries to (repeatable; IPv6 as [ADDR]:PORT). "
-                    + "Default: the system's resolvers.")
+    @Option(
+            names = "--server",
+            paramLabel = "HOST[:PORT]",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Recursive resolver to send queries to (repeatable; IPv6 as [ADDR]:PORT). "
+                            + "Default: the system's resolvers.")
     List<String> servers = new ArrayList<>();
 
-    @Option(names = "--anchor", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Trust anchors: DS/DNSKEY lines, a BIND trust-anchors clause or root-anchors.xml. "
-                    + "Default: the built-in IANA root anchors.")
+    @Option(
+            names = "--anchor",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Trust anchors: DS/DNSKEY lines, a BIND trust-anchors clause or root-anchors.xml. "
+                            + "Default: the built-in IANA root anchors.")
     Path anchor;
 
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print one JSON object on stdout.")
+    @Option(
+            names = "--json",
+            scope = ScopeType.INHERIT,
+            description = "Print one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            scope = ScopeType.INHERIT,
             description = "Per-attempt upstream timeout in seconds, 0.01 .. 60 (default 2).")
     Double timeoutSeconds;
 
-    @Option(names = "--tcp", scope = ScopeType.INHERIT, description = "Query the upstreams over TCP only.")
+    @Option(
+            names = "--tcp",
+            scope = ScopeType.INHERIT,
+            description = "Query the upstreams over TCP only.")
     boolean tcp;
 
-    @Option(names = "--resolvconf", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Send queries to the resolvers on this resolv.conf file's 'nameserver ADDR[@PORT]' lines "
-                    + "(instead of --server).")
+    @Option(
+            names = "--resolvconf",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Send queries to the resolvers on this resolv.conf file's 'nameserver ADDR[@PORT]' lines "
+                            + "(instead of --server).")
     Path resolvconf;
 
-    @Option(names = "--insecure", scope = ScopeType.INHERIT,
-            description = "Also accept answers from zones proven unsigned (Insecure), flagged INSECURE on stderr. "
-                    + "Bogus and indeterminate answers are never accepted.")
+    @Option(
+            names = "--insecure",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Also accept answers from zones proven unsigned (Insecure), flagged INSECURE on stderr. "
+                            + "Bogus and indeterminate answers are never accepted.")
     boolean insecure;
 
-    @Option(names = {"--debug", "-d"}, scope = ScopeType.INHERIT,
-            description = "Print on stderr the validation chain each verdict rests on (DNSKEY, DS, RRSIG, NSEC...).")
+    @Option(
+            names = {"--debug", "-d"},
+            scope = ScopeType.INHERIT,
+            description =
+                    "Print on stderr the validation chain each verdict rests on (DNSKEY, DS, RRSIG, NSEC...).")
     boolean debug;
 
-    @Option(names = "--wrap", scope = ScopeType.INHERIT,
-            description = "Print long records over several lines in RFC 1035 parentheses (BIND, NSD and ldns load them).")
+    @Option(
+            names = "--wrap",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Print long records over several lines in RFC 1035 parentheses (BIND, NSD and ldns load them).")
     boolean wrap;
 
     /**
@@ -77,7 +107,8 @@ final class GlobalOptions {
     ValidatingResolver.Builder resolverBuilder() {
         ValidatingResolver.Builder b = ValidatingResolver.builder();
         if (resolvconf != null && !servers.isEmpty()) {
-            throw new UsageError("--resolvconf and --server both name the resolvers; give one of them");
+            throw new UsageError(
+                    "--resolvconf and --server both name the resolvers; give one of them");
         }
         for (String s : servers) {
             b.upstream(parseServer(s));
@@ -106,18 +137,20 @@ final class GlobalOptions {
 
     static TrustAnchors loadAnchors(Path file) {
         if (!Files.isReadable(file)) {
-            throw new UsageError("--anchor: cannot read " + file + " (no such file or not readable)");
+            throw new UsageError(
+                    "--anchor: cannot read " + file + " (no such file or not readable)");
         }
         try {
             return TrustAnchors.fromFile(file);
         } catch (IOException | RuntimeException e) {
-            throw new UsageError("--anchor: " + file + " holds no usable trust anchor: " + e.getMessage());
+            throw new UsageError(
+                    "--anchor: " + file + " holds no usable trust anchor: " + e.getMessage());
         }
     }
 
     /**
-     * Parses {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 literal with the library's
-     * {@link HostPort}, the parser the milter uses too.
+     * Parses {@code HOST}, {@code HOST:PORT}, {@code [V6]:PORT} or a bare IPv6 literal with the
+     * library's {@link HostPort}, the parser the milter uses too.
      */
     static InetSocketAddress parseServer(String text) {
         return hostPort("--server", text).socketAddress();
@@ -132,15 +165,26 @@ final class GlobalOptions {
         }
     }
 
-    /** The validation chain of {@code name}/{@code type} on stderr, when {@code --debug} asked for it. */
+    /**
+     * The validation chain of {@code name}/{@code type} on stderr, when {@code --debug} asked for
+     * it.
+     */
     void debug(ValidatingResolver resolver, PrintWriter err, String name, int type) {
         if (!debug) {
             return;
         }
-        // The lookup the command made is in the resolver's validated-answer cache: this asks no upstream
-        // again (unless the answer was too short-lived to cache) and shows exactly what the verdict rests on.
+        // The lookup the command made is in the resolver's validated-answer cache: this asks no
+        // upstream
+        // again (unless the answer was too short-lived to cache) and shows exactly what the verdict
+        // rests on.
         Answer a = resolver.resolve(name, type);
-        err.println(";; validation of " + a.name() + " " + Type.string(type) + ": " + QueryCommand.statusLine(a.verdict()));
+        err.println(
+                ";; validation of "
+                        + a.name()
+                        + " "
+                        + Type.string(type)
+                        + ": "
+                        + QueryCommand.statusLine(a.verdict()));
         List<Record> chain = a.evidence().records();
         if (chain.isEmpty()) {
             err.println(";;   (no DNSKEY, DS, RRSIG or NSEC record was needed or obtained)");
@@ -153,7 +197,10 @@ final class GlobalOptions {
 
     /** {@code --insecure}'s warning, one line on stderr, in capitals so that it is not missed. */
     static void warnInsecure(PrintWriter err, String what) {
-        err.println("daneel: WARNING: INSECURE: " + what + " is NOT protected by DNSSEC (accepted because of --insecure)");
+        err.println(
+                "daneel: WARNING: INSECURE: "
+                        + what
+                        + " is NOT protected by DNSSEC (accepted because of --insecure)");
         err.flush();
     }
 

@@ -18,15 +18,16 @@ import java.util.concurrent.Callable;
 import org.xbill.DNS.Type;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code daneel ipseckey}: an IPSECKEY record (RFC 4025, 8005, 9373) made from a public key, as Libreswan's
- * {@code ipsec showhostkey --ipseckey} prints it, and a host's validated IPSECKEY RRset fetched.
+ * {@code daneel ipseckey}: an IPSECKEY record (RFC 4025, 8005, 9373) made from a public key, as
+ * Libreswan's {@code ipsec showhostkey --ipseckey} prints it, and a host's validated IPSECKEY RRset
+ * fetched.
  *
  * <pre>{@code
  * $ daneel ipseckey --create --key gw.pem --gateway 192.0.2.7 --precedence 10 vpn.example.test.
@@ -38,34 +39,51 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Exit codes: 0 created or secure records, 2 bogus, 3 insecure, 4 provably no records.
  */
-@Command(name = "ipseckey", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Create an IPSECKEY record from a public key, or fetch a host's DNSSEC-validated IPSECKEY records.")
+@Command(
+        name = "ipseckey",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Create an IPSECKEY record from a public key, or fetch a host's DNSSEC-validated IPSECKEY records.")
 final class IpseckeyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @ParentCommand
-    Daneel parent;
+    @ParentCommand Daneel parent;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Mode mode;
 
     static final class Mode {
-        @Option(names = "--create", required = true, description = "Print an IPSECKEY record for --key.")
+        @Option(
+                names = "--create",
+                required = true,
+                description = "Print an IPSECKEY record for --key.")
         boolean create;
 
-        @Option(names = "--fetch", required = true, description = "Fetch HOST's IPSECKEY records, validated.")
+        @Option(
+                names = "--fetch",
+                required = true,
+                description = "Fetch HOST's IPSECKEY records, validated.")
         boolean fetch;
     }
 
-    @Option(names = "--key", paramLabel = "PUBKEY",
-            description = "--create: PEM PUBLIC KEY or CERTIFICATE, or DER SubjectPublicKeyInfo (RSA, EC, Ed25519, Ed448).")
+    @Option(
+            names = "--key",
+            paramLabel = "PUBKEY",
+            description =
+                    "--create: PEM PUBLIC KEY or CERTIFICATE, or DER SubjectPublicKeyInfo (RSA, EC, Ed25519, Ed448).")
     java.nio.file.Path key;
 
-    @Option(names = "--gateway", paramLabel = "ADDR|NAME", description = "--create: the gateway (default none).")
+    @Option(
+            names = "--gateway",
+            paramLabel = "ADDR|NAME",
+            description = "--create: the gateway (default none).")
     String gateway;
 
-    @Option(names = "--precedence", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--precedence",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "--create: precedence 0..255 (default ${DEFAULT-VALUE}).")
     int precedence;
 
@@ -116,8 +134,11 @@ final class IpseckeyCommand implements Callable<Integer> {
         return ExitCode.SUCCESS.code();
     }
 
-    /** With --insecure: the records of an Insecure answer (never of a Bogus or indeterminate one). */
-    private static List<IpseckeyRecord> unvalidatedRecords(ValidatingResolver resolver, String name) {
+    /**
+     * With --insecure: the records of an Insecure answer (never of a Bogus or indeterminate one).
+     */
+    private static List<IpseckeyRecord> unvalidatedRecords(
+            ValidatingResolver resolver, String name) {
         Answer a = resolver.resolve(name, Type.IPSECKEY);
         if (a.status() != Status.INSECURE) {
             return List.of();
@@ -125,14 +146,18 @@ final class IpseckeyCommand implements Callable<Integer> {
         List<IpseckeyRecord> out = new java.util.ArrayList<>();
         for (org.xbill.DNS.Record rec : a.records()) {
             if (rec.getType() == Type.IPSECKEY) {
-                out.add(IpseckeyRecord.fromWire(rec.getName().toString(), rec.rdataToWireCanonical()));
+                out.add(
+                        IpseckeyRecord.fromWire(
+                                rec.getName().toString(), rec.rdataToWireCanonical()));
             }
         }
         return out;
     }
 
     private int fetch() {
-        if (key != null || gateway != null || spec.commandLine().getParseResult().hasMatchedOption("--precedence")) {
+        if (key != null
+                || gateway != null
+                || spec.commandLine().getParseResult().hasMatchedOption("--precedence")) {
             throw new UsageError("--key, --gateway and --precedence go with --create, not --fetch");
         }
         String name = Verdicts.absolute(host);
@@ -159,10 +184,13 @@ final class IpseckeyCommand implements Callable<Integer> {
             exit = ExitCode.PROVEN_ABSENT;
         } else if (r instanceof IpseckeyResult.Insecure i && parent.global.insecure) {
             status = "insecure";
-            detail = Verdicts.describe(i.verdict()) + "; NOT VALIDATED BY DNSSEC, accepted by --insecure";
+            detail =
+                    Verdicts.describe(i.verdict())
+                            + "; NOT VALIDATED BY DNSSEC, accepted by --insecure";
             records = unvalidated;
             exit = records.isEmpty() ? ExitCode.PROVEN_ABSENT : ExitCode.SUCCESS;
-            GlobalOptions.warnInsecure(spec.commandLine().getErr(), "the IPSECKEY answer for " + name);
+            GlobalOptions.warnInsecure(
+                    spec.commandLine().getErr(), "the IPSECKEY answer for " + name);
         } else if (r instanceof IpseckeyResult.Insecure i) {
             status = "insecure";
             detail = Verdicts.describe(i.verdict());
@@ -189,7 +217,11 @@ final class IpseckeyCommand implements Callable<Integer> {
             m.put("records", records.stream().map(IpseckeyRecord::rfcForm).toList());
             out.println(Json.write(m));
         } else {
-            out.println("; " + (detail == null ? status : status.equals("secure") ? "secure: " + detail : detail));
+            out.println(
+                    "; "
+                            + (detail == null
+                                    ? status
+                                    : status.equals("secure") ? "secure: " + detail : detail));
             records.forEach(x -> out.println(parent.global.record(x.rfcForm())));
         }
         out.flush();

@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * A minimal JSON writer for the command's one-object output: maps (insertion-ordered), lists, strings,
- * numbers, booleans and null. Enough for {@code --json}, without a dependency.
+ * A minimal JSON writer for the command's one-object output: maps (insertion-ordered), lists,
+ * strings, numbers, booleans and null. Enough for {@code --json}, without a dependency.
  *
  * <pre>{@code
  * Json.write(Map.of("status", "secure"))   // {"status":"secure"}
@@ -15,8 +15,7 @@ import java.util.Map;
  * <p>Stateless and thread-safe.
  */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder sb = new StringBuilder();

@@ -7,10 +7,10 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 
 /**
- * {@code --keyid}: which OpenPGP key a user means, written as GnuPG prints it — the 16-digit long key ID,
- * the 8-digit short one (its last 8 digits), or the 40-digit v4 fingerprint; an optional {@code 0x}, case
- * and blanks ignored. A key ring matches when its primary key or one of its subkeys does, as
- * {@code gpg --export KEYID} (what hash-slinger runs) selects it.
+ * {@code --keyid}: which OpenPGP key a user means, written as GnuPG prints it — the 16-digit long
+ * key ID, the 8-digit short one (its last 8 digits), or the 40-digit v4 fingerprint; an optional
+ * {@code 0x}, case and blanks ignored. A key ring matches when its primary key or one of its
+ * subkeys does, as {@code gpg --export KEYID} (what hash-slinger runs) selects it.
  *
  * <pre>{@code
  * KeyIds.matches(ring, "0x8C5E0EFB3E5B6D32")
@@ -19,8 +19,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  * <p>Stateless.
  */
 final class KeyIds {
-    private KeyIds() {
-    }
+    private KeyIds() {}
 
     /** The key ID in canonical form: uppercase hex without {@code 0x} or blanks. */
     static String check(String keyid) {
@@ -29,8 +28,10 @@ final class KeyIds {
             k = k.substring(2);
         }
         if (!k.matches("[0-9A-F]{8}|[0-9A-F]{16}|[0-9A-F]{40}")) {
-            throw new UsageError("--keyid: expected a key ID of 8 or 16 hex digits or a 40-digit fingerprint, got \""
-                    + keyid + "\"");
+            throw new UsageError(
+                    "--keyid: expected a key ID of 8 or 16 hex digits or a 40-digit fingerprint, got \""
+                            + keyid
+                            + "\"");
         }
         return k;
     }
@@ -55,6 +56,7 @@ final class KeyIds {
     static String describe(PGPPublicKeyRing ring) {
         PGPPublicKey primary = ring.getPublicKey();
         var ids = primary.getUserIDs();
-        return String.format(Locale.ROOT, "%016X", primary.getKeyID()) + (ids.hasNext() ? " (" + ids.next() + ")" : "");
+        return String.format(Locale.ROOT, "%016X", primary.getKeyID())
+                + (ids.hasNext() ? " (" + ids.next() + ")" : "");
     }
 }

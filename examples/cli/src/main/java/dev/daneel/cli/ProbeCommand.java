@@ -15,8 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code daneel probe}: what each configured upstream carries (DNSSEC records, EDNS size, TCP, large
- * answers) and where a lookup would get its data, or one JSON object with {@code --json}.
+ * {@code daneel probe}: what each configured upstream carries (DNSSEC records, EDNS size, TCP,
+ * large answers) and where a lookup would get its data, or one JSON object with {@code --json}.
  *
  * <pre>{@code
  * $ daneel --server 192.168.1.1 --server 127.0.0.1:5353 probe
@@ -27,24 +27,31 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 when some upstream carries DNSSEC, 1 when none does.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Probe each upstream: does it carry DNSSEC, EDNS, TCP, large answers? Which path would a lookup take?",
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        description =
+                "Probe each upstream: does it carry DNSSEC, EDNS, TCP, large answers? Which path would a lookup take?",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:some upstream carries DNSSEC", "1:none does (lookups recurse, or are indeterminate)"})
+        exitCodeList = {
+            "0:some upstream carries DNSSEC",
+            "1:none does (lookups recurse, or are indeterminate)"
+        })
 final class ProbeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @ParentCommand
-    Daneel parent;
+    @ParentCommand Daneel parent;
 
     @Override
     public Integer call() {
         GlobalOptions global = parent.global;
-        try (ValidatingResolver resolver = global.resolverBuilder().mode(Mode.STUB_THEN_RECURSIVE).build()) {
+        try (ValidatingResolver resolver =
+                global.resolverBuilder().mode(Mode.STUB_THEN_RECURSIVE).build()) {
             List<UpstreamProbe> probes = resolver.probeUpstreams();
-            boolean capable = probes.stream().anyMatch(p -> p.carries() == UpstreamProbe.Carries.DNSSEC);
-            boolean maybe = probes.stream().anyMatch(p -> p.carries() == UpstreamProbe.Carries.UNKNOWN);
+            boolean capable =
+                    probes.stream().anyMatch(p -> p.carries() == UpstreamProbe.Carries.DNSSEC);
+            boolean maybe =
+                    probes.stream().anyMatch(p -> p.carries() == UpstreamProbe.Carries.UNKNOWN);
             String path = capable || maybe ? "stub" : "recursive";
             PrintWriter out = spec.commandLine().getOut();
             if (global.json) {
@@ -69,9 +76,11 @@ final class ProbeCommand implements Callable<Integer> {
                 for (UpstreamProbe p : probes) {
                     out.println(address(p) + "\t" + line(p));
                 }
-                out.println(capable || maybe ? "; lookups use the upstreams that carry DNSSEC (stub)"
-                        : "; no upstream carries DNSSEC: with mode STUB_THEN_RECURSIVE (--recursive for query) lookups recurse"
-                        + " from the root hints; in STUB mode they are indeterminate (UPSTREAM_NO_DNSSEC)");
+                out.println(
+                        capable || maybe
+                                ? "; lookups use the upstreams that carry DNSSEC (stub)"
+                                : "; no upstream carries DNSSEC: with mode STUB_THEN_RECURSIVE (--recursive for query) lookups recurse"
+                                        + " from the root hints; in STUB mode they are indeterminate (UPSTREAM_NO_DNSSEC)");
             }
             out.flush();
             return capable ? ExitCode.SUCCESS.code() : ExitCode.ERROR.code();
@@ -100,9 +109,16 @@ final class ProbeCommand implements Callable<Integer> {
         String notes = p.problems().isEmpty() ? "" : " (" + String.join("; ", p.problems()) + ")";
         return switch (p.carries()) {
             case DNSSEC -> "carries DNSSEC: " + String.join(", ", how) + notes;
-            case NO_DNSSEC -> "does not carry DNSSEC: " + String.join("; ", p.problems()) + " [" + String.join(", ", how) + "]";
+            case NO_DNSSEC ->
+                    "does not carry DNSSEC: "
+                            + String.join("; ", p.problems())
+                            + " ["
+                            + String.join(", ", how)
+                            + "]";
             case UNREACHABLE -> "unreachable: " + String.join("; ", p.problems());
-            case UNKNOWN -> "unknown (answered the probe with an error): " + String.join("; ", p.problems());
+            case UNKNOWN ->
+                    "unknown (answered the probe with an error): "
+                            + String.join("; ", p.problems());
         };
     }
 }

@@ -1,8 +1,8 @@
 package dev.daneel.cli;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,16 +15,17 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code daneel query NAME [TYPE]}: a validated lookup, like {@code delv}. Prints a status line
- * ({@code ; secure}, {@code ; insecure (unsigned delegation at ZONE)}, {@code ; bogus (REASON): detail},
- * {@code ; indeterminate: detail}) and the records, or one JSON object with {@code --json}.
+ * ({@code ; secure}, {@code ; insecure (unsigned delegation at ZONE)}, {@code ; bogus (REASON):
+ * detail}, {@code ; indeterminate: detail}) and the records, or one JSON object with {@code
+ * --json}.
  *
  * <pre>{@code
  * $ daneel --server 127.0.0.1:5353 query www.example.test. A
@@ -34,33 +35,53 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Exit codes: 0 secure answer, 4 secure proof of absence, 3 insecure, 2 bogus, 1 indeterminate.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
         description = "Validated lookup of NAME/TYPE (TYPE default A), like delv.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:secure answer", "1:error or indeterminate", "2:bogus", "3:insecure",
-            "4:secure proof that the name or type does not exist"})
+            "0:secure answer",
+            "1:error or indeterminate",
+            "2:bogus",
+            "3:insecure",
+            "4:secure proof that the name or type does not exist"
+        })
 final class QueryCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @ParentCommand
-    Daneel parent;
+    @ParentCommand Daneel parent;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The name to look up (made absolute).")
+    @Parameters(
+            index = "0",
+            paramLabel = "NAME",
+            description = "The name to look up (made absolute).")
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TYPE", defaultValue = "A", description = "Record type (default A).")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "TYPE",
+            defaultValue = "A",
+            description = "Record type (default A).")
     String type;
 
-    @Option(names = "--chain", description = "Also print the validation evidence (DNSKEY, DS, RRSIG, NSEC...).")
+    @Option(
+            names = "--chain",
+            description = "Also print the validation evidence (DNSKEY, DS, RRSIG, NSEC...).")
     boolean chain;
 
-    @Option(names = "--recursive", description = "Recurse from the root hints instead of asking the upstreams (mode RECURSIVE).")
+    @Option(
+            names = "--recursive",
+            description =
+                    "Recurse from the root hints instead of asking the upstreams (mode RECURSIVE).")
     boolean recursive;
 
-    @Option(names = "--root-hints", paramLabel = "FILE",
-            description = "Root servers for --recursive, in named.root form (default: IANA's, built in).")
+    @Option(
+            names = "--root-hints",
+            paramLabel = "FILE",
+            description =
+                    "Root servers for --recursive, in named.root form (default: IANA's, built in).")
     java.nio.file.Path rootHints;
 
     @Override
@@ -81,7 +102,8 @@ final class QueryCommand implements Callable<Integer> {
             global.debug(resolver, err, qname.toString(), qtype);
             ExitCode exit = exitCode(answer);
             if (exit == ExitCode.INSECURE && global.insecure) {
-                GlobalOptions.warnInsecure(err, "the answer for " + qname + " " + Type.string(qtype));
+                GlobalOptions.warnInsecure(
+                        err, "the answer for " + qname + " " + Type.string(qtype));
                 return ExitCode.SUCCESS.code();
             }
             return exit.code();
@@ -122,7 +144,11 @@ final class QueryCommand implements Callable<Integer> {
         if (verdict instanceof Verdict.Secure) {
             return "secure";
         } else if (verdict instanceof Verdict.Insecure i) {
-            return "insecure (" + i.cause().text() + " at " + i.delegation().map(Object::toString).orElse("?") + ")";
+            return "insecure ("
+                    + i.cause().text()
+                    + " at "
+                    + i.delegation().map(Object::toString).orElse("?")
+                    + ")";
         } else if (verdict instanceof Verdict.Bogus b) {
             return "bogus (" + b.reason() + "): " + b.detail();
         } else if (verdict instanceof Verdict.Indeterminate d) {
@@ -140,20 +166,27 @@ final class QueryCommand implements Callable<Integer> {
         java.util.function.UnaryOperator<String> form = wrap ? RecordWrap::wrap : line -> line;
         StringBuilder sb = new StringBuilder();
         sb.append("; ").append(statusLine(answer.verdict())).append('\n');
-        // Bogus and Indeterminate data is never printed as data: scripts that skip comment lines must not
+        // Bogus and Indeterminate data is never printed as data: scripts that skip comment lines
+        // must not
         // pick it up. It is shown as comments, for diagnosis.
-        boolean bogus = answer.status() == dev.daneel.validator.Status.BOGUS
-                || answer.status() == dev.daneel.validator.Status.INDETERMINATE;
+        boolean bogus =
+                answer.status() == dev.daneel.validator.Status.BOGUS
+                        || answer.status() == dev.daneel.validator.Status.INDETERMINATE;
         List<Record> shown = bogus ? answer.unvalidatedRecords() : answer.records();
         if (shown.isEmpty() && answer.status() != dev.daneel.validator.Status.BOGUS) {
-            sb.append("; ").append(Rcode.string(answer.rcode()))
-                    .append(answer.rcode() == Rcode.NOERROR ? " (no " + Type.string(answer.type()) + " records)" : "")
+            sb.append("; ")
+                    .append(Rcode.string(answer.rcode()))
+                    .append(
+                            answer.rcode() == Rcode.NOERROR
+                                    ? " (no " + Type.string(answer.type()) + " records)"
+                                    : "")
                     .append('\n');
         }
         if (bogus && !(answer.chain().isEmpty() && shown.isEmpty())) {
-            sb.append(answer.status() == dev.daneel.validator.Status.BOGUS
-                    ? ";; records that failed validation (do not use):\n"
-                    : ";; records that could not be validated (do not use as DNSSEC data):\n");
+            sb.append(
+                    answer.status() == dev.daneel.validator.Status.BOGUS
+                            ? ";; records that failed validation (do not use):\n"
+                            : ";; records that could not be validated (do not use as DNSSEC data):\n");
         }
         String prefix = bogus ? "; " : "";
         for (Record r : answer.chain()) {
@@ -192,10 +225,12 @@ final class QueryCommand implements Callable<Integer> {
         }
         List<String> records = new ArrayList<>();
         answer.chain().forEach(r -> records.add(r.toString()));
-        (s instanceof Verdict.Bogus || s instanceof Verdict.Indeterminate ? answer.unvalidatedRecords() : answer.records())
+        (s instanceof Verdict.Bogus || s instanceof Verdict.Indeterminate
+                        ? answer.unvalidatedRecords()
+                        : answer.records())
                 .forEach(r -> records.add(r.toString()));
         if (s instanceof Verdict.Bogus || s instanceof Verdict.Indeterminate) {
-            m.put("records", List.of());  // never hand out bogus data where data is expected
+            m.put("records", List.of()); // never hand out bogus data where data is expected
             m.put("failed_records", records);
         } else {
             m.put("records", records);
@@ -212,14 +247,18 @@ final class QueryCommand implements Callable<Integer> {
         try {
             return Name.fromString(text, Name.root);
         } catch (TextParseException e) {
-            throw new UsageError(label + ": \"" + text + "\" is not a domain name: " + e.getMessage());
+            throw new UsageError(
+                    label + ": \"" + text + "\" is not a domain name: " + e.getMessage());
         }
     }
 
     static int parseType(String text) {
         int t = Type.value(text.toUpperCase(), true);
         if (t < 0) {
-            throw new UsageError("TYPE: unknown record type \"" + text + "\"; use a mnemonic such as A, AAAA, TLSA or TYPE65");
+            throw new UsageError(
+                    "TYPE: unknown record type \""
+                            + text
+                            + "\"; use a mnemonic such as A, AAAA, TLSA or TYPE65");
         }
         return t;
     }

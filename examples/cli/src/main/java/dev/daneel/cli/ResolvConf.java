@@ -24,8 +24,8 @@ import java.util.Locale;
  *
  * <p>{@code #} and {@code ;} start comments; {@code search}, {@code domain}, {@code options} and
  * {@code sortlist} mean nothing to a validating stub and are skipped. Each address is read by the
- * library's {@link HostPort}; an error names the file and line. A file with no {@code nameserver} line is
- * an error, not "use the system's resolvers": the user asked for these resolvers.
+ * library's {@link HostPort}; an error names the file and line. A file with no {@code nameserver}
+ * line is an error, not "use the system's resolvers": the user asked for these resolvers.
  *
  * <p>Stateless.
  */
@@ -33,8 +33,7 @@ final class ResolvConf {
     /** More than glibc's three, fewer than a file that is not a resolv.conf would produce. */
     static final int MAX_SERVERS = 16;
 
-    private ResolvConf() {
-    }
+    private ResolvConf() {}
 
     static List<InetSocketAddress> read(Path file) {
         SshfpCommand.readable(file, "--resolvconf");
@@ -42,8 +41,11 @@ final class ResolvConf {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            throw new UsageError("--resolvconf: " + file + " is not text; expected resolv.conf lines such as"
-                    + " 'nameserver 127.0.0.1'");
+            throw new UsageError(
+                    "--resolvconf: "
+                            + file
+                            + " is not text; expected resolv.conf lines such as"
+                            + " 'nameserver 127.0.0.1'");
         } catch (IOException e) {
             throw new UsageError("--resolvconf: cannot read " + file + ": " + e.getMessage());
         }
@@ -62,20 +64,30 @@ final class ResolvConf {
             }
             String where = "--resolvconf: " + source + ":" + (i + 1) + ": nameserver: ";
             if (f.length != 2) {
-                throw new UsageError(where + "expected one address (nameserver ADDR[@PORT]), got "
-                        + (f.length == 1 ? "none" : (f.length - 1) + " words"));
+                throw new UsageError(
+                        where
+                                + "expected one address (nameserver ADDR[@PORT]), got "
+                                + (f.length == 1 ? "none" : (f.length - 1) + " words"));
             }
             if (servers.size() == MAX_SERVERS) {
-                throw new UsageError(where + "more than " + MAX_SERVERS + " nameserver lines; is this a resolv.conf?");
+                throw new UsageError(
+                        where
+                                + "more than "
+                                + MAX_SERVERS
+                                + " nameserver lines; is this a resolv.conf?");
             }
             try {
-                servers.add(HostPort.parse(hostPortForm(f[1]), GlobalOptions.DNS_PORT).socketAddress());
+                servers.add(
+                        HostPort.parse(hostPortForm(f[1]), GlobalOptions.DNS_PORT).socketAddress());
             } catch (IllegalArgumentException e) {
                 throw new UsageError(where + e.getMessage() + " (expected nameserver ADDR[@PORT])");
             }
         }
         if (servers.isEmpty()) {
-            throw new UsageError("--resolvconf: " + source + " has no 'nameserver ADDR' line; expected at least one");
+            throw new UsageError(
+                    "--resolvconf: "
+                            + source
+                            + " has no 'nameserver ADDR' line; expected at least one");
         }
         return servers;
     }
@@ -89,7 +101,8 @@ final class ResolvConf {
         String addr = value.substring(0, at);
         String port = value.substring(at + 1);
         if (port.isEmpty()) {
-            throw new IllegalArgumentException("port must be a number 1..65535, got \"\" in \"" + value + "\"");
+            throw new IllegalArgumentException(
+                    "port must be a number 1..65535, got \"\" in \"" + value + "\"");
         }
         return (addr.contains(":") ? "[" + addr + "]" : addr) + ":" + port;
     }

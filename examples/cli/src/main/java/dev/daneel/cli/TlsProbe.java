@@ -22,9 +22,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Fetches the certificate chain a TLS server presents, after a STARTTLS exchange where the protocol needs
- * one (SMTP, IMAP, POP3, FTP), as hash-slinger's {@code tlsa --verify} does. The chain is not judged here:
- * {@code daneel tlsa --verify} judges it against the validated TLSA records.
+ * Fetches the certificate chain a TLS server presents, after a STARTTLS exchange where the protocol
+ * needs one (SMTP, IMAP, POP3, FTP), as hash-slinger's {@code tlsa --verify} does. The chain is not
+ * judged here: {@code daneel tlsa --verify} judges it against the validated TLSA records.
  *
  * <pre>{@code
  * List<X509Certificate> chain = TlsProbe.chain(new InetSocketAddress("127.0.0.1", 25), "mail.example.test.",
@@ -36,9 +36,15 @@ import javax.net.ssl.X509TrustManager;
 final class TlsProbe {
     /** The application protocols whose STARTTLS exchange the probe speaks. */
     enum Starttls {
-        NONE, SMTP, IMAP, POP3, FTP;
+        NONE,
+        SMTP,
+        IMAP,
+        POP3,
+        FTP;
 
-        /** hash-slinger's choice by port: 25 and 587 SMTP, 143 IMAP, 110 POP3, 21 FTP, else none. */
+        /**
+         * hash-slinger's choice by port: 25 and 587 SMTP, 143 IMAP, 110 POP3, 21 FTP, else none.
+         */
         static Starttls forPort(int port) {
             return switch (port) {
                 case 25, 587 -> SMTP;
@@ -59,14 +65,15 @@ final class TlsProbe {
                     return s;
                 }
             }
-            throw new UsageError("--starttls must be smtp, imap, pop3, ftp or none, got \"" + text + "\"");
+            throw new UsageError(
+                    "--starttls must be smtp, imap, pop3, ftp or none, got \"" + text + "\"");
         }
     }
 
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
-    static List<X509Certificate> chain(InetSocketAddress address, String host, Starttls starttls, Duration timeout)
+    static List<X509Certificate> chain(
+            InetSocketAddress address, String host, Starttls starttls, Duration timeout)
             throws IOException {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         List<X509Certificate> seen = new ArrayList<>();
@@ -77,7 +84,10 @@ final class TlsProbe {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new Recorder(seen)}, null);
             String sni = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, sni, address.getPort(), true)) {
+            try (SSLSocket tls =
+                    (SSLSocket)
+                            context.getSocketFactory()
+                                    .createSocket(plain, sni, address.getPort(), true)) {
                 SSLParameters p = tls.getSSLParameters();
                 try {
                     p.setServerNames(List.of(new SNIHostName(sni)));
@@ -100,7 +110,9 @@ final class TlsProbe {
         if (starttls == Starttls.NONE) {
             return;
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = s.getOutputStream();
         switch (starttls) {
             case SMTP -> {
@@ -111,12 +123,18 @@ final class TlsProbe {
                     throw new IOException("the SMTP server refused EHLO: " + last);
                 }
                 send(out, "STARTTLS");
-                require(expect(in, l -> l.length() >= 4 && l.charAt(3) == ' ', "STARTTLS reply"), "220", "SMTP STARTTLS");
+                require(
+                        expect(in, l -> l.length() >= 4 && l.charAt(3) == ' ', "STARTTLS reply"),
+                        "220",
+                        "SMTP STARTTLS");
             }
             case IMAP -> {
                 expect(in, l -> l.startsWith("* "), "IMAP greeting");
                 send(out, "a001 STARTTLS");
-                require(expect(in, l -> l.startsWith("a001 "), "STARTTLS reply"), "a001 OK", "IMAP STARTTLS");
+                require(
+                        expect(in, l -> l.startsWith("a001 "), "STARTTLS reply"),
+                        "a001 OK",
+                        "IMAP STARTTLS");
             }
             case POP3 -> {
                 require(expect(in, l -> true, "POP3 greeting"), "+OK", "POP3 greeting");
@@ -126,13 +144,17 @@ final class TlsProbe {
             case FTP -> {
                 expect(in, l -> l.startsWith("220 "), "FTP greeting");
                 send(out, "AUTH TLS");
-                require(expect(in, l -> l.length() >= 4 && l.charAt(3) == ' ', "AUTH TLS reply"), "234", "FTP AUTH TLS");
+                require(
+                        expect(in, l -> l.length() >= 4 && l.charAt(3) == ' ', "AUTH TLS reply"),
+                        "234",
+                        "FTP AUTH TLS");
             }
             default -> throw new IllegalStateException(starttls.name());
         }
     }
 
-    private static String expect(BufferedReader in, Predicate<String> last, String what) throws IOException {
+    private static String expect(BufferedReader in, Predicate<String> last, String what)
+            throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             if (last.test(line)) {
@@ -153,7 +175,9 @@ final class TlsProbe {
         out.flush();
     }
 
-    /** Accepts any chain and records it: the DANE verdict is made afterwards, from the TLSA records. */
+    /**
+     * Accepts any chain and records it: the DANE verdict is made afterwards, from the TLSA records.
+     */
     private static final class Recorder implements X509TrustManager {
         private final List<X509Certificate> seen;
 

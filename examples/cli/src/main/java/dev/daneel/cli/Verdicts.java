@@ -3,8 +3,8 @@ package dev.daneel.cli;
 import dev.daneel.validator.Verdict;
 
 /**
- * How the record commands turn a validator verdict into words and an {@link ExitCode}, the same way for
- * every record type.
+ * How the record commands turn a validator verdict into words and an {@link ExitCode}, the same way
+ * for every record type.
  *
  * <pre>{@code
  * Verdicts.describe(insecure)   // "insecure (unsigned delegation at unsigned.test.)"
@@ -13,8 +13,7 @@ import dev.daneel.validator.Verdict;
  * <p>Stateless.
  */
 final class Verdicts {
-    private Verdicts() {
-    }
+    private Verdicts() {}
 
     static String describe(Verdict verdict) {
         return QueryCommand.statusLine(verdict);

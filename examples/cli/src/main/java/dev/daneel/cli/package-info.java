@@ -1,7 +1,8 @@
 /**
- * The {@code daneel} command: hash-slinger's verbs ({@code tlsa}, {@code openpgpkey}, {@code sshfp},
- * {@code ipseckey}) with Daneel's validator inside, {@code query} like {@code delv}, {@code anchors} for the
- * RFC 5011 state, and {@code demo}, a signed world on loopback that exercises every capability.
+ * The {@code daneel} command: hash-slinger's verbs ({@code tlsa}, {@code openpgpkey}, {@code
+ * sshfp}, {@code ipseckey}) with Daneel's validator inside, {@code query} like {@code delv}, {@code
+ * anchors} for the RFC 5011 state, and {@code demo}, a signed world on loopback that exercises
+ * every capability.
  *
  * <pre>{@code
  * $ mvn -q install -DskipTests && bin/daneel demo

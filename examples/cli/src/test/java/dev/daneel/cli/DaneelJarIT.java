@@ -12,22 +12,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The built {@code daneel.jar}, run as a separate process, directly and through {@code bin/daneel}. */
+/**
+ * The built {@code daneel.jar}, run as a separate process, directly and through {@code bin/daneel}.
+ */
 class DaneelJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("daneel.jar", "target/daneel.jar"));
-    private static final Path SCRIPT = Path.of(System.getProperty("daneel.script", "../../bin/daneel"));
+    private static final Path SCRIPT =
+            Path.of(System.getProperty("daneel.script", "../../bin/daneel"));
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     private static Run run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("daneel", ".out");
         Path err = Files.createTempFile("daneel", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p =
+                    new ProcessBuilder(command)
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile())
+                            .start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "daneel did not finish within 120 s");
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Run(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
@@ -36,8 +44,12 @@ class DaneelJarIT {
     }
 
     private static List<String> java(String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> c =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-jar",
+                                JAR.toString()));
         c.addAll(List.of(args));
         return c;
     }

@@ -12,8 +12,17 @@ class DaneelTest {
     void helpListsCommandsGlobalOptionsAndExitCodes() {
         Cli r = Cli.run("--help");
         assertEquals(0, r.exit(), r::toString);
-        for (String s : new String[] {"query", "demo", "--server", "--anchor", "--json", "--timeout", "--tcp",
-                "4   secure proof that nothing exists"}) {
+        for (String s :
+                new String[] {
+                    "query",
+                    "demo",
+                    "--server",
+                    "--anchor",
+                    "--json",
+                    "--timeout",
+                    "--tcp",
+                    "4   secure proof that nothing exists"
+                }) {
             assertTrue(r.out().contains(s), s + " in\n" + r);
         }
     }

@@ -25,18 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
 
 /**
- * The options hash-slinger's users have — {@code --keyid}, {@code --insecure}, {@code --resolvconf},
- * {@code --debug} — against a signed world on loopback (with an unsigned and a broken zone), compared with
- * what hash-slinger's {@code openpgpkey} and {@code tlsa} do with them (read from its source: an insecure
- * answer is refused unless {@code --insecure}, and then flagged; a bogus one always refused; a key ID picks
- * the key to publish or print).
+ * The options hash-slinger's users have — {@code --keyid}, {@code --insecure}, {@code
+ * --resolvconf}, {@code --debug} — against a signed world on loopback (with an unsigned and a
+ * broken zone), compared with what hash-slinger's {@code openpgpkey} and {@code tlsa} do with them
+ * (read from its source: an insecure answer is refused unless {@code --insecure}, and then flagged;
+ * a bogus one always refused; a key ID picks the key to publish or print).
  */
 class HashSlingerFlagsTest {
 
     static final String ALICE = "alice@example.test";
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static World world;
     private static String server;
     private static String anchor;
@@ -56,21 +55,51 @@ class HashSlingerFlagsTest {
         byte[] ab = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, ab, a.length, b.length);
         bothKeys = Files.write(dir.resolve("both.gpg"), ab); // a binary keyring of two keys
-        String ssh = SshHostKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()).toOpenSsh();
+        String ssh =
+                SshHostKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic())
+                        .toOpenSsh();
         sshPub = Files.writeString(dir.resolve("host.pub"), ssh + "\n");
         DemoTls.Identity id = DemoTls.selfSigned("www.unsigned.test", Instant.now());
         tls = new DemoTls.Server(id);
         tlsPort = tls.port();
-        String tlsa = TlsaRecords.line("www.unsigned.test.", tlsPort, "tcp",
-                TlsaRecords.create(id.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256));
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z.openpgpkey(ALICE, first.publicKeyBytes())
-                        .openpgpkey(ALICE, second.publicKeyBytes()).sshfp("host", ssh))
-                .zone("unsigned.test.", z -> z.unsigned().openpgpkey("alice@unsigned.test", first.publicKeyBytes())
-                        .sshfp("host", ssh).record(tlsa).record("vpn A 192.0.2.9"))
-                .zone("broken.test.", z -> z.sshfp("host", ssh).breakRRset("host", Type.SSHFP, Breakage.EXPIRED_SIGNATURES))
-                .start();
+        String tlsa =
+                TlsaRecords.line(
+                        "www.unsigned.test.",
+                        tlsPort,
+                        "tcp",
+                        TlsaRecords.create(
+                                id.cert(),
+                                CertUsage.DANE_EE,
+                                Selector.SPKI,
+                                MatchingType.SHA2_256));
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.openpgpkey(ALICE, first.publicKeyBytes())
+                                                .openpgpkey(ALICE, second.publicKeyBytes())
+                                                .sshfp("host", ssh))
+                        .zone(
+                                "unsigned.test.",
+                                z ->
+                                        z.unsigned()
+                                                .openpgpkey(
+                                                        "alice@unsigned.test",
+                                                        first.publicKeyBytes())
+                                                .sshfp("host", ssh)
+                                                .record(tlsa)
+                                                .record("vpn A 192.0.2.9"))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.sshfp("host", ssh)
+                                                .breakRRset(
+                                                        "host",
+                                                        Type.SSHFP,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(dir.resolve("root.anchor")).toString();
     }
@@ -97,29 +126,79 @@ class HashSlingerFlagsTest {
     void keyidPicksTheKeyToPublishAmongSeveralForTheAddress() {
         Cli all = Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), ALICE);
         assertEquals(0, all.exit(), all::toString);
-        assertEquals(2, all.out().lines().filter(l -> l.contains(" OPENPGPKEY ")).count(), all::toString);
+        assertEquals(
+                2,
+                all.out().lines().filter(l -> l.contains(" OPENPGPKEY ")).count(),
+                all::toString);
 
-        Cli one = Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), "--keyid", "0x" + keyId(second), ALICE);
+        Cli one =
+                Cli.run(
+                        "openpgpkey",
+                        "--create",
+                        "--key",
+                        bothKeys.toString(),
+                        "--keyid",
+                        "0x" + keyId(second),
+                        ALICE);
         assertEquals(0, one.exit(), one::toString);
         List<String> records = one.out().lines().filter(l -> l.contains(" OPENPGPKEY ")).toList();
         assertEquals(1, records.size(), one::toString);
         assertTrue(all.out().contains(records.get(0)), one::toString);
         // the short (8-digit) ID and the fingerprint name the same key
-        assertEquals(one.out(), Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), "--keyid",
-                keyId(second).substring(8).toLowerCase(), ALICE).out());
-        assertEquals(one.out(), Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), "--keyid",
-                second.fingerprint(), ALICE).out());
+        assertEquals(
+                one.out(),
+                Cli.run(
+                                "openpgpkey",
+                                "--create",
+                                "--key",
+                                bothKeys.toString(),
+                                "--keyid",
+                                keyId(second).substring(8).toLowerCase(),
+                                ALICE)
+                        .out());
+        assertEquals(
+                one.out(),
+                Cli.run(
+                                "openpgpkey",
+                                "--create",
+                                "--key",
+                                bothKeys.toString(),
+                                "--keyid",
+                                second.fingerprint(),
+                                ALICE)
+                        .out());
     }
 
     @Test
     void keyidThatNoKeyHasIsAnErrorListingTheKeysThereAre() {
-        Cli r = Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), "--keyid", "0123456789ABCDEF", ALICE);
+        Cli r =
+                Cli.run(
+                        "openpgpkey",
+                        "--create",
+                        "--key",
+                        bothKeys.toString(),
+                        "--keyid",
+                        "0123456789ABCDEF",
+                        ALICE);
         assertEquals(1, r.exit(), r::toString);
         assertEquals("", r.out());
-        assertTrue(r.err().contains("--keyid: none of the 2 key(s) for " + ALICE) && r.err().contains(keyId(first)),
+        assertTrue(
+                r.err().contains("--keyid: none of the 2 key(s) for " + ALICE)
+                        && r.err().contains(keyId(first)),
                 r::toString);
-        Cli bad = Cli.run("openpgpkey", "--create", "--key", bothKeys.toString(), "--keyid", "xyz", ALICE);
-        assertTrue(bad.err().contains("--keyid: expected a key ID of 8 or 16 hex digits or a 40-digit fingerprint"),
+        Cli bad =
+                Cli.run(
+                        "openpgpkey",
+                        "--create",
+                        "--key",
+                        bothKeys.toString(),
+                        "--keyid",
+                        "xyz",
+                        ALICE);
+        assertTrue(
+                bad.err()
+                        .contains(
+                                "--keyid: expected a key ID of 8 or 16 hex digits or a 40-digit fingerprint"),
                 bad::toString);
     }
 
@@ -146,7 +225,15 @@ class HashSlingerFlagsTest {
         Path firstOnly = Files.writeString(dir.resolve("first.asc"), first.armoredPublicKey());
         // without --keyid the second published key is not held locally: a mismatch
         assertEquals(2, dns("openpgpkey", "--verify", "--key", firstOnly.toString(), ALICE).exit());
-        Cli chosen = dns("openpgpkey", "--verify", "--key", firstOnly.toString(), "--keyid", keyId(first), ALICE);
+        Cli chosen =
+                dns(
+                        "openpgpkey",
+                        "--verify",
+                        "--key",
+                        firstOnly.toString(),
+                        "--keyid",
+                        keyId(first),
+                        ALICE);
         assertEquals(0, chosen.exit(), chosen::toString);
         assertTrue(chosen.out().startsWith("SUCCESS key " + first.fingerprint()), chosen::toString);
     }
@@ -162,13 +249,22 @@ class HashSlingerFlagsTest {
         Cli accepted = dns("--insecure", "openpgpkey", "--fetch", "alice@unsigned.test");
         assertEquals(0, accepted.exit(), accepted::toString);
         assertTrue(accepted.out().contains("Comment: NOT VALIDATED BY DNSSEC"), accepted::toString);
-        assertTrue(accepted.err().contains("WARNING: INSECURE") && accepted.err().contains("NOT VALIDATED BY DNSSEC"),
+        assertTrue(
+                accepted.err().contains("WARNING: INSECURE")
+                        && accepted.err().contains("NOT VALIDATED BY DNSSEC"),
                 accepted::toString);
     }
 
     @Test
     void insecureNeverAcceptsBogus() {
-        Cli r = dns("--insecure", "sshfp", "--verify", "--key", sshPub.toString(), "host.broken.test");
+        Cli r =
+                dns(
+                        "--insecure",
+                        "sshfp",
+                        "--verify",
+                        "--key",
+                        sshPub.toString(),
+                        "host.broken.test");
         assertEquals(2, r.exit(), r::toString);
         assertFalse(r.out().contains("SUCCESS"), r::toString);
         assertFalse(r.err().contains("WARNING: INSECURE"), r::toString);
@@ -176,25 +272,55 @@ class HashSlingerFlagsTest {
 
     @Test
     void insecureSshfpIsComparedAndFlagged() {
-        assertEquals(3, dns("sshfp", "--verify", "--key", sshPub.toString(), "host.unsigned.test").exit());
-        Cli r = dns("--insecure", "sshfp", "--verify", "--key", sshPub.toString(), "host.unsigned.test");
+        assertEquals(
+                3,
+                dns("sshfp", "--verify", "--key", sshPub.toString(), "host.unsigned.test").exit());
+        Cli r =
+                dns(
+                        "--insecure",
+                        "sshfp",
+                        "--verify",
+                        "--key",
+                        sshPub.toString(),
+                        "host.unsigned.test");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("INSECURE SUCCESS ssh-ed25519 key matches ") && r.out().contains("NOT VALIDATED"),
+        assertTrue(
+                r.out().startsWith("INSECURE SUCCESS ssh-ed25519 key matches ")
+                        && r.out().contains("NOT VALIDATED"),
                 r::toString);
-        Cli other = dns("--insecure", "sshfp", "--verify", "--key", bothKeys.toString(), "host.unsigned.test");
-        assertEquals(1, other.exit(), other::toString); // not an SSH key: a usage error, nothing compared
+        Cli other =
+                dns(
+                        "--insecure",
+                        "sshfp",
+                        "--verify",
+                        "--key",
+                        bothKeys.toString(),
+                        "host.unsigned.test");
+        assertEquals(
+                1,
+                other.exit(),
+                other::toString); // not an SSH key: a usage error, nothing compared
     }
 
     @Test
     void insecureTlsaIsComparedWithTheLiveServerAndFlagged() {
-        List<String> args = List.of("tlsa", "--verify", "--port", Integer.toString(tlsPort), "--connect",
-                "127.0.0.1:" + tlsPort, "www.unsigned.test");
+        List<String> args =
+                List.of(
+                        "tlsa",
+                        "--verify",
+                        "--port",
+                        Integer.toString(tlsPort),
+                        "--connect",
+                        "127.0.0.1:" + tlsPort,
+                        "www.unsigned.test");
         assertEquals(3, dns(args.toArray(String[]::new)).exit());
         List<String> insecure = new ArrayList<>(List.of("--insecure"));
         insecure.addAll(args);
         Cli r = dns(insecure.toArray(String[]::new));
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("INSECURE SUCCESS (usage 3 [DANE-EE])") && r.out().contains("NOT VALIDATED BY DNSSEC"),
+        assertTrue(
+                r.out().startsWith("INSECURE SUCCESS (usage 3 [DANE-EE])")
+                        && r.out().contains("NOT VALIDATED BY DNSSEC"),
                 r::toString);
         assertTrue(r.err().contains("WARNING: INSECURE"), r::toString);
     }
@@ -204,8 +330,11 @@ class HashSlingerFlagsTest {
         assertEquals(3, dns("query", "vpn.unsigned.test", "A").exit());
         Cli r = dns("--insecure", "query", "vpn.unsigned.test", "A");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("; insecure (") && r.out().contains("192.0.2.9"), r::toString);
-        assertTrue(r.err().contains("WARNING: INSECURE: the answer for vpn.unsigned.test. A"), r::toString);
+        assertTrue(
+                r.out().startsWith("; insecure (") && r.out().contains("192.0.2.9"), r::toString);
+        assertTrue(
+                r.err().contains("WARNING: INSECURE: the answer for vpn.unsigned.test. A"),
+                r::toString);
     }
 
     // --resolvconf
@@ -213,10 +342,24 @@ class HashSlingerFlagsTest {
     @Test
     void resolvconfNameserverLinesAreTheUpstreams() throws Exception {
         int port = world.address().getPort();
-        Path conf = Files.writeString(dir.resolve("resolv.conf"), "# test\nsearch example.test\noptions ndots:1\n"
-                + "nameserver 127.0.0.1@" + port + "   ; the world\n");
-        Cli r = Cli.run("--resolvconf", conf.toString(), "--anchor", anchor, "sshfp", "--verify", "--key",
-                sshPub.toString(), "host.example.test");
+        Path conf =
+                Files.writeString(
+                        dir.resolve("resolv.conf"),
+                        "# test\nsearch example.test\noptions ndots:1\n"
+                                + "nameserver 127.0.0.1@"
+                                + port
+                                + "   ; the world\n");
+        Cli r =
+                Cli.run(
+                        "--resolvconf",
+                        conf.toString(),
+                        "--anchor",
+                        anchor,
+                        "sshfp",
+                        "--verify",
+                        "--key",
+                        sshPub.toString(),
+                        "host.example.test");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().startsWith("SUCCESS ssh-ed25519"), r::toString);
     }
@@ -224,25 +367,51 @@ class HashSlingerFlagsTest {
     @Test
     void resolvconfAndServerTogetherIsAnError() throws Exception {
         Path conf = Files.writeString(dir.resolve("both.conf"), "nameserver 127.0.0.1\n");
-        Cli r = Cli.run("--resolvconf", conf.toString(), "--server", "127.0.0.1:9", "query", "x.test");
+        Cli r =
+                Cli.run(
+                        "--resolvconf",
+                        conf.toString(),
+                        "--server",
+                        "127.0.0.1:9",
+                        "query",
+                        "x.test");
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("--resolvconf and --server both name the resolvers"), r::toString);
+        assertTrue(
+                r.err().contains("--resolvconf and --server both name the resolvers"), r::toString);
     }
 
     // --debug
 
     @Test
     void debugPrintsTheChainTheVerdictRestsOn() {
-        Cli r = dns("--debug", "sshfp", "--verify", "--key", sshPub.toString(), "host.example.test");
+        Cli r =
+                dns(
+                        "--debug",
+                        "sshfp",
+                        "--verify",
+                        "--key",
+                        sshPub.toString(),
+                        "host.example.test");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.err().contains(";; validation of host.example.test. SSHFP: secure"), r::toString);
-        assertTrue(r.err().contains("\tDNSKEY\t") && r.err().contains("\tDS\t") && r.err().contains("\tRRSIG\t"),
+        assertTrue(
+                r.err().contains(";; validation of host.example.test. SSHFP: secure"), r::toString);
+        assertTrue(
+                r.err().contains("\tDNSKEY\t")
+                        && r.err().contains("\tDS\t")
+                        && r.err().contains("\tRRSIG\t"),
                 r::toString);
-        assertFalse(r.out().contains("DNSKEY"), "the chain goes to stderr, stdout stays the result\n" + r);
+        assertFalse(
+                r.out().contains("DNSKEY"),
+                "the chain goes to stderr, stdout stays the result\n" + r);
 
-        Cli bogus = dns("--debug", "sshfp", "--verify", "--key", sshPub.toString(), "host.broken.test");
-        assertTrue(bogus.err().contains(";; validation of host.broken.test. SSHFP: bogus ("), bogus::toString);
+        Cli bogus =
+                dns("--debug", "sshfp", "--verify", "--key", sshPub.toString(), "host.broken.test");
+        assertTrue(
+                bogus.err().contains(";; validation of host.broken.test. SSHFP: bogus ("),
+                bogus::toString);
         Cli q = dns("--debug", "query", "_openpgpkey.example.test", "A");
-        assertTrue(q.err().contains(";; validation of _openpgpkey.example.test. A: secure"), q::toString);
+        assertTrue(
+                q.err().contains(";; validation of _openpgpkey.example.test. A: secure"),
+                q::toString);
     }
 }

@@ -27,22 +27,31 @@ import net.jqwik.api.statistics.Statistics;
 import org.xbill.DNS.Name;
 
 /**
- * The {@code daneel} command fed damaged local files (SSH public keys, PEM keys, PEM certificates, anchor
- * files, the RFC 5011 state file) and random argument lists: it always ends with a documented exit code; when it fails, stdout
- * is empty (no partial output: a record printed for the first key file and then an error for the second
- * would be half a result) and stderr names the problem in words, never as a bare exception class. Every
- * argument list carries {@code --server 127.0.0.1:9}, so nothing leaves the machine.
+ * The {@code daneel} command fed damaged local files (SSH public keys, PEM keys, PEM certificates,
+ * anchor files, the RFC 5011 state file) and random argument lists: it always ends with a
+ * documented exit code; when it fails, stdout is empty (no partial output: a record printed for the
+ * first key file and then an error for the second would be half a result) and stderr names the
+ * problem in words, never as a bare exception class. Every argument list carries {@code --server
+ * 127.0.0.1:9}, so nothing leaves the machine.
  */
 class MalformedInputProperties {
 
-    static final String ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPKSUTyz1HwHReFVvD5obVsALAgJRNarH4TRpNePnAS host";
-    static final String ANCHOR = ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n";
+    static final String ED25519 =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGPKSUTyz1HwHReFVvD5obVsALAgJRNarH4TRpNePnAS host";
+    static final String ANCHOR =
+            ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n";
     static final String PEM = pem();
     static final String CERTIFICATE = certificate();
     static final String STATE = state();
-    /** The built-in anchors log a skipped expired key at INFO on every load; kept (strongly) quiet here. */
+
+    /**
+     * The built-in anchors log a skipped expired key at INFO on every load; kept (strongly) quiet
+     * here.
+     */
     static final java.util.logging.Logger ANCHOR_LOG = quiet();
-    static final Pattern BARE_EXCEPTION = Pattern.compile(":\\s*[A-Za-z.]*(Exception|Error)\\s*$", Pattern.MULTILINE);
+
+    static final Pattern BARE_EXCEPTION =
+            Pattern.compile(":\\s*[A-Za-z.]*(Exception|Error)\\s*$", Pattern.MULTILINE);
 
     static java.util.logging.Logger quiet() {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.daneel.anchors");
@@ -53,7 +62,9 @@ class MalformedInputProperties {
     static String pem() {
         try {
             KeyPairGenerator ed = KeyPairGenerator.getInstance("Ed25519");
-            return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(ed.generateKeyPair().getPublic().getEncoded())
+            return "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder()
+                            .encodeToString(ed.generateKeyPair().getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -62,8 +73,12 @@ class MalformedInputProperties {
 
     static String certificate() {
         try {
-            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(
-                    DemoTls.selfSigned("www.example.test", java.time.Instant.now()).cert().getEncoded())
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder()
+                            .encodeToString(
+                                    DemoTls.selfSigned("www.example.test", java.time.Instant.now())
+                                            .cert()
+                                            .getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -75,7 +90,11 @@ class MalformedInputProperties {
             Path f = Files.createTempFile("daneel-state", ".state");
             try {
                 TrustAnchors root = TrustAnchors.builtIn();
-                AnchorStore.at(f).save(List.of(TrustPointState.initial(root.forZone(Name.root).orElseThrow())));
+                AnchorStore.at(f)
+                        .save(
+                                List.of(
+                                        TrustPointState.initial(
+                                                root.forZone(Name.root).orElseThrow())));
                 return Files.readString(f);
             } finally {
                 Files.deleteIfExists(f);
@@ -87,7 +106,11 @@ class MalformedInputProperties {
 
     /** Which command reads the damaged file, and how. */
     enum Use {
-        SSHFP_PUBKEY, IPSECKEY_PEM, TLSA_CERTIFICATE, ANCHOR_FILE, STATE_FILE;
+        SSHFP_PUBKEY,
+        IPSECKEY_PEM,
+        TLSA_CERTIFICATE,
+        ANCHOR_FILE,
+        STATE_FILE;
 
         String intact() {
             return switch (this) {
@@ -101,11 +124,28 @@ class MalformedInputProperties {
 
         List<String> args(Path good, Path damaged) {
             return switch (this) {
-                // the damaged key second: its error must not follow records already printed for the first
-                case SSHFP_PUBKEY -> List.of("sshfp", "--create", "-f", good.toString(), "-f", damaged.toString(), "host.example.");
-                case IPSECKEY_PEM -> List.of("ipseckey", "--create", "--key", damaged.toString(), "gw.example.");
-                case TLSA_CERTIFICATE -> List.of("tlsa", "--create", "--output", "both", "--certificate", damaged.toString(),
-                        "www.example.test");
+                // the damaged key second: its error must not follow records already printed for the
+                // first
+                case SSHFP_PUBKEY ->
+                        List.of(
+                                "sshfp",
+                                "--create",
+                                "-f",
+                                good.toString(),
+                                "-f",
+                                damaged.toString(),
+                                "host.example.");
+                case IPSECKEY_PEM ->
+                        List.of("ipseckey", "--create", "--key", damaged.toString(), "gw.example.");
+                case TLSA_CERTIFICATE ->
+                        List.of(
+                                "tlsa",
+                                "--create",
+                                "--output",
+                                "both",
+                                "--certificate",
+                                damaged.toString(),
+                                "www.example.test");
                 case ANCHOR_FILE -> List.of("--anchor", damaged.toString(), "anchors");
                 case STATE_FILE -> List.of("anchors", "--state", damaged.toString());
             };
@@ -117,12 +157,18 @@ class MalformedInputProperties {
             Random r = new Random(seed);
             switch (kind) {
                 case 0 -> {
-                    return text.substring(0, r.nextInt(text.length())).getBytes(StandardCharsets.UTF_8);
+                    return text.substring(0, r.nextInt(text.length()))
+                            .getBytes(StandardCharsets.UTF_8);
                 }
                 case 1 -> {
                     StringBuilder sb = new StringBuilder(text);
                     for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
-                        sb.setCharAt(r.nextInt(sb.length()), (char) (r.nextInt(3) == 0 ? r.nextInt(0x3000) : ' ' + r.nextInt(95)));
+                        sb.setCharAt(
+                                r.nextInt(sb.length()),
+                                (char)
+                                        (r.nextInt(3) == 0
+                                                ? r.nextInt(0x3000)
+                                                : ' ' + r.nextInt(95)));
                     }
                     return sb.toString().getBytes(StandardCharsets.UTF_8);
                 }
@@ -137,8 +183,15 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> damage() {
-        return Arbitraries.of(Use.class).flatMap(u -> Arbitraries.integers().between(0, 2)
-                .flatMap(k -> Arbitraries.longs().map(s -> new Damage(u, k, s))));
+        return Arbitraries.of(Use.class)
+                .flatMap(
+                        u ->
+                                Arbitraries.integers()
+                                        .between(0, 2)
+                                        .flatMap(
+                                                k ->
+                                                        Arbitraries.longs()
+                                                                .map(s -> new Damage(u, k, s))));
     }
 
     static final List<String> PREFIX = List.of("--server", "127.0.0.1:9", "--timeout", "0.05");
@@ -158,12 +211,15 @@ class MalformedInputProperties {
         if (c.exit() != 0) {
             assertEquals("", c.out(), what + ": output printed before the error\n" + c);
             assertFalse(c.err().isBlank(), what + ": no error message\n" + c);
-            assertFalse(BARE_EXCEPTION.matcher(c.err()).find(), what + ": the error is a bare exception name\n" + c);
+            assertFalse(
+                    BARE_EXCEPTION.matcher(c.err()).find(),
+                    what + ": the error is a bare exception name\n" + c);
         }
     }
 
     @Property(tries = 200)
-    void damagedLocalFilesEndInAnErrorNamingTheProblemWithNoPartialOutput(@ForAll("damage") Damage d) throws IOException {
+    void damagedLocalFilesEndInAnErrorNamingTheProblemWithNoPartialOutput(
+            @ForAll("damage") Damage d) throws IOException {
         Path good = Files.createTempFile("daneel-good", ".pub");
         Path damaged = Files.createTempFile("daneel-damaged", ".in");
         try {
@@ -173,7 +229,9 @@ class MalformedInputProperties {
             assertCleanFailure(c, d.toString());
             if (d.use() == Use.ANCHOR_FILE && c.exit() != 0) {
                 // the anchor parsers name the file (and the line, when one line is at fault)
-                assertTrue(c.err().contains(damaged + ":"), d + ": the error does not name the file\n" + c);
+                assertTrue(
+                        c.err().contains(damaged + ":"),
+                        d + ": the error does not name the file\n" + c);
             }
             Statistics.collect(d.use(), c.exit() == 0 ? "accepted" : "refused");
         } finally {
@@ -183,16 +241,20 @@ class MalformedInputProperties {
     }
 
     /**
-     * A damaged {@code --resolvconf} file, read by the parser only (a damaged address could name a machine
-     * off loopback, so nothing is sent): a list of servers, or a {@link UsageError} naming the file (and the
-     * line, for a bad nameserver line) and what was expected.
+     * A damaged {@code --resolvconf} file, read by the parser only (a damaged address could name a
+     * machine off loopback, so nothing is sent): a list of servers, or a {@link UsageError} naming
+     * the file (and the line, for a bad nameserver line) and what was expected.
      */
     @Property(tries = 300)
-    void damagedResolvConfIsReadOrNamesFileAndLine(@ForAll("resolvDamage") Damage d) throws IOException {
+    void damagedResolvConfIsReadOrNamesFileAndLine(@ForAll("resolvDamage") Damage d)
+            throws IOException {
         Path damaged = Files.createTempFile("daneel-resolv", ".conf");
         try {
-            Files.write(damaged, d.apply("# resolvers\nsearch example.test\nnameserver 127.0.0.1@5353\nnameserver ::1\n"
-                    + "options ndots:1\n"));
+            Files.write(
+                    damaged,
+                    d.apply(
+                            "# resolvers\nsearch example.test\nnameserver 127.0.0.1@5353\nnameserver ::1\n"
+                                    + "options ndots:1\n"));
             try {
                 assertFalse(ResolvConf.read(damaged).isEmpty());
                 Statistics.collect("read");
@@ -202,7 +264,11 @@ class MalformedInputProperties {
                 assertTrue(m.startsWith("--resolvconf: " + damaged), m);
                 assertTrue(m.contains("expected"), "no word on what was expected: " + m);
                 if (m.contains(": nameserver: ")) {
-                    assertTrue(Pattern.compile("^--resolvconf: \\S+:[1-9][0-9]*: nameserver: ").matcher(m).find(), m);
+                    assertTrue(
+                            Pattern.compile("^--resolvconf: \\S+:[1-9][0-9]*: nameserver: ")
+                                    .matcher(m)
+                                    .find(),
+                            m);
                 }
             } catch (RuntimeException e) {
                 fail(d + " made the resolv.conf parser throw " + e, e);
@@ -214,16 +280,79 @@ class MalformedInputProperties {
 
     @Provide
     Arbitrary<Damage> resolvDamage() {
-        return Arbitraries.integers().between(0, 2).flatMap(k -> Arbitraries.longs().map(s -> new Damage(Use.ANCHOR_FILE, k, s)));
+        return Arbitraries.integers()
+                .between(0, 2)
+                .flatMap(k -> Arbitraries.longs().map(s -> new Damage(Use.ANCHOR_FILE, k, s)));
     }
 
-    static final List<String> WORDS = List.of("sshfp", "ipseckey", "tlsa", "openpgpkey", "anchors", "--create", "-f", "-k",
-            "--file", "--known-hosts", "--key", "--keyring", "--digest", "sha1", "sha256", "md5", "--usage", "--selector", "--mtype",
-            "9", "-1", "3", "--port", "99999", "443", "--protocol", "tcp", "quic", "--output", "both", "rfc", "xml",
-            "--precedence", "300", "10", "--gateway", "::1", "192.0.2.1", "not an address", "host.example.", "a..b",
-            "hugh@example.com", "@", "", "--json", "--timeout", "0", "61", "abc", "--tcp", "--state", "/nonexistent/dir/x.state",
-            "/nonexistent/file", "--certificate", "--anchor", "--uid", "--", "-", "--unknown-option", "\u00e9\u00e8",
-            "--keyid", "0x12345678", "--insecure", "--debug", "--wrap", "--resolvconf");
+    static final List<String> WORDS =
+            List.of(
+                    "sshfp",
+                    "ipseckey",
+                    "tlsa",
+                    "openpgpkey",
+                    "anchors",
+                    "--create",
+                    "-f",
+                    "-k",
+                    "--file",
+                    "--known-hosts",
+                    "--key",
+                    "--keyring",
+                    "--digest",
+                    "sha1",
+                    "sha256",
+                    "md5",
+                    "--usage",
+                    "--selector",
+                    "--mtype",
+                    "9",
+                    "-1",
+                    "3",
+                    "--port",
+                    "99999",
+                    "443",
+                    "--protocol",
+                    "tcp",
+                    "quic",
+                    "--output",
+                    "both",
+                    "rfc",
+                    "xml",
+                    "--precedence",
+                    "300",
+                    "10",
+                    "--gateway",
+                    "::1",
+                    "192.0.2.1",
+                    "not an address",
+                    "host.example.",
+                    "a..b",
+                    "hugh@example.com",
+                    "@",
+                    "",
+                    "--json",
+                    "--timeout",
+                    "0",
+                    "61",
+                    "abc",
+                    "--tcp",
+                    "--state",
+                    "/nonexistent/dir/x.state",
+                    "/nonexistent/file",
+                    "--certificate",
+                    "--anchor",
+                    "--uid",
+                    "--",
+                    "-",
+                    "--unknown-option",
+                    "\u00e9\u00e8",
+                    "--keyid",
+                    "0x12345678",
+                    "--insecure",
+                    "--debug",
+                    "--wrap",
+                    "--resolvconf");
 
     @Provide
     Arbitrary<List<String>> argLists() {
@@ -231,7 +360,8 @@ class MalformedInputProperties {
     }
 
     @Property(tries = 250)
-    void randomArgumentListsEndInADocumentedExitCodeAndUsageErrorsPrintNothingOnStdout(@ForAll("argLists") List<String> args) {
+    void randomArgumentListsEndInADocumentedExitCodeAndUsageErrorsPrintNothingOnStdout(
+            @ForAll("argLists") List<String> args) {
         Cli c = run(args);
         assertTrue(c.exit() >= 0 && c.exit() <= 4, args + ": undocumented exit code\n" + c);
         if (c.err().contains("Try 'daneel")) {
@@ -240,7 +370,9 @@ class MalformedInputProperties {
         }
         if (c.exit() != 0) {
             assertFalse(c.err().isBlank(), args + ": failed without a message\n" + c);
-            assertFalse(BARE_EXCEPTION.matcher(c.err()).find(), args + ": the error is a bare exception name\n" + c);
+            assertFalse(
+                    BARE_EXCEPTION.matcher(c.err()).find(),
+                    args + ": the error is a bare exception name\n" + c);
         }
         Statistics.collect(c.exit());
     }

@@ -23,8 +23,8 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code daneel openpgpkey --create/--fetch/--verify} with keys made by GnuPG: records equal to
- * {@code gpg --export-options export-dane} and hash-slinger's {@code openpgpkey --create}; fetch and verify
- * against a signed world on loopback.
+ * {@code gpg --export-options export-dane} and hash-slinger's {@code openpgpkey --create}; fetch
+ * and verify against a signed world on loopback.
  */
 class OpenPgpKeyCommandTest {
 
@@ -47,23 +47,38 @@ class OpenPgpKeyCommandTest {
         elsewhere = GnuPgHome.create();
         elsewhere.generate("Zoe <" + ZOE + ">");
         kbx = home.dir().resolve("pubring.kbx");
-        hughAsc = Files.write(home.dir().resolve("hugh.asc"), home.gpg("--armor", "--export", HUGH));
-        otherZoe = Files.write(elsewhere.dir().resolve("zoe.asc"), elsewhere.gpg("--armor", "--export", ZOE));
+        hughAsc =
+                Files.write(home.dir().resolve("hugh.asc"), home.gpg("--armor", "--export", HUGH));
+        otherZoe =
+                Files.write(
+                        elsewhere.dir().resolve("zoe.asc"),
+                        elsewhere.gpg("--armor", "--export", ZOE));
         byte[] hugh = record(HUGH);
         byte[] zoe = record(ZOE);
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z.openpgpkey(HUGH, hugh).openpgpkey(ZOE, zoe))
-                .zone("unsigned.test.", z -> z.unsigned().openpgpkey("hugh@unsigned.test", hugh))
-                .zone("broken.test.", z -> z.openpgpkey("hugh@broken.test", hugh)
-                        .breakRRset(OpenPgpKeyName.of("hugh@broken.test"), Type.OPENPGPKEY, Breakage.EXPIRED_SIGNATURES))
-                .start();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone("example.test.", z -> z.openpgpkey(HUGH, hugh).openpgpkey(ZOE, zoe))
+                        .zone(
+                                "unsigned.test.",
+                                z -> z.unsigned().openpgpkey("hugh@unsigned.test", hugh))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.openpgpkey("hugh@broken.test", hugh)
+                                                .breakRRset(
+                                                        OpenPgpKeyName.of("hugh@broken.test"),
+                                                        Type.OPENPGPKEY,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(home.dir().resolve("root.anchor")).toString();
     }
 
     private static byte[] record(String address) throws Exception {
-        return OpenPgpKeyRecords.create(LocalKeys.forAddress(LocalKeys.read(kbx), address).get(0), address).keyData();
+        return OpenPgpKeyRecords.create(
+                        LocalKeys.forAddress(LocalKeys.read(kbx), address).get(0), address)
+                .keyData();
     }
 
     @AfterAll
@@ -80,19 +95,40 @@ class OpenPgpKeyCommandTest {
     }
 
     private static Cli dns(String... rest) {
-        List<String> a = new ArrayList<>(List.of("--server", server, "--anchor", anchor, "openpgpkey"));
+        List<String> a =
+                new ArrayList<>(List.of("--server", server, "--anchor", anchor, "openpgpkey"));
         a.addAll(List.of(rest));
         return Cli.run(a.toArray(String[]::new));
     }
 
     @Test
     void createGenericEqualsGpgExportDane() throws Exception {
-        String text = new String(home.gpg("--export", "--export-options", "export-dane", HUGH), StandardCharsets.US_ASCII);
-        Matcher m = Pattern.compile("(?s)\\$ORIGIN (\\S+)\\s.*?\\n([0-9a-f]{56}) TYPE61 \\\\# (\\d+) \\((.*?)\\)").matcher(text);
+        String text =
+                new String(
+                        home.gpg("--export", "--export-options", "export-dane", HUGH),
+                        StandardCharsets.US_ASCII);
+        Matcher m =
+                Pattern.compile(
+                                "(?s)\\$ORIGIN (\\S+)\\s.*?\\n([0-9a-f]{56}) TYPE61 \\\\# (\\d+) \\((.*?)\\)")
+                        .matcher(text);
         assertTrue(m.find(), "unexpected export-dane output: " + text);
-        String theirs = m.group(2) + "." + m.group(1) + " IN TYPE61 \\# " + m.group(3) + " "
-                + m.group(4).replaceAll("\\s", "");
-        Cli ours = Cli.run("openpgpkey", "--create", "--keyring", kbx.toString(), "--output", "generic", HUGH);
+        String theirs =
+                m.group(2)
+                        + "."
+                        + m.group(1)
+                        + " IN TYPE61 \\# "
+                        + m.group(3)
+                        + " "
+                        + m.group(4).replaceAll("\\s", "");
+        Cli ours =
+                Cli.run(
+                        "openpgpkey",
+                        "--create",
+                        "--keyring",
+                        kbx.toString(),
+                        "--output",
+                        "generic",
+                        HUGH);
         assertEquals(0, ours.exit(), ours::toString);
         assertEquals(List.of(theirs), ours.out().lines().filter(l -> !l.startsWith(";")).toList());
     }
@@ -100,8 +136,10 @@ class OpenPgpKeyCommandTest {
     @Test
     void createRfcEqualsHashSlingerOpenpgpkeyCreate() throws Exception {
         Tools.require("openpgpkey", "hash-slinger");
-        String theirs = new String(home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
-                StandardCharsets.UTF_8);
+        String theirs =
+                new String(
+                        home.tool("openpgpkey", "--create", "--output", "rfc", HUGH),
+                        StandardCharsets.UTF_8);
         Cli ours = Cli.run("openpgpkey", "--create", "--key", hughAsc.toString(), HUGH);
         assertEquals(0, ours.exit(), ours::toString);
         assertEquals(theirs.strip(), ours.out().strip());
@@ -111,8 +149,17 @@ class OpenPgpKeyCommandTest {
     void createJson() {
         Cli r = Cli.run("--json", "openpgpkey", "--create", "--keyring", kbx.toString(), HUGH);
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"email\":\"" + HUGH + "\",\"owner\":\"" + OpenPgpKeyName.of(HUGH)
-                + "\",\"records\":[\"" + OpenPgpKeyName.of(HUGH) + " IN OPENPGPKEY "), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "{\"email\":\""
+                                        + HUGH
+                                        + "\",\"owner\":\""
+                                        + OpenPgpKeyName.of(HUGH)
+                                        + "\",\"records\":[\""
+                                        + OpenPgpKeyName.of(HUGH)
+                                        + " IN OPENPGPKEY "),
+                r::toString);
     }
 
     @Test
@@ -120,10 +167,23 @@ class OpenPgpKeyCommandTest {
         Cli r = dns("--fetch", HUGH);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"), r::toString);
-        assertTrue(r.err().startsWith("; queried " + OpenPgpKeyName.of(HUGH) + " for " + HUGH + ": DNSSEC-secure, 1 key(s)"),
+        assertTrue(
+                r.err()
+                        .startsWith(
+                                "; queried "
+                                        + OpenPgpKeyName.of(HUGH)
+                                        + " for "
+                                        + HUGH
+                                        + ": DNSSEC-secure, 1 key(s)"),
                 r::toString);
-        long expected = LocalKeys.forAddress(LocalKeys.read(kbx), HUGH).get(0).getPublicKey().getKeyID();
-        assertEquals(expected, LocalKeys.parse(r.out().getBytes(StandardCharsets.US_ASCII)).get(0).getPublicKey().getKeyID());
+        long expected =
+                LocalKeys.forAddress(LocalKeys.read(kbx), HUGH).get(0).getPublicKey().getKeyID();
+        assertEquals(
+                expected,
+                LocalKeys.parse(r.out().getBytes(StandardCharsets.US_ASCII))
+                        .get(0)
+                        .getPublicKey()
+                        .getKeyID());
     }
 
     @Test
@@ -141,9 +201,18 @@ class OpenPgpKeyCommandTest {
     void fetchJson() {
         Cli r = dns("--fetch", "--json", HUGH);
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"email\":\"" + HUGH + "\",\"owner\":\"" + OpenPgpKeyName.of(HUGH)
-                + "\",\"status\":\"secure\""), r::toString);
-        assertTrue(r.out().contains("\"armored\":\"-----BEGIN PGP PUBLIC KEY BLOCK-----"), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "{\"email\":\""
+                                        + HUGH
+                                        + "\",\"owner\":\""
+                                        + OpenPgpKeyName.of(HUGH)
+                                        + "\",\"status\":\"secure\""),
+                r::toString);
+        assertTrue(
+                r.out().contains("\"armored\":\"-----BEGIN PGP PUBLIC KEY BLOCK-----"),
+                r::toString);
     }
 
     @Test
@@ -163,7 +232,9 @@ class OpenPgpKeyCommandTest {
         Cli insecure = dns("--fetch", "hugh@unsigned.test");
         assertEquals(3, insecure.exit(), insecure::toString);
         assertEquals("", insecure.out());
-        assertTrue(insecure.err().contains("insecure (unsigned delegation at unsigned.test.)"), insecure::toString);
+        assertTrue(
+                insecure.err().contains("insecure (unsigned delegation at unsigned.test.)"),
+                insecure::toString);
         Cli bogus = dns("--fetch", "hugh@broken.test");
         assertEquals(2, bogus.exit(), bogus::toString);
         assertEquals("", bogus.out());
@@ -192,12 +263,16 @@ class OpenPgpKeyCommandTest {
         assertTrue(bad.err().contains("EMAIL: \"not-an-address\""), bad::toString);
         Cli neither = Cli.run("openpgpkey", "--create", HUGH);
         assertEquals(1, neither.exit());
-        assertTrue(neither.err().contains("needs either --key FILE or --keyring FILE"), neither::toString);
+        assertTrue(
+                neither.err().contains("needs either --key FILE or --keyring FILE"),
+                neither::toString);
         Cli noKeyFor = Cli.run("openpgpkey", "--create", "--key", hughAsc.toString(), ZOE);
         assertEquals(1, noKeyFor.exit());
         assertTrue(noKeyFor.err().contains("none with a user ID for " + ZOE), noKeyFor::toString);
-        Cli output = Cli.run("openpgpkey", "--create", "--key", hughAsc.toString(), "-o", "xml", HUGH);
+        Cli output =
+                Cli.run("openpgpkey", "--create", "--key", hughAsc.toString(), "-o", "xml", HUGH);
         assertEquals(1, output.exit());
-        assertTrue(output.err().contains("--output must be rfc, generic or both"), output::toString);
+        assertTrue(
+                output.err().contains("--output must be rfc, generic or both"), output::toString);
     }
 }

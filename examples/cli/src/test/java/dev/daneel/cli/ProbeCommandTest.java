@@ -19,13 +19,12 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * {@code daneel probe} against testkit servers on loopback, one of which strips RRSIGs as a home router's
- * forwarder does; and {@code daneel query}'s {@code --root-hints} checks.
+ * {@code daneel probe} against testkit servers on loopback, one of which strips RRSIGs as a home
+ * router's forwarder does; and {@code daneel query}'s {@code --root-hints} checks.
  */
 class ProbeCommandTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static World world;
     private static WorldServer stripper;
     private static String good;
@@ -34,7 +33,11 @@ class ProbeCommandTest {
 
     @BeforeAll
     static void start() {
-        world = World.builder().zone("test.").zone("example.test.", z -> z.record("www 300 A 192.0.2.1")).start();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone("example.test.", z -> z.record("www 300 A 192.0.2.1"))
+                        .start();
         stripper = world.newServer().inject(Fault.rewrite(ProbeCommandTest::strip));
         good = "127.0.0.1:" + world.address().getPort();
         bad = "127.0.0.1:" + stripper.port();
@@ -50,7 +53,9 @@ class ProbeCommandTest {
     static Message strip(Message m) {
         for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
             for (Record r : new ArrayList<>(m.getSection(section))) {
-                if (r.getType() == Type.RRSIG || r.getType() == Type.NSEC || r.getType() == Type.NSEC3) {
+                if (r.getType() == Type.RRSIG
+                        || r.getType() == Type.NSEC
+                        || r.getType() == Type.NSEC3) {
                     m.removeRecord(r, section);
                 }
             }
@@ -63,7 +68,10 @@ class ProbeCommandTest {
         Cli r = Cli.run("--server", bad, "--server", good, "--anchor", anchor, "probe");
         assertEquals(0, r.exit(), r::toString);
         String[] lines = r.out().replace("\r", "").split("\n");
-        assertTrue(lines[0].startsWith(bad + "\tdoes not carry DNSSEC: RRSIGs of the ./DNSKEY answer are missing"), r::toString);
+        assertTrue(
+                lines[0].startsWith(
+                        bad + "\tdoes not carry DNSSEC: RRSIGs of the ./DNSKEY answer are missing"),
+                r::toString);
         assertTrue(lines[1].startsWith(good + "\tcarries DNSSEC: UDP, TCP, EDNS"), r::toString);
         assertTrue(lines[2].contains("(stub)"), r::toString);
     }
@@ -82,22 +90,48 @@ class ProbeCommandTest {
         assertEquals(0, r.exit(), r::toString);
         String out = r.out();
         assertTrue(out.contains("\"upstream\":\"" + bad + "\",\"carries\":\"NO_DNSSEC\""), out);
-        assertTrue(out.contains("\"upstream\":\"" + good + "\",\"carries\":\"DNSSEC\",\"udp\":true,\"tcp\":true"), out);
-        assertTrue(out.endsWith("\"path\":\"stub\"}\n") || out.endsWith("\"path\":\"stub\"}\r\n"), out);
+        assertTrue(
+                out.contains(
+                        "\"upstream\":\""
+                                + good
+                                + "\",\"carries\":\"DNSSEC\",\"udp\":true,\"tcp\":true"),
+                out);
+        assertTrue(
+                out.endsWith("\"path\":\"stub\"}\n") || out.endsWith("\"path\":\"stub\"}\r\n"),
+                out);
     }
 
     @Test
     void rootHintsWithoutRecursiveIsAUsageError() throws Exception {
-        Path hints = Files.writeString(dir.resolve("named.root"), ". 3600000 NS a.root.\na.root. 3600000 A 127.0.0.2\n");
-        Cli r = Cli.run("--server", good, "--anchor", anchor, "query", "--root-hints", hints.toString(), "www.example.test.");
+        Path hints =
+                Files.writeString(
+                        dir.resolve("named.root"),
+                        ". 3600000 NS a.root.\na.root. 3600000 A 127.0.0.2\n");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        good,
+                        "--anchor",
+                        anchor,
+                        "query",
+                        "--root-hints",
+                        hints.toString(),
+                        "www.example.test.");
         assertTrue(r.exit() != 0, r::toString);
         assertTrue(r.err().contains("--root-hints only applies with --recursive"), r::toString);
     }
 
     @Test
     void unreadableRootHintsAreAUsageErrorNamingTheFile() {
-        Cli r = Cli.run("--anchor", anchor, "query", "--recursive", "--root-hints", dir.resolve("missing").toString(),
-                "www.example.test.");
+        Cli r =
+                Cli.run(
+                        "--anchor",
+                        anchor,
+                        "query",
+                        "--recursive",
+                        "--root-hints",
+                        dir.resolve("missing").toString(),
+                        "www.example.test.");
         assertTrue(r.exit() != 0, r::toString);
         assertTrue(r.err().contains("--root-hints: cannot read root hints"), r::toString);
     }

@@ -14,27 +14,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
 
-/** {@code daneel query} against a signed testkit world on loopback: status lines, JSON and exit codes. */
+/**
+ * {@code daneel query} against a signed testkit world on loopback: status lines, JSON and exit
+ * codes.
+ */
 class QueryCommandTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static World world;
     private static String server;
     private static String anchor;
 
     @BeforeAll
     static void start() {
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z
-                        .record("www 300 A 192.0.2.1")
-                        .record("www 300 AAAA 2001:db8::1")
-                        .record("alias 300 CNAME www"))
-                .zone("unsigned.test.", z -> z.unsigned().record("www 300 A 192.0.2.2"))
-                .zone("broken.test.", z -> z.record("www 300 A 192.0.2.3")
-                        .breakRRset("www", Type.A, Breakage.EXPIRED_SIGNATURES))
-                .start();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.record("www 300 A 192.0.2.1")
+                                                .record("www 300 AAAA 2001:db8::1")
+                                                .record("alias 300 CNAME www"))
+                        .zone("unsigned.test.", z -> z.unsigned().record("www 300 A 192.0.2.2"))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.record("www 300 A 192.0.2.3")
+                                                .breakRRset(
+                                                        "www", Type.A, Breakage.EXPIRED_SIGNATURES))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(dir.resolve("root.anchor")).toString();
     }
@@ -58,7 +67,8 @@ class QueryCommandTest {
     void secureAnswerPrintsStatusLineAndRecordsAndExitsZero() {
         Cli r = query("query", "www.example.test.", "A");
         assertEquals(0, r.exit(), r::toString);
-        assertEquals("; secure\nwww.example.test.\t300\tIN\tA\t192.0.2.1\n", r.out().replace("\r", ""));
+        assertEquals(
+                "; secure\nwww.example.test.\t300\tIN\tA\t192.0.2.1\n", r.out().replace("\r", ""));
         assertEquals("", r.err());
     }
 
@@ -104,7 +114,9 @@ class QueryCommandTest {
     void unsignedDelegationIsInsecureAndExitsThree() {
         Cli r = query("query", "www.unsigned.test.");
         assertEquals(3, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("; insecure (unsigned delegation at unsigned.test.)\n"), r::toString);
+        assertTrue(
+                r.out().startsWith("; insecure (unsigned delegation at unsigned.test.)\n"),
+                r::toString);
     }
 
     @Test
@@ -112,25 +124,39 @@ class QueryCommandTest {
         Cli r = query("query", "www.broken.test.");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.out().startsWith("; bogus (SIGNATURE_EXPIRED): "), r::toString);
-        assertTrue(r.out().lines().allMatch(l -> l.startsWith(";")), "bogus records only as comments: " + r.out());
-        assertTrue(r.out().contains(";; records that failed validation (do not use):\n; www.broken.test."), r::toString);
+        assertTrue(
+                r.out().lines().allMatch(l -> l.startsWith(";")),
+                "bogus records only as comments: " + r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                ";; records that failed validation (do not use):\n; www.broken.test."),
+                r::toString);
     }
 
     @Test
     void jsonSecureAnswerHasTheDocumentedFields() {
         Cli r = query("--json", "query", "www.example.test.", "A");
         assertEquals(0, r.exit(), r::toString);
-        assertEquals("{\"name\":\"www.example.test.\",\"type\":\"A\",\"status\":\"secure\",\"rcode\":\"NOERROR\","
-                + "\"records\":[\"www.example.test.\\t300\\tIN\\tA\\t192.0.2.1\"]}\n", r.out().replace("\r", ""));
+        assertEquals(
+                "{\"name\":\"www.example.test.\",\"type\":\"A\",\"status\":\"secure\",\"rcode\":\"NOERROR\","
+                        + "\"records\":[\"www.example.test.\\t300\\tIN\\tA\\t192.0.2.1\"]}\n",
+                r.out().replace("\r", ""));
     }
 
     @Test
     void jsonBogusAnswerCarriesReasonAndEde() {
         Cli r = query("query", "www.broken.test.", "--json");
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"name\":\"www.broken.test.\",\"type\":\"A\",\"status\":\"bogus\","
-                + "\"rcode\":\"NOERROR\",\"reason\":\"SIGNATURE_EXPIRED\",\"ede\":7,"), r::toString);
-        assertTrue(r.out().contains("\"records\":[],\"failed_records\":[\"www.broken.test."), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "{\"name\":\"www.broken.test.\",\"type\":\"A\",\"status\":\"bogus\","
+                                        + "\"rcode\":\"NOERROR\",\"reason\":\"SIGNATURE_EXPIRED\",\"ede\":7,"),
+                r::toString);
+        assertTrue(
+                r.out().contains("\"records\":[],\"failed_records\":[\"www.broken.test."),
+                r::toString);
     }
 
     @Test
@@ -149,8 +175,10 @@ class QueryCommandTest {
     void jsonChainOnRequestListsTheEvidence() {
         Cli r = query("--json", "query", "--chain", "www.example.test.");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(Pattern.compile("\"chain\":\\[\"[^\"]*DNSKEY").matcher(r.out()).find()
-                || r.out().contains("DNSKEY"), r::toString);
+        assertTrue(
+                Pattern.compile("\"chain\":\\[\"[^\"]*DNSKEY").matcher(r.out()).find()
+                        || r.out().contains("DNSKEY"),
+                r::toString);
     }
 
     @Test
@@ -163,7 +191,16 @@ class QueryCommandTest {
 
     @Test
     void globalOptionsAreAcceptedAfterTheCommand() {
-        Cli r = Cli.run("query", "www.example.test.", "A", "--server", server, "--anchor", anchor, "--json");
+        Cli r =
+                Cli.run(
+                        "query",
+                        "www.example.test.",
+                        "A",
+                        "--server",
+                        server,
+                        "--anchor",
+                        anchor,
+                        "--json");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().startsWith("{\"name\":\"www.example.test.\""), r::toString);
     }
@@ -174,24 +211,46 @@ class QueryCommandTest {
         Cli r = query("--tcp", "--timeout", "5", "query", "www.example.test.");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(world.server().log().size() > 0);
-        assertEquals(0, world.server().log().count(q -> q.transport() != dev.daneel.testkit.Transport.TCP));
+        assertEquals(
+                0,
+                world.server().log().count(q -> q.transport() != dev.daneel.testkit.Transport.TCP));
     }
 
     @Test
     void repeatedServerFallsBackToTheSecond() throws Exception {
         // a UDP port nobody answers on, then the world: the resolver tries them in order
-        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            Cli r = Cli.run("--server", "127.0.0.1:" + silent.getLocalPort(), "--server", server,
-                    "--anchor", anchor, "--timeout", "0.2", "query", "www.example.test.");
+        try (java.net.DatagramSocket silent =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Cli r =
+                    Cli.run(
+                            "--server",
+                            "127.0.0.1:" + silent.getLocalPort(),
+                            "--server",
+                            server,
+                            "--anchor",
+                            anchor,
+                            "--timeout",
+                            "0.2",
+                            "query",
+                            "www.example.test.");
             assertEquals(0, r.exit(), r::toString);
         }
     }
 
     @Test
     void unreachableServerIsIndeterminateAndExitsOne() throws Exception {
-        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            Cli r = Cli.run("--server", "127.0.0.1:" + silent.getLocalPort(), "--anchor", anchor,
-                    "--timeout", "0.1", "query", "www.example.test.");
+        try (java.net.DatagramSocket silent =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Cli r =
+                    Cli.run(
+                            "--server",
+                            "127.0.0.1:" + silent.getLocalPort(),
+                            "--anchor",
+                            anchor,
+                            "--timeout",
+                            "0.1",
+                            "query",
+                            "www.example.test.");
             assertEquals(1, r.exit(), r::toString);
             assertTrue(r.out().startsWith("; indeterminate: "), r::toString);
         }
@@ -203,7 +262,14 @@ class QueryCommandTest {
         try (World elsewhere = World.builder().zone("test.").build()) {
             other = elsewhere.writeTrustAnchors(dir.resolve("other.anchor"));
         }
-        Cli r = Cli.run("--server", server, "--anchor", other.toString(), "query", "www.example.test.");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        other.toString(),
+                        "query",
+                        "www.example.test.");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.out().startsWith("; bogus ("), r::toString);
     }
@@ -233,7 +299,14 @@ class QueryCommandTest {
 
     @Test
     void unreadableAnchorFileIsNamed() {
-        Cli r = Cli.run("--server", server, "--anchor", dir.resolve("missing").toString(), "query", "x.test.");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        dir.resolve("missing").toString(),
+                        "query",
+                        "x.test.");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("--anchor: cannot read"), r::toString);
     }
@@ -250,7 +323,9 @@ class QueryCommandTest {
     void badServerPortIsNamed() {
         Cli r = Cli.run("--server", "127.0.0.1:99999", "--anchor", anchor, "query", "x.test.");
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.err().contains("--server: port must be a number 1..65535, got \"99999\""), r::toString);
+        assertTrue(
+                r.err().contains("--server: port must be a number 1..65535, got \"99999\""),
+                r::toString);
     }
 
     @Test

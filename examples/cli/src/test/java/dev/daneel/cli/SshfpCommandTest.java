@@ -21,11 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Type;
 
-/** {@code daneel sshfp --create/--verify}: lines equal to ssh-keygen -r and hash-slinger, verdicts and exit codes. */
+/**
+ * {@code daneel sshfp --create/--verify}: lines equal to ssh-keygen -r and hash-slinger, verdicts
+ * and exit codes.
+ */
 class SshfpCommandTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static World world;
     private static String server;
     private static String anchor;
@@ -37,14 +39,26 @@ class SshfpCommandTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
         String host = SshHostKey.of(g.generateKeyPair().getPublic()).toOpenSsh();
         hostPub = Files.writeString(dir.resolve("host.pub"), host + "\n");
-        otherPub = Files.writeString(dir.resolve("other.pub"),
-                SshHostKey.of(g.generateKeyPair().getPublic()).toOpenSsh() + "\n");
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z.sshfp("host", host).record("nokeys A 192.0.2.1"))
-                .zone("unsigned.test.", z -> z.unsigned().sshfp("host", host))
-                .zone("broken.test.", z -> z.sshfp("host", host).breakRRset("host", Type.SSHFP, Breakage.EXPIRED_SIGNATURES))
-                .start();
+        otherPub =
+                Files.writeString(
+                        dir.resolve("other.pub"),
+                        SshHostKey.of(g.generateKeyPair().getPublic()).toOpenSsh() + "\n");
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z -> z.sshfp("host", host).record("nokeys A 192.0.2.1"))
+                        .zone("unsigned.test.", z -> z.unsigned().sshfp("host", host))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.sshfp("host", host)
+                                                .breakRRset(
+                                                        "host",
+                                                        Type.SSHFP,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(dir.resolve("root.anchor")).toString();
     }
@@ -55,8 +69,18 @@ class SshfpCommandTest {
     }
 
     private static Cli verify(String host, Path key, String... more) {
-        List<String> a = new ArrayList<>(List.of("--server", server, "--anchor", anchor, "sshfp", "--verify",
-                "--key", key.toString(), host));
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "--server",
+                                server,
+                                "--anchor",
+                                anchor,
+                                "sshfp",
+                                "--verify",
+                                "--key",
+                                key.toString(),
+                                host));
         a.addAll(List.of(more));
         return Cli.run(a.toArray(String[]::new));
     }
@@ -65,14 +89,22 @@ class SshfpCommandTest {
     void publishedKeyVerifies() {
         Cli r = verify("host.example.test", hostPub);
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("SUCCESS ssh-ed25519 key matches host.example.test. IN SSHFP 4 2 "), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "SUCCESS ssh-ed25519 key matches host.example.test. IN SSHFP 4 2 "),
+                r::toString);
     }
 
     @Test
     void anotherKeyIsAMismatchExitTwo() {
         Cli r = verify("host.example.test.", otherPub);
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("FAIL ssh-ed25519 key matches none of the 2 secure SSHFP record(s)"), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "FAIL ssh-ed25519 key matches none of the 2 secure SSHFP record(s)"),
+                r::toString);
     }
 
     @Test
@@ -86,7 +118,8 @@ class SshfpCommandTest {
     void unsignedZoneIsInsecureExitThree() {
         Cli r = verify("host.unsigned.test.", hostPub);
         assertEquals(3, r.exit(), r::toString);
-        assertTrue(r.out().contains("insecure (unsigned delegation at unsigned.test.)"), r::toString);
+        assertTrue(
+                r.out().contains("insecure (unsigned delegation at unsigned.test.)"), r::toString);
     }
 
     @Test
@@ -100,8 +133,12 @@ class SshfpCommandTest {
     void verifyJson() {
         Cli r = verify("host.example.test.", hostPub, "--json");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"host\":\"host.example.test.\",\"status\":\"match\",\"keys\":[{\"key\":\"ssh-ed25519\","
-                + "\"result\":\"match\""), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "{\"host\":\"host.example.test.\",\"status\":\"match\",\"keys\":[{\"key\":\"ssh-ed25519\","
+                                        + "\"result\":\"match\""),
+                r::toString);
     }
 
     @Test
@@ -116,19 +153,40 @@ class SshfpCommandTest {
 
     @Test
     void createJsonWithOneDigest() {
-        Cli r = Cli.run("--json", "sshfp", "--create", "--digest", "sha256", "-f", hostPub.toString(), "h.test.");
+        Cli r =
+                Cli.run(
+                        "--json",
+                        "sshfp",
+                        "--create",
+                        "--digest",
+                        "sha256",
+                        "-f",
+                        hostPub.toString(),
+                        "h.test.");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"host\":\"h.test.\",\"records\":[\"h.test. IN SSHFP 4 2 "), r::toString);
+        assertTrue(
+                r.out().startsWith("{\"host\":\"h.test.\",\"records\":[\"h.test. IN SSHFP 4 2 "),
+                r::toString);
     }
 
     @Test
     void createdRecordsVerifyAgainstTheWorld() {
         Cli created = Cli.run("sshfp", "--create", "-f", hostPub.toString(), "host.example.test.");
-        Cli published = Cli.run("--server", server, "--anchor", anchor, "query", "host.example.test.", "SSHFP");
+        Cli published =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        anchor,
+                        "query",
+                        "host.example.test.",
+                        "SSHFP");
         assertEquals(0, published.exit(), published::toString);
         for (String line : created.out().split("\n")) {
             String hex = line.substring(line.lastIndexOf(' ') + 1).toUpperCase(Locale.ROOT);
-            assertTrue(published.out().toUpperCase(Locale.ROOT).contains(hex), line + " in " + published);
+            assertTrue(
+                    published.out().toUpperCase(Locale.ROOT).contains(hex),
+                    line + " in " + published);
         }
     }
 
@@ -139,13 +197,16 @@ class SshfpCommandTest {
         assertTrue(neither.err().contains("-k KNOWN_HOSTS or -f PUBKEY"), neither::toString);
         Cli both = Cli.run("sshfp", "--create", "--verify", "h");
         assertEquals(1, both.exit());
-        assertTrue(both.err().contains("--create, --verify are mutually exclusive"), both::toString);
+        assertTrue(
+                both.err().contains("--create, --verify are mutually exclusive"), both::toString);
         Cli none = Cli.run("sshfp", "h");
         assertEquals(1, none.exit());
         assertTrue(none.err().contains("--create"), none::toString);
         Cli digest = Cli.run("sshfp", "--create", "--digest", "md5", "-f", hostPub.toString(), "h");
         assertEquals(1, digest.exit());
-        assertTrue(digest.err().contains("--digest must be sha1 or sha256, got \"md5\""), digest::toString);
+        assertTrue(
+                digest.err().contains("--digest must be sha1 or sha256, got \"md5\""),
+                digest::toString);
         Cli missing = Cli.run("sshfp", "--create", "-f", dir.resolve("nope.pub").toString(), "h");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("-f: cannot read"), missing::toString);
@@ -173,8 +234,16 @@ class SshfpCommandTest {
         Path pub = generate(keygen, type, bits);
         Path knownHosts = dir.resolve("known_hosts_" + type);
         Files.writeString(knownHosts, "host.example.test " + Files.readString(pub));
-        String theirs = Tools.run(dir, sshfp, "-k", knownHosts.toString(), "-d", "--digest=sha1", "--digest=sha256",
-                "host.example.test");
+        String theirs =
+                Tools.run(
+                        dir,
+                        sshfp,
+                        "-k",
+                        knownHosts.toString(),
+                        "-d",
+                        "--digest=sha1",
+                        "--digest=sha256",
+                        "host.example.test");
         Cli ours = Cli.run("sshfp", "--create", "-k", knownHosts.toString(), "host.example.test.");
         assertEquals(0, ours.exit(), ours::toString);
         assertEquals(normalized(theirs), normalized(ours.out()));
@@ -182,10 +251,20 @@ class SshfpCommandTest {
 
     @Test
     void verifyWithConnectUsesALiveServersKeys() throws Exception {
-        // no SSH server is started here: --connect to a closed loopback port fails with a message naming it
+        // no SSH server is started here: --connect to a closed loopback port fails with a message
+        // naming it
         Tools.require("ssh-keyscan", "openssh-client");
-        Cli r = Cli.run("--server", server, "--anchor", anchor, "sshfp", "--verify", "--connect", "127.0.0.1:1",
-                "host.example.test.");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        anchor,
+                        "sshfp",
+                        "--verify",
+                        "--connect",
+                        "127.0.0.1:1",
+                        "host.example.test.");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("no SSH host key from 127.0.0.1:1"), r::toString);
     }
@@ -194,7 +273,19 @@ class SshfpCommandTest {
         Path key = dir.resolve("ssh_host_" + type + "_key");
         Files.deleteIfExists(key);
         Files.deleteIfExists(Path.of(key + ".pub"));
-        List<String> cmd = new ArrayList<>(List.of(keygen, "-q", "-t", type, "-N", "", "-C", "test", "-f", key.toString()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                keygen,
+                                "-q",
+                                "-t",
+                                type,
+                                "-N",
+                                "",
+                                "-C",
+                                "test",
+                                "-f",
+                                key.toString()));
         if (bits > 0) {
             cmd.addAll(List.of("-b", Integer.toString(bits)));
         }
@@ -204,7 +295,8 @@ class SshfpCommandTest {
 
     private static TreeSet<String> normalized(String text) {
         TreeSet<String> out = new TreeSet<>();
-        text.lines().filter(l -> !l.isBlank())
+        text.lines()
+                .filter(l -> !l.isBlank())
                 .forEach(l -> out.add(l.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT)));
         return out;
     }

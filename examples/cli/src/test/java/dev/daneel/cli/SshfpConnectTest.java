@@ -13,11 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code daneel sshfp --verify --connect} against a real OpenSSH sshd on 127.0.0.1 (host key via ssh-keyscan). */
+/**
+ * {@code daneel sshfp --verify --connect} against a real OpenSSH sshd on 127.0.0.1 (host key via
+ * ssh-keyscan).
+ */
 class SshfpConnectTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static OpenSshServer sshd;
     private static int port;
     private static World world;
@@ -30,11 +32,16 @@ class SshfpConnectTest {
         sshd = OpenSshServer.start(dir, "ed25519", null);
         port = sshd.port();
         String hostKeyLine = sshd.hostKeyLine();
-        String other = SshHostKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()).toOpenSsh();
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z.sshfp("good", hostKeyLine).sshfp("replaced", other))
-                .start();
+        String other =
+                SshHostKey.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic())
+                        .toOpenSsh();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z -> z.sshfp("good", hostKeyLine).sshfp("replaced", other))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(dir.resolve("root.anchor")).toString();
     }
@@ -51,16 +58,38 @@ class SshfpConnectTest {
 
     @Test
     void liveHostKeyMatchesItsSshfpRecords() {
-        Cli r = Cli.run("--server", server, "--anchor", anchor, "sshfp", "--verify", "--connect", "127.0.0.1:" + port,
-                "good.example.test");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        anchor,
+                        "sshfp",
+                        "--verify",
+                        "--connect",
+                        "127.0.0.1:" + port,
+                        "good.example.test");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("SUCCESS ssh-ed25519 key matches good.example.test. IN SSHFP 4 2 "), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "SUCCESS ssh-ed25519 key matches good.example.test. IN SSHFP 4 2 "),
+                r::toString);
     }
 
     @Test
     void liveHostKeyDoesNotMatchAnotherHostsRecords() {
-        Cli r = Cli.run("--server", server, "--anchor", anchor, "sshfp", "--verify", "--connect", "127.0.0.1:" + port,
-                "replaced.example.test");
+        Cli r =
+                Cli.run(
+                        "--server",
+                        server,
+                        "--anchor",
+                        anchor,
+                        "sshfp",
+                        "--verify",
+                        "--connect",
+                        "127.0.0.1:" + port,
+                        "replaced.example.test");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.out().startsWith("FAIL ssh-ed25519 key matches none"), r::toString);
     }

@@ -34,11 +34,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Type;
 
-/** {@code daneel tlsa --create/--verify}: lines equal to hash-slinger, live servers on loopback, exit codes. */
+/**
+ * {@code daneel tlsa --create/--verify}: lines equal to hash-slinger, live servers on loopback,
+ * exit codes.
+ */
 class TlsaCommandTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static World world;
     private static String server;
     private static String anchor;
@@ -56,18 +58,52 @@ class TlsaCommandTest {
         goodServer = new DemoTls.Server(good);
         otherServer = new DemoTls.Server(other);
         port = goodServer.port();
-        String line = TlsaRecords.line("www.example.test.", port, "tcp",
-                TlsaRecords.create(good.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256));
-        String line25 = TlsaRecords.line("mail.example.test.", 25, "tcp",
-                TlsaRecords.create(good.cert(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256));
-        world = World.builder()
-                .zone("test.")
-                .zone("example.test.", z -> z.record(line).record(line25)
-                        .record("www A 127.0.0.1").record("none A 127.0.0.1"))
-                .zone("unsigned.test.", z -> z.unsigned().record(line.replace("example.test.", "unsigned.test.")))
-                .zone("broken.test.", z -> z.record(line.replace("example.test.", "broken.test."))
-                        .breakRRset("_" + port + "._tcp.www", Type.TLSA, Breakage.EXPIRED_SIGNATURES))
-                .start();
+        String line =
+                TlsaRecords.line(
+                        "www.example.test.",
+                        port,
+                        "tcp",
+                        TlsaRecords.create(
+                                good.cert(),
+                                CertUsage.DANE_EE,
+                                Selector.SPKI,
+                                MatchingType.SHA2_256));
+        String line25 =
+                TlsaRecords.line(
+                        "mail.example.test.",
+                        25,
+                        "tcp",
+                        TlsaRecords.create(
+                                good.cert(),
+                                CertUsage.DANE_EE,
+                                Selector.SPKI,
+                                MatchingType.SHA2_256));
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "example.test.",
+                                z ->
+                                        z.record(line)
+                                                .record(line25)
+                                                .record("www A 127.0.0.1")
+                                                .record("none A 127.0.0.1"))
+                        .zone(
+                                "unsigned.test.",
+                                z ->
+                                        z.unsigned()
+                                                .record(
+                                                        line.replace(
+                                                                "example.test.", "unsigned.test.")))
+                        .zone(
+                                "broken.test.",
+                                z ->
+                                        z.record(line.replace("example.test.", "broken.test."))
+                                                .breakRRset(
+                                                        "_" + port + "._tcp.www",
+                                                        Type.TLSA,
+                                                        Breakage.EXPIRED_SIGNATURES))
+                        .start();
         server = "127.0.0.1:" + world.address().getPort();
         anchor = world.writeTrustAnchors(dir.resolve("root.anchor")).toString();
         certFile = writePem(dir.resolve("good.pem"), good.cert().getEncoded());
@@ -81,13 +117,25 @@ class TlsaCommandTest {
     }
 
     static Path writePem(Path file, byte[] der) throws Exception {
-        return Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END CERTIFICATE-----\n");
+        return Files.writeString(
+                file,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                        + "\n-----END CERTIFICATE-----\n");
     }
 
     private static Cli verify(String host, String... more) {
-        List<String> a = new ArrayList<>(List.of("--server", server, "--anchor", anchor, "tlsa", "--verify",
-                "--port", Integer.toString(port)));
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "--server",
+                                server,
+                                "--anchor",
+                                anchor,
+                                "tlsa",
+                                "--verify",
+                                "--port",
+                                Integer.toString(port)));
         a.addAll(List.of(more));
         a.add(host);
         return Cli.run(a.toArray(String[]::new));
@@ -97,8 +145,15 @@ class TlsaCommandTest {
     void liveServerMatchesItsRecordExitZero() {
         Cli r = verify("www.example.test", "--connect", "127.0.0.1:" + port);
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("SUCCESS (usage 3 [DANE-EE]) the certificate offered by 127.0.0.1:" + port
-                + " matches _" + port + "._tcp.www.example.test. TLSA 3 1 1 "), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "SUCCESS (usage 3 [DANE-EE]) the certificate offered by 127.0.0.1:"
+                                        + port
+                                        + " matches _"
+                                        + port
+                                        + "._tcp.www.example.test. TLSA 3 1 1 "),
+                r::toString);
     }
 
     @Test
@@ -118,7 +173,13 @@ class TlsaCommandTest {
     void impostorCertificateFailsExitTwo() {
         Cli r = verify("www.example.test", "--connect", "127.0.0.1:" + otherServer.port());
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("FAIL (usage 3 [DANE-EE]) _" + port + "._tcp.www.example.test. TLSA 3 1 1 "), r::toString);
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "FAIL (usage 3 [DANE-EE]) _"
+                                        + port
+                                        + "._tcp.www.example.test. TLSA 3 1 1 "),
+                r::toString);
         assertTrue(r.out().contains("NO_MATCH"), r::toString);
     }
 
@@ -126,7 +187,12 @@ class TlsaCommandTest {
     void verifyJson() {
         Cli r = verify("www.example.test", "--connect", "127.0.0.1:" + port, "--json");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("{\"owner\":\"_" + port + "._tcp.www.example.test.\",\"status\":\"match\",\"results\":[\"SUCCESS"),
+        assertTrue(
+                r.out()
+                        .startsWith(
+                                "{\"owner\":\"_"
+                                        + port
+                                        + "._tcp.www.example.test.\",\"status\":\"match\",\"results\":[\"SUCCESS"),
                 r::toString);
     }
 
@@ -168,8 +234,19 @@ class TlsaCommandTest {
             Thread t = new Thread(() -> fakeSmtp(ss, ctx));
             t.setDaemon(true);
             t.start();
-            Cli r = Cli.run("--server", server, "--anchor", anchor, "tlsa", "--verify", "--port", "25",
-                    "--connect", "127.0.0.1:" + ss.getLocalPort(), "mail.example.test");
+            Cli r =
+                    Cli.run(
+                            "--server",
+                            server,
+                            "--anchor",
+                            anchor,
+                            "tlsa",
+                            "--verify",
+                            "--port",
+                            "25",
+                            "--connect",
+                            "127.0.0.1:" + ss.getLocalPort(),
+                            "mail.example.test");
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().startsWith("SUCCESS (usage 3 [DANE-EE])"), r::toString);
         }
@@ -177,15 +254,22 @@ class TlsaCommandTest {
 
     private static void fakeSmtp(ServerSocket ss, SSLContext ctx) {
         try (Socket s = ss.accept()) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
-            out.write("220-mail.example.test ESMTP\r\n220 ready\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    "220-mail.example.test ESMTP\r\n220 ready\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             in.readLine();
-            out.write("250-mail.example.test\r\n250 STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    "250-mail.example.test\r\n250 STARTTLS\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             in.readLine();
             out.write("220 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, null, s.getPort(), false)) {
+            try (SSLSocket tls =
+                    (SSLSocket) ctx.getSocketFactory().createSocket(s, null, s.getPort(), false)) {
                 tls.setUseClientMode(false);
                 tls.startHandshake();
             }
@@ -198,7 +282,11 @@ class TlsaCommandTest {
         char[] pw = "t".toCharArray();
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         ks.load(null, pw);
-        ks.setKeyEntry("k", id.keys().getPrivate(), pw, new java.security.cert.X509Certificate[] {id.cert()});
+        ks.setKeyEntry(
+                "k",
+                id.keys().getPrivate(),
+                pw,
+                new java.security.cert.X509Certificate[] {id.cert()});
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, pw);
         SSLContext c = SSLContext.getInstance("TLS");
@@ -208,35 +296,140 @@ class TlsaCommandTest {
 
     @Test
     void createDefaultsAreHashSlingers() {
-        Cli r = Cli.run("tlsa", "--create", "--certificate", certFile.toString(), "www.example.test");
+        Cli r =
+                Cli.run(
+                        "tlsa",
+                        "--create",
+                        "--certificate",
+                        certFile.toString(),
+                        "www.example.test");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().startsWith("_443._tcp.www.example.test. IN TLSA 3 0 1 "), r::toString);
     }
 
     @Test
     void createGenericAndBothAndJson() {
-        Cli g = Cli.run("tlsa", "--create", "--output", "generic", "--certificate", certFile.toString(), "h.test");
+        Cli g =
+                Cli.run(
+                        "tlsa",
+                        "--create",
+                        "--output",
+                        "generic",
+                        "--certificate",
+                        certFile.toString(),
+                        "h.test");
         assertTrue(g.out().startsWith("_443._tcp.h.test. IN TYPE52 \\# 35 030001"), g::toString);
-        Cli b = Cli.run("tlsa", "--create", "-o", "both", "--certificate", certFile.toString(), "h.test");
+        Cli b =
+                Cli.run(
+                        "tlsa",
+                        "--create",
+                        "-o",
+                        "both",
+                        "--certificate",
+                        certFile.toString(),
+                        "h.test");
         assertEquals(2, b.out().split("\n").length, b::toString);
-        Cli j = Cli.run("--json", "tlsa", "--create", "--protocol", "udp", "-p", "853", "--certificate",
-                certFile.toString(), "h.test");
-        assertTrue(j.out().startsWith("{\"owner\":\"_853._udp.h.test.\",\"records\":[\"_853._udp.h.test. IN TLSA 3 0 1 "),
+        Cli j =
+                Cli.run(
+                        "--json",
+                        "tlsa",
+                        "--create",
+                        "--protocol",
+                        "udp",
+                        "-p",
+                        "853",
+                        "--certificate",
+                        certFile.toString(),
+                        "h.test");
+        assertTrue(
+                j.out()
+                        .startsWith(
+                                "{\"owner\":\"_853._udp.h.test.\",\"records\":[\"_853._udp.h.test. IN TLSA 3 0 1 "),
                 j::toString);
     }
 
     @Test
     void usageErrorsNameTheArgument() {
         String[][] cases = {
-            {"--usage must be 0, 1, 2 or 3, got 7", "tlsa", "--create", "--usage", "7", "--certificate", certFile.toString(), "h"},
-            {"--selector must be 0 or 1, got 2", "tlsa", "--create", "--selector", "2", "--certificate", certFile.toString(), "h"},
-            {"--mtype must be 0, 1 or 2, got 9", "tlsa", "--create", "--mtype", "9", "--certificate", certFile.toString(), "h"},
-            {"--protocol must be tcp, udp or sctp", "tlsa", "--create", "--protocol", "quic", "--certificate", certFile.toString(), "h"},
-            {"--output must be rfc, generic or both", "tlsa", "--create", "-o", "xml", "--certificate", certFile.toString(), "h"},
+            {
+                "--usage must be 0, 1, 2 or 3, got 7",
+                "tlsa",
+                "--create",
+                "--usage",
+                "7",
+                "--certificate",
+                certFile.toString(),
+                "h"
+            },
+            {
+                "--selector must be 0 or 1, got 2",
+                "tlsa",
+                "--create",
+                "--selector",
+                "2",
+                "--certificate",
+                certFile.toString(),
+                "h"
+            },
+            {
+                "--mtype must be 0, 1 or 2, got 9",
+                "tlsa",
+                "--create",
+                "--mtype",
+                "9",
+                "--certificate",
+                certFile.toString(),
+                "h"
+            },
+            {
+                "--protocol must be tcp, udp or sctp",
+                "tlsa",
+                "--create",
+                "--protocol",
+                "quic",
+                "--certificate",
+                certFile.toString(),
+                "h"
+            },
+            {
+                "--output must be rfc, generic or both",
+                "tlsa",
+                "--create",
+                "-o",
+                "xml",
+                "--certificate",
+                certFile.toString(),
+                "h"
+            },
             {"--create needs --certificate FILE", "tlsa", "--create", "h"},
-            {"--certificate: cannot read", "tlsa", "--create", "--certificate", "/nonexistent/cert.pem", "h"},
-            {"--verify connects over TLS on TCP only", "--server", "127.0.0.1:1", "tlsa", "--verify", "--protocol", "udp", "h"},
-            {"--starttls must be smtp, imap, pop3, ftp or none", "--server", "127.0.0.1:1", "tlsa", "--verify", "--starttls", "xmpp", "h"},
+            {
+                "--certificate: cannot read",
+                "tlsa",
+                "--create",
+                "--certificate",
+                "/nonexistent/cert.pem",
+                "h"
+            },
+            {
+                "--verify connects over TLS on TCP only",
+                "--server",
+                "127.0.0.1:1",
+                "tlsa",
+                "--verify",
+                "--protocol",
+                "udp",
+                "h"
+            },
+            {
+                "--starttls must be smtp, imap, pop3, ftp or none",
+                "--server",
+                "127.0.0.1:1",
+                "tlsa",
+                "--verify",
+                "--starttls",
+                "xmpp",
+                "h"
+            },
         };
         for (String[] c : cases) {
             Cli r = Cli.run(java.util.Arrays.copyOfRange(c, 1, c.length));
@@ -250,12 +443,41 @@ class TlsaCommandTest {
     void createEqualsHashSlingerTlsaCreate(int usage, int selector, int mtype) throws Exception {
         String tlsa = Tools.require("tlsa", "hash-slinger");
         for (String form : new String[] {"rfc", "generic"}) {
-            String theirs = Tools.run(dir, tlsa, "--create", "--certificate", certFile.toString(), "--port", "8443",
-                    "--usage", Integer.toString(usage), "--selector", Integer.toString(selector),
-                    "--mtype", Integer.toString(mtype), "--output", form, "www.example.test");
-            Cli ours = Cli.run("tlsa", "--create", "--certificate", certFile.toString(), "--port", "8443",
-                    "--usage", Integer.toString(usage), "--selector", Integer.toString(selector),
-                    "--mtype", Integer.toString(mtype), "--output", form, "www.example.test");
+            String theirs =
+                    Tools.run(
+                            dir,
+                            tlsa,
+                            "--create",
+                            "--certificate",
+                            certFile.toString(),
+                            "--port",
+                            "8443",
+                            "--usage",
+                            Integer.toString(usage),
+                            "--selector",
+                            Integer.toString(selector),
+                            "--mtype",
+                            Integer.toString(mtype),
+                            "--output",
+                            form,
+                            "www.example.test");
+            Cli ours =
+                    Cli.run(
+                            "tlsa",
+                            "--create",
+                            "--certificate",
+                            certFile.toString(),
+                            "--port",
+                            "8443",
+                            "--usage",
+                            Integer.toString(usage),
+                            "--selector",
+                            Integer.toString(selector),
+                            "--mtype",
+                            Integer.toString(mtype),
+                            "--output",
+                            form,
+                            "www.example.test");
             assertEquals(0, ours.exit(), ours::toString);
             assertEquals(normalized(theirs), normalized(ours.out()), form);
         }
@@ -263,7 +485,8 @@ class TlsaCommandTest {
 
     private static TreeSet<String> normalized(String text) {
         TreeSet<String> out = new TreeSet<>();
-        text.lines().filter(l -> l.contains(" IN "))
+        text.lines()
+                .filter(l -> l.contains(" IN "))
                 .forEach(l -> out.add(l.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT)));
         return out;
     }

@@ -35,37 +35,51 @@ public sealed interface Decision {
 
     /** The log line. */
     default String logLine() {
-        return "daneel-milter queue=" + queueId() + " from=<" + sender() + "> to="
+        return "daneel-milter queue="
+                + queueId()
+                + " from=<"
+                + sender()
+                + "> to="
                 + recipients().stream().map(r -> "<" + r + ">").collect(Collectors.joining(","))
-                + " decision=" + kind() + " " + detail();
+                + " decision="
+                + kind()
+                + " "
+                + detail();
     }
 
     /**
      * Every recipient had a Secure key: the body was replaced by PGP/MIME encrypted to all of them.
      *
-     * @param keyIds per recipient, {@code PRIMARY/SUBKEY} for each key: the primary key ID and the ID of the
-     *     (sub)key the session key was encrypted to, {@code (hidden)} appended when its key ID was thrown; the
-     *     sender copy key under {@code sender-copy}
+     * @param keyIds per recipient, {@code PRIMARY/SUBKEY} for each key: the primary key ID and the
+     *     ID of the (sub)key the session key was encrypted to, {@code (hidden)} appended when its
+     *     key ID was thrown; the sender copy key under {@code sender-copy}
      */
-    record Encrypted(String queueId, String sender, List<String> recipients, Map<String, List<String>> keyIds)
+    record Encrypted(
+            String queueId,
+            String sender,
+            List<String> recipients,
+            Map<String, List<String>> keyIds)
             implements Decision {
         public String kind() {
             return "encrypted";
         }
 
         public String detail() {
-            return "keys=" + keyIds.entrySet().stream().map(e -> e.getKey() + ":" + String.join("+", e.getValue()))
-                    .collect(Collectors.joining(","));
+            return "keys="
+                    + keyIds.entrySet().stream()
+                            .map(e -> e.getKey() + ":" + String.join("+", e.getValue()))
+                            .collect(Collectors.joining(","));
         }
     }
 
     /**
-     * Policy {@code opportunistic} and some recipients without a Secure key: sent unencrypted, with a header
-     * saying why.
+     * Policy {@code opportunistic} and some recipients without a Secure key: sent unencrypted, with
+     * a header saying why.
      *
      * @param withoutKey recipient to reason
      */
-    record Plaintext(String queueId, String sender, List<String> recipients, Map<String, String> withoutKey)
+    record Plaintext(
+            String queueId, String sender, List<String> recipients, Map<String, String> withoutKey)
             implements Decision {
         public String kind() {
             return "plaintext";
@@ -77,7 +91,8 @@ public sealed interface Decision {
     }
 
     /** Left untouched: already encrypted, or excluded by configuration. */
-    record Skipped(String queueId, String sender, List<String> recipients, String reason) implements Decision {
+    record Skipped(String queueId, String sender, List<String> recipients, String reason)
+            implements Decision {
         public String kind() {
             return "skipped";
         }
@@ -87,8 +102,12 @@ public sealed interface Decision {
         }
     }
 
-    /** Refused with a 5xx: policy {@code require} and recipients without keys, or a message over the size cap. */
-    record Rejected(String queueId, String sender, List<String> recipients, String reply) implements Decision {
+    /**
+     * Refused with a 5xx: policy {@code require} and recipients without keys, or a message over the
+     * size cap.
+     */
+    record Rejected(String queueId, String sender, List<String> recipients, String reply)
+            implements Decision {
         public String kind() {
             return "rejected";
         }
@@ -98,8 +117,11 @@ public sealed interface Decision {
         }
     }
 
-    /** Refused with a 4xx so the MTA retries: lookup failed, Bogus, timed out, or an internal error. */
-    record TempFail(String queueId, String sender, List<String> recipients, String reply) implements Decision {
+    /**
+     * Refused with a 4xx so the MTA retries: lookup failed, Bogus, timed out, or an internal error.
+     */
+    record TempFail(String queueId, String sender, List<String> recipients, String reply)
+            implements Decision {
         public String kind() {
             return "tempfail";
         }
@@ -110,6 +132,8 @@ public sealed interface Decision {
     }
 
     private static String describe(Map<String, String> reasons) {
-        return reasons.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+        return reasons.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
     }
 }

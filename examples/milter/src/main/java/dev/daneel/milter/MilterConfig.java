@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The milter's configuration: built in code or read from a file of {@code key = value} lines ({@code #}
- * starts a comment; list keys may repeat or take comma-separated values).
+ * The milter's configuration: built in code or read from a file of {@code key = value} lines
+ * ({@code #} starts a comment; list keys may repeat or take comma-separated values).
  *
  * <pre>{@code
  * listen = inet:10025@127.0.0.1          # or unix:/run/daneel-milter/milter.sock
@@ -48,8 +48,8 @@ import java.util.Set;
  * wkd-ca-file = /etc/ssl/certs/ca-certificates.crt   # PEM CAs for WKD servers; default: the JDK's
  * }</pre>
  *
- * <p>Memory is bounded by {@code max-sessions × max-message-size} for stored messages plus, per message
- * being encrypted, about two more copies (the encrypted entity and its ASCII armor).
+ * <p>Memory is bounded by {@code max-sessions × max-message-size} for stored messages plus, per
+ * message being encrypted, about two more copies (the encrypted entity and its ASCII armor).
  *
  * <p>Immutable and thread-safe.
  */
@@ -63,9 +63,14 @@ public final class MilterConfig {
         TEMPFAIL
     }
 
-    /** Whose key IDs an encrypted message hides (a wildcard key ID, as {@code gpg --hidden-recipient} writes). */
+    /**
+     * Whose key IDs an encrypted message hides (a wildcard key ID, as {@code gpg
+     * --hidden-recipient} writes).
+     */
     public enum HideRecipients {
-        /** Envelope recipients not named in To or Cc: Bcc recipients stay hidden from the others. */
+        /**
+         * Envelope recipients not named in To or Cc: Bcc recipients stay hidden from the others.
+         */
         BCC,
         /** Every recipient (and the sender copy key). */
         ALL,
@@ -86,13 +91,22 @@ public final class MilterConfig {
     /** Default MTA size limit: Postfix's default {@code message_size_limit}, 10,240,000 octets. */
     public static final long DEFAULT_MTA_SIZE_LIMIT = 10_240_000L;
 
-    /** Default cap on one message held in memory: 10 MiB, Postfix's default {@code message_size_limit}. */
-    public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
-    /** Default concurrent MTA connections; a connection beyond it is closed (the MTA applies its default action). */
-    public static final int DEFAULT_MAX_SESSIONS = 32;
     /**
-     * Default deadline for all key lookups of one message: well inside Postfix's {@code milter_content_timeout}
-     * (300 s), so the milter answers tempfail before the MTA gives up on it.
+     * Default cap on one message held in memory: 10 MiB, Postfix's default {@code
+     * message_size_limit}.
+     */
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+
+    /**
+     * Default concurrent MTA connections; a connection beyond it is closed (the MTA applies its
+     * default action).
+     */
+    public static final int DEFAULT_MAX_SESSIONS = 32;
+
+    /**
+     * Default deadline for all key lookups of one message: well inside Postfix's {@code
+     * milter_content_timeout} (300 s), so the milter answers tempfail before the MTA gives up on
+     * it.
      */
     public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -172,25 +186,39 @@ public final class MilterConfig {
             }
             int eq = text.indexOf('=');
             if (eq <= 0) {
-                throw new MilterConfigException(file + ":" + (i + 1) + ": expected key = value, got \"" + text + "\"");
+                throw new MilterConfigException(
+                        file + ":" + (i + 1) + ": expected key = value, got \"" + text + "\"");
             }
             String key = text.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = text.substring(eq + 1).strip();
             try {
                 b.set(key, value, file.toAbsolutePath().getParent());
             } catch (IllegalArgumentException e) {
-                throw new MilterConfigException(file + ":" + (i + 1) + ": " + key + ": " + e.getMessage());
+                throw new MilterConfigException(
+                        file + ":" + (i + 1) + ": " + key + ": " + e.getMessage());
             } catch (RuntimeException e) {
-                // A parser bug must still point at the line: the operator can fix the value even when the
+                // A parser bug must still point at the line: the operator can fix the value even
+                // when the
                 // message is poor. The malformed-input properties make sure this stays unused.
-                throw new MilterConfigException(file + ":" + (i + 1) + ": " + key + ": cannot read \"" + value + "\" ("
-                        + e + ")");
+                throw new MilterConfigException(
+                        file
+                                + ":"
+                                + (i + 1)
+                                + ": "
+                                + key
+                                + ": cannot read \""
+                                + value
+                                + "\" ("
+                                + e
+                                + ")");
             }
         }
         return b.build();
     }
 
-    /** Where the milter listens: an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}. */
+    /**
+     * Where the milter listens: an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}.
+     */
     public SocketAddress listen() {
         return listen;
     }
@@ -250,7 +278,9 @@ public final class MilterConfig {
         return dnsTimeout;
     }
 
-    /** Where the validating resolver gets its data (default {@link dev.daneel.validator.Mode#STUB}). */
+    /**
+     * Where the validating resolver gets its data (default {@link dev.daneel.validator.Mode#STUB}).
+     */
     public dev.daneel.validator.Mode mode() {
         return mode;
     }
@@ -260,8 +290,9 @@ public final class MilterConfig {
     }
 
     /**
-     * Whether a proven absence under the RFC 7929 owner name is followed by a lookup under the lowercased
-     * local part, as GnuPG's {@code export-dane} and hash-slinger publish (on by default).
+     * Whether a proven absence under the RFC 7929 owner name is followed by a lookup under the
+     * lowercased local part, as GnuPG's {@code export-dane} and hash-slinger publish (on by
+     * default).
      */
     public boolean lowercaseFallback() {
         return lowercaseFallback;
@@ -278,43 +309,60 @@ public final class MilterConfig {
     }
 
     /**
-     * The most octets the MTA accepts in a message (Postfix's {@code message_size_limit}); an encrypted
-     * message that would be larger is refused with {@code 552 5.3.4 … after encryption}.
+     * The most octets the MTA accepts in a message (Postfix's {@code message_size_limit}); an
+     * encrypted message that would be larger is refused with {@code 552 5.3.4 … after encryption}.
      */
     public long mtaSizeLimit() {
         return mtaSizeLimit;
     }
 
     /**
-     * Whether a recipient without a key in the DNS (a proven absence or an Insecure zone, never a Bogus or
-     * failed lookup) is looked up in a Web Key Directory too (off by default).
+     * Whether a recipient without a key in the DNS (a proven absence or an Insecure zone, never a
+     * Bogus or failed lookup) is looked up in a Web Key Directory too (off by default).
      */
     public boolean wkd() {
         return wkd;
     }
 
-    /** Whether a key from a Web Key Directory satisfies {@code policy = require} (off by default: only DNSSEC does). */
+    /**
+     * Whether a key from a Web Key Directory satisfies {@code policy = require} (off by default:
+     * only DNSSEC does).
+     */
     public boolean acceptWkd() {
         return acceptWkd;
     }
 
-    /** PEM file of the CAs that authenticate Web Key Directory servers; empty means the JDK's trust store. */
+    /**
+     * PEM file of the CAs that authenticate Web Key Directory servers; empty means the JDK's trust
+     * store.
+     */
     public Optional<Path> wkdCaFile() {
         return wkdCaFile;
     }
 
-    /** The HTTPS port of Web Key Directory servers: 443, as the draft says; another only for tests. */
+    /**
+     * The HTTPS port of Web Key Directory servers: 443, as the draft says; another only for tests.
+     */
     public int wkdPort() {
         return wkdPort;
     }
 
     /** A human summary, one setting per line, as {@code --check-config} prints it. */
     public String summary() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "listen = " + describe(listen),
                 "policy = " + policy.name().toLowerCase(Locale.ROOT),
-                "upstream = " + (upstreams.isEmpty() ? "(system resolvers)" : upstreams.stream()
-                        .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()),
+                "upstream = "
+                        + (upstreams.isEmpty()
+                                ? "(system resolvers)"
+                                : upstreams.stream()
+                                        .map(
+                                                a ->
+                                                        a.getAddress().getHostAddress()
+                                                                + ":"
+                                                                + a.getPort())
+                                        .toList()),
                 "anchors = " + anchors.map(Path::toString).orElse("(built-in IANA root anchors)"),
                 "sender-copy-key = " + senderCopyKey.map(Path::toString).orElse("(none)"),
                 "exclude-sender = " + excludedSenders,
@@ -375,8 +423,8 @@ public final class MilterConfig {
         }
 
         /**
-         * {@code inet:PORT@HOST} (Sendmail and Postfix style), {@code inet:HOST:PORT}, or {@code unix:PATH}.
-         * HOST must be an IP literal.
+         * {@code inet:PORT@HOST} (Sendmail and Postfix style), {@code inet:HOST:PORT}, or {@code
+         * unix:PATH}. HOST must be an IP literal.
          */
         public Builder listen(String spec) {
             String s = spec.strip();
@@ -389,7 +437,8 @@ public final class MilterConfig {
                 return this;
             }
             if (!s.startsWith("inet:")) {
-                throw new IllegalArgumentException("expected inet:PORT@HOST or unix:PATH, got \"" + spec + "\"");
+                throw new IllegalArgumentException(
+                        "expected inet:PORT@HOST or unix:PATH, got \"" + spec + "\"");
             }
             String rest = s.substring(5);
             String host;
@@ -401,12 +450,15 @@ public final class MilterConfig {
             } else {
                 int colon = rest.lastIndexOf(':');
                 if (colon < 0) {
-                    throw new IllegalArgumentException("expected inet:PORT@HOST, got \"" + spec + "\"");
+                    throw new IllegalArgumentException(
+                            "expected inet:PORT@HOST, got \"" + spec + "\"");
                 }
                 host = rest.substring(0, colon);
                 port = rest.substring(colon + 1);
             }
-            listen = new InetSocketAddress(ipLiteral(host.replace("[", "").replace("]", "")), port(port));
+            listen =
+                    new InetSocketAddress(
+                            ipLiteral(host.replace("[", "").replace("]", "")), port(port));
             return this;
         }
 
@@ -421,8 +473,9 @@ public final class MilterConfig {
         }
 
         /**
-         * Adds a recursive resolver: {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} (port default 53), read
-         * by {@link HostPort}, the parser the library and the {@code daneel} command use too.
+         * Adds a recursive resolver: {@code IP}, {@code IP:PORT} or {@code [IPv6]:PORT} (port
+         * default 53), read by {@link HostPort}, the parser the library and the {@code daneel}
+         * command use too.
          */
         public Builder upstream(String spec) {
             return upstream(HostPort.parse(spec, 53).socketAddress());
@@ -447,7 +500,8 @@ public final class MilterConfig {
         public Builder excludeSender(String addressOrAtDomain) {
             String s = addressOrAtDomain.strip().toLowerCase(Locale.ROOT);
             if (s.isEmpty() || (!s.startsWith("@") && s.indexOf('@') <= 0)) {
-                throw new IllegalArgumentException("expected an address or @domain, got \"" + addressOrAtDomain + "\"");
+                throw new IllegalArgumentException(
+                        "expected an address or @domain, got \"" + addressOrAtDomain + "\"");
             }
             excludedSenders.add(s);
             return this;
@@ -475,7 +529,8 @@ public final class MilterConfig {
         /** 1 KiB .. 1 GiB. */
         public Builder maxMessageSize(long bytes) {
             if (bytes < 1024 || bytes > 1L << 30) {
-                throw new IllegalArgumentException("max-message-size must be 1K .. 1G, got " + bytes);
+                throw new IllegalArgumentException(
+                        "max-message-size must be 1K .. 1G, got " + bytes);
             }
             this.maxMessageSize = bytes;
             return this;
@@ -497,7 +552,8 @@ public final class MilterConfig {
 
         /** 100 ms .. 240 s (below Postfix's 300 s {@code milter_content_timeout}). */
         public Builder lookupTimeout(Duration d) {
-            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofSeconds(240)) > 0) {
+            if (d.compareTo(Duration.ofMillis(100)) < 0
+                    || d.compareTo(Duration.ofSeconds(240)) > 0) {
                 throw new IllegalArgumentException("lookup-timeout must be 0.1 .. 240 s, got " + d);
             }
             this.lookupTimeout = d;
@@ -513,7 +569,10 @@ public final class MilterConfig {
             return this;
         }
 
-        /** Where the validating resolver gets its data: the upstreams, recursion from the root, or both. */
+        /**
+         * Where the validating resolver gets its data: the upstreams, recursion from the root, or
+         * both.
+         */
         public Builder mode(dev.daneel.validator.Mode mode) {
             this.mode = java.util.Objects.requireNonNull(mode, "mode");
             return this;
@@ -542,8 +601,10 @@ public final class MilterConfig {
         /** 1 KiB .. 4 GiB; set it to the MTA's {@code message_size_limit}. */
         public Builder mtaSizeLimit(long bytes) {
             if (bytes < 1024 || bytes > 1L << 32) {
-                throw new IllegalArgumentException("mta-size-limit must be 1K .. 4G (Postfix's message_size_limit),"
-                        + " got " + bytes);
+                throw new IllegalArgumentException(
+                        "mta-size-limit must be 1K .. 4G (Postfix's message_size_limit),"
+                                + " got "
+                                + bytes);
             }
             this.mtaSizeLimit = bytes;
             return this;
@@ -576,57 +637,90 @@ public final class MilterConfig {
         void set(String key, String value, Path base) {
             switch (key) {
                 case "listen" -> listen(value);
-                case "policy" -> policy(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "opportunistic" -> Policy.OPPORTUNISTIC;
-                    case "require" -> Policy.REQUIRE;
-                    default -> throw new IllegalArgumentException("expected opportunistic or require, got \"" + value + "\"");
-                });
+                case "policy" ->
+                        policy(
+                                switch (value.toLowerCase(Locale.ROOT)) {
+                                    case "opportunistic" -> Policy.OPPORTUNISTIC;
+                                    case "require" -> Policy.REQUIRE;
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "expected opportunistic or require, got \""
+                                                            + value
+                                                            + "\"");
+                                });
                 case "upstream" -> list(value).forEach(this::upstream);
                 case "anchors" -> anchors(path(base, value));
                 case "sender-copy-key" -> senderCopyKey(path(base, value));
                 case "exclude-sender" -> list(value).forEach(this::excludeSender);
-                case "exclude-recipient-domain" -> list(value).forEach(this::excludeRecipientDomain);
+                case "exclude-recipient-domain" ->
+                        list(value).forEach(this::excludeRecipientDomain);
                 case "exclude-client" -> list(value).forEach(this::excludeClient);
                 case "max-message-size" -> maxMessageSize(size(value));
-                case "oversize-action" -> oversize(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "reject" -> Oversize.REJECT;
-                    case "tempfail" -> Oversize.TEMPFAIL;
-                    default -> throw new IllegalArgumentException("expected reject or tempfail, got \"" + value + "\"");
-                });
+                case "oversize-action" ->
+                        oversize(
+                                switch (value.toLowerCase(Locale.ROOT)) {
+                                    case "reject" -> Oversize.REJECT;
+                                    case "tempfail" -> Oversize.TEMPFAIL;
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "expected reject or tempfail, got \""
+                                                            + value
+                                                            + "\"");
+                                });
                 case "max-sessions" -> maxSessions(integer(value));
                 case "lookup-timeout" -> lookupTimeout(seconds(value));
                 case "dns-timeout" -> dnsTimeout(seconds(value));
-                case "mode" -> mode(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "stub" -> dev.daneel.validator.Mode.STUB;
-                    case "recursive" -> dev.daneel.validator.Mode.RECURSIVE;
-                    case "stub-then-recursive" -> dev.daneel.validator.Mode.STUB_THEN_RECURSIVE;
-                    default -> throw new IllegalArgumentException("mode must be stub, recursive or stub-then-recursive, got \""
-                            + value + "\"");
-                });
+                case "mode" ->
+                        mode(
+                                switch (value.toLowerCase(Locale.ROOT)) {
+                                    case "stub" -> dev.daneel.validator.Mode.STUB;
+                                    case "recursive" -> dev.daneel.validator.Mode.RECURSIVE;
+                                    case "stub-then-recursive" ->
+                                            dev.daneel.validator.Mode.STUB_THEN_RECURSIVE;
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "mode must be stub, recursive or stub-then-recursive, got \""
+                                                            + value
+                                                            + "\"");
+                                });
                 case "protected-headers" -> protectedHeaders(bool(value));
                 case "lowercase-fallback" -> lowercaseFallback(bool(value));
-                case "hide-recipients" -> hideRecipients(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "bcc" -> HideRecipients.BCC;
-                    case "all" -> HideRecipients.ALL;
-                    case "none" -> HideRecipients.NONE;
-                    default -> throw new IllegalArgumentException("expected bcc, all or none, got \"" + value + "\"");
-                });
-                case "compression" -> compression(switch (value.toLowerCase(Locale.ROOT)) {
-                    case "zlib" -> Compression.ZLIB;
-                    case "zip" -> Compression.ZIP;
-                    case "none" -> Compression.NONE;
-                    default -> throw new IllegalArgumentException("expected zlib, zip or none, got \"" + value + "\"");
-                });
+                case "hide-recipients" ->
+                        hideRecipients(
+                                switch (value.toLowerCase(Locale.ROOT)) {
+                                    case "bcc" -> HideRecipients.BCC;
+                                    case "all" -> HideRecipients.ALL;
+                                    case "none" -> HideRecipients.NONE;
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "expected bcc, all or none, got \""
+                                                            + value
+                                                            + "\"");
+                                });
+                case "compression" ->
+                        compression(
+                                switch (value.toLowerCase(Locale.ROOT)) {
+                                    case "zlib" -> Compression.ZLIB;
+                                    case "zip" -> Compression.ZIP;
+                                    case "none" -> Compression.NONE;
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "expected zlib, zip or none, got \""
+                                                            + value
+                                                            + "\"");
+                                });
                 case "mta-size-limit" -> mtaSizeLimit(size(value));
                 case "wkd" -> wkd(bool(value));
                 case "accept-wkd" -> acceptWkd(bool(value));
                 case "wkd-ca-file" -> wkdCaFile(path(base, value));
                 case "wkd-port" -> wkdPort(integer(value));
-                default -> throw new IllegalArgumentException("unknown key; known: listen, policy, upstream, anchors,"
-                        + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
-                        + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers,"
-                        + " lowercase-fallback, hide-recipients, compression, mta-size-limit, wkd, accept-wkd, wkd-ca-file,"
-                        + " wkd-port");
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown key; known: listen, policy, upstream, anchors,"
+                                        + " sender-copy-key, exclude-sender, exclude-recipient-domain, exclude-client, max-message-size,"
+                                        + " oversize-action, max-sessions, lookup-timeout, dns-timeout, protected-headers,"
+                                        + " lowercase-fallback, hide-recipients, compression, mta-size-limit, wkd, accept-wkd, wkd-ca-file,"
+                                        + " wkd-port");
             }
         }
 
@@ -635,7 +729,10 @@ public final class MilterConfig {
         }
 
         private static List<String> list(String value) {
-            return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return java.util.Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         }
 
         /** A file named relative to the configuration file's directory. */
@@ -646,7 +743,8 @@ public final class MilterConfig {
             try {
                 return base.resolve(value);
             } catch (java.nio.file.InvalidPathException e) {
-                throw new IllegalArgumentException("expected a file path, got \"" + value + "\": " + e.getReason());
+                throw new IllegalArgumentException(
+                        "expected a file path, got \"" + value + "\": " + e.getReason());
             }
         }
 
@@ -670,17 +768,19 @@ public final class MilterConfig {
             String s = v.strip().toUpperCase(Locale.ROOT);
             long unit = 1;
             if (s.endsWith("K") || s.endsWith("M") || s.endsWith("G")) {
-                unit = switch (s.charAt(s.length() - 1)) {
-                    case 'K' -> 1024L;
-                    case 'M' -> 1024L * 1024;
-                    default -> 1024L * 1024 * 1024;
-                };
+                unit =
+                        switch (s.charAt(s.length() - 1)) {
+                            case 'K' -> 1024L;
+                            case 'M' -> 1024L * 1024;
+                            default -> 1024L * 1024 * 1024;
+                        };
                 s = s.substring(0, s.length() - 1);
             }
             try {
                 return Long.parseLong(s.strip()) * unit;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected a size like 10485760, 512K or 10M, got \"" + v + "\"");
+                throw new IllegalArgumentException(
+                        "expected a size like 10485760, 512K or 10M, got \"" + v + "\"");
             }
         }
 
@@ -688,7 +788,8 @@ public final class MilterConfig {
             try {
                 return Duration.ofMillis(Math.round(Double.parseDouble(v.strip()) * 1000));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected seconds like 20 or 0.5, got \"" + v + "\"");
+                throw new IllegalArgumentException(
+                        "expected seconds like 20 or 0.5, got \"" + v + "\"");
             }
         }
 
@@ -696,7 +797,9 @@ public final class MilterConfig {
             return switch (v.strip().toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "on" -> true;
                 case "false", "no", "off" -> false;
-                default -> throw new IllegalArgumentException("expected true or false, got \"" + v + "\"");
+                default ->
+                        throw new IllegalArgumentException(
+                                "expected true or false, got \"" + v + "\"");
             };
         }
 

@@ -3,7 +3,8 @@ package dev.daneel.milter;
 import java.io.IOException;
 
 /**
- * A configuration file the milter cannot use; the message names the file, line and key, and what was expected.
+ * A configuration file the milter cannot use; the message names the file, line and key, and what
+ * was expected.
  *
  * <pre>{@code
  * /etc/daneel/milter.conf:3: policy: expected opportunistic or require, got "always"

@@ -30,9 +30,10 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 
 /**
- * The OPENPGPKEY milter: Postfix (or Sendmail) connects with milter protocol 6; for each message whose
- * recipients all publish a Secure OPENPGPKEY (RFC 7929) it replaces the body with PGP/MIME (RFC 3156)
- * encrypted to all of them; otherwise it follows the {@link Policy}. See {@link Decision} for the outcomes.
+ * The OPENPGPKEY milter: Postfix (or Sendmail) connects with milter protocol 6; for each message
+ * whose recipients all publish a Secure OPENPGPKEY (RFC 7929) it replaces the body with PGP/MIME
+ * (RFC 3156) encrypted to all of them; otherwise it follows the {@link Policy}. See {@link
+ * Decision} for the outcomes.
  *
  * <pre>{@code
  * MilterConfig config = MilterConfig.load(Path.of("/etc/daneel/milter.conf"));
@@ -42,10 +43,11 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  * }
  * }</pre>
  *
- * <p>One thread per MTA connection, at most {@link MilterConfig#maxSessions()}; a connection beyond that is
- * closed at once and the MTA applies its {@code milter_default_action} (set it to {@code tempfail}). Key
- * lookups run on a pool of the same size. Every failure inside the milter ends in a 4xx for the message,
- * never in an accepted message that was silently dropped or left unencrypted by accident.
+ * <p>One thread per MTA connection, at most {@link MilterConfig#maxSessions()}; a connection beyond
+ * that is closed at once and the MTA applies its {@code milter_default_action} (set it to {@code
+ * tempfail}). Key lookups run on a pool of the same size. Every failure inside the milter ends in a
+ * 4xx for the message, never in an accepted message that was silently dropped or left unencrypted
+ * by accident.
  *
  * <p>Thread-safe; {@link #close()} stops listening and ends open sessions.
  */
@@ -59,27 +61,50 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
     private final MilterConfig config;
     private final Consumer<String> log;
     private final Thread acceptor;
-    private final java.util.Set<SocketChannel> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<SocketChannel> open =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private OpenPgpKeyMilter(MilterConfig config, ValidatingResolver resolver, Consumer<String> log,
-                             Optional<PGPPublicKey> copyKey) throws IOException {
+    private OpenPgpKeyMilter(
+            MilterConfig config,
+            ValidatingResolver resolver,
+            Consumer<String> log,
+            Optional<PGPPublicKey> copyKey)
+            throws IOException {
         this.config = config;
         this.log = log;
         AtomicInteger n = new AtomicInteger();
-        this.lookupPool = Executors.newFixedThreadPool(config.maxSessions(), r -> daemon(r, "daneel-milter-lookup-" + n.incrementAndGet()));
-        this.sessions = new ThreadPoolExecutor(config.maxSessions(), config.maxSessions(), 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> daemon(r, "daneel-milter-session-" + n.incrementAndGet()));
+        this.lookupPool =
+                Executors.newFixedThreadPool(
+                        config.maxSessions(),
+                        r -> daemon(r, "daneel-milter-lookup-" + n.incrementAndGet()));
+        this.sessions =
+                new ThreadPoolExecutor(
+                        config.maxSessions(),
+                        config.maxSessions(),
+                        30,
+                        TimeUnit.SECONDS,
+                        new SynchronousQueue<>(),
+                        r -> daemon(r, "daneel-milter-session-" + n.incrementAndGet()));
         this.sessions.allowCoreThreadTimeOut(true);
         OpenPgpKeyFetcher.Builder fetcher = OpenPgpKeyFetcher.builder(resolver);
         if (config.lowercaseFallback()) {
             fetcher.retryLowercaseLocalPart();
         }
-        Optional<dev.daneel.milter.internal.WkdClient> wkd = config.wkd()
-                ? Optional.of(new dev.daneel.milter.internal.WkdClient(resolver, wkdTls(config), config.wkdPort(),
-                        java.time.Clock.systemUTC()))
-                : Optional.empty();
-        this.decider = new Decider(config, new KeyLookups(fetcher.build(), lookupPool, config.lookupTimeout(), wkd), copyKey);
+        Optional<dev.daneel.milter.internal.WkdClient> wkd =
+                config.wkd()
+                        ? Optional.of(
+                                new dev.daneel.milter.internal.WkdClient(
+                                        resolver,
+                                        wkdTls(config),
+                                        config.wkdPort(),
+                                        java.time.Clock.systemUTC()))
+                        : Optional.empty();
+        this.decider =
+                new Decider(
+                        config,
+                        new KeyLookups(fetcher.build(), lookupPool, config.lookupTimeout(), wkd),
+                        copyKey);
         SocketAddress listen = config.listen();
         if (listen instanceof UnixDomainSocketAddress u) {
             Files.deleteIfExists(u.getPath());
@@ -92,26 +117,35 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
         this.address = server.getLocalAddress();
         this.acceptor = daemon(this::acceptLoop, "daneel-milter-accept");
         acceptor.start();
-        log.accept("daneel-milter listening on " + MilterConfig.describe(address) + ", policy "
-                + config.policy().name().toLowerCase(java.util.Locale.ROOT));
+        log.accept(
+                "daneel-milter listening on "
+                        + MilterConfig.describe(address)
+                        + ", policy "
+                        + config.policy().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
      * Starts listening on {@link MilterConfig#listen()}.
      *
-     * @param resolver the validating resolver for key lookups (its cache serves repeated recipients)
+     * @param resolver the validating resolver for key lookups (its cache serves repeated
+     *     recipients)
      * @param log receives one line per message ({@link Decision#logLine()}) and problem reports
      * @throws IOException if the address cannot be bound or the sender copy key cannot be read
      */
-    public static OpenPgpKeyMilter start(MilterConfig config, ValidatingResolver resolver, Consumer<String> log)
+    public static OpenPgpKeyMilter start(
+            MilterConfig config, ValidatingResolver resolver, Consumer<String> log)
             throws IOException {
         Objects.requireNonNull(resolver, "resolver");
-        return new OpenPgpKeyMilter(Objects.requireNonNull(config, "config"), resolver, Objects.requireNonNull(log, "log"),
+        return new OpenPgpKeyMilter(
+                Objects.requireNonNull(config, "config"),
+                resolver,
+                Objects.requireNonNull(log, "log"),
                 readCopyKey(config));
     }
 
     /**
-     * Reads the sender copy key file named in {@code config}: the first encryption-capable key in it.
+     * Reads the sender copy key file named in {@code config}: the first encryption-capable key in
+     * it.
      *
      * @throws MilterConfigException if it holds no key that can encrypt
      */
@@ -124,44 +158,59 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
             Iterator<PGPPublicKey> keys = ring.getPublicKeys();
             while (keys.hasNext()) {
                 PGPPublicKey k = keys.next();
-                if (k.isEncryptionKey() && !k.hasRevocation() && (!k.isMasterKey() || !keys.hasNext())) {
+                if (k.isEncryptionKey()
+                        && !k.hasRevocation()
+                        && (!k.isMasterKey() || !keys.hasNext())) {
                     return Optional.of(k);
                 }
             }
         }
-        throw new MilterConfigException("sender-copy-key " + config.senderCopyKey().get()
-                + ": no key that can encrypt (export the public key with gpg --export KEYID > FILE)");
+        throw new MilterConfigException(
+                "sender-copy-key "
+                        + config.senderCopyKey().get()
+                        + ": no key that can encrypt (export the public key with gpg --export KEYID > FILE)");
     }
 
-    /** TLS for Web Key Directory servers: PKIX against {@code wkd-ca-file}, or the JDK's trust store. */
+    /**
+     * TLS for Web Key Directory servers: PKIX against {@code wkd-ca-file}, or the JDK's trust
+     * store.
+     */
     static javax.net.ssl.SSLContext wkdTls(MilterConfig config) throws IOException {
         try {
             if (config.wkdCaFile().isEmpty()) {
                 return javax.net.ssl.SSLContext.getDefault();
             }
-            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            java.security.KeyStore trust =
+                    java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             trust.load(null, null);
             int n = 0;
             try (java.io.InputStream in = Files.newInputStream(config.wkdCaFile().get())) {
-                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificates(in)) {
+                for (java.security.cert.Certificate c :
+                        java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificates(in)) {
                     trust.setCertificateEntry("ca-" + n++, c);
                 }
             }
             if (n == 0) {
-                throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().get()
-                        + ": no PEM certificate in it (expected -----BEGIN CERTIFICATE----- blocks)");
+                throw new MilterConfigException(
+                        "wkd-ca-file "
+                                + config.wkdCaFile().get()
+                                + ": no PEM certificate in it (expected -----BEGIN CERTIFICATE----- blocks)");
             }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            javax.net.ssl.TrustManagerFactory tmf =
+                    javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (java.security.GeneralSecurityException e) {
-            throw new MilterConfigException("wkd-ca-file " + config.wkdCaFile().orElse(null) + ": no PEM certificate"
-                    + " read (expected -----BEGIN CERTIFICATE----- blocks of the CAs that issue WKD servers' certificates): "
-                    + e.getMessage());
+            throw new MilterConfigException(
+                    "wkd-ca-file "
+                            + config.wkdCaFile().orElse(null)
+                            + ": no PEM certificate"
+                            + " read (expected -----BEGIN CERTIFICATE----- blocks of the CAs that issue WKD servers' certificates): "
+                            + e.getMessage());
         }
     }
 
@@ -189,8 +238,10 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
             try {
                 sessions.execute(() -> serve(ch));
             } catch (RejectedExecutionException e) {
-                log.accept("daneel-milter overload: " + config.maxSessions()
-                        + " sessions busy, connection closed (the MTA applies milter_default_action)");
+                log.accept(
+                        "daneel-milter overload: "
+                                + config.maxSessions()
+                                + " sessions busy, connection closed (the MTA applies milter_default_action)");
                 closeQuietly(ch);
             }
         }
@@ -200,16 +251,22 @@ public final class OpenPgpKeyMilter implements AutoCloseable {
         open.add(ch);
         try {
             if (!(address instanceof UnixDomainSocketAddress)) {
-                // Replies are single small writes that the MTA waits for: Nagle would hold each until an ACK
+                // Replies are single small writes that the MTA waits for: Nagle would hold each
+                // until an ACK
                 // that the MTA's delayed-ACK timer sends 40 ms later.
                 ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             }
-            new MilterSession(Channels.newInputStream(ch), Channels.newOutputStream(ch), config.maxMessageSize(),
-                    mail -> {
-                        Decider.Result r = decider.decide(mail);
-                        log.accept(r.decision().logLine());
-                        return r.verdict();
-                    }, log).run();
+            new MilterSession(
+                            Channels.newInputStream(ch),
+                            Channels.newOutputStream(ch),
+                            config.maxMessageSize(),
+                            mail -> {
+                                Decider.Result r = decider.decide(mail);
+                                log.accept(r.decision().logLine());
+                                return r.verdict();
+                            },
+                            log)
+                    .run();
         } catch (IOException e) {
             if (!closed) {
                 log.accept("daneel-milter session ended: " + e.getMessage());

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The milter's {@code mode =} setting: where its validating resolver gets its data. */
 class MilterModeConfigTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private MilterConfig load(String... lines) throws Exception {
         Path f = dir.resolve("milter.conf");
@@ -25,22 +24,32 @@ class MilterModeConfigTest {
     @Test
     void modeDefaultsToStubAndReadsEveryValue() throws Exception {
         assertEquals(Mode.STUB, load("listen = inet:10025@127.0.0.1").mode());
-        assertEquals(Mode.RECURSIVE, load("listen = inet:10025@127.0.0.1", "mode = recursive").mode());
-        assertEquals(Mode.STUB_THEN_RECURSIVE, load("listen = inet:10025@127.0.0.1", "mode = Stub-Then-Recursive").mode());
+        assertEquals(
+                Mode.RECURSIVE, load("listen = inet:10025@127.0.0.1", "mode = recursive").mode());
+        assertEquals(
+                Mode.STUB_THEN_RECURSIVE,
+                load("listen = inet:10025@127.0.0.1", "mode = Stub-Then-Recursive").mode());
         assertEquals(Mode.STUB, load("listen = inet:10025@127.0.0.1", "mode = stub").mode());
     }
 
     @Test
     void unknownModeIsAnErrorNamingTheChoices() {
-        MilterConfigException e = assertThrows(MilterConfigException.class,
-                () -> load("listen = inet:10025@127.0.0.1", "mode = iterative"));
-        assertTrue(e.getMessage().contains("mode must be stub, recursive or stub-then-recursive, got \"iterative\""),
+        MilterConfigException e =
+                assertThrows(
+                        MilterConfigException.class,
+                        () -> load("listen = inet:10025@127.0.0.1", "mode = iterative"));
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "mode must be stub, recursive or stub-then-recursive, got \"iterative\""),
                 e.getMessage());
     }
 
     @Test
     void theCheckConfigSummaryShowsTheMode() throws Exception {
-        assertTrue(load("listen = inet:10025@127.0.0.1", "mode = stub-then-recursive").summary()
-                .contains("mode = stub-then-recursive"));
+        assertTrue(
+                load("listen = inet:10025@127.0.0.1", "mode = stub-then-recursive")
+                        .summary()
+                        .contains("mode = stub-then-recursive"));
     }
 }

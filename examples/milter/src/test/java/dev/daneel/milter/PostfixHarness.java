@@ -19,22 +19,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private Postfix on 127.0.0.1 started by the test: its own configuration directory, queue and data
- * directory under {@code dir}, one master process stopped by its process id. Services:
+ * A private Postfix on 127.0.0.1 started by the test: its own configuration directory, queue and
+ * data directory under {@code dir}, one master process stopped by its process id. Services:
+ *
  * <ul>
  *   <li>{@link #submitPort()}: smtpd without milters; mail is queued and relayed to a milter port
- *       ({@code relayhost}), so a milter tempfail leaves it in this Postfix's deferred queue;</li>
- *   <li>one smtpd per milter ({@link #milterPort(String)}), with {@code smtpd_milters} pointing at it and
- *       {@code content_filter} sending accepted mail to the sink.</li>
+ *       ({@code relayhost}), so a milter tempfail leaves it in this Postfix's deferred queue;
+ *   <li>one smtpd per milter ({@link #milterPort(String)}), with {@code smtpd_milters} pointing at
+ *       it and {@code content_filter} sending accepted mail to the sink.
  * </ul>
- * Postfix never looks anything up in DNS here (no peer name lookups, DNS disabled in the SMTP client,
- * bracketed IP next hops).
+ *
+ * Postfix never looks anything up in DNS here (no peer name lookups, DNS disabled in the SMTP
+ * client, bracketed IP next hops).
  */
 final class PostfixHarness implements AutoCloseable {
 
     private static final Path MASTER = Path.of("/usr/lib/postfix/sbin/master");
+
     /** Readiness bound only, never asserted on. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
+
     /** Concurrent smtpd processes per milter port (Postfix's default is 100; 2 cores here). */
     static final int SMTPD_PROCESSES = 20;
 
@@ -55,7 +59,8 @@ final class PostfixHarness implements AutoCloseable {
     }
 
     /**
-     * @param milters milter name to its listen port; the first one is the relayhost of the submission port
+     * @param milters milter name to its listen port; the first one is the relayhost of the
+     *     submission port
      * @param sinkPort where accepted mail goes
      */
     PostfixHarness(Path dir, Map<String, Integer> milters, int sinkPort) throws Exception {
@@ -67,8 +72,11 @@ final class PostfixHarness implements AutoCloseable {
             milterPorts.put(name, freePort());
         }
         writeConfiguration(milters, sinkPort);
-        master = new ProcessBuilder(MASTER.toString(), "-c", dir.resolve("conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
+        master =
+                new ProcessBuilder(MASTER.toString(), "-c", dir.resolve("conf").toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("master.out").toFile())
+                        .start();
         try {
             awaitListening(submitPort);
             awaitListening(plainPort);
@@ -85,7 +93,9 @@ final class PostfixHarness implements AutoCloseable {
         return submitPort;
     }
 
-    /** An smtpd without milters whose mail goes straight to the sink: the baseline for measurements. */
+    /**
+     * An smtpd without milters whose mail goes straight to the sink: the baseline for measurements.
+     */
     int plainPort() {
         return plainPort;
     }
@@ -106,52 +116,75 @@ final class PostfixHarness implements AutoCloseable {
         Path conf = layout.conf();
         String first = milters.keySet().iterator().next();
         List<String> main = new ArrayList<>(layout.mainCf(dir));
-        main.addAll(List.of(
-                "myhostname = mta.corp.test",
-                "mydomain = corp.test",
-                "myorigin = corp.test",
-                "inet_interfaces = 127.0.0.1",
-                "inet_protocols = ipv4",
-                "mydestination =",
-                "relay_domains =",
-                "local_recipient_maps =",
-                "alias_maps =",
-                "alias_database =",
-                "mynetworks = 127.0.0.0/8",
-                "smtpd_relay_restrictions = permit_mynetworks, reject",
-                "smtpd_peername_lookup = no",
-                "smtp_dns_support_level = disabled",
-                "smtp_tls_security_level = none",
-                "relayhost = [127.0.0.1]:" + milterPorts.get(first),
-                "milter_protocol = 6",
-                "milter_default_action = tempfail",
-                "queue_run_delay = 1s",
-                "minimal_backoff_time = 2s",   // above queue_run_delay: a 1 s backoff races qmgr's scan
-                "maximal_backoff_time = 4s",
-                "smtp_connection_cache_on_demand = no",
-                ""));
-        Files.writeString(conf.resolve("main.cf"), String.join("\n", main), StandardCharsets.US_ASCII);
+        main.addAll(
+                List.of(
+                        "myhostname = mta.corp.test",
+                        "mydomain = corp.test",
+                        "myorigin = corp.test",
+                        "inet_interfaces = 127.0.0.1",
+                        "inet_protocols = ipv4",
+                        "mydestination =",
+                        "relay_domains =",
+                        "local_recipient_maps =",
+                        "alias_maps =",
+                        "alias_database =",
+                        "mynetworks = 127.0.0.0/8",
+                        "smtpd_relay_restrictions = permit_mynetworks, reject",
+                        "smtpd_peername_lookup = no",
+                        "smtp_dns_support_level = disabled",
+                        "smtp_tls_security_level = none",
+                        "relayhost = [127.0.0.1]:" + milterPorts.get(first),
+                        "milter_protocol = 6",
+                        "milter_default_action = tempfail",
+                        "queue_run_delay = 1s",
+                        "minimal_backoff_time = 2s", // above queue_run_delay: a 1 s backoff races
+                        // qmgr's scan
+                        "maximal_backoff_time = 4s",
+                        "smtp_connection_cache_on_demand = no",
+                        ""));
+        Files.writeString(
+                conf.resolve("main.cf"), String.join("\n", main), StandardCharsets.US_ASCII);
         List<String> master = new ArrayList<>();
-        master.add("127.0.0.1:" + submitPort + " inet n - n - " + SMTPD_PROCESSES + " smtpd -o smtpd_milters=");
-        master.add("127.0.0.1:" + plainPort + " inet n - n - " + SMTPD_PROCESSES + " smtpd -o smtpd_milters="
-                + " -o content_filter=smtp:[127.0.0.1]:" + sinkPort);
+        master.add(
+                "127.0.0.1:"
+                        + submitPort
+                        + " inet n - n - "
+                        + SMTPD_PROCESSES
+                        + " smtpd -o smtpd_milters=");
+        master.add(
+                "127.0.0.1:"
+                        + plainPort
+                        + " inet n - n - "
+                        + SMTPD_PROCESSES
+                        + " smtpd -o smtpd_milters="
+                        + " -o content_filter=smtp:[127.0.0.1]:"
+                        + sinkPort);
         for (Map.Entry<String, Integer> m : milters.entrySet()) {
-            master.add("127.0.0.1:" + milterPorts.get(m.getKey()) + " inet n - n - " + SMTPD_PROCESSES + " smtpd"
-                    + " -o smtpd_milters=inet:127.0.0.1:" + m.getValue()
-                    + " -o content_filter=smtp:[127.0.0.1]:" + sinkPort);
+            master.add(
+                    "127.0.0.1:"
+                            + milterPorts.get(m.getKey())
+                            + " inet n - n - "
+                            + SMTPD_PROCESSES
+                            + " smtpd"
+                            + " -o smtpd_milters=inet:127.0.0.1:"
+                            + m.getValue()
+                            + " -o content_filter=smtp:[127.0.0.1]:"
+                            + sinkPort);
         }
         master.addAll(PostfixLayout.INTERNAL_SERVICES);
-        master.addAll(List.of(
-                "pickup unix n - n 60 1 pickup",
-                "smtp unix - - n - - smtp",
-                "relay unix - - n - - smtp",
-                "error unix - - n - - error",
-                "retry unix - - n - - error",
-                "discard unix - - n - - discard",
-                "showq unix n - n - - showq",
-                "flush unix n - n 1000? 0 flush",
-                ""));
-        Files.writeString(conf.resolve("master.cf"), String.join("\n", master), StandardCharsets.US_ASCII);
+        master.addAll(
+                List.of(
+                        "pickup unix n - n 60 1 pickup",
+                        "smtp unix - - n - - smtp",
+                        "relay unix - - n - - smtp",
+                        "error unix - - n - - error",
+                        "retry unix - - n - - error",
+                        "discard unix - - n - - discard",
+                        "showq unix n - n - - showq",
+                        "flush unix n - n 1000? 0 flush",
+                        ""));
+        Files.writeString(
+                conf.resolve("master.cf"), String.join("\n", master), StandardCharsets.US_ASCII);
     }
 
     private void awaitListening(int port) throws Exception {
@@ -162,8 +195,12 @@ final class PostfixHarness implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline || !master.isAlive()) {
-                    throw new AssertionError("Postfix did not listen on 127.0.0.1:" + port + "; its log:\n" + log()
-                            + Files.readString(dir.resolve("master.out")));
+                    throw new AssertionError(
+                            "Postfix did not listen on 127.0.0.1:"
+                                    + port
+                                    + "; its log:\n"
+                                    + log()
+                                    + Files.readString(dir.resolve("master.out")));
                 }
                 Thread.sleep(100);
             }
@@ -173,13 +210,18 @@ final class PostfixHarness implements AutoCloseable {
     /** Postfix's log so far. */
     String log() {
         try {
-            return Files.exists(dir.resolve("maillog")) ? Files.readString(dir.resolve("maillog")) : "(no maillog)";
+            return Files.exists(dir.resolve("maillog"))
+                    ? Files.readString(dir.resolve("maillog"))
+                    : "(no maillog)";
         } catch (IOException e) {
             return e.toString();
         }
     }
 
-    /** Queue files (incoming, active, deferred) whose content contains {@code needle}, e.g. a Message-ID. */
+    /**
+     * Queue files (incoming, active, deferred) whose content contains {@code needle}, e.g. a
+     * Message-ID.
+     */
     List<Path> queued(String needle) throws IOException {
         List<Path> found = new ArrayList<>();
         byte[] n = needle.getBytes(StandardCharsets.UTF_8);
@@ -202,7 +244,8 @@ final class PostfixHarness implements AutoCloseable {
     /** {@code postqueue -p} output for this instance. */
     String postqueue() throws IOException, InterruptedException {
         Optional<String> postqueue = RealTools.find("postqueue");
-        return postqueue.isEmpty() ? "(no postqueue)"
+        return postqueue.isEmpty()
+                ? "(no postqueue)"
                 : RealTools.run(dir, postqueue.get(), "-c", dir.resolve("conf").toString(), "-p");
     }
 

@@ -25,12 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The milter behind a real Sendmail 8.17 (Debian's packages unpacked, never installed; see
- * {@link SendmailHarness}) hooked in with exactly the documented {@code INPUT_MAIL_FILTER} line: encryption
- * that GnuPG undoes, the queue ID from Sendmail's macros in the log, opportunistic plaintext with its header,
- * tempfail on Bogus DNSSEC, the lowercased-name fallback, a Bcc recipient's thrown key ID, the size limit
- * after encryption, and mail encrypted as a whole left alone. Debian's Sendmail is built without SMTPUTF8
- * (no {@code USE_EAI}), so UTF-8 addresses are tested with Postfix only.
+ * The milter behind a real Sendmail 8.17 (Debian's packages unpacked, never installed; see {@link
+ * SendmailHarness}) hooked in with exactly the documented {@code INPUT_MAIL_FILTER} line:
+ * encryption that GnuPG undoes, the queue ID from Sendmail's macros in the log, opportunistic
+ * plaintext with its header, tempfail on Bogus DNSSEC, the lowercased-name fallback, a Bcc
+ * recipient's thrown key ID, the size limit after encryption, and mail encrypted as a whole left
+ * alone. Debian's Sendmail is built without SMTPUTF8 (no {@code USE_EAI}), so UTF-8 addresses are
+ * tested with Postfix only.
  */
 class SendmailMilterTest {
 
@@ -42,8 +43,7 @@ class SendmailMilterTest {
     static final String EVE = "eve@bogus.test";
     static final Duration DELIVERY = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     static GnuPgHome gpg;
     static World world;
     static ValidatingResolver resolver;
@@ -56,31 +56,48 @@ class SendmailMilterTest {
     static void start() throws Exception {
         SendmailHarness.require();
         gpg = GnuPgHome.create();
-        for (String uid : List.of("Alice <" + ALICE + ">", "Frank <" + FRANK + ">", "Hugh <" + HUGH + ">")) {
+        for (String uid :
+                List.of("Alice <" + ALICE + ">", "Frank <" + FRANK + ">", "Hugh <" + HUGH + ">")) {
             gpg.generate(uid);
         }
         byte[] alice = gpg.export(ALICE);
         byte[] frank = gpg.export(FRANK);
         byte[] hugh = gpg.export(HUGH);
-        world = World.builder()
-                .zone("test.")
-                .zone("keys.test.", z -> z.openpgpkey(ALICE, alice).openpgpkey(FRANK, frank).openpgpkey(HUGH, hugh))
-                .zone("bogus.test.", z -> z.openpgpkey(EVE, alice).breakAll(Breakage.EXPIRED_SIGNATURES))
-                .start();
+        world =
+                World.builder()
+                        .zone("test.")
+                        .zone(
+                                "keys.test.",
+                                z ->
+                                        z.openpgpkey(ALICE, alice)
+                                                .openpgpkey(FRANK, frank)
+                                                .openpgpkey(HUGH, hugh))
+                        .zone(
+                                "bogus.test.",
+                                z -> z.openpgpkey(EVE, alice).breakAll(Breakage.EXPIRED_SIGNATURES))
+                        .start();
         world.signAll();
         world.writeTrustAnchors(dir.resolve("anchors.txt"));
-        Files.writeString(dir.resolve("milter.conf"), String.join("\n",
-                "listen = inet:0@127.0.0.1",
-                "upstream = 127.0.0.1:" + world.address().getPort(),
-                "anchors = anchors.txt",
-                "dns-timeout = 1.5",
-                "lookup-timeout = 5",
-                "mta-size-limit = 600000", ""));
+        Files.writeString(
+                dir.resolve("milter.conf"),
+                String.join(
+                        "\n",
+                        "listen = inet:0@127.0.0.1",
+                        "upstream = 127.0.0.1:" + world.address().getPort(),
+                        "anchors = anchors.txt",
+                        "dns-timeout = 1.5",
+                        "lookup-timeout = 5",
+                        "mta-size-limit = 600000",
+                        ""));
         MilterConfig config = MilterConfig.load(dir.resolve("milter.conf"));
         resolver = MilterMain.resolver(config, MilterMain.anchors(config));
         milter = OpenPgpKeyMilter.start(config, resolver, log::add);
         sink = new SmtpSink();
-        sendmail = new SendmailHarness(dir.resolve("sendmail"), ((InetSocketAddress) milter.address()).getPort(), sink.port());
+        sendmail =
+                new SendmailHarness(
+                        dir.resolve("sendmail"),
+                        ((InetSocketAddress) milter.address()).getPort(),
+                        sink.port());
     }
 
     @AfterAll
@@ -103,8 +120,18 @@ class SendmailMilterTest {
     }
 
     static String message(String id, String subject, String to, String contentType, String body) {
-        return "From: Ann <" + ANN + ">\nTo: " + to + "\nSubject: " + subject + "\nMessage-ID: " + id
-                + "\nDate: Sat, 21 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\nContent-Type: " + contentType + "\n\n" + body;
+        return "From: Ann <"
+                + ANN
+                + ">\nTo: "
+                + to
+                + "\nSubject: "
+                + subject
+                + "\nMessage-ID: "
+                + id
+                + "\nDate: Sat, 21 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\nContent-Type: "
+                + contentType
+                + "\n\n"
+                + body;
     }
 
     static String message(String id, String subject, String to, String body) {
@@ -119,8 +146,13 @@ class SendmailMilterTest {
         long deadline = System.nanoTime() + DELIVERY.toNanos();
         while (sink.containing(id).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Sendmail did not deliver " + id + "\nmilter log:\n" + String.join("\n", log)
-                        + "\nSendmail:\n" + sendmail.output());
+                throw new AssertionError(
+                        "Sendmail did not deliver "
+                                + id
+                                + "\nmilter log:\n"
+                                + String.join("\n", log)
+                                + "\nSendmail:\n"
+                                + sendmail.output());
             }
             Thread.sleep(50);
         }
@@ -138,8 +170,9 @@ class SendmailMilterTest {
 
     static String headerOf(SmtpSink.Delivered d, String name) {
         String t = d.text();
-        Matcher m = Pattern.compile("(?im)^" + Pattern.quote(name) + ": (.*(?:\r\n[ \t].*)*)")
-                .matcher(t.substring(0, t.indexOf("\r\n\r\n") + 2));
+        Matcher m =
+                Pattern.compile("(?im)^" + Pattern.quote(name) + ": (.*(?:\r\n[ \t].*)*)")
+                        .matcher(t.substring(0, t.indexOf("\r\n\r\n") + 2));
         return m.find() ? m.group(1).replaceAll("\r\n[ \t]+", " ") : null;
     }
 
@@ -158,20 +191,28 @@ class SendmailMilterTest {
     }
 
     @Test
-    void secureRecipientGetsPgpMimeThatGpgDecryptsAndTheLogCarriesSendmailsQueueId() throws Exception {
+    void secureRecipientGetsPgpMimeThatGpgDecryptsAndTheLogCarriesSendmailsQueueId()
+            throws Exception {
         String id = messageId();
-        SmtpSubmit.Reply r = send(List.of(ALICE), message(id, "Through Sendmail", ALICE, "Hello Alice.\n"));
+        SmtpSubmit.Reply r =
+                send(List.of(ALICE), message(id, "Through Sendmail", ALICE, "Hello Alice.\n"));
         assertEquals(250, r.code(), r.text());
         SmtpSink.Delivered d = delivered(id);
         assertTrue(headerOf(d, "Content-Type").startsWith("multipart/encrypted;"), d.text());
         assertEquals("...", headerOf(d, "Subject"));
         assertFalse(d.text().contains("Hello Alice"), "plaintext leaked");
         Path msg = armored(d);
-        assertEquals(Set.copyOf(gpg.encryptionSubkeyIds(ALICE)), Set.copyOf(gpg.recipientKeyIds(msg)));
+        assertEquals(
+                Set.copyOf(gpg.encryptionSubkeyIds(ALICE)), Set.copyOf(gpg.recipientKeyIds(msg)));
         String inner = new String(gpg.gpg("--decrypt", msg.toString()), StandardCharsets.UTF_8);
-        assertTrue(inner.contains("Subject: Through Sendmail\r\n") && inner.endsWith("\r\n\r\nHello Alice.\r\n"), inner);
+        assertTrue(
+                inner.contains("Subject: Through Sendmail\r\n")
+                        && inner.endsWith("\r\n\r\nHello Alice.\r\n"),
+                inner);
         String line = lastDecisionFor(ALICE);
-        assertTrue(line.contains("decision=encrypted") && !line.contains("queue=- "), "Sendmail's queue ID (macro i): " + line);
+        assertTrue(
+                line.contains("decision=encrypted") && !line.contains("queue=- "),
+                "Sendmail's queue ID (macro i): " + line);
         // Sendmail's reply names its queue ID too: the one in the log.
         Matcher q = Pattern.compile("queue=(\\S+) ").matcher(line);
         assertTrue(q.find() && r.text().contains(q.group(1)), r.text() + " / " + line);
@@ -180,7 +221,10 @@ class SendmailMilterTest {
     @Test
     void keylessRecipientUnderOpportunisticGoesInClearWithTheReasonHeader() throws Exception {
         String id = messageId();
-        assertEquals(250, send(List.of(ALICE, CAROL), message(id, "Both", ALICE + ", " + CAROL, "for both\n")).code());
+        assertEquals(
+                250,
+                send(List.of(ALICE, CAROL), message(id, "Both", ALICE + ", " + CAROL, "for both\n"))
+                        .code());
         SmtpSink.Delivered d = delivered(id);
         assertEquals("for both\r\n", body(d));
         String why = headerOf(d, "X-Daneel-Encryption");
@@ -200,12 +244,17 @@ class SendmailMilterTest {
     @Test
     void upperCaseRecipientFindsTheLowercasedRecordAndBccKeyIdIsThrown() throws Exception {
         String id = messageId();
-        SmtpSubmit.Reply r = send(List.of("Hugh@Keys.TEST", FRANK), message(id, "Case", "Hugh <Hugh@Keys.TEST>", "hi\n"));
+        SmtpSubmit.Reply r =
+                send(
+                        List.of("Hugh@Keys.TEST", FRANK),
+                        message(id, "Case", "Hugh <Hugh@Keys.TEST>", "hi\n"));
         assertEquals(250, r.code(), r.text());
         Path msg = armored(delivered(id));
         List<String> ids = gpg.recipientKeyIds(msg);
         assertEquals(2, ids.size(), ids.toString());
-        assertTrue(ids.containsAll(gpg.encryptionSubkeyIds(HUGH)) && ids.contains("0000000000000000"), ids.toString());
+        assertTrue(
+                ids.containsAll(gpg.encryptionSubkeyIds(HUGH)) && ids.contains("0000000000000000"),
+                ids.toString());
     }
 
     @Test
@@ -218,13 +267,25 @@ class SendmailMilterTest {
             }
             noise.append('\n');
         }
-        SmtpSubmit.Reply r = send(List.of(ALICE), message(messageId(), "Noise", ALICE, noise.toString()));
+        SmtpSubmit.Reply r =
+                send(List.of(ALICE), message(messageId(), "Noise", ALICE, noise.toString()));
         assertEquals(552, r.code(), r.text());
         assertTrue(r.text().contains("5.3.4") && r.text().contains("after encryption"), r.text());
 
         String id = messageId();
-        String sealed = "\n-----BEGIN PGP MESSAGE-----\n\nhQEMA8/inline\n-----END PGP MESSAGE-----\n";
-        assertEquals(250, send(List.of(ALICE), message(id, "Sealed", ALICE, "text/plain; charset=us-ascii", sealed)).code());
+        String sealed =
+                "\n-----BEGIN PGP MESSAGE-----\n\nhQEMA8/inline\n-----END PGP MESSAGE-----\n";
+        assertEquals(
+                250,
+                send(
+                                List.of(ALICE),
+                                message(
+                                        id,
+                                        "Sealed",
+                                        ALICE,
+                                        "text/plain; charset=us-ascii",
+                                        sealed))
+                        .code());
         assertEquals(sealed.replace("\n", "\r\n"), body(delivered(id)));
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The next hop Postfix delivers to: a minimal ESMTP server on 127.0.0.1 that keeps every message it
- * accepts (envelope and data with dot-stuffing undone). Several transactions per connection are served.
+ * accepts (envelope and data with dot-stuffing undone). Several transactions per connection are
+ * served.
  */
 final class SmtpSink implements AutoCloseable {
 
@@ -31,11 +32,13 @@ final class SmtpSink implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "smtp-sink");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "smtp-sink");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final ConcurrentLinkedQueue<Delivered> delivered = new ConcurrentLinkedQueue<>();
 
     SmtpSink() throws IOException {
@@ -69,7 +72,9 @@ final class SmtpSink implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream()) {
             write(out, "220 sink.test ESMTP");
             String sender = null;
             List<String> rcpts = new ArrayList<>();
@@ -78,9 +83,15 @@ final class SmtpSink implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
-                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
+                String verb =
+                        line.length() >= 4
+                                ? line.substring(0, 4).toUpperCase(Locale.ROOT)
+                                : line.toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> write(out, "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 104857600");
+                    case "EHLO" ->
+                            write(
+                                    out,
+                                    "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 104857600");
                     case "HELO" -> write(out, "250 sink.test");
                     case "MAIL" -> {
                         sender = path(line);

@@ -14,11 +14,9 @@ import java.util.List;
 final class SmtpSubmit {
 
     /** The server's last reply: its code and full text. */
-    record Reply(int code, String text) {
-    }
+    record Reply(int code, String text) {}
 
-    private SmtpSubmit() {
-    }
+    private SmtpSubmit() {}
 
     /** Sends from 127.0.0.1. */
     static Reply send(int port, String from, List<String> to, String message) throws IOException {
@@ -26,10 +24,11 @@ final class SmtpSubmit {
     }
 
     /**
-     * Sends {@code message} (LF or CRLF line ends) from {@code source}; returns the reply to the end of DATA,
-     * or the first reply that was not a success.
+     * Sends {@code message} (LF or CRLF line ends) from {@code source}; returns the reply to the
+     * end of DATA, or the first reply that was not a success.
      */
-    static Reply send(InetAddress source, int port, String from, List<String> to, String message) throws IOException {
+    static Reply send(InetAddress source, int port, String from, List<String> to, String message)
+            throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(source, 0));
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 60_000);
@@ -65,8 +64,8 @@ final class SmtpSubmit {
     }
 
     /**
-     * One SMTP connection for several messages in a row (RSET-free: each transaction ends with its DATA reply),
-     * as a submission client that keeps its connection open sends them.
+     * One SMTP connection for several messages in a row (RSET-free: each transaction ends with its
+     * DATA reply), as a submission client that keeps its connection open sends them.
      */
     static final class Session implements AutoCloseable {
         private final Socket socket;
@@ -86,7 +85,10 @@ final class SmtpSubmit {
             expect(read(in), 250);
         }
 
-        /** Sends one message (MAIL, RCPT, DATA pipelined one by one) and returns the reply to its end of data. */
+        /**
+         * Sends one message (MAIL, RCPT, DATA pipelined one by one) and returns the reply to its
+         * end of data.
+         */
         Reply send(String from, List<String> to, String message) throws IOException {
             List<String> cmds = command(from, to);
             for (String cmd : cmds.subList(1, cmds.size())) {
@@ -133,7 +135,8 @@ final class SmtpSubmit {
     private static List<String> command(String from, List<String> to) {
         java.util.ArrayList<String> c = new java.util.ArrayList<>();
         c.add("EHLO client.corp.test");
-        boolean utf8 = !StandardCharsets.US_ASCII.newEncoder().canEncode(from + String.join("", to));
+        boolean utf8 =
+                !StandardCharsets.US_ASCII.newEncoder().canEncode(from + String.join("", to));
         c.add("MAIL FROM:<" + from + ">" + (utf8 ? " SMTPUTF8" : ""));
         to.forEach(t -> c.add("RCPT TO:<" + t + ">"));
         c.add("DATA");

@@ -8,8 +8,7 @@ import org.xbill.DNS.Address;
 /** IP literals: parsing without any name lookup, and RFC 5952 canonical IPv6 text. */
 public final class Ipv6Text {
 
-    private Ipv6Text() {
-    }
+    private Ipv6Text() {}
 
     /** The 4 or 16 octets of a literal of the given family, or null when it is not one. */
     public static byte[] literal(String text, int family) {
@@ -21,7 +20,10 @@ public final class Ipv6Text {
         return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
     }
 
-    /** RFC 5952 §4: lower case, no leading zeros, the longest run (of two or more) of zero groups as "::". */
+    /**
+     * RFC 5952 §4: lower case, no leading zeros, the longest run (of two or more) of zero groups as
+     * "::".
+     */
     public static String ipv6(byte[] a) {
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
@@ -64,7 +66,8 @@ public final class Ipv6Text {
         try {
             return InetAddress.getByAddress(a);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("an IP address has 4 or 16 octets, got " + a.length, e);
+            throw new IllegalArgumentException(
+                    "an IP address has 4 or 16 octets, got " + a.length, e);
         }
     }
 }

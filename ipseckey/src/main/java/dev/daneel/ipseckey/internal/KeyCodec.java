@@ -17,19 +17,21 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** The public key field of IPSECKEY, per algorithm: RFC 3110 (RSA), RFC 6605 (ECDSA), RFC 8080 (EdDSA). */
+/**
+ * The public key field of IPSECKEY, per algorithm: RFC 3110 (RSA), RFC 6605 (ECDSA), RFC 8080
+ * (EdDSA).
+ */
 public final class KeyCodec {
 
     /** SubjectPublicKeyInfo prefixes for raw EdDSA keys (RFC 8410 §4). */
     private static final byte[] ED25519_SPKI = HexFormat.of().parseHex("302a300506032b6570032100");
+
     private static final byte[] ED448_SPKI = HexFormat.of().parseHex("3043300506032b6571033a00");
 
     /** An algorithm number and its key field. */
-    public record Encoded(int algorithm, byte[] key) {
-    }
+    public record Encoded(int algorithm, byte[] key) {}
 
-    private KeyCodec() {
-    }
+    private KeyCodec() {}
 
     /** Encodes RSA, EC P-256/P-384, Ed25519 or Ed448 public keys. */
     public static Encoded encode(PublicKey key) {
@@ -40,8 +42,10 @@ public final class KeyCodec {
             ECPublicKey ec = (ECPublicKey) key;
             int bits = ec.getParams().getCurve().getField().getFieldSize();
             if (bits != 256 && bits != 384) {
-                throw new IllegalArgumentException("IPSECKEY ECDSA keys are P-256 or P-384 (RFC 8005), got a "
-                        + bits + "-bit curve");
+                throw new IllegalArgumentException(
+                        "IPSECKEY ECDSA keys are P-256 or P-384 (RFC 8005), got a "
+                                + bits
+                                + "-bit curve");
             }
             int size = bits / 8;
             byte[] out = new byte[2 * size];
@@ -56,8 +60,9 @@ public final class KeyCodec {
         if (spki != null && spki.length == 69 && startsWith(spki, ED448_SPKI)) {
             return new Encoded(4, Arrays.copyOfRange(spki, 12, 69));
         }
-        throw new IllegalArgumentException("IPSECKEY needs an RSA, ECDSA (P-256, P-384), Ed25519 or Ed448 key, got "
-                + key.getAlgorithm());
+        throw new IllegalArgumentException(
+                "IPSECKEY needs an RSA, ECDSA (P-256, P-384), Ed25519 or Ed448 key, got "
+                        + key.getAlgorithm());
     }
 
     /** Decodes a key field into a JCA key. */
@@ -70,17 +75,23 @@ public final class KeyCodec {
                     return ec(key);
                 case 4:
                     if (key.length == 32) {
-                        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI, key)));
+                        return KeyFactory.getInstance("Ed25519")
+                                .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI, key)));
                     }
                     if (key.length == 57) {
-                        return KeyFactory.getInstance("Ed448").generatePublic(new X509EncodedKeySpec(concat(ED448_SPKI, key)));
+                        return KeyFactory.getInstance("Ed448")
+                                .generatePublic(new X509EncodedKeySpec(concat(ED448_SPKI, key)));
                     }
-                    throw new IllegalArgumentException("an EdDSA key has 32 (Ed25519) or 57 (Ed448) octets, got " + key.length);
+                    throw new IllegalArgumentException(
+                            "an EdDSA key has 32 (Ed25519) or 57 (Ed448) octets, got "
+                                    + key.length);
                 default:
-                    throw new IllegalArgumentException("cannot make a Java key of IPSECKEY algorithm " + algorithm);
+                    throw new IllegalArgumentException(
+                            "cannot make a Java key of IPSECKEY algorithm " + algorithm);
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the IPSECKEY key field is not a usable key: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the IPSECKEY key field is not a usable key: " + e.getMessage(), e);
         }
     }
 
@@ -103,7 +114,8 @@ public final class KeyCodec {
 
     private static PublicKey rsa(byte[] k) throws GeneralSecurityException {
         if (k.length < 3) {
-            throw new IllegalArgumentException("an RFC 3110 key needs at least 3 octets, got " + k.length);
+            throw new IllegalArgumentException(
+                    "an RFC 3110 key needs at least 3 octets, got " + k.length);
         }
         int off = 1;
         int eLen = k[0] & 0xff;
@@ -112,8 +124,12 @@ public final class KeyCodec {
             off = 3;
         }
         if (off + eLen >= k.length) {
-            throw new IllegalArgumentException("RFC 3110 exponent length " + eLen + " leaves no modulus in "
-                    + k.length + " octets");
+            throw new IllegalArgumentException(
+                    "RFC 3110 exponent length "
+                            + eLen
+                            + " leaves no modulus in "
+                            + k.length
+                            + " octets");
         }
         BigInteger e = new BigInteger(1, Arrays.copyOfRange(k, off, off + eLen));
         BigInteger n = new BigInteger(1, Arrays.copyOfRange(k, off + eLen, k.length));
@@ -127,14 +143,17 @@ public final class KeyCodec {
         } else if (k.length == 96) {
             curve = "secp384r1";
         } else {
-            throw new IllegalArgumentException("an ECDSA key is 64 (P-256) or 96 (P-384) octets X‖Y, got " + k.length);
+            throw new IllegalArgumentException(
+                    "an ECDSA key is 64 (P-256) or 96 (P-384) octets X‖Y, got " + k.length);
         }
         int size = k.length / 2;
         AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
         p.init(new ECGenParameterSpec(curve));
         ECParameterSpec spec = p.getParameterSpec(ECParameterSpec.class);
-        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(k, 0, size)),
-                new BigInteger(1, Arrays.copyOfRange(k, size, k.length)));
+        ECPoint w =
+                new ECPoint(
+                        new BigInteger(1, Arrays.copyOfRange(k, 0, size)),
+                        new BigInteger(1, Arrays.copyOfRange(k, size, k.length)));
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
     }
 
@@ -149,7 +168,8 @@ public final class KeyCodec {
     }
 
     private static boolean startsWith(byte[] a, byte[] prefix) {
-        return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+        return a.length >= prefix.length
+                && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

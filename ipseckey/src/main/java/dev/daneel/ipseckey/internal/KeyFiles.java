@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
 /** Public keys from PEM ({@code PUBLIC KEY}, {@code CERTIFICATE}) or DER SubjectPublicKeyInfo. */
 public final class KeyFiles {
 
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final List<String> KEY_FACTORIES = List.of("RSA", "EC", "Ed25519", "Ed448");
 
-    private KeyFiles() {
-    }
+    private KeyFiles() {}
 
     public static PublicKey read(byte[] content) {
         String text = new String(content, StandardCharsets.US_ASCII);
@@ -32,8 +32,10 @@ public final class KeyFiles {
                 case "CERTIFICATE":
                     return certificate(der);
                 default:
-                    throw new IllegalArgumentException("PEM block \"" + m.group(1)
-                            + "\" is not a public key; expected \"PUBLIC KEY\" (SubjectPublicKeyInfo) or \"CERTIFICATE\"");
+                    throw new IllegalArgumentException(
+                            "PEM block \""
+                                    + m.group(1)
+                                    + "\" is not a public key; expected \"PUBLIC KEY\" (SubjectPublicKeyInfo) or \"CERTIFICATE\"");
             }
         }
         return spki(content);
@@ -48,15 +50,18 @@ public final class KeyFiles {
                 // try the next algorithm; the key's OID selects exactly one
             }
         }
-        throw new IllegalArgumentException("not a DER SubjectPublicKeyInfo of an RSA, EC, Ed25519 or Ed448 key");
+        throw new IllegalArgumentException(
+                "not a DER SubjectPublicKeyInfo of an RSA, EC, Ed25519 or Ed448 key");
     }
 
     private static PublicKey certificate(byte[] der) {
         try {
-            return CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der))
+            return CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(der))
                     .getPublicKey();
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("the PEM CERTIFICATE does not parse: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the PEM CERTIFICATE does not parse: " + e.getMessage(), e);
         }
     }
 }

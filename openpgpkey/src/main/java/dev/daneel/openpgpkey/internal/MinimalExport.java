@@ -9,15 +9,15 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 
 /**
- * The minimal transferable public key of RFC 7929 §2.2: the primary key with its own (direct-key and
- * revocation) self-signatures, the user IDs that contain the address with their newest self-signature,
- * and the valid subkeys with their newest binding signature. Third-party certifications go; this is what
- * GnuPG's {@code export-minimal} (and {@code export-dane}) keeps for such a key.
+ * The minimal transferable public key of RFC 7929 §2.2: the primary key with its own (direct-key
+ * and revocation) self-signatures, the user IDs that contain the address with their newest
+ * self-signature, and the valid subkeys with their newest binding signature. Third-party
+ * certifications go; this is what GnuPG's {@code export-minimal} (and {@code export-dane}) keeps
+ * for such a key.
  */
 public final class MinimalExport {
 
-    private MinimalExport() {
-    }
+    private MinimalExport() {}
 
     /**
      * @throws IllegalArgumentException if no self-signed user ID contains {@code address}
@@ -26,9 +26,14 @@ public final class MinimalExport {
         PGPPublicKey primary = ring.getPublicKey();
         List<String> keep = KeyInspector.matchingUserIds(primary, address, false);
         if (keep.isEmpty()) {
-            throw new IllegalArgumentException("no self-signed user ID of key "
-                    + String.format("%016X", primary.getKeyID()) + " contains " + address + "; its user IDs are "
-                    + userIds(primary) + " (create a record for one of those, or add the user ID with gpg --quick-add-uid)");
+            throw new IllegalArgumentException(
+                    "no self-signed user ID of key "
+                            + String.format("%016X", primary.getKeyID())
+                            + " contains "
+                            + address
+                            + "; its user IDs are "
+                            + userIds(primary)
+                            + " (create a record for one of those, or add the user ID with gpg --quick-add-uid)");
         }
         long selfId = primary.getKeyID();
         PGPPublicKey out = primary;
@@ -59,7 +64,8 @@ public final class MinimalExport {
                 continue;
             }
             PGPPublicKey trimmed = sub;
-            PGPSignature newest = newest(sub.getSignaturesOfType(PGPSignature.SUBKEY_BINDING), selfId, false);
+            PGPSignature newest =
+                    newest(sub.getSignaturesOfType(PGPSignature.SUBKEY_BINDING), selfId, false);
             for (Iterator<PGPSignature> s = sub.getSignatures(); s.hasNext(); ) {
                 PGPSignature sig = s.next();
                 if (sig != newest) {
@@ -71,12 +77,14 @@ public final class MinimalExport {
         return new PGPPublicKeyRing(keys);
     }
 
-    private static PGPSignature newest(Iterator<PGPSignature> sigs, long selfId, boolean certification) {
+    private static PGPSignature newest(
+            Iterator<PGPSignature> sigs, long selfId, boolean certification) {
         PGPSignature newest = null;
         while (sigs != null && sigs.hasNext()) {
             PGPSignature sig = sigs.next();
             boolean kind = !certification || KeyInspector.isCertification(sig);
-            if (sig.getKeyID() == selfId && kind
+            if (sig.getKeyID() == selfId
+                    && kind
                     && (newest == null || sig.getCreationTime().after(newest.getCreationTime()))) {
                 newest = sig;
             }
@@ -89,5 +97,4 @@ public final class MinimalExport {
         key.getUserIDs().forEachRemaining(ids::add);
         return ids;
     }
-
 }

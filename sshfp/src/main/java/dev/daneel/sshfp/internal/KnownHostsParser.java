@@ -8,15 +8,12 @@ import java.util.Locale;
 public final class KnownHostsParser {
 
     /** One usable entry: its plain host patterns and its key line ({@code TYPE BASE64}). */
-    public record Entry(int lineNumber, List<String> hosts, String keyLine) {
-    }
+    public record Entry(int lineNumber, List<String> hosts, String keyLine) {}
 
     /** Entries and one note per line that was skipped, saying why. */
-    public record Parsed(List<Entry> entries, List<String> notes) {
-    }
+    public record Parsed(List<Entry> entries, List<String> notes) {}
 
-    private KnownHostsParser() {
-    }
+    private KnownHostsParser() {}
 
     public static Parsed parse(List<String> lines) {
         List<Entry> entries = new ArrayList<>();
@@ -29,8 +26,16 @@ public final class KnownHostsParser {
             }
             String[] f = line.split("\\s+");
             if (f[0].startsWith("@")) {
-                notes.add("line " + n + ": " + f[0] + " entry skipped (SSHFP publishes host keys, not "
-                        + (f[0].equals("@revoked") ? "revocations" : "certificate authorities") + ")");
+                notes.add(
+                        "line "
+                                + n
+                                + ": "
+                                + f[0]
+                                + " entry skipped (SSHFP publishes host keys, not "
+                                + (f[0].equals("@revoked")
+                                        ? "revocations"
+                                        : "certificate authorities")
+                                + ")");
                 continue;
             }
             if (f.length < 3) {
@@ -38,8 +43,11 @@ public final class KnownHostsParser {
                 continue;
             }
             if (f[0].startsWith("|1|")) {
-                notes.add("line " + n + ": hashed host name skipped (HashKnownHosts hides the name the record"
-                        + " needs; take the key from the host's .pub file instead)");
+                notes.add(
+                        "line "
+                                + n
+                                + ": hashed host name skipped (HashKnownHosts hides the name the record"
+                                + " needs; take the key from the host's .pub file instead)");
                 continue;
             }
             List<String> hosts = new ArrayList<>();
@@ -52,9 +60,9 @@ public final class KnownHostsParser {
     }
 
     /**
-     * Whether an entry's patterns name {@code host}: a literal pattern (or {@code [host]:port}) equal to it
-     * ignoring case and a final dot, and no negated pattern ({@code !host}) naming it. Wildcards never
-     * match: an SSHFP record needs one definite name.
+     * Whether an entry's patterns name {@code host}: a literal pattern (or {@code [host]:port})
+     * equal to it ignoring case and a final dot, and no negated pattern ({@code !host}) naming it.
+     * Wildcards never match: an SSHFP record needs one definite name.
      */
     public static boolean names(Entry e, String host) {
         String want = canonical(host);

@@ -9,13 +9,13 @@ import java.util.List;
 /** Which published records are compared with a presented key. */
 public final class Matching {
 
-    private Matching() {
-    }
+    private Matching() {}
 
     /**
-     * The records of the key's algorithm with the strongest known fingerprint type present: SHA-256 when
-     * there is one, else SHA-1 (RFC 6594 made SHA-256 the stronger choice; a SHA-1 record next to a SHA-256
-     * record for the same key type adds nothing but a weaker hash to match). Unknown types are ignored.
+     * The records of the key's algorithm with the strongest known fingerprint type present: SHA-256
+     * when there is one, else SHA-1 (RFC 6594 made SHA-256 the stronger choice; a SHA-1 record next
+     * to a SHA-256 record for the same key type adds nothing but a weaker hash to match). Unknown
+     * types are ignored.
      */
     public static List<SshfpRecord> considered(SshHostKey key, List<SshfpRecord> records) {
         List<SshfpRecord> sha256 = new ArrayList<>();

@@ -15,23 +15,34 @@ import java.util.HexFormat;
 /** The SSH public key blob (RFC 4253 §6.6, RFC 5656 §3.1, RFC 8709 §4) and hex helpers. */
 public final class SshWire {
 
-    private SshWire() {
-    }
+    private SshWire() {}
 
     /** The key type name at the start of a blob (its first SSH string). */
     public static String keyType(byte[] blob) {
         if (blob.length < 4) {
-            throw new IllegalArgumentException("SSH key blob too short (" + blob.length + " octets)");
+            throw new IllegalArgumentException(
+                    "SSH key blob too short (" + blob.length + " octets)");
         }
-        long len = ((blob[0] & 0xffL) << 24) | ((blob[1] & 0xff) << 16) | ((blob[2] & 0xff) << 8) | (blob[3] & 0xff);
+        long len =
+                ((blob[0] & 0xffL) << 24)
+                        | ((blob[1] & 0xff) << 16)
+                        | ((blob[2] & 0xff) << 8)
+                        | (blob[3] & 0xff);
         if (len > blob.length - 4L || len == 0) {
-            throw new IllegalArgumentException("SSH key blob's type name length " + len + " does not fit its "
-                    + blob.length + " octets");
+            throw new IllegalArgumentException(
+                    "SSH key blob's type name length "
+                            + len
+                            + " does not fit its "
+                            + blob.length
+                            + " octets");
         }
         return new String(blob, 4, (int) len, StandardCharsets.US_ASCII);
     }
 
-    /** The blob OpenSSH sends and fingerprints for a JCA public key (RSA, DSA, EC P-256/384/521, Ed25519, Ed448). */
+    /**
+     * The blob OpenSSH sends and fingerprints for a JCA public key (RSA, DSA, EC P-256/384/521,
+     * Ed25519, Ed448).
+     */
     public static byte[] blob(PublicKey key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (key instanceof RSAPublicKey) {
@@ -51,11 +62,20 @@ public final class SshWire {
             int bits = ec.getParams().getCurve().getField().getFieldSize();
             String curve;
             switch (bits) {
-                case 256: curve = "nistp256"; break;
-                case 384: curve = "nistp384"; break;
-                case 521: curve = "nistp521"; break;
-                default: throw new IllegalArgumentException("SSH knows ECDSA only on P-256, P-384 and P-521, got a "
-                        + bits + "-bit curve");
+                case 256:
+                    curve = "nistp256";
+                    break;
+                case 384:
+                    curve = "nistp384";
+                    break;
+                case 521:
+                    curve = "nistp521";
+                    break;
+                default:
+                    throw new IllegalArgumentException(
+                            "SSH knows ECDSA only on P-256, P-384 and P-521, got a "
+                                    + bits
+                                    + "-bit curve");
             }
             string(out, ("ecdsa-sha2-" + curve).getBytes(StandardCharsets.US_ASCII));
             string(out, curve.getBytes(StandardCharsets.US_ASCII));
@@ -67,7 +87,10 @@ public final class SshWire {
             string(out, point);
         } else {
             byte[] raw = rawEdDsa(key);
-            string(out, (raw.length == 32 ? "ssh-ed25519" : "ssh-ed448").getBytes(StandardCharsets.US_ASCII));
+            string(
+                    out,
+                    (raw.length == 32 ? "ssh-ed25519" : "ssh-ed448")
+                            .getBytes(StandardCharsets.US_ASCII));
             string(out, raw);
         }
         return out.toByteArray();
@@ -85,8 +108,10 @@ public final class SshWire {
         if (spki != null && spki.length == 69 && spki[8] == 0x71) {
             return Arrays.copyOfRange(spki, 12, 69);
         }
-        throw new IllegalArgumentException("unsupported public key: " + key.getAlgorithm()
-                + " (expected RSA, DSA, EC P-256/384/521, Ed25519 or Ed448)");
+        throw new IllegalArgumentException(
+                "unsupported public key: "
+                        + key.getAlgorithm()
+                        + " (expected RSA, DSA, EC P-256/384/521, Ed25519 or Ed448)");
     }
 
     /** A digest by JCA name; SHA-1 and SHA-256 exist on every Java platform. */
@@ -107,7 +132,8 @@ public final class SshWire {
     public static byte[] unhex(String hex) {
         String compact = hex.replaceAll("\\s+", "");
         if (compact.length() % 2 != 0) {
-            throw new IllegalArgumentException("hex must have an even number of digits, got " + compact.length());
+            throw new IllegalArgumentException(
+                    "hex must have an even number of digits, got " + compact.length());
         }
         return HexFormat.of().parseHex(compact);
     }

@@ -23,8 +23,7 @@ public final class KeyMaker {
     private static final Map<String, KeyPair> SHARED = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KeyMaker() {
-    }
+    private KeyMaker() {}
 
     /** Whether {@link #generate} can make a key for this algorithm. */
     public static boolean canSign(int algorithm) {
@@ -52,13 +51,15 @@ public final class KeyMaker {
     }
 
     /**
-     * Returns a key pair, fresh or from the JVM-wide cache under {@code cacheKey} when that is not null.
+     * Returns a key pair, fresh or from the JVM-wide cache under {@code cacheKey} when that is not
+     * null.
      */
     public static KeyPair generate(int algorithm, int rsaBits, String cacheKey) {
         if (cacheKey == null) {
             return generate(algorithm, rsaBits);
         }
-        return SHARED.computeIfAbsent(algorithm + "/" + rsaBits + "/" + cacheKey, k -> generate(algorithm, rsaBits));
+        return SHARED.computeIfAbsent(
+                algorithm + "/" + rsaBits + "/" + cacheKey, k -> generate(algorithm, rsaBits));
     }
 
     private static KeyPair generate(int algorithm, int rsaBits) {
@@ -66,23 +67,31 @@ public final class KeyMaker {
             KeyPairGenerator generator;
             if (isRsa(algorithm)) {
                 generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(new RSAKeyGenParameterSpec(rsaBits, RSAKeyGenParameterSpec.F4), RANDOM);
-            } else if (algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 || algorithm == DNSSEC.Algorithm.ECDSAP384SHA384) {
+                generator.initialize(
+                        new RSAKeyGenParameterSpec(rsaBits, RSAKeyGenParameterSpec.F4), RANDOM);
+            } else if (algorithm == DNSSEC.Algorithm.ECDSAP256SHA256
+                    || algorithm == DNSSEC.Algorithm.ECDSAP384SHA384) {
                 generator = KeyPairGenerator.getInstance("EC");
-                String curve = algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 ? "secp256r1" : "secp384r1";
+                String curve =
+                        algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 ? "secp256r1" : "secp384r1";
                 generator.initialize(new ECGenParameterSpec(curve), RANDOM);
             } else if (algorithm == DNSSEC.Algorithm.ED25519) {
                 generator = KeyPairGenerator.getInstance("Ed25519");
             } else if (algorithm == DNSSEC.Algorithm.ED448) {
                 generator = KeyPairGenerator.getInstance("Ed448");
             } else {
-                throw new IllegalArgumentException("the testkit cannot sign with algorithm " + algorithm
-                        + " (" + DNSSEC.Algorithm.string(algorithm) + "); signable: 5, 7, 8, 10, 13, 14, 15, 16."
-                        + " Use ZoneBuilder.unsupportedAlgorithm(n) for a zone validators must not support");
+                throw new IllegalArgumentException(
+                        "the testkit cannot sign with algorithm "
+                                + algorithm
+                                + " ("
+                                + DNSSEC.Algorithm.string(algorithm)
+                                + "); signable: 5, 7, 8, 10, 13, 14, 15, 16."
+                                + " Use ZoneBuilder.unsupportedAlgorithm(n) for a zone validators must not support");
             }
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate keys for DNSSEC algorithm " + algorithm, e);
+            throw new IllegalStateException(
+                    "this JDK cannot generate keys for DNSSEC algorithm " + algorithm, e);
         }
     }
 
@@ -125,9 +134,9 @@ public final class KeyMaker {
     }
 
     /**
-     * Fabricates a public key field such that a DNSKEY with these flags, protocol 3 and this algorithm
-     * has key tag {@code wantedTag} (RFC 4034 Appendix B). Used for KeyTrap decoys: the validator
-     * cannot tell them from the real key by tag and has to try each.
+     * Fabricates a public key field such that a DNSKEY with these flags, protocol 3 and this
+     * algorithm has key tag {@code wantedTag} (RFC 4034 Appendix B). Used for KeyTrap decoys: the
+     * validator cannot tell them from the real key by tag and has to try each.
      */
     public static byte[] keyWithTag(int flags, int algorithm, int wantedTag, Random random) {
         byte[] key = randomBytes(publicKeyLength(algorithm), random);

@@ -40,8 +40,7 @@ import org.xbill.DNS.TextParseException;
  */
 public final class RecordFactory {
 
-    private RecordFactory() {
-    }
+    private RecordFactory() {}
 
     /** Parses master-file lines relative to {@code origin}, naming the offending line on error. */
     public static List<Record> parse(String lines, Name origin, long defaultTtl) {
@@ -51,22 +50,30 @@ public final class RecordFactory {
                 continue;
             }
             String text = "$ORIGIN " + origin + "\n$TTL " + defaultTtl + "\n" + line + "\n";
-            try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+            try (Master master =
+                    new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
                 master.disableIncludes();
                 Record r;
                 while ((r = master.nextRecord()) != null) {
                     out.add(r);
                 }
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot parse record line \"" + line.trim() + "\" in zone " + origin
-                        + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "cannot parse record line \""
+                                + line.trim()
+                                + "\" in zone "
+                                + origin
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
         return out;
     }
 
     /** A TLSA record with data computed from a certificate (RFC 6698 §2.1.2, §2.1.3). */
-    public static TLSARecord tlsa(Name owner, long ttl, X509Certificate cert, int usage, int selector, int matchingType) {
+    public static TLSARecord tlsa(
+            Name owner, long ttl, X509Certificate cert, int usage, int selector, int matchingType) {
         byte[] selected;
         try {
             switch (selector) {
@@ -77,10 +84,12 @@ public final class RecordFactory {
                     selected = cert.getPublicKey().getEncoded();
                     break;
                 default:
-                    throw new IllegalArgumentException("TLSA selector must be 0 (Cert) or 1 (SPKI), got " + selector);
+                    throw new IllegalArgumentException(
+                            "TLSA selector must be 0 (Cert) or 1 (SPKI), got " + selector);
             }
         } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("certificate cannot be encoded: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "certificate cannot be encoded: " + e.getMessage(), e);
         }
         byte[] data;
         switch (matchingType) {
@@ -94,7 +103,8 @@ public final class RecordFactory {
                 data = digest("SHA-512", selected);
                 break;
             default:
-                throw new IllegalArgumentException("TLSA matching type must be 0, 1 or 2, got " + matchingType);
+                throw new IllegalArgumentException(
+                        "TLSA matching type must be 0, 1 or 2, got " + matchingType);
         }
         if (usage < 0 || usage > 255) {
             throw new IllegalArgumentException("TLSA usage must be 0..255, got " + usage);
@@ -106,18 +116,21 @@ public final class RecordFactory {
     public static OPENPGPKEYRecord openpgpkey(String address, long ttl, byte[] key) {
         int at = address.lastIndexOf('@');
         if (at <= 0 || at == address.length() - 1) {
-            throw new IllegalArgumentException("expected an address local@domain, got \"" + address + "\"");
+            throw new IllegalArgumentException(
+                    "expected an address local@domain, got \"" + address + "\"");
         }
         String localPart = canonicalLocalPart(address.substring(0, at));
         byte[] hash = digest("SHA-256", localPart.getBytes(StandardCharsets.UTF_8));
-        String owner = HexFormat.of().formatHex(hash, 0, 28) + "._openpgpkey." + address.substring(at + 1);
+        String owner =
+                HexFormat.of().formatHex(hash, 0, 28) + "._openpgpkey." + address.substring(at + 1);
         return new OPENPGPKEYRecord(absolute(owner), DClass.IN, ttl, key);
     }
 
     /**
-     * RFC 7929 §3 steps 2 and 3: comments and folding white space outside quotes are removed, as are
-     * enclosing double quotes and literal quoting; the result is put in Unicode NFC. Case is kept: the
-     * RFC maps nothing else (§5), so {@code Hugh} and {@code hugh} have different owner names.
+     * RFC 7929 §3 steps 2 and 3: comments and folding white space outside quotes are removed, as
+     * are enclosing double quotes and literal quoting; the result is put in Unicode NFC. Case is
+     * kept: the RFC maps nothing else (§5), so {@code Hugh} and {@code hugh} have different owner
+     * names.
      */
     static String canonicalLocalPart(String localPart) {
         StringBuilder out = new StringBuilder(localPart.length());
@@ -149,18 +162,22 @@ public final class RecordFactory {
     public static SSHFPRecord sshfp(Name owner, long ttl, String opensshLine, int fingerprintType) {
         String[] parts = opensshLine.trim().split("\\s+");
         if (parts.length < 2) {
-            throw new IllegalArgumentException("expected an OpenSSH public key line \"TYPE BASE64 [comment]\", got \""
-                    + opensshLine + "\"");
+            throw new IllegalArgumentException(
+                    "expected an OpenSSH public key line \"TYPE BASE64 [comment]\", got \""
+                            + opensshLine
+                            + "\"");
         }
         byte[] blob;
         try {
             blob = Base64.getDecoder().decode(parts[1]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("OpenSSH key data is not base64: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "OpenSSH key data is not base64: " + e.getMessage(), e);
         }
         String embedded = sshString(blob);
         if (!embedded.equals(parts[0])) {
-            throw new IllegalArgumentException("OpenSSH key type " + parts[0] + " does not match the key blob's " + embedded);
+            throw new IllegalArgumentException(
+                    "OpenSSH key type " + parts[0] + " does not match the key blob's " + embedded);
         }
         int algorithm;
         if (parts[0].equals("ssh-rsa")) {
@@ -174,7 +191,8 @@ public final class RecordFactory {
         } else if (parts[0].equals("ssh-ed448")) {
             algorithm = 6;
         } else {
-            throw new IllegalArgumentException("no SSHFP algorithm for OpenSSH key type " + parts[0]);
+            throw new IllegalArgumentException(
+                    "no SSHFP algorithm for OpenSSH key type " + parts[0]);
         }
         byte[] fingerprint;
         switch (fingerprintType) {
@@ -185,16 +203,19 @@ public final class RecordFactory {
                 fingerprint = digest("SHA-256", blob);
                 break;
             default:
-                throw new IllegalArgumentException("SSHFP fingerprint type must be 1 (SHA-1) or 2 (SHA-256), got "
-                        + fingerprintType);
+                throw new IllegalArgumentException(
+                        "SSHFP fingerprint type must be 1 (SHA-1) or 2 (SHA-256), got "
+                                + fingerprintType);
         }
         return new SSHFPRecord(owner, DClass.IN, ttl, algorithm, fingerprintType, fingerprint);
     }
 
     /** An IPSECKEY record (RFC 4025) for a gateway and a public key. */
-    public static IPSECKEYRecord ipseckey(Name owner, long ttl, int precedence, String gateway, PublicKey key) {
+    public static IPSECKEYRecord ipseckey(
+            Name owner, long ttl, int precedence, String gateway, PublicKey key) {
         if (precedence < 0 || precedence > 255) {
-            throw new IllegalArgumentException("IPSECKEY precedence must be 0..255, got " + precedence);
+            throw new IllegalArgumentException(
+                    "IPSECKEY precedence must be 0..255, got " + precedence);
         }
         int gatewayType;
         Object gatewayValue;
@@ -219,7 +240,8 @@ public final class RecordFactory {
         } else if (key instanceof ECPublicKey) {
             algorithm = 3;
             data = ecPoint((ECPublicKey) key);
-        } else if (key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("Ed448")
+        } else if (key.getAlgorithm().equals("Ed25519")
+                || key.getAlgorithm().equals("Ed448")
                 || key.getAlgorithm().equals("EdDSA")) {
             algorithm = 4;
             byte[] spki = key.getEncoded();
@@ -227,9 +249,11 @@ public final class RecordFactory {
             int raw = spki.length == 44 ? 32 : 57;
             data = Arrays.copyOfRange(spki, spki.length - raw, spki.length);
         } else {
-            throw new IllegalArgumentException("IPSECKEY needs an RSA, EC or EdDSA key, got " + key.getAlgorithm());
+            throw new IllegalArgumentException(
+                    "IPSECKEY needs an RSA, EC or EdDSA key, got " + key.getAlgorithm());
         }
-        return new IPSECKEYRecord(owner, DClass.IN, ttl, precedence, gatewayType, algorithm, gatewayValue, data);
+        return new IPSECKEYRecord(
+                owner, DClass.IN, ttl, precedence, gatewayType, algorithm, gatewayValue, data);
     }
 
     /** RFC 3110 §2: exponent length (one octet, or zero and two octets), exponent, modulus. */
@@ -283,11 +307,17 @@ public final class RecordFactory {
 
     /** An IPv4 or IPv6 literal as an address; parsed by dnsjava, so nothing is ever looked up. */
     private static InetAddress literal(String literal, int family) {
-        byte[] bytes = family == Address.IPv4 && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? null
-                : Address.toByteArray(literal, family);
+        byte[] bytes =
+                family == Address.IPv4 && !literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                        ? null
+                        : Address.toByteArray(literal, family);
         if (bytes == null) {
-            throw new IllegalArgumentException("not an " + (family == Address.IPv4 ? "IPv4" : "IPv6")
-                    + " address literal: \"" + literal + "\"");
+            throw new IllegalArgumentException(
+                    "not an "
+                            + (family == Address.IPv4 ? "IPv4" : "IPv6")
+                            + " address literal: \""
+                            + literal
+                            + "\"");
         }
         try {
             return InetAddress.getByAddress(bytes);

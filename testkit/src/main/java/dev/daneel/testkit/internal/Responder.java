@@ -23,10 +23,10 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Answers a query the way a recursive resolver that holds every zone of the world would: referrals are
- * followed internally, CNAME and DNAME chains are chased across zones, DS is answered from the parent
- * side, and negative and wildcard answers carry their NSEC/NSEC3 proofs. DNSSEC records are included
- * only when the query sets DO. Never sets AD: this resolver validates nothing.
+ * Answers a query the way a recursive resolver that holds every zone of the world would: referrals
+ * are followed internally, CNAME and DNAME chains are chased across zones, DS is answered from the
+ * parent side, and negative and wildcard answers carry their NSEC/NSEC3 proofs. DNSSEC records are
+ * included only when the query sets DO. Never sets AD: this resolver validates nothing.
  *
  * <p>Thread-safe: it only reads immutable {@link ZoneData}.
  */
@@ -34,6 +34,7 @@ public final class Responder {
 
     /** How many CNAME/DNAME hops one answer may contain before the resolver gives up (SERVFAIL). */
     static final int MAX_CHAIN = 16;
+
     /** The EDNS payload size this resolver advertises (DNS Flag Day 2020). */
     public static final int ADVERTISED_PAYLOAD = 1232;
 
@@ -58,15 +59,20 @@ public final class Responder {
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
         Record question = query.getQuestion();
         if (opt != null && opt.getVersion() != 0) {
-            // RFC 6891 §6.1.3: an unknown EDNS version gets BADVERS (16: header 0, extended rcode 1).
+            // RFC 6891 §6.1.3: an unknown EDNS version gets BADVERS (16: header 0, extended rcode
+            // 1).
             if (question != null) {
                 response.addRecord(question, Section.QUESTION);
             }
-            response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, Rcode.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+            response.addRecord(
+                    new OPTRecord(ADVERTISED_PAYLOAD, Rcode.BADVERS >>> 4, 0, 0),
+                    Section.ADDITIONAL);
             return response;
         }
         if (opt != null) {
-            response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+            response.addRecord(
+                    new OPTRecord(ADVERTISED_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0),
+                    Section.ADDITIONAL);
         }
         if (query.getHeader().getOpcode() != Opcode.QUERY) {
             response.getHeader().setRcode(Rcode.NOTIMP);
@@ -235,7 +241,11 @@ public final class Responder {
 
     private void wildcardAnswerProof(ZoneData zone, Name qname, Name encloser, Answer out) {
         if (zone.nsec3param != null) {
-            proof(zone, nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))), out, qname);
+            proof(
+                    zone,
+                    nsec3Covering(zone, zone.hashedOwner(nextCloser(qname, encloser))),
+                    out,
+                    qname);
         } else if (!zone.nsec.isEmpty()) {
             proof(zone, nsecCovering(zone, qname), out, qname);
         }
@@ -247,9 +257,10 @@ public final class Responder {
     }
 
     /**
-     * Adds one denial record, unless the zone's denial breakage says otherwise. {@code qname} is the
-     * name the proof is about: a WRONG proof avoids every record that matches or covers it, one of its
-     * ancestors in the zone, or a wildcard at one of them; when the chain has none left, it is omitted.
+     * Adds one denial record, unless the zone's denial breakage says otherwise. {@code qname} is
+     * the name the proof is about: a WRONG proof avoids every record that matches or covers it, one
+     * of its ancestors in the zone, or a wildcard at one of them; when the chain has none left, it
+     * is omitted.
      */
     private static void proof(ZoneData zone, RRset set, Answer out, Name qname) {
         if (set == null || zone.denialBreakage == DenialBreakage.MISSING) {
@@ -290,7 +301,8 @@ public final class Responder {
 
     private static RRset nsecCovering(ZoneData zone, Name name) {
         if (zone.nsec.isEmpty()) {
-            return null; // an unsigned zone (a wildcard-matched name asked for its DS) has nothing to prove with
+            return null; // an unsigned zone (a wildcard-matched name asked for its DS) has nothing
+            // to prove with
         }
         Map.Entry<Name, RRset> e = zone.nsec.floorEntry(name);
         return e != null ? e.getValue() : zone.nsec.lastEntry().getValue();
@@ -301,7 +313,9 @@ public final class Responder {
             return null;
         }
         Map.Entry<Name, RRset> e = zone.nsec3.floorEntry(hashedOwner);
-        return e != null ? e.getValue() : zone.nsec3.lastEntry().getValue(); // wraps around the hash space
+        return e != null
+                ? e.getValue()
+                : zone.nsec3.lastEntry().getValue(); // wraps around the hash space
     }
 
     private static Name closestEncloser(ZoneData zone, Name qname) {
@@ -340,7 +354,9 @@ public final class Responder {
         }
         RRset out = new RRset(rrs);
         for (RRSIGRecord sig : wildcard.sigs()) {
-            out.addRR((RRSIGRecord) sig.withName(qname)); // the labels field still tells the validator
+            out.addRR(
+                    (RRSIGRecord)
+                            sig.withName(qname)); // the labels field still tells the validator
         }
         return out;
     }
@@ -348,7 +364,8 @@ public final class Responder {
     /** The deepest zone holding {@code qname}; DS at a zone apex belongs to the parent. */
     private ZoneData zoneFor(Name qname, int qtype) {
         for (Name n = qname; ; n = new Name(n, 1)) {
-            if (zones.contains(n) && !(qtype == Type.DS && n.equals(qname) && !n.equals(Name.root))) {
+            if (zones.contains(n)
+                    && !(qtype == Type.DS && n.equals(qname) && !n.equals(Name.root))) {
                 return zones.get(n);
             }
             if (n.equals(Name.root)) {

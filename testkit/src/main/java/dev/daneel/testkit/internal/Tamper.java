@@ -13,8 +13,7 @@ import org.xbill.DNS.Record;
  */
 final class Tamper {
 
-    private Tamper() {
-    }
+    private Tamper() {}
 
     static RRset tamper(RRset signed) {
         List<Record> rrs = signed.rrs(false);
@@ -37,7 +36,8 @@ final class Tamper {
             byte[] copy = rdata.clone();
             copy[i] ^= 0x01;
             try {
-                Record candidate = Record.newRecord(r.getName(), r.getType(), r.getDClass(), r.getTTL(), copy);
+                Record candidate =
+                        Record.newRecord(r.getName(), r.getType(), r.getDClass(), r.getTTL(), copy);
                 if (!Arrays.equals(candidate.rdataToWireCanonical(), rdata)) {
                     return candidate;
                 }
@@ -45,6 +45,7 @@ final class Tamper {
                 // this flip makes the RDATA malformed; try the previous octet
             }
         }
-        throw new IllegalArgumentException("cannot tamper with " + r + ": no single-bit change stays well-formed");
+        throw new IllegalArgumentException(
+                "cannot tamper with " + r + ": no single-bit change stays well-formed");
     }
 }

@@ -41,9 +41,18 @@ public final class ZoneData {
     final List<ZoneKey> keys;
     final List<DSRecord> dsForParent;
 
-    ZoneData(Name origin, boolean signed, NavigableMap<Name, Map<Integer, RRset>> nodes, Set<Name> delegations,
-             NavigableSet<Name> existing, NavigableMap<Name, RRset> nsec, NavigableMap<Name, RRset> nsec3,
-             NSEC3PARAMRecord nsec3param, DenialBreakage denialBreakage, List<ZoneKey> keys, List<DSRecord> dsForParent) {
+    ZoneData(
+            Name origin,
+            boolean signed,
+            NavigableMap<Name, Map<Integer, RRset>> nodes,
+            Set<Name> delegations,
+            NavigableSet<Name> existing,
+            NavigableMap<Name, RRset> nsec,
+            NavigableMap<Name, RRset> nsec3,
+            NSEC3PARAMRecord nsec3param,
+            DenialBreakage denialBreakage,
+            List<ZoneKey> keys,
+            List<DSRecord> dsForParent) {
         this.origin = origin;
         this.signed = signed;
         this.nodes = Collections.unmodifiableNavigableMap(nodes);
@@ -69,12 +78,17 @@ public final class ZoneData {
         return keys;
     }
 
-    /** DS records for this zone that its parent publishes (empty for unsigned zones and islands). */
+    /**
+     * DS records for this zone that its parent publishes (empty for unsigned zones and islands).
+     */
     public List<DSRecord> dsForParent() {
         return dsForParent;
     }
 
-    /** The RRset of {@code type} at {@code name} (with its RRSIGs), or null. NSEC3 RRsets are found by hashed owner. */
+    /**
+     * The RRset of {@code type} at {@code name} (with its RRSIGs), or null. NSEC3 RRsets are found
+     * by hashed owner.
+     */
     public RRset rrset(Name name, int type) {
         if (type == Type.NSEC3) {
             return nsec3.get(name);

@@ -40,29 +40,41 @@ public final class ZoneSigner {
 
     /** RRSIGs start an hour before the world's clock, so small clock differences never matter. */
     static final Duration INCEPTION_BACKDATE = Duration.ofHours(1);
+
     /** Broken windows sit a week off the clock: far past any validator's allowed skew. */
     static final Duration BROKEN_OFFSET = Duration.ofDays(7);
 
-    private ZoneSigner() {
-    }
+    private ZoneSigner() {}
 
     /** Signing instants for one world. */
-    public record Times(Instant now, Duration validity) {
-    }
+    public record Times(Instant now, Duration validity) {}
 
     /**
      * Builds and signs one zone.
      *
      * @param fromChildren NS, glue and DS records the zone publishes for its child zones
      */
-    public static ZoneData sign(ZoneSpec spec, ZoneKeys keys, List<Record> fromChildren, Times times) {
+    public static ZoneData sign(
+            ZoneSpec spec, ZoneKeys keys, List<Record> fromChildren, Times times) {
         Name origin = spec.origin();
         Name ns1 = child("ns1", origin);
         List<Record> records = new ArrayList<>();
-        records.add(new SOARecord(origin, DClass.IN, spec.ttl(), ns1, child("hostmaster", origin), 2026112101L,
-                7200, 3600, 1209600, spec.negativeTtl()));
+        records.add(
+                new SOARecord(
+                        origin,
+                        DClass.IN,
+                        spec.ttl(),
+                        ns1,
+                        child("hostmaster", origin),
+                        2026112101L,
+                        7200,
+                        3600,
+                        1209600,
+                        spec.negativeTtl()));
         records.add(new NSRecord(origin, DClass.IN, spec.ttl(), ns1));
-        records.add(new ARecord(ns1, DClass.IN, spec.ttl(), RecordFactory.ipv4(spec.nameserverAddress())));
+        records.add(
+                new ARecord(
+                        ns1, DClass.IN, spec.ttl(), RecordFactory.ipv4(spec.nameserverAddress())));
         records.addAll(spec.records());
         records.addAll(fromChildren);
         NSEC3PARAMRecord param = null;
@@ -71,8 +83,15 @@ public final class ZoneSigner {
                 records.add(k.dnskey());
             }
             if (spec.nsec3() != null) {
-                param = new NSEC3PARAMRecord(origin, DClass.IN, 0, NSEC3Record.SHA1_DIGEST_ID, 0,
-                        spec.nsec3().iterations(), spec.nsec3().salt());
+                param =
+                        new NSEC3PARAMRecord(
+                                origin,
+                                DClass.IN,
+                                0,
+                                NSEC3Record.SHA1_DIGEST_ID,
+                                0,
+                                spec.nsec3().iterations(),
+                                spec.nsec3().salt());
                 records.add(param);
             }
         }
@@ -112,7 +131,8 @@ public final class ZoneSigner {
                 for (Map.Entry<Integer, RRset> e : node.entrySet()) {
                     int type = e.getKey();
                     if (delegation && type != Type.DS) {
-                        continue; // delegation NS and anything else at a cut is not the parent's to sign
+                        continue; // delegation NS and anything else at a cut is not the parent's to
+                        // sign
                     }
                     e.setValue(signer.sign(e.getValue()));
                 }
@@ -123,30 +143,51 @@ public final class ZoneSigner {
                 buildNsec3(spec, param, nodes, existing, delegations, nsec3, signer);
             }
         }
-        return new ZoneData(origin, spec.signed(), nodes, delegations, existing, nsec, nsec3, param,
-                spec.denialBreakage(), keys.published(), keys.dsRecords(spec));
+        return new ZoneData(
+                origin,
+                spec.signed(),
+                nodes,
+                delegations,
+                existing,
+                nsec,
+                nsec3,
+                param,
+                spec.denialBreakage(),
+                keys.published(),
+                keys.dsRecords(spec));
     }
 
-    private static void buildNsec(ZoneSpec spec, NavigableMap<Name, Map<Integer, RRset>> nodes,
-                                  NavigableSet<Name> authoritative, Set<Name> delegations,
-                                  NavigableMap<Name, RRset> out, Signer signer) {
+    private static void buildNsec(
+            ZoneSpec spec,
+            NavigableMap<Name, Map<Integer, RRset>> nodes,
+            NavigableSet<Name> authoritative,
+            Set<Name> delegations,
+            NavigableMap<Name, RRset> out,
+            Signer signer) {
         List<Name> names = new ArrayList<>(authoritative);
         for (int i = 0; i < names.size(); i++) {
             Name owner = names.get(i);
             Name next = names.get((i + 1) % names.size());
-            Set<Integer> types = new TreeSet<>(bitmapTypes(nodes.get(owner), delegations.contains(owner)));
+            Set<Integer> types =
+                    new TreeSet<>(bitmapTypes(nodes.get(owner), delegations.contains(owner)));
             types.add(Type.NSEC);
             types.add(Type.RRSIG);
-            NSECRecord rec = new NSECRecord(owner, DClass.IN, spec.negativeTtl(), next, toArray(types));
+            NSECRecord rec =
+                    new NSECRecord(owner, DClass.IN, spec.negativeTtl(), next, toArray(types));
             RRset signed = signer.sign(new RRset(rec));
             nodes.get(owner).put(Type.NSEC, signed);
             out.put(owner, signed);
         }
     }
 
-    private static void buildNsec3(ZoneSpec spec, NSEC3PARAMRecord param, NavigableMap<Name, Map<Integer, RRset>> nodes,
-                                   NavigableSet<Name> existing, Set<Name> delegations,
-                                   NavigableMap<Name, RRset> out, Signer signer) {
+    private static void buildNsec3(
+            ZoneSpec spec,
+            NSEC3PARAMRecord param,
+            NavigableMap<Name, Map<Integer, RRset>> nodes,
+            NavigableSet<Name> existing,
+            Set<Name> delegations,
+            NavigableMap<Name, RRset> out,
+            Signer signer) {
         boolean optOut = spec.nsec3().optOut();
         TreeMap<Name, Set<Integer>> hashed = new TreeMap<>();
         for (Name n : existing) {
@@ -158,7 +199,8 @@ public final class ZoneSigner {
             Set<Integer> types = node == null ? Set.of() : bitmapTypes(node, delegation);
             Name owner = ZoneData.hashedOwner(param, n, spec.origin());
             if (hashed.put(owner, types) != null) {
-                throw new IllegalStateException("NSEC3 hash collision at " + owner + " in zone " + spec.origin());
+                throw new IllegalStateException(
+                        "NSEC3 hash collision at " + owner + " in zone " + spec.origin());
             }
         }
         List<Name> owners = new ArrayList<>(hashed.keySet());
@@ -169,10 +211,21 @@ public final class ZoneSigner {
             if (!types.isEmpty() && !(types.size() == 1 && types.contains(Type.NS))) {
                 types.add(Type.RRSIG);
             }
-            byte[] nextHash = new org.xbill.DNS.utils.base32(org.xbill.DNS.utils.base32.Alphabet.BASE32HEX, false, true)
-                    .fromString(next.getLabelString(0));
-            NSEC3Record rec = new NSEC3Record(owner, DClass.IN, spec.negativeTtl(), NSEC3Record.SHA1_DIGEST_ID,
-                    optOut ? 1 : 0, param.getIterations(), param.getSalt(), nextHash, toArray(types));
+            byte[] nextHash =
+                    new org.xbill.DNS.utils.base32(
+                                    org.xbill.DNS.utils.base32.Alphabet.BASE32HEX, false, true)
+                            .fromString(next.getLabelString(0));
+            NSEC3Record rec =
+                    new NSEC3Record(
+                            owner,
+                            DClass.IN,
+                            spec.negativeTtl(),
+                            NSEC3Record.SHA1_DIGEST_ID,
+                            optOut ? 1 : 0,
+                            param.getIterations(),
+                            param.getSalt(),
+                            nextHash,
+                            toArray(types));
             out.put(owner, signer.sign(new RRset(rec)));
         }
     }
@@ -258,8 +311,10 @@ public final class ZoneSigner {
                 for (int i = 0; i < spec.keyTrapSignatures(); i++) {
                     out.addRR(garbage(unsigned, k, inception, expiration));
                 }
-                out.addRR(k.privateKey() == null ? garbage(unsigned, k, inception, expiration)
-                        : real(unsigned, k, inception, expiration));
+                out.addRR(
+                        k.privateKey() == null
+                                ? garbage(unsigned, k, inception, expiration)
+                                : real(unsigned, k, inception, expiration));
             }
             if (breakage == Breakage.TAMPERED_DATA) {
                 return Tamper.tamper(out);
@@ -267,18 +322,36 @@ public final class ZoneSigner {
             return out;
         }
 
-        private static RRSIGRecord real(RRset set, ZoneKey k, Instant inception, Instant expiration) {
+        private static RRSIGRecord real(
+                RRset set, ZoneKey k, Instant inception, Instant expiration) {
             try {
                 return DNSSEC.sign(set, k.dnskey(), k.privateKey(), inception, expiration);
             } catch (DNSSEC.DNSSECException e) {
-                throw new IllegalStateException("cannot sign " + set.getName() + "/" + Type.string(set.getType())
-                        + " with key " + k.keyTag() + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot sign "
+                                + set.getName()
+                                + "/"
+                                + Type.string(set.getType())
+                                + " with key "
+                                + k.keyTag()
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
 
         private RRSIGRecord garbage(RRset set, ZoneKey k, Instant inception, Instant expiration) {
-            return new RRSIGRecord(set.getName(), DClass.IN, set.getTTL(), set.getType(), k.algorithm(), set.getTTL(),
-                    expiration, inception, k.keyTag(), k.dnskey().getName(),
+            return new RRSIGRecord(
+                    set.getName(),
+                    DClass.IN,
+                    set.getTTL(),
+                    set.getType(),
+                    k.algorithm(),
+                    set.getTTL(),
+                    expiration,
+                    inception,
+                    k.keyTag(),
+                    k.dnskey().getName(),
                     KeyMaker.randomBytes(KeyMaker.signatureLength(k.algorithm()), random));
         }
     }
@@ -288,7 +361,12 @@ public final class ZoneSigner {
         List<Record> out = new ArrayList<>();
         Name ns1 = child("ns1", child.origin());
         out.add(new NSRecord(child.origin(), DClass.IN, child.ttl(), ns1));
-        out.add(new ARecord(ns1, DClass.IN, child.ttl(), RecordFactory.ipv4(child.nameserverAddress())));
+        out.add(
+                new ARecord(
+                        ns1,
+                        DClass.IN,
+                        child.ttl(),
+                        RecordFactory.ipv4(child.nameserverAddress())));
         out.addAll(ds);
         return out;
     }

@@ -26,8 +26,10 @@ import org.xbill.DNS.Record;
  * @param zoneBreakage a breakage of every RRset in the zone, or null
  * @param dsDigests digest types of the DS records the parent publishes
  * @param dsPointsToNoKey whether the parent's DS digests a key the zone does not publish
- * @param unsupportedAlgorithm whether {@code algorithm} is one the testkit fabricates keys and signatures for
- * @param revokedKsk whether the KSK is published with the REVOKE bit (the DS keeps the unrevoked form)
+ * @param unsupportedAlgorithm whether {@code algorithm} is one the testkit fabricates keys and
+ *     signatures for
+ * @param revokedKsk whether the KSK is published with the REVOKE bit (the DS keeps the unrevoked
+ *     form)
  * @param keyTrapKeys how many decoy keys share the data-signing key's tag
  * @param keyTrapSignatures how many garbage signatures with that tag precede each real one
  * @param denialBreakage a breakage of negative answers, or null
@@ -67,12 +69,10 @@ public record ZoneSpec(
         int dnskeySignedOnlyBy) {
 
     /** NSEC3 parameters (RFC 5155). */
-    public record Nsec3Params(int iterations, byte[] salt, boolean optOut) {
-    }
+    public record Nsec3Params(int iterations, byte[] salt, boolean optOut) {}
 
     /** Identifies an RRset by owner and type. */
-    public record RRsetKey(Name owner, int type) {
-    }
+    public record RRsetKey(Name owner, int type) {}
 
     /** The breakage that applies to an RRset: its own, else the zone's, else null. */
     public Breakage breakageOf(Name owner, int type) {

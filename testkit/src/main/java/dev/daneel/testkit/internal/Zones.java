@@ -9,9 +9,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * The zones of one world, each keyed and signed on first use: a world of a hundred zones starts at once,
- * and a test pays only for the zones its queries reach. {@link #signAll()} does everything up front, in
- * parallel, for callers that measure something else (benchmarks) or need every zone (export).
+ * The zones of one world, each keyed and signed on first use: a world of a hundred zones starts at
+ * once, and a test pays only for the zones its queries reach. {@link #signAll()} does everything up
+ * front, in parallel, for callers that measure something else (benchmarks) or need every zone
+ * (export).
  *
  * <p>Thread-safe: each zone's keys and data are computed at most once, whichever thread asks first.
  */
@@ -70,7 +71,9 @@ public final class Zones {
 
     private ZoneKeys keys(Name origin) {
         ZoneKeys k = keys.get(origin);
-        return k != null ? k : keys.computeIfAbsent(origin, o -> ZoneKeys.create(specs.get(o), cachePrefix));
+        return k != null
+                ? k
+                : keys.computeIfAbsent(origin, o -> ZoneKeys.create(specs.get(o), cachePrefix));
     }
 
     private ZoneData build(Name origin) {
@@ -78,21 +81,35 @@ public final class Zones {
         for (Map.Entry<Name, Name> e : parents.entrySet()) {
             if (e.getValue().equals(origin)) {
                 ZoneSpec child = specs.get(e.getKey());
-                fromChildren.addAll(ZoneSigner.delegation(child, keys(child.origin()).dsRecords(child)));
+                fromChildren.addAll(
+                        ZoneSigner.delegation(child, keys(child.origin()).dsRecords(child)));
             }
         }
         ZoneSpec spec = specs.get(origin);
         for (Name registered : spec.dlvFor()) {
             ZoneSpec target = specs.get(registered);
             if (target == null) {
-                throw new IllegalArgumentException("zone " + origin + " lists DLV for " + registered + ", which is not a zone of this world");
+                throw new IllegalArgumentException(
+                        "zone "
+                                + origin
+                                + " lists DLV for "
+                                + registered
+                                + ", which is not a zone of this world");
             }
             for (org.xbill.DNS.DSRecord ds : keys(registered).dsData(target)) {
                 try {
-                    fromChildren.add(new org.xbill.DNS.DLVRecord(Name.concatenate(registered.relativize(Name.root), origin),
-                            org.xbill.DNS.DClass.IN, ds.getTTL(), ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ds.getDigest()));
+                    fromChildren.add(
+                            new org.xbill.DNS.DLVRecord(
+                                    Name.concatenate(registered.relativize(Name.root), origin),
+                                    org.xbill.DNS.DClass.IN,
+                                    ds.getTTL(),
+                                    ds.getFootprint(),
+                                    ds.getAlgorithm(),
+                                    ds.getDigestID(),
+                                    ds.getDigest()));
                 } catch (org.xbill.DNS.NameTooLongException e) {
-                    throw new IllegalArgumentException("DLV owner for " + registered + " under " + origin + " is too long", e);
+                    throw new IllegalArgumentException(
+                            "DLV owner for " + registered + " under " + origin + " is too long", e);
                 }
             }
         }

@@ -45,7 +45,8 @@ class ResponderProperties {
     @Provide
     Arbitrary<List<String>> owners() {
         Arbitrary<String> label = Arbitraries.of("a", "b", "c", "mail", "x");
-        Arbitrary<String> name = label.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join(".", l));
+        Arbitrary<String> name =
+                label.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join(".", l));
         return name.list().ofMinSize(1).ofMaxSize(8);
     }
 
@@ -56,10 +57,12 @@ class ResponderProperties {
     }
 
     @Property(tries = 60)
-    void answersMatchTheZoneAndCarryValidProofs(@ForAll("owners") List<String> owners,
-                                                @ForAll("questions") String question,
-                                                @ForAll boolean nsec3,
-                                                @ForAll boolean wildcard) throws Exception {
+    void answersMatchTheZoneAndCarryValidProofs(
+            @ForAll("owners") List<String> owners,
+            @ForAll("questions") String question,
+            @ForAll boolean nsec3,
+            @ForAll boolean wildcard)
+            throws Exception {
         StringBuilder records = new StringBuilder();
         Set<Name> names = new TreeSet<>();
         Name origin = Name.fromString("p.test.");
@@ -70,19 +73,29 @@ class ResponderProperties {
         if (wildcard) {
             records.append("*.b TXT \"w\"\n");
         }
-        try (World world = World.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .zone("test.")
-                .zone("p.test.", z -> {
-                    z.record(records.toString());
-                    if (nsec3) {
-                        z.nsec3(1, "ab", false);
-                    }
-                }).start()) {
-            List<DNSKEYRecord> keys = world.zone("p.test.").keys().stream().map(ZoneKey::dnskey).toList();
-            org.xbill.DNS.SimpleResolver resolver = new org.xbill.DNS.SimpleResolver(world.address());
+        try (World world =
+                World.builder()
+                        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                        .zone("test.")
+                        .zone(
+                                "p.test.",
+                                z -> {
+                                    z.record(records.toString());
+                                    if (nsec3) {
+                                        z.nsec3(1, "ab", false);
+                                    }
+                                })
+                        .start()) {
+            List<DNSKEYRecord> keys =
+                    world.zone("p.test.").keys().stream().map(ZoneKey::dnskey).toList();
+            org.xbill.DNS.SimpleResolver resolver =
+                    new org.xbill.DNS.SimpleResolver(world.address());
             resolver.setEDNS(0, 1232, ExtendedFlags.DO);
             Name qname = Name.fromString(question, origin);
-            Message m = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(qname, Type.A, DClass.IN)));
+            Message m =
+                    resolver.send(
+                            Message.newQuery(
+                                    org.xbill.DNS.Record.newRecord(qname, Type.A, DClass.IN)));
             for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
                 for (RRset set : m.getSectionRRsets(section)) {
                     for (RRSIGRecord sig : set.sigs()) {
@@ -101,7 +114,12 @@ class ResponderProperties {
             boolean ent = names.stream().anyMatch(n -> n.subdomain(qname) && !n.equals(qname));
             if (exists) {
                 assertEquals(Rcode.NOERROR, m.getRcode());
-                assertEquals(1, m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.A).count(), m.toString());
+                assertEquals(
+                        1,
+                        m.getSection(Section.ANSWER).stream()
+                                .filter(r -> r.getType() == Type.A)
+                                .count(),
+                        m.toString());
             } else if (ent) {
                 assertEquals(Rcode.NOERROR, m.getRcode(), m.toString());
                 assertTrue(m.getSection(Section.ANSWER).isEmpty(), m.toString());
@@ -115,25 +133,35 @@ class ResponderProperties {
         }
     }
 
-    private static void assertNxdomainProof(Message m, Name qname, Name origin, boolean nsec3) throws Exception {
+    private static void assertNxdomainProof(Message m, Name qname, Name origin, boolean nsec3)
+            throws Exception {
         if (!nsec3) {
             boolean covered = false;
             for (org.xbill.DNS.Record r : m.getSection(Section.AUTHORITY)) {
                 if (r instanceof NSECRecord) {
                     NSECRecord n = (NSECRecord) r;
                     boolean last = n.getNext().compareTo(n.getName()) <= 0;
-                    covered |= n.getName().compareTo(qname) < 0 && (last || qname.compareTo(n.getNext()) < 0);
+                    covered |=
+                            n.getName().compareTo(qname) < 0
+                                    && (last || qname.compareTo(n.getNext()) < 0);
                 }
             }
             assertTrue(covered, "no NSEC covers " + qname + ": " + m);
             return;
         }
-        // Closest encloser: the deepest ancestor with a matching NSEC3; the next closer must be covered.
-        List<NSEC3Record> proof = m.getSection(Section.AUTHORITY).stream().filter(r -> r instanceof NSEC3Record)
-                .map(r -> (NSEC3Record) r).toList();
-        NSEC3PARAMRecord param = new NSEC3PARAMRecord(origin, DClass.IN, 0, 1, 0, 1, new byte[] {(byte) 0xab});
+        // Closest encloser: the deepest ancestor with a matching NSEC3; the next closer must be
+        // covered.
+        List<NSEC3Record> proof =
+                m.getSection(Section.AUTHORITY).stream()
+                        .filter(r -> r instanceof NSEC3Record)
+                        .map(r -> (NSEC3Record) r)
+                        .toList();
+        NSEC3PARAMRecord param =
+                new NSEC3PARAMRecord(origin, DClass.IN, 0, 1, 0, 1, new byte[] {(byte) 0xab});
         Name encloser = null;
-        for (Name n = new Name(qname, 1); encloser == null && n.subdomain(origin); n = new Name(n, 1)) {
+        for (Name n = new Name(qname, 1);
+                encloser == null && n.subdomain(origin);
+                n = new Name(n, 1)) {
             String h = B32.toString(param.hashName(n));
             if (proof.stream().anyMatch(r -> r.getName().getLabelString(0).equalsIgnoreCase(h))) {
                 encloser = n;
@@ -142,11 +170,16 @@ class ResponderProperties {
         assertTrue(encloser != null, "no closest encloser proven for " + qname + ": " + m);
         Name nextCloser = new Name(qname, qname.labels() - encloser.labels() - 1);
         String h = B32.toString(param.hashName(nextCloser));
-        assertTrue(proof.stream().anyMatch(r -> {
-            String owner = r.getName().getLabelString(0).toLowerCase();
-            String next = B32.toString(r.getNext());
-            return owner.compareTo(next) < 0 ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
-                    : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
-        }), "next closer " + nextCloser + " not covered: " + m);
+        assertTrue(
+                proof.stream()
+                        .anyMatch(
+                                r -> {
+                                    String owner = r.getName().getLabelString(0).toLowerCase();
+                                    String next = B32.toString(r.getNext());
+                                    return owner.compareTo(next) < 0
+                                            ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
+                                            : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
+                                }),
+                "next closer " + nextCloser + " not covered: " + m);
     }
 }

@@ -39,9 +39,9 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
 
 /**
- * What the world's resolver answers, over real UDP on loopback: positive, negative and wildcard answers
- * with exactly the proofs RFC 4035 §3.1.3 and RFC 5155 §7.2 require, CNAME/DNAME chasing, and DS from
- * the parent side. Every RRSIG in every answer is verified.
+ * What the world's resolver answers, over real UDP on loopback: positive, negative and wildcard
+ * answers with exactly the proofs RFC 4035 §3.1.3 and RFC 5155 §7.2 require, CNAME/DNAME chasing,
+ * and DS from the parent side. Every RRSIG in every answer is verified.
  */
 class ResponderTest {
 
@@ -52,26 +52,47 @@ class ResponderTest {
 
     @BeforeAll
     static void start() {
-        Consumer<ZoneBuilder> data = z -> z.record("www A 192.0.2.1\n*.wild TXT \"w\"\n*.wild A 192.0.2.99\n"
-                + "a.b.deep A 192.0.2.3\nalias CNAME www.hashed.test.\nnxalias CNAME nope.hashed.test.\n"
-                + "loop1 CNAME loop2\nloop2 CNAME loop1\nredir DNAME hashed.test.\n"
-                + "lame NS ns.elsewhere.invalid.");
-        world = World.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .zone("test.", z -> z.record("broken-ent.sub A 192.0.2.5"))
-                .zone("nsec.test.", data)
-                .zone("hashed.test.", z -> {
-                    data.accept(z);
-                    z.nsec3(3, "beef", true);
-                })
-                .zone("child.hashed.test.")
-                .zone("insecure.hashed.test.", ZoneBuilder::unsigned)
-                .zone("insecure.nsec.test.", ZoneBuilder::unsigned)
-                .zone("missing.test.", z -> z.record("www A 192.0.2.1").denialBreakage(DenialBreakage.MISSING))
-                .zone("wrong.test.", z -> z.record("www A 192.0.2.1\nzzz A 192.0.2.2").denialBreakage(DenialBreakage.WRONG))
-                .zone("wrong3.test.", z -> z.nsec3(0, "", false).record("www A 192.0.2.1\nzzz A 192.0.2.2")
-                        .denialBreakage(DenialBreakage.WRONG))
-                .start();
-        world.zones().forEach(z -> KEYS.put(z.origin(), z.keys().stream().map(ZoneKey::dnskey).toList()));
+        Consumer<ZoneBuilder> data =
+                z ->
+                        z.record(
+                                "www A 192.0.2.1\n*.wild TXT \"w\"\n*.wild A 192.0.2.99\n"
+                                        + "a.b.deep A 192.0.2.3\nalias CNAME www.hashed.test.\nnxalias CNAME nope.hashed.test.\n"
+                                        + "loop1 CNAME loop2\nloop2 CNAME loop1\nredir DNAME hashed.test.\n"
+                                        + "lame NS ns.elsewhere.invalid.");
+        world =
+                World.builder()
+                        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                        .zone("test.", z -> z.record("broken-ent.sub A 192.0.2.5"))
+                        .zone("nsec.test.", data)
+                        .zone(
+                                "hashed.test.",
+                                z -> {
+                                    data.accept(z);
+                                    z.nsec3(3, "beef", true);
+                                })
+                        .zone("child.hashed.test.")
+                        .zone("insecure.hashed.test.", ZoneBuilder::unsigned)
+                        .zone("insecure.nsec.test.", ZoneBuilder::unsigned)
+                        .zone(
+                                "missing.test.",
+                                z ->
+                                        z.record("www A 192.0.2.1")
+                                                .denialBreakage(DenialBreakage.MISSING))
+                        .zone(
+                                "wrong.test.",
+                                z ->
+                                        z.record("www A 192.0.2.1\nzzz A 192.0.2.2")
+                                                .denialBreakage(DenialBreakage.WRONG))
+                        .zone(
+                                "wrong3.test.",
+                                z ->
+                                        z.nsec3(0, "", false)
+                                                .record("www A 192.0.2.1\nzzz A 192.0.2.2")
+                                                .denialBreakage(DenialBreakage.WRONG))
+                        .start();
+        world.zones()
+                .forEach(
+                        z -> KEYS.put(z.origin(), z.keys().stream().map(ZoneKey::dnskey).toList()));
     }
 
     @AfterAll
@@ -83,12 +104,16 @@ class ResponderTest {
         SimpleResolver r = new SimpleResolver(world.address());
         r.setEDNS(0, 1232, dnssecOk ? ExtendedFlags.DO : 0);
         r.setTimeout(java.time.Duration.ofSeconds(3));
-        return r.send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(name), type, DClass.IN)));
+        return r.send(
+                Message.newQuery(
+                        org.xbill.DNS.Record.newRecord(Name.fromString(name), type, DClass.IN)));
     }
 
     private static Message query(String name, int type) throws Exception {
         Message m = query(name, type, true);
-        assertFalse(m.getHeader().getFlag(Flags.AD), "the world's resolver validates nothing and never sets AD");
+        assertFalse(
+                m.getHeader().getFlag(Flags.AD),
+                "the world's resolver validates nothing and never sets AD");
         verifyAll(m);
         return m;
     }
@@ -119,7 +144,8 @@ class ResponderTest {
         }
     }
 
-    private static <T extends org.xbill.DNS.Record> List<T> records(Message m, int section, Class<T> type) {
+    private static <T extends org.xbill.DNS.Record> List<T> records(
+            Message m, int section, Class<T> type) {
         List<T> out = new ArrayList<>();
         for (org.xbill.DNS.Record r : m.getSection(section)) {
             if (type.isInstance(r)) {
@@ -132,14 +158,24 @@ class ResponderTest {
     private static boolean covers(NSECRecord nsec, Name name) {
         int lo = nsec.getName().compareTo(name);
         int hi = name.compareTo(nsec.getNext());
-        boolean last = nsec.getNext().compareTo(nsec.getName()) <= 0; // the chain's last NSEC points at the apex
+        boolean last =
+                nsec.getNext().compareTo(nsec.getName())
+                        <= 0; // the chain's last NSEC points at the apex
         return last ? lo < 0 : lo < 0 && hi < 0;
     }
 
     private static String hash(Name name, NSEC3Record like) {
         try {
-            return B32.toString(new org.xbill.DNS.NSEC3PARAMRecord(like.getName(), DClass.IN, 0, like.getHashAlgorithm(), 0,
-                    like.getIterations(), like.getSalt()).hashName(name));
+            return B32.toString(
+                    new org.xbill.DNS.NSEC3PARAMRecord(
+                                    like.getName(),
+                                    DClass.IN,
+                                    0,
+                                    like.getHashAlgorithm(),
+                                    0,
+                                    like.getIterations(),
+                                    like.getSalt())
+                            .hashName(name));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-1 is on every Java platform", e);
         }
@@ -153,17 +189,26 @@ class ResponderTest {
         String h = hash(name, r);
         String owner = r.getName().getLabelString(0).toLowerCase();
         String next = B32.toString(r.getNext());
-        return owner.compareTo(next) < 0 ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
+        return owner.compareTo(next) < 0
+                ? owner.compareTo(h) < 0 && h.compareTo(next) < 0
                 : owner.compareTo(h) < 0 || h.compareTo(next) < 0;
     }
 
     @Test
     void dsForAWildcardNameInAnUnsignedZoneIsNodataNotServfail() throws Exception {
-        try (World plain = World.builder().zone("plain.test.", z -> z.unsigned().record("*.wild TXT \"w\"")).start()) {
+        try (World plain =
+                World.builder()
+                        .zone("plain.test.", z -> z.unsigned().record("*.wild TXT \"w\""))
+                        .start()) {
             SimpleResolver r = new SimpleResolver(plain.address());
             r.setEDNS(0, 1232, ExtendedFlags.DO);
-            Message m = r.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
-                    Name.fromString("a.wild.plain.test."), Type.DS, DClass.IN)));
+            Message m =
+                    r.send(
+                            Message.newQuery(
+                                    org.xbill.DNS.Record.newRecord(
+                                            Name.fromString("a.wild.plain.test."),
+                                            Type.DS,
+                                            DClass.IN)));
             assertEquals(Rcode.NOERROR, m.getRcode(), m.toString());
             assertTrue(m.getSection(Section.ANSWER).isEmpty(), m.toString());
         }
@@ -187,12 +232,19 @@ class ResponderTest {
         assertEquals(1, records(m, Section.AUTHORITY, org.xbill.DNS.SOARecord.class).size());
         List<NSECRecord> nsecs = records(m, Section.AUTHORITY, NSECRecord.class);
         Name qname = Name.fromString("nx.b.deep.nsec.test.");
-        Name wildcard = Name.fromString("*.b.deep.nsec.test."); // closest encloser is the ENT b.deep
-        assertTrue(nsecs.stream().anyMatch(n -> covers(n, qname)), "no NSEC covers the name: " + nsecs);
-        assertTrue(nsecs.stream().anyMatch(n -> covers(n, wildcard)), "no NSEC covers the wildcard: " + nsecs);
+        Name wildcard =
+                Name.fromString("*.b.deep.nsec.test."); // closest encloser is the ENT b.deep
+        assertTrue(
+                nsecs.stream().anyMatch(n -> covers(n, qname)),
+                "no NSEC covers the name: " + nsecs);
+        assertTrue(
+                nsecs.stream().anyMatch(n -> covers(n, wildcard)),
+                "no NSEC covers the wildcard: " + nsecs);
         Message plain = query("nx.b.deep.nsec.test.", Type.A, false);
         assertEquals(Rcode.NXDOMAIN, plain.getRcode());
-        assertTrue(records(plain, Section.AUTHORITY, NSECRecord.class).isEmpty(), "no NSEC without DO");
+        assertTrue(
+                records(plain, Section.AUTHORITY, NSECRecord.class).isEmpty(),
+                "no NSEC without DO");
     }
 
     @Test
@@ -212,11 +264,14 @@ class ResponderTest {
         assertEquals(Rcode.NOERROR, m.getRcode());
         NSECRecord nsec = records(m, Section.AUTHORITY, NSECRecord.class).get(0);
         assertTrue(covers(nsec, Name.fromString("deep.nsec.test.")));
-        assertTrue(nsec.getNext().subdomain(Name.fromString("deep.nsec.test.")), "the next name lies below the ENT");
+        assertTrue(
+                nsec.getNext().subdomain(Name.fromString("deep.nsec.test.")),
+                "the next name lies below the ENT");
     }
 
     @Test
-    void wildcardAnswerIsExpandedWithTheOriginalLabelCountAndProvesTheNameAbsent() throws Exception {
+    void wildcardAnswerIsExpandedWithTheOriginalLabelCountAndProvesTheNameAbsent()
+            throws Exception {
         Message m = query("anything.wild.nsec.test.", Type.TXT);
         assertEquals(Rcode.NOERROR, m.getRcode());
         RRSIGRecord sig = records(m, Section.ANSWER, RRSIGRecord.class).get(0);
@@ -233,9 +288,24 @@ class ResponderTest {
         assertEquals(Rcode.NOERROR, m.getRcode());
         assertTrue(m.getSection(Section.ANSWER).isEmpty());
         List<NSECRecord> nsecs = records(m, Section.AUTHORITY, NSECRecord.class);
-        assertTrue(nsecs.stream().anyMatch(n -> covers(n, Name.fromConstantString("anything.wild.nsec.test."))));
-        NSECRecord atWildcard = nsecs.stream().filter(n -> n.getName().equals(Name.fromConstantString("*.wild.nsec.test.")))
-                .findFirst().orElseThrow();
+        assertTrue(
+                nsecs.stream()
+                        .anyMatch(
+                                n ->
+                                        covers(
+                                                n,
+                                                Name.fromConstantString(
+                                                        "anything.wild.nsec.test."))));
+        NSECRecord atWildcard =
+                nsecs.stream()
+                        .filter(
+                                n ->
+                                        n.getName()
+                                                .equals(
+                                                        Name.fromConstantString(
+                                                                "*.wild.nsec.test.")))
+                        .findFirst()
+                        .orElseThrow();
         assertFalse(atWildcard.hasType(Type.MX));
     }
 
@@ -271,9 +341,20 @@ class ResponderTest {
     @Test
     void nsec3WildcardAnswerCoversTheNextCloserName() throws Exception {
         Message m = query("a.b.wild.hashed.test.", Type.A);
-        assertEquals("192.0.2.99", records(m, Section.ANSWER, org.xbill.DNS.ARecord.class).get(0).getAddress().getHostAddress());
+        assertEquals(
+                "192.0.2.99",
+                records(m, Section.ANSWER, org.xbill.DNS.ARecord.class)
+                        .get(0)
+                        .getAddress()
+                        .getHostAddress());
         List<NSEC3Record> proof = records(m, Section.AUTHORITY, NSEC3Record.class);
-        assertTrue(proof.stream().anyMatch(r -> nsec3Covers(r, Name.fromConstantString("b.wild.hashed.test."))), proof.toString());
+        assertTrue(
+                proof.stream()
+                        .anyMatch(
+                                r ->
+                                        nsec3Covers(
+                                                r, Name.fromConstantString("b.wild.hashed.test."))),
+                proof.toString());
     }
 
     @Test
@@ -283,19 +364,31 @@ class ResponderTest {
         assertTrue(m.getSection(Section.ANSWER).isEmpty());
         List<NSEC3Record> proof = records(m, Section.AUTHORITY, NSEC3Record.class);
         Name name = Name.fromString("insecure.hashed.test.");
-        assertFalse(proof.stream().anyMatch(r -> nsec3Matches(r, name)), "opt-out: the insecure delegation has no NSEC3 of its own");
-        NSEC3Record span = proof.stream().filter(r -> nsec3Covers(r, name)).findFirst().orElseThrow();
+        assertFalse(
+                proof.stream().anyMatch(r -> nsec3Matches(r, name)),
+                "opt-out: the insecure delegation has no NSEC3 of its own");
+        NSEC3Record span =
+                proof.stream().filter(r -> nsec3Covers(r, name)).findFirst().orElseThrow();
         assertEquals(1, span.getFlags() & 1, "covering NSEC3 has the opt-out flag");
-        assertTrue(proof.stream().anyMatch(r -> nsec3Matches(r, Name.fromConstantString("hashed.test."))), "closest provable encloser is the apex");
+        assertTrue(
+                proof.stream()
+                        .anyMatch(r -> nsec3Matches(r, Name.fromConstantString("hashed.test."))),
+                "closest provable encloser is the apex");
     }
 
     @Test
     void dsIsAnsweredFromTheParentAndDnskeyFromTheChild() throws Exception {
         Message ds = query("child.hashed.test.", Type.DS);
-        assertEquals(Name.fromString("hashed.test."), records(ds, Section.ANSWER, RRSIGRecord.class).get(0).getSigner());
-        assertEquals(world.zone("child.hashed.test.").dsRecords(), records(ds, Section.ANSWER, org.xbill.DNS.DSRecord.class));
+        assertEquals(
+                Name.fromString("hashed.test."),
+                records(ds, Section.ANSWER, RRSIGRecord.class).get(0).getSigner());
+        assertEquals(
+                world.zone("child.hashed.test.").dsRecords(),
+                records(ds, Section.ANSWER, org.xbill.DNS.DSRecord.class));
         Message keys = query("child.hashed.test.", Type.DNSKEY);
-        assertEquals(Name.fromString("child.hashed.test."), records(keys, Section.ANSWER, RRSIGRecord.class).get(0).getSigner());
+        assertEquals(
+                Name.fromString("child.hashed.test."),
+                records(keys, Section.ANSWER, RRSIGRecord.class).get(0).getSigner());
     }
 
     @Test
@@ -306,7 +399,9 @@ class ResponderTest {
         assertTrue(nsec.hasType(Type.NS));
         assertFalse(nsec.hasType(Type.DS));
         Message inside = query("ns1.insecure.nsec.test.", Type.A);
-        assertTrue(records(inside, Section.ANSWER, RRSIGRecord.class).isEmpty(), "unsigned zone data has no RRSIG");
+        assertTrue(
+                records(inside, Section.ANSWER, RRSIGRecord.class).isEmpty(),
+                "unsigned zone data has no RRSIG");
     }
 
     @Test
@@ -360,10 +455,18 @@ class ResponderTest {
         assertEquals(Rcode.NXDOMAIN, m.getRcode());
         List<NSECRecord> nsecs = records(m, Section.AUTHORITY, NSECRecord.class);
         assertFalse(nsecs.isEmpty());
-        assertFalse(nsecs.stream().anyMatch(n -> covers(n, Name.fromConstantString("nx.wrong.test."))), nsecs.toString());
+        assertFalse(
+                nsecs.stream().anyMatch(n -> covers(n, Name.fromConstantString("nx.wrong.test."))),
+                nsecs.toString());
         Message nodata = query("www.wrong.test.", Type.MX);
-        assertFalse(records(nodata, Section.AUTHORITY, NSECRecord.class).stream()
-                .anyMatch(n -> n.getName().equals(Name.fromConstantString("www.wrong.test."))));
+        assertFalse(
+                records(nodata, Section.AUTHORITY, NSECRecord.class).stream()
+                        .anyMatch(
+                                n ->
+                                        n.getName()
+                                                .equals(
+                                                        Name.fromConstantString(
+                                                                "www.wrong.test."))));
     }
 
     @Test

@@ -14,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Replaces a file so that a crash at any instant leaves either the old or the new content: the bytes go
- * to a temporary file in the same directory, are forced to disk, and the temporary file is renamed over
- * the target in one atomic step; the directory is then forced so the rename itself survives a power cut.
+ * Replaces a file so that a crash at any instant leaves either the old or the new content: the
+ * bytes go to a temporary file in the same directory, are forced to disk, and the temporary file is
+ * renamed over the target in one atomic step; the directory is then forced so the rename itself
+ * survives a power cut.
  *
- * <p>Writers are serialized by {@link #withLock}: a {@link java.nio.channels.FileLock} on
- * {@code <file>.lock} (other processes) taken under a per-path in-JVM lock (other threads, which the OS lock
- * cannot tell apart). The lock file is never deleted, since deleting a lock file races with its next user.
+ * <p>Writers are serialized by {@link #withLock}: a {@link java.nio.channels.FileLock} on {@code
+ * <file>.lock} (other processes) taken under a per-path in-JVM lock (other threads, which the OS
+ * lock cannot tell apart). The lock file is never deleted, since deleting a lock file races with
+ * its next user.
  */
 public final class AtomicFile {
 
@@ -40,7 +42,10 @@ public final class AtomicFile {
         DIRECTORY_FORCED
     }
 
-    /** Observes each {@link Step}; a test's observer may throw to stop the write where a crash would. */
+    /**
+     * Observes each {@link Step}; a test's observer may throw to stop the write where a crash
+     * would.
+     */
     @FunctionalInterface
     public interface StepObserver {
         /** Called after {@code step} completed. */
@@ -48,12 +53,12 @@ public final class AtomicFile {
     }
 
     /** The observer of a normal write. */
-    public static final StepObserver NO_OBSERVER = step -> { };
+    public static final StepObserver NO_OBSERVER = step -> {};
 
-    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS =
+            new ConcurrentHashMap<>();
 
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Work done while holding the lock. */
     @FunctionalInterface
@@ -63,16 +68,22 @@ public final class AtomicFile {
     }
 
     /**
-     * Runs {@code action} holding an exclusive lock on {@code target}: first a per-path lock inside this JVM
-     * (threads), then a {@link java.nio.channels.FileLock} on {@code <target>.lock} (other processes).
+     * Runs {@code action} holding an exclusive lock on {@code target}: first a per-path lock inside
+     * this JVM (threads), then a {@link java.nio.channels.FileLock} on {@code <target>.lock} (other
+     * processes).
      */
     public static <T> T withLock(Path target, LockedAction<T> action) throws IOException {
         Path key = target.toAbsolutePath().normalize();
         ReentrantLock inJvm = JVM_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         inJvm.lock();
-        try (FileChannel ch = FileChannel.open(key.resolveSibling(key.getFileName() + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock osLock = ch.lock(); // blocks until no other process holds it; released when the channel closes
+        try (FileChannel ch =
+                FileChannel.open(
+                        key.resolveSibling(key.getFileName() + ".lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
+            FileLock osLock =
+                    ch.lock(); // blocks until no other process holds it; released when the
+            // channel closes
             try {
                 return action.run();
             } finally {
@@ -84,13 +95,16 @@ public final class AtomicFile {
     }
 
     /** Replaces {@code target} with {@code content}; call inside {@link #withLock}. */
-    public static void write(Path target, byte[] content, StepObserver observer) throws IOException {
+    public static void write(Path target, byte[] content, StepObserver observer)
+            throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             observer.after(Step.TEMP_CREATED);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(
+                            temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 buf.limit(content.length / 2);
                 writeFully(ch, buf);
@@ -102,13 +116,22 @@ public final class AtomicFile {
             }
             observer.after(Step.TEMP_FORCED);
             try {
-                Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        temp,
+                        abs,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + abs + " atomically (its directory's file system has no atomic rename);"
-                        + " keep the state file on a local file system", e);
+                throw new IOException(
+                        "cannot replace "
+                                + abs
+                                + " atomically (its directory's file system has no atomic rename);"
+                                + " keep the state file on a local file system",
+                        e);
             }
         } catch (IOException | RuntimeException e) {
-            // A failed write leaves no litter; a crash (an Error from a test, or a real one) may, and
+            // A failed write leaves no litter; a crash (an Error from a test, or a real one) may,
+            // and
             // deleteStaleTemps cleans that up on the next write.
             Files.deleteIfExists(temp);
             throw e;
@@ -118,11 +141,15 @@ public final class AtomicFile {
         observer.after(Step.DIRECTORY_FORCED);
     }
 
-    /** Deletes temporary files a crashed write left for {@code target}; call inside {@link #withLock}. */
+    /**
+     * Deletes temporary files a crashed write left for {@code target}; call inside {@link
+     * #withLock}.
+     */
     public static void deleteStaleTemps(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         String prefix = "." + abs.getFileName() + ".";
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(abs.getParent(), prefix + "*.tmp")) {
+        try (DirectoryStream<Path> ds =
+                Files.newDirectoryStream(abs.getParent(), prefix + "*.tmp")) {
             for (Path p : ds) {
                 Files.deleteIfExists(p);
             }
@@ -135,7 +162,9 @@ public final class AtomicFile {
         }
     }
 
-    /** Forces the directory entry to disk where the platform allows it (Linux, macOS; not Windows). */
+    /**
+     * Forces the directory entry to disk where the platform allows it (Linux, macOS; not Windows).
+     */
     private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

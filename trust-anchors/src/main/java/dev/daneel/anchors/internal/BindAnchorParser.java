@@ -23,14 +23,15 @@ import org.xbill.DNS.Type;
  * trusted-keys { . 257 3 8 "..."; };              // static keys, older form
  * </pre>
  *
- * <p>Comments ({@code //}, {@code #}, {@code /* *}{@code /}) are skipped; a file may hold several clauses
- * and nothing else. Static and initial anchors both become anchors here: whether to track an initial one
- * with RFC 5011 is {@link dev.daneel.anchors.AnchorTracker}'s business.
+ * <p>Comments ({@code //}, {@code #}, {@code /* *}{@code /}) are skipped; a file may hold several
+ * clauses and nothing else. Static and initial anchors both become anchors here: whether to track
+ * an initial one with RFC 5011 is {@link dev.daneel.anchors.AnchorTracker}'s business.
  */
 public final class BindAnchorParser {
 
     /** The clause names that introduce anchors. */
-    public static final Set<String> CLAUSES = Set.of("trust-anchors", "managed-keys", "trusted-keys");
+    public static final Set<String> CLAUSES =
+            Set.of("trust-anchors", "managed-keys", "trusted-keys");
 
     private static final Set<String> KEY_KINDS = Set.of("static-key", "initial-key");
     private static final Set<String> DS_KINDS = Set.of("static-ds", "initial-ds");
@@ -61,7 +62,11 @@ public final class BindAnchorParser {
             Token clause = next("a 'trust-anchors {' clause");
             String kind = clause.text.toLowerCase(Locale.ROOT);
             if (clause.quoted || !CLAUSES.contains(kind)) {
-                throw error(clause, "expected 'trust-anchors {', 'managed-keys {' or 'trusted-keys {', saw '" + clause.text + "'");
+                throw error(
+                        clause,
+                        "expected 'trust-anchors {', 'managed-keys {' or 'trusted-keys {', saw '"
+                                + clause.text
+                                + "'");
             }
             expect("{");
             while (!peekIs("}")) {
@@ -82,7 +87,9 @@ public final class BindAnchorParser {
         try {
             zone = Name.fromString(nameToken.text, Name.root);
         } catch (TextParseException e) {
-            throw error(nameToken, "expected a zone name, saw '" + nameToken.text + "': " + e.getMessage());
+            throw error(
+                    nameToken,
+                    "expected a zone name, saw '" + nameToken.text + "': " + e.getMessage());
         }
         Token kindToken = next("static-key, initial-key, static-ds or initial-ds");
         String kind = kindToken.text.toLowerCase(Locale.ROOT);
@@ -91,21 +98,33 @@ public final class BindAnchorParser {
             numbers.add(kindToken.text); // trusted-keys { NAME FLAGS PROTO ALG "KEY"; }
             kind = "static-key";
         } else if (kindToken.quoted || !(KEY_KINDS.contains(kind) || DS_KINDS.contains(kind))) {
-            throw error(kindToken, "expected static-key, initial-key, static-ds or initial-ds after '" + nameToken.text
-                    + "', saw '" + kindToken.text + "'");
+            throw error(
+                    kindToken,
+                    "expected static-key, initial-key, static-ds or initial-ds after '"
+                            + nameToken.text
+                            + "', saw '"
+                            + kindToken.text
+                            + "'");
         }
         while (numbers.size() < 3) {
             numbers.add(number(next("a number")));
         }
-        Token data = next(DS_KINDS.contains(kind) ? "the quoted hex digest" : "the quoted base64 key");
+        Token data =
+                next(DS_KINDS.contains(kind) ? "the quoted hex digest" : "the quoted base64 key");
         if (!data.quoted) {
-            throw error(data, "expected the " + (DS_KINDS.contains(kind) ? "digest" : "key") + " in double quotes, saw '"
-                    + AnchorChecks.abbreviate(data.text) + "'");
+            throw error(
+                    data,
+                    "expected the "
+                            + (DS_KINDS.contains(kind) ? "digest" : "key")
+                            + " in double quotes, saw '"
+                            + AnchorChecks.abbreviate(data.text)
+                            + "'");
         }
         expect(";");
         int type = DS_KINDS.contains(kind) ? Type.DS : Type.DNSKEY;
         String rdata = String.join(" ", numbers) + " " + data.text.replaceAll("\\s+", "");
-        return new LocatedRecord(AnchorChecks.record(source, nameToken.line, zone, type, 0, rdata), nameToken.line);
+        return new LocatedRecord(
+                AnchorChecks.record(source, nameToken.line, zone, type, 0, rdata), nameToken.line);
     }
 
     private String number(Token t) {
@@ -122,7 +141,8 @@ public final class BindAnchorParser {
     private Token next(String expected) {
         if (pos >= tokens.size()) {
             int line = tokens.isEmpty() ? 0 : tokens.get(tokens.size() - 1).line;
-            throw new AnchorFormatException(source, line, "expected " + expected + ", saw the end of the input");
+            throw new AnchorFormatException(
+                    source, line, "expected " + expected + ", saw the end of the input");
         }
         return tokens.get(pos++);
     }
@@ -130,7 +150,13 @@ public final class BindAnchorParser {
     private void expect(String punctuation) {
         Token t = next("'" + punctuation + "'");
         if (t.quoted || !t.text.equals(punctuation)) {
-            throw error(t, "expected '" + punctuation + "', saw '" + AnchorChecks.abbreviate(t.text) + "'");
+            throw error(
+                    t,
+                    "expected '"
+                            + punctuation
+                            + "', saw '"
+                            + AnchorChecks.abbreviate(t.text)
+                            + "'");
         }
     }
 
@@ -146,8 +172,7 @@ public final class BindAnchorParser {
         return new AnchorFormatException(source, t.line, problem);
     }
 
-    private record Token(String text, boolean quoted, int line) {
-    }
+    private record Token(String text, boolean quoted, int line) {}
 
     private static List<Token> tokenize(String source, String text) {
         List<Token> out = new ArrayList<>();
@@ -169,7 +194,10 @@ public final class BindAnchorParser {
                 int start = line;
                 int end = text.indexOf("*/", i + 2);
                 if (end < 0) {
-                    throw new AnchorFormatException(source, start, "expected '*/' to close the comment opened here, saw the end of the input");
+                    throw new AnchorFormatException(
+                            source,
+                            start,
+                            "expected '*/' to close the comment opened here, saw the end of the input");
                 }
                 line += count(text, i, end, '\n');
                 i = end + 2;
@@ -189,7 +217,10 @@ public final class BindAnchorParser {
                     i++;
                 }
                 if (i >= n) {
-                    throw new AnchorFormatException(source, start, "expected a closing '\"' for the string opened here, saw the end of the input");
+                    throw new AnchorFormatException(
+                            source,
+                            start,
+                            "expected a closing '\"' for the string opened here, saw the end of the input");
                 }
                 i++;
                 out.add(new Token(sb.toString(), true, start));
@@ -198,7 +229,9 @@ public final class BindAnchorParser {
                 i++;
             } else {
                 int start = i;
-                while (i < n && !Character.isWhitespace(text.charAt(i)) && "{};\"".indexOf(text.charAt(i)) < 0) {
+                while (i < n
+                        && !Character.isWhitespace(text.charAt(i))
+                        && "{};\"".indexOf(text.charAt(i)) < 0) {
                     i++;
                 }
                 out.add(new Token(text.substring(start, i), false, line));

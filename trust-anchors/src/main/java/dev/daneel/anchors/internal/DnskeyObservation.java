@@ -19,8 +19,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * What one fetched DNSKEY RRset says, with the cryptography already done, so that {@link ProbeProcessor}
- * stays a pure function: the keys in the RRset, and which keys made a valid signature over it.
+ * What one fetched DNSKEY RRset says, with the cryptography already done, so that {@link
+ * ProbeProcessor} stays a pure function: the keys in the RRset, and which keys made a valid
+ * signature over it.
  *
  * <pre>{@code
  * DnskeyObservation o = DnskeyObservation.of(rrset, trackedKeys, clock.instant());
@@ -33,7 +34,11 @@ import org.xbill.DNS.Type;
  * @param originalTtl the RRset's original TTL (from its RRSIGs, else its TTL)
  * @param signatureExpiry time until the earliest future RRSIG expiration, if any
  */
-public record DnskeyObservation(Name zone, List<DNSKEYRecord> keys, Set<DNSKEYRecord> signers, Duration originalTtl,
+public record DnskeyObservation(
+        Name zone,
+        List<DNSKEYRecord> keys,
+        Set<DNSKEYRecord> signers,
+        Duration originalTtl,
         Optional<Duration> signatureExpiry) {
 
     /**
@@ -50,12 +55,17 @@ public record DnskeyObservation(Name zone, List<DNSKEYRecord> keys, Set<DNSKEYRe
     }
 
     /**
-     * Checks every RRSIG over the RRset against the RRset's own keys and the {@code candidates} (tracked
-     * keys that may sign without being published) at time {@code at}.
+     * Checks every RRSIG over the RRset against the RRset's own keys and the {@code candidates}
+     * (tracked keys that may sign without being published) at time {@code at}.
      */
-    public static DnskeyObservation of(RRset rrset, Collection<DNSKEYRecord> candidates, Instant at) {
+    public static DnskeyObservation of(
+            RRset rrset, Collection<DNSKEYRecord> candidates, Instant at) {
         if (rrset.getType() != Type.DNSKEY) {
-            throw new IllegalArgumentException("expected a DNSKEY RRset, got " + Type.string(rrset.getType()) + " for " + rrset.getName());
+            throw new IllegalArgumentException(
+                    "expected a DNSKEY RRset, got "
+                            + Type.string(rrset.getType())
+                            + " for "
+                            + rrset.getName());
         }
         List<RRSIGRecord> sigs = new ArrayList<>(rrset.sigs());
         long originalTtl = rrset.getTTL();
@@ -77,27 +87,47 @@ public record DnskeyObservation(Name zone, List<DNSKEYRecord> keys, Set<DNSKEYRe
             }
             if (sig.getExpire().isAfter(at)) {
                 Duration left = Duration.between(at, sig.getExpire());
-                expiry = Optional.of(expiry.map(e -> e.compareTo(left) <= 0 ? e : left).orElse(left));
+                expiry =
+                        Optional.of(
+                                expiry.map(e -> e.compareTo(left) <= 0 ? e : left).orElse(left));
             }
             for (DNSKEYRecord key : all) {
-                if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()
+                if (key.getFootprint() != sig.getFootprint()
+                        || key.getAlgorithm() != sig.getAlgorithm()
                         || signers.contains(key)) {
                     continue;
                 }
                 if (budget-- <= 0) {
-                    LOG.log(Level.WARNING, () -> rrset.getName() + " DNSKEY RRset needs more than " + MAX_VERIFICATIONS
-                            + " signature checks (KeyTrap, CVE-2023-50387); the rest are not tried");
-                    return new DnskeyObservation(rrset.getName(), keys, signers, Duration.ofSeconds(originalTtl), expiry);
+                    LOG.log(
+                            Level.WARNING,
+                            () ->
+                                    rrset.getName()
+                                            + " DNSKEY RRset needs more than "
+                                            + MAX_VERIFICATIONS
+                                            + " signature checks (KeyTrap, CVE-2023-50387); the rest are not tried");
+                    return new DnskeyObservation(
+                            rrset.getName(),
+                            keys,
+                            signers,
+                            Duration.ofSeconds(originalTtl),
+                            expiry);
                 }
                 try {
                     DNSSEC.verify(rrset, sig, key, at);
                     signers.add(key);
                 } catch (DNSSEC.DNSSECException e) {
-                    LOG.log(Level.DEBUG, () -> rrset.getName() + " RRSIG by key " + sig.getFootprint() + " does not verify: "
-                            + e.getMessage());
+                    LOG.log(
+                            Level.DEBUG,
+                            () ->
+                                    rrset.getName()
+                                            + " RRSIG by key "
+                                            + sig.getFootprint()
+                                            + " does not verify: "
+                                            + e.getMessage());
                 }
             }
         }
-        return new DnskeyObservation(rrset.getName(), keys, signers, Duration.ofSeconds(originalTtl), expiry);
+        return new DnskeyObservation(
+                rrset.getName(), keys, signers, Duration.ofSeconds(originalTtl), expiry);
     }
 }

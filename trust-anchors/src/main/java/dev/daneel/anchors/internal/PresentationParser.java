@@ -27,8 +27,9 @@ import org.xbill.DNS.Type;
  * </pre>
  *
  * <p>The key's base64 (and a DS digest's hex) may contain spaces; a record may span lines inside
- * parentheses. An Unbound autotrust state file is read too: a key annotated {@code ;;state=N} is taken only
- * in the trusted states (2 VALID, 3 MISSING), and a file marked {@code ;;REVOKED} is refused.
+ * parentheses. An Unbound autotrust state file is read too: a key annotated {@code ;;state=N} is
+ * taken only in the trusted states (2 VALID, 3 MISSING), and a file marked {@code ;;REVOKED} is
+ * refused.
  */
 public final class PresentationParser {
 
@@ -57,8 +58,11 @@ public final class PresentationParser {
             int start = i + 1;
             String raw = lines[i];
             if (raw.startsWith(";;REVOKED")) {
-                throw new AnchorFormatException(source, start, "this Unbound autotrust file says every key of the zone"
-                        + " is revoked (;;REVOKED): it anchors nothing. Configure a current anchor instead");
+                throw new AnchorFormatException(
+                        source,
+                        start,
+                        "this Unbound autotrust file says every key of the zone"
+                                + " is revoked (;;REVOKED): it anchors nothing. Configure a current anchor instead");
             }
             String comment = commentOf(raw);
             StringBuilder logical = new StringBuilder(stripComment(raw));
@@ -66,13 +70,17 @@ public final class PresentationParser {
             while (depth > 0) {
                 i++;
                 if (i >= lines.length) {
-                    throw new AnchorFormatException(source, start, "expected ')' to close the record opened here, saw the end of the input");
+                    throw new AnchorFormatException(
+                            source,
+                            start,
+                            "expected ')' to close the record opened here, saw the end of the input");
                 }
                 logical.append(' ').append(stripComment(lines[i]));
                 depth = depth(logical);
             }
             if (depth < 0) {
-                throw new AnchorFormatException(source, i + 1, "expected a record, saw ')' without a matching '('");
+                throw new AnchorFormatException(
+                        source, i + 1, "expected a record, saw ')' without a matching '('");
             }
             i++;
             String line = logical.toString().replace('(', ' ').replace(')', ' ');
@@ -93,8 +101,15 @@ public final class PresentationParser {
             if (m.find()) {
                 int state = Integer.parseInt(m.group(1));
                 if (state != 2 && state != 3) {
-                    LOG.log(Level.INFO, () -> source + ":" + start + ": key in Unbound state " + state
-                            + " (not VALID or MISSING) is not a trust anchor; skipped");
+                    LOG.log(
+                            Level.INFO,
+                            () ->
+                                    source
+                                            + ":"
+                                            + start
+                                            + ": key in Unbound state "
+                                            + state
+                                            + " (not VALID or MISSING) is not a trust anchor; skipped");
                     continue;
                 }
             }
@@ -108,22 +123,37 @@ public final class PresentationParser {
         switch (d) {
             case "$TTL":
                 if (tokens.size() != 2) {
-                    throw new AnchorFormatException(source, line, "expected '$TTL seconds', saw '" + String.join(" ", tokens) + "'");
+                    throw new AnchorFormatException(
+                            source,
+                            line,
+                            "expected '$TTL seconds', saw '" + String.join(" ", tokens) + "'");
                 }
                 defaultTtl = ttl(tokens.get(1), line);
                 return;
             case "$ORIGIN":
                 if (tokens.size() != 2) {
-                    throw new AnchorFormatException(source, line, "expected '$ORIGIN name.', saw '" + String.join(" ", tokens) + "'");
+                    throw new AnchorFormatException(
+                            source,
+                            line,
+                            "expected '$ORIGIN name.', saw '" + String.join(" ", tokens) + "'");
                 }
                 origin = name(tokens.get(1), line);
                 if (!origin.isAbsolute()) {
-                    throw new AnchorFormatException(source, line, "expected an absolute $ORIGIN ending in '.', saw '" + tokens.get(1) + "'");
+                    throw new AnchorFormatException(
+                            source,
+                            line,
+                            "expected an absolute $ORIGIN ending in '.', saw '"
+                                    + tokens.get(1)
+                                    + "'");
                 }
                 return;
             default:
-                throw new AnchorFormatException(source, line, "expected $TTL or $ORIGIN, saw " + tokens.get(0)
-                        + " (an anchor file must be self-contained)");
+                throw new AnchorFormatException(
+                        source,
+                        line,
+                        "expected $TTL or $ORIGIN, saw "
+                                + tokens.get(0)
+                                + " (an anchor file must be self-contained)");
         }
     }
 
@@ -132,7 +162,10 @@ public final class PresentationParser {
         Name owner;
         if (continuesOwner) {
             if (lastOwner == null) {
-                throw new AnchorFormatException(source, line, "expected an owner name at the start of the line, saw indentation before any record");
+                throw new AnchorFormatException(
+                        source,
+                        line,
+                        "expected an owner name at the start of the line, saw indentation before any record");
             }
             owner = lastOwner;
         } else {
@@ -151,15 +184,26 @@ public final class PresentationParser {
             }
         }
         if (at >= tokens.size()) {
-            throw new AnchorFormatException(source, line, "expected a record type (DS or DNSKEY) after '" + String.join(" ", tokens) + "', saw the end of the line");
+            throw new AnchorFormatException(
+                    source,
+                    line,
+                    "expected a record type (DS or DNSKEY) after '"
+                            + String.join(" ", tokens)
+                            + "', saw the end of the line");
         }
         if (dclass != DClass.IN) {
-            throw new AnchorFormatException(source, line, "expected class IN, saw " + DClass.string(dclass));
+            throw new AnchorFormatException(
+                    source, line, "expected class IN, saw " + DClass.string(dclass));
         }
         int type = Type.value(tokens.get(at), true);
         if (type != Type.DS && type != Type.DNSKEY) {
-            throw new AnchorFormatException(source, line, "expected a DS or DNSKEY record, saw "
-                    + (type < 0 ? "'" + tokens.get(at) + "'" : "type " + Type.string(type)));
+            throw new AnchorFormatException(
+                    source,
+                    line,
+                    "expected a DS or DNSKEY record, saw "
+                            + (type < 0
+                                    ? "'" + tokens.get(at) + "'"
+                                    : "type " + Type.string(type)));
         }
         at++;
         String rdata = String.join(" ", tokens.subList(at, tokens.size()));
@@ -171,7 +215,11 @@ public final class PresentationParser {
         try {
             return text.equals("@") ? origin : Name.fromString(text, origin);
         } catch (TextParseException e) {
-            throw new AnchorFormatException(source, line, "expected an owner name, saw '" + text + "': " + e.getMessage(), e);
+            throw new AnchorFormatException(
+                    source,
+                    line,
+                    "expected an owner name, saw '" + text + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -179,7 +227,8 @@ public final class PresentationParser {
         try {
             return TTL.parseTTL(text);
         } catch (NumberFormatException e) {
-            throw new AnchorFormatException(source, line, "expected a TTL (seconds, or like 2d), saw '" + text + "'", e);
+            throw new AnchorFormatException(
+                    source, line, "expected a TTL (seconds, or like 2d), saw '" + text + "'", e);
         }
     }
 

@@ -35,8 +35,8 @@ import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
- * IANA's {@code root-anchors.xml} (RFC 7958, with the {@code PublicKey} and {@code Flags} elements RFC 9718
- * added):
+ * IANA's {@code root-anchors.xml} (RFC 7958, with the {@code PublicKey} and {@code Flags} elements
+ * RFC 9718 added):
  *
  * <pre>{@code
  * <TrustAnchor id="..." source="http://data.iana.org/root-anchors/root-anchors.xml">
@@ -48,9 +48,10 @@ import org.xml.sax.helpers.DefaultHandler;
  * </TrustAnchor>
  * }</pre>
  *
- * <p>Each {@code KeyDigest} becomes a DS record when {@code validFrom <= now} and {@code validUntil} (if
- * any) has not passed; the others are skipped (IANA keeps retired keys in the file). A file where no
- * digest is valid now is an error. Where a public key is given, its key tag and digest must match.
+ * <p>Each {@code KeyDigest} becomes a DS record when {@code validFrom <= now} and {@code
+ * validUntil} (if any) has not passed; the others are skipped (IANA keeps retired keys in the
+ * file). A file where no digest is valid now is an error. Where a public key is given, its key tag
+ * and digest must match.
  *
  * <p>The JDK's SAX parser runs with secure processing, DOCTYPE declarations refused and external
  * entities and DTDs off, so the file cannot make the parser read anything else (no XXE).
@@ -59,8 +60,7 @@ public final class RootAnchorsXml {
 
     private static final Logger LOG = System.getLogger("dev.daneel.anchors");
 
-    private RootAnchorsXml() {
-    }
+    private RootAnchorsXml() {}
 
     /** One {@code KeyDigest} element. */
     private static final class KeyDigest {
@@ -79,11 +79,16 @@ public final class RootAnchorsXml {
 
         String label() {
             String tag = fields.get("KeyTag");
-            return "KeyDigest" + (id == null ? "" : " " + id) + (tag == null ? "" : " (key tag " + tag + ")");
+            return "KeyDigest"
+                    + (id == null ? "" : " " + id)
+                    + (tag == null ? "" : " (key tag " + tag + ")");
         }
     }
 
-    /** Whether {@code text} looks like XML (a {@code <} before anything else but a BOM and whitespace). */
+    /**
+     * Whether {@code text} looks like XML (a {@code <} before anything else but a BOM and
+     * whitespace).
+     */
     public static boolean looksLikeXml(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -104,22 +109,30 @@ public final class RootAnchorsXml {
      * @param validUntil its end, if the file gives one
      * @param line where it starts in the file
      */
-    public record Digest(DSRecord ds, String id, Instant validFrom, Optional<Instant> validUntil, int line) {
+    public record Digest(
+            DSRecord ds, String id, Instant validFrom, Optional<Instant> validUntil, int line) {
 
         /** Whether the digest is valid at {@code now}. */
         public boolean validAt(Instant now) {
-            return !now.isBefore(validFrom) && (validUntil.isEmpty() || !now.isAfter(validUntil.get()));
+            return !now.isBefore(validFrom)
+                    && (validUntil.isEmpty() || !now.isAfter(validUntil.get()));
         }
     }
 
-    /** Every digest of the file, whatever its validity window, in file order; the file's checks all apply. */
+    /**
+     * Every digest of the file, whatever its validity window, in file order; the file's checks all
+     * apply.
+     */
     public static List<Digest> parseAll(String source, InputSource input) {
         Handler h = handle(source, input);
         List<Digest> out = new ArrayList<>();
         for (KeyDigest kd : h.digests) {
             DSRecord ds = toDs(source, h.zone, kd);
             Instant from = time(source, kd, "validFrom", kd.validFrom);
-            Optional<Instant> until = kd.validUntil == null ? Optional.empty() : Optional.of(time(source, kd, "validUntil", kd.validUntil));
+            Optional<Instant> until =
+                    kd.validUntil == null
+                            ? Optional.empty()
+                            : Optional.of(time(source, kd, "validUntil", kd.validUntil));
             out.add(new Digest(ds, kd.id, from, until, kd.line));
         }
         return out;
@@ -138,9 +151,11 @@ public final class RootAnchorsXml {
         } catch (SAXParseException e) {
             String msg = e.getMessage();
             if (msg != null && msg.contains("DOCTYPE")) {
-                msg = "expected no DOCTYPE (DTDs and entities are refused, so the file cannot pull in other files), saw one";
+                msg =
+                        "expected no DOCTYPE (DTDs and entities are refused, so the file cannot pull in other files), saw one";
             }
-            throw new AnchorFormatException(source, Math.max(e.getLineNumber(), 0), "malformed XML: " + msg, e);
+            throw new AnchorFormatException(
+                    source, Math.max(e.getLineNumber(), 0), "malformed XML: " + msg, e);
         } catch (SAXException e) {
             if (e.getCause() instanceof AnchorFormatException) {
                 throw (AnchorFormatException) e.getCause();
@@ -150,13 +165,18 @@ public final class RootAnchorsXml {
             throw new AnchorFormatException(source, 0, "cannot read: " + e.getMessage(), e);
         }
         if (!h.sawRoot) {
-            throw new AnchorFormatException(source, 0, "expected a <TrustAnchor> document (RFC 7958), saw none");
+            throw new AnchorFormatException(
+                    source, 0, "expected a <TrustAnchor> document (RFC 7958), saw none");
         }
         if (h.zone == null) {
-            throw new AnchorFormatException(source, h.rootLine, "expected a <Zone> element in <TrustAnchor>, saw none");
+            throw new AnchorFormatException(
+                    source, h.rootLine, "expected a <Zone> element in <TrustAnchor>, saw none");
         }
         if (h.digests.isEmpty()) {
-            throw new AnchorFormatException(source, h.rootLine, "expected at least one <KeyDigest> in <TrustAnchor>, saw none");
+            throw new AnchorFormatException(
+                    source,
+                    h.rootLine,
+                    "expected at least one <KeyDigest> in <TrustAnchor>, saw none");
         }
         return h;
     }
@@ -167,20 +187,49 @@ public final class RootAnchorsXml {
         for (KeyDigest kd : h.digests) {
             DSRecord ds = toDs(source, h.zone, kd);
             Instant from = time(source, kd, "validFrom", kd.validFrom);
-            Optional<Instant> until = kd.validUntil == null ? Optional.empty() : Optional.of(time(source, kd, "validUntil", kd.validUntil));
+            Optional<Instant> until =
+                    kd.validUntil == null
+                            ? Optional.empty()
+                            : Optional.of(time(source, kd, "validUntil", kd.validUntil));
             if (now.isBefore(from)) {
                 skipped.add(kd.label() + " at line " + kd.line + " is valid only from " + from);
-                LOG.log(Level.INFO, () -> source + ":" + kd.line + ": " + kd.label() + " not yet valid (validFrom " + from + "); skipped");
+                LOG.log(
+                        Level.INFO,
+                        () ->
+                                source
+                                        + ":"
+                                        + kd.line
+                                        + ": "
+                                        + kd.label()
+                                        + " not yet valid (validFrom "
+                                        + from
+                                        + "); skipped");
             } else if (until.isPresent() && now.isAfter(until.get())) {
                 skipped.add(kd.label() + " at line " + kd.line + " expired at " + until.get());
-                LOG.log(Level.INFO, () -> source + ":" + kd.line + ": " + kd.label() + " expired (validUntil " + until.get() + "); skipped");
+                LOG.log(
+                        Level.INFO,
+                        () ->
+                                source
+                                        + ":"
+                                        + kd.line
+                                        + ": "
+                                        + kd.label()
+                                        + " expired (validUntil "
+                                        + until.get()
+                                        + "); skipped");
             } else {
                 out.add(new LocatedRecord(ds, kd.line));
             }
         }
         if (out.isEmpty()) {
-            throw new AnchorFormatException(source, 0, "no KeyDigest is valid at " + now + ": " + skipped
-                    + ". Fetch the current file from https://data.iana.org/root-anchors/root-anchors.xml");
+            throw new AnchorFormatException(
+                    source,
+                    0,
+                    "no KeyDigest is valid at "
+                            + now
+                            + ": "
+                            + skipped
+                            + ". Fetch the current file from https://data.iana.org/root-anchors/root-anchors.xml");
         }
         return out;
     }
@@ -194,43 +243,88 @@ public final class RootAnchorsXml {
         try {
             digest = HexFormat.of().parseHex(hex);
         } catch (IllegalArgumentException e) {
-            throw new AnchorFormatException(source, kd.line, "expected hexadecimal in <Digest> of " + kd.label() + ", saw '"
-                    + AnchorChecks.abbreviate(hex) + "'", e);
+            throw new AnchorFormatException(
+                    source,
+                    kd.line,
+                    "expected hexadecimal in <Digest> of "
+                            + kd.label()
+                            + ", saw '"
+                            + AnchorChecks.abbreviate(hex)
+                            + "'",
+                    e);
         }
         if (kd.validFrom == null) {
-            throw new AnchorFormatException(source, kd.line, "expected a validFrom attribute on " + kd.label() + " (RFC 7958 §2.3), saw none");
+            throw new AnchorFormatException(
+                    source,
+                    kd.line,
+                    "expected a validFrom attribute on "
+                            + kd.label()
+                            + " (RFC 7958 §2.3), saw none");
         }
         DSRecord ds;
         try {
             ds = new DSRecord(zone, DClass.IN, 0, tag, alg, digestType, digest);
         } catch (IllegalArgumentException e) {
-            throw new AnchorFormatException(source, kd.line, "expected a digest that fits <DigestType> " + digestType + " in "
-                    + kd.label() + ": " + e.getMessage(), e);
+            throw new AnchorFormatException(
+                    source,
+                    kd.line,
+                    "expected a digest that fits <DigestType> "
+                            + digestType
+                            + " in "
+                            + kd.label()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         AnchorChecks.checkDs(source, kd.line, ds);
         String publicKey = kd.fields.get("PublicKey");
         String flags = kd.fields.get("Flags");
         if ((publicKey == null) != (flags == null)) {
-            throw new AnchorFormatException(source, kd.line, "expected <PublicKey> and <Flags> together in " + kd.label()
-                    + ", saw only <" + (publicKey == null ? "Flags" : "PublicKey") + ">");
+            throw new AnchorFormatException(
+                    source,
+                    kd.line,
+                    "expected <PublicKey> and <Flags> together in "
+                            + kd.label()
+                            + ", saw only <"
+                            + (publicKey == null ? "Flags" : "PublicKey")
+                            + ">");
         }
         if (publicKey != null) {
             byte[] key;
             try {
                 key = Base64.getDecoder().decode(publicKey.replaceAll("\\s+", ""));
             } catch (IllegalArgumentException e) {
-                throw new AnchorFormatException(source, kd.line, "expected base64 in <PublicKey> of " + kd.label() + ": " + e.getMessage(), e);
+                throw new AnchorFormatException(
+                        source,
+                        kd.line,
+                        "expected base64 in <PublicKey> of " + kd.label() + ": " + e.getMessage(),
+                        e);
             }
-            DNSKEYRecord dnskey = new DNSKEYRecord(zone, DClass.IN, 0, number(source, kd, "Flags", 65535), 3, alg, key);
+            DNSKEYRecord dnskey =
+                    new DNSKEYRecord(
+                            zone, DClass.IN, 0, number(source, kd, "Flags", 65535), 3, alg, key);
             AnchorChecks.checkKey(source, kd.line, dnskey);
             if (dnskey.getFootprint() != tag) {
-                throw new AnchorFormatException(source, kd.line, kd.label() + ": its <PublicKey> has key tag " + dnskey.getFootprint()
-                        + ", expected " + tag + " as <KeyTag> says; the file is corrupt");
+                throw new AnchorFormatException(
+                        source,
+                        kd.line,
+                        kd.label()
+                                + ": its <PublicKey> has key tag "
+                                + dnskey.getFootprint()
+                                + ", expected "
+                                + tag
+                                + " as <KeyTag> says; the file is corrupt");
             }
-            if ((digestType == DNSSEC.Digest.SHA1 || digestType == DNSSEC.Digest.SHA256 || digestType == DNSSEC.Digest.SHA384)
+            if ((digestType == DNSSEC.Digest.SHA1
+                            || digestType == DNSSEC.Digest.SHA256
+                            || digestType == DNSSEC.Digest.SHA384)
                     && !ProbeProcessor.dsMatches(ds, dnskey)) {
-                throw new AnchorFormatException(source, kd.line, kd.label() + ": <Digest> does not match the digest of its"
-                        + " <PublicKey>; the file is corrupt");
+                throw new AnchorFormatException(
+                        source,
+                        kd.line,
+                        kd.label()
+                                + ": <Digest> does not match the digest of its"
+                                + " <PublicKey>; the file is corrupt");
             }
         }
         return ds;
@@ -245,15 +339,27 @@ public final class RootAnchorsXml {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new AnchorFormatException(source, kd.line, "expected a number from 0 to " + max + " in <" + element + "> of "
-                    + kd.label() + ", saw '" + text.trim() + "'", e);
+            throw new AnchorFormatException(
+                    source,
+                    kd.line,
+                    "expected a number from 0 to "
+                            + max
+                            + " in <"
+                            + element
+                            + "> of "
+                            + kd.label()
+                            + ", saw '"
+                            + text.trim()
+                            + "'",
+                    e);
         }
     }
 
     private static String required(String source, KeyDigest kd, String element) {
         String v = kd.fields.get(element);
         if (v == null || v.isBlank()) {
-            throw new AnchorFormatException(source, kd.line, "expected <" + element + "> in " + kd.label() + ", saw none");
+            throw new AnchorFormatException(
+                    source, kd.line, "expected <" + element + "> in " + kd.label() + ", saw none");
         }
         return v.trim();
     }
@@ -263,10 +369,20 @@ public final class RootAnchorsXml {
             return OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDateTime.parse(text.trim()).toInstant(ZoneOffset.UTC); // xsd:dateTime without zone: UTC
+                return LocalDateTime.parse(text.trim())
+                        .toInstant(ZoneOffset.UTC); // xsd:dateTime without zone: UTC
             } catch (DateTimeParseException e2) {
-                throw new AnchorFormatException(source, kd.line, "expected an xsd:dateTime like 2017-02-02T00:00:00+00:00 in "
-                        + attribute + " of " + kd.label() + ", saw '" + text + "'", e);
+                throw new AnchorFormatException(
+                        source,
+                        kd.line,
+                        "expected an xsd:dateTime like 2017-02-02T00:00:00+00:00 in "
+                                + attribute
+                                + " of "
+                                + kd.label()
+                                + ", saw '"
+                                + text
+                                + "'",
+                        e);
             }
         }
     }
@@ -287,7 +403,8 @@ public final class RootAnchorsXml {
             p.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             return p;
         } catch (ParserConfigurationException | SAXException e) {
-            throw new IllegalStateException("the JDK's XML parser cannot be configured securely: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the JDK's XML parser cannot be configured securely: " + e.getMessage(), e);
         }
     }
 
@@ -316,16 +433,26 @@ public final class RootAnchorsXml {
         }
 
         @Override
-        public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+        public void startElement(String uri, String localName, String qName, Attributes atts)
+                throws SAXException {
             text.setLength(0);
             if (path.isEmpty()) {
                 if (!qName.equals("TrustAnchor")) {
-                    throw fail(line(), "expected the root element <TrustAnchor> (RFC 7958), saw <" + qName + ">");
+                    throw fail(
+                            line(),
+                            "expected the root element <TrustAnchor> (RFC 7958), saw <"
+                                    + qName
+                                    + ">");
                 }
                 sawRoot = true;
                 rootLine = line();
             } else if (path.size() == 1 && qName.equals("KeyDigest")) {
-                current = new KeyDigest(line(), atts.getValue("id"), atts.getValue("validFrom"), atts.getValue("validUntil"));
+                current =
+                        new KeyDigest(
+                                line(),
+                                atts.getValue("id"),
+                                atts.getValue("validFrom"),
+                                atts.getValue("validUntil"));
             }
             path.add(qName);
         }
@@ -345,14 +472,22 @@ public final class RootAnchorsXml {
                 try {
                     zone = Name.fromString(text.toString().trim(), Name.root);
                 } catch (TextParseException e) {
-                    throw fail(line(), "expected a zone name in <Zone>, saw '" + text.toString().trim() + "'");
+                    throw fail(
+                            line(),
+                            "expected a zone name in <Zone>, saw '" + text.toString().trim() + "'");
                 }
             } else if (path.size() == 1 && qName.equals("KeyDigest")) {
                 digests.add(current);
                 current = null;
             } else if (path.size() == 2 && current != null) {
                 if (current.fields.put(qName, text.toString()) != null) {
-                    throw fail(line(), "expected one <" + qName + "> in " + current.label() + ", saw a second");
+                    throw fail(
+                            line(),
+                            "expected one <"
+                                    + qName
+                                    + "> in "
+                                    + current.label()
+                                    + ", saw a second");
                 }
             }
             text.setLength(0);

@@ -21,21 +21,22 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Record and question lines as replay files and autotrust files write them ({@code owner [ttl] [class]
- * type rdata ;comment}), read with ldns' parse state: names relative to the current {@code $ORIGIN}, the
- * current {@code $TTL} for records without one, and (in autotrust files, {@code autotrust.c}) the previous
- * owner for a line that starts with white space. Records dnsjava's parser refuses but ldns reads are built
- * in wire form for the DNSSEC types: algorithm mnemonics become numbers, a cut base64 field keeps its
- * whole quanta and an empty RRSIG signature is held as one zero octet (dnsjava refuses an empty one even in
- * wire form), so that a record damaged on purpose reaches the tracker as one that does not verify. Not
- * thread-safe.
+ * Record and question lines as replay files and autotrust files write them ({@code owner [ttl]
+ * [class] type rdata ;comment}), read with ldns' parse state: names relative to the current {@code
+ * $ORIGIN}, the current {@code $TTL} for records without one, and (in autotrust files, {@code
+ * autotrust.c}) the previous owner for a line that starts with white space. Records dnsjava's
+ * parser refuses but ldns reads are built in wire form for the DNSSEC types: algorithm mnemonics
+ * become numbers, a cut base64 field keeps its whole quanta and an empty RRSIG signature is held as
+ * one zero octet (dnsjava refuses an empty one even in wire form), so that a record damaged on
+ * purpose reaches the tracker as one that does not verify. Not thread-safe.
  */
 final class RecordLines {
 
     /** testpkts.c's TTL for records written without one. */
     static final long DEFAULT_TTL = 3600;
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
 
     private Name origin = Name.root;
     private long defaultTtl;
@@ -51,14 +52,14 @@ final class RecordLines {
     }
 
     /** A question line: owner, class, type. */
-    record Question(Name name, int type) {
-    }
+    record Question(Name name, int type) {}
 
     void origin(String text) {
         try {
             origin = Name.fromString(text.strip().split("\\s+")[0], origin);
         } catch (TextParseException e) {
-            throw new IllegalArgumentException("$ORIGIN " + text.strip() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "$ORIGIN " + text.strip() + ": " + e.getMessage(), e);
         }
     }
 
@@ -84,12 +85,16 @@ final class RecordLines {
         String text = numericAlgorithm(data.strip());
         String preamble = "$ORIGIN " + origin + "\n$TTL " + defaultTtl + "\n";
         Record r;
-        try (Master m = new Master(new ByteArrayInputStream((preamble + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
+        try (Master m =
+                new Master(
+                        new ByteArrayInputStream(
+                                (preamble + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
             r = m.nextRecord();
         } catch (IOException | RuntimeException e) {
             r = wireForm(text);
             if (r == null) {
-                throw new IllegalArgumentException("cannot parse record line '" + line.strip() + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "cannot parse record line '" + line.strip() + "': " + e.getMessage(), e);
             }
         }
         if (r == null) {
@@ -197,13 +202,17 @@ final class RecordLines {
         u16(out, (int) v);
     }
 
-    /** ldns reads "DS 30899 RSASHA1 1 …" and "DNSKEY 257 3 RSASHA1 …"; dnsjava wants the algorithm number. */
+    /**
+     * ldns reads "DS 30899 RSASHA1 1 …" and "DNSKEY 257 3 RSASHA1 …"; dnsjava wants the algorithm
+     * number.
+     */
     private static String numericAlgorithm(String text) {
         String[] w = text.split("\\s+");
         for (int i = 1; i + 2 < w.length; i++) {
             String t = w[i].toUpperCase(Locale.ROOT);
             if ((t.equals("DS") || t.equals("DNSKEY") || t.equals("CDS") || t.equals("CDNSKEY"))
-                    && !w[i + 2].matches("\\d+") && DNSSEC.Algorithm.value(w[i + 2]) >= 0) {
+                    && !w[i + 2].matches("\\d+")
+                    && DNSSEC.Algorithm.value(w[i + 2]) >= 0) {
                 w[i + 2] = Integer.toString(DNSSEC.Algorithm.value(w[i + 2]));
                 return String.join(" ", w);
             }

@@ -3,8 +3,8 @@ package dev.daneel.anchors.autotrust;
 import dev.daneel.anchors.AnchorState;
 import dev.daneel.anchors.AnchorTracker;
 import dev.daneel.anchors.AnchorTracker.Outcome;
-import dev.daneel.testkit.TestClock;
 import dev.daneel.anchors.TrustPointState;
+import dev.daneel.testkit.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,20 +26,22 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * Replays one autotrust scenario through {@link AnchorTracker}: the initial {@code AUTOTRUST_FILE}, the
- * probes that Unbound's timer would make when {@code TIME_PASSES}, the trust-anchor primes that
+ * Replays one autotrust scenario through {@link AnchorTracker}: the initial {@code AUTOTRUST_FILE},
+ * the probes that Unbound's timer would make when {@code TIME_PASSES}, the trust-anchor primes that
  * {@code QUERY} steps cause, and compares at each {@code CHECK_AUTOTRUST}.
  *
- * <p>What is compared: whether the trust point is revoked; the set of keys Unbound would write (DNSKEYs not
- * in Start or Removed) with each key's state, pending count and last change; the last successful refresh;
- * the RFC 5011 §2.3 query and retry intervals; and every {@code ${range ...}} check on the probe timer.
- * Not compared: {@code last_queried}, {@code next_probe_time} (both follow from the above and Unbound's
- * random 90–100% jitter) and {@code query_failed}, which counts Unbound's internal validation restarts (six
- * per failed probe) where Daneel counts failed refreshes. {@code CHECK_ANSWER} is checked for its security
- * outcome: AD (secure), SERVFAIL (bogus) or neither (insecure).
+ * <p>What is compared: whether the trust point is revoked; the set of keys Unbound would write
+ * (DNSKEYs not in Start or Removed) with each key's state, pending count and last change; the last
+ * successful refresh; the RFC 5011 §2.3 query and retry intervals; and every {@code ${range ...}}
+ * check on the probe timer. Not compared: {@code last_queried}, {@code next_probe_time} (both
+ * follow from the above and Unbound's random 90–100% jitter) and {@code query_failed}, which counts
+ * Unbound's internal validation restarts (six per failed probe) where Daneel counts failed
+ * refreshes. {@code CHECK_ANSWER} is checked for its security outcome: AD (secure), SERVFAIL
+ * (bogus) or neither (insecure).
  *
- * <p>The network is the scenario's canned answers: a query made during step {@code n} is answered from the
- * ranges covering the step after {@code n}, as testbound matches pending queries at the next moment.
+ * <p>The network is the scenario's canned answers: a query made during step {@code n} is answered
+ * from the ranges covering the step after {@code n}, as testbound matches pending queries at the
+ * next moment.
  */
 final class ScenarioRunner {
 
@@ -55,10 +57,13 @@ final class ScenarioRunner {
     private Security lastAnswer;
     private int checks;
 
-    private enum Security { SECURE, INSECURE, BOGUS }
-
-    private record Cached(List<DNSKEYRecord> keys, Instant expires) {
+    private enum Security {
+        SECURE,
+        INSECURE,
+        BOGUS
     }
+
+    private record Cached(List<DNSKEYRecord> keys, Instant expires) {}
 
     /** What a run found. */
     record Report(List<String> failures, int checks) {
@@ -69,16 +74,31 @@ final class ScenarioRunner {
 
     private ScenarioRunner(RplScenario scenario) {
         this.scenario = scenario;
-        this.signatureClock = scenario.valOverrideDate().map(t -> Clock.fixed(t, ZoneOffset.UTC)).orElse((Clock) clock);
+        this.signatureClock =
+                scenario.valOverrideDate()
+                        .map(t -> Clock.fixed(t, ZoneOffset.UTC))
+                        .orElse((Clock) clock);
         List<TrustPointState> states = new ArrayList<>();
         // Unbound names the trust point after the file's records, not after the AUTOTRUST_FILE id
-        scenario.autotrustFiles().forEach((id, lines) -> {
-            UnboundStateFile f = UnboundStateFile.parse(lines);
-            Name zone = f.zone().orElseGet(() -> RecordLines.question(id + " IN DNSKEY").name());
-            zoneOfFile.put(id, zone);
-            states.add(f.toState(zone));
-        });
-        this.tracker = AnchorTracker.builder().clock(clock).insecureSignatureClock(signatureClock).resume(states).build();
+        scenario.autotrustFiles()
+                .forEach(
+                        (id, lines) -> {
+                            UnboundStateFile f = UnboundStateFile.parse(lines);
+                            Name zone =
+                                    f.zone()
+                                            .orElseGet(
+                                                    () ->
+                                                            RecordLines.question(id + " IN DNSKEY")
+                                                                    .name());
+                            zoneOfFile.put(id, zone);
+                            states.add(f.toState(zone));
+                        });
+        this.tracker =
+                AnchorTracker.builder()
+                        .clock(clock)
+                        .insecureSignatureClock(signatureClock)
+                        .resume(states)
+                        .build();
         this.macros = new Macros(() -> clock.instant().getEpochSecond(), this::timeout);
     }
 
@@ -108,14 +128,15 @@ final class ScenarioRunner {
             case "TIME_PASSES":
                 timePasses(step, answerStep);
                 break;
-            case "ASSIGN": {
-                String[] kv = step.args().split("=", 2);
-                if (kv.length < 2) {
-                    throw new IllegalArgumentException("no '=' in ASSIGN " + step.args());
+            case "ASSIGN":
+                {
+                    String[] kv = step.args().split("=", 2);
+                    if (kv.length < 2) {
+                        throw new IllegalArgumentException("no '=' in ASSIGN " + step.args());
+                    }
+                    macros.assign(kv[0].strip(), macros.expand(kv[1].strip()));
+                    break;
                 }
-                macros.assign(kv[0].strip(), macros.expand(kv[1].strip()));
-                break;
-            }
             case "CHECK_AUTOTRUST":
                 checkAutotrust(step);
                 break;
@@ -131,25 +152,36 @@ final class ScenarioRunner {
                 }
                 break;
             case "TRAFFIC", "NOTHING", "REPLY", "TIMEOUT", "ERROR", "INFRA_RTT", "CHECK_OUT_QUERY":
-                // traffic has flowed already: every probe completes within its step; REPLY steps answer probes
-                // that no range answers (see find); a probe nobody answers has failed. The outgoing queries and
+                // traffic has flowed already: every probe completes within its step; REPLY steps
+                // answer probes
+                // that no range answers (see find); a probe nobody answers has failed. The outgoing
+                // queries and
                 // temp files are not what this harness compares (the tracker's state is).
                 break;
             case "FLUSH_MESSAGE", "EXPIRE_MESSAGE":
-                keyCache.clear(); // the cached DNSKEY RRsets the lookups used are gone; the next lookup primes again
+                keyCache.clear(); // the cached DNSKEY RRsets the lookups used are gone; the next
+                // lookup primes again
                 break;
             default:
-                failures.add("step " + step.number() + ": step type " + step.type() + " is not supported by this harness");
+                failures.add(
+                        "step "
+                                + step.number()
+                                + ": step type "
+                                + step.type()
+                                + " is not supported by this harness");
         }
     }
 
     /**
-     * {@code TIME_PASSES ELAPSE s} or {@code TIME_PASSES EVAL macro} (read as C's {@code atof}); Unbound's
-     * probe timer fires once when time passes and each due trust point is probed.
+     * {@code TIME_PASSES ELAPSE s} or {@code TIME_PASSES EVAL macro} (read as C's {@code atof});
+     * Unbound's probe timer fires once when time passes and each due trust point is probed.
      */
     private void timePasses(RplScenario.Step step, int answerStep) {
         String args = step.args();
-        double seconds = args.startsWith("EVAL") ? leadingNumber(macros.expand(args.substring(4).strip())) : step.elapse();
+        double seconds =
+                args.startsWith("EVAL")
+                        ? leadingNumber(macros.expand(args.substring(4).strip()))
+                        : step.elapse();
         clock.advance(Duration.ofNanos((long) (seconds * 1e9)));
         for (Name zone : tracker.due()) {
             probe(zone, answerStep);
@@ -157,7 +189,8 @@ final class ScenarioRunner {
     }
 
     private static double leadingNumber(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*[-+]?[0-9]*\\.?[0-9]+").matcher(text);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("^\\s*[-+]?[0-9]*\\.?[0-9]+").matcher(text);
         return m.find() ? Double.parseDouble(m.group().strip()) : 0;
     }
 
@@ -178,7 +211,9 @@ final class ScenarioRunner {
             return tracker.onProbeFailed(zone).outcome();
         }
         for (Record r : e.get().records("ANSWER")) {
-            if (r instanceof RRSIGRecord && ((RRSIGRecord) r).getTypeCovered() == Type.DNSKEY && r.getName().equals(zone)) {
+            if (r instanceof RRSIGRecord
+                    && ((RRSIGRecord) r).getTypeCovered() == Type.DNSKEY
+                    && r.getName().equals(zone)) {
                 rrset.addRR((RRSIGRecord) r);
             }
         }
@@ -192,17 +227,24 @@ final class ScenarioRunner {
     }
 
     private void query(RplScenario.Step step, int answerStep) {
-        RecordLines.Question q = step.entry().flatMap(RplScenario.Entry::question)
-                .orElseThrow(() -> new IllegalArgumentException("QUERY without a question"));
-        Optional<Name> zone = tracker.states().stream().map(TrustPointState::zone)
-                .filter(z -> q.name().subdomain(z)).max((a, b) -> Integer.compare(a.labels(), b.labels()));
+        RecordLines.Question q =
+                step.entry()
+                        .flatMap(RplScenario.Entry::question)
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("QUERY without a question"));
+        Optional<Name> zone =
+                tracker.states().stream()
+                        .map(TrustPointState::zone)
+                        .filter(z -> q.name().subdomain(z))
+                        .max((a, b) -> Integer.compare(a.labels(), b.labels()));
         if (zone.isEmpty() || tracker.anchor(zone.get()).isEmpty()) {
             lastAnswer = Security.INSECURE;
             return;
         }
         Cached cached = keyCache.get(zone.get());
         if (cached == null || !clock.instant().isBefore(cached.expires())) {
-            // the validator primes the trust anchor, which feeds autotrust (val_anchor / autr_process_prime)
+            // the validator primes the trust anchor, which feeds autotrust (val_anchor /
+            // autr_process_prime)
             Outcome o = probe(zone.get(), answerStep);
             if (o == Outcome.TRUST_POINT_REVOKED) {
                 lastAnswer = Security.INSECURE;
@@ -222,7 +264,8 @@ final class ScenarioRunner {
         lastAnswer = verifies(answer.get(), q, cached.keys()) ? Security.SECURE : Security.BOGUS;
     }
 
-    private boolean verifies(RplScenario.Entry entry, RecordLines.Question q, List<DNSKEYRecord> keys) {
+    private boolean verifies(
+            RplScenario.Entry entry, RecordLines.Question q, List<DNSKEYRecord> keys) {
         RRset rrset = new RRset();
         List<RRSIGRecord> sigs = new ArrayList<>();
         for (Record r : entry.records("ANSWER")) {
@@ -237,7 +280,8 @@ final class ScenarioRunner {
         }
         for (RRSIGRecord sig : sigs) {
             for (DNSKEYRecord key : keys) {
-                if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()) {
+                if (key.getFootprint() != sig.getFootprint()
+                        || key.getAlgorithm() != sig.getAlgorithm()) {
                     continue;
                 }
                 try {
@@ -253,18 +297,35 @@ final class ScenarioRunner {
 
     private void checkAnswer(RplScenario.Step step) {
         checks++;
-        RplScenario.Entry e = step.entry().orElseThrow(() -> new IllegalArgumentException("CHECK_ANSWER without an entry"));
-        Security expected = e.rcode() == Rcode.SERVFAIL ? Security.BOGUS : e.flag("AD") ? Security.SECURE : Security.INSECURE;
+        RplScenario.Entry e =
+                step.entry()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "CHECK_ANSWER without an entry"));
+        Security expected =
+                e.rcode() == Rcode.SERVFAIL
+                        ? Security.BOGUS
+                        : e.flag("AD") ? Security.SECURE : Security.INSECURE;
         if (lastAnswer != expected) {
-            failures.add("step " + step.number() + " CHECK_ANSWER: expected " + expected + " (" + String.join(" ", e.reply())
-                    + "), the tracker's anchors give " + lastAnswer);
+            failures.add(
+                    "step "
+                            + step.number()
+                            + " CHECK_ANSWER: expected "
+                            + expected
+                            + " ("
+                            + String.join(" ", e.reply())
+                            + "), the tracker's anchors give "
+                            + lastAnswer);
         }
     }
 
     private void checkAutotrust(RplScenario.Step step) {
         checks++;
         // CHECK_AUTOTRUST names the AUTOTRUST_FILE id; the trust point is the one that file holds
-        Name zone = zoneOfFile.getOrDefault(step.args(), RecordLines.question(step.args() + " IN DNSKEY").name());
+        Name zone =
+                zoneOfFile.getOrDefault(
+                        step.args(), RecordLines.question(step.args() + " IN DNSKEY").name());
         List<String> expanded = new ArrayList<>();
         for (String l : step.file()) {
             expanded.add(macros.expand(l));
@@ -277,8 +338,12 @@ final class ScenarioRunner {
             return;
         }
         if (expected.revoked != actual.revoked()) {
-            failures.add(where + "expected the trust point " + (expected.revoked ? "revoked" : "active") + ", got "
-                    + (actual.revoked() ? "revoked" : "active"));
+            failures.add(
+                    where
+                            + "expected the trust point "
+                            + (expected.revoked ? "revoked" : "active")
+                            + ", got "
+                            + (actual.revoked() ? "revoked" : "active"));
         }
         Map<String, String> want = describe(expected.keys);
         Map<String, String> got = describe(actual.keys());
@@ -289,37 +354,66 @@ final class ScenarioRunner {
             long wantSuccess = expected.vars.getOrDefault("last_success", 0L);
             long gotSuccess = UnboundStateFile.seconds(actual.lastSuccess());
             if (wantSuccess != gotSuccess) {
-                failures.add(where + "expected last success " + wantSuccess + ", got " + gotSuccess);
+                failures.add(
+                        where + "expected last success " + wantSuccess + ", got " + gotSuccess);
             }
-            compareInterval(where, "query interval", expected.vars.get("query_interval"), actual.queryInterval());
-            compareInterval(where, "retry interval", expected.vars.get("retry_time"), actual.retryInterval());
+            compareInterval(
+                    where,
+                    "query interval",
+                    expected.vars.get("query_interval"),
+                    actual.queryInterval());
+            compareInterval(
+                    where,
+                    "retry interval",
+                    expected.vars.get("retry_time"),
+                    actual.retryInterval());
         }
     }
 
     private void compareInterval(String where, String what, Long expected, Duration actual) {
         if (expected != null && expected != actual.toSeconds()) {
-            failures.add(where + "expected " + what + " " + expected + " s, got " + actual.toSeconds() + " s");
+            failures.add(
+                    where
+                            + "expected "
+                            + what
+                            + " "
+                            + expected
+                            + " s, got "
+                            + actual.toSeconds()
+                            + " s");
         }
     }
 
-    /** The keys Unbound would write, keyed by their exact DNSKEY RDATA, described for comparison. */
+    /**
+     * The keys Unbound would write, keyed by their exact DNSKEY RDATA, described for comparison.
+     */
     private static Map<String, String> describe(List<TrustPointState.Key> keys) {
         Map<String, String> out = new TreeMap<>();
         for (TrustPointState.Key k : keys) {
-            if (k.record() instanceof DSRecord || k.state() == AnchorState.START || k.state() == AnchorState.REMOVED) {
+            if (k.record() instanceof DSRecord
+                    || k.state() == AnchorState.START
+                    || k.state() == AnchorState.REMOVED) {
                 continue;
             }
             DNSKEYRecord d = (DNSKEYRecord) k.record();
-            out.put(d.rdataToString(), "key " + d.getFootprint() + " " + k.state() + " count=" + k.pendingCount()
-                    + " lastchange=" + UnboundStateFile.seconds(k.lastChange()));
+            out.put(
+                    d.rdataToString(),
+                    "key "
+                            + d.getFootprint()
+                            + " "
+                            + k.state()
+                            + " count="
+                            + k.pendingCount()
+                            + " lastchange="
+                            + UnboundStateFile.seconds(k.lastChange()));
         }
         return out;
     }
 
     /**
-     * The first canned answer for (name, type): the first matching entry (testpkts' {@code find_match}) of
-     * the first range covering {@code step}, in testbound's search order, else a later {@code STEP REPLY}
-     * whose entry matches (each answers one query).
+     * The first canned answer for (name, type): the first matching entry (testpkts' {@code
+     * find_match}) of the first range covering {@code step}, in testbound's search order, else a
+     * later {@code STEP REPLY} whose entry matches (each answers one query).
      */
     private Optional<RplScenario.Entry> find(Name name, int type, int step) {
         for (RplScenario.Range range : scenario.ranges()) {
@@ -333,7 +427,10 @@ final class ScenarioRunner {
             }
         }
         for (RplScenario.Step s : scenario.steps()) {
-            if (s.type().equals("REPLY") && s.number() >= step && s.entry().isPresent() && !usedReplies.contains(s)
+            if (s.type().equals("REPLY")
+                    && s.number() >= step
+                    && s.entry().isPresent()
+                    && !usedReplies.contains(s)
                     && s.entry().get().matches(name, type)) {
                 usedReplies.add(s);
                 return s.entry();

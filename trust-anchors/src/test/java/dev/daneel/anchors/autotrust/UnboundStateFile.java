@@ -18,23 +18,38 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 
 /**
- * An Unbound autotrust file, read as {@code validator/autotrust.c} reads it ({@code autr_read_file}): records
- * in parentheses joined onto one line ({@code read_multiline}); {@code $ORIGIN}; an optional {@code ;;REVOKED}
- * and {@code ;;id: name class} header with {@code ;;name: value} lines; then one RR per key, annotated
- * {@code ;;state=N [ NAME ] ;;count=N ;;lastchange=T}. The trust point is the records' owner (Unbound builds
- * it from the records, whatever the file is called), else the {@code ;;id:} name. Without a header the file
- * is a plain list of configured anchors: a key without {@code ;;state=} is VALID; with a header such a key is
- * ignored, as Unbound ignores it. A state digit Unbound does not know is START. A time of 0 means "never".
+ * An Unbound autotrust file, read as {@code validator/autotrust.c} reads it ({@code
+ * autr_read_file}): records in parentheses joined onto one line ({@code read_multiline}); {@code
+ * $ORIGIN}; an optional {@code ;;REVOKED} and {@code ;;id: name class} header with {@code ;;name:
+ * value} lines; then one RR per key, annotated {@code ;;state=N [ NAME ] ;;count=N ;;lastchange=T}.
+ * The trust point is the records' owner (Unbound builds it from the records, whatever the file is
+ * called), else the {@code ;;id:} name. Without a header the file is a plain list of configured
+ * anchors: a key without {@code ;;state=} is VALID; with a header such a key is ignored, as Unbound
+ * ignores it. A state digit Unbound does not know is START. A time of 0 means "never".
  */
 final class UnboundStateFile {
 
     private static final Pattern COUNT = Pattern.compile("count=(\\d+)");
     private static final Pattern LAST_CHANGE = Pattern.compile("lastchange=(\\d+)");
+
     /** Unbound's state numbers (autotrust.h, autr_state_type). */
-    private static final AnchorState[] STATES = {AnchorState.START, AnchorState.ADD_PEND, AnchorState.VALID,
-        AnchorState.MISSING, AnchorState.REVOKED, AnchorState.REMOVED};
-    private static final List<String> VARS = List.of("last_queried", "last_success", "next_probe_time", "query_failed",
-            "query_interval", "retry_time");
+    private static final AnchorState[] STATES = {
+        AnchorState.START,
+        AnchorState.ADD_PEND,
+        AnchorState.VALID,
+        AnchorState.MISSING,
+        AnchorState.REVOKED,
+        AnchorState.REMOVED
+    };
+
+    private static final List<String> VARS =
+            List.of(
+                    "last_queried",
+                    "last_success",
+                    "next_probe_time",
+                    "query_failed",
+                    "query_interval",
+                    "retry_time");
 
     final boolean header;
     final boolean revoked;
@@ -60,11 +75,16 @@ final class UnboundStateFile {
                 try {
                     f.id = Name.fromString(w[0], Name.root);
                 } catch (TextParseException e) {
-                    throw new IllegalArgumentException("autotrust file: bad ;;id: line '" + l + "'", e);
+                    throw new IllegalArgumentException(
+                            "autotrust file: bad ;;id: line '" + l + "'", e);
                 }
                 continue;
             }
-            String var = VARS.stream().filter(v -> l.startsWith(";;" + v + ": ")).findFirst().orElse(null);
+            String var =
+                    VARS.stream()
+                            .filter(v -> l.startsWith(";;" + v + ": "))
+                            .findFirst()
+                            .orElse(null);
             if (var != null) {
                 String value = l.substring(var.length() + 4).strip().split("\\s+")[0];
                 if (value.matches("\\d+")) {
@@ -84,7 +104,8 @@ final class UnboundStateFile {
             try {
                 r = reader.record(l);
             } catch (IllegalArgumentException e) {
-                continue; // autotrust.c: "failed to load trust anchor ... skipping", and reads the rest
+                continue; // autotrust.c: "failed to load trust anchor ... skipping", and reads the
+                // rest
             }
             if (!(r instanceof DNSKEYRecord) && !(r instanceof DSRecord)) {
                 continue; // only DS and DNSKEY (autotrust.c)
@@ -108,7 +129,12 @@ final class UnboundStateFile {
             int count = m.find() ? Integer.parseInt(m.group(1)) : 0;
             m = LAST_CHANGE.matcher(comments);
             long lastChange = m.find() ? Long.parseLong(m.group(1)) : 0;
-            f.keys.add(new TrustPointState.Key(r, r instanceof DSRecord ? AnchorState.VALID : state, count, time(lastChange)));
+            f.keys.add(
+                    new TrustPointState.Key(
+                            r,
+                            r instanceof DSRecord ? AnchorState.VALID : state,
+                            count,
+                            time(lastChange)));
         }
         return f;
     }
@@ -118,7 +144,10 @@ final class UnboundStateFile {
         return Optional.ofNullable(owner != null ? owner : id);
     }
 
-    /** autotrust.c's {@code read_multiline}: lines inside parentheses joined, comments kept only on the last one. */
+    /**
+     * autotrust.c's {@code read_multiline}: lines inside parentheses joined, comments kept only on
+     * the last one.
+     */
     static List<String> logicalLines(List<String> lines) {
         List<String> out = new ArrayList<>();
         StringBuilder acc = new StringBuilder();
@@ -130,11 +159,15 @@ final class UnboundStateFile {
                 d += c == '(' ? 1 : c == ')' ? -1 : 0;
             }
             if (d > 0) {
-                acc.append(RecordLines.stripComment(raw).replace('(', ' ').replace(')', ' ')).append(' ');
+                acc.append(RecordLines.stripComment(raw).replace('(', ' ').replace(')', ' '))
+                        .append(' ');
                 depth = d;
                 continue;
             }
-            out.add(depth > 0 ? acc + raw.replace('(', ' ').replace(')', ' ') : raw.stripTrailing());
+            out.add(
+                    depth > 0
+                            ? acc + raw.replace('(', ' ').replace(')', ' ')
+                            : raw.stripTrailing());
             acc.setLength(0);
             depth = 0;
         }
@@ -148,17 +181,28 @@ final class UnboundStateFile {
     TrustPointState toState(Name zone) {
         Duration query = interval(vars.get("query_interval"));
         Duration retry = interval(vars.get("retry_time"));
-        return new TrustPointState(zone, keys, time(vars.getOrDefault("last_queried", 0L)),
-                time(vars.getOrDefault("last_success", 0L)), time(vars.getOrDefault("next_probe_time", 0L)),
-                vars.getOrDefault("query_failed", 0L).intValue(), query, retry, revoked);
+        return new TrustPointState(
+                zone,
+                keys,
+                time(vars.getOrDefault("last_queried", 0L)),
+                time(vars.getOrDefault("last_success", 0L)),
+                time(vars.getOrDefault("next_probe_time", 0L)),
+                vars.getOrDefault("query_failed", 0L).intValue(),
+                query,
+                retry,
+                revoked);
     }
 
     private static Duration interval(Long seconds) {
-        return seconds == null || seconds <= 0 ? TrustPointState.MIN_INTERVAL : Duration.ofSeconds(seconds);
+        return seconds == null || seconds <= 0
+                ? TrustPointState.MIN_INTERVAL
+                : Duration.ofSeconds(seconds);
     }
 
     static Optional<Instant> time(long epochSeconds) {
-        return epochSeconds == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(epochSeconds));
+        return epochSeconds == 0
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochSecond(epochSeconds));
     }
 
     static long seconds(Optional<Instant> t) {

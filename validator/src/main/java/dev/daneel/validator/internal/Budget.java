@@ -4,8 +4,8 @@ import dev.daneel.validator.Limits;
 
 /**
  * The work one lookup may still do: signature verifications and NSEC3 hash computations. Shared by
- * everything one lookup validates, so a hostile answer cannot multiply its cost across links or zones.
- * Thread-safe, since a lookup's chain fetches complete on several threads.
+ * everything one lookup validates, so a hostile answer cannot multiply its cost across links or
+ * zones. Thread-safe, since a lookup's chain fetches complete on several threads.
  */
 final class Budget {
 

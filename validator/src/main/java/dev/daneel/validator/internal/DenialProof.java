@@ -10,10 +10,11 @@ import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Type;
 
 /**
- * Authenticated denial of existence over one zone's NSEC ({@link NsecProof}, RFC 4035 §5.4) or NSEC3
- * ({@link Nsec3Proof}, RFC 5155 §8) records, whose signatures the caller has already verified with the
- * zone's keys. Every question is a pure function of the records that returns an immutable {@link Proof}
- * carrying what it rests on; nothing is left behind in the object for a later call to read.
+ * Authenticated denial of existence over one zone's NSEC ({@link NsecProof}, RFC 4035 §5.4) or
+ * NSEC3 ({@link Nsec3Proof}, RFC 5155 §8) records, whose signatures the caller has already verified
+ * with the zone's keys. Every question is a pure function of the records that returns an immutable
+ * {@link Proof} carrying what it rests on; nothing is left behind in the object for a later call to
+ * read.
  *
  * <pre>{@code
  * DenialProof d = DenialProof.of(zone, nsecs, nsec3s, new Nsec3Hasher(budget), limits);
@@ -24,18 +25,26 @@ import org.xbill.DNS.Type;
  */
 interface DenialProof {
 
-    /** The records of {@code zone}: NSEC when there are any (as resolvers prefer them), else NSEC3. */
-    static DenialProof of(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, Nsec3Hasher hasher,
-                          dev.daneel.validator.Limits limits) {
+    /**
+     * The records of {@code zone}: NSEC when there are any (as resolvers prefer them), else NSEC3.
+     */
+    static DenialProof of(
+            Name zone,
+            List<NSECRecord> nsecs,
+            List<NSEC3Record> nsec3s,
+            Nsec3Hasher hasher,
+            dev.daneel.validator.Limits limits) {
         int maxIterations = nsec3s.stream().mapToInt(NSEC3Record::getIterations).max().orElse(-1);
-        return nsecs.isEmpty() ? new Nsec3Proof(zone, nsec3s, hasher, limits) : new NsecProof(zone, nsecs, maxIterations);
+        return nsecs.isEmpty()
+                ? new Nsec3Proof(zone, nsec3s, hasher, limits)
+                : new NsecProof(zone, nsecs, maxIterations);
     }
 
     /**
-     * The outcome of one proof: whether it holds, what it rests on (or why it fails), whether it rests on an
-     * opt-out NSEC3 span over the next closer name (RFC 5155 §9.2), the NSEC3 iteration count of the records
-     * it rests on (-1 for NSEC: the RFC 9276 policy applies to exactly these), and, when it failed because
-     * the NSEC3 hash budget was spent, that limit (CVE-2023-50868).
+     * The outcome of one proof: whether it holds, what it rests on (or why it fails), whether it
+     * rests on an opt-out NSEC3 span over the next closer name (RFC 5155 §9.2), the NSEC3 iteration
+     * count of the records it rests on (-1 for NSEC: the RFC 9276 policy applies to exactly these),
+     * and, when it failed because the NSEC3 hash budget was spent, that limit (CVE-2023-50868).
      */
     record Proof(boolean proven, String why, boolean optOut, int iterations, Limit limitHit) {
         static Proof holds(String why) {
@@ -56,7 +65,9 @@ interface DenialProof {
             return new Proof(proven, why, true, iterations, limitHit);
         }
 
-        /** Why a proof failed: the hash budget ran out (a work limit), or the records prove nothing. */
+        /**
+         * Why a proof failed: the hash budget ran out (a work limit), or the records prove nothing.
+         */
         Reason failure() {
             return limitHit != null ? Reason.WORK_LIMIT_EXCEEDED : Reason.NSEC_MISSING;
         }
@@ -66,7 +77,9 @@ interface DenialProof {
     enum DsAbsence {
         /** A delegation without DS: the chain ends here (insecure, proven). */
         INSECURE_DELEGATION,
-        /** An opt-out span covers the name: an unsigned delegation may exist there (RFC 5155 §6). */
+        /**
+         * An opt-out span covers the name: an unsigned delegation may exist there (RFC 5155 §6).
+         */
         OPT_OUT_DELEGATION,
         /** No zone cut at this name: keep walking down with the same keys. */
         NOT_A_DELEGATION,
@@ -75,8 +88,7 @@ interface DenialProof {
     }
 
     /** A {@link DsAbsence} and the proof it rests on. */
-    record DsProof(DsAbsence absence, Proof proof) {
-    }
+    record DsProof(DsAbsence absence, Proof proof) {}
 
     /** The zone the records belong to. */
     Name zone();
@@ -84,25 +96,36 @@ interface DenialProof {
     /** Proof that {@code qname} does not exist and no wildcard could have made it (NXDOMAIN). */
     Proof nxdomain(Name qname);
 
-    /** Proof that {@code qname} exists (or is an empty non-terminal, or is matched by a wildcard) without {@code qtype}. */
+    /**
+     * Proof that {@code qname} exists (or is an empty non-terminal, or is matched by a wildcard)
+     * without {@code qtype}.
+     */
     Proof nodata(Name qname, int qtype);
 
-    /** Proof that {@code qname} exists without data of its own (RFC 4035 §3.1.3.2, RFC 5155 §7.2.3). */
+    /**
+     * Proof that {@code qname} exists without data of its own (RFC 4035 §3.1.3.2, RFC 5155 §7.2.3).
+     */
     Proof emptyNonTerminal(Name qname);
 
     /**
-     * Proof that an answer for {@code qname} synthesised from a wildcard (its RRSIG has {@code labels}
-     * labels) was needed: {@code qname} itself does not exist (RFC 4035 §5.3.4, RFC 5155 §8.8).
+     * Proof that an answer for {@code qname} synthesised from a wildcard (its RRSIG has {@code
+     * labels} labels) was needed: {@code qname} itself does not exist (RFC 4035 §5.3.4, RFC 5155
+     * §8.8).
      */
     Proof wildcardExpansion(Name qname, int labels);
 
-    /** Proof that a record matching {@code name} shows an unsigned delegation there: NS without DS and SOA. */
+    /**
+     * Proof that a record matching {@code name} shows an unsigned delegation there: NS without DS
+     * and SOA.
+     */
     Proof insecureDelegationAt(Name name);
 
     /** What a DS NODATA response's records say about {@code name}. */
     DsProof dsAbsence(Name name);
 
-    /** Whether a record's span lies strictly around {@code name}, so no record exists at that name. */
+    /**
+     * Whether a record's span lies strictly around {@code name}, so no record exists at that name.
+     */
     boolean covers(Name name);
 
     /** The highest NSEC3 iteration count among the records offered, or -1 without NSEC3. */
@@ -116,7 +139,10 @@ interface DenialProof {
 
     // ---- rules both record kinds share ----------------------------------------------------------
 
-    /** The bitmap lacks {@code qtype} (and CNAME), and a delegation's parent-side record is used only for DS. */
+    /**
+     * The bitmap lacks {@code qtype} (and CNAME), and a delegation's parent-side record is used
+     * only for DS.
+     */
     static boolean lacks(int[] types, int qtype, Name name) {
         boolean cut = has(types, Type.NS) && !has(types, Type.SOA);
         if (cut && qtype != Type.DS) {
@@ -149,13 +175,21 @@ interface DenialProof {
     /** What a DS absence proof concludes from the type bitmap of the record matching the name. */
     static DsProof dsFromBitmap(Name name, int[] types) {
         if (has(types, Type.DS) || has(types, Type.SOA)) {
-            return new DsProof(DsAbsence.NOT_PROVEN, Proof.fails("the denial record at " + name
-                    + " lists DS or is the child's apex record"));
+            return new DsProof(
+                    DsAbsence.NOT_PROVEN,
+                    Proof.fails(
+                            "the denial record at "
+                                    + name
+                                    + " lists DS or is the child's apex record"));
         }
         if (has(types, Type.NS)) {
-            return new DsProof(DsAbsence.INSECURE_DELEGATION, Proof.holds("denial record at " + name + " lists NS without DS"));
+            return new DsProof(
+                    DsAbsence.INSECURE_DELEGATION,
+                    Proof.holds("denial record at " + name + " lists NS without DS"));
         }
-        return new DsProof(DsAbsence.NOT_A_DELEGATION, Proof.holds("denial record at " + name + " lists no NS"));
+        return new DsProof(
+                DsAbsence.NOT_A_DELEGATION,
+                Proof.holds("denial record at " + name + " lists no NS"));
     }
 
     /** Whether the bitmap shows an unsigned delegation: NS without DS and SOA. */

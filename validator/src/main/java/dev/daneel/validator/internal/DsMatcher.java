@@ -18,8 +18,7 @@ final class DsMatcher {
 
     static final Set<Integer> SUPPORTED_DIGESTS = Set.of(1, 2, 4);
 
-    private DsMatcher() {
-    }
+    private DsMatcher() {}
 
     /** The DS records this validator can use. */
     static List<DSRecord> usable(List<DSRecord> ds, Crypto crypto) {
@@ -38,9 +37,10 @@ final class DsMatcher {
     }
 
     /**
-     * The SHA-1 DS records of supported algorithms that {@link #usable} set aside because a stronger digest
-     * was present (RFC 4509 §3). Unbound's default (harden-algo-downgrade off) falls back to them when no
-     * stronger DS matches a key; they are signed by the parent like the rest, so this is no forgery path.
+     * The SHA-1 DS records of supported algorithms that {@link #usable} set aside because a
+     * stronger digest was present (RFC 4509 §3). Unbound's default (harden-algo-downgrade off)
+     * falls back to them when no stronger DS matches a key; they are signed by the parent like the
+     * rest, so this is no forgery path.
      */
     static List<DSRecord> sha1Fallback(List<DSRecord> ds, Crypto crypto) {
         List<DSRecord> out = new ArrayList<>();
@@ -54,7 +54,8 @@ final class DsMatcher {
 
     /** Whether {@code ds} names {@code key}: owner, tag, algorithm and digest all match. */
     static boolean matches(DSRecord ds, DNSKEYRecord key) {
-        if (!ds.getName().equals(key.getName()) || ds.getFootprint() != key.getFootprint()
+        if (!ds.getName().equals(key.getName())
+                || ds.getFootprint() != key.getFootprint()
                 || ds.getAlgorithm() != key.getAlgorithm()) {
             return false;
         }

@@ -20,15 +20,16 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 
 /**
- * ECDSA (RFC 6605: algorithms 13, 14) and EdDSA (RFC 8080: 15, 16) signature mathematics from Bouncy
- * Castle's curve code, because the JDK 17 implementations behind {@link DNSSEC#verify} are slow: one
- * P-256 or Ed25519 verification costs about a millisecond there, roughly ten times Bouncy Castle's
- * (see {@code SignatureBenchmark} in the benchmarks module), and a cold lookup verifies several.
+ * ECDSA (RFC 6605: algorithms 13, 14) and EdDSA (RFC 8080: 15, 16) signature mathematics from
+ * Bouncy Castle's curve code, because the JDK 17 implementations behind {@link DNSSEC#verify} are
+ * slow: one P-256 or Ed25519 verification costs about a millisecond there, roughly ten times Bouncy
+ * Castle's (see {@code SignatureBenchmark} in the benchmarks module), and a cold lookup verifies
+ * several.
  *
- * <p>The signed data is dnsjava's own ({@link DNSSEC#digestRRset}, RFC 4034 §3.1.8.1 canonical form);
- * only the curve arithmetic differs. A failure's reason comes from the same computation, so a failing
- * signature costs one verification, as the lookup's budget counts it ({@code EcSignaturesTest} checks
- * that dnsjava agrees). Stateless and thread-safe.
+ * <p>The signed data is dnsjava's own ({@link DNSSEC#digestRRset}, RFC 4034 §3.1.8.1 canonical
+ * form); only the curve arithmetic differs. A failure's reason comes from the same computation, so
+ * a failing signature costs one verification, as the lookup's budget counts it ({@code
+ * EcSignaturesTest} checks that dnsjava agrees). Stateless and thread-safe.
  */
 final class EcSignatures {
 
@@ -36,8 +37,7 @@ final class EcSignatures {
     private static final ECDomainParameters P384 = domain("secp384r1");
     private static final byte[] NO_CONTEXT = new byte[0];
 
-    private EcSignatures() {
-    }
+    private EcSignatures() {}
 
     private static ECDomainParameters domain(String curve) {
         X9ECParameters p = CustomNamedCurves.getByName(curve);
@@ -46,13 +46,16 @@ final class EcSignatures {
 
     /** Whether this class computes signatures of {@code algorithm}. */
     static boolean handles(int algorithm) {
-        return algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 || algorithm == DNSSEC.Algorithm.ECDSAP384SHA384
-                || algorithm == DNSSEC.Algorithm.ED25519 || algorithm == DNSSEC.Algorithm.ED448;
+        return algorithm == DNSSEC.Algorithm.ECDSAP256SHA256
+                || algorithm == DNSSEC.Algorithm.ECDSAP384SHA384
+                || algorithm == DNSSEC.Algorithm.ED25519
+                || algorithm == DNSSEC.Algorithm.ED448;
     }
 
     /**
-     * True when {@code signature} by {@code key} over {@code set} verifies and is valid at {@code at}; false
-     * when it does not, or the input is malformed, or the algorithm is not one of {@link #handles}.
+     * True when {@code signature} by {@code key} over {@code set} verifies and is valid at {@code
+     * at}; false when it does not, or the input is malformed, or the algorithm is not one of {@link
+     * #handles}.
      */
     static boolean verifies(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
         return handles(signature.getAlgorithm()) && check(set, signature, key, at).isEmpty();
@@ -64,7 +67,8 @@ final class EcSignatures {
         if (!handles(alg)) {
             return Optional.of("algorithm " + alg + " is not ECDSA or EdDSA");
         }
-        if (key.getAlgorithm() != alg || key.getFootprint() != signature.getFootprint()
+        if (key.getAlgorithm() != alg
+                || key.getFootprint() != signature.getFootprint()
                 || !key.getName().equals(signature.getSigner())) {
             return Optional.of("the key does not match the signature's signer, tag and algorithm");
         }
@@ -74,40 +78,64 @@ final class EcSignatures {
         byte[] data = DNSSEC.digestRRset(signature, set);
         byte[] sig = signature.getSignature();
         byte[] pk = key.getKey();
-        int keySize = switch (alg) {
-            case DNSSEC.Algorithm.ECDSAP256SHA256 -> 64;
-            case DNSSEC.Algorithm.ECDSAP384SHA384 -> 96;
-            case DNSSEC.Algorithm.ED25519 -> Ed25519.PUBLIC_KEY_SIZE;
-            default -> Ed448.PUBLIC_KEY_SIZE;
-        };
-        int sigSize = switch (alg) {
-            case DNSSEC.Algorithm.ED25519 -> Ed25519.SIGNATURE_SIZE;
-            case DNSSEC.Algorithm.ED448 -> Ed448.SIGNATURE_SIZE;
-            default -> keySize;
-        };
+        int keySize =
+                switch (alg) {
+                    case DNSSEC.Algorithm.ECDSAP256SHA256 -> 64;
+                    case DNSSEC.Algorithm.ECDSAP384SHA384 -> 96;
+                    case DNSSEC.Algorithm.ED25519 -> Ed25519.PUBLIC_KEY_SIZE;
+                    default -> Ed448.PUBLIC_KEY_SIZE;
+                };
+        int sigSize =
+                switch (alg) {
+                    case DNSSEC.Algorithm.ED25519 -> Ed25519.SIGNATURE_SIZE;
+                    case DNSSEC.Algorithm.ED448 -> Ed448.SIGNATURE_SIZE;
+                    default -> keySize;
+                };
         if (pk.length != keySize) {
-            return Optional.of("malformed public key: " + pk.length + " octets, algorithm " + alg + " needs " + keySize);
+            return Optional.of(
+                    "malformed public key: "
+                            + pk.length
+                            + " octets, algorithm "
+                            + alg
+                            + " needs "
+                            + keySize);
         }
         if (sig.length != sigSize) {
-            return Optional.of("malformed signature: " + sig.length + " octets, algorithm " + alg + " needs " + sigSize);
+            return Optional.of(
+                    "malformed signature: "
+                            + sig.length
+                            + " octets, algorithm "
+                            + alg
+                            + " needs "
+                            + sigSize);
         }
         boolean ok;
         try {
-            ok = switch (alg) {
-                case DNSSEC.Algorithm.ECDSAP256SHA256 -> ecdsa(P256, 32, new SHA256Digest(), pk, sig, data);
-                case DNSSEC.Algorithm.ECDSAP384SHA384 -> ecdsa(P384, 48, new SHA384Digest(), pk, sig, data);
-                case DNSSEC.Algorithm.ED25519 -> Ed25519.verify(sig, 0, pk, 0, data, 0, data.length);
-                default -> Ed448.verify(sig, 0, pk, 0, NO_CONTEXT, data, 0, data.length);
-            };
+            ok =
+                    switch (alg) {
+                        case DNSSEC.Algorithm.ECDSAP256SHA256 ->
+                                ecdsa(P256, 32, new SHA256Digest(), pk, sig, data);
+                        case DNSSEC.Algorithm.ECDSAP384SHA384 ->
+                                ecdsa(P384, 48, new SHA384Digest(), pk, sig, data);
+                        case DNSSEC.Algorithm.ED25519 ->
+                                Ed25519.verify(sig, 0, pk, 0, data, 0, data.length);
+                        default -> Ed448.verify(sig, 0, pk, 0, NO_CONTEXT, data, 0, data.length);
+                    };
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return Optional.of("malformed public key: " + e.getMessage()); // e.g. a point off the curve
+            return Optional.of(
+                    "malformed public key: " + e.getMessage()); // e.g. a point off the curve
         }
         return ok ? Optional.empty() : Optional.of("Signature verification failed");
     }
 
     /** RFC 6605 §4: the key is x | y, the signature r | s, each {@code size} octets. */
-    private static boolean ecdsa(ECDomainParameters domain, int size, org.bouncycastle.crypto.Digest digest,
-                                 byte[] pk, byte[] sig, byte[] data) {
+    private static boolean ecdsa(
+            ECDomainParameters domain,
+            int size,
+            org.bouncycastle.crypto.Digest digest,
+            byte[] pk,
+            byte[] sig,
+            byte[] data) {
         if (pk.length != 2 * size || sig.length != 2 * size) {
             return false;
         }
@@ -120,7 +148,9 @@ final class EcSignatures {
         byte[] hash = new byte[digest.getDigestSize()];
         digest.update(data, 0, data.length);
         digest.doFinal(hash, 0);
-        return signer.verifySignature(hash, new BigInteger(1, Arrays.copyOfRange(sig, 0, size)),
+        return signer.verifySignature(
+                hash,
+                new BigInteger(1, Arrays.copyOfRange(sig, 0, size)),
                 new BigInteger(1, Arrays.copyOfRange(sig, size, 2 * size)));
     }
 }

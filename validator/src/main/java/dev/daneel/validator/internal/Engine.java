@@ -11,16 +11,17 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * The validation engine: asks its {@link Fetcher} for an answer and the DS/DNSKEY chain above it and
- * decides Secure, Insecure, Bogus or Indeterminate, never looking at the AD bit. A lookup is a fixed
- * sequence of states, as in Unbound's validator: FETCH the response (or answer from the RFC 8198 cache),
- * CLASSIFY it ({@link Classification}), then VALIDATE by kind ({@link AnswerValidator}), which asks the
- * lookup's {@link ChainOfTrust} for keys (FINDKEY), and FINISH with a cached, immutable {@link Answer}.
+ * The validation engine: asks its {@link Fetcher} for an answer and the DS/DNSKEY chain above it
+ * and decides Secure, Insecure, Bogus or Indeterminate, never looking at the AD bit. A lookup is a
+ * fixed sequence of states, as in Unbound's validator: FETCH the response (or answer from the RFC
+ * 8198 cache), CLASSIFY it ({@link Classification}), then VALIDATE by kind ({@link
+ * AnswerValidator}), which asks the lookup's {@link ChainOfTrust} for keys (FINDKEY), and FINISH
+ * with a cached, immutable {@link Answer}.
  *
- * <p>Built once from an {@link EngineConfig} and never changed; a change of trust anchors builds a new
- * engine. Thread-safe: all shared state (key entries, answers, raw responses in flight) lives in
- * concurrent caches; per-lookup state lives in one {@link LookupState}. {@link #lookup} blocks on fetches
- * until the lookup's deadline at most, so it must run on a thread that may wait.
+ * <p>Built once from an {@link EngineConfig} and never changed; a change of trust anchors builds a
+ * new engine. Thread-safe: all shared state (key entries, answers, raw responses in flight) lives
+ * in concurrent caches; per-lookup state lives in one {@link LookupState}. {@link #lookup} blocks
+ * on fetches until the lookup's deadline at most, so it must run on a thread that may wait.
  */
 public final class Engine {
 
@@ -37,22 +38,40 @@ public final class Engine {
         this(config, Crypto.STANDARD);
     }
 
-    /** With another crypto primitive: the seam the conformance harness uses to mirror Unbound's options. */
+    /**
+     * With another crypto primitive: the seam the conformance harness uses to mirror Unbound's
+     * options.
+     */
     Engine(EngineConfig config, Crypto crypto) {
         this.config = config;
         this.clock = config.clock();
         this.crypto = new VerifiedSignatures(crypto, clock, config.cacheSize());
-        this.fetcher = new SingleFlight(config.fetcher(), clock, config.cacheSize(), config.cacheBytes() / 4, config.deadline());
-        this.keys = new KeyStore(config.anchors(), config.negativeAnchors(), clock, config.cacheSize());
-        this.answers = new TtlCache<>(clock, config.cacheSize(), config.cacheBytes(), Engine::estimatedBytes);
-        this.aggressive = config.aggressiveNsec() ? new AggressiveNsec(clock, config.cacheSize(), config.limits(), keys) : null;
-        this.dlv = config.dlvRegistry() == null ? null : new DlvLookaside(config.dlvRegistry(), this.crypto);
+        this.fetcher =
+                new SingleFlight(
+                        config.fetcher(),
+                        clock,
+                        config.cacheSize(),
+                        config.cacheBytes() / 4,
+                        config.deadline());
+        this.keys =
+                new KeyStore(config.anchors(), config.negativeAnchors(), clock, config.cacheSize());
+        this.answers =
+                new TtlCache<>(
+                        clock, config.cacheSize(), config.cacheBytes(), Engine::estimatedBytes);
+        this.aggressive =
+                config.aggressiveNsec()
+                        ? new AggressiveNsec(clock, config.cacheSize(), config.limits(), keys)
+                        : null;
+        this.dlv =
+                config.dlvRegistry() == null
+                        ? null
+                        : new DlvLookaside(config.dlvRegistry(), this.crypto);
     }
 
     /**
-     * An answer's share of the heap, estimated: three times the wire size of its own response (parsed records
-     * take about that) plus its records and a fixed overhead. The chain's DNSKEY and DS responses are shared
-     * by many answers and counted with the key entries, not here.
+     * An answer's share of the heap, estimated: three times the wire size of its own response
+     * (parsed records take about that) plus its records and a fixed overhead. The chain's DNSKEY
+     * and DS responses are shared by many answers and counted with the key entries, not here.
      */
     static long estimatedBytes(Answer a) {
         long wire = 0;
@@ -87,22 +106,35 @@ public final class Engine {
         return config;
     }
 
-    /** Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad network. */
+    /**
+     * Validates the answer to {@code qname}/{@code qtype}; never throws for bad data or a bad
+     * network.
+     */
     public Answer lookup(Name qname, int qtype) {
         Answer hit = cached(qname, qtype);
         if (hit != null) {
             return hit;
         }
         long deadline = System.nanoTime() + config.deadline().toNanos();
-        Answer first = resolve(new LookupState(config, crypto, fetcher, clock.instant(), deadline), qname, qtype);
+        Answer first =
+                resolve(
+                        new LookupState(config, crypto, fetcher, clock.instant(), deadline),
+                        qname,
+                        qtype);
         if (!(first.verdict() instanceof Verdict.Bogus)) {
             return first;
         }
-        // A Bogus answer may come from one broken or hostile path: a fetcher with another path is asked once
-        // more, from scratch, within the same deadline (libunbound does the same). Its raw responses were
-        // forgotten by resolve(); the key entries those responses made Bogus are dropped too, or the retry
+        // A Bogus answer may come from one broken or hostile path: a fetcher with another path is
+        // asked once
+        // more, from scratch, within the same deadline (libunbound does the same). Its raw
+        // responses were
+        // forgotten by resolve(); the key entries those responses made Bogus are dropped too, or
+        // the retry
         // would only find them in the cache. If the other path agrees, the answer stays Bogus.
-        List<Message> used = first.evidence().exchanges().stream().map(dev.daneel.validator.Evidence.Exchange::response).toList();
+        List<Message> used =
+                first.evidence().exchanges().stream()
+                        .map(dev.daneel.validator.Evidence.Exchange::response)
+                        .toList();
         if (!config.fetcher().retryElsewhere(used)) {
             return first;
         }
@@ -112,12 +144,13 @@ public final class Engine {
                 keys.cache.remove(e.name());
             }
         }
-        return resolve(new LookupState(config, crypto, fetcher, clock.instant(), deadline), qname, qtype);
+        return resolve(
+                new LookupState(config, crypto, fetcher, clock.instant(), deadline), qname, qtype);
     }
 
     /**
-     * The validated answer cached for {@code qname}/{@code qtype}, its TTL counted down, or null. Takes no
-     * lock and does no I/O, so a warm lookup can be answered on the caller's thread.
+     * The validated answer cached for {@code qname}/{@code qtype}, its TTL counted down, or null.
+     * Takes no lock and does no I/O, so a warm lookup can be answered on the caller's thread.
      */
     public Answer cached(Name qname, int qtype) {
         TtlCache.Hit<Answer> hit = answers.get(new LookupState.Question(qname, qtype));
@@ -125,11 +158,21 @@ public final class Engine {
             return null;
         }
         Answer a = hit.value();
-        return new Answer(a.name(), a.type(), a.verdict(), a.rcode(), a.records(), a.chain(),
-                Math.min(a.ttl(), hit.ttlLeft()), a.evidence());
+        return new Answer(
+                a.name(),
+                a.type(),
+                a.verdict(),
+                a.rcode(),
+                a.records(),
+                a.chain(),
+                Math.min(a.ttl(), hit.ttlLeft()),
+                a.evidence());
     }
 
-    /** One lookup with the given state: also the DLV registry's lookups, within the same budget and deadline. */
+    /**
+     * One lookup with the given state: also the DLV registry's lookups, within the same budget and
+     * deadline.
+     */
     private Answer resolve(LookupState state, Name qname, int qtype) {
         Answer hit = cached(qname, qtype);
         if (hit != null) {
@@ -147,22 +190,32 @@ public final class Engine {
         }
         long ttl = answer.ttl();
         if (v instanceof Verdict.Indeterminate i) {
-            // Nothing unvalidated sets a cache lifetime beyond the bad-data memory, whatever TTL it claims.
-            ttl = i.cause() == Verdict.Cause.UNAVAILABLE || i.cause() == Verdict.Cause.UPSTREAM_NO_DNSSEC ? 0
-                    : Math.min(ttl, KeyEntry.BOGUS_TTL_SECONDS);
+            // Nothing unvalidated sets a cache lifetime beyond the bad-data memory, whatever TTL it
+            // claims.
+            ttl =
+                    i.cause() == Verdict.Cause.UNAVAILABLE
+                                    || i.cause() == Verdict.Cause.UPSTREAM_NO_DNSSEC
+                            ? 0
+                            : Math.min(ttl, KeyEntry.BOGUS_TTL_SECONDS);
         }
         if (ttl > 0 && !answers.contains(key)) {
             answers.put(key, answer, ttl);
-            fetcher.forget(key); // the validated answer (which keeps the response as evidence) replaces it
+            fetcher.forget(
+                    key); // the validated answer (which keeps the response as evidence) replaces it
         }
         return answer;
     }
 
     /**
-     * RFC 7646: at and below a negative trust anchor the response is handed out Insecure, unvalidated, never
-     * Secure (even when a signed parent could prove something), and for no longer than the anchor lives.
+     * RFC 7646: at and below a negative trust anchor the response is handed out Insecure,
+     * unvalidated, never Secure (even when a signed parent could prove something), and for no
+     * longer than the anchor lives.
      */
-    private Answer underNegativeAnchor(LookupState state, Name qname, int qtype, dev.daneel.validator.NegativeTrustAnchor nta) {
+    private Answer underNegativeAnchor(
+            LookupState state,
+            Name qname,
+            int qtype,
+            dev.daneel.validator.NegativeTrustAnchor nta) {
         Message response;
         try {
             response = state.await(qname, qtype);
@@ -170,21 +223,45 @@ public final class Engine {
             return state.unavailable(qname, qtype, "no upstream answered: " + e.getMessage());
         }
         if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
-            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.UNAVAILABLE, "upstream answered "
-                    + Rcode.string(response.getRcode())), response.getRcode(), List.of(), List.of());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.indeterminate(
+                            Verdict.Cause.UNAVAILABLE,
+                            "upstream answered " + Rcode.string(response.getRcode())),
+                    response.getRcode(),
+                    List.of(),
+                    List.of());
         }
         Unvalidated u = Unvalidated.of(response, qname, qtype, config.limits().maxCnameHops());
-        long ttl = Math.min(u.records().isEmpty() && u.chain().isEmpty() ? Responses.soaTtl(response) : u.ttl(),
-                nta.secondsLeft(state.now));
-        return state.answer(qname, qtype, Judgement.insecure(dev.daneel.validator.InsecureCause.NEGATIVE_TRUST_ANCHOR,
-                nta.zone(), "negative trust anchor for " + nta.zone() + " until " + nta.expires() + " (RFC 7646)", ttl),
-                response.getRcode(), u.records(), u.chain());
+        long ttl =
+                Math.min(
+                        u.records().isEmpty() && u.chain().isEmpty()
+                                ? Responses.soaTtl(response)
+                                : u.ttl(),
+                        nta.secondsLeft(state.now));
+        return state.answer(
+                qname,
+                qtype,
+                Judgement.insecure(
+                        dev.daneel.validator.InsecureCause.NEGATIVE_TRUST_ANCHOR,
+                        nta.zone(),
+                        "negative trust anchor for "
+                                + nta.zone()
+                                + " until "
+                                + nta.expires()
+                                + " (RFC 7646)",
+                        ttl),
+                response.getRcode(),
+                u.records(),
+                u.chain());
     }
 
     /**
-     * The anchor that can prove the answer to this question. A DS RRset lives on the parent's side of a
-     * cut, so a DS question at an anchor's own apex is judged by the anchors above it (RFC 4035 §4.3: none
-     * above means no verdict, Indeterminate — never Bogus because the parent side is unsigned).
+     * The anchor that can prove the answer to this question. A DS RRset lives on the parent's side
+     * of a cut, so a DS question at an anchor's own apex is judged by the anchors above it (RFC
+     * 4035 §4.3: none above means no verdict, Indeterminate — never Bogus because the parent side
+     * is unsigned).
      */
     private Optional<dev.daneel.anchors.Anchor> anchorForQuestion(Name qname, int qtype) {
         Optional<dev.daneel.anchors.Anchor> anchor = keys.anchorFor(qname);
@@ -195,8 +272,15 @@ public final class Engine {
     }
 
     private Answer validate(LookupState state, Name qname, int qtype) {
-        ChainOfTrust chain = new ChainOfTrust(keys, state, config.limits(), crypto, dlv, (n, t) -> resolve(state, n, t))
-                .hardened(config.hardenAlgorithmDowngrade());
+        ChainOfTrust chain =
+                new ChainOfTrust(
+                                keys,
+                                state,
+                                config.limits(),
+                                crypto,
+                                dlv,
+                                (n, t) -> resolve(state, n, t))
+                        .hardened(config.hardenAlgorithmDowngrade());
         AnswerValidator validator = new AnswerValidator(state, chain, aggressive);
         Optional<dev.daneel.anchors.Anchor> anchor = anchorForQuestion(qname, qtype);
         dev.daneel.validator.NegativeTrustAnchor nta = keys.negativeAnchorFor(qname, state.now);
@@ -213,33 +297,75 @@ public final class Engine {
         try {
             response = state.await(qname, qtype);
         } catch (LookupState.Unavailable e) {
-            return e.cause == Verdict.Cause.UPSTREAM_NO_DNSSEC ? state.unavailable(qname, qtype, e.cause, e.getMessage())
+            return e.cause == Verdict.Cause.UPSTREAM_NO_DNSSEC
+                    ? state.unavailable(qname, qtype, e.cause, e.getMessage())
                     : state.unavailable(qname, qtype, "no upstream answered: " + e.getMessage());
         }
-        Classification c = Classification.of(response, qname, qtype, config.limits().maxCnameHops());
+        Classification c =
+                Classification.of(response, qname, qtype, config.limits().maxCnameHops());
         if (anchor.isEmpty()) {
             Unvalidated u = Unvalidated.of(response, qname, qtype, config.limits().maxCnameHops());
-            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.NO_ANCHOR, "no trust anchor covers "
-                    + qname + "; anchors: " + keys.describeAnchors(), u.ttl()), response.getRcode(), u.records(), u.chain());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.indeterminate(
+                            Verdict.Cause.NO_ANCHOR,
+                            "no trust anchor covers "
+                                    + qname
+                                    + "; anchors: "
+                                    + keys.describeAnchors(),
+                            u.ttl()),
+                    response.getRcode(),
+                    u.records(),
+                    u.chain());
         }
         if (c instanceof Classification.SignatureQuery q) {
             Unvalidated u = new Unvalidated(List.of(), q.signatures());
-            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.NOT_VALIDATABLE, "RRSIG records are"
-                    + " signatures, not a signed RRset: they are returned unvalidated", u.ttl()), response.getRcode(),
-                    u.records(), u.chain());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.indeterminate(
+                            Verdict.Cause.NOT_VALIDATABLE,
+                            "RRSIG records are"
+                                    + " signatures, not a signed RRset: they are returned unvalidated",
+                            u.ttl()),
+                    response.getRcode(),
+                    u.records(),
+                    u.chain());
         }
         if (c instanceof Classification.Yxdomain) {
             Unvalidated u = Unvalidated.of(response, qname, qtype, config.limits().maxCnameHops());
-            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.NOT_VALIDATABLE, "a DNAME substitution"
-                    + " makes the name too long (YXDOMAIN, RFC 6672 §2.2)", u.ttl()), response.getRcode(), u.records(), u.chain());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.indeterminate(
+                            Verdict.Cause.NOT_VALIDATABLE,
+                            "a DNAME substitution"
+                                    + " makes the name too long (YXDOMAIN, RFC 6672 §2.2)",
+                            u.ttl()),
+                    response.getRcode(),
+                    u.records(),
+                    u.chain());
         }
         if (c instanceof Classification.ErrorRcode e) {
-            return state.answer(qname, qtype, Judgement.indeterminate(Verdict.Cause.UNAVAILABLE, "upstream answered "
-                    + Rcode.string(e.rcode())), e.rcode(), List.of(), List.of());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.indeterminate(
+                            Verdict.Cause.UNAVAILABLE,
+                            "upstream answered " + Rcode.string(e.rcode())),
+                    e.rcode(),
+                    List.of(),
+                    List.of());
         }
         if (c instanceof Classification.BrokenChain b) {
-            return state.answer(qname, qtype, Judgement.bogus(b.reason(), b.detail(), b.limit()), response.getRcode(),
-                    List.of(), b.chain());
+            return state.answer(
+                    qname,
+                    qtype,
+                    Judgement.bogus(b.reason(), b.detail(), b.limit()),
+                    response.getRcode(),
+                    List.of(),
+                    b.chain());
         }
         return validator.validate(qname, qtype, response, (Classification.Answered) c);
     }

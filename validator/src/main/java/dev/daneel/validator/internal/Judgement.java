@@ -11,8 +11,8 @@ import org.xbill.DNS.Name;
 
 /**
  * The verdict on part of an answer and how long it may be used, combined link by link: Bogus beats
- * Indeterminate beats Insecure beats Secure, so an answer is Secure only when every RRset and proof in it
- * is. Immutable.
+ * Indeterminate beats Insecure beats Secure, so an answer is Secure only when every RRset and proof
+ * in it is. Immutable.
  */
 final class Judgement {
 
@@ -37,7 +37,8 @@ final class Judgement {
 
     /** Insecure for {@code cause}; {@code delegation} may be null when the proof names none. */
     static Judgement insecure(InsecureCause cause, Name delegation, String detail, long ttl) {
-        return new Judgement(new Verdict.Insecure(cause, Optional.ofNullable(delegation), detail), ttl);
+        return new Judgement(
+                new Verdict.Insecure(cause, Optional.ofNullable(delegation), detail), ttl);
     }
 
     static Judgement bogus(Reason reason, String detail) {
@@ -94,7 +95,10 @@ final class Judgement {
         return verdict instanceof Verdict.Bogus;
     }
 
-    /** The weaker of the two verdicts (Bogus, Indeterminate, Insecure, Secure); two Secure ones merge algorithms. */
+    /**
+     * The weaker of the two verdicts (Bogus, Indeterminate, Insecure, Secure); two Secure ones
+     * merge algorithms.
+     */
     Judgement and(Judgement other) {
         long t = Math.min(ttl, other.ttl);
         if (isBogus()) {

@@ -11,18 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.Name;
 
 /**
- * The engine's knowledge of keys: its trust anchors, the validated key entries by zone name (each with
- * the exchanges that proved it, for evidence), and the entries being computed right now, so that
- * concurrent lookups validate each zone's keys once. A key entry is only ever stored under the name it
- * was proven for.
+ * The engine's knowledge of keys: its trust anchors, the validated key entries by zone name (each
+ * with the exchanges that proved it, for evidence), and the entries being computed right now, so
+ * that concurrent lookups validate each zone's keys once. A key entry is only ever stored under the
+ * name it was proven for.
  *
  * <p>Thread-safe; shared by every lookup of one engine.
  */
 final class KeyStore {
 
     /** A key entry with the exchanges that proved it, from the anchor down. */
-    record Keys(KeyEntry entry, List<Evidence.Exchange> trail) {
-    }
+    record Keys(KeyEntry entry, List<Evidence.Exchange> trail) {}
 
     private final TrustAnchors anchors;
     private final java.util.List<dev.daneel.validator.NegativeTrustAnchor> negativeAnchors;
@@ -33,8 +32,11 @@ final class KeyStore {
         this(anchors, java.util.List.of(), clock, maxEntries);
     }
 
-    KeyStore(TrustAnchors anchors, java.util.List<dev.daneel.validator.NegativeTrustAnchor> negativeAnchors, Clock clock,
-             int maxEntries) {
+    KeyStore(
+            TrustAnchors anchors,
+            java.util.List<dev.daneel.validator.NegativeTrustAnchor> negativeAnchors,
+            Clock clock,
+            int maxEntries) {
         this.anchors = anchors;
         this.negativeAnchors = java.util.List.copyOf(negativeAnchors);
         this.cache = new TtlCache<>(clock, maxEntries);
@@ -45,7 +47,10 @@ final class KeyStore {
         return anchors == null ? Optional.empty() : anchors.closestEnclosing(name);
     }
 
-    /** The most specific negative trust anchor (RFC 7646) covering {@code name} at {@code now}, or null. */
+    /**
+     * The most specific negative trust anchor (RFC 7646) covering {@code name} at {@code now}, or
+     * null.
+     */
     dev.daneel.validator.NegativeTrustAnchor negativeAnchorFor(Name name, java.time.Instant now) {
         dev.daneel.validator.NegativeTrustAnchor best = null;
         for (dev.daneel.validator.NegativeTrustAnchor n : negativeAnchors) {

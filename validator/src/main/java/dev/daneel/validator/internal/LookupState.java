@@ -19,12 +19,12 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * Everything one lookup owns, in one object: the clock reading it judges signatures by, its deadline, its
- * work budget and the checkers that spend it, the questions it asked, and the evidence it collected for
- * the answer's {@link Evidence}. Nothing else holds per-lookup state.
+ * Everything one lookup owns, in one object: the clock reading it judges signatures by, its
+ * deadline, its work budget and the checkers that spend it, the questions it asked, and the
+ * evidence it collected for the answer's {@link Evidence}. Nothing else holds per-lookup state.
  *
- * <p>A lookup runs on one thread, but its fetches complete on others; the evidence and the questions asked
- * are guarded accordingly.
+ * <p>A lookup runs on one thread, but its fetches complete on others; the evidence and the
+ * questions asked are guarded accordingly.
  */
 final class LookupState {
 
@@ -40,7 +40,10 @@ final class LookupState {
     static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        /** Why: UNAVAILABLE, or UPSTREAM_NO_DNSSEC when the fetcher said only incapable upstreams were left. */
+        /**
+         * Why: UNAVAILABLE, or UPSTREAM_NO_DNSSEC when the fetcher said only incapable upstreams
+         * were left.
+         */
         final transient Verdict.Cause cause;
 
         Unavailable(String message) {
@@ -61,14 +64,17 @@ final class LookupState {
     private final Fetcher fetcher;
     private final List<Evidence.Exchange> evidence = new ArrayList<>();
     private final Set<Question> recorded = new HashSet<>();
+
     /** Every question this lookup asked, so a prefetched answer is used, not asked again. */
-    private final ConcurrentHashMap<Question, CompletableFuture<Message>> asked = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Question, CompletableFuture<Message>> asked =
+            new ConcurrentHashMap<>();
 
     /**
      * @param fetcher the engine's single-flight fetch (never throws; always completes)
      * @param deadlineNanos {@link System#nanoTime()} after which nothing more is waited for
      */
-    LookupState(EngineConfig config, Crypto crypto, Fetcher fetcher, Instant now, long deadlineNanos) {
+    LookupState(
+            EngineConfig config, Crypto crypto, Fetcher fetcher, Instant now, long deadlineNanos) {
         this.now = now;
         this.fetcher = fetcher;
         this.deadlineNanos = deadlineNanos;
@@ -83,7 +89,8 @@ final class LookupState {
     }
 
     /**
-     * The response to the question, recorded as evidence; waits at most until the lookup's deadline.
+     * The response to the question, recorded as evidence; waits at most until the lookup's
+     * deadline.
      *
      * @throws Unavailable when no response came, or not in time
      */
@@ -97,20 +104,29 @@ final class LookupState {
         return m;
     }
 
-    /** Waits for {@code future} until the deadline; {@link Unavailable} on failure or when time is up. */
+    /**
+     * Waits for {@code future} until the deadline; {@link Unavailable} on failure or when time is
+     * up.
+     */
     <T> T waitFor(CompletableFuture<T> future, String what) {
         long left = deadlineNanos - System.nanoTime();
         try {
-            return left <= 0 && !future.isDone() ? timeout(what) : future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            return left <= 0 && !future.isDone()
+                    ? timeout(what)
+                    : future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while waiting for " + what);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            // A fetcher that refused to use upstreams which strip DNSSEC says so; the verdict keeps that apart
+            // A fetcher that refused to use upstreams which strip DNSSEC says so; the verdict keeps
+            // that apart
             // from a network that failed.
-            throw new Unavailable(String.valueOf(cause.getMessage()), cause instanceof Fetcher.NoDnssecPath
-                    ? Verdict.Cause.UPSTREAM_NO_DNSSEC : Verdict.Cause.UNAVAILABLE);
+            throw new Unavailable(
+                    String.valueOf(cause.getMessage()),
+                    cause instanceof Fetcher.NoDnssecPath
+                            ? Verdict.Cause.UPSTREAM_NO_DNSSEC
+                            : Verdict.Cause.UNAVAILABLE);
         } catch (TimeoutException e) {
             return timeout(what);
         }
@@ -120,7 +136,10 @@ final class LookupState {
         throw new Unavailable("the lookup's deadline passed while waiting for " + what);
     }
 
-    /** Adds exchanges another lookup recorded (a cached key entry's proof) to this lookup's evidence. */
+    /**
+     * Adds exchanges another lookup recorded (a cached key entry's proof) to this lookup's
+     * evidence.
+     */
     void include(List<Evidence.Exchange> exchanges) {
         synchronized (evidence) {
             for (Evidence.Exchange e : exchanges) {
@@ -144,12 +163,26 @@ final class LookupState {
     }
 
     /** The answer with the evidence collected so far. */
-    Answer answer(Name qname, int qtype, Judgement judgement, int rcode, List<Record> records, List<Record> chain) {
+    Answer answer(
+            Name qname,
+            int qtype,
+            Judgement judgement,
+            int rcode,
+            List<Record> records,
+            List<Record> chain) {
         List<Evidence.Exchange> copy;
         synchronized (evidence) {
             copy = List.copyOf(evidence);
         }
-        return new Answer(qname, qtype, judgement.verdict, rcode, records, chain, judgement.ttl, new Evidence(copy));
+        return new Answer(
+                qname,
+                qtype,
+                judgement.verdict,
+                rcode,
+                records,
+                chain,
+                judgement.ttl,
+                new Evidence(copy));
     }
 
     /** An Indeterminate answer because nothing could be fetched. */
@@ -157,8 +190,17 @@ final class LookupState {
         return unavailable(qname, qtype, Verdict.Cause.UNAVAILABLE, why);
     }
 
-    /** An Indeterminate answer because nothing (or nothing from a DNSSEC-capable path) could be fetched. */
+    /**
+     * An Indeterminate answer because nothing (or nothing from a DNSSEC-capable path) could be
+     * fetched.
+     */
     Answer unavailable(Name qname, int qtype, Verdict.Cause cause, String why) {
-        return answer(qname, qtype, Judgement.indeterminate(cause, why), org.xbill.DNS.Rcode.SERVFAIL, List.of(), List.of());
+        return answer(
+                qname,
+                qtype,
+                Judgement.indeterminate(cause, why),
+                org.xbill.DNS.Rcode.SERVFAIL,
+                List.of(),
+                List.of());
     }
 }

@@ -10,8 +10,8 @@ import org.xbill.DNS.utils.base32;
 
 /**
  * NSEC3 owner-name hashes (RFC 5155 §5) and the one definition of "an NSEC3 record covers a hash"
- * (RFC 5155 §3.1.7, the chain wrapping round at its end). Every hash is counted against the lookup's
- * {@link Budget} (CVE-2023-50868) and memoised, so asking twice costs once.
+ * (RFC 5155 §3.1.7, the chain wrapping round at its end). Every hash is counted against the
+ * lookup's {@link Budget} (CVE-2023-50868) and memoised, so asking twice costs once.
  *
  * <p>Not thread-safe; one per proof or per group of proofs on one thread.
  */
@@ -28,12 +28,18 @@ final class Nsec3Hasher {
     }
 
     /**
-     * The base32hex hash of {@code name} with {@code params}' algorithm, salt and iterations, in lower
-     * case; null when the lookup's hash budget is spent (then {@link #budgetSpent()} turns true).
+     * The base32hex hash of {@code name} with {@code params}' algorithm, salt and iterations, in
+     * lower case; null when the lookup's hash budget is spent (then {@link #budgetSpent()} turns
+     * true).
      */
     String hash(Name name, NSEC3Record params) {
         byte[] salt = params.getSalt(); // null when the record has no salt ("-")
-        String key = name + "/" + params.getIterations() + "/" + (salt == null ? "" : B32HEX.toString(salt));
+        String key =
+                name
+                        + "/"
+                        + params.getIterations()
+                        + "/"
+                        + (salt == null ? "" : B32HEX.toString(salt));
         String h = hashes.get(key);
         if (h == null) {
             if (!budget.spendNsec3Hash()) {
@@ -41,8 +47,17 @@ final class Nsec3Hasher {
                 return null;
             }
             try {
-                h = B32HEX.toString(new NSEC3PARAMRecord(params.getName(), params.getDClass(), 0,
-                        params.getHashAlgorithm(), 0, params.getIterations(), params.getSalt()).hashName(name));
+                h =
+                        B32HEX.toString(
+                                new NSEC3PARAMRecord(
+                                                params.getName(),
+                                                params.getDClass(),
+                                                0,
+                                                params.getHashAlgorithm(),
+                                                0,
+                                                params.getIterations(),
+                                                params.getSalt())
+                                        .hashName(name));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-1 is on every Java platform", e);
             }
@@ -70,7 +85,8 @@ final class Nsec3Hasher {
     static boolean covers(NSEC3Record r, String hash) {
         String owner = r.getName().getLabelString(0).toLowerCase();
         String next = B32HEX.toString(r.getNext());
-        return owner.compareTo(next) < 0 ? owner.compareTo(hash) < 0 && hash.compareTo(next) < 0
+        return owner.compareTo(next) < 0
+                ? owner.compareTo(hash) < 0 && hash.compareTo(next) < 0
                 : owner.compareTo(hash) < 0 || hash.compareTo(next) < 0;
     }
 }

@@ -15,12 +15,13 @@ import org.xbill.DNS.Type;
 /**
  * Denial of existence from NSEC3 records (RFC 5155 §8): the closest encloser proof (§8.3), NXDOMAIN
  * (§8.4), NODATA (§8.5–8.7), wildcard answers (§8.8) and DS absence with opt-out (§8.6, §9.2). Only
- * records {@link Nsec3Policy#usable usable} under RFC 9276 and of this zone take part; records of several
- * parameter sets in one proof are refused, since a zone has one NSEC3 chain (RFC 5155 §7.2.1, §8.2; a
- * proof pieced together from several chains was CVE-2026-33278 in Unbound).
+ * records {@link Nsec3Policy#usable usable} under RFC 9276 and of this zone take part; records of
+ * several parameter sets in one proof are refused, since a zone has one NSEC3 chain (RFC 5155
+ * §7.2.1, §8.2; a proof pieced together from several chains was CVE-2026-33278 in Unbound).
  *
- * <p>Immutable apart from the {@link Nsec3Hasher} it hashes with (which memoises and counts against the
- * lookup's budget); each method returns its own {@link Proof}. Not thread-safe, like the hasher.
+ * <p>Immutable apart from the {@link Nsec3Hasher} it hashes with (which memoises and counts against
+ * the lookup's budget); each method returns its own {@link Proof}. Not thread-safe, like the
+ * hasher.
  */
 final class Nsec3Proof implements DenialProof {
 
@@ -33,11 +34,28 @@ final class Nsec3Proof implements DenialProof {
     Nsec3Proof(Name zone, List<NSEC3Record> offered, Nsec3Hasher hasher, Limits limits) {
         this.zone = zone;
         this.hasher = hasher;
-        this.nsec3s = offered.stream()
-                .filter(r -> Nsec3Policy.usable(r, limits) && new Name(r.getName(), 1).equals(zone)).toList();
+        this.nsec3s =
+                offered.stream()
+                        .filter(
+                                r ->
+                                        Nsec3Policy.usable(r, limits)
+                                                && new Name(r.getName(), 1).equals(zone))
+                        .toList();
         this.maxIterations = offered.stream().mapToInt(NSEC3Record::getIterations).max().orElse(-1);
-        this.consistent = nsec3s.stream().map(r -> r.getIterations() + "/" + java.util.HexFormat.of()
-                .formatHex(r.getSalt() == null ? new byte[0] : r.getSalt())).distinct().count() <= 1;
+        this.consistent =
+                nsec3s.stream()
+                                .map(
+                                        r ->
+                                                r.getIterations()
+                                                        + "/"
+                                                        + java.util.HexFormat.of()
+                                                                .formatHex(
+                                                                        r.getSalt() == null
+                                                                                ? new byte[0]
+                                                                                : r.getSalt()))
+                                .distinct()
+                                .count()
+                        <= 1;
     }
 
     @Override
@@ -45,9 +63,11 @@ final class Nsec3Proof implements DenialProof {
         return zone;
     }
 
-    /** A closest encloser proof: the encloser, the NSEC3 covering its next closer name, or why there is none. */
-    private record Encloser(Name name, NSEC3Record nextCloserCover, String failure) {
-    }
+    /**
+     * A closest encloser proof: the encloser, the NSEC3 covering its next closer name, or why there
+     * is none.
+     */
+    private record Encloser(Name name, NSEC3Record nextCloserCover, String failure) {}
 
     @Override
     public Proof nxdomain(Name qname) {
@@ -62,7 +82,8 @@ final class Nsec3Proof implements DenialProof {
         if (wildcard == null || covering(wildcard) == null) {
             return fails("no NSEC3 covers the wildcard *." + ce.name());
         }
-        String why = "NSEC3 closest encloser " + ce.name() + ", next closer covered, wildcard covered";
+        String why =
+                "NSEC3 closest encloser " + ce.name() + ", next closer covered, wildcard covered";
         return holds(why, optOut(ce.nextCloserCover()));
     }
 
@@ -74,7 +95,12 @@ final class Nsec3Proof implements DenialProof {
         NSEC3Record match = matching(qname);
         if (match != null) {
             if (!lacks(match.getTypes(), qtype, qname)) {
-                return fails("NSEC3 for " + qname + " lists " + Type.string(qtype) + " or CNAME, or is from the other side of a cut");
+                return fails(
+                        "NSEC3 for "
+                                + qname
+                                + " lists "
+                                + Type.string(qtype)
+                                + " or CNAME, or is from the other side of a cut");
             }
             return holds("NSEC3 for " + qname + " shows no " + Type.string(qtype), false);
         }
@@ -83,9 +109,14 @@ final class Nsec3Proof implements DenialProof {
             return fails("no NSEC3 matches " + qname + " and no closest encloser is proven");
         }
         if (optOut(ce.nextCloserCover())) {
-            // RFC 5155 §8.6 (DS) and §9.2: an opt-out span over the next closer name may hide an unsigned
+            // RFC 5155 §8.6 (DS) and §9.2: an opt-out span over the next closer name may hide an
+            // unsigned
             // delegation; the caller makes the answer Insecure.
-            return holds("opt-out NSEC3 covers the next closer name of " + qname + " (RFC 5155 §8.6, §9.2)", true);
+            return holds(
+                    "opt-out NSEC3 covers the next closer name of "
+                            + qname
+                            + " (RFC 5155 §8.6, §9.2)",
+                    true);
         }
         Name wildcard = wildcardAt(ce.name());
         NSEC3Record wild = wildcard == null ? null : matching(wildcard);
@@ -110,7 +141,8 @@ final class Nsec3Proof implements DenialProof {
         Name nextCloser = new Name(qname, qname.labels() - 2 - labels);
         NSEC3Record cover = covering(nextCloser);
         if (cover == null) {
-            return fails("no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
+            return fails(
+                    "no NSEC3 covers " + nextCloser + ", so the wildcard expansion is unproven");
         }
         String why = "NSEC3 covers next closer " + nextCloser + " of wildcard at " + encloser;
         return holds(why, optOut(cover));
@@ -120,7 +152,9 @@ final class Nsec3Proof implements DenialProof {
     public Proof insecureDelegationAt(Name name) {
         NSEC3Record match = nsec3s.isEmpty() ? null : matching(name);
         if (match != null && DenialProof.unsignedDelegation(match.getTypes())) {
-            return holds("denial record at " + name + " lists NS without DS: an unsigned delegation", false);
+            return holds(
+                    "denial record at " + name + " lists NS without DS: an unsigned delegation",
+                    false);
         }
         return fails("no NSEC3 for " + name + " shows an unsigned delegation");
     }
@@ -130,14 +164,22 @@ final class Nsec3Proof implements DenialProof {
         NSEC3Record match = matching(name);
         if (match != null) {
             DsProof fromBitmap = DenialProof.dsFromBitmap(name, match.getTypes());
-            return new DsProof(fromBitmap.absence(), fromBitmap.proof().withIterations(match.getIterations()));
+            return new DsProof(
+                    fromBitmap.absence(), fromBitmap.proof().withIterations(match.getIterations()));
         }
         Encloser ce = closestEncloser(name);
         if (ce.name() != null && !ce.name().equals(name) && optOut(ce.nextCloserCover())) {
-            return new DsProof(DsAbsence.OPT_OUT_DELEGATION, holds("opt-out NSEC3 covers " + name
-                    + " (RFC 5155 §6): an unsigned delegation may exist there", true));
+            return new DsProof(
+                    DsAbsence.OPT_OUT_DELEGATION,
+                    holds(
+                            "opt-out NSEC3 covers "
+                                    + name
+                                    + " (RFC 5155 §6): an unsigned delegation may exist there",
+                            true));
         }
-        return new DsProof(DsAbsence.NOT_PROVEN, fails("no NSEC or NSEC3 record proves whether " + name + " is a delegation"));
+        return new DsProof(
+                DsAbsence.NOT_PROVEN,
+                fails("no NSEC or NSEC3 record proves whether " + name + " is a delegation"));
     }
 
     @Override
@@ -160,7 +202,10 @@ final class Nsec3Proof implements DenialProof {
         return nsec3s;
     }
 
-    /** A proof that holds, resting on this zone's NSEC3 chain (one parameter set, so one iteration count). */
+    /**
+     * A proof that holds, resting on this zone's NSEC3 chain (one parameter set, so one iteration
+     * count).
+     */
     private Proof holds(String why, boolean optOut) {
         int iterations = nsec3s.isEmpty() ? -1 : nsec3s.get(0).getIterations();
         Proof p = Proof.holds(why).withIterations(iterations);
@@ -170,8 +215,15 @@ final class Nsec3Proof implements DenialProof {
     /** A failed proof; when the hash budget ran out on the way, it says so and names the limit. */
     private Proof fails(String why) {
         if (hasher.budgetSpent()) {
-            return new Proof(false, why + " (the NSEC3 hash budget of " + hasher.limit()
-                    + " for this lookup is spent, CVE-2023-50868)", false, -1, Limit.NSEC3_HASHES);
+            return new Proof(
+                    false,
+                    why
+                            + " (the NSEC3 hash budget of "
+                            + hasher.limit()
+                            + " for this lookup is spent, CVE-2023-50868)",
+                    false,
+                    -1,
+                    Limit.NSEC3_HASHES);
         }
         return Proof.fails(why);
     }
@@ -217,14 +269,23 @@ final class Nsec3Proof implements DenialProof {
                 if (a.equals(qname)) {
                     return new Encloser(a, null, null);
                 }
-                // RFC 5155 §8.3: the closest encloser's NSEC3 must not show a DNAME, nor NS without SOA (a
-                // delegation: the parent cannot speak for names in the child; CVE-2018-1000002's NSEC3 form).
+                // RFC 5155 §8.3: the closest encloser's NSEC3 must not show a DNAME, nor NS without
+                // SOA (a
+                // delegation: the parent cannot speak for names in the child; CVE-2018-1000002's
+                // NSEC3 form).
                 int[] types = match.getTypes();
                 if (has(types, Type.DNAME) || has(types, Type.NS) && !has(types, Type.SOA)) {
-                    return new Encloser(null, null, "the NSEC3 of " + a + " is at a delegation or DNAME and cannot prove names below it");
+                    return new Encloser(
+                            null,
+                            null,
+                            "the NSEC3 of "
+                                    + a
+                                    + " is at a delegation or DNAME and cannot prove names below it");
                 }
                 NSEC3Record cover = covering(new Name(qname, qname.labels() - a.labels() - 1));
-                return cover != null ? new Encloser(a, cover, null) : new Encloser(null, null, null);
+                return cover != null
+                        ? new Encloser(a, cover, null)
+                        : new Encloser(null, null, null);
             }
             if (a.equals(zone)) {
                 return new Encloser(null, null, null);

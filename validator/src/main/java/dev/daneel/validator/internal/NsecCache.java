@@ -14,30 +14,34 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * Validated NSEC and NSEC3 records kept for aggressive use (RFC 8198): a name covered by a cached span, with
- * its wildcard denied too, is proven not to exist without asking upstream again.
+ * Validated NSEC and NSEC3 records kept for aggressive use (RFC 8198): a name covered by a cached
+ * span, with its wildcard denied too, is proven not to exist without asking upstream again.
  *
- * <p>Only records that were part of a Secure negative proof go in (never from an opt-out proof), each with
- * the exchange that carried it (for the evidence of answers synthesised from it) and an expiry of min(TTL,
- * SOA minimum, RRSIG expiry) (RFC 8198 §5.4). NSEC records are kept in canonical name order per zone, NSEC3
- * records in hash order per zone. The number of records is bounded: when full, expired records go first,
- * then the zone holding the most (the one a flood of denials fills).
+ * <p>Only records that were part of a Secure negative proof go in (never from an opt-out proof),
+ * each with the exchange that carried it (for the evidence of answers synthesised from it) and an
+ * expiry of min(TTL, SOA minimum, RRSIG expiry) (RFC 8198 §5.4). NSEC records are kept in canonical
+ * name order per zone, NSEC3 records in hash order per zone. The number of records is bounded: when
+ * full, expired records go first, then the zone holding the most (the one a flood of denials
+ * fills).
  *
  * <p>Thread-safe: every method holds the cache's lock briefly and never does I/O or hashing.
  */
 final class NsecCache {
 
-    /** A cached NSEC or NSEC3 record, the exchange that proved it and when it stops being usable. */
-    record Entry(Record record, Evidence.Exchange exchange, long expiresAtMillis) {
-    }
+    /**
+     * A cached NSEC or NSEC3 record, the exchange that proved it and when it stops being usable.
+     */
+    record Entry(Record record, Evidence.Exchange exchange, long expiresAtMillis) {}
 
     private static final Name WILDCARD = Name.fromConstantString("*");
 
     private final Clock clock;
     private final int maxRecords;
     private final Map<Name, TreeMap<Name, Entry>> nsecZones = new HashMap<>();
+
     /** Per zone, NSEC3 records by their hashed owner label (base32hex, lower case: hash order). */
     private final Map<Name, TreeMap<String, Entry>> nsec3Zones = new HashMap<>();
+
     private int size;
 
     NsecCache(Clock clock, int maxRecords) {
@@ -45,9 +49,15 @@ final class NsecCache {
         this.maxRecords = maxRecords;
     }
 
-    /** Keeps the validated NSEC and NSEC3 records of {@code zone}'s proof for {@code ttlSeconds}. */
-    synchronized void put(Name zone, List<NSECRecord> nsecs, List<NSEC3Record> nsec3s, Evidence.Exchange exchange,
-                          long ttlSeconds) {
+    /**
+     * Keeps the validated NSEC and NSEC3 records of {@code zone}'s proof for {@code ttlSeconds}.
+     */
+    synchronized void put(
+            Name zone,
+            List<NSECRecord> nsecs,
+            List<NSEC3Record> nsec3s,
+            Evidence.Exchange exchange,
+            long ttlSeconds) {
         if (ttlSeconds <= 0 || nsecs.isEmpty() && nsec3s.isEmpty()) {
             return;
         }
@@ -74,9 +84,9 @@ final class NsecCache {
     }
 
     /**
-     * The closest enclosing zone of {@code name} with cached NSEC records and, of those, the live ones that
-     * can speak for {@code name}: the record at or before it, and the record at or before the wildcard at
-     * each of its ancestors down to the zone. Empty when nothing is cached for it.
+     * The closest enclosing zone of {@code name} with cached NSEC records and, of those, the live
+     * ones that can speak for {@code name}: the record at or before it, and the record at or before
+     * the wildcard at each of its ancestors down to the zone. Empty when nothing is cached for it.
      */
     synchronized Candidates candidates(Name name) {
         long now = clock.millis();
@@ -90,7 +100,10 @@ final class NsecCache {
             addFloor(spans.floorEntry(name), now, found);
             for (int up = 1; up <= name.labels() - zone.labels(); up++) {
                 try {
-                    addFloor(spans.floorEntry(Name.concatenate(WILDCARD, new Name(name, up))), now, found);
+                    addFloor(
+                            spans.floorEntry(Name.concatenate(WILDCARD, new Name(name, up))),
+                            now,
+                            found);
                 } catch (org.xbill.DNS.NameTooLongException e) {
                     // a wildcard that long cannot exist; nothing to look up
                 }
@@ -100,7 +113,10 @@ final class NsecCache {
         return new Candidates(null, List.of());
     }
 
-    /** The closest enclosing zone of {@code name} with a live cached NSEC3 record, and one such record. */
+    /**
+     * The closest enclosing zone of {@code name} with a live cached NSEC3 record, and one such
+     * record.
+     */
     synchronized Nsec3Zone nsec3Zone(Name name) {
         long now = clock.millis();
         for (int strip = 0; strip < name.labels(); strip++) {
@@ -119,13 +135,16 @@ final class NsecCache {
         return null;
     }
 
-    /** A zone with cached NSEC3 records and one of them, whose parameters the zone's hashes are made with. */
-    record Nsec3Zone(Name zone, NSEC3Record params) {
-    }
+    /**
+     * A zone with cached NSEC3 records and one of them, whose parameters the zone's hashes are made
+     * with.
+     */
+    record Nsec3Zone(Name zone, NSEC3Record params) {}
 
     /**
-     * The live NSEC3 record of {@code zone} whose hash is {@code hash} or the closest before it; before the
-     * first one, the last (the chain wraps round, RFC 5155 §3.1.7). Null when none is live.
+     * The live NSEC3 record of {@code zone} whose hash is {@code hash} or the closest before it;
+     * before the first one, the last (the chain wraps round, RFC 5155 §3.1.7). Null when none is
+     * live.
      */
     synchronized Entry nsec3AtOrBefore(Name zone, String hash) {
         TreeMap<String, Entry> spans = nsec3Zones.get(zone);
@@ -170,7 +189,9 @@ final class NsecCache {
     }
 
     private static void addFloor(Map.Entry<Name, Entry> floor, long now, List<Entry> found) {
-        if (floor != null && floor.getValue().expiresAtMillis() > now && !found.contains(floor.getValue())) {
+        if (floor != null
+                && floor.getValue().expiresAtMillis() > now
+                && !found.contains(floor.getValue())) {
             found.add(floor.getValue());
         }
     }

@@ -11,9 +11,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * Denial of existence from NSEC records (RFC 4035 §5.4, RFC 4592, RFC 6840 §5.3–5.4): an NSEC whose span
- * covers a name proves it absent, one at the name proves which types it has. An NSEC at a delegation or a
- * DNAME speaks for nothing below it (the CVE-2018-1000002 class). Immutable and pure.
+ * Denial of existence from NSEC records (RFC 4035 §5.4, RFC 4592, RFC 6840 §5.3–5.4): an NSEC whose
+ * span covers a name proves it absent, one at the name proves which types it has. An NSEC at a
+ * delegation or a DNAME speaks for nothing below it (the CVE-2018-1000002 class). Immutable and
+ * pure.
  */
 final class NsecProof implements DenialProof {
 
@@ -22,8 +23,8 @@ final class NsecProof implements DenialProof {
     private final int maxNsec3Iterations;
 
     /**
-     * @param maxNsec3Iterations the highest iteration count of any NSEC3 records that came beside these
-     *     NSEC records (-1 when none), for the iteration policy
+     * @param maxNsec3Iterations the highest iteration count of any NSEC3 records that came beside
+     *     these NSEC records (-1 when none), for the iteration policy
      */
     NsecProof(Name zone, List<NSECRecord> nsecs, int maxNsec3Iterations) {
         this.zone = zone;
@@ -43,7 +44,12 @@ final class NsecProof implements DenialProof {
             return Proof.fails("no NSEC covers " + qname);
         }
         if (cover.getNext().subdomain(qname)) {
-            return Proof.fails("NSEC " + cover.getName() + " shows names below " + qname + ": it exists (an empty non-terminal)");
+            return Proof.fails(
+                    "NSEC "
+                            + cover.getName()
+                            + " shows names below "
+                            + qname
+                            + ": it exists (an empty non-terminal)");
         }
         Name wildcard = wildcardAt(closestEncloser(qname, cover));
         if (wildcard == null || matching(wildcard) != null || covering(wildcard) == null) {
@@ -57,19 +63,31 @@ final class NsecProof implements DenialProof {
         NSECRecord match = matching(qname);
         if (match != null) {
             if (!lacks(match.getTypes(), qtype, qname)) {
-                return Proof.fails("NSEC at " + qname + " lists " + Type.string(qtype) + " or CNAME, or is from the other side of a cut");
+                return Proof.fails(
+                        "NSEC at "
+                                + qname
+                                + " lists "
+                                + Type.string(qtype)
+                                + " or CNAME, or is from the other side of a cut");
             }
             return Proof.holds("NSEC at " + qname + " shows no " + Type.string(qtype));
         }
         NSECRecord cover = covering(qname);
         if (cover != null && cover.getNext().subdomain(qname) && !cover.getNext().equals(qname)) {
-            return Proof.holds("NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
+            return Proof.holds(
+                    "NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
         }
         if (cover != null) {
             Name wildcard = wildcardAt(closestEncloser(qname, cover));
             NSECRecord wild = wildcard == null ? null : matching(wildcard);
             if (wild != null && lacks(wild.getTypes(), qtype, wildcard)) {
-                return Proof.holds("NSEC covers " + qname + " and wildcard " + wildcard + " has no " + Type.string(qtype));
+                return Proof.holds(
+                        "NSEC covers "
+                                + qname
+                                + " and wildcard "
+                                + wildcard
+                                + " has no "
+                                + Type.string(qtype));
             }
         }
         return Proof.fails("no NSEC proves " + qname + " has no " + Type.string(qtype));
@@ -79,7 +97,8 @@ final class NsecProof implements DenialProof {
     public Proof emptyNonTerminal(Name qname) {
         NSECRecord cover = covering(qname);
         if (cover != null && cover.getNext().subdomain(qname) && !cover.getNext().equals(qname)) {
-            return Proof.holds("NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
+            return Proof.holds(
+                    "NSEC " + cover.getName() + " shows " + qname + " is an empty non-terminal");
         }
         return Proof.fails("no NSEC shows " + qname + " is an empty non-terminal");
     }
@@ -89,22 +108,38 @@ final class NsecProof implements DenialProof {
         Name encloser = new Name(qname, qname.labels() - 1 - labels);
         NSECRecord cover = covering(qname);
         if (cover == null) {
-            return Proof.fails("no NSEC shows " + qname + " does not exist, so the wildcard expansion is unproven");
+            return Proof.fails(
+                    "no NSEC shows "
+                            + qname
+                            + " does not exist, so the wildcard expansion is unproven");
         }
-        // RFC 4592 §3.3.1: the wildcard must sit at the closest encloser the NSEC proves; a covering NSEC
+        // RFC 4592 §3.3.1: the wildcard must sit at the closest encloser the NSEC proves; a
+        // covering NSEC
         // that shows a closer existing name (say sub.wild below *.wild) refutes the expansion.
         Name proven = closestEncloser(qname, cover);
         return proven.equals(encloser)
-                ? Proof.holds("NSEC " + cover.getName() + " covers " + qname + ", closest encloser " + encloser)
-                : Proof.fails("NSEC " + cover.getName() + " shows closest encloser " + proven
-                + ", but the wildcard answer claims " + encloser);
+                ? Proof.holds(
+                        "NSEC "
+                                + cover.getName()
+                                + " covers "
+                                + qname
+                                + ", closest encloser "
+                                + encloser)
+                : Proof.fails(
+                        "NSEC "
+                                + cover.getName()
+                                + " shows closest encloser "
+                                + proven
+                                + ", but the wildcard answer claims "
+                                + encloser);
     }
 
     @Override
     public Proof insecureDelegationAt(Name name) {
         NSECRecord match = matching(name);
         if (match != null && DenialProof.unsignedDelegation(match.getTypes())) {
-            return Proof.holds("denial record at " + name + " lists NS without DS: an unsigned delegation");
+            return Proof.holds(
+                    "denial record at " + name + " lists NS without DS: an unsigned delegation");
         }
         return Proof.fails("no NSEC at " + name + " shows an unsigned delegation");
     }
@@ -117,11 +152,13 @@ final class NsecProof implements DenialProof {
         }
         NSECRecord cover = covering(name);
         if (cover != null) {
-            return new DsProof(DsAbsence.NOT_A_DELEGATION, Proof.holds("NSEC " + cover.getName()
-                    + " shows no delegation at " + name));
+            return new DsProof(
+                    DsAbsence.NOT_A_DELEGATION,
+                    Proof.holds("NSEC " + cover.getName() + " shows no delegation at " + name));
         }
-        return new DsProof(DsAbsence.NOT_PROVEN, Proof.fails("no NSEC or NSEC3 record proves whether " + name
-                + " is a delegation"));
+        return new DsProof(
+                DsAbsence.NOT_PROVEN,
+                Proof.fails("no NSEC or NSEC3 record proves whether " + name + " is a delegation"));
     }
 
     @Override
@@ -153,17 +190,22 @@ final class NsecProof implements DenialProof {
         return null;
     }
 
-    /** The NSEC whose span covers {@code name} and may speak for it (not from above a cut or a DNAME). */
+    /**
+     * The NSEC whose span covers {@code name} and may speak for it (not from above a cut or a
+     * DNAME).
+     */
     private NSECRecord covering(Name name) {
         for (NSECRecord r : nsecs) {
             Name owner = r.getName();
             Name next = r.getNext();
-            boolean last = next.compareTo(owner) <= 0; // the chain's last record points back at the apex
+            boolean last =
+                    next.compareTo(owner) <= 0; // the chain's last record points back at the apex
             boolean inSpan = owner.compareTo(name) < 0 && (last || name.compareTo(next) < 0);
             if (!inSpan || !name.subdomain(zone)) {
                 continue;
             }
-            // CVE-2018-1000002 class: an NSEC at a delegation (NS, no SOA) or a DNAME says nothing about
+            // CVE-2018-1000002 class: an NSEC at a delegation (NS, no SOA) or a DNAME says nothing
+            // about
             // the names below it; they live in another zone or are redirected.
             boolean cut = has(r.getTypes(), Type.NS) && !has(r.getTypes(), Type.SOA);
             if ((cut || has(r.getTypes(), Type.DNAME)) && name.subdomain(owner)) {

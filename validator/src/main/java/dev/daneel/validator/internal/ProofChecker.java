@@ -16,10 +16,11 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Turns a response's authority section into a {@link DenialProof} for one zone: verifies every signed SOA,
- * NSEC and NSEC3 RRset of the zone with its keys (RFC 4035 §5.4), keeps the denial records that are not
- * wildcard expansions (an NSEC expanded from a wildcard proves nothing about other names, the
- * CVE-2017-15105 class), and applies the RFC 9276 iteration policy ({@link Nsec3Policy}).
+ * Turns a response's authority section into a {@link DenialProof} for one zone: verifies every
+ * signed SOA, NSEC and NSEC3 RRset of the zone with its keys (RFC 4035 §5.4), keeps the denial
+ * records that are not wildcard expansions (an NSEC expanded from a wildcard proves nothing about
+ * other names, the CVE-2017-15105 class), and applies the RFC 9276 iteration policy ({@link
+ * Nsec3Policy}).
  *
  * <p>One per lookup: it spends the lookup's budget. Not thread-safe.
  */
@@ -47,18 +48,29 @@ final class ProofChecker {
     }
 
     /**
-     * Verifies every signed SOA, NSEC and NSEC3 RRset of {@code k}'s zone in the authority section with
-     * its keys: Secure (capped by their TTLs) when all verify, else the first failure.
+     * Verifies every signed SOA, NSEC and NSEC3 RRset of {@code k}'s zone in the authority section
+     * with its keys: Secure (capped by their TTLs) when all verify, else the first failure.
      */
     Judgement verifyAuthority(Message response, KeyEntry.Secure k) {
         Judgement v = Judgement.secure(k.algorithms(), k.ttl(), k.viaDlv());
         for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
             int t = set.getType();
-            // A child zone's own records (signed by a zone below this one that holds them) are not ours to
-            // check; anything else under this zone must verify with its keys, whatever signer it claims.
-            boolean childZones = !set.sigs().isEmpty() && set.sigs().stream().allMatch(x -> !x.getSigner().equals(k.zone())
-                    && x.getSigner().subdomain(k.zone()) && set.getName().subdomain(x.getSigner()));
-            if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA || !set.getName().subdomain(k.zone()) || childZones) {
+            // A child zone's own records (signed by a zone below this one that holds them) are not
+            // ours to
+            // check; anything else under this zone must verify with its keys, whatever signer it
+            // claims.
+            boolean childZones =
+                    !set.sigs().isEmpty()
+                            && set.sigs().stream()
+                                    .allMatch(
+                                            x ->
+                                                    !x.getSigner().equals(k.zone())
+                                                            && x.getSigner().subdomain(k.zone())
+                                                            && set.getName()
+                                                                    .subdomain(x.getSigner()));
+            if (t != Type.NSEC && t != Type.NSEC3 && t != Type.SOA
+                    || !set.getName().subdomain(k.zone())
+                    || childZones) {
                 continue;
             }
             SignatureVerifier.Outcome o = verifier.verify(set, k.zone(), k.keys());
@@ -70,16 +82,26 @@ final class ProofChecker {
         return v;
     }
 
-    /** The denial records of {@code k}'s zone in the authority section (their signatures checked by {@link #verifyAuthority}). */
+    /**
+     * The denial records of {@code k}'s zone in the authority section (their signatures checked by
+     * {@link #verifyAuthority}).
+     */
     DenialProof denial(Message response, KeyEntry.Secure k) {
         List<NSECRecord> nsecs = new ArrayList<>();
         List<NSEC3Record> nsec3s = new ArrayList<>();
         for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
-            if (!set.getName().subdomain(k.zone()) || set.sigs().stream().noneMatch(s -> s.getSigner().equals(k.zone()))) {
+            if (!set.getName().subdomain(k.zone())
+                    || set.sigs().stream().noneMatch(s -> s.getSigner().equals(k.zone()))) {
                 continue;
             }
-            if (set.sigs().stream().anyMatch(x -> x.getLabels() < SignatureVerifier.labelsWithoutWildcard(set.getName()))) {
-                continue; // CVE-2017-15105 class: an NSEC expanded from a wildcard proves nothing about other names
+            if (set.sigs().stream()
+                    .anyMatch(
+                            x ->
+                                    x.getLabels()
+                                            < SignatureVerifier.labelsWithoutWildcard(
+                                                    set.getName()))) {
+                continue; // CVE-2017-15105 class: an NSEC expanded from a wildcard proves nothing
+                // about other names
             }
             for (Record r : set.rrs(false)) {
                 if (r instanceof NSECRecord n) {
@@ -92,7 +114,10 @@ final class ProofChecker {
         return DenialProof.of(k.zone(), nsecs, nsec3s, hasher, limits);
     }
 
-    /** The verdict the RFC 9276 policy makes of a proof that holds, or empty ({@link Nsec3Policy#afterProof}). */
+    /**
+     * The verdict the RFC 9276 policy makes of a proof that holds, or empty ({@link
+     * Nsec3Policy#afterProof}).
+     */
     Optional<Judgement> iterationPolicy(DenialProof.Proof proof, Name zone, long ttl) {
         return Nsec3Policy.afterProof(proof, zone, ttl, limits);
     }

@@ -13,18 +13,19 @@ import org.xbill.DNS.Type;
 /** Small readings of a response's sections that every stage of validation needs. Stateless. */
 final class Responses {
 
-    private Responses() {
-    }
+    private Responses() {}
 
     /**
-     * The RRsets of {@code owner} and {@code type} that hold records. dnsjava groups an RRSIG whose RRset is
-     * absent into a signatures-only RRset typed as the covered type; such a set is no data (and its first
-     * record an RRSIG), so it is never returned here.
+     * The RRsets of {@code owner} and {@code type} that hold records. dnsjava groups an RRSIG whose
+     * RRset is absent into a signatures-only RRset typed as the covered type; such a set is no data
+     * (and its first record an RRSIG), so it is never returned here.
      */
     static List<RRset> find(List<RRset> sets, Name owner, int type) {
         List<RRset> out = new ArrayList<>();
         for (RRset s : sets) {
-            if (s.size() > 0 && s.getName().equals(owner) && (s.getType() == type || type == Type.ANY && s.getType() != Type.RRSIG)) {
+            if (s.size() > 0
+                    && s.getName().equals(owner)
+                    && (s.getType() == type || type == Type.ANY && s.getType() != Type.RRSIG)) {
                 out.add(s);
             }
         }
@@ -34,7 +35,10 @@ final class Responses {
     /** The DNAME RRset whose owner is a proper ancestor of {@code name}, if the answer has one. */
     static RRset dnameAbove(List<RRset> sets, Name name) {
         for (RRset s : sets) {
-            if (s.size() > 0 && s.getType() == Type.DNAME && name.subdomain(s.getName()) && !name.equals(s.getName())) {
+            if (s.size() > 0
+                    && s.getType() == Type.DNAME
+                    && name.subdomain(s.getName())
+                    && !name.equals(s.getName())) {
                 return s;
             }
         }

@@ -14,10 +14,10 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Type;
 
 /**
- * Checks an RRset's signatures against a zone's keys (Unbound's {@code val_sigcrypt.c}): the one place
- * that calls the crypto primitive. Applies the validity window ({@link SignatureWindow}, serial-number
- * arithmetic) with the configured skew, the algorithm
- * policy, the zone-key and revoke bits, and the per-RRset and per-lookup work limits.
+ * Checks an RRset's signatures against a zone's keys (Unbound's {@code val_sigcrypt.c}): the one
+ * place that calls the crypto primitive. Applies the validity window ({@link SignatureWindow},
+ * serial-number arithmetic) with the configured skew, the algorithm policy, the zone-key and revoke
+ * bits, and the per-RRset and per-lookup work limits.
  *
  * <p>Stateless apart from the lookup's {@link Budget}; one instance per lookup.
  */
@@ -44,8 +44,8 @@ final class SignatureVerifier {
     }
 
     /**
-     * The result of checking one RRset: the signature that verified, or the failure with its reason and,
-     * when a work limit stopped the check, that limit.
+     * The result of checking one RRset: the signature that verified, or the failure with its reason
+     * and, when a work limit stopped the check, that limit.
      */
     record Outcome(Reason failure, String detail, RRSIGRecord signature, Limit limit) {
         static Outcome verified(RRSIGRecord signature) {
@@ -69,16 +69,21 @@ final class SignatureVerifier {
             return new Verdict.Bogus(failure, where + detail, Optional.ofNullable(limit));
         }
 
-        /** Seconds the verified RRset may be used: its TTL, capped by the RRSIG's original TTL and expiry. */
+        /**
+         * Seconds the verified RRset may be used: its TTL, capped by the RRSIG's original TTL and
+         * expiry.
+         */
         long ttl(RRset set, Instant now) {
-            long untilExpiry = Math.max(0, signature.getExpire().getEpochSecond() - now.getEpochSecond());
+            long untilExpiry =
+                    Math.max(0, signature.getExpire().getEpochSecond() - now.getEpochSecond());
             return Math.min(Math.min(set.getTTL(), signature.getOrigTTL()), untilExpiry);
         }
     }
 
     /**
-     * Verifies {@code set} with the keys of {@code zone}: secure when one RRSIG made by the zone verifies
-     * with one of {@code keys} (for a DNSKEY RRset the caller passes only the keys a DS or anchor names).
+     * Verifies {@code set} with the keys of {@code zone}: secure when one RRSIG made by the zone
+     * verifies with one of {@code keys} (for a DNSKEY RRset the caller passes only the keys a DS or
+     * anchor names).
      */
     Outcome verify(RRset set, Name zone, List<DNSKEYRecord> keys) {
         String what = Type.string(set.getType()) + " " + set.getName();
@@ -89,66 +94,126 @@ final class SignatureVerifier {
                 continue;
             }
             if (tried++ >= budget.limits().maxSignaturesPerRRset()) {
-                return Outcome.stopped(Limit.SIGNATURES_PER_RRSET, what + " carries more than "
-                        + budget.limits().maxSignaturesPerRRset() + " RRSIGs by " + zone + "; stopped (KeyTrap limit)");
+                return Outcome.stopped(
+                        Limit.SIGNATURES_PER_RRSET,
+                        what
+                                + " carries more than "
+                                + budget.limits().maxSignaturesPerRRset()
+                                + " RRSIGs by "
+                                + zone
+                                + "; stopped (KeyTrap limit)");
             }
-            String sigName = what + " RRSIG by " + zone + " key " + sig.getFootprint() + " alg " + sig.getAlgorithm();
+            String sigName =
+                    what
+                            + " RRSIG by "
+                            + zone
+                            + " key "
+                            + sig.getFootprint()
+                            + " alg "
+                            + sig.getAlgorithm();
             if (!supported(sig.getAlgorithm())) {
-                failure.note(Reason.UNSUPPORTED_DNSKEY_ALGORITHM, sigName + ": algorithm not supported, so the signature is ignored");
+                failure.note(
+                        Reason.UNSUPPORTED_DNSKEY_ALGORITHM,
+                        sigName + ": algorithm not supported, so the signature is ignored");
                 continue;
             }
             if (sig.getLabels() > labelsWithoutWildcard(set.getName())) {
-                failure.note(Reason.DNSSEC_BOGUS, sigName + ": labels field " + sig.getLabels()
-                        + " exceeds the owner's label count");
+                failure.note(
+                        Reason.DNSSEC_BOGUS,
+                        sigName
+                                + ": labels field "
+                                + sig.getLabels()
+                                + " exceeds the owner's label count");
                 continue;
             }
             SignatureWindow.Position window = SignatureWindow.of(sig, now, skew);
             if (window == SignatureWindow.Position.NO_WINDOW) {
-                failure.note(Reason.DNSSEC_BOGUS, sigName + ": expiration " + sig.getExpire() + " is not after inception "
-                        + sig.getTimeSigned() + " in serial-number arithmetic (RFC 4034 §3.1.5: a window of 2^31 s or more"
-                        + " is none)");
+                failure.note(
+                        Reason.DNSSEC_BOGUS,
+                        sigName
+                                + ": expiration "
+                                + sig.getExpire()
+                                + " is not after inception "
+                                + sig.getTimeSigned()
+                                + " in serial-number arithmetic (RFC 4034 §3.1.5: a window of 2^31 s or more"
+                                + " is none)");
                 continue;
             }
             if (window == SignatureWindow.Position.EXPIRED) {
-                failure.note(Reason.SIGNATURE_EXPIRED, sigName + ": expired " + sig.getExpire() + ", now " + now
-                        + " (skew " + skew.toSeconds() + " s)");
+                failure.note(
+                        Reason.SIGNATURE_EXPIRED,
+                        sigName
+                                + ": expired "
+                                + sig.getExpire()
+                                + ", now "
+                                + now
+                                + " (skew "
+                                + skew.toSeconds()
+                                + " s)");
                 continue;
             }
             if (window == SignatureWindow.Position.NOT_YET_VALID) {
-                failure.note(Reason.SIGNATURE_NOT_YET_VALID, sigName + ": valid only from " + sig.getTimeSigned()
-                        + ", now " + now + " (skew " + skew.toSeconds() + " s)");
+                failure.note(
+                        Reason.SIGNATURE_NOT_YET_VALID,
+                        sigName
+                                + ": valid only from "
+                                + sig.getTimeSigned()
+                                + ", now "
+                                + now
+                                + " (skew "
+                                + skew.toSeconds()
+                                + " s)");
                 continue;
             }
             int collisions = 0;
             for (DNSKEYRecord key : keys) {
-                if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()
+                if (key.getFootprint() != sig.getFootprint()
+                        || key.getAlgorithm() != sig.getAlgorithm()
                         || !key.getName().equals(zone)) {
                     continue;
                 }
                 if ((key.getFlags() & FLAG_ZONE) == 0) {
-                    failure.note(Reason.NO_ZONE_KEY_BIT_SET, sigName + ": the matching DNSKEY lacks the zone key bit");
+                    failure.note(
+                            Reason.NO_ZONE_KEY_BIT_SET,
+                            sigName + ": the matching DNSKEY lacks the zone key bit");
                     continue;
                 }
-                if ((key.getFlags() & FLAG_REVOKE) != 0 && !(set.getType() == Type.DNSKEY && set.getName().equals(zone))) {
-                    continue; // RFC 5011 §2.1: a revoked key validates nothing but its own zone's DNSKEY RRset
+                if ((key.getFlags() & FLAG_REVOKE) != 0
+                        && !(set.getType() == Type.DNSKEY && set.getName().equals(zone))) {
+                    continue; // RFC 5011 §2.1: a revoked key validates nothing but its own zone's
+                    // DNSKEY RRset
                 }
                 if (collisions++ >= budget.limits().maxKeyTagCollisions()) {
-                    return Outcome.stopped(Limit.KEY_TAG_COLLISIONS, sigName + ": more than "
-                            + budget.limits().maxKeyTagCollisions() + " keys share the key tag; stopped (KeyTrap limit)");
+                    return Outcome.stopped(
+                            Limit.KEY_TAG_COLLISIONS,
+                            sigName
+                                    + ": more than "
+                                    + budget.limits().maxKeyTagCollisions()
+                                    + " keys share the key tag; stopped (KeyTrap limit)");
                 }
                 if (!budget.spendSignatureCheck()) {
-                    return Outcome.stopped(Limit.SIGNATURE_CHECKS, "signature check budget of "
-                            + budget.limits().maxSignatureChecks() + " for this lookup spent at " + what);
+                    return Outcome.stopped(
+                            Limit.SIGNATURE_CHECKS,
+                            "signature check budget of "
+                                    + budget.limits().maxSignatureChecks()
+                                    + " for this lookup spent at "
+                                    + what);
                 }
                 Optional<String> broken = crypto.check(set, sig, key, inside(sig));
                 if (broken.isEmpty()) {
                     return Outcome.verified(sig);
                 }
-                failure.note(Reason.DNSSEC_BOGUS, sigName + ": signature does not verify (" + broken.get() + ")");
+                failure.note(
+                        Reason.DNSSEC_BOGUS,
+                        sigName + ": signature does not verify (" + broken.get() + ")");
             }
             if (collisions == 0) {
-                failure.note(Reason.DNSKEY_MISSING, sigName + ": no usable DNSKEY of " + zone
-                        + " has that key tag and algorithm");
+                failure.note(
+                        Reason.DNSKEY_MISSING,
+                        sigName
+                                + ": no usable DNSKEY of "
+                                + zone
+                                + " has that key tag and algorithm");
             }
         }
         if (failure.reason == null) {
@@ -158,13 +223,19 @@ final class SignatureVerifier {
     }
 
     /**
-     * The most telling of several failures: a signature that does not verify beats a window problem,
-     * which beats a missing or unusable key, which beats an ignored signature.
+     * The most telling of several failures: a signature that does not verify beats a window
+     * problem, which beats a missing or unusable key, which beats an ignored signature.
      */
     private static final class Failure {
-        private static final List<Reason> PRIORITY = List.of(Reason.DNSSEC_BOGUS, Reason.SIGNATURE_EXPIRED,
-                Reason.SIGNATURE_NOT_YET_VALID, Reason.NO_ZONE_KEY_BIT_SET, Reason.DNSKEY_MISSING,
-                Reason.UNSUPPORTED_DNSKEY_ALGORITHM, Reason.RRSIGS_MISSING);
+        private static final List<Reason> PRIORITY =
+                List.of(
+                        Reason.DNSSEC_BOGUS,
+                        Reason.SIGNATURE_EXPIRED,
+                        Reason.SIGNATURE_NOT_YET_VALID,
+                        Reason.NO_ZONE_KEY_BIT_SET,
+                        Reason.DNSKEY_MISSING,
+                        Reason.UNSUPPORTED_DNSKEY_ALGORITHM,
+                        Reason.RRSIGS_MISSING);
         Reason reason;
         String detail;
 

@@ -5,10 +5,10 @@ import java.time.Instant;
 import org.xbill.DNS.RRSIGRecord;
 
 /**
- * An RRSIG's validity window judged as RFC 4034 §3.1.5 says: inception and expiration are 32-bit serial
- * numbers (RFC 1982) compared relative to now, so the window wraps with the 32-bit clock in 2106 and a
- * window of 2^31 seconds or more (or an expiration before the inception) is no window at all — not "valid
- * for 136 years", as BIND and Unbound agree. Stateless.
+ * An RRSIG's validity window judged as RFC 4034 §3.1.5 says: inception and expiration are 32-bit
+ * serial numbers (RFC 1982) compared relative to now, so the window wraps with the 32-bit clock in
+ * 2106 and a window of 2^31 seconds or more (or an expiration before the inception) is no window at
+ * all — not "valid for 136 years", as BIND and Unbound agree. Stateless.
  */
 final class SignatureWindow {
 
@@ -20,12 +20,14 @@ final class SignatureWindow {
         EXPIRED,
         /** Before the inception, even with the skew. */
         NOT_YET_VALID,
-        /** The window itself is broken: the expiration is not after the inception in serial arithmetic. */
+        /**
+         * The window itself is broken: the expiration is not after the inception in serial
+         * arithmetic.
+         */
         NO_WINDOW
     }
 
-    private SignatureWindow() {
-    }
+    private SignatureWindow() {}
 
     /** Where {@code now} lies in {@code sig}'s window, allowing {@code skew} either side. */
     static Position of(RRSIGRecord sig, Instant now, Duration skew) {
@@ -33,7 +35,8 @@ final class SignatureWindow {
         long expiration = serial(sig.getExpire());
         long n = serial(now);
         if (difference(expiration, inception) <= 0) {
-            return Position.NO_WINDOW; // RFC 1982 §3.2: also exactly 2^31 apart, where the order is undefined
+            return Position.NO_WINDOW; // RFC 1982 §3.2: also exactly 2^31 apart, where the order is
+            // undefined
         }
         long slack = Math.min(skew.toSeconds(), Integer.MAX_VALUE / 2);
         if (difference(n, expiration) > slack) {
@@ -52,6 +55,7 @@ final class SignatureWindow {
 
     /** {@code a - b} in RFC 1982 serial arithmetic: positive when a is after b, within ±2^31. */
     static long difference(long a, long b) {
-        return (int) (a - b); // the signed 32-bit difference; -2^31 (undefined order) counts as "not after"
+        return (int) (a - b); // the signed 32-bit difference; -2^31 (undefined order) counts as
+        // "not after"
     }
 }

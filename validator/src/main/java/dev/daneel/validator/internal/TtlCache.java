@@ -9,13 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A size-bounded cache whose entries expire after their own TTL, by the injected clock. Least recently
- * used entries go first when it is full: recency is counted in insertions (an entry read since the last
- * insertion counts as newest), and a full cache drops its least recently used sixteenth at once, so the
- * work of eviction is spread over many insertions.
+ * A size-bounded cache whose entries expire after their own TTL, by the injected clock. Least
+ * recently used entries go first when it is full: recency is counted in insertions (an entry read
+ * since the last insertion counts as newest), and a full cache drops its least recently used
+ * sixteenth at once, so the work of eviction is spread over many insertions.
  *
- * <p>Thread-safe. Reads take no lock and, for an entry already marked as recent, write nothing shared:
- * warm lookups from many threads do not contend. Eviction runs under a lock, never during I/O.
+ * <p>Thread-safe. Reads take no lock and, for an entry already marked as recent, write nothing
+ * shared: warm lookups from many threads do not contend. Eviction runs under a lock, never during
+ * I/O.
  *
  * @param <K> key
  * @param <V> value
@@ -23,13 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TtlCache<K, V> {
 
     /** A value and how many seconds of its TTL are left. */
-    record Hit<V>(V value, long ttlLeft) {
-    }
+    record Hit<V>(V value, long ttlLeft) {}
 
     private static final class Slot<V> {
         final V value;
         final long expiresAtMillis;
         final long bytes;
+
         /** The insertion count when the entry was last put or read; eviction drops the smallest. */
         volatile long lastUsed;
 
@@ -47,6 +48,7 @@ final class TtlCache<K, V> {
     private final java.util.function.ToLongFunction<V> weigher;
     private final ConcurrentHashMap<K, Slot<V>> map = new ConcurrentHashMap<>();
     private final AtomicLong insertions = new AtomicLong();
+
     /** The weight of the entries in the map, kept exact by every put and remove. */
     private final AtomicLong bytes = new AtomicLong();
 
@@ -55,10 +57,14 @@ final class TtlCache<K, V> {
     }
 
     /**
-     * A cache bounded in entries and in bytes: {@code weigher} estimates an entry's size, and the least
-     * recently used entries go when either bound is passed.
+     * A cache bounded in entries and in bytes: {@code weigher} estimates an entry's size, and the
+     * least recently used entries go when either bound is passed.
      */
-    TtlCache(Clock clock, int maxEntries, long maxBytes, java.util.function.ToLongFunction<V> weigher) {
+    TtlCache(
+            Clock clock,
+            int maxEntries,
+            long maxBytes,
+            java.util.function.ToLongFunction<V> weigher) {
         this.clock = clock;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
@@ -106,7 +112,12 @@ final class TtlCache<K, V> {
         if (weight > maxBytes / 16) {
             return; // one entry may not take more than a sixteenth of the byte budget
         }
-        Slot<V> slot = new Slot<>(value, clock.millis() + capped * 1000, insertions.incrementAndGet(), weight);
+        Slot<V> slot =
+                new Slot<>(
+                        value,
+                        clock.millis() + capped * 1000,
+                        insertions.incrementAndGet(),
+                        weight);
         bytes.addAndGet(weight);
         Slot<V> old = map.put(key, slot);
         if (old != null) {
@@ -117,21 +128,27 @@ final class TtlCache<K, V> {
         }
     }
 
-    /** Drops expired entries, then the least recently used ones, until a sixteenth of the room is free. */
+    /**
+     * Drops expired entries, then the least recently used ones, until a sixteenth of the room is
+     * free.
+     */
     private synchronized void evict() {
         if (map.size() <= maxEntries && bytes.get() <= maxBytes) {
             return; // another thread evicted meanwhile
         }
         long now = clock.millis();
         List<Map.Entry<K, Slot<V>>> entries = new ArrayList<>(map.entrySet());
-        entries.removeIf(e -> e.getValue().expiresAtMillis <= now && drop(e.getKey(), e.getValue()));
+        entries.removeIf(
+                e -> e.getValue().expiresAtMillis <= now && drop(e.getKey(), e.getValue()));
         int entryGoal = maxEntries - maxEntries / 16;
         long byteGoal = maxBytes - maxBytes / 16;
         if (map.size() <= entryGoal && bytes.get() <= byteGoal) {
             return;
         }
         entries.sort(Comparator.comparingLong(e -> e.getValue().lastUsed));
-        for (int i = 0; i < entries.size() && (map.size() > entryGoal || bytes.get() > byteGoal); i++) {
+        for (int i = 0;
+                i < entries.size() && (map.size() > entryGoal || bytes.get() > byteGoal);
+                i++) {
             drop(entries.get(i).getKey(), entries.get(i).getValue());
         }
     }

@@ -12,13 +12,16 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * The CNAME/DNAME chain and final records of a response as it gives them, for an Indeterminate answer
- * (no anchor, or nothing DNSSEC can judge): handed out as unvalidated data, for no longer than their
- * smallest TTL.
+ * The CNAME/DNAME chain and final records of a response as it gives them, for an Indeterminate
+ * answer (no anchor, or nothing DNSSEC can judge): handed out as unvalidated data, for no longer
+ * than their smallest TTL.
  */
 record Unvalidated(List<Record> chain, List<Record> records) {
 
-    /** Follows the response's CNAME/DNAME links from {@code qname}, at most {@code maxHops}, stopping at loops. */
+    /**
+     * Follows the response's CNAME/DNAME links from {@code qname}, at most {@code maxHops},
+     * stopping at loops.
+     */
     static Unvalidated of(Message response, Name qname, int qtype, int maxHops) {
         List<RRset> answers = response.getSectionRRsets(Section.ANSWER);
         List<Record> chain = new ArrayList<>();

@@ -12,13 +12,14 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 
 /**
- * Remembers which signatures verified, so the same signature over the same data with the same key is
- * computed once (Unbound keeps the same knowledge as the security status of its cached RRsets): a zone's
- * SOA and NSEC records come back in many negative answers, and every expansion of a wildcard carries the
- * same signature over the same canonical data (RFC 4035 §5.3.2). The cache key is a SHA-256 digest of the
- * algorithm, the public key, the signature and the signed data (RFC 4034 §3.1.8.1), so a hit means the
- * very same computation; failures are never remembered. Entries live until the signature expires, and
- * the validity window is still checked on every use by {@link SignatureVerifier}.
+ * Remembers which signatures verified, so the same signature over the same data with the same key
+ * is computed once (Unbound keeps the same knowledge as the security status of its cached RRsets):
+ * a zone's SOA and NSEC records come back in many negative answers, and every expansion of a
+ * wildcard carries the same signature over the same canonical data (RFC 4035 §5.3.2). The cache key
+ * is a SHA-256 digest of the algorithm, the public key, the signature and the signed data (RFC 4034
+ * §3.1.8.1), so a hit means the very same computation; failures are never remembered. Entries live
+ * until the signature expires, and the validity window is still checked on every use by {@link
+ * SignatureVerifier}.
  *
  * <p>Thread-safe; one per engine, bounded like its other caches.
  */
@@ -47,7 +48,10 @@ final class VerifiedSignatures implements Crypto {
         }
         Optional<String> failure = delegate.check(set, signature, key, at);
         if (failure.isEmpty()) {
-            verified.put(id, Boolean.TRUE, signature.getExpire().getEpochSecond() - clock.instant().getEpochSecond());
+            verified.put(
+                    id,
+                    Boolean.TRUE,
+                    signature.getExpire().getEpochSecond() - clock.instant().getEpochSecond());
         }
         return failure;
     }

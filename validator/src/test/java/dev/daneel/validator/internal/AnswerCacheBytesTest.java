@@ -23,14 +23,19 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * The answer cache is bounded in bytes, not only in entries: hostile answers of about 30 KB each (a zone an
- * attacker controls can serve 28–64 KB) fill it only up to its byte budget, least recently used first.
+ * The answer cache is bounded in bytes, not only in entries: hostile answers of about 30 KB each (a
+ * zone an attacker controls can serve 28–64 KB) fill it only up to its byte budget, least recently
+ * used first.
  */
 class AnswerCacheBytesTest {
 
-    private static final World WORLD = World.builder().zone("example.test.", z -> z.record("www A 192.0.2.1")).build();
+    private static final World WORLD =
+            World.builder().zone("example.test.", z -> z.record("www A 192.0.2.1")).build();
 
-    /** A parsed (wire-sized) response holding about 30 KB of TXT data for any name outside the anchor. */
+    /**
+     * A parsed (wire-sized) response holding about 30 KB of TXT data for any name outside the
+     * anchor.
+     */
     private static Message big(Name name, int type) {
         Message m = new Message();
         m.getHeader().setFlag(Flags.QR);
@@ -50,18 +55,38 @@ class AnswerCacheBytesTest {
     void hostileLargeAnswersStayWithinTheByteBudget() {
         long budget = 4L << 20;
         TestClock clock = new TestClock(Instant.parse("2026-11-21T12:00:00Z"));
-        Engine e = new Engine(EngineConfig.of((n, t) -> CompletableFuture.completedFuture(big(n, t)),
-                TrustAnchors.of(WORLD.trustAnchors()), clock).withCacheSize(100_000).withCacheBytes(budget)
-                // Insecure on purpose, so that the answers are cached like any unsigned zone's.
-                .withNegativeAnchors(java.util.List.of(new dev.daneel.validator.NegativeTrustAnchor(
-                        Name.fromConstantString("attacker.example."), Instant.parse("2030-01-01T00:00:00Z")))));
+        Engine e =
+                new Engine(
+                        EngineConfig.of(
+                                        (n, t) -> CompletableFuture.completedFuture(big(n, t)),
+                                        TrustAnchors.of(WORLD.trustAnchors()),
+                                        clock)
+                                .withCacheSize(100_000)
+                                .withCacheBytes(budget)
+                                // Insecure on purpose, so that the answers are cached like any
+                                // unsigned zone's.
+                                .withNegativeAnchors(
+                                        java.util.List.of(
+                                                new dev.daneel.validator.NegativeTrustAnchor(
+                                                        Name.fromConstantString(
+                                                                "attacker.example."),
+                                                        Instant.parse("2030-01-01T00:00:00Z")))));
         for (int i = 0; i < 500; i++) {
             Answer a = e.lookup(Name.fromConstantString("n" + i + ".attacker.example."), Type.TXT);
             assertEquals(Status.INSECURE, a.status(), a.toString());
-            assertTrue(e.cachedBytes() <= budget, "after " + i + " answers the cache holds " + e.cachedBytes());
+            assertTrue(
+                    e.cachedBytes() <= budget,
+                    "after " + i + " answers the cache holds " + e.cachedBytes());
         }
-        assertTrue(e.cachedBytes() > budget / 2, "the budget is used, not just refused: " + e.cachedBytes());
-        assertTrue(Engine.estimatedBytes(e.lookup(Name.fromConstantString("n499.attacker.example."), Type.TXT)) > 60_000,
+        assertTrue(
+                e.cachedBytes() > budget / 2,
+                "the budget is used, not just refused: " + e.cachedBytes());
+        assertTrue(
+                Engine.estimatedBytes(
+                                e.lookup(
+                                        Name.fromConstantString("n499.attacker.example."),
+                                        Type.TXT))
+                        > 60_000,
                 "a 30 KB answer is weighed as what it costs");
     }
 }

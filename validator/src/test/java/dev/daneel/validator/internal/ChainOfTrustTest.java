@@ -25,17 +25,18 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * {@link ChainOfTrust} against a {@link Fetcher} written in the test that answers from testkit zones in
- * memory: no sockets, every question counted. The chain asks only for DS and DNSKEY RRsets, goes out for
- * every level at once, and comes from the key cache the second time.
+ * {@link ChainOfTrust} against a {@link Fetcher} written in the test that answers from testkit
+ * zones in memory: no sockets, every question counted. The chain asks only for DS and DNSKEY
+ * RRsets, goes out for every level at once, and comes from the key cache the second time.
  */
 class ChainOfTrustTest {
 
-    private static final World WORLD = World.builder()
-            .zone("test.", z -> z.algorithm(13).nsec())
-            .zone("example.test.", z -> z.algorithm(13).record("www A 192.0.2.1"))
-            .zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.2"))
-            .build();
+    private static final World WORLD =
+            World.builder()
+                    .zone("test.", z -> z.algorithm(13).nsec())
+                    .zone("example.test.", z -> z.algorithm(13).record("www A 192.0.2.1"))
+                    .zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.2"))
+                    .build();
 
     /** Answers DS from the parent zone and everything else from the zone holding the name. */
     private static final class ZoneFetcher implements Fetcher {
@@ -43,11 +44,13 @@ class ChainOfTrustTest {
 
         @Override
         public CompletableFuture<Message> query(Name name, int type) {
-            asked.computeIfAbsent(name + "/" + Type.string(type), k -> new AtomicInteger()).incrementAndGet();
+            asked.computeIfAbsent(name + "/" + Type.string(type), k -> new AtomicInteger())
+                    .incrementAndGet();
             Name holder = type == Type.DS ? new Name(name, 1) : name;
             Zone zone = null;
             for (Zone z : WORLD.zones()) {
-                if (holder.subdomain(z.origin()) && (zone == null || z.origin().labels() > zone.origin().labels())) {
+                if (holder.subdomain(z.origin())
+                        && (zone == null || z.origin().labels() > zone.origin().labels())) {
                     zone = z;
                 }
             }
@@ -59,10 +62,12 @@ class ChainOfTrustTest {
                 set.sigs().forEach(r -> m.addRecord(r, Section.ANSWER));
             } else if (zone != null) {
                 // NODATA with the zone's own NSEC proof, as an authoritative server gives it
-                zone.rrset(name.toString(), Type.NSEC).ifPresent(n -> {
-                    n.rrs(false).forEach(r -> m.addRecord(r, Section.AUTHORITY));
-                    n.sigs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
-                });
+                zone.rrset(name.toString(), Type.NSEC)
+                        .ifPresent(
+                                n -> {
+                                    n.rrs(false).forEach(r -> m.addRecord(r, Section.AUTHORITY));
+                                    n.sigs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
+                                });
             }
             m.getHeader().setRcode(Rcode.NOERROR);
             return CompletableFuture.completedFuture(m);
@@ -75,12 +80,24 @@ class ChainOfTrustTest {
     }
 
     private static ChainOfTrust chain(KeyStore store, ZoneFetcher fetcher) {
-        EngineConfig config = EngineConfig.of(fetcher, TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock());
-        LookupState state = new LookupState(config, Crypto.STANDARD, fetcher, WORLD.clock().instant(),
-                System.nanoTime() + 5_000_000_000L);
-        return new ChainOfTrust(store, state, Limits.DEFAULT, Crypto.STANDARD, null, (n, t) -> {
-            throw new AssertionError("no DLV configured");
-        });
+        EngineConfig config =
+                EngineConfig.of(fetcher, TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock());
+        LookupState state =
+                new LookupState(
+                        config,
+                        Crypto.STANDARD,
+                        fetcher,
+                        WORLD.clock().instant(),
+                        System.nanoTime() + 5_000_000_000L);
+        return new ChainOfTrust(
+                store,
+                state,
+                Limits.DEFAULT,
+                Crypto.STANDARD,
+                null,
+                (n, t) -> {
+                    throw new AssertionError("no DLV configured");
+                });
     }
 
     @Test
@@ -88,17 +105,22 @@ class ChainOfTrustTest {
         ZoneFetcher fetcher = new ZoneFetcher();
         KeyStore store = new KeyStore(TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock(), 64);
         Name zone = Name.fromConstantString("example.test.");
-        KeyEntry.Secure k = assertInstanceOf(KeyEntry.Secure.class, chain(store, fetcher).walk(zone, true));
+        KeyEntry.Secure k =
+                assertInstanceOf(KeyEntry.Secure.class, chain(store, fetcher).walk(zone, true));
         assertEquals(zone, k.zone());
         assertTrue(k.keys().stream().allMatch(key -> key.getName().equals(zone)));
         assertEquals(1, fetcher.count("example.test./DS"));
         assertEquals(1, fetcher.count("example.test./DNSKEY"));
-        assertTrue(fetcher.asked.keySet().stream().allMatch(q -> q.endsWith("/DS") || q.endsWith("/DNSKEY")),
+        assertTrue(
+                fetcher.asked.keySet().stream()
+                        .allMatch(q -> q.endsWith("/DS") || q.endsWith("/DNSKEY")),
                 "the chain asks for DS and DNSKEY only: " + fetcher.asked.keySet());
 
         int before = fetcher.asked.values().stream().mapToInt(AtomicInteger::get).sum();
         assertInstanceOf(KeyEntry.Secure.class, chain(store, fetcher).walk(zone, true));
-        assertEquals(before, fetcher.asked.values().stream().mapToInt(AtomicInteger::get).sum(),
+        assertEquals(
+                before,
+                fetcher.asked.values().stream().mapToInt(AtomicInteger::get).sum(),
                 "a second walk comes from the key cache");
     }
 
@@ -115,20 +137,32 @@ class ChainOfTrustTest {
     @Test
     void aFetcherThatFailsGivesNoVerdictNotBogus() {
         KeyStore store = new KeyStore(TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock(), 64);
-        Fetcher failing = (n, t) -> CompletableFuture.failedFuture(new IllegalStateException("unreachable"));
-        EngineConfig config = EngineConfig.of(failing, TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock());
-        LookupState state = new LookupState(config, Crypto.STANDARD, failing, WORLD.clock().instant(),
-                System.nanoTime() + 5_000_000_000L);
-        KeyEntry e = new ChainOfTrust(store, state, Limits.DEFAULT, Crypto.STANDARD, null, null)
-                .walk(Name.fromConstantString("example.test."), true);
-        assertEquals(Verdict.Cause.UNAVAILABLE, assertInstanceOf(KeyEntry.Unanchored.class, e).cause());
+        Fetcher failing =
+                (n, t) -> CompletableFuture.failedFuture(new IllegalStateException("unreachable"));
+        EngineConfig config =
+                EngineConfig.of(failing, TrustAnchors.of(WORLD.trustAnchors()), WORLD.clock());
+        LookupState state =
+                new LookupState(
+                        config,
+                        Crypto.STANDARD,
+                        failing,
+                        WORLD.clock().instant(),
+                        System.nanoTime() + 5_000_000_000L);
+        KeyEntry e =
+                new ChainOfTrust(store, state, Limits.DEFAULT, Crypto.STANDARD, null, null)
+                        .walk(Name.fromConstantString("example.test."), true);
+        assertEquals(
+                Verdict.Cause.UNAVAILABLE, assertInstanceOf(KeyEntry.Unanchored.class, e).cause());
     }
 
     @Test
     void noAnchorMeansNoVerdict() {
         KeyStore store = new KeyStore(null, WORLD.clock(), 64);
-        KeyEntry e = chain(store, new ZoneFetcher()).walk(Name.fromConstantString("example.test."), true);
-        assertEquals(Verdict.Cause.NO_ANCHOR, assertInstanceOf(KeyEntry.Unanchored.class, e).cause());
+        KeyEntry e =
+                chain(store, new ZoneFetcher())
+                        .walk(Name.fromConstantString("example.test."), true);
+        assertEquals(
+                Verdict.Cause.NO_ANCHOR, assertInstanceOf(KeyEntry.Unanchored.class, e).cause());
         assertTrue(List.of().isEmpty());
     }
 }

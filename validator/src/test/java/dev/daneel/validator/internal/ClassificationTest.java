@@ -16,7 +16,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** {@link Classification#of}: each kind of response, decided from its structure before any signature is checked. */
+/**
+ * {@link Classification#of}: each kind of response, decided from its structure before any signature
+ * is checked.
+ */
 class ClassificationTest {
 
     private static final Name Q = Name.fromConstantString("www.example.test.");
@@ -35,7 +38,8 @@ class ClassificationTest {
 
     private static Record parse(String line) throws IOException {
         String[] f = line.trim().split("\\s+", 3);
-        return Record.fromString(Name.fromString(f[0]), Type.value(f[1]), DClass.IN, 300, f[2], Name.root);
+        return Record.fromString(
+                Name.fromString(f[0]), Type.value(f[1]), DClass.IN, 300, f[2], Name.root);
     }
 
     private static Classification.Answered answered(Classification c) {
@@ -44,8 +48,13 @@ class ClassificationTest {
 
     @Test
     void positiveAnswerAtTheQuestionName() throws IOException {
-        Classification.Answered a = answered(Classification.of(response(Rcode.NOERROR, "an:www.example.test. A 192.0.2.1"),
-                Q, Type.A, 12));
+        Classification.Answered a =
+                answered(
+                        Classification.of(
+                                response(Rcode.NOERROR, "an:www.example.test. A 192.0.2.1"),
+                                Q,
+                                Type.A,
+                                12));
         assertEquals(Classification.Kind.POSITIVE, a.kind());
         assertEquals(Q, a.finalName());
         assertTrue(a.links().isEmpty());
@@ -53,8 +62,16 @@ class ClassificationTest {
 
     @Test
     void cnameChainEndsWhereTheDataIs() throws IOException {
-        Classification.Answered a = answered(Classification.of(response(Rcode.NOERROR,
-                "an:www.example.test. CNAME host.other.test.", "an:host.other.test. A 192.0.2.1"), Q, Type.A, 12));
+        Classification.Answered a =
+                answered(
+                        Classification.of(
+                                response(
+                                        Rcode.NOERROR,
+                                        "an:www.example.test. CNAME host.other.test.",
+                                        "an:host.other.test. A 192.0.2.1"),
+                                Q,
+                                Type.A,
+                                12));
         assertEquals(Classification.Kind.POSITIVE, a.kind());
         assertEquals(Name.fromConstantString("host.other.test."), a.finalName());
         assertEquals(1, a.links().size());
@@ -62,50 +79,128 @@ class ClassificationTest {
 
     @Test
     void cnameToNothingIsANegativeAnswerAtTheTarget() throws IOException {
-        Classification.Answered a = answered(Classification.of(response(Rcode.NXDOMAIN,
-                "an:www.example.test. CNAME gone.other.test.", "ns:other.test. SOA ns. host. 1 2 3 4 5"), Q, Type.A, 12));
+        Classification.Answered a =
+                answered(
+                        Classification.of(
+                                response(
+                                        Rcode.NXDOMAIN,
+                                        "an:www.example.test. CNAME gone.other.test.",
+                                        "ns:other.test. SOA ns. host. 1 2 3 4 5"),
+                                Q,
+                                Type.A,
+                                12));
         assertEquals(Classification.Kind.NXDOMAIN, a.kind());
         assertEquals(Name.fromConstantString("gone.other.test."), a.finalName());
     }
 
     @Test
     void noDataReferralAndAny() throws IOException {
-        assertEquals(Classification.Kind.NODATA, answered(Classification.of(response(Rcode.NOERROR,
-                "ns:example.test. SOA ns. host. 1 2 3 4 5"), Q, Type.A, 12)).kind());
-        assertEquals(Classification.Kind.REFERRAL, answered(Classification.of(response(Rcode.NOERROR,
-                "ns:www.example.test. NS ns.elsewhere."), Q, Type.A, 12)).kind());
-        assertEquals(Classification.Kind.ANY, answered(Classification.of(response(Rcode.NOERROR,
-                "an:www.example.test. A 192.0.2.1", "an:www.example.test. TXT \"t\""), Q, Type.ANY, 12)).kind());
+        assertEquals(
+                Classification.Kind.NODATA,
+                answered(
+                                Classification.of(
+                                        response(
+                                                Rcode.NOERROR,
+                                                "ns:example.test. SOA ns. host. 1 2 3 4 5"),
+                                        Q,
+                                        Type.A,
+                                        12))
+                        .kind());
+        assertEquals(
+                Classification.Kind.REFERRAL,
+                answered(
+                                Classification.of(
+                                        response(
+                                                Rcode.NOERROR,
+                                                "ns:www.example.test. NS ns.elsewhere."),
+                                        Q,
+                                        Type.A,
+                                        12))
+                        .kind());
+        assertEquals(
+                Classification.Kind.ANY,
+                answered(
+                                Classification.of(
+                                        response(
+                                                Rcode.NOERROR,
+                                                "an:www.example.test. A 192.0.2.1",
+                                                "an:www.example.test. TXT \"t\""),
+                                        Q,
+                                        Type.ANY,
+                                        12))
+                        .kind());
     }
 
     @Test
     void aDnameRedirectsAndItsSynthesisedCnameMustAgree() throws IOException {
-        Classification.Answered a = answered(Classification.of(response(Rcode.NOERROR,
-                "an:example.test. DNAME example.net.", "an:www.example.net. A 192.0.2.1"), Q, Type.A, 12));
+        Classification.Answered a =
+                answered(
+                        Classification.of(
+                                response(
+                                        Rcode.NOERROR,
+                                        "an:example.test. DNAME example.net.",
+                                        "an:www.example.net. A 192.0.2.1"),
+                                Q,
+                                Type.A,
+                                12));
         assertEquals(Name.fromConstantString("www.example.net."), a.finalName());
         assertTrue(a.links().get(0).dname());
-        Classification broken = Classification.of(response(Rcode.NOERROR, "an:example.test. DNAME example.net.",
-                "an:www.example.test. CNAME www.evil.test."), Q, Type.A, 12);
-        assertEquals(Reason.DNSSEC_BOGUS, assertInstanceOf(Classification.BrokenChain.class, broken).reason());
+        Classification broken =
+                Classification.of(
+                        response(
+                                Rcode.NOERROR,
+                                "an:example.test. DNAME example.net.",
+                                "an:www.example.test. CNAME www.evil.test."),
+                        Q,
+                        Type.A,
+                        12);
+        assertEquals(
+                Reason.DNSSEC_BOGUS,
+                assertInstanceOf(Classification.BrokenChain.class, broken).reason());
     }
 
     @Test
     void loopsAndLongChainsAreBrokenChainsNamingTheLimit() throws IOException {
-        Classification loop = Classification.of(response(Rcode.NOERROR, "an:www.example.test. CNAME a.example.test.",
-                "an:a.example.test. CNAME www.example.test."), Q, Type.A, 12);
+        Classification loop =
+                Classification.of(
+                        response(
+                                Rcode.NOERROR,
+                                "an:www.example.test. CNAME a.example.test.",
+                                "an:a.example.test. CNAME www.example.test."),
+                        Q,
+                        Type.A,
+                        12);
         Classification.BrokenChain l = assertInstanceOf(Classification.BrokenChain.class, loop);
         assertEquals(Reason.CHAIN_TOO_LONG, l.reason());
         assertEquals(null, l.limit(), "a loop is no limit");
-        Classification tooLong = Classification.of(response(Rcode.NOERROR, "an:www.example.test. CNAME a.example.test.",
-                "an:a.example.test. CNAME b.example.test.", "an:b.example.test. A 192.0.2.1"), Q, Type.A, 1);
-        assertEquals(Limit.CNAME_HOPS, assertInstanceOf(Classification.BrokenChain.class, tooLong).limit());
+        Classification tooLong =
+                Classification.of(
+                        response(
+                                Rcode.NOERROR,
+                                "an:www.example.test. CNAME a.example.test.",
+                                "an:a.example.test. CNAME b.example.test.",
+                                "an:b.example.test. A 192.0.2.1"),
+                        Q,
+                        Type.A,
+                        1);
+        assertEquals(
+                Limit.CNAME_HOPS,
+                assertInstanceOf(Classification.BrokenChain.class, tooLong).limit());
     }
 
     @Test
     void errorsYxdomainAndSignatureQueries() throws IOException {
-        assertEquals(Rcode.SERVFAIL, assertInstanceOf(Classification.ErrorRcode.class,
-                Classification.of(response(Rcode.SERVFAIL), Q, Type.A, 12)).rcode());
-        assertInstanceOf(Classification.Yxdomain.class, Classification.of(response(Rcode.YXDOMAIN), Q, Type.A, 12));
-        assertInstanceOf(Classification.SignatureQuery.class, Classification.of(response(Rcode.NOERROR), Q, Type.RRSIG, 12));
+        assertEquals(
+                Rcode.SERVFAIL,
+                assertInstanceOf(
+                                Classification.ErrorRcode.class,
+                                Classification.of(response(Rcode.SERVFAIL), Q, Type.A, 12))
+                        .rcode());
+        assertInstanceOf(
+                Classification.Yxdomain.class,
+                Classification.of(response(Rcode.YXDOMAIN), Q, Type.A, 12));
+        assertInstanceOf(
+                Classification.SignatureQuery.class,
+                Classification.of(response(Rcode.NOERROR), Q, Type.RRSIG, 12));
     }
 }

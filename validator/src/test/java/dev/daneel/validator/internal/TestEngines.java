@@ -8,19 +8,19 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 
 /**
- * Engines for the conformance harness, built through the engine's package-private crypto seam: test code
- * only, never in the library's jar.
+ * Engines for the conformance harness, built through the engine's package-private crypto seam: test
+ * code only, never in the library's jar.
  */
 public final class TestEngines {
 
-    private TestEngines() {
-    }
+    private TestEngines() {}
 
     /**
-     * An engine with Unbound's {@code fake-sha1: yes}, for replaying Unbound's own scenarios only: signatures
-     * of RSASHA1 (5), RSASHA1-NSEC3-SHA1 (7), DSA (3) and DSA-NSEC3-SHA1 (6) always verify, and DSA counts as
-     * supported. Those scenarios were signed with DER-encoded DSA signatures no real implementation accepts;
-     * the option lets them exercise the proof logic they were written for.
+     * An engine with Unbound's {@code fake-sha1: yes}, for replaying Unbound's own scenarios only:
+     * signatures of RSASHA1 (5), RSASHA1-NSEC3-SHA1 (7), DSA (3) and DSA-NSEC3-SHA1 (6) always
+     * verify, and DSA counts as supported. Those scenarios were signed with DER-encoded DSA
+     * signatures no real implementation accepts; the option lets them exercise the proof logic they
+     * were written for.
      */
     public static Engine withUnboundFakeSha1(EngineConfig config) {
         return new Engine(config, new FakeSha1());
@@ -36,8 +36,11 @@ public final class TestEngines {
         }
 
         @Override
-        public Optional<String> check(RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
-            return FAKED.contains(signature.getAlgorithm()) ? Optional.empty() : STANDARD.check(set, signature, key, at);
+        public Optional<String> check(
+                RRset set, RRSIGRecord signature, DNSKEYRecord key, Instant at) {
+            return FAKED.contains(signature.getAlgorithm())
+                    ? Optional.empty()
+                    : STANDARD.check(set, signature, key, at);
         }
     }
 }

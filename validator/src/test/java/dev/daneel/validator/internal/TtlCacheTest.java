@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** {@link TtlCache}: expiry by the injected clock, the entry bound, and least-recently-used eviction. */
+/**
+ * {@link TtlCache}: expiry by the injected clock, the entry bound, and least-recently-used
+ * eviction.
+ */
 class TtlCacheTest {
 
     private final TestClock clock = new TestClock(Instant.parse("2026-11-21T12:00:00Z"));

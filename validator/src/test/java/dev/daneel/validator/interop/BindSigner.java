@@ -18,9 +18,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Signs zones with BIND's {@code dnssec-keygen} and {@code dnssec-signzone}: a signer independent of
- * the testkit, so that Daneel is checked against data it did not produce. Keys are made fresh in a
- * temporary directory for every run; nothing is kept.
+ * Signs zones with BIND's {@code dnssec-keygen} and {@code dnssec-signzone}: a signer independent
+ * of the testkit, so that Daneel is checked against data it did not produce. Keys are made fresh in
+ * a temporary directory for every run; nothing is kept.
  *
  * <pre>{@code
  * BindSigner bind = new BindSigner(dir);
@@ -34,10 +34,15 @@ import org.xbill.DNS.TextParseException;
 final class BindSigner {
 
     /** How a zone proves that names and types do not exist. */
-    enum Denial { NSEC, NSEC3, NSEC3_OPT_OUT }
+    enum Denial {
+        NSEC,
+        NSEC3,
+        NSEC3_OPT_OUT
+    }
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    private static final DateTimeFormatter BIND_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter BIND_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final Path dir;
     private final String keygen;
@@ -51,14 +56,16 @@ final class BindSigner {
         this.dsfromkey = Tools.require("dnssec-dsfromkey", "bind9-utils");
     }
 
-    /** Describes a zone whose {@code ns1} host (the apex NS and the parent's glue) is {@code address}. */
+    /**
+     * Describes a zone whose {@code ns1} host (the apex NS and the parent's glue) is {@code
+     * address}.
+     */
     static Spec zone(String origin, String address) {
         return new Spec(name(origin), address);
     }
 
     /** A zone as written for NSD, and what its parent must publish for it. */
-    record Signed(Name origin, Path file, String address, String delegation) {
-    }
+    record Signed(Name origin, Path file, String address, String delegation) {}
 
     /** A zone description; every setter returns this. */
     static final class Spec {
@@ -85,13 +92,18 @@ final class BindSigner {
             return this;
         }
 
-        /** BIND's algorithm mnemonic: RSASHA256 (8), ECDSAP256SHA256 (13, default), ED25519 (15). */
+        /**
+         * BIND's algorithm mnemonic: RSASHA256 (8), ECDSAP256SHA256 (13, default), ED25519 (15).
+         */
         Spec algorithm(String mnemonic) {
             this.algorithm = Objects.requireNonNull(mnemonic);
             return this;
         }
 
-        /** NSEC (default), or NSEC3 with no salt and 0 extra iterations (RFC 9276), with or without opt-out. */
+        /**
+         * NSEC (default), or NSEC3 with no salt and 0 extra iterations (RFC 9276), with or without
+         * opt-out.
+         */
         Spec denial(Denial denial) {
             this.denial = denial;
             return this;
@@ -122,7 +134,9 @@ final class BindSigner {
             return this;
         }
 
-        /** After signing, changes the data of one record (owner absolute, type, old data, new data). */
+        /**
+         * After signing, changes the data of one record (owner absolute, type, old data, new data).
+         */
         Spec tamper(String owner, String type, String from, String to) {
             this.tamper = new String[] {owner, type, from, to};
             return this;
@@ -136,11 +150,15 @@ final class BindSigner {
             Path zoneDir = dir.resolve(label);
             Files.createDirectories(zoneDir);
             StringBuilder text = new StringBuilder();
-            text.append("$ORIGIN ").append(z.origin).append('\n')
+            text.append("$ORIGIN ")
+                    .append(z.origin)
+                    .append('\n')
                     .append("$TTL 3600\n")
                     .append("@ IN SOA ns1 hostmaster 2026112101 7200 3600 1209600 300\n")
                     .append("@ IN NS ns1\n")
-                    .append("ns1 IN A ").append(z.address).append('\n')
+                    .append("ns1 IN A ")
+                    .append(z.address)
+                    .append('\n')
                     .append(z.records);
             for (Signed c : z.children) {
                 text.append(c.delegation());
@@ -157,11 +175,30 @@ final class BindSigner {
             Files.writeString(unsignedFile, text, StandardCharsets.UTF_8);
 
             Path signedFile = zoneDir.resolve(label + ".signed");
-            List<String> cmd = new ArrayList<>(List.of(signzone, "-q", "-K", zoneDir.toString(), "-d", zoneDir.toString(),
-                    "-O", "full", "-o", z.origin.toString(), "-f", signedFile.toString()));
+            List<String> cmd =
+                    new ArrayList<>(
+                            List.of(
+                                    signzone,
+                                    "-q",
+                                    "-K",
+                                    zoneDir.toString(),
+                                    "-d",
+                                    zoneDir.toString(),
+                                    "-O",
+                                    "full",
+                                    "-o",
+                                    z.origin.toString(),
+                                    "-f",
+                                    signedFile.toString()));
             if (z.inception != null) {
-                cmd.addAll(List.of("-s", BIND_TIME.format(z.inception), "-e", BIND_TIME.format(z.expiration)));
-                // dnssec-signzone's own check judges signatures by the real clock and refuses a window in the past.
+                cmd.addAll(
+                        List.of(
+                                "-s",
+                                BIND_TIME.format(z.inception),
+                                "-e",
+                                BIND_TIME.format(z.expiration)));
+                // dnssec-signzone's own check judges signatures by the real clock and refuses a
+                // window in the past.
                 cmd.add("-P");
             }
             if (z.denial != Denial.NSEC) {
@@ -183,7 +220,11 @@ final class BindSigner {
                 Files.createDirectories(dsDir);
                 dsKey = key(dsDir, z, true);
             }
-            String ds = Tools.check(LIMIT, dsDir, List.of(dsfromkey, "-2", dsDir.resolve(dsKey + ".key").toString()));
+            String ds =
+                    Tools.check(
+                            LIMIT,
+                            dsDir,
+                            List.of(dsfromkey, "-2", dsDir.resolve(dsKey + ".key").toString()));
             return new Signed(z.origin, signedFile, z.address, glue(z) + ds.strip() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write zone " + z.origin + " under " + dir, e);
@@ -191,7 +232,17 @@ final class BindSigner {
     }
 
     private String key(Path keyDir, Spec z, boolean ksk) {
-        List<String> cmd = new ArrayList<>(List.of(keygen, "-q", "-K", keyDir.toString(), "-a", z.algorithm, "-L", "3600"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                keygen,
+                                "-q",
+                                "-K",
+                                keyDir.toString(),
+                                "-a",
+                                z.algorithm,
+                                "-L",
+                                "3600"));
         if (z.algorithm.startsWith("RSA")) {
             cmd.addAll(List.of("-b", "2048"));
         }
@@ -203,22 +254,39 @@ final class BindSigner {
     }
 
     private static String glue(Spec z) {
-        return z.origin + " 3600 IN NS ns1." + z.origin + "\nns1." + z.origin + " 3600 IN A " + z.address + "\n";
+        return z.origin
+                + " 3600 IN NS ns1."
+                + z.origin
+                + "\nns1."
+                + z.origin
+                + " 3600 IN A "
+                + z.address
+                + "\n";
     }
 
-    /** Replaces the data of one record line in a {@code -O full} file (owner TTL class type data). */
+    /**
+     * Replaces the data of one record line in a {@code -O full} file (owner TTL class type data).
+     */
     private static void tamper(Path file, String[] t) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         boolean done = false;
         for (int i = 0; i < lines.size() && !done; i++) {
             String[] f = lines.get(i).trim().split("\\s+", 5);
-            if (f.length == 5 && f[0].equalsIgnoreCase(t[0]) && f[2].equals("IN") && f[3].equals(t[1]) && f[4].equals(t[2])) {
+            if (f.length == 5
+                    && f[0].equalsIgnoreCase(t[0])
+                    && f[2].equals("IN")
+                    && f[3].equals(t[1])
+                    && f[4].equals(t[2])) {
                 lines.set(i, f[0] + "\t" + f[1] + "\tIN " + f[3] + "\t" + t[3]);
                 done = true;
             }
         }
         if (!done) {
-            fail("no record \"" + String.join(" ", t[0], t[1], t[2]) + "\" to tamper with in " + file);
+            fail(
+                    "no record \""
+                            + String.join(" ", t[0], t[1], t[2])
+                            + "\" to tamper with in "
+                            + file);
         }
         Files.write(file, lines, StandardCharsets.UTF_8);
     }

@@ -17,9 +17,9 @@ import org.xbill.DNS.Type;
 
 /**
  * A server process the suite started in the foreground (NSD {@code -d}, Unbound {@code -d}, named
- * {@code -g}): its output goes to a log file, and it is ended through its own {@link Process} handle
- * (SIGTERM, then SIGKILL), together with the children it forked. A JVM shutdown hook does the same if
- * the test JVM exits without closing it, so nothing is left running.
+ * {@code -g}): its output goes to a log file, and it is ended through its own {@link Process}
+ * handle (SIGTERM, then SIGKILL), together with the children it forked. A JVM shutdown hook does
+ * the same if the test JVM exits without closing it, so nothing is left running.
  *
  * <p>Thread-safe.
  */
@@ -44,31 +44,51 @@ final class Daemon implements AutoCloseable {
     /** Starts {@code command} in {@code dir}, its output in {@code log}. */
     static Daemon start(String name, List<String> command, Path dir, Path log) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process p =
+                    new ProcessBuilder(command)
+                            .directory(dir.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
             p.getOutputStream().close();
             return new Daemon(name, p, log);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + " (" + String.join(" ", command) + "): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start "
+                            + name
+                            + " ("
+                            + String.join(" ", command)
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /**
-     * Waits until the server answers {@code probe}/SOA at {@code address} over UDP (any response code
-     * counts: it is listening). Throws with the server's log when it exits or stays silent.
+     * Waits until the server answers {@code probe}/SOA at {@code address} over UDP (any response
+     * code counts: it is listening). Throws with the server's log when it exits or stays silent.
      */
     Daemon awaitDns(InetSocketAddress address, Name probe) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before answering on "
-                        + address + "; its log:\n" + log());
+                throw new IllegalStateException(
+                        name
+                                + " exited with "
+                                + process.exitValue()
+                                + " before answering on "
+                                + address
+                                + "; its log:\n"
+                                + log());
             }
             try {
                 SimpleResolver r = new SimpleResolver(address);
                 r.setTimeout(Duration.ofMillis(300));
-                Message m = r.send(Message.newQuery(Record.newRecord(probe, Type.SOA, org.xbill.DNS.DClass.IN)));
+                Message m =
+                        r.send(
+                                Message.newQuery(
+                                        Record.newRecord(
+                                                probe, Type.SOA, org.xbill.DNS.DClass.IN)));
                 if (m != null) {
                     return this;
                 }
@@ -83,8 +103,14 @@ final class Daemon implements AutoCloseable {
             }
         }
         stop();
-        throw new IllegalStateException(name + " did not answer on " + address + " within " + READY_TIMEOUT.toSeconds()
-                + " s; its log:\n" + log());
+        throw new IllegalStateException(
+                name
+                        + " did not answer on "
+                        + address
+                        + " within "
+                        + READY_TIMEOUT.toSeconds()
+                        + " s; its log:\n"
+                        + log());
     }
 
     /** The process id, for reports. */
@@ -102,7 +128,8 @@ final class Daemon implements AutoCloseable {
     }
 
     private void stop() {
-        // The children are captured first: once the parent is gone they are no longer its descendants.
+        // The children are captured first: once the parent is gone they are no longer its
+        // descendants.
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
@@ -110,7 +137,8 @@ final class Daemon implements AutoCloseable {
                 process.destroyForcibly();
                 process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
-            // A server ends its own children on SIGTERM; wait for that, and force only what outlives the grace.
+            // A server ends its own children on SIGTERM; wait for that, and force only what
+            // outlives the grace.
             long deadline = System.nanoTime() + STOP_GRACE.toNanos();
             while (children.stream().anyMatch(Daemon::running) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -124,15 +152,19 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Whether the process still runs. An orphan that has exited stays a zombie until init reaps it, and
-     * {@link ProcessHandle#isAlive()} counts zombies as alive; on Linux its state in /proc says otherwise.
+     * Whether the process still runs. An orphan that has exited stays a zombie until init reaps it,
+     * and {@link ProcessHandle#isAlive()} counts zombies as alive; on Linux its state in /proc says
+     * otherwise.
      */
     private static boolean running(ProcessHandle p) {
         if (!p.isAlive()) {
             return false;
         }
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"), StandardCharsets.US_ASCII);
+            String stat =
+                    Files.readString(
+                            Path.of("/proc", String.valueOf(p.pid()), "stat"),
+                            StandardCharsets.US_ASCII);
             char state = stat.charAt(stat.lastIndexOf(')') + 2);
             return state != 'Z' && state != 'X';
         } catch (IOException | RuntimeException gone) {
@@ -157,28 +189,32 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
-     * A port free for UDP and TCP on every one of {@code addresses} right now, chosen by the kernel, so
-     * that parallel builds do not collide. A later bind may still lose a race; callers retry a start that
-     * fails.
+     * A port free for UDP and TCP on every one of {@code addresses} right now, chosen by the
+     * kernel, so that parallel builds do not collide. A later bind may still lose a race; callers
+     * retry a start that fails.
      */
     static int freePort(List<InetAddress> addresses) {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
-            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(addresses.get(0), 0))) {
+            try (java.net.DatagramSocket probe =
+                    new java.net.DatagramSocket(new InetSocketAddress(addresses.get(0), 0))) {
                 port = probe.getLocalPort();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot bind on " + addresses.get(0) + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot bind on " + addresses.get(0) + ": " + e.getMessage(), e);
             }
             if (freeEverywhere(addresses, port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no port is free on all of " + addresses + " after 50 tries");
+        throw new IllegalStateException(
+                "no port is free on all of " + addresses + " after 50 tries");
     }
 
     /** Whether this machine has {@code address} (::1 is missing where IPv6 is disabled). */
     static boolean canBind(InetAddress address) {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(address, 0))) {
+        try (java.net.DatagramSocket s =
+                new java.net.DatagramSocket(new InetSocketAddress(address, 0))) {
             return true;
         } catch (IOException e) {
             return false;
@@ -187,8 +223,9 @@ final class Daemon implements AutoCloseable {
 
     private static boolean freeEverywhere(List<InetAddress> addresses, int port) {
         for (InetAddress a : addresses) {
-            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(a, port));
-                 java.net.ServerSocket tcp = new java.net.ServerSocket()) {
+            try (java.net.DatagramSocket udp =
+                            new java.net.DatagramSocket(new InetSocketAddress(a, port));
+                    java.net.ServerSocket tcp = new java.net.ServerSocket()) {
                 tcp.bind(new InetSocketAddress(a, port));
             } catch (IOException taken) {
                 return false;

@@ -22,12 +22,12 @@ import org.xbill.DNS.Type;
  * BIND's {@code delv} as a reference validator: it sends every query needed (with CD set) to one
  * recursive server and validates from the local root's anchor with BIND's own validator.
  *
- * <p>delv exits 0 whether or not validation succeeded, so its text is the verdict:
- * {@code ; fully validated} is Secure, {@code ; unsigned answer} is Insecure, {@code ; negative
- * response, …} says the same of a negative answer (after a {@code resolution failed: ncache …} line
- * that only announces it), and any other {@code resolution failed} is Bogus. A CNAME chain prints one
- * verdict per link; the answer is as strong as its weakest link (RFC 4035 §4.3). Records are printed in
- * RFC 3597 generic form ({@code +unknownformat}), so their data compares byte for byte.
+ * <p>delv exits 0 whether or not validation succeeded, so its text is the verdict: {@code ; fully
+ * validated} is Secure, {@code ; unsigned answer} is Insecure, {@code ; negative response, …} says
+ * the same of a negative answer (after a {@code resolution failed: ncache …} line that only
+ * announces it), and any other {@code resolution failed} is Bogus. A CNAME chain prints one verdict
+ * per link; the answer is as strong as its weakest link (RFC 4035 §4.3). Records are printed in RFC
+ * 3597 generic form ({@code +unknownformat}), so their data compares byte for byte.
  *
  * <p>Thread-safe: every lookup is its own process.
  */
@@ -48,9 +48,17 @@ final class Delv {
         String delv = Tools.require("delv", "bind9-dnsutils");
         StringBuilder conf = new StringBuilder("trust-anchors {\n");
         for (DSRecord ds : rootDs) {
-            conf.append("  \"").append(ds.getName()).append("\" static-ds ").append(ds.getFootprint()).append(' ')
-                    .append(ds.getAlgorithm()).append(' ').append(ds.getDigestID()).append(" \"")
-                    .append(java.util.HexFormat.of().withUpperCase().formatHex(ds.getDigest())).append("\";\n");
+            conf.append("  \"")
+                    .append(ds.getName())
+                    .append("\" static-ds ")
+                    .append(ds.getFootprint())
+                    .append(' ')
+                    .append(ds.getAlgorithm())
+                    .append(' ')
+                    .append(ds.getDigestID())
+                    .append(" \"")
+                    .append(java.util.HexFormat.of().withUpperCase().formatHex(ds.getDigest()))
+                    .append("\";\n");
         }
         conf.append("};\n");
         try {
@@ -66,10 +74,24 @@ final class Delv {
     /** Validates {@code name}/{@code type} through the recursive server at {@code server} (UDP). */
     PeerVerdict lookup(InetSocketAddress server, Name name, int type) {
         String source = server.getAddress() instanceof java.net.Inet6Address ? "::1" : "127.0.0.1";
-        List<String> cmd = List.of(delv, "@" + server.getAddress().getHostAddress(), "-p", String.valueOf(server.getPort()),
-                "-b", source,
-                "-a", anchorFile.toString(), "+root=.", "+nodnssec", "+unknownformat", "+nomultiline",
-                "-q", name.toString(), "-t", Type.string(type));
+        List<String> cmd =
+                List.of(
+                        delv,
+                        "@" + server.getAddress().getHostAddress(),
+                        "-p",
+                        String.valueOf(server.getPort()),
+                        "-b",
+                        source,
+                        "-a",
+                        anchorFile.toString(),
+                        "+root=.",
+                        "+nodnssec",
+                        "+unknownformat",
+                        "+nomultiline",
+                        "-q",
+                        name.toString(),
+                        "-t",
+                        Type.string(type));
         Tools.Result r = Tools.run(LIMIT, anchorFile.getParent(), cmd);
         return parse(r.output(), type);
     }
@@ -90,9 +112,11 @@ final class Delv {
                 if (!why.startsWith("ncache")) {
                     failure = why;
                 }
-            } else if (line.equals("; fully validated") || line.equals("; negative response, fully validated")) {
+            } else if (line.equals("; fully validated")
+                    || line.equals("; negative response, fully validated")) {
                 verdicts.add(Status.SECURE);
-            } else if (line.equals("; unsigned answer") || line.equals("; negative response, unsigned answer")) {
+            } else if (line.equals("; unsigned answer")
+                    || line.equals("; negative response, unsigned answer")) {
                 verdicts.add(Status.INSECURE);
             } else if (line.startsWith(";") && line.contains(";-$NXDOMAIN")) {
                 rcode = Rcode.NXDOMAIN;
@@ -104,10 +128,15 @@ final class Delv {
             }
         }
         if (failure != null) {
-            return new PeerVerdict(Status.BOGUS, Rcode.SERVFAIL, Set.of(), "resolution failed: " + failure);
+            return new PeerVerdict(
+                    Status.BOGUS, Rcode.SERVFAIL, Set.of(), "resolution failed: " + failure);
         }
         if (verdicts.isEmpty()) {
-            return new PeerVerdict(Status.INDETERMINATE, Rcode.SERVFAIL, Set.of(), "unparsed delv output: " + output.strip());
+            return new PeerVerdict(
+                    Status.INDETERMINATE,
+                    Rcode.SERVFAIL,
+                    Set.of(),
+                    "unparsed delv output: " + output.strip());
         }
         Status status = verdicts.contains(Status.INSECURE) ? Status.INSECURE : Status.SECURE;
         return new PeerVerdict(status, rcode, rdata, "per link: " + verdicts);
@@ -127,7 +156,8 @@ final class Delv {
             }
             return Record.fromString(owner, t, DClass.IN, Long.parseLong(f[1]), f[4], Name.root);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot read delv's answer line \"" + line + "\": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read delv's answer line \"" + line + "\": " + e.getMessage(), e);
         }
     }
 }

@@ -15,9 +15,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * BIND's {@code dig}, asking one authoritative server without recursion ({@code +norec +dnssec}): the
- * reference for what a zone's server really says. dig retries over TCP by itself when the answer is
- * truncated.
+ * BIND's {@code dig}, asking one authoritative server without recursion ({@code +norec +dnssec}):
+ * the reference for what a zone's server really says. dig retries over TCP by itself when the
+ * answer is truncated.
  *
  * <pre>{@code
  * Dig.Result r = Dig.ask(dir, "127.0.0.4", port, Name.fromString("www.sec.test."), Type.A);
@@ -34,21 +34,40 @@ final class Dig {
      * @param answer the answer section, RRSIGs included
      * @param authority the authority section, RRSIGs included
      */
-    record Result(String status, List<Record> answer, List<Record> authority) {
-    }
+    record Result(String status, List<Record> answer, List<Record> authority) {}
 
-    private Dig() {
-    }
+    private Dig() {}
 
     static Result ask(Path workDir, String server, int port, Name name, int type) {
         String dig = Tools.require("dig", "bind9-dnsutils");
-        String out = Tools.check(Duration.ofSeconds(20), workDir, List.of(dig, "@" + server, "-p", Integer.toString(port),
-                "+norec", "+dnssec", "+tries=1", "+time=5", "+bufsize=1232", "+multiline=no", name.toString(),
-                Type.string(type)));
+        String out =
+                Tools.check(
+                        Duration.ofSeconds(20),
+                        workDir,
+                        List.of(
+                                dig,
+                                "@" + server,
+                                "-p",
+                                Integer.toString(port),
+                                "+norec",
+                                "+dnssec",
+                                "+tries=1",
+                                "+time=5",
+                                "+bufsize=1232",
+                                "+multiline=no",
+                                name.toString(),
+                                Type.string(type)));
         Matcher m = STATUS.matcher(out);
         if (!m.find()) {
-            throw new IllegalStateException("dig printed no status for " + name + "/" + Type.string(type) + " at " + server
-                    + ":\n" + out);
+            throw new IllegalStateException(
+                    "dig printed no status for "
+                            + name
+                            + "/"
+                            + Type.string(type)
+                            + " at "
+                            + server
+                            + ":\n"
+                            + out);
         }
         return new Result(m.group(1), section(out, "ANSWER"), section(out, "AUTHORITY"));
     }
@@ -73,7 +92,10 @@ final class Dig {
             }
             text.append(line).append('\n');
         }
-        try (Master master = new Master(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), Name.root)) {
+        try (Master master =
+                new Master(
+                        new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)),
+                        Name.root)) {
             for (Record r; (r = master.nextRecord()) != null; ) {
                 records.add(r);
             }

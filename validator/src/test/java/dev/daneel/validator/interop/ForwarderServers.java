@@ -13,9 +13,9 @@ import org.xbill.DNS.Name;
 
 /**
  * Two more real upstreams of the kinds end hosts sit behind, started on 127.0.0.1 over a testbed
- * hierarchy: PowerDNS Recursor with {@code dnssec=off} (it neither asks for nor passes on DNSSEC records)
- * and dnsmasq as a plain caching forwarder without {@code --dnssec} or {@code --proxy-dnssec}. Each sends
- * nothing but to the testbed's loopback servers.
+ * hierarchy: PowerDNS Recursor with {@code dnssec=off} (it neither asks for nor passes on DNSSEC
+ * records) and dnsmasq as a plain caching forwarder without {@code --dnssec} or {@code
+ * --proxy-dnssec}. Each sends nothing but to the testbed's loopback servers.
  *
  * <pre>{@code
  * Daemon pdns = ForwarderServers.pdnsRecursor(dir, port, authorities);
@@ -24,25 +24,49 @@ import org.xbill.DNS.Name;
  */
 final class ForwarderServers {
 
-    private ForwarderServers() {
-    }
+    private ForwarderServers() {}
 
     /**
-     * PowerDNS Recursor on 127.0.0.1:{@code port} with {@code dnssec=off}; every zone of the hierarchy a
-     * {@code forward-zones} entry to its own server (root hints cannot carry a port).
+     * PowerDNS Recursor on 127.0.0.1:{@code port} with {@code dnssec=off}; every zone of the
+     * hierarchy a {@code forward-zones} entry to its own server (root hints cannot carry a port).
      */
     static Daemon pdnsRecursor(Path dir, int port, Map<Name, InetSocketAddress> zones) {
         String pdns = Tools.require("pdns_recursor", "pdns-recursor");
         try {
             Files.createDirectories(dir);
-            String forwards = zones.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().getAddress().getHostAddress()
-                    + ":" + e.getValue().getPort()).collect(Collectors.joining(", "));
-            Files.writeString(dir.resolve("recursor.conf"), String.join("\n",
-                    "local-address=127.0.0.1", "local-port=" + port, "allow-from=127.0.0.0/8",
-                    "query-local-address=127.0.0.1", "dont-query=", "dnssec=off", "daemon=no", "write-pid=no",
-                    "socket-dir=" + dir, "threads=1", "forward-zones=" + forwards, "loglevel=3", "") );
-            Daemon d = Daemon.start("pdns_recursor:" + port, List.of(pdns, "--config-dir=" + dir), dir,
-                    dir.resolve("pdns.log"));
+            String forwards =
+                    zones.entrySet().stream()
+                            .map(
+                                    e ->
+                                            e.getKey()
+                                                    + "="
+                                                    + e.getValue().getAddress().getHostAddress()
+                                                    + ":"
+                                                    + e.getValue().getPort())
+                            .collect(Collectors.joining(", "));
+            Files.writeString(
+                    dir.resolve("recursor.conf"),
+                    String.join(
+                            "\n",
+                            "local-address=127.0.0.1",
+                            "local-port=" + port,
+                            "allow-from=127.0.0.0/8",
+                            "query-local-address=127.0.0.1",
+                            "dont-query=",
+                            "dnssec=off",
+                            "daemon=no",
+                            "write-pid=no",
+                            "socket-dir=" + dir,
+                            "threads=1",
+                            "forward-zones=" + forwards,
+                            "loglevel=3",
+                            ""));
+            Daemon d =
+                    Daemon.start(
+                            "pdns_recursor:" + port,
+                            List.of(pdns, "--config-dir=" + dir),
+                            dir,
+                            dir.resolve("pdns.log"));
             try {
                 d.awaitDns(new InetSocketAddress("127.0.0.1", port), Name.root);
             } catch (RuntimeException e) {
@@ -55,16 +79,35 @@ final class ForwarderServers {
         }
     }
 
-    /** dnsmasq on 127.0.0.1:{@code port}, forwarding everything to {@code upstream}, caching, no DNSSEC. */
+    /**
+     * dnsmasq on 127.0.0.1:{@code port}, forwarding everything to {@code upstream}, caching, no
+     * DNSSEC.
+     */
     static Daemon dnsmasq(Path dir, int port, InetSocketAddress upstream) {
         String dnsmasq = Tools.require("dnsmasq", "dnsmasq-base");
         try {
             Files.createDirectories(dir);
-            Daemon d = Daemon.start("dnsmasq:" + port, List.of(dnsmasq, "--keep-in-foreground", "--no-resolv",
-                    "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.1", "--port=" + port,
-                    "--user=root", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-facility=-",
-                    "--server=" + upstream.getAddress().getHostAddress() + "#" + upstream.getPort()), dir,
-                    dir.resolve("dnsmasq.log"));
+            Daemon d =
+                    Daemon.start(
+                            "dnsmasq:" + port,
+                            List.of(
+                                    dnsmasq,
+                                    "--keep-in-foreground",
+                                    "--no-resolv",
+                                    "--no-hosts",
+                                    "--no-poll",
+                                    "--bind-interfaces",
+                                    "--listen-address=127.0.0.1",
+                                    "--port=" + port,
+                                    "--user=root",
+                                    "--pid-file=" + dir.resolve("dnsmasq.pid"),
+                                    "--log-facility=-",
+                                    "--server="
+                                            + upstream.getAddress().getHostAddress()
+                                            + "#"
+                                            + upstream.getPort()),
+                            dir,
+                            dir.resolve("dnsmasq.log"));
             try {
                 d.awaitDns(new InetSocketAddress("127.0.0.1", port), Name.root);
             } catch (RuntimeException e) {

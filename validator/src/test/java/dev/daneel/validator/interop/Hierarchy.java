@@ -12,11 +12,11 @@ import java.util.TreeMap;
 import org.xbill.DNS.Name;
 
 /**
- * The interop testbed: one NSD per level of the DNS tree, each on its own loopback address (the root
- * on 127.0.0.2, TLDs on 127.0.0.3, their children on 127.0.0.4, …) and all on one free port, and a
- * non-validating Unbound on 127.0.0.1 and ::1 that iterates from that root. Zones of one level share a
- * server, so a parent and its child are always on different servers, as on the Internet: a query sent
- * to the wrong side of a zone cut gets the wrong answer and shows.
+ * The interop testbed: one NSD per level of the DNS tree, each on its own loopback address (the
+ * root on 127.0.0.2, TLDs on 127.0.0.3, their children on 127.0.0.4, …) and all on one free port,
+ * and a non-validating Unbound on 127.0.0.1 and ::1 that iterates from that root. Zones of one
+ * level share a server, so a parent and its child are always on different servers, as on the
+ * Internet: a query sent to the wrong side of a zone cut gets the wrong answer and shows.
  *
  * <pre>{@code
  * try (Hierarchy h = Hierarchy.start(dir, Map.of(Name.root, rootFile, ...))) {
@@ -35,15 +35,21 @@ final class Hierarchy implements AutoCloseable {
     private final UnboundServer unbound;
     private final boolean ipv6;
 
-    private Hierarchy(List<AutoCloseable> servers, Map<Name, InetSocketAddress> authorities, UnboundServer unbound,
-                      boolean ipv6) {
+    private Hierarchy(
+            List<AutoCloseable> servers,
+            Map<Name, InetSocketAddress> authorities,
+            UnboundServer unbound,
+            boolean ipv6) {
         this.servers = servers;
         this.authorities = authorities;
         this.unbound = unbound;
         this.ipv6 = ipv6;
     }
 
-    /** The loopback address of the server for zones at this depth: the root 127.0.0.2, a TLD 127.0.0.3, … */
+    /**
+     * The loopback address of the server for zones at this depth: the root 127.0.0.2, a TLD
+     * 127.0.0.3, …
+     */
     static String address(Name zone) {
         int depth = zone.labels() - 1;
         if (depth > 200) {
@@ -53,15 +59,17 @@ final class Hierarchy implements AutoCloseable {
     }
 
     /**
-     * Serves every zone file from the server of its level and starts Unbound over them. A port lost to a
-     * parallel build between choosing and binding is chosen again.
+     * Serves every zone file from the server of its level and starts Unbound over them. A port lost
+     * to a parallel build between choosing and binding is chosen again.
      *
      * @param zones apex → master file, the root included
      */
     static Hierarchy start(Path dir, Map<Name, Path> zones) {
         Map<String, Map<Name, Path>> byAddress = new TreeMap<>();
         for (Map.Entry<Name, Path> z : zones.entrySet()) {
-            byAddress.computeIfAbsent(address(z.getKey()), a -> new LinkedHashMap<>()).put(z.getKey(), z.getValue());
+            byAddress
+                    .computeIfAbsent(address(z.getKey()), a -> new LinkedHashMap<>())
+                    .put(z.getKey(), z.getValue());
         }
         List<InetAddress> addresses = byAddress.keySet().stream().map(Hierarchy::inet).toList();
         boolean ipv6 = Daemon.canBind(inet("::1"));
@@ -72,13 +80,23 @@ final class Hierarchy implements AutoCloseable {
                 int port = Daemon.freePort(addresses);
                 Map<Name, InetSocketAddress> authorities = new LinkedHashMap<>();
                 for (Map.Entry<String, Map<Name, Path>> e : byAddress.entrySet()) {
-                    started.add(NsdServer.start(dir.resolve("nsd-" + e.getKey() + "-" + attempt), e.getKey(), port, e.getValue()));
+                    started.add(
+                            NsdServer.start(
+                                    dir.resolve("nsd-" + e.getKey() + "-" + attempt),
+                                    e.getKey(),
+                                    port,
+                                    e.getValue()));
                     for (Name zone : e.getValue().keySet()) {
                         authorities.put(zone, new InetSocketAddress(e.getKey(), port));
                     }
                 }
                 int recursivePort = Daemon.freePort(recursiveAddresses(ipv6));
-                UnboundServer unbound = UnboundServer.start(dir.resolve("unbound-" + attempt), recursivePort, authorities, ipv6);
+                UnboundServer unbound =
+                        UnboundServer.start(
+                                dir.resolve("unbound-" + attempt),
+                                recursivePort,
+                                authorities,
+                                ipv6);
                 started.add(unbound);
                 return new Hierarchy(started, authorities, unbound, ipv6);
             } catch (IllegalStateException e) {
@@ -97,7 +115,8 @@ final class Hierarchy implements AutoCloseable {
     /** Unbound over IPv6; skips the calling test (fails it under CI) on a machine without ::1. */
     InetSocketAddress recursive6() {
         if (!ipv6) {
-            Tools.unavailable("::1 is not configured on this machine (see ip -6 addr show lo), so nothing listens there");
+            Tools.unavailable(
+                    "::1 is not configured on this machine (see ip -6 addr show lo), so nothing listens there");
         }
         return new InetSocketAddress(inet("::1"), unbound.port());
     }
@@ -107,7 +126,9 @@ final class Hierarchy implements AutoCloseable {
         return ipv6;
     }
 
-    /** Where a recursive server of this testbed listens: 127.0.0.1, and ::1 if the machine has it. */
+    /**
+     * Where a recursive server of this testbed listens: 127.0.0.1, and ::1 if the machine has it.
+     */
     List<InetAddress> recursiveAddresses() {
         return recursiveAddresses(ipv6);
     }

@@ -35,16 +35,15 @@ import org.xbill.DNS.Type;
 
 /**
  * The iterative resolver against real authoritative servers: NSD on 127.0.0.2 (the root), 127.0.0.3
- * ({@code test.}, {@code example.}), 127.0.0.4 (the children of {@code test.}), 127.0.0.5 (a zone whose
- * NS name lives in another TLD, and a second server of {@code two.test.}) and 127.0.0.6 (a server that
- * serves none of them: the lame one). Every response is compared with what the zone's own server says to
- * {@code dig +norec +dnssec}: the same rcode and the same records, RRSIGs included; and the queries the
- * iterator sent are counted.
+ * ({@code test.}, {@code example.}), 127.0.0.4 (the children of {@code test.}), 127.0.0.5 (a zone
+ * whose NS name lives in another TLD, and a second server of {@code two.test.}) and 127.0.0.6 (a
+ * server that serves none of them: the lame one). Every response is compared with what the zone's
+ * own server says to {@code dig +norec +dnssec}: the same rcode and the same records, RRSIGs
+ * included; and the queries the iterator sent are counted.
  */
 class IterativeResolverNsdTest {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     private static final List<NsdServer> SERVERS = new ArrayList<>();
     private static int port;
@@ -53,40 +52,108 @@ class IterativeResolverNsdTest {
     static void startTheServers() throws Exception {
         Tools.require("nsd", "nsd");
         Tools.require("dig", "bind9-dnsutils");
-        World world = World.builder()
-                .zone(".", z -> z.nameserverAddress("127.0.0.2"))
-                .zone("test.", z -> z.nameserverAddress("127.0.0.3")
-                        // a lame delegation: the second server (127.0.0.6) does not serve lame.test.
-                        .record("lame NS ns2.lame.test.\nns2.lame.test. A 127.0.0.6")
-                        // a delegation whose only NS name is in another TLD, so it cannot have glue
-                        .record("noglue NS ns.hosts.example.")
-                        // two servers, for the bogus-server test
-                        .record("two NS ns2.two.test.\nns2.two.test. A 127.0.0.5")
-                        // NXNSAttack: many NS names without glue, none of which exists
-                        .record(nxnsDelegation()))
-                .zone("example.", z -> z.nameserverAddress("127.0.0.3").record("ns.hosts A 127.0.0.5"))
-                .zone("sec.test.", z -> z.nameserverAddress("127.0.0.4").record("www A 192.0.2.1\n"
-                        + "alias CNAME www.unsigned.test.\ntobig CNAME www.big.test.\nchain CNAME alias\nmoved DNAME unsigned.test."))
-                .zone("unsigned.test.", z -> z.nameserverAddress("127.0.0.4").unsigned().record("www A 192.0.2.2"))
-                .zone("lame.test.", z -> z.nameserverAddress("127.0.0.4").record("www A 192.0.2.3\n@ NS ns2\nns2 A 127.0.0.6"))
-                // RSA-2048 with a standby KSK: three keys and two signatures, more than 1232 octets
-                .zone("big.test.", z -> z.nameserverAddress("127.0.0.4").algorithm(8).rsaKeyBits(2048).standbyKsk()
-                        .record("www A 192.0.2.4"))
-                .zone("two.test.", z -> z.nameserverAddress("127.0.0.4").record("www A 192.0.2.6\n@ NS ns2\nns2 A 127.0.0.5"))
-                .build();
+        World world =
+                World.builder()
+                        .zone(".", z -> z.nameserverAddress("127.0.0.2"))
+                        .zone(
+                                "test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.3")
+                                                // a lame delegation: the second server (127.0.0.6)
+                                                // does not serve lame.test.
+                                                .record(
+                                                        "lame NS ns2.lame.test.\nns2.lame.test. A 127.0.0.6")
+                                                // a delegation whose only NS name is in another
+                                                // TLD, so it cannot have glue
+                                                .record("noglue NS ns.hosts.example.")
+                                                // two servers, for the bogus-server test
+                                                .record(
+                                                        "two NS ns2.two.test.\nns2.two.test. A 127.0.0.5")
+                                                // NXNSAttack: many NS names without glue, none of
+                                                // which exists
+                                                .record(nxnsDelegation()))
+                        .zone(
+                                "example.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.3")
+                                                .record("ns.hosts A 127.0.0.5"))
+                        .zone(
+                                "sec.test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.4")
+                                                .record(
+                                                        "www A 192.0.2.1\n"
+                                                                + "alias CNAME www.unsigned.test.\ntobig CNAME www.big.test.\nchain CNAME alias\nmoved DNAME unsigned.test."))
+                        .zone(
+                                "unsigned.test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.4")
+                                                .unsigned()
+                                                .record("www A 192.0.2.2"))
+                        .zone(
+                                "lame.test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.4")
+                                                .record(
+                                                        "www A 192.0.2.3\n@ NS ns2\nns2 A 127.0.0.6"))
+                        // RSA-2048 with a standby KSK: three keys and two signatures, more than
+                        // 1232 octets
+                        .zone(
+                                "big.test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.4")
+                                                .algorithm(8)
+                                                .rsaKeyBits(2048)
+                                                .standbyKsk()
+                                                .record("www A 192.0.2.4"))
+                        .zone(
+                                "two.test.",
+                                z ->
+                                        z.nameserverAddress("127.0.0.4")
+                                                .record(
+                                                        "www A 192.0.2.6\n@ NS ns2\nns2 A 127.0.0.5"))
+                        .build();
         Map<Name, Path> zones = world.exportZones(dir.resolve("zones"));
-        Path noglue = Files.writeString(dir.resolve("noglue.test.zone"), "$ORIGIN noglue.test.\n$TTL 300\n"
-                + "@ SOA ns.hosts.example. hostmaster.noglue.test. 1 3600 600 86400 300\n@ NS ns.hosts.example.\n"
-                + "www A 192.0.2.5\n");
-        Path other = Files.writeString(dir.resolve("elsewhere.zone"), "$ORIGIN elsewhere.\n$TTL 300\n"
-                + "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.6\n");
+        Path noglue =
+                Files.writeString(
+                        dir.resolve("noglue.test.zone"),
+                        "$ORIGIN noglue.test.\n$TTL 300\n"
+                                + "@ SOA ns.hosts.example. hostmaster.noglue.test. 1 3600 600 86400 300\n@ NS ns.hosts.example.\n"
+                                + "www A 192.0.2.5\n");
+        Path other =
+                Files.writeString(
+                        dir.resolve("elsewhere.zone"),
+                        "$ORIGIN elsewhere.\n$TTL 300\n"
+                                + "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.6\n");
         Map<String, Map<Name, Path>> byServer = new LinkedHashMap<>();
         byServer.put("127.0.0.2", Map.of(Name.root, zones.get(Name.root)));
-        byServer.put("127.0.0.3", Map.of(name("test."), zones.get(name("test.")), name("example."), zones.get(name("example."))));
-        byServer.put("127.0.0.4", Map.of(name("sec.test."), zones.get(name("sec.test.")), name("unsigned.test."),
-                zones.get(name("unsigned.test.")), name("lame.test."), zones.get(name("lame.test.")), name("big.test."),
-                zones.get(name("big.test.")), name("two.test."), zones.get(name("two.test."))));
-        byServer.put("127.0.0.5", Map.of(name("noglue.test."), noglue, name("two.test."), zones.get(name("two.test."))));
+        byServer.put(
+                "127.0.0.3",
+                Map.of(
+                        name("test."),
+                        zones.get(name("test.")),
+                        name("example."),
+                        zones.get(name("example."))));
+        byServer.put(
+                "127.0.0.4",
+                Map.of(
+                        name("sec.test."),
+                        zones.get(name("sec.test.")),
+                        name("unsigned.test."),
+                        zones.get(name("unsigned.test.")),
+                        name("lame.test."),
+                        zones.get(name("lame.test.")),
+                        name("big.test."),
+                        zones.get(name("big.test.")),
+                        name("two.test."),
+                        zones.get(name("two.test."))));
+        byServer.put(
+                "127.0.0.5",
+                Map.of(
+                        name("noglue.test."),
+                        noglue,
+                        name("two.test."),
+                        zones.get(name("two.test."))));
         byServer.put("127.0.0.6", Map.of(name("elsewhere."), other));
         List<InetAddress> addresses = new ArrayList<>();
         for (String a : byServer.keySet()) {
@@ -94,7 +161,9 @@ class IterativeResolverNsdTest {
         }
         port = Daemon.freePort(addresses);
         for (Map.Entry<String, Map<Name, Path>> e : byServer.entrySet()) {
-            SERVERS.add(NsdServer.start(dir.resolve("nsd-" + e.getKey()), e.getKey(), port, e.getValue()));
+            SERVERS.add(
+                    NsdServer.start(
+                            dir.resolve("nsd-" + e.getKey()), e.getKey(), port, e.getValue()));
         }
     }
 
@@ -114,11 +183,19 @@ class IterativeResolverNsdTest {
     }
 
     private static IterativeResolver iterator() throws Exception {
-        return IterativeResolver.create(IteratorConfig.builder()
-                .rootHints(RootHints.of(List.of(new RootHints.Server(name("ns1."), List.of(InetAddress.getByName("127.0.0.2"))))))
-                .serverPort(port)
-                .ipv6(false)
-                .build());
+        return IterativeResolver.create(
+                IteratorConfig.builder()
+                        .rootHints(
+                                RootHints.of(
+                                        List.of(
+                                                new RootHints.Server(
+                                                        name("ns1."),
+                                                        List.of(
+                                                                InetAddress.getByName(
+                                                                        "127.0.0.2"))))))
+                        .serverPort(port)
+                        .ipv6(false)
+                        .build());
     }
 
     @Test
@@ -127,9 +204,13 @@ class IterativeResolverNsdTest {
             Message m = it.query(name("www.sec.test."), Type.A).join();
             Dig.Result truth = Dig.ask(dir, "127.0.0.4", port, name("www.sec.test."), Type.A);
             assertSame(truth, m);
-            assertTrue(m.getSection(Section.ANSWER).stream().anyMatch(r -> r.getType() == Type.RRSIG), "RRSIGs kept");
+            assertTrue(
+                    m.getSection(Section.ANSWER).stream().anyMatch(r -> r.getType() == Type.RRSIG),
+                    "RRSIGs kept");
             long sent = it.queriesSent();
-            assertTrue(sent >= 3 && sent <= 8, "root, test., sec.test. (and QNAME-minimised steps): " + sent);
+            assertTrue(
+                    sent >= 3 && sent <= 8,
+                    "root, test., sec.test. (and QNAME-minimised steps): " + sent);
             it.query(name("www.sec.test."), Type.A).join();
             assertEquals(sent, it.queriesSent(), "the second lookup is answered from the cache");
         }
@@ -145,7 +226,9 @@ class IterativeResolverNsdTest {
             Message dnskey = it.query(name("sec.test."), Type.DNSKEY).join();
             assertSame(Dig.ask(dir, "127.0.0.4", port, name("sec.test."), Type.DNSKEY), dnskey);
             Resolution noDs = it.resolve(name("unsigned.test."), Type.DS).join();
-            assertSame(Dig.ask(dir, "127.0.0.3", port, name("unsigned.test."), Type.DS), noDs.response());
+            assertSame(
+                    Dig.ask(dir, "127.0.0.3", port, name("unsigned.test."), Type.DS),
+                    noDs.response());
             assertEquals(name("test."), noDs.hops().get(0).zone(), "asked of the parent's servers");
         }
     }
@@ -160,7 +243,10 @@ class IterativeResolverNsdTest {
             long sent = it.queriesSent();
             Message again = it.query(name("nope.sec.test."), Type.TXT).join();
             assertEquals(Rcode.NXDOMAIN, again.getRcode());
-            assertEquals(sent, it.queriesSent(), "an NXDOMAIN answers every type at the name (RFC 2308 §5)");
+            assertEquals(
+                    sent,
+                    it.queriesSent(),
+                    "an NXDOMAIN answers every type at the name (RFC 2308 §5)");
         }
     }
 
@@ -172,7 +258,10 @@ class IterativeResolverNsdTest {
             Dig.Result last = Dig.ask(dir, "127.0.0.4", port, name("www.unsigned.test."), Type.A);
             Set<Record> want = new HashSet<>(first.answer());
             want.addAll(last.answer());
-            assertEquals(text(want), text(m.getSection(Section.ANSWER)), "chain.sec.test → alias.sec.test → www.unsigned.test");
+            assertEquals(
+                    text(want),
+                    text(m.getSection(Section.ANSWER)),
+                    "chain.sec.test → alias.sec.test → www.unsigned.test");
             assertEquals(Rcode.NOERROR, m.getRcode());
         }
     }
@@ -185,26 +274,38 @@ class IterativeResolverNsdTest {
             Dig.Result last = Dig.ask(dir, "127.0.0.4", port, name("www.unsigned.test."), Type.A);
             Set<Record> want = new HashSet<>(first.answer());
             want.addAll(last.answer());
-            assertTrue(first.answer().stream().anyMatch(r -> r.getType() == Type.DNAME), "NSD sends the DNAME");
-            assertEquals(text(want), text(m.getSection(Section.ANSWER)), "DNAME, its RRSIG, the synthesised CNAME, the A");
+            assertTrue(
+                    first.answer().stream().anyMatch(r -> r.getType() == Type.DNAME),
+                    "NSD sends the DNAME");
+            assertEquals(
+                    text(want),
+                    text(m.getSection(Section.ANSWER)),
+                    "DNAME, its RRSIG, the synthesised CNAME, the A");
         }
     }
 
     @Test
     void lameServerIsSkipped() throws Exception {
-        assertEquals("REFUSED", Dig.ask(dir, "127.0.0.6", port, name("www.lame.test."), Type.A).status(),
+        assertEquals(
+                "REFUSED",
+                Dig.ask(dir, "127.0.0.6", port, name("www.lame.test."), Type.A).status(),
                 "127.0.0.6 does not serve lame.test.");
-        long servers = Dig.ask(dir, "127.0.0.3", port, name("www.lame.test."), Type.A).authority().stream()
-                .filter(r -> r.getType() == Type.NS).count();
+        long servers =
+                Dig.ask(dir, "127.0.0.3", port, name("www.lame.test."), Type.A).authority().stream()
+                        .filter(r -> r.getType() == Type.NS)
+                        .count();
         assertEquals(2, servers, "test. delegates lame.test. to two servers");
         try (IterativeResolver it = iterator()) {
             for (int i = 0; i < 5; i++) {
                 Message m = it.query(name("www" + i + ".lame.test."), Type.A).join();
-                assertSame(Dig.ask(dir, "127.0.0.4", port, name("www" + i + ".lame.test."), Type.A), m);
+                assertSame(
+                        Dig.ask(dir, "127.0.0.4", port, name("www" + i + ".lame.test."), Type.A),
+                        m);
             }
             Message m = it.query(name("www.lame.test."), Type.A).join();
             assertSame(Dig.ask(dir, "127.0.0.4", port, name("www.lame.test."), Type.A), m);
-            // Once marked lame, 127.0.0.6 is not asked again: at most one wasted query per lookup before that.
+            // Once marked lame, 127.0.0.6 is not asked again: at most one wasted query per lookup
+            // before that.
             assertTrue(it.queriesSent() <= 6 * 2 + 6, "queries: " + it.queriesSent());
         }
     }
@@ -213,7 +314,9 @@ class IterativeResolverNsdTest {
     void nsNameWithoutGlueIsResolvedInAnotherTld() throws Exception {
         try (IterativeResolver it = iterator()) {
             Resolution r = it.resolve(name("www.noglue.test."), Type.A).join();
-            assertSame(Dig.ask(dir, "127.0.0.5", port, name("www.noglue.test."), Type.A), r.response());
+            assertSame(
+                    Dig.ask(dir, "127.0.0.5", port, name("www.noglue.test."), Type.A),
+                    r.response());
             assertEquals("127.0.0.5", r.hops().get(0).server().getHostAddress());
         }
     }
@@ -222,7 +325,9 @@ class IterativeResolverNsdTest {
     void dnskeyTooLargeForUdpComesOverTcp() throws Exception {
         try (IterativeResolver it = iterator()) {
             Message m = it.query(name("big.test."), Type.DNSKEY).join();
-            assertTrue(m.toWire().length > 1232, "the DNSKEY response is " + m.toWire().length + " octets");
+            assertTrue(
+                    m.toWire().length > 1232,
+                    "the DNSKEY response is " + m.toWire().length + " octets");
             assertSame(Dig.ask(dir, "127.0.0.4", port, name("big.test."), Type.DNSKEY), m);
             assertTrue(it.tcpQueriesSent() >= 1, "truncated over UDP, asked again over TCP");
         }
@@ -233,14 +338,25 @@ class IterativeResolverNsdTest {
         try (IterativeResolver it = iterator()) {
             Set<String> before = new HashSet<>();
             for (int i = 0; i < 20 && before.size() < 2; i++) {
-                it.markBogus(name("two.test."), InetAddress.getByName("127.0.0.9")); // flushes the cache; unrelated server
-                before.add(it.resolve(name("www.two.test."), Type.A).join().hops().get(0).server().getHostAddress());
+                it.markBogus(
+                        name("two.test."),
+                        InetAddress.getByName("127.0.0.9")); // flushes the cache; unrelated server
+                before.add(
+                        it.resolve(name("www.two.test."), Type.A)
+                                .join()
+                                .hops()
+                                .get(0)
+                                .server()
+                                .getHostAddress());
                 it.markBogus(name("two.test."), InetAddress.getByName("127.0.0.8"));
             }
             it.markBogus(name("two.test."), InetAddress.getByName("127.0.0.4"));
             for (int i = 0; i < 10; i++) {
                 Resolution r = it.resolve(name("www" + i + ".two.test."), Type.A).join();
-                assertEquals("127.0.0.5", r.hops().get(0).server().getHostAddress(), "127.0.0.4 is set aside for two.test.");
+                assertEquals(
+                        "127.0.0.5",
+                        r.hops().get(0).server().getHostAddress(),
+                        "127.0.0.4 is set aside for two.test.");
             }
         }
     }
@@ -248,10 +364,15 @@ class IterativeResolverNsdTest {
     @Test
     void nxnsDelegationStopsAtTheLimit() throws Exception {
         try (IterativeResolver it = iterator()) {
-            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                    () -> it.query(name("www.nxns.test."), Type.A).join());
+            CompletionException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            CompletionException.class,
+                            () -> it.query(name("www.nxns.test."), Type.A).join());
             IteratorException ie = assertInstanceOf(IteratorException.class, e.getCause());
-            assertEquals(IteratorException.Reason.NS_NAMES_PER_DELEGATION_LIMIT, ie.reason(), ie.getMessage());
+            assertEquals(
+                    IteratorException.Reason.NS_NAMES_PER_DELEGATION_LIMIT,
+                    ie.reason(),
+                    ie.getMessage());
             assertTrue(ie.reason().isLimit());
             // 12 NS names, 5 resolved (each: example. says NXDOMAIN for nowhere.example.), not 12
             assertTrue(it.queriesSent() <= 30, "queries: " + it.queriesSent());
@@ -263,13 +384,18 @@ class IterativeResolverNsdTest {
         assertEquals(truth.status(), Rcode.string(m.getRcode()), "rcode");
         assertEquals(text(truth.answer()), text(m.getSection(Section.ANSWER)), "answer section");
         if (!truth.status().equals("NOERROR") || truth.answer().isEmpty()) {
-            assertEquals(text(truth.authority()), text(m.getSection(Section.AUTHORITY)), "authority section");
+            assertEquals(
+                    text(truth.authority()),
+                    text(m.getSection(Section.AUTHORITY)),
+                    "authority section");
         }
     }
 
     private static Set<String> text(java.util.Collection<Record> records) {
-        return records.stream().map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString())
-                .map(s -> s.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return records.stream()
+                .map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString())
+                .map(s -> s.toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private static Name name(String s) {

@@ -18,10 +18,10 @@ import org.xbill.DNS.Rcode;
 
 /**
  * libunbound as a reference validator, driven through Debian's {@code python3-unbound} (the real
- * library, not a re-implementation): a context that forwards to the recursive server, with the local
- * root's DS as its anchor ({@code add_ta_file}). One Python process answers a whole batch of
- * questions; its verdicts are {@code secure}, {@code bogus}, or neither (Insecure, unless the lookup
- * failed outright with SERVFAIL, which is no verdict).
+ * library, not a re-implementation): a context that forwards to the recursive server, with the
+ * local root's DS as its anchor ({@code add_ta_file}). One Python process answers a whole batch of
+ * questions; its verdicts are {@code secure}, {@code bogus}, or neither (Insecure, unless the
+ * lookup failed outright with SERVFAIL, which is no verdict).
  *
  * <p>Thread-safe: every batch is its own process.
  */
@@ -29,8 +29,11 @@ final class LibUnbound {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
-    /** Reads "name type" lines, prints "secure bogus rcode rdata-hex,... why" lines (tab-separated). */
-    private static final String SCRIPT = """
+    /**
+     * Reads "name type" lines, prints "secure bogus rcode rdata-hex,... why" lines (tab-separated).
+     */
+    private static final String SCRIPT =
+            """
             import sys, unbound
             conf, anchor, forwarder, tcp = sys.argv[1:5]
             ctx = unbound.ub_ctx()
@@ -71,7 +74,9 @@ final class LibUnbound {
                 ds.append(r).append('\n');
             }
             Files.writeString(anchor, ds);
-            Files.writeString(dir.resolve("libunbound.conf"), """
+            Files.writeString(
+                    dir.resolve("libunbound.conf"),
+                    """
                     server:
                       do-not-query-localhost: no
                       outgoing-interface: 127.0.0.1
@@ -86,22 +91,40 @@ final class LibUnbound {
     }
 
     /** A question of a batch. */
-    record Question(Name name, int type) {
-    }
+    record Question(Name name, int type) {}
 
-    /** Validates every question through the recursive server at {@code server}; verdicts in order. */
+    /**
+     * Validates every question through the recursive server at {@code server}; verdicts in order.
+     */
     List<PeerVerdict> lookup(InetSocketAddress server, boolean tcp, List<Question> questions) {
         StringBuilder in = new StringBuilder();
         for (Question q : questions) {
             in.append(q.name()).append(' ').append(q.type()).append('\n');
         }
         String forwarder = server.getAddress().getHostAddress() + "@" + server.getPort();
-        Tools.Result r = Tools.run(LIMIT, dir, List.of(python, dir.resolve("libunbound_lookup.py").toString(),
-                dir.resolve("libunbound.conf").toString(), anchor.toString(), forwarder, tcp ? "yes" : "no"), in.toString());
+        Tools.Result r =
+                Tools.run(
+                        LIMIT,
+                        dir,
+                        List.of(
+                                python,
+                                dir.resolve("libunbound_lookup.py").toString(),
+                                dir.resolve("libunbound.conf").toString(),
+                                anchor.toString(),
+                                forwarder,
+                                tcp ? "yes" : "no"),
+                        in.toString());
         List<String> lines = r.output().lines().filter(l -> !l.isBlank()).toList();
         if (r.exitCode() != 0 || lines.size() != questions.size()) {
-            throw new IllegalStateException("libunbound answered " + lines.size() + " of " + questions.size()
-                    + " questions (exit " + r.exitCode() + "):\n" + r.output());
+            throw new IllegalStateException(
+                    "libunbound answered "
+                            + lines.size()
+                            + " of "
+                            + questions.size()
+                            + " questions (exit "
+                            + r.exitCode()
+                            + "):\n"
+                            + r.output());
         }
         List<PeerVerdict> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -126,8 +149,13 @@ final class LibUnbound {
             return new PeerVerdict(Status.BOGUS, rcode, Set.of(), why);
         }
         if (!secure && rcode == Rcode.SERVFAIL) {
-            return new PeerVerdict(Status.INDETERMINATE, rcode, Set.of(), "SERVFAIL without a verdict " + why);
+            return new PeerVerdict(
+                    Status.INDETERMINATE, rcode, Set.of(), "SERVFAIL without a verdict " + why);
         }
-        return new PeerVerdict(secure ? Status.SECURE : Status.INSECURE, rcode, rdata, secure ? "secure" : "neither secure nor bogus");
+        return new PeerVerdict(
+                secure ? Status.SECURE : Status.INSECURE,
+                rcode,
+                rdata,
+                secure ? "secure" : "neither secure nor bogus");
     }
 }

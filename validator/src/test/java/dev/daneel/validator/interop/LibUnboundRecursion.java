@@ -15,10 +15,10 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
 /**
- * libunbound (through python3-unbound) recursing by itself over a testbed hierarchy, validating, with no
- * recursive resolver in front: the reference for Daneel's recursion. Root hints cannot carry a port, so
- * each zone is a {@code stub-zone} with {@code stub-addr: ADDRESS@PORT}, as for the Unbound daemon; the
- * iteration and validation are libunbound's own.
+ * libunbound (through python3-unbound) recursing by itself over a testbed hierarchy, validating,
+ * with no recursive resolver in front: the reference for Daneel's recursion. Root hints cannot
+ * carry a port, so each zone is a {@code stub-zone} with {@code stub-addr: ADDRESS@PORT}, as for
+ * the Unbound daemon; the iteration and validation are libunbound's own.
  *
  * <pre>{@code
  * List<Status> s = LibUnboundRecursion.statuses(dir, rootDs, authorities, questions);
@@ -26,7 +26,8 @@ import org.xbill.DNS.Rcode;
  */
 final class LibUnboundRecursion {
 
-    private static final String SCRIPT = """
+    private static final String SCRIPT =
+            """
             import sys, unbound
             conf, anchor = sys.argv[1:3]
             ctx = unbound.ub_ctx()
@@ -40,35 +41,61 @@ final class LibUnboundRecursion {
                 print("%d\\t%d\\t%d" % (r.secure, r.bogus, r.rcode)); sys.stdout.flush()
             """;
 
-    private LibUnboundRecursion() {
-    }
+    private LibUnboundRecursion() {}
 
-    /** One status per question, in order: Secure, Insecure, Bogus, or Indeterminate (SERVFAIL, no verdict). */
-    static List<Status> statuses(Path dir, List<DSRecord> rootDs, Map<Name, InetSocketAddress> zones,
-                                 List<LibUnbound.Question> questions) {
+    /**
+     * One status per question, in order: Secure, Insecure, Bogus, or Indeterminate (SERVFAIL, no
+     * verdict).
+     */
+    static List<Status> statuses(
+            Path dir,
+            List<DSRecord> rootDs,
+            Map<Name, InetSocketAddress> zones,
+            List<LibUnbound.Question> questions) {
         String python = Tools.requireLibunboundPython();
         try {
             Files.createDirectories(dir);
             StringBuilder ds = new StringBuilder();
             rootDs.forEach(r -> ds.append(r).append('\n'));
             Path anchor = Files.writeString(dir.resolve("anchor.ds"), ds);
-            StringBuilder conf = new StringBuilder("server:\n  do-not-query-localhost: no\n  outgoing-interface: 127.0.0.1\n"
-                    + "  do-ip6: no\n  local-zone: \"test.\" nodefault\n  module-config: \"validator iterator\"\n");
+            StringBuilder conf =
+                    new StringBuilder(
+                            "server:\n  do-not-query-localhost: no\n  outgoing-interface: 127.0.0.1\n"
+                                    + "  do-ip6: no\n  local-zone: \"test.\" nodefault\n  module-config: \"validator iterator\"\n");
             for (Map.Entry<Name, InetSocketAddress> z : zones.entrySet()) {
-                conf.append("stub-zone:\n  name: \"").append(z.getKey()).append("\"\n  stub-addr: ")
-                        .append(z.getValue().getAddress().getHostAddress()).append('@').append(z.getValue().getPort())
+                conf.append("stub-zone:\n  name: \"")
+                        .append(z.getKey())
+                        .append("\"\n  stub-addr: ")
+                        .append(z.getValue().getAddress().getHostAddress())
+                        .append('@')
+                        .append(z.getValue().getPort())
                         .append("\n  stub-prime: no\n");
             }
             Path confFile = Files.writeString(dir.resolve("libunbound-recursion.conf"), conf);
             Path script = Files.writeString(dir.resolve("libunbound_recursion.py"), SCRIPT);
             StringBuilder in = new StringBuilder();
             questions.forEach(q -> in.append(q.name()).append(' ').append(q.type()).append('\n'));
-            Tools.Result r = Tools.run(Duration.ofSeconds(60), dir, List.of(python, script.toString(), confFile.toString(),
-                    anchor.toString()), in.toString());
+            Tools.Result r =
+                    Tools.run(
+                            Duration.ofSeconds(60),
+                            dir,
+                            List.of(
+                                    python,
+                                    script.toString(),
+                                    confFile.toString(),
+                                    anchor.toString()),
+                            in.toString());
             List<String> lines = r.output().lines().filter(l -> !l.isBlank()).toList();
             if (r.exitCode() != 0 || lines.size() != questions.size()) {
-                throw new IllegalStateException("libunbound answered " + lines.size() + " of " + questions.size()
-                        + " (exit " + r.exitCode() + "):\n" + r.output());
+                throw new IllegalStateException(
+                        "libunbound answered "
+                                + lines.size()
+                                + " of "
+                                + questions.size()
+                                + " (exit "
+                                + r.exitCode()
+                                + "):\n"
+                                + r.output());
             }
             List<Status> out = new ArrayList<>();
             for (String line : lines) {
@@ -76,8 +103,14 @@ final class LibUnboundRecursion {
                 boolean secure = f[0].equals("1");
                 boolean bogus = f[1].equals("1");
                 int rcode = Integer.parseInt(f[2]);
-                out.add(bogus ? Status.BOGUS : secure ? Status.SECURE : rcode == Rcode.SERVFAIL ? Status.INDETERMINATE
-                        : Status.INSECURE);
+                out.add(
+                        bogus
+                                ? Status.BOGUS
+                                : secure
+                                        ? Status.SECURE
+                                        : rcode == Rcode.SERVFAIL
+                                                ? Status.INDETERMINATE
+                                                : Status.INSECURE);
             }
             return out;
         } catch (IOException e) {

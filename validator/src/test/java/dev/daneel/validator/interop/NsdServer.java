@@ -11,8 +11,8 @@ import org.xbill.DNS.Name;
 
 /**
  * NSD serving some zones of the interop hierarchy, authoritative only, on one loopback address and
- * port. Everything it writes (config, pid, logs, xfrd state) stays in its own directory; it runs as the
- * user that started it, without chroot, in the foreground.
+ * port. Everything it writes (config, pid, logs, xfrd state) stays in its own directory; it runs as
+ * the user that started it, without chroot, in the foreground.
  *
  * <pre>{@code
  * try (NsdServer nsd = NsdServer.start(dir, "127.0.0.2", port, Map.of(Name.root, rootZoneFile))) {
@@ -31,8 +31,8 @@ final class NsdServer implements AutoCloseable {
     }
 
     /**
-     * Writes the configuration into {@code dir} and starts NSD; returns once it answers for the first
-     * zone.
+     * Writes the configuration into {@code dir} and starts NSD; returns once it answers for the
+     * first zone.
      *
      * @param zones apex → zone file (master-file format)
      */
@@ -42,26 +42,48 @@ final class NsdServer implements AutoCloseable {
             Files.createDirectories(dir);
             StringBuilder conf = new StringBuilder();
             conf.append("server:\n")
-                    .append("  ip-address: ").append(ipv4).append('@').append(port).append('\n')
+                    .append("  ip-address: ")
+                    .append(ipv4)
+                    .append('@')
+                    .append(port)
+                    .append('\n')
                     .append("  do-ip4: yes\n  do-ip6: no\n")
                     .append("  username: \"\"\n  chroot: \"\"\n")
-                    .append("  zonesdir: \"").append(dir).append("\"\n")
-                    .append("  pidfile: \"").append(dir.resolve("nsd.pid")).append("\"\n")
+                    .append("  zonesdir: \"")
+                    .append(dir)
+                    .append("\"\n")
+                    .append("  pidfile: \"")
+                    .append(dir.resolve("nsd.pid"))
+                    .append("\"\n")
                     .append("  database: \"\"\n")
-                    .append("  zonelistfile: \"").append(dir.resolve("zone.list")).append("\"\n")
-                    .append("  xfrdfile: \"").append(dir.resolve("xfrd.state")).append("\"\n")
-                    .append("  xfrdir: \"").append(dir).append("\"\n")
-                    .append("  server-count: 1\n  verbosity: 1\n  hide-version: yes\n  reuseport: no\n")
+                    .append("  zonelistfile: \"")
+                    .append(dir.resolve("zone.list"))
+                    .append("\"\n")
+                    .append("  xfrdfile: \"")
+                    .append(dir.resolve("xfrd.state"))
+                    .append("\"\n")
+                    .append("  xfrdir: \"")
+                    .append(dir)
+                    .append("\"\n")
+                    .append(
+                            "  server-count: 1\n  verbosity: 1\n  hide-version: yes\n  reuseport: no\n")
                     // Only our own packets: no notifies, no transfers, no control socket.
                     .append("remote-control:\n  control-enable: no\n");
             for (Map.Entry<Name, Path> z : zones.entrySet()) {
-                conf.append("zone:\n  name: \"").append(z.getKey()).append("\"\n  zonefile: \"").append(z.getValue())
+                conf.append("zone:\n  name: \"")
+                        .append(z.getKey())
+                        .append("\"\n  zonefile: \"")
+                        .append(z.getValue())
                         .append("\"\n");
             }
             Path confFile = dir.resolve("nsd.conf");
             Files.writeString(confFile, conf);
-            Daemon d = Daemon.start("nsd@" + ipv4 + ":" + port, List.of(nsd, "-d", "-c", confFile.toString()), dir,
-                    dir.resolve("nsd.log"));
+            Daemon d =
+                    Daemon.start(
+                            "nsd@" + ipv4 + ":" + port,
+                            List.of(nsd, "-d", "-c", confFile.toString()),
+                            dir,
+                            dir.resolve("nsd.log"));
             try {
                 d.awaitDns(new InetSocketAddress(ipv4, port), zones.keySet().iterator().next());
             } catch (RuntimeException e) {

@@ -23,8 +23,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * A broken network path between a stub and a real recursive resolver, on 127.0.0.1: it relays UDP and TCP
- * queries to the resolver and breaks them the way home routers, hotel Wi-Fi and container DNS proxies do.
+ * A broken network path between a stub and a real recursive resolver, on 127.0.0.1: it relays UDP
+ * and TCP queries to the resolver and breaks them the way home routers, hotel Wi-Fi and container
+ * DNS proxies do.
  *
  * <pre>{@code
  * try (PathProxy p = PathProxy.start(PathProxy.Breakage.STRIP_DNSSEC, unbound)) {
@@ -38,13 +39,23 @@ final class PathProxy implements AutoCloseable {
 
     /** How the path breaks DNS. */
     enum Breakage {
-        /** Removes RRSIG, NSEC, NSEC3 and DS records from every answer (a DNSSEC-unaware middlebox). */
+        /**
+         * Removes RRSIG, NSEC, NSEC3 and DS records from every answer (a DNSSEC-unaware middlebox).
+         */
         STRIP_DNSSEC,
-        /** Clears DO in the query it forwards (a forwarder that rewrites EDNS): no signatures come back. */
+        /**
+         * Clears DO in the query it forwards (a forwarder that rewrites EDNS): no signatures come
+         * back.
+         */
         CLEAR_DO,
-        /** Answers UDP; every TCP connection is reset at once (a firewall that blocks port 53/TCP). */
+        /**
+         * Answers UDP; every TCP connection is reset at once (a firewall that blocks port 53/TCP).
+         */
         DROP_TCP,
-        /** Answers over UDP above 512 octets are cut to the header with TC=1, EDNS ignored (pre-EDNS box). */
+        /**
+         * Answers over UDP above 512 octets are cut to the header with TC=1, EDNS ignored (pre-EDNS
+         * box).
+         */
         TRUNCATE_512,
         /** UDP answers above 1,232 octets are lost (a path that drops IP fragments); TCP works. */
         DROP_LARGE_UDP,
@@ -58,14 +69,17 @@ final class PathProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "path-proxy");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "path-proxy");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private volatile boolean closed;
 
-    private PathProxy(Breakage breakage, InetSocketAddress target, DatagramSocket udp, ServerSocket tcp) {
+    private PathProxy(
+            Breakage breakage, InetSocketAddress target, DatagramSocket udp, ServerSocket tcp) {
         this.breakage = breakage;
         this.target = target;
         this.udp = udp;
@@ -111,16 +125,17 @@ final class PathProxy implements AutoCloseable {
             }
             byte[] query = java.util.Arrays.copyOf(p.getData(), p.getLength());
             InetSocketAddress client = (InetSocketAddress) p.getSocketAddress();
-            threads.execute(() -> {
-                try {
-                    byte[] answer = relay(query, false);
-                    if (answer != null) {
-                        udp.send(new DatagramPacket(answer, answer.length, client));
-                    }
-                } catch (IOException e) {
-                    // a lost exchange, as on a real path
-                }
-            });
+            threads.execute(
+                    () -> {
+                        try {
+                            byte[] answer = relay(query, false);
+                            if (answer != null) {
+                                udp.send(new DatagramPacket(answer, answer.length, client));
+                            }
+                        } catch (IOException e) {
+                            // a lost exchange, as on a real path
+                        }
+                    });
         }
     }
 
@@ -132,34 +147,40 @@ final class PathProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            threads.execute(() -> {
-                try (Socket c = s) {
-                    if (breakage == Breakage.DROP_TCP) {
-                        c.setSoLinger(true, 0); // a reset, as a firewall rejecting the connection
-                        return;
-                    }
-                    c.setSoTimeout(5000);
-                    DataInputStream in = new DataInputStream(c.getInputStream());
-                    byte[] query = new byte[in.readUnsignedShort()];
-                    in.readFully(query);
-                    byte[] answer = relay(query, true);
-                    if (answer != null) {
-                        DataOutputStream out = new DataOutputStream(c.getOutputStream());
-                        out.writeShort(answer.length);
-                        out.write(answer);
-                        out.flush();
-                    }
-                } catch (IOException e) {
-                    // the client gave up or the resolver did not answer
-                }
-            });
+            threads.execute(
+                    () -> {
+                        try (Socket c = s) {
+                            if (breakage == Breakage.DROP_TCP) {
+                                c.setSoLinger(
+                                        true, 0); // a reset, as a firewall rejecting the connection
+                                return;
+                            }
+                            c.setSoTimeout(5000);
+                            DataInputStream in = new DataInputStream(c.getInputStream());
+                            byte[] query = new byte[in.readUnsignedShort()];
+                            in.readFully(query);
+                            byte[] answer = relay(query, true);
+                            if (answer != null) {
+                                DataOutputStream out = new DataOutputStream(c.getOutputStream());
+                                out.writeShort(answer.length);
+                                out.write(answer);
+                                out.flush();
+                            }
+                        } catch (IOException e) {
+                            // the client gave up or the resolver did not answer
+                        }
+                    });
         }
     }
 
-    /** Forwards one query to the resolver (over the same transport) and breaks the answer; null to lose it. */
+    /**
+     * Forwards one query to the resolver (over the same transport) and breaks the answer; null to
+     * lose it.
+     */
     private byte[] relay(byte[] queryWire, boolean overTcp) throws IOException {
         Message query = new Message(queryWire);
-        if (breakage == Breakage.SERVFAIL_DNSKEY && query.getQuestion() != null
+        if (breakage == Breakage.SERVFAIL_DNSKEY
+                && query.getQuestion() != null
                 && query.getQuestion().getType() == Type.DNSKEY) {
             Message fail = new Message(query.getHeader().getID());
             fail.getHeader().setFlag(Flags.QR);
@@ -175,7 +196,8 @@ final class PathProxy implements AutoCloseable {
             queryWire = query.toWire();
         }
         if (breakage == Breakage.TRUNCATE_512 && !overTcp) {
-            query.removeAllRecords(Section.ADDITIONAL); // the box drops EDNS: the resolver may use only 512 octets
+            query.removeAllRecords(
+                    Section.ADDITIONAL); // the box drops EDNS: the resolver may use only 512 octets
             queryWire = query.toWire();
         }
         byte[] answer = overTcp ? tcpExchange(queryWire) : udpExchange(queryWire);
@@ -185,7 +207,8 @@ final class PathProxy implements AutoCloseable {
         switch (breakage) {
             case STRIP_DNSSEC -> {
                 Message m = new Message(answer);
-                for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+                for (int section :
+                        new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
                     for (Record r : new ArrayList<>(m.getSection(section))) {
                         int t = r.getType();
                         if (t == Type.RRSIG || t == Type.NSEC || t == Type.NSEC3 || t == Type.DS) {
@@ -225,7 +248,8 @@ final class PathProxy implements AutoCloseable {
     }
 
     private byte[] udpExchange(byte[] query) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+        try (DatagramSocket s =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
             s.setSoTimeout(3000);
             s.send(new DatagramPacket(query, query.length, target));
             byte[] buf = new byte[65535];

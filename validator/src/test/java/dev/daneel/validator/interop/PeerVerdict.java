@@ -31,10 +31,14 @@ record PeerVerdict(Status status, int rcode, Set<String> rdata, String detail) {
 
     /** Daneel's answer, reduced to the shared terms. */
     static PeerVerdict of(Answer a) {
-        return new PeerVerdict(a.status(), a.rcode(), rdata(a.records(), a.type()), a.verdict().toString());
+        return new PeerVerdict(
+                a.status(), a.rcode(), rdata(a.records(), a.type()), a.verdict().toString());
     }
 
-    /** Whether two verdicts agree: same status, and for Secure and Insecure answers the same rcode and data. */
+    /**
+     * Whether two verdicts agree: same status, and for Secure and Insecure answers the same rcode
+     * and data.
+     */
     boolean agrees(PeerVerdict other) {
         if (status != other.status) {
             return false;
@@ -45,7 +49,10 @@ record PeerVerdict(Status status, int rcode, Set<String> rdata, String detail) {
         return true;
     }
 
-    /** Short form for the matrix: {@code SECURE}, {@code SECURE/NXDOMAIN}, {@code INSECURE/NODATA}, {@code BOGUS}. */
+    /**
+     * Short form for the matrix: {@code SECURE}, {@code SECURE/NXDOMAIN}, {@code INSECURE/NODATA},
+     * {@code BOGUS}.
+     */
     String brief() {
         if (status != Status.SECURE && status != Status.INSECURE) {
             return status.name();
@@ -69,13 +76,18 @@ record PeerVerdict(Status status, int rcode, Set<String> rdata, String detail) {
         Set<String> out = new TreeSet<>();
         for (Record r : records) {
             if (r.getType() == type) {
-                out.add(Type.string(type) + " " + HexFormat.of().formatHex(r.rdataToWireCanonical()));
+                out.add(
+                        Type.string(type)
+                                + " "
+                                + HexFormat.of().formatHex(r.rdataToWireCanonical()));
             }
         }
         return out;
     }
 
-    /** Canonical form of raw wire rdata of {@code type} (libunbound hands out uncompressed rdata). */
+    /**
+     * Canonical form of raw wire rdata of {@code type} (libunbound hands out uncompressed rdata).
+     */
     static String rdata(int type, byte[] wire) {
         Record r = Record.newRecord(org.xbill.DNS.Name.root, type, DClass.IN, 0, wire);
         return Type.string(type) + " " + HexFormat.of().formatHex(r.rdataToWireCanonical());

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Finds and runs the real programs of the interop suite (NSD, Unbound, BIND, Debian's Python with
  * libunbound). A missing program skips the calling test with the reason and the package to install,
- * except under CI ({@code CI=true}), where {@code scripts/interop-deps} installs every one of them, so
- * absence there is a failure.
+ * except under CI ({@code CI=true}), where {@code scripts/interop-deps} installs every one of them,
+ * so absence there is a failure.
  */
 final class Tools {
 
@@ -26,14 +26,17 @@ final class Tools {
      */
     static final String DEBIAN_PYTHON = "/usr/bin/python3";
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** The program's path; skips (or fails under CI) when it is not installed. */
     static String require(String program, String debianPackage) {
         Optional<String> found = find(program);
         if (found.isEmpty()) {
-            missing("\"" + program + "\" is not installed (searched PATH, /usr/local/sbin, /usr/sbin, /sbin)", debianPackage);
+            missing(
+                    "\""
+                            + program
+                            + "\" is not installed (searched PATH, /usr/local/sbin, /usr/sbin, /sbin)",
+                    debianPackage);
         }
         return found.orElseThrow();
     }
@@ -44,15 +47,22 @@ final class Tools {
         if (!Files.isExecutable(python)) {
             missing(DEBIAN_PYTHON + " is not installed", "python3-unbound");
         }
-        Result r = run(Duration.ofSeconds(20), Path.of("."), List.of(DEBIAN_PYTHON, "-c", "import unbound"));
+        Result r =
+                run(
+                        Duration.ofSeconds(20),
+                        Path.of("."),
+                        List.of(DEBIAN_PYTHON, "-c", "import unbound"));
         if (r.exitCode() != 0) {
-            missing(DEBIAN_PYTHON + " cannot import the libunbound module: " + r.output().strip(), "python3-unbound");
+            missing(
+                    DEBIAN_PYTHON + " cannot import the libunbound module: " + r.output().strip(),
+                    "python3-unbound");
         }
         return DEBIAN_PYTHON;
     }
 
     private static void missing(String what, String debianPackage) {
-        unavailable(what + "; scripts/interop-deps installs it (Debian package " + debianPackage + ")");
+        unavailable(
+                what + "; scripts/interop-deps installs it (Debian package " + debianPackage + ")");
     }
 
     /** Skips the calling test for a reason the machine is responsible for; fails it under CI. */
@@ -60,16 +70,20 @@ final class Tools {
         RealTools.unavailable(reason);
     }
 
-    /** The program's path if it is installed; sbin folders count too (nsd, unbound and named live there). */
+    /**
+     * The program's path if it is installed; sbin folders count too (nsd, unbound and named live
+     * there).
+     */
     static Optional<String> find(String program) {
         return RealTools.find(program);
     }
 
     /** Output (stdout and stderr merged) and exit status of a finished command. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
-    /** Runs a command to completion, its input empty; fails the test when it outlasts {@code limit}. */
+    /**
+     * Runs a command to completion, its input empty; fails the test when it outlasts {@code limit}.
+     */
     static Result run(Duration limit, Path workDir, List<String> command) {
         return run(limit, workDir, command, "");
     }
@@ -79,8 +93,11 @@ final class Tools {
         Path out = null;
         try {
             out = Files.createTempFile("daneel-interop-", ".out");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command)
+                            .directory(workDir.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile());
             Process p = pb.start();
             try (var stdin = p.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
@@ -89,15 +106,22 @@ final class Tools {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
-                fail("timed out after " + limit.toSeconds() + " s: " + String.join(" ", command) + "\n"
-                        + Files.readString(out, StandardCharsets.UTF_8));
+                fail(
+                        "timed out after "
+                                + limit.toSeconds()
+                                + " s: "
+                                + String.join(" ", command)
+                                + "\n"
+                                + Files.readString(out, StandardCharsets.UTF_8));
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+            throw new IllegalStateException(
+                    "interrupted while running " + String.join(" ", command), e);
         } finally {
             if (out != null) {
                 try {

@@ -29,12 +29,12 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The stub's capability probe and per-query fallback, against testkit servers on loopback that play broken
- * paths: an upstream that strips RRSIG/NSEC/NSEC3 is never used for a verdict (Indeterminate with
- * UPSTREAM_NO_DNSSEC naming it, no records handed out, never Bogus, never Insecure); one that strips only
- * after passing its probe stays Bogus (the probe cannot be used to launder a stripped answer), and is
- * re-asked of the next upstream once; a SERVFAIL to DNSKEY and one to DS give the same verdict; a UDP
- * black hole falls back to TCP.
+ * The stub's capability probe and per-query fallback, against testkit servers on loopback that play
+ * broken paths: an upstream that strips RRSIG/NSEC/NSEC3 is never used for a verdict (Indeterminate
+ * with UPSTREAM_NO_DNSSEC naming it, no records handed out, never Bogus, never Insecure); one that
+ * strips only after passing its probe stays Bogus (the probe cannot be used to launder a stripped
+ * answer), and is re-asked of the next upstream once; a SERVFAIL to DNSKEY and one to DS give the
+ * same verdict; a UDP black hole falls back to TCP.
  */
 class UpstreamCapabilityTest {
 
@@ -47,10 +47,13 @@ class UpstreamCapabilityTest {
 
     @BeforeAll
     static void start() {
-        world = World.builder().clock(CLOCK).zone("test.")
-                .zone("example.test.", z -> z.record("www A 192.0.2.1"))
-                .zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.2"))
-                .start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.")
+                        .zone("example.test.", z -> z.record("www A 192.0.2.1"))
+                        .zone("plain.test.", z -> z.unsigned().record("www A 192.0.2.2"))
+                        .start();
         world.signAll();
     }
 
@@ -85,8 +88,11 @@ class UpstreamCapabilityTest {
     }
 
     private static ValidatingResolver resolver(WorldServer... upstreams) {
-        ValidatingResolver.Builder b = ValidatingResolver.builder().trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(TIMEOUT);
+        ValidatingResolver.Builder b =
+                ValidatingResolver.builder()
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .timeout(TIMEOUT);
         for (WorldServer s : upstreams) {
             b.upstream(s.address());
         }
@@ -97,14 +103,23 @@ class UpstreamCapabilityTest {
     void strippingUpstreamGivesUpstreamNoDnssecNamingItForSignedAndUnsignedNames() {
         WorldServer stripper = server().inject(Fault.rewrite(UpstreamCapabilityTest::strip));
         try (ValidatingResolver r = resolver(stripper)) {
-            for (String name : List.of("www.example.test.", "www.plain.test.", "nope.example.test.")) {
+            for (String name :
+                    List.of("www.example.test.", "www.plain.test.", "nope.example.test.")) {
                 Answer a = r.resolve(name, Type.A);
-                Verdict.Indeterminate i = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), name + ": " + a);
+                Verdict.Indeterminate i =
+                        assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), name + ": " + a);
                 assertEquals(Verdict.Cause.UPSTREAM_NO_DNSSEC, i.cause(), i.detail());
-                assertTrue(i.detail().contains(stripper.address().getAddress().getHostAddress() + ":" + stripper.port()),
+                assertTrue(
+                        i.detail()
+                                .contains(
+                                        stripper.address().getAddress().getHostAddress()
+                                                + ":"
+                                                + stripper.port()),
                         "the detail names the upstream: " + i.detail());
                 assertTrue(i.detail().contains("RRSIGs"), "and what it stripped: " + i.detail());
-                assertTrue(a.records().isEmpty(), "nothing unvalidated from a stripping path is handed out");
+                assertTrue(
+                        a.records().isEmpty(),
+                        "nothing unvalidated from a stripping path is handed out");
             }
         }
     }
@@ -118,37 +133,59 @@ class UpstreamCapabilityTest {
                 assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
                 assertEquals(Status.INSECURE, r.resolve("www.plain.test.", Type.A).status());
             }
-            long asked = stripper.log().entries().stream().filter(q -> q.name().toString().startsWith("www.")).count();
-            assertEquals(0, asked, "after the probe the stripping upstream is not asked: " + stripper.log().entries());
+            long asked =
+                    stripper.log().entries().stream()
+                            .filter(q -> q.name().toString().startsWith("www."))
+                            .count();
+            assertEquals(
+                    0,
+                    asked,
+                    "after the probe the stripping upstream is not asked: "
+                            + stripper.log().entries());
         }
     }
 
     @Test
     void capableUpstreamThatStripsOneAnswerStaysBogusAndIsReaskedOfTheNextUpstreamOnce() {
-        WorldServer sly = server().inject(Fault.rewrite(UpstreamCapabilityTest::strip).forName("www.example.test."));
+        WorldServer sly =
+                server().inject(
+                                Fault.rewrite(UpstreamCapabilityTest::strip)
+                                        .forName("www.example.test."));
         try (ValidatingResolver alone = resolver(sly)) {
             Answer a = alone.resolve("www.example.test.", Type.A);
-            assertEquals(Status.BOGUS, a.status(), "a capable path that strips is an attack, not a broken path: " + a);
+            assertEquals(
+                    Status.BOGUS,
+                    a.status(),
+                    "a capable path that strips is an attack, not a broken path: " + a);
         }
-        WorldServer sly2 = server().inject(Fault.rewrite(UpstreamCapabilityTest::strip).forName("www.example.test."));
+        WorldServer sly2 =
+                server().inject(
+                                Fault.rewrite(UpstreamCapabilityTest::strip)
+                                        .forName("www.example.test."));
         WorldServer good = server();
         try (ValidatingResolver r = resolver(sly2, good)) {
             Answer a = r.resolve("www.example.test.", Type.A);
             assertEquals(Status.SECURE, a.status(), "re-asked of the second upstream: " + a);
-            assertTrue(good.log().entries().stream().anyMatch(q -> q.name().toString().equals("www.example.test.")));
+            assertTrue(
+                    good.log().entries().stream()
+                            .anyMatch(q -> q.name().toString().equals("www.example.test.")));
         }
     }
 
     @Test
     void servfailToDnskeyAndToDsGiveTheSameVerdict() {
-        WorldServer dnskey = server().inject(Fault.servfail().forName("example.test.").forType(Type.DNSKEY));
-        WorldServer ds = server().inject(Fault.servfail().forName("example.test.").forType(Type.DS));
+        WorldServer dnskey =
+                server().inject(Fault.servfail().forName("example.test.").forType(Type.DNSKEY));
+        WorldServer ds =
+                server().inject(Fault.servfail().forName("example.test.").forType(Type.DS));
         Verdict.Cause[] causes = new Verdict.Cause[2];
         int i = 0;
         for (WorldServer s : List.of(dnskey, ds)) {
             try (ValidatingResolver r = resolver(s)) {
                 Answer a = r.resolve("www.example.test.", Type.A);
-                causes[i++] = assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString()).cause();
+                causes[i++] =
+                        assertInstanceOf(Verdict.Indeterminate.class, a.verdict(), a.toString())
+                                .cause();
             }
         }
         assertEquals(Verdict.Cause.UNAVAILABLE, causes[0], "SERVFAIL to DNSKEY");

@@ -12,23 +12,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first example is {@link FirstExample}, character for character (without the package line),
- * and it runs: the signed name is Secure with its record, the tampered one Bogus with its reason.
+ * The README's first example is {@link FirstExample}, character for character (without the package
+ * line), and it runs: the signed name is Secure with its record, the tampered one Bogus with its
+ * reason.
  */
 class ReadmeFirstExampleTest {
 
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path README = MODULE.getParent().resolve("README.md");
-    private static final Path SOURCE = MODULE.resolve("src/test/java/dev/daneel/validator/readme/FirstExample.java");
+    private static final Path SOURCE =
+            MODULE.resolve("src/test/java/dev/daneel/validator/readme/FirstExample.java");
 
     @Test
     void readmeShowsExactlyThisExample() throws Exception {
         String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
-        String withoutPackage = source.substring(source.indexOf('\n', source.indexOf("package ")) + 1).strip();
+        String withoutPackage =
+                source.substring(source.indexOf('\n', source.indexOf("package ")) + 1).strip();
         String readme = Files.readString(README, StandardCharsets.UTF_8);
         String block = firstJavaBlockWith(readme, "public class FirstExample");
-        assertEquals(withoutPackage, block.strip(),
-                "README.md's first example must be " + SOURCE + " without its package line; edit both together");
+        assertEquals(
+                withoutPackage,
+                block.strip(),
+                "README.md's first example must be "
+                        + SOURCE
+                        + " without its package line; edit both together");
     }
 
     @Test
@@ -43,8 +50,14 @@ class ReadmeFirstExampleTest {
         }
         List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(2, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("www.example.test. SECURE [") && lines.get(0).contains("192.0.2.1"), lines.get(0));
-        assertTrue(lines.get(1).startsWith("www.forged.test. BOGUS ") && !lines.get(1).contains("192.0.2.66"), lines.get(1));
+        assertTrue(
+                lines.get(0).startsWith("www.example.test. SECURE [")
+                        && lines.get(0).contains("192.0.2.1"),
+                lines.get(0));
+        assertTrue(
+                lines.get(1).startsWith("www.forged.test. BOGUS ")
+                        && !lines.get(1).contains("192.0.2.66"),
+                lines.get(1));
     }
 
     private static String firstJavaBlockWith(String markdown, String needle) {

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Status;
 import dev.daneel.validator.Evidence;
+import dev.daneel.validator.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,11 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * RFC 4035 Appendix B: the example responses of the signed example zone (Appendix A, RSA/SHA-1 keys 38519
- * and 31406), replayed as printed through Daneel's validator with the zone's printed KSK as the only trust
- * anchor, at a time inside the printed signatures' window (2004-04-09 to 2004-05-09). The referral to the
- * signed child (B.4) is left out: the child's keys and data are not printed.
+ * RFC 4035 Appendix B: the example responses of the signed example zone (Appendix A, RSA/SHA-1 keys
+ * 38519 and 31406), replayed as printed through Daneel's validator with the zone's printed KSK as
+ * the only trust anchor, at a time inside the printed signatures' window (2004-04-09 to
+ * 2004-05-09). The referral to the signed child (B.4) is left out: the child's keys and data are
+ * not printed.
  */
 class Rfc4035AppendixBTest {
 
@@ -36,7 +37,8 @@ class Rfc4035AppendixBTest {
     static final Instant AT = Instant.parse("2004-04-20T00:00:00Z");
 
     /** The DNSKEY RRset of {@code example.} and its RRSIG, as Appendix A prints them. */
-    static final String DNSKEYS = """
+    static final String DNSKEYS =
+            """
             example. 3600 DNSKEY 256 3 5 (
                          AQOy1bZVvpPqhg4j7EJoM9rI3ZmyEx2OzDBV
                          rZy/lvI5CQePxXHZS4i8dANH4DX3tbHol61e
@@ -68,7 +70,8 @@ class Rfc4035AppendixBTest {
              """;
 
     /** Appendix B.1, as printed. */
-    static final String B1 = """
+    static final String B1 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -132,7 +135,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.2, as printed. */
-    static final String B2 = """
+    static final String B2 =
+            """
             ;; Header: QR AA DO RCODE=3
             ;;
             ;; Question
@@ -178,7 +182,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.3, as printed. */
-    static final String B3 = """
+    static final String B3 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -216,7 +221,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.4, as printed. */
-    static final String B4 = """
+    static final String B4 =
+            """
             ;; Header: QR DO RCODE=0
             ;;
 
@@ -246,7 +252,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.5, as printed. */
-    static final String B5 = """
+    static final String B5 =
+            """
             ;; Header: QR DO RCODE=0
             ;;
             ;; Question
@@ -273,7 +280,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.6, as printed. */
-    static final String B6 = """
+    static final String B6 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -329,7 +337,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.7, as printed. */
-    static final String B7 = """
+    static final String B7 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -376,7 +385,8 @@ class Rfc4035AppendixBTest {
             """;
 
     /** Appendix B.8, as printed. */
-    static final String B8 = """
+    static final String B8 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -414,13 +424,19 @@ class Rfc4035AppendixBTest {
             ;; (empty)
             """;
 
-
     private static final List<Record> KEYS = records(DNSKEYS);
 
-    /** The validator's verdict on a printed response, given the zone's DNSKEY RRset as Appendix A prints it. */
+    /**
+     * The validator's verdict on a printed response, given the zone's DNSKEY RRset as Appendix A
+     * prints it.
+     */
     private static Answer replay(String name, int type, String printed) {
         List<Evidence.Exchange> chain = new ArrayList<>();
-        chain.add(exchange("example.", Type.DNSKEY, answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)));
+        chain.add(
+                exchange(
+                        "example.",
+                        Type.DNSKEY,
+                        answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)));
         chain.add(exchange(name, type, response(printed)));
         return validate(ksk(KEYS), AT, name, type, chain);
     }
@@ -449,17 +465,20 @@ class Rfc4035AppendixBTest {
     }
 
     /**
-     * B.5 is the referral a recursive sees; the stub asks the DS of {@code b.example}, whose NODATA carries
-     * the printed NSEC (NS, no DS): the delegation is provably insecure (RFC 4035 §5.2), and the child's
-     * unsigned MX is Insecure, not Bogus.
+     * B.5 is the referral a recursive sees; the stub asks the DS of {@code b.example}, whose NODATA
+     * carries the printed NSEC (NS, no DS): the delegation is provably insecure (RFC 4035 §5.2),
+     * and the child's unsigned MX is Insecure, not Bogus.
      */
     @Test
     void b5ReferralToAnUnsignedZoneIsInsecure() {
         Message ds = new Message();
         ds.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-        ds.addRecord(Record.newRecord(Name.fromConstantString("b.example."), Type.DS, 1), Section.QUESTION);
+        ds.addRecord(
+                Record.newRecord(Name.fromConstantString("b.example."), Type.DS, 1),
+                Section.QUESTION);
         for (Record r : response(B3).getSection(Section.AUTHORITY)) {
-            if (r.getType() == Type.SOA || r instanceof org.xbill.DNS.RRSIGRecord s && s.getTypeCovered() == Type.SOA) {
+            if (r.getType() == Type.SOA
+                    || r instanceof org.xbill.DNS.RRSIGRecord s && s.getTypeCovered() == Type.SOA) {
                 ds.addRecord(r, Section.AUTHORITY);
             }
         }
@@ -468,11 +487,27 @@ class Rfc4035AppendixBTest {
                 ds.addRecord(r, Section.AUTHORITY);
             }
         }
-        Message mx = answer(Name.fromConstantString("mc.b.example."), Type.MX,
-                records("mc.b.example. 3600 IN MX 1 mx.mc.b.example."));
-        Answer a = validate(ksk(KEYS), AT, "mc.b.example.", Type.MX, List.of(
-                exchange("example.", Type.DNSKEY, answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)),
-                exchange("b.example.", Type.DS, ds), exchange("mc.b.example.", Type.MX, mx)));
+        Message mx =
+                answer(
+                        Name.fromConstantString("mc.b.example."),
+                        Type.MX,
+                        records("mc.b.example. 3600 IN MX 1 mx.mc.b.example."));
+        Answer a =
+                validate(
+                        ksk(KEYS),
+                        AT,
+                        "mc.b.example.",
+                        Type.MX,
+                        List.of(
+                                exchange(
+                                        "example.",
+                                        Type.DNSKEY,
+                                        answer(
+                                                Name.fromConstantString("example."),
+                                                Type.DNSKEY,
+                                                KEYS)),
+                                exchange("b.example.", Type.DS, ds),
+                                exchange("mc.b.example.", Type.MX, mx)));
         assertEquals(Status.INSECURE, a.status(), a.toString());
         assertEquals(1, a.records().size());
     }
@@ -492,24 +527,37 @@ class Rfc4035AppendixBTest {
     }
 
     /**
-     * B.8 is the zone's own answer to a DS question at its apex: the DS lives in the parent, where no anchor
-     * is, and the child's NSEC (SOA bit set) cannot deny it. Nothing above the anchor can be proven: not
-     * Secure, and not Bogus either (RFC 4035 §4.3).
+     * B.8 is the zone's own answer to a DS question at its apex: the DS lives in the parent, where
+     * no anchor is, and the child's NSEC (SOA bit set) cannot deny it. Nothing above the anchor can
+     * be proven: not Secure, and not Bogus either (RFC 4035 §4.3).
      */
     @Test
     void b8DsAtTheAnchoredApexIsNeitherSecureNorBogus() {
         Answer a = replay("example.", Type.DS, B8);
         assertNotEquals(Status.SECURE, a.status(), a.toString());
         assertNotEquals(Status.BOGUS, a.status(), a.toString());
-        assertEquals(Status.INDETERMINATE, a.status(), "no anchor above example. can judge its DS: " + a);
+        assertEquals(
+                Status.INDETERMINATE,
+                a.status(),
+                "no anchor above example. can judge its DS: " + a);
     }
 
     @Test
     void theAnswerAtAnotherTimeThanThePrintedWindowIsBogus() {
-        List<Evidence.Exchange> chain = List.of(
-                exchange("example.", Type.DNSKEY, answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)),
-                exchange("x.w.example.", Type.MX, response(B1)));
-        Answer a = validate(ksk(KEYS), Instant.parse("2004-06-01T00:00:00Z"), "x.w.example.", Type.MX, chain);
+        List<Evidence.Exchange> chain =
+                List.of(
+                        exchange(
+                                "example.",
+                                Type.DNSKEY,
+                                answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)),
+                        exchange("x.w.example.", Type.MX, response(B1)));
+        Answer a =
+                validate(
+                        ksk(KEYS),
+                        Instant.parse("2004-06-01T00:00:00Z"),
+                        "x.w.example.",
+                        Type.MX,
+                        chain);
         assertEquals(Status.BOGUS, a.status(), a.toString());
     }
 }

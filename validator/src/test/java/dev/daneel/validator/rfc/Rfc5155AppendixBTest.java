@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Status;
 import dev.daneel.validator.Evidence;
+import dev.daneel.validator.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +25,18 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * RFC 5155 Appendix B: the example responses of the NSEC3 example zone (Appendix A: SHA-1, 12 iterations,
- * salt {@code aabbccdd}, every NSEC3 with the Opt-Out flag), replayed as printed through Daneel's
- * validator with the zone's printed KSK (key tag 12708, algorithm 7) as the only trust anchor, at a time
- * inside the printed signatures' window (2005-10-21 to 2015-04-20). The NSEC3 owner hashes in the
- * responses are the RFC's; the validator must find the closest encloser, next closer and wildcard among
- * them with its own hashing.
+ * RFC 5155 Appendix B: the example responses of the NSEC3 example zone (Appendix A: SHA-1, 12
+ * iterations, salt {@code aabbccdd}, every NSEC3 with the Opt-Out flag), replayed as printed
+ * through Daneel's validator with the zone's printed KSK (key tag 12708, algorithm 7) as the only
+ * trust anchor, at a time inside the printed signatures' window (2005-10-21 to 2015-04-20). The
+ * NSEC3 owner hashes in the responses are the RFC's; the validator must find the closest encloser,
+ * next closer and wildcard among them with its own hashing.
  *
- * <p>Because every NSEC3 in the zone has Opt-Out set, RFC 5155 §9.2 decides two verdicts: a response whose
- * closest encloser proof has an Opt-Out NSEC3 covering the next closer name must not get the AD bit, so
- * the name error (B.1) and the wildcard no-data (B.5) are Insecure, not Secure, while the proofs that need
- * no next-closer coverage (B.2, B.2.1) or only it (the wildcard answer, B.4, RFC 5155 §8.8) are Secure.
+ * <p>Because every NSEC3 in the zone has Opt-Out set, RFC 5155 §9.2 decides two verdicts: a
+ * response whose closest encloser proof has an Opt-Out NSEC3 covering the next closer name must not
+ * get the AD bit, so the name error (B.1) and the wildcard no-data (B.5) are Insecure, not Secure,
+ * while the proofs that need no next-closer coverage (B.2, B.2.1) or only it (the wildcard answer,
+ * B.4, RFC 5155 §8.8) are Secure.
  */
 class Rfc5155AppendixBTest {
 
@@ -43,7 +44,8 @@ class Rfc5155AppendixBTest {
     static final Instant AT = Instant.parse("2010-01-01T00:00:00Z");
 
     /** The DNSKEY RRset of {@code example.} and its RRSIG, as Appendix A prints them. */
-    static final String DNSKEYS = """
+    static final String DNSKEYS =
+            """
             example. DNSKEY  256 3 7 AwEAAaetidLzsKWUt4swWR8yu0wPHPiUi8LU (
                      sAD0QPWU+wzt89epO6tHzkMBVDkC7qphQO2h
                      TY4hHn9npWFRw5BYubE= )
@@ -58,7 +60,8 @@ class Rfc5155AppendixBTest {
              """;
 
     /** Appendix B.1, as printed. */
-    static final String B1 = """
+    static final String B1 =
+            """
             ;; Header: QR AA DO RCODE=3
             ;;
             ;; Question
@@ -116,7 +119,8 @@ class Rfc5155AppendixBTest {
             """;
 
     /** Appendix B.2, as printed. */
-    static final String B2 = """
+    static final String B2 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -148,7 +152,8 @@ class Rfc5155AppendixBTest {
             """;
 
     /** Appendix B.2.1, as printed. */
-    static final String B2_1 = """
+    static final String B2_1 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -181,7 +186,8 @@ class Rfc5155AppendixBTest {
             """;
 
     /** Appendix B.3, as printed. */
-    static final String B3 = """
+    static final String B3 =
+            """
             ;; Header: QR DO RCODE=0
             ;;
             ;; Question
@@ -223,7 +229,8 @@ class Rfc5155AppendixBTest {
             """;
 
     /** Appendix B.4, as printed. */
-    static final String B4 = """
+    static final String B4 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -273,7 +280,8 @@ class Rfc5155AppendixBTest {
             """;
 
     /** Appendix B.5, as printed. */
-    static final String B5 = """
+    static final String B5 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -328,8 +336,12 @@ class Rfc5155AppendixBTest {
             ;; (empty)
             """;
 
-    /** Appendix B.6, as printed, but for the RRSIG's opening parenthesis, which the RFC leaves out (a typo). */
-    static final String B6 = """
+    /**
+     * Appendix B.6, as printed, but for the RRSIG's opening parenthesis, which the RFC leaves out
+     * (a typo).
+     */
+    static final String B6 =
+            """
             ;; Header: QR AA DO RCODE=0
             ;;
             ;; Question
@@ -362,13 +374,19 @@ class Rfc5155AppendixBTest {
             ;; (empty)
             """;
 
-
     private static final List<Record> KEYS = records(DNSKEYS);
 
-    /** The validator's verdict on a printed response, given the zone's DNSKEY RRset as Appendix A prints it. */
+    /**
+     * The validator's verdict on a printed response, given the zone's DNSKEY RRset as Appendix A
+     * prints it.
+     */
     private static Answer replay(String name, int type, String printed) {
         List<Evidence.Exchange> chain = new ArrayList<>();
-        chain.add(exchange("example.", Type.DNSKEY, answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)));
+        chain.add(
+                exchange(
+                        "example.",
+                        Type.DNSKEY,
+                        answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)));
         chain.add(exchange(name, type, response(printed)));
         return validate(ksk(KEYS), AT, name, type, chain);
     }
@@ -377,7 +395,10 @@ class Rfc5155AppendixBTest {
     void b1NameErrorWithAnOptOutNextCloserIsProvenButNotSecure() {
         Answer a = replay("a.c.x.w.example.", Type.A, B1);
         assertEquals(Rcode.NXDOMAIN, a.rcode(), a.toString());
-        assertEquals(Status.INSECURE, a.status(), "RFC 5155 §9.2: no AD when the next closer is covered by Opt-Out: " + a);
+        assertEquals(
+                Status.INSECURE,
+                a.status(),
+                "RFC 5155 §9.2: no AD when the next closer is covered by Opt-Out: " + a);
     }
 
     @Test
@@ -396,18 +417,22 @@ class Rfc5155AppendixBTest {
     }
 
     /**
-     * B.3 is the referral a recursive sees; the stub's question is the DS of {@code c.example}, whose
-     * NODATA carries the same printed closest encloser proof (RFC 5155 §8.6: no NSEC3 matches, the one
-     * covering the next closer has Opt-Out, so the delegation is insecure). The child's MX is unsigned.
+     * B.3 is the referral a recursive sees; the stub's question is the DS of {@code c.example},
+     * whose NODATA carries the same printed closest encloser proof (RFC 5155 §8.6: no NSEC3
+     * matches, the one covering the next closer has Opt-Out, so the delegation is insecure). The
+     * child's MX is unsigned.
      */
     @Test
     void b3ReferralIntoAnOptOutSpanIsInsecure() {
         Message referral = response(B3);
         Message ds = new Message();
         ds.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-        ds.addRecord(Record.newRecord(Name.fromConstantString("c.example."), Type.DS, 1), Section.QUESTION);
+        ds.addRecord(
+                Record.newRecord(Name.fromConstantString("c.example."), Type.DS, 1),
+                Section.QUESTION);
         for (Record r : response(B1).getSection(Section.AUTHORITY)) {
-            if (r.getType() == Type.SOA || r instanceof org.xbill.DNS.RRSIGRecord s && s.getTypeCovered() == Type.SOA) {
+            if (r.getType() == Type.SOA
+                    || r instanceof org.xbill.DNS.RRSIGRecord s && s.getTypeCovered() == Type.SOA) {
                 ds.addRecord(r, Section.AUTHORITY);
             }
         }
@@ -416,20 +441,37 @@ class Rfc5155AppendixBTest {
                 ds.addRecord(r, Section.AUTHORITY);
             }
         }
-        Message mx = answer(Name.fromConstantString("mc.c.example."), Type.MX,
-                records("mc.c.example. 3600 IN MX 1 mx.c.example."));
-        Answer b = validate(ksk(KEYS), AT, "mc.c.example.", Type.MX, List.of(
-                exchange("example.", Type.DNSKEY, answer(Name.fromConstantString("example."), Type.DNSKEY, KEYS)),
-                exchange("c.example.", Type.DS, ds), exchange("mc.c.example.", Type.MX, mx)));
+        Message mx =
+                answer(
+                        Name.fromConstantString("mc.c.example."),
+                        Type.MX,
+                        records("mc.c.example. 3600 IN MX 1 mx.c.example."));
+        Answer b =
+                validate(
+                        ksk(KEYS),
+                        AT,
+                        "mc.c.example.",
+                        Type.MX,
+                        List.of(
+                                exchange(
+                                        "example.",
+                                        Type.DNSKEY,
+                                        answer(
+                                                Name.fromConstantString("example."),
+                                                Type.DNSKEY,
+                                                KEYS)),
+                                exchange("c.example.", Type.DS, ds),
+                                exchange("mc.c.example.", Type.MX, mx)));
         assertEquals(Status.INSECURE, b.status(), b.toString());
         assertEquals(1, b.records().size());
     }
 
     /**
-     * B.4: the expanded wildcard needs only the NSEC3 covering the next closer name (§8.8), which here has
-     * Opt-Out. The RFC reads it as proven; whether §9.2 withholds AD (a name in the Opt-Out span could be an
-     * unsigned delegation) is read both ways: Unbound answers Secure, stricter validators Insecure. Either
-     * way the proof holds: never Bogus, the expanded record returned at the query name.
+     * B.4: the expanded wildcard needs only the NSEC3 covering the next closer name (§8.8), which
+     * here has Opt-Out. The RFC reads it as proven; whether §9.2 withholds AD (a name in the
+     * Opt-Out span could be an unsigned delegation) is read both ways: Unbound answers Secure,
+     * stricter validators Insecure. Either way the proof holds: never Bogus, the expanded record
+     * returned at the query name.
      */
     @Test
     void b4WildcardExpansionIsProven() {
@@ -444,20 +486,27 @@ class Rfc5155AppendixBTest {
         Answer a = replay("a.z.w.example.", Type.AAAA, B5);
         assertEquals(Rcode.NOERROR, a.rcode(), a.toString());
         assertTrue(a.records().isEmpty());
-        assertEquals(Status.INSECURE, a.status(), "RFC 5155 §9.2: no AD when the next closer is covered by Opt-Out: " + a);
+        assertEquals(
+                Status.INSECURE,
+                a.status(),
+                "RFC 5155 §9.2: no AD when the next closer is covered by Opt-Out: " + a);
     }
 
     /**
-     * B.6 is the zone's own answer to a DS question at its apex: the DS lives in the parent, where no anchor
-     * is, and a child-side NSEC3 (SOA bit set) cannot deny it (RFC 5155 §8.6). Nothing above the anchor can
-     * be proven, so the answer is not Secure; neither is it Bogus (RFC 4035 §4.3: no anchor, no verdict).
+     * B.6 is the zone's own answer to a DS question at its apex: the DS lives in the parent, where
+     * no anchor is, and a child-side NSEC3 (SOA bit set) cannot deny it (RFC 5155 §8.6). Nothing
+     * above the anchor can be proven, so the answer is not Secure; neither is it Bogus (RFC 4035
+     * §4.3: no anchor, no verdict).
      */
     @Test
     void b6DsAtTheAnchoredApexIsNeitherSecureNorBogus() {
         Answer a = replay("example.", Type.DS, B6);
         assertNotEquals(Status.SECURE, a.status(), a.toString());
         assertNotEquals(Status.BOGUS, a.status(), a.toString());
-        assertEquals(Status.INDETERMINATE, a.status(), "no anchor above example. can judge its DS: " + a);
+        assertEquals(
+                Status.INDETERMINATE,
+                a.status(),
+                "no anchor above example. can judge its DS: " + a);
     }
 
     @Test

@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,10 +27,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -40,39 +38,48 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Runs one of Unbound's iterator scenarios ({@code iter/*.rpl}) through Daneel's
- * {@link IterativeResolver}, with an in-process {@link Transport} that plays the scenario's servers: a
- * query to an address is answered by the first {@code ENTRY} of a {@code RANGE} in force for that address
- * (or for any address) that matches it as testpkts' {@code find_match} would ({@code MATCH qname qtype
- * opcode subdomain TCP UDP ...}, by the parser's own matcher); with no matching entry the server does not answer (a timeout). The
- * scenario's parser is the validator harness's ({@link RplScenario}), used as it is.
+ * Runs one of Unbound's iterator scenarios ({@code iter/*.rpl}) through Daneel's {@link
+ * IterativeResolver}, with an in-process {@link Transport} that plays the scenario's servers: a
+ * query to an address is answered by the first {@code ENTRY} of a {@code RANGE} in force for that
+ * address (or for any address) that matches it as testpkts' {@code find_match} would ({@code MATCH
+ * qname qtype opcode subdomain TCP UDP ...}, by the parser's own matcher); with no matching entry
+ * the server does not answer (a timeout). The scenario's parser is the validator harness's ({@link
+ * RplScenario}), used as it is.
  *
- * <p>Judged as Unbound's test would, on the parts an iterator answers for: for each {@code CHECK_ANSWER},
- * the rcode and the answer section's records, without RRSIGs (unless they were asked for), in any order,
- * TTLs only when the entry says {@code MATCH … ttl}. A lookup that fails (an {@link IteratorException})
- * is a SERVFAIL. The authority and additional sections and the header bits are not compared: what a
- * recursive puts there beside the answer is its own choice ({@code minimal-responses}).
+ * <p>Judged as Unbound's test would, on the parts an iterator answers for: for each {@code
+ * CHECK_ANSWER}, the rcode and the answer section's records, without RRSIGs (unless they were asked
+ * for), in any order, TTLs only when the entry says {@code MATCH … ttl}. A lookup that fails (an
+ * {@link IteratorException}) is a SERVFAIL. The authority and additional sections and the header
+ * bits are not compared: what a recursive puts there beside the answer is its own choice ({@code
+ * minimal-responses}).
  *
  * <p>Configuration read from the scenario: a {@code stub-zone} for {@code .} gives the root hints;
- * {@code qname-minimisation} (on unless {@code no}, Unbound's default), {@code do-ip4} and {@code do-ip6}.
- * <p>Scripted exchanges ({@code CHECK_OUT_QUERY}, {@code REPLY}, {@code TIMEOUT}) are played out of order:
- * the {@code REPLY} entries after a query answer whichever server is asked their question, and each
- * {@code CHECK_OUT_QUERY} question must have been sent by the time the lookup ends, in any order (Daneel's
- * order differs from Unbound's: QNAME minimisation, A before AAAA for NS names...).
+ * {@code qname-minimisation} (on unless {@code no}, Unbound's default), {@code do-ip4} and {@code
+ * do-ip6}.
  *
- * <p>Scenarios that need what Daneel's iterator does not have (forwarding, stub zones below the root,
- * prefetch, private-address filtering ...) are listed with the reason in
- * {@value #SKIPS_RESOURCE} and reported as skipped, never as passes; a scenario that needs such a thing
- * and is not listed fails, saying what it needs.
+ * <p>Scripted exchanges ({@code CHECK_OUT_QUERY}, {@code REPLY}, {@code TIMEOUT}) are played out of
+ * order: the {@code REPLY} entries after a query answer whichever server is asked their question,
+ * and each {@code CHECK_OUT_QUERY} question must have been sent by the time the lookup ends, in any
+ * order (Daneel's order differs from Unbound's: QNAME minimisation, A before AAAA for NS names...).
+ *
+ * <p>Scenarios that need what Daneel's iterator does not have (forwarding, stub zones below the
+ * root, prefetch, private-address filtering ...) are listed with the reason in {@value
+ * #SKIPS_RESOURCE} and reported as skipped, never as passes; a scenario that needs such a thing and
+ * is not listed fails, saying what it needs.
  */
 final class IteratorScenarioRunner {
 
-    /** Where the third-party scenarios live, relative to the project root (never copied into it). */
+    /**
+     * Where the third-party scenarios live, relative to the project root (never copied into it).
+     */
     static final String DEFAULT_DIRECTORY = "../shared/testdata/unbound/iter";
+
     /** The system property that overrides {@link #DEFAULT_DIRECTORY}. */
     static final String DIRECTORY_PROPERTY = "daneel.unbound.iter";
+
     /** Scenarios Daneel's iterator cannot run, by file name, with the reason. */
     static final String SKIPS_RESOURCE = "/iterator-skips.txt";
+
     /** Scenarios on which Daneel's iterator behaves differently from Unbound, with what it does. */
     static final String KNOWN_RESOURCE = "/iterator-known-failures.txt";
 
@@ -89,7 +96,9 @@ final class IteratorScenarioRunner {
         FIXED
     }
 
-    /** The result of one scenario: {@code detail} says why it failed or was skipped, or what passed. */
+    /**
+     * The result of one scenario: {@code detail} says why it failed or was skipped, or what passed.
+     */
     record Outcome(String name, Verdict verdict, String detail) {
         String line() {
             return switch (verdict) {
@@ -102,19 +111,25 @@ final class IteratorScenarioRunner {
         }
     }
 
-    /** Where the clock starts when the scenario sets no date: only the time that passes matters here. */
+    /**
+     * Where the clock starts when the scenario sets no date: only the time that passes matters
+     * here.
+     */
     private static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
 
-    private IteratorScenarioRunner() {
-    }
+    private IteratorScenarioRunner() {}
 
-    /** The reactor root: the nearest directory at or above the working directory whose pom lists the validator module. */
+    /**
+     * The reactor root: the nearest directory at or above the working directory whose pom lists the
+     * validator module.
+     */
     static Path projectRoot() {
         Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path p = cwd; p != null; p = p.getParent()) {
             Path pom = p.resolve("pom.xml");
             try {
-                if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>validator</module>")) {
+                if (Files.isRegularFile(pom)
+                        && Files.readString(pom).contains("<module>validator</module>")) {
                     return p;
                 }
             } catch (IOException e) {
@@ -152,9 +167,11 @@ final class IteratorScenarioRunner {
         Map<String, String> out = new LinkedHashMap<>();
         try (InputStream in = IteratorScenarioRunner.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("the list " + resource + " is missing from the test resources");
+                throw new IOException(
+                        "the list " + resource + " is missing from the test resources");
             }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = r.readLine()) != null; ) {
                 line = line.strip();
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -179,23 +196,30 @@ final class IteratorScenarioRunner {
             o = new Outcome(name, Verdict.FAIL, "harness error: " + e);
         }
         if (known.containsKey(name)) {
-            return o.verdict() == Verdict.PASS ? new Outcome(name, Verdict.FIXED, known.get(name))
+            return o.verdict() == Verdict.PASS
+                    ? new Outcome(name, Verdict.FIXED, known.get(name))
                     : new Outcome(name, Verdict.KNOWN, known.get(name) + " [" + o.detail() + "]");
         }
         return o;
     }
 
     /** What the iterator answered, as the parts that are compared. */
-    private record Actual(Name qname, int qtype, int rcode, List<Record> answer, String why) {
-    }
+    private record Actual(Name qname, int qtype, int rcode, List<Record> answer, String why) {}
 
     static Outcome run(RplScenario scenario) {
         String unsupported = unsupported(scenario);
         if (unsupported != null) {
-            return new Outcome(scenario.name(), Verdict.FAIL,
-                    "needs " + unsupported + ", which Daneel's iterator does not have; list it in " + SKIPS_RESOURCE);
+            return new Outcome(
+                    scenario.name(),
+                    Verdict.FAIL,
+                    "needs "
+                            + unsupported
+                            + ", which Daneel's iterator does not have; list it in "
+                            + SKIPS_RESOURCE);
         }
-        ScenarioClock clock = new ScenarioClock(scenario.overrideDate() != null ? scenario.overrideDate() : DEFAULT_START);
+        ScenarioClock clock =
+                new ScenarioClock(
+                        scenario.overrideDate() != null ? scenario.overrideDate() : DEFAULT_START);
         PlayedServers servers = new PlayedServers(scenario);
         List<InetAddress> hints = new ArrayList<>();
         for (RplScenario.Zone z : scenario.zones()) {
@@ -203,15 +227,18 @@ final class IteratorScenarioRunner {
                 hints.add(inet(a));
             }
         }
-        IteratorConfig.Builder b = IteratorConfig.builder()
-                .rootHints(RootHints.of(List.of(new RootHints.Server(Name.root, hints))))
-                .clock(clock)
-                .executor(Runnable::run) // lookups run on the calling thread: every future is complete on return
-                .transport(servers)
-                .qnameMinimisation(!"no".equals(scenario.option("qname-minimisation")))
-                .ipv4(!"no".equals(scenario.option("do-ip4")))
-                .ipv6(!"no".equals(scenario.option("do-ip6")))
-                .lookupTimeout(Duration.ofSeconds(60));
+        IteratorConfig.Builder b =
+                IteratorConfig.builder()
+                        .rootHints(RootHints.of(List.of(new RootHints.Server(Name.root, hints))))
+                        .clock(clock)
+                        .executor(
+                                Runnable::run) // lookups run on the calling thread: every future is
+                        // complete on return
+                        .transport(servers)
+                        .qnameMinimisation(!"no".equals(scenario.option("qname-minimisation")))
+                        .ipv4(!"no".equals(scenario.option("do-ip4")))
+                        .ipv6(!"no".equals(scenario.option("do-ip6")))
+                        .lookupTimeout(Duration.ofSeconds(60));
         List<Actual> pending = new ArrayList<>();
         List<String> log = new ArrayList<>();
         try (IterativeResolver iterator = IterativeResolver.create(b.build())) {
@@ -220,15 +247,20 @@ final class IteratorScenarioRunner {
                 RplScenario.Step step = steps.get(i);
                 switch (step.kind()) {
                     case "QUERY" -> {
-                        // testbound answers a query while the next step is current: its ranges are in force.
-                        servers.step(i + 1 < steps.size() ? steps.get(i + 1).number() : step.number());
+                        // testbound answers a query while the next step is current: its ranges are
+                        // in force.
+                        servers.step(
+                                i + 1 < steps.size() ? steps.get(i + 1).number() : step.number());
                         List<RplScenario.Entry> replies = new ArrayList<>();
                         List<RplScenario.Question> expectedOut = new ArrayList<>();
-                        for (int j = i + 1; j < steps.size() && !steps.get(j).kind().equals("QUERY"); j++) {
+                        for (int j = i + 1;
+                                j < steps.size() && !steps.get(j).kind().equals("QUERY");
+                                j++) {
                             RplScenario.Step later = steps.get(j);
                             if (later.kind().equals("REPLY") && later.entry() != null) {
                                 replies.add(later.entry());
-                            } else if (later.kind().equals("CHECK_OUT_QUERY") && later.entry() != null
+                            } else if (later.kind().equals("CHECK_OUT_QUERY")
+                                    && later.entry() != null
                                     && later.entry().question() != null) {
                                 expectedOut.add(later.entry().question());
                             }
@@ -237,12 +269,22 @@ final class IteratorScenarioRunner {
                         int sentBefore = servers.sent().size();
                         RplScenario.Question q = step.entry().question();
                         pending.add(ask(iterator, q));
-                        List<String> sentNow = servers.sent().subList(sentBefore, servers.sent().size());
+                        List<String> sentNow =
+                                servers.sent().subList(sentBefore, servers.sent().size());
                         for (RplScenario.Question out : expectedOut) {
-                            String want = (out.name() + " " + Type.string(out.type())).toLowerCase(Locale.ROOT);
+                            String want =
+                                    (out.name() + " " + Type.string(out.type()))
+                                            .toLowerCase(Locale.ROOT);
                             if (!sentNow.contains(want)) {
-                                return new Outcome(scenario.name(), Verdict.FAIL, "Unbound sends " + want + " for " + q
-                                        + " (a CHECK_OUT_QUERY step); Daneel did not; sent: " + String.join(", ", servers.log()));
+                                return new Outcome(
+                                        scenario.name(),
+                                        Verdict.FAIL,
+                                        "Unbound sends "
+                                                + want
+                                                + " for "
+                                                + q
+                                                + " (a CHECK_OUT_QUERY step); Daneel did not; sent: "
+                                                + String.join(", ", servers.log()));
                             }
                         }
                     }
@@ -252,16 +294,28 @@ final class IteratorScenarioRunner {
                     case "CHECK_ANSWER" -> {
                         String mismatch = check(step, pending, log);
                         if (mismatch != null) {
-                            return new Outcome(scenario.name(), Verdict.FAIL,
-                                    "step " + step.number() + ": " + mismatch + "; sent: " + String.join(", ", servers.log()));
+                            return new Outcome(
+                                    scenario.name(),
+                                    Verdict.FAIL,
+                                    "step "
+                                            + step.number()
+                                            + ": "
+                                            + mismatch
+                                            + "; sent: "
+                                            + String.join(", ", servers.log()));
                         }
                     }
                     case "TIME_PASSES" -> clock.advance(step.elapse());
-                    case "NOTHING" -> {
-                    }
+                    case "NOTHING" -> {}
                     default -> {
-                        return new Outcome(scenario.name(), Verdict.FAIL, "harness error: step "
-                                + step.number() + " " + step.kind() + " is not supported");
+                        return new Outcome(
+                                scenario.name(),
+                                Verdict.FAIL,
+                                "harness error: step "
+                                        + step.number()
+                                        + " "
+                                        + step.kind()
+                                        + " is not supported");
                     }
                 }
             }
@@ -288,10 +342,14 @@ final class IteratorScenarioRunner {
     private static Actual ask(IterativeResolver iterator, RplScenario.Question q) {
         try {
             Message m = iterator.query(q.name(), q.type()).join();
-            return new Actual(q.name(), q.type(), m.getRcode(), m.getSection(Section.ANSWER), "answered");
+            return new Actual(
+                    q.name(), q.type(), m.getRcode(), m.getSection(Section.ANSWER), "answered");
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof IteratorException ie ? ie.reason() + ": " + ie.getMessage() : String.valueOf(cause);
+            String why =
+                    cause instanceof IteratorException ie
+                            ? ie.reason() + ": " + ie.getMessage()
+                            : String.valueOf(cause);
             return new Actual(q.name(), q.type(), Rcode.SERVFAIL, List.of(), why);
         }
     }
@@ -319,8 +377,17 @@ final class IteratorScenarioRunner {
             log.add("step " + step.number() + ": " + Rcode.string(actual.rcode()));
             return null;
         }
-        return "expected " + Rcode.string(expected.rcode()) + " " + want + ", got " + Rcode.string(actual.rcode()) + " " + got
-                + " (" + actual.why() + ")";
+        return "expected "
+                + Rcode.string(expected.rcode())
+                + " "
+                + want
+                + ", got "
+                + Rcode.string(actual.rcode())
+                + " "
+                + got
+                + " ("
+                + actual.why()
+                + ")";
     }
 
     private static List<String> canonical(List<Record> records, boolean ttl, boolean sigs) {
@@ -329,8 +396,14 @@ final class IteratorScenarioRunner {
             if (r.getType() == Type.RRSIG && !sigs || r.getType() == Type.OPT) {
                 continue;
             }
-            out.add((r.getName() + " " + (ttl ? r.getTTL() + " " : "") + Type.string(r.getType()) + " "
-                    + r.rdataToString()).toLowerCase(Locale.ROOT));
+            out.add(
+                    (r.getName()
+                                    + " "
+                                    + (ttl ? r.getTTL() + " " : "")
+                                    + Type.string(r.getType())
+                                    + " "
+                                    + r.rdataToString())
+                            .toLowerCase(Locale.ROOT));
         }
         out.sort(null);
         return out;
@@ -345,8 +418,8 @@ final class IteratorScenarioRunner {
     }
 
     /**
-     * The scenario's servers, played in process: the first matching entry of a range in force answers;
-     * no matching entry is no answer. Logs every query sent.
+     * The scenario's servers, played in process: the first matching entry of a range in force
+     * answers; no matching entry is no answer. Logs every query sent.
      */
     static final class PlayedServers implements Transport {
         private final RplScenario scenario;
@@ -360,9 +433,10 @@ final class IteratorScenarioRunner {
         }
 
         /**
-         * The {@code REPLY} entries of the steps after a query: Unbound's script answers its queries one by
-         * one, in the order it sends them; here any server asked a question an entry matches gets that entry
-         * (before the ranges), in whatever order Daneel asks. {@code TIMEOUT} steps are queries with no entry.
+         * The {@code REPLY} entries of the steps after a query: Unbound's script answers its
+         * queries one by one, in the order it sends them; here any server asked a question an entry
+         * matches gets that entry (before the ranges), in whatever order Daneel asks. {@code
+         * TIMEOUT} steps are queries with no entry.
          */
         void scripted(List<RplScenario.Entry> entries) {
             this.scripted = List.copyOf(entries);
@@ -382,12 +456,15 @@ final class IteratorScenarioRunner {
         }
 
         @Override
-        public synchronized Message exchange(InetSocketAddress server, Message query, boolean tcp, Duration timeout)
+        public synchronized Message exchange(
+                InetSocketAddress server, Message query, boolean tcp, Duration timeout)
                 throws IOException {
             Record q = query.getQuestion();
             String address = server.getAddress().getHostAddress();
-            String line = address + (tcp ? " tcp " : " ") + q.getName() + " " + Type.string(q.getType());
-            RplScenario.Query asked = RplScenario.Query.outgoing(q.getName(), q.getType(), false, tcp);
+            String line =
+                    address + (tcp ? " tcp " : " ") + q.getName() + " " + Type.string(q.getType());
+            RplScenario.Query asked =
+                    RplScenario.Query.outgoing(q.getName(), q.getType(), false, tcp);
             sent.add((q.getName() + " " + Type.string(q.getType())).toLowerCase(Locale.ROOT));
             List<List<RplScenario.Entry>> sources = new ArrayList<>();
             sources.add(scripted);
@@ -400,15 +477,28 @@ final class IteratorScenarioRunner {
                 for (RplScenario.Entry e : entries) {
                     if (e.matches(asked)) {
                         Message reply = e.reply(asked, 0);
-                        reply.getHeader().setID(query.getHeader().getID()); // a played server, not an attacker
+                        reply.getHeader()
+                                .setID(
+                                        query.getHeader()
+                                                .getID()); // a played server, not an attacker
                         Record echoed = reply.getQuestion();
-                        // RFC 5452 §9.1, as the network transport checks it: no question, no response.
-                        if (echoed == null || !echoed.getName().equals(q.getName()) || echoed.getType() != q.getType()) {
+                        // RFC 5452 §9.1, as the network transport checks it: no question, no
+                        // response.
+                        if (echoed == null
+                                || !echoed.getName().equals(q.getName())
+                                || echoed.getType() != q.getType()) {
                             log.add(line + " -> wrong question (ignored)");
-                            throw new SocketTimeoutException("the played server's reply does not echo the question");
+                            throw new SocketTimeoutException(
+                                    "the played server's reply does not echo the question");
                         }
-                        log.add(line + " -> " + Rcode.string(reply.getRcode())
-                                + (reply.getHeader().getFlag(Flags.TC) ? " TC" : "") + " (line " + e.line() + ")");
+                        log.add(
+                                line
+                                        + " -> "
+                                        + Rcode.string(reply.getRcode())
+                                        + (reply.getHeader().getFlag(Flags.TC) ? " TC" : "")
+                                        + " (line "
+                                        + e.line()
+                                        + ")");
                         return reply;
                     }
                 }

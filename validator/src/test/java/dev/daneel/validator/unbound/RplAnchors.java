@@ -11,13 +11,13 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * The trust anchors and insecure domains a scenario configures, read from every option Unbound reads
- * them from: {@code trust-anchor:} (one record), {@code trust-anchor-file:} (zone-file records),
- * {@code auto-trust-anchor-file:} (an RFC 5011 state file, {@code validator/autotrust.c}:
- * {@code autr_read_file}; a key is used when its {@code ;;state=} is VALID or MISSING, or when the file has
- * no {@code ;;id:} header and the key no state; a {@code ;;REVOKED} file gives no anchor),
- * {@code trusted-keys-file:} (BIND's {@code trusted-keys}/{@code trust-anchors} clauses) and
- * {@code domain-insecure:}. Records other than DS and DNSKEY are ignored, as Unbound ignores them. A
+ * The trust anchors and insecure domains a scenario configures, read from every option Unbound
+ * reads them from: {@code trust-anchor:} (one record), {@code trust-anchor-file:} (zone-file
+ * records), {@code auto-trust-anchor-file:} (an RFC 5011 state file, {@code validator/autotrust.c}:
+ * {@code autr_read_file}; a key is used when its {@code ;;state=} is VALID or MISSING, or when the
+ * file has no {@code ;;id:} header and the key no state; a {@code ;;REVOKED} file gives no anchor),
+ * {@code trusted-keys-file:} (BIND's {@code trusted-keys}/{@code trust-anchors} clauses) and {@code
+ * domain-insecure:}. Records other than DS and DNSKEY are ignored, as Unbound ignores them. A
  * scenario may configure none: its answers must then carry no AD bit.
  *
  * @param records the DS and DNSKEY anchors
@@ -67,7 +67,10 @@ record RplAnchors(List<Record> records, List<Name> insecure, List<String> notes)
         }
     }
 
-    /** autotrust.c's {@code read_multiline}: a record in parentheses joined onto one line, comments kept on the last. */
+    /**
+     * autotrust.c's {@code read_multiline}: a record in parentheses joined onto one line, comments
+     * kept on the last.
+     */
     static List<String> logicalLines(List<String> lines) {
         List<String> out = new ArrayList<>();
         StringBuilder acc = new StringBuilder();
@@ -92,7 +95,9 @@ record RplAnchors(List<Record> records, List<Name> insecure, List<String> notes)
         return out;
     }
 
-    private static void autotrust(List<String> lines, String file, List<Record> out, List<String> notes) throws IOException {
+    private static void autotrust(
+            List<String> lines, String file, List<Record> out, List<String> notes)
+            throws IOException {
         RplRecords reader = new RplRecords();
         boolean header = false;
         for (String line : logicalLines(lines)) {
@@ -131,8 +136,9 @@ record RplAnchors(List<Record> records, List<Name> insecure, List<String> notes)
     }
 
     /**
-     * BIND's {@code trusted-keys { "name" flags proto alg "key"; };} and {@code trust-anchors}/{@code managed-keys}
-     * with {@code static-key}, {@code initial-key}, {@code static-ds} and {@code initial-ds}.
+     * BIND's {@code trusted-keys { "name" flags proto alg "key"; };} and {@code
+     * trust-anchors}/{@code managed-keys} with {@code static-key}, {@code initial-key}, {@code
+     * static-ds} and {@code initial-ds}.
      */
     private static void bindKeys(String text, List<Record> out) throws IOException {
         String body = text.replaceAll("(?m)//.*$|#.*$", "").replaceAll("(?s)/\\*.*?\\*/", "");
@@ -142,7 +148,9 @@ record RplAnchors(List<Record> records, List<Name> insecure, List<String> notes)
             while (m.find()) {
                 w.add(m.group(1) != null ? m.group(1) : m.group(2));
             }
-            while (!w.isEmpty() && List.of("trusted-keys", "trust-anchors", "managed-keys").contains(w.get(0))) {
+            while (!w.isEmpty()
+                    && List.of("trusted-keys", "trust-anchors", "managed-keys")
+                            .contains(w.get(0))) {
                 w.remove(0);
             }
             if (w.size() < 4) {
@@ -152,7 +160,12 @@ record RplAnchors(List<Record> records, List<Name> insecure, List<String> notes)
             String kind = w.get(1);
             List<String> rest = w.subList(kind.matches("\\d+") ? 1 : 2, w.size());
             boolean ds = kind.endsWith("-ds");
-            String line = name + (name.endsWith(".") ? "" : ".") + " IN " + (ds ? "DS " : "DNSKEY ") + String.join(" ", rest);
+            String line =
+                    name
+                            + (name.endsWith(".") ? "" : ".")
+                            + " IN "
+                            + (ds ? "DS " : "DNSKEY ")
+                            + String.join(" ", rest);
             keep(new RplRecords().record(line, 0), out);
         }
     }

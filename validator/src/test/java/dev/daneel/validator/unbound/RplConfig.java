@@ -11,17 +11,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The configuration block of a replay file (everything before {@code CONFIG_END}), read as testbound
- * ({@code testcode/testbound.c}, {@code setup_config}) and Unbound's configuration lexer read it.
+ * The configuration block of a replay file (everything before {@code CONFIG_END}), read as
+ * testbound ({@code testcode/testbound.c}, {@code setup_config}) and Unbound's configuration lexer
+ * read it.
  *
  * <p>testbound handles a few directives itself, at the start of a line: {@code ;} comment lines,
  * {@code COMMANDLINE}, {@code AUTOTRUST_FILE id … AUTOTRUST_END} (a key file that also adds an
- * {@code auto-trust-anchor-file:} option), {@code TEMPFILE_NAME id} (the file's name, written where the
- * lexer expects a value) and {@code TEMPFILE_CONTENTS id … TEMPFILE_END} (with {@code $INCLUDE_TEMPFILE}).
- * Everything else is {@code unbound.conf} text: tokens separated by white space, {@code #} comments,
- * quoted values, and {@code key:} tokens, so that several options may share a line and a value may sit
- * on the line after its key. Each option is kept with its section ({@code server:}, {@code stub-zone:},
- * …) and its values in order. Immutable once read.
+ * {@code auto-trust-anchor-file:} option), {@code TEMPFILE_NAME id} (the file's name, written where
+ * the lexer expects a value) and {@code TEMPFILE_CONTENTS id … TEMPFILE_END} (with {@code
+ * $INCLUDE_TEMPFILE}). Everything else is {@code unbound.conf} text: tokens separated by white
+ * space, {@code #} comments, quoted values, and {@code key:} tokens, so that several options may
+ * share a line and a value may sit on the line after its key. Each option is kept with its section
+ * ({@code server:}, {@code stub-zone:}, …) and its values in order. Immutable once read.
  *
  * <pre>
  * server:
@@ -46,9 +47,12 @@ final class RplConfig {
 
     /** What a {@code TEMPFILE_NAME} or {@code AUTOTRUST_FILE} puts where the file name goes. */
     static final String TEMPFILE_PREFIX = "tempfile:";
+
     static final String AUTOTRUST_PREFIX = "autotrust:";
 
-    /** A key token: letters, digits, {@code -} and {@code _}, then a colon ({@code ::1} is not one). */
+    /**
+     * A key token: letters, digits, {@code -} and {@code _}, then a colon ({@code ::1} is not one).
+     */
     private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*:");
 
     private final List<Option> options;
@@ -56,8 +60,11 @@ final class RplConfig {
     private final Map<String, List<String>> autotrustFiles;
     private final List<String> commandLine;
 
-    private RplConfig(List<Option> options, Map<String, List<String>> tempFiles, Map<String, List<String>> autotrustFiles,
-                      List<String> commandLine) {
+    private RplConfig(
+            List<Option> options,
+            Map<String, List<String>> tempFiles,
+            Map<String, List<String>> autotrustFiles,
+            List<String> commandLine) {
         this.options = List.copyOf(options);
         this.tempFiles = Map.copyOf(tempFiles);
         this.autotrustFiles = Map.copyOf(autotrustFiles);
@@ -69,7 +76,10 @@ final class RplConfig {
         return options;
     }
 
-    /** The first value of the last {@code key:} given (Unbound: a later single-valued option wins); null if none. */
+    /**
+     * The first value of the last {@code key:} given (Unbound: a later single-valued option wins);
+     * null if none.
+     */
     String option(String key) {
         String out = null;
         for (Option o : options) {
@@ -80,7 +90,9 @@ final class RplConfig {
         return out;
     }
 
-    /** Every value of every {@code key:}, in order (for list options such as {@code trust-anchor:}). */
+    /**
+     * Every value of every {@code key:}, in order (for list options such as {@code trust-anchor:}).
+     */
     List<String> all(String key) {
         List<String> out = new ArrayList<>();
         for (Option o : options) {
@@ -96,14 +108,16 @@ final class RplConfig {
         return autotrustFiles;
     }
 
-    /** {@code COMMANDLINE} arguments (testbound passes them to the daemon; none change validation). */
+    /**
+     * {@code COMMANDLINE} arguments (testbound passes them to the daemon; none change validation).
+     */
     List<String> commandLine() {
         return commandLine;
     }
 
     /**
-     * The lines of a file named by an option value: a {@code TEMPFILE_CONTENTS} or {@code AUTOTRUST_FILE}
-     * block, else a path, relative to {@code base} (the scenario's folder).
+     * The lines of a file named by an option value: a {@code TEMPFILE_CONTENTS} or {@code
+     * AUTOTRUST_FILE} block, else a path, relative to {@code base} (the scenario's folder).
      *
      * @throws IOException when the file is neither spooled nor readable
      */
@@ -111,8 +125,10 @@ final class RplConfig {
         if (value.startsWith(TEMPFILE_PREFIX)) {
             List<String> lines = tempFiles.get(value.substring(TEMPFILE_PREFIX.length()));
             if (lines == null) {
-                throw new IOException("TEMPFILE_NAME " + value.substring(TEMPFILE_PREFIX.length())
-                        + " has no TEMPFILE_CONTENTS block in the scenario");
+                throw new IOException(
+                        "TEMPFILE_NAME "
+                                + value.substring(TEMPFILE_PREFIX.length())
+                                + " has no TEMPFILE_CONTENTS block in the scenario");
             }
             return expandIncludes(lines, 0);
         }
@@ -121,8 +137,12 @@ final class RplConfig {
         }
         Path p = base == null ? Path.of(value) : base.resolve(value);
         if (!Files.isRegularFile(p)) {
-            throw new IOException("the configuration names the file " + value + ", which is neither spooled in the scenario "
-                    + "(TEMPFILE_CONTENTS) nor at " + p);
+            throw new IOException(
+                    "the configuration names the file "
+                            + value
+                            + ", which is neither spooled in the scenario "
+                            + "(TEMPFILE_CONTENTS) nor at "
+                            + p);
         }
         return Files.readAllLines(p, StandardCharsets.UTF_8);
     }
@@ -135,7 +155,10 @@ final class RplConfig {
                 String id = t.substring("$INCLUDE_TEMPFILE".length()).strip();
                 List<String> inner = tempFiles.get(id);
                 if (inner == null || depth > 8) {
-                    throw new IOException("$INCLUDE_TEMPFILE " + id + ": no such TEMPFILE_CONTENTS (or includes nest too deep)");
+                    throw new IOException(
+                            "$INCLUDE_TEMPFILE "
+                                    + id
+                                    + ": no such TEMPFILE_CONTENTS (or includes nest too deep)");
                 }
                 out.addAll(expandIncludes(inner, depth + 1));
             } else {
@@ -146,8 +169,8 @@ final class RplConfig {
     }
 
     /**
-     * Reads the configuration block from {@code lines}, starting at {@code start}; returns the config and
-     * sets {@code end[0]} to the index after {@code CONFIG_END}.
+     * Reads the configuration block from {@code lines}, starting at {@code start}; returns the
+     * config and sets {@code end[0]} to the index after {@code CONFIG_END}.
      */
     static RplConfig read(List<String> lines, int start, int[] end) throws IOException {
         StringBuilder text = new StringBuilder();
@@ -177,9 +200,15 @@ final class RplConfig {
                 List<String> body = new ArrayList<>();
                 i = spool(lines, i, "AUTOTRUST_END", body);
                 auto.put(id, body);
-                text.append(" server: auto-trust-anchor-file: \"").append(AUTOTRUST_PREFIX).append(id).append("\"\n");
+                text.append(" server: auto-trust-anchor-file: \"")
+                        .append(AUTOTRUST_PREFIX)
+                        .append(id)
+                        .append("\"\n");
             } else if (t.startsWith("TEMPFILE_NAME")) {
-                text.append(" \"").append(TEMPFILE_PREFIX).append(id(t, "TEMPFILE_NAME", i)).append("\"\n");
+                text.append(" \"")
+                        .append(TEMPFILE_PREFIX)
+                        .append(id(t, "TEMPFILE_NAME", i))
+                        .append("\"\n");
             } else if (t.startsWith("TEMPFILE_CONTENTS")) {
                 String id = id(t, "TEMPFILE_CONTENTS", i);
                 List<String> body = new ArrayList<>();
@@ -204,8 +233,12 @@ final class RplConfig {
         return id;
     }
 
-    /** Copies lines up to the one starting (after white space) with {@code endMarker}; returns the index after it. */
-    private static int spool(List<String> lines, int i, String endMarker, List<String> into) throws IOException {
+    /**
+     * Copies lines up to the one starting (after white space) with {@code endMarker}; returns the
+     * index after it.
+     */
+    private static int spool(List<String> lines, int i, String endMarker, List<String> into)
+            throws IOException {
         while (i < lines.size()) {
             String l = lines.get(i++);
             if (l.stripLeading().startsWith(endMarker)) {
@@ -216,7 +249,9 @@ final class RplConfig {
         throw new IOException("no " + endMarker + " in the scenario");
     }
 
-    /** unbound.conf tokens: quoted strings (quotes removed, marked by a leading NUL) and bare words. */
+    /**
+     * unbound.conf tokens: quoted strings (quotes removed, marked by a leading NUL) and bare words.
+     */
     private static List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
         int i = 0;
@@ -244,13 +279,19 @@ final class RplConfig {
                 String w = text.substring(s, i);
                 int colon = w.indexOf(':');
                 // "key:value" written without a space: the lexer splits after the colon
-                // (an IPv6 address such as fd00::53 is not split: its first group is hex and a colon follows)
-                if (colon > 0 && colon < w.length() - 1 && KEY.matcher(w.substring(0, colon + 1)).matches()
-                        && !w.substring(0, colon).matches("[0-9A-Fa-f]{1,4}") && w.charAt(colon + 1) != ':') {
+                // (an IPv6 address such as fd00::53 is not split: its first group is hex and a
+                // colon follows)
+                if (colon > 0
+                        && colon < w.length() - 1
+                        && KEY.matcher(w.substring(0, colon + 1)).matches()
+                        && !w.substring(0, colon).matches("[0-9A-Fa-f]{1,4}")
+                        && w.charAt(colon + 1) != ':') {
                     out.add(w.substring(0, colon + 1));
                     String v = w.substring(colon + 1);
-                    boolean quoted = v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'')
-                            && v.charAt(v.length() - 1) == v.charAt(0);
+                    boolean quoted =
+                            v.length() >= 2
+                                    && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+                                    && v.charAt(v.length() - 1) == v.charAt(0);
                     out.add(quoted ? "\0" + v.substring(1, v.length() - 1) : v);
                 } else {
                     out.add(w);
@@ -260,7 +301,10 @@ final class RplConfig {
         return out;
     }
 
-    /** Groups tokens into options; a key without values opens a section ({@code server:}, {@code stub-zone:}). */
+    /**
+     * Groups tokens into options; a key without values opens a section ({@code server:}, {@code
+     * stub-zone:}).
+     */
     private static List<Option> options(List<String> tokens) {
         List<Option> out = new ArrayList<>();
         String section = "server";
@@ -271,7 +315,8 @@ final class RplConfig {
             }
             String key = t.substring(0, t.length() - 1);
             List<String> values = new ArrayList<>();
-            while (i < tokens.size() && (tokens.get(i).startsWith("\0") || !KEY.matcher(tokens.get(i)).matches())) {
+            while (i < tokens.size()
+                    && (tokens.get(i).startsWith("\0") || !KEY.matcher(tokens.get(i)).matches())) {
                 String v = tokens.get(i++);
                 values.add(v.startsWith("\0") ? v.substring(1) : v);
             }

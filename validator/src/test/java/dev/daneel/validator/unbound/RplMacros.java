@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The replay macros ({@code testcode/replay.c}, {@code macro_process}), used by {@code TIME_PASSES EVAL}
- * and {@code ASSIGN}: text outside {@code ${…}} is kept; inside, {@code ${…}} nests, {@code $name} is a
- * variable set by {@code ASSIGN} (an unknown one is an error), {@code time} and {@code timeout} are the
- * clock and the next timer, {@code ctime x} and {@code range lo x hi} are functions, and arithmetic with
- * {@code + - * /} is done on numbers left to right, without precedence ({@code ${2+3*4}} is 20), results
- * printed as C's {@code %.12g}. Words that are not numbers stay ({@code ${123 glug 3 + 5}} is
- * {@code 123 glug 8}). Not thread-safe.
+ * The replay macros ({@code testcode/replay.c}, {@code macro_process}), used by {@code TIME_PASSES
+ * EVAL} and {@code ASSIGN}: text outside {@code ${…}} is kept; inside, {@code ${…}} nests, {@code
+ * $name} is a variable set by {@code ASSIGN} (an unknown one is an error), {@code time} and {@code
+ * timeout} are the clock and the next timer, {@code ctime x} and {@code range lo x hi} are
+ * functions, and arithmetic with {@code + - * /} is done on numbers left to right, without
+ * precedence ({@code ${2+3*4}} is 20), results printed as C's {@code %.12g}. Words that are not
+ * numbers stay ({@code ${123 glug 3 + 5}} is {@code 123 glug 8}). Not thread-safe.
  *
  * <pre>
  * RplMacros m = new RplMacros(() -&gt; 1000, () -&gt; 0);
@@ -31,7 +31,10 @@ final class RplMacros {
     private final LongSupplier now;
     private final LongSupplier timeout;
 
-    /** @param now seconds since the epoch of the scenario clock; @param timeout seconds to the next timer */
+    /**
+     * @param now seconds since the epoch of the scenario clock; @param timeout seconds to the next
+     *     timer
+     */
     RplMacros(LongSupplier now, LongSupplier timeout) {
         this.now = now;
         this.timeout = timeout;
@@ -58,7 +61,10 @@ final class RplMacros {
         }
     }
 
-    /** The index of the {@code }} that closes a macro whose body starts at {@code from} (or the end). */
+    /**
+     * The index of the {@code }} that closes a macro whose body starts at {@code from} (or the
+     * end).
+     */
     private static int close(String s, int from) {
         int depth = 0;
         for (int i = from; i < s.length(); i++) {
@@ -93,13 +99,15 @@ final class RplMacros {
         if (range) {
             String[] w = inner.strip().split("\\s+");
             if (w.length < 3) {
-                throw new IllegalArgumentException("range needs three numbers, got '" + inner + "'");
+                throw new IllegalArgumentException(
+                        "range needs three numbers, got '" + inner + "'");
             }
             double lo = Double.parseDouble(w[0]);
             double x = Double.parseDouble(w[1]);
             double hi = Double.parseDouble(w[2]);
             if (x < lo || x > hi) {
-                throw new IllegalArgumentException("value " + w[1] + " not in range [" + w[0] + ", " + w[2] + "]");
+                throw new IllegalArgumentException(
+                        "value " + w[1] + " not in range [" + w[0] + ", " + w[2] + "]");
             }
             return format(x, 24);
         }
@@ -115,12 +123,14 @@ final class RplMacros {
                 continue;
             }
             int j = i + 1;
-            while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+            while (j < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
                 j++;
             }
             String v = vars.get(s.substring(i + 1, j));
             if (v == null) {
-                throw new IllegalArgumentException("variable is not defined: $" + s.substring(i + 1, j));
+                throw new IllegalArgumentException(
+                        "variable is not defined: $" + s.substring(i + 1, j));
             }
             out.append(v);
             i = j - 1;
@@ -151,12 +161,13 @@ final class RplMacros {
                 }
                 int yEnd = number(s, y);
                 double v = Double.parseDouble(s.substring(y, yEnd));
-                acc = switch (s.charAt(op)) {
-                    case '+' -> acc + v;
-                    case '-' -> acc - v;
-                    case '*' -> acc * v;
-                    default -> acc / v;
-                };
+                acc =
+                        switch (s.charAt(op)) {
+                            case '+' -> acc + v;
+                            case '-' -> acc - v;
+                            case '*' -> acc * v;
+                            default -> acc / v;
+                        };
                 next = yEnd;
             }
             out.append(next == end ? s.substring(i, end) : format(acc, 12));
@@ -183,11 +194,17 @@ final class RplMacros {
         return i;
     }
 
-    /** C's {@code %.Ng} for the values scenarios use: integers plainly, others without trailing zeros. */
+    /**
+     * C's {@code %.Ng} for the values scenarios use: integers plainly, others without trailing
+     * zeros.
+     */
     static String format(double v, int digits) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v)
+                .round(new MathContext(digits))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -17,25 +17,79 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Reads a replay file into an {@link RplScenario} with the grammar of Unbound's own reader: testbound's
- * {@code replay_scenario_read}, {@code replay_range_read} and {@code replay_moment_read} for the scenario,
- * testpkts' {@code read_entry} for the entries (see {@link RplScenario} for what it tolerates). One use per
- * file; not thread-safe.
+ * Reads a replay file into an {@link RplScenario} with the grammar of Unbound's own reader:
+ * testbound's {@code replay_scenario_read}, {@code replay_range_read} and {@code
+ * replay_moment_read} for the scenario, testpkts' {@code read_entry} for the entries (see {@link
+ * RplScenario} for what it tolerates). One use per file; not thread-safe.
  */
 final class RplReader {
-    private static final List<String> EVENTS = List.of("NOTHING", "QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY",
-            "TIMEOUT", "TIME_PASSES", "CHECK_AUTOTRUST", "CHECK_TEMPFILE", "ERROR", "TRAFFIC", "ASSIGN", "INFRA_RTT",
-            "FLUSH_MESSAGE", "EXPIRE_MESSAGE");
-    private static final Set<String> WITH_ENTRY = Set.of("QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY");
+    private static final List<String> EVENTS =
+            List.of(
+                    "NOTHING",
+                    "QUERY",
+                    "CHECK_ANSWER",
+                    "CHECK_OUT_QUERY",
+                    "REPLY",
+                    "TIMEOUT",
+                    "TIME_PASSES",
+                    "CHECK_AUTOTRUST",
+                    "CHECK_TEMPFILE",
+                    "ERROR",
+                    "TRAFFIC",
+                    "ASSIGN",
+                    "INFRA_RTT",
+                    "FLUSH_MESSAGE",
+                    "EXPIRE_MESSAGE");
+    private static final Set<String> WITH_ENTRY =
+            Set.of("QUERY", "CHECK_ANSWER", "CHECK_OUT_QUERY", "REPLY");
+
     /** MATCH keywords, in the order testpkts tries them (it compares prefixes). */
-    private static final List<String> MATCH_WORDS = List.of("opcode", "qtype", "qname", "rcode", "question", "answer",
-            "subdomain", "all_noedns", "all", "ttl", "DO", "CO", "noedns", "ednsdata", "client_cookie", "server_cookie",
-            "UDP", "TCP", "serial", "ede");
-    private static final List<String> ADJUST_WORDS = List.of("copy_id", "copy_query", "copy_ednsdata_assume_clientsubnet",
-            "increment_ecs_scope", "sleep=", "packet_sleep=");
-    private static final List<String> OPCODES = List.of("QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE");
-    private static final List<String> RCODES = List.of("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED",
-            "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE");
+    private static final List<String> MATCH_WORDS =
+            List.of(
+                    "opcode",
+                    "qtype",
+                    "qname",
+                    "rcode",
+                    "question",
+                    "answer",
+                    "subdomain",
+                    "all_noedns",
+                    "all",
+                    "ttl",
+                    "DO",
+                    "CO",
+                    "noedns",
+                    "ednsdata",
+                    "client_cookie",
+                    "server_cookie",
+                    "UDP",
+                    "TCP",
+                    "serial",
+                    "ede");
+
+    private static final List<String> ADJUST_WORDS =
+            List.of(
+                    "copy_id",
+                    "copy_query",
+                    "copy_ednsdata_assume_clientsubnet",
+                    "increment_ecs_scope",
+                    "sleep=",
+                    "packet_sleep=");
+    private static final List<String> OPCODES =
+            List.of("QUERY", "IQUERY", "STATUS", "NOTIFY", "UPDATE");
+    private static final List<String> RCODES =
+            List.of(
+                    "NOERROR",
+                    "FORMERR",
+                    "SERVFAIL",
+                    "NXDOMAIN",
+                    "NOTIMPL",
+                    "REFUSED",
+                    "YXDOMAIN",
+                    "YXRRSET",
+                    "NXRRSET",
+                    "NOTAUTH",
+                    "NOTZONE");
     private static final List<String> FLAGS = List.of("QR", "AA", "TC", "RD", "CD", "RA", "AD");
 
     private final String file;
@@ -84,7 +138,8 @@ final class RplReader {
             throw error("no SCENARIO_END (testbound refuses the file)");
         }
         notes.addAll(0, records.notes());
-        return new RplScenario(file, directory, title == null ? "" : title, config, ranges, steps, notes);
+        return new RplScenario(
+                file, directory, title == null ? "" : title, config, ranges, steps, notes);
     }
 
     private void range(String rest) throws IOException {
@@ -111,7 +166,13 @@ final class RplReader {
                 addRange(start, end, address, entries);
                 return;
             } else if (t.startsWith("RANGE_BEGIN")) {
-                notes.add("line " + lineNo + ": RANGE_BEGIN inside a range closes the range of steps " + start + "-" + end);
+                notes.add(
+                        "line "
+                                + lineNo
+                                + ": RANGE_BEGIN inside a range closes the range of steps "
+                                + start
+                                + "-"
+                                + end);
                 addRange(start, end, address, entries);
                 return;
             } else {
@@ -125,13 +186,17 @@ final class RplReader {
     }
 
     private void addRange(int start, int end, String address, List<RplScenario.Entry> entries) {
-        ranges.add(0, new RplScenario.Range(start, end, address, List.copyOf(entries))); // testbound prepends
+        ranges.add(
+                0,
+                new RplScenario.Range(
+                        start, end, address, List.copyOf(entries))); // testbound prepends
     }
 
     private void step(String rest, int lineNo) throws IOException {
         String r = rest.stripLeading();
         int sp = 0;
-        while (sp < r.length() && (Character.isDigit(r.charAt(sp)) || sp == 0 && r.charAt(sp) == '-')) {
+        while (sp < r.length()
+                && (Character.isDigit(r.charAt(sp)) || sp == 0 && r.charAt(sp) == '-')) {
             sp++;
         }
         if (sp == 0) {
@@ -170,12 +235,15 @@ final class RplReader {
                 args = s.substring(eq + 1).strip();
                 r = "";
             }
-            case "CHECK_AUTOTRUST", "CHECK_TEMPFILE", "FLUSH_MESSAGE", "EXPIRE_MESSAGE", "INFRA_RTT" -> {
+            case "CHECK_AUTOTRUST",
+                    "CHECK_TEMPFILE",
+                    "FLUSH_MESSAGE",
+                    "EXPIRE_MESSAGE",
+                    "INFRA_RTT" -> {
                 args = r.strip();
                 r = "";
             }
-            default -> {
-            }
+            default -> {}
         }
         String address = null;
         double elapse = 0;
@@ -198,10 +266,16 @@ final class RplReader {
             fileLines = fileContent();
         }
         if (!steps.isEmpty() && steps.get(steps.size() - 1).number() >= number) {
-            throw error("STEP " + number + " does not come after STEP " + steps.get(steps.size() - 1).number()
-                    + " (testbound refuses time going backwards)");
+            throw error(
+                    "STEP "
+                            + number
+                            + " does not come after STEP "
+                            + steps.get(steps.size() - 1).number()
+                            + " (testbound refuses time going backwards)");
         }
-        steps.add(new RplScenario.Step(number, kind, args, variable, address, elapse, entry, fileLines));
+        steps.add(
+                new RplScenario.Step(
+                        number, kind, args, variable, address, elapse, entry, fileLines));
     }
 
     /** {@code FILE_BEGIN} on the next line, then lines until one starting with {@code FILE_END}. */
@@ -225,9 +299,9 @@ final class RplReader {
     }
 
     /**
-     * testpkts' {@code read_entry}: skips comments, applies {@code $ORIGIN}/{@code $TTL}, reads one entry.
-     * Inside a range a line that starts no entry is ignored with a note; after a STEP it means the step
-     * has no entry (null, and the line is left for the scenario reader).
+     * testpkts' {@code read_entry}: skips comments, applies {@code $ORIGIN}/{@code $TTL}, reads one
+     * entry. Inside a range a line that starts no entry is ignored with a note; after a STEP it
+     * means the step has no entry (null, and the line is left for the scenario reader).
      */
     private RplScenario.Entry entry(boolean inRange) throws IOException {
         RplScenario.Entry current = null;
@@ -280,7 +354,10 @@ final class RplReader {
                 continue;
             }
             if (t.startsWith("ENTRY_BEGIN")) {
-                throw error("ENTRY_BEGIN inside the entry of line " + startLine + " (testbound refuses it)");
+                throw error(
+                        "ENTRY_BEGIN inside the entry of line "
+                                + startLine
+                                + " (testbound refuses it)");
             } else if (t.startsWith("$ORIGIN")) {
                 records.origin(t.substring(7));
             } else if (t.startsWith("$TTL")) {
@@ -329,8 +406,16 @@ final class RplReader {
                 section = pkt.questions;
             } else if (t.startsWith("SECTION")) {
                 String s = t.substring(7).strip();
-                section = s.startsWith("QUESTION") ? pkt.questions : s.startsWith("ANSWER") ? pkt.answer
-                        : s.startsWith("AUTHORITY") ? pkt.authority : s.startsWith("ADDITIONAL") ? pkt.additional : null;
+                section =
+                        s.startsWith("QUESTION")
+                                ? pkt.questions
+                                : s.startsWith("ANSWER")
+                                        ? pkt.answer
+                                        : s.startsWith("AUTHORITY")
+                                                ? pkt.authority
+                                                : s.startsWith("ADDITIONAL")
+                                                        ? pkt.additional
+                                                        : null;
                 if (section == null) {
                     throw error("bad section " + s);
                 }
@@ -356,7 +441,8 @@ final class RplReader {
                 ednsHex.append(RplRecords.stripComment(t));
             } else if (t.startsWith("ENTRY_END")) {
                 packets.add(pkt.build());
-                return new RplScenario.Entry(startLine, match, ede, serial, adjust, List.copyOf(packets));
+                return new RplScenario.Entry(
+                        startLine, match, ede, serial, adjust, List.copyOf(packets));
             } else {
                 StringBuilder rr = new StringBuilder(t);
                 while (open(rr) && pos < lines.size()) {
@@ -377,7 +463,9 @@ final class RplReader {
         throw error("ENTRY_BEGIN of line " + startLine + " without ENTRY_END");
     }
 
-    /** The white-space separated words of a keyword line, up to a {@code ;} or {@code #} comment. */
+    /**
+     * The white-space separated words of a keyword line, up to a {@code ;} or {@code #} comment.
+     */
     private static List<String> keywordWords(String rest) {
         int cut = rest.length();
         for (char c : new char[] {';', '#'}) {
@@ -444,7 +532,10 @@ final class RplReader {
         final List<Record> authority = new ArrayList<>();
         final List<Record> additional = new ArrayList<>();
 
-        /** A HEX_ANSWER packet replaces the packet built from the sections (testpkts: only its question matches). */
+        /**
+         * A HEX_ANSWER packet replaces the packet built from the sections (testpkts: only its
+         * question matches).
+         */
         void hex(byte[] wire, int lineNo) {
             try {
                 Message m = new Message(wire);
@@ -457,10 +548,13 @@ final class RplReader {
                 }
                 opcode = h.getOpcode();
                 rcode = m.getRcode();
-                dnssecOk = m.getOPT() != null && (m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+                dnssecOk =
+                        m.getOPT() != null
+                                && (m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
                 if (questions.isEmpty()) {
                     for (Record q : m.getSection(Section.QUESTION)) {
-                        questions.add(new RplScenario.Question(q.getName(), q.getType(), q.getDClass()));
+                        questions.add(
+                                new RplScenario.Question(q.getName(), q.getType(), q.getDClass()));
                     }
                 }
                 answer.clear();
@@ -474,15 +568,27 @@ final class RplReader {
                     }
                 }
             } catch (IOException e) {
-                notes.add("line " + lineNo + ": HEX_ANSWER does not parse as a DNS message (" + e.getMessage()
-                        + "); the entry answers with an empty packet, as a server sending garbage is not heard");
+                notes.add(
+                        "line "
+                                + lineNo
+                                + ": HEX_ANSWER does not parse as a DNS message ("
+                                + e.getMessage()
+                                + "); the entry answers with an empty packet, as a server sending garbage is not heard");
                 rcode = Rcode.SERVFAIL;
             }
         }
 
         RplScenario.Packet build() {
-            return new RplScenario.Packet(Set.copyOf(flags), dnssecOk, dnssecOk || co || ednsData, opcode, rcode, List.copyOf(questions),
-                    List.copyOf(answer), List.copyOf(authority), List.copyOf(additional));
+            return new RplScenario.Packet(
+                    Set.copyOf(flags),
+                    dnssecOk,
+                    dnssecOk || co || ednsData,
+                    opcode,
+                    rcode,
+                    List.copyOf(questions),
+                    List.copyOf(answer),
+                    List.copyOf(authority),
+                    List.copyOf(additional));
         }
     }
 }

@@ -22,26 +22,28 @@ import org.xbill.DNS.Type;
 
 /**
  * Reads the record and question lines of a replay file the way testpkts does ({@code add_rr}, with
- * {@code sldns_str2wire_rr_buf}): one record per line, names relative to the current {@code $ORIGIN}, the
- * current {@code $TTL} (3600 until one is given) for records written without a TTL. That state lasts for
- * the whole file, as testpkts' parse state does. Not thread-safe.
+ * {@code sldns_str2wire_rr_buf}): one record per line, names relative to the current {@code
+ * $ORIGIN}, the current {@code $TTL} (3600 until one is given) for records written without a TTL.
+ * That state lasts for the whole file, as testpkts' parse state does. Not thread-safe.
  *
- * <p>dnsjava's presentation parser is stricter than ldns in a few places, and scenarios damage records on
- * purpose to test the validator. A record dnsjava refuses is therefore built in wire form from its fields
- * where the type is one a validator reads (RRSIG, DNSKEY, DS): an RRSIG with a cut signature field keeps
- * the whole base64 quanta, and one with an empty signature field (which dnsjava refuses even in wire form)
- * holds a single zero octet; either reaches the validator as a signature that does not verify, which is
- * what the scenario means. Algorithm mnemonics (ldns reads {@code DS 30899 RSASHA1 1 …}) become numbers. Every liberty is
- * written to {@link #notes()}. A record whose RFC 3597 generic rdata does not fit its type (an A record
- * of 5 octets), or that dnsjava cannot hold at all, is dropped with a note: Unbound's scrubber drops such
- * malformed records too, and the note appears in any failure the scenario reports.
+ * <p>dnsjava's presentation parser is stricter than ldns in a few places, and scenarios damage
+ * records on purpose to test the validator. A record dnsjava refuses is therefore built in wire
+ * form from its fields where the type is one a validator reads (RRSIG, DNSKEY, DS): an RRSIG with a
+ * cut signature field keeps the whole base64 quanta, and one with an empty signature field (which
+ * dnsjava refuses even in wire form) holds a single zero octet; either reaches the validator as a
+ * signature that does not verify, which is what the scenario means. Algorithm mnemonics (ldns reads
+ * {@code DS 30899 RSASHA1 1 …}) become numbers. Every liberty is written to {@link #notes()}. A
+ * record whose RFC 3597 generic rdata does not fit its type (an A record of 5 octets), or that
+ * dnsjava cannot hold at all, is dropped with a note: Unbound's scrubber drops such malformed
+ * records too, and the note appears in any failure the scenario reports.
  */
 final class RplRecords {
 
     /** testpkts' default TTL for records written without one. */
     static final long DEFAULT_TTL = 3600;
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
 
     private Name origin = Name.root;
     private long defaultTtl = DEFAULT_TTL;
@@ -88,7 +90,12 @@ final class RplRecords {
             } else if (t >= 0) {
                 type = t;
             } else {
-                throw new IOException("question '" + line.strip() + "': '" + w.get(i) + "' is neither a class nor a type");
+                throw new IOException(
+                        "question '"
+                                + line.strip()
+                                + "': '"
+                                + w.get(i)
+                                + "' is neither a class nor a type");
             }
         }
         return new RplScenario.Question(n, type, dclass);
@@ -101,7 +108,10 @@ final class RplRecords {
             return null;
         }
         String preamble = "$ORIGIN " + origin + "\n$TTL " + defaultTtl + "\n";
-        try (Master m = new Master(new ByteArrayInputStream((preamble + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
+        try (Master m =
+                new Master(
+                        new ByteArrayInputStream(
+                                (preamble + text + "\n").getBytes(StandardCharsets.UTF_8)))) {
             Record r = m.nextRecord();
             if (r != null) {
                 return r;
@@ -110,27 +120,51 @@ final class RplRecords {
             emptySignature = false;
             Record r = wireForm(text);
             if (r != null) {
-                notes.add("line " + lineNo + ": built in wire form, as ldns reads it"
-                        + (emptySignature ? ", its empty signature held as one zero octet" : "") + " (dnsjava refuses '"
-                        + text + "': " + e.getMessage() + ")");
+                notes.add(
+                        "line "
+                                + lineNo
+                                + ": built in wire form, as ldns reads it"
+                                + (emptySignature
+                                        ? ", its empty signature held as one zero octet"
+                                        : "")
+                                + " (dnsjava refuses '"
+                                + text
+                                + "': "
+                                + e.getMessage()
+                                + ")");
                 return r;
             }
             if (text.contains("\\#")) {
-                notes.add("line " + lineNo + ": dropped a record whose generic rdata does not fit its type (dnsjava cannot "
-                        + "hold it; Unbound's scrubber drops such A/AAAA records too): " + text);
+                notes.add(
+                        "line "
+                                + lineNo
+                                + ": dropped a record whose generic rdata does not fit its type (dnsjava cannot "
+                                + "hold it; Unbound's scrubber drops such A/AAAA records too): "
+                                + text);
                 return null;
             }
-            // ldns read it (testbound would have stopped otherwise) but dnsjava cannot hold it: the record is
+            // ldns read it (testbound would have stopped otherwise) but dnsjava cannot hold it: the
+            // record is
             // left out, visibly, as a malformed record a scrubber drops.
-            notes.add("line " + lineNo + ": dropped a record dnsjava cannot hold (" + e.getMessage() + "): " + text);
+            notes.add(
+                    "line "
+                            + lineNo
+                            + ": dropped a record dnsjava cannot hold ("
+                            + e.getMessage()
+                            + "): "
+                            + text);
             return null;
         }
         throw new IOException("line " + lineNo + ": no record in '" + text + "'");
     }
 
-    // ---- the wire-form fallback ------------------------------------------------------------------------
+    // ---- the wire-form fallback
+    // ------------------------------------------------------------------------
 
-    /** The record built from its fields for the DNSSEC types, leniently as ldns reads them; null otherwise. */
+    /**
+     * The record built from its fields for the DNSSEC types, leniently as ldns reads them; null
+     * otherwise.
+     */
     private Record wireForm(String text) {
         List<String> w = words(text.replace("(", " ").replace(")", " "));
         if (w.size() < 2) {
@@ -153,19 +187,22 @@ final class RplRecords {
             }
             int type = Type.value(w.get(at++), true);
             List<String> f = w.subList(at, w.size());
-            byte[] rdata = switch (type) {
-                case Type.RRSIG, Type.SIG -> rrsig(f);
-                case Type.DNSKEY, Type.KEY -> dnskey(f);
-                case Type.DS, Type.DLV, Type.CDS -> ds(f);
-                default -> null;
-            };
+            byte[] rdata =
+                    switch (type) {
+                        case Type.RRSIG, Type.SIG -> rrsig(f);
+                        case Type.DNSKEY, Type.KEY -> dnskey(f);
+                        case Type.DS, Type.DLV, Type.CDS -> ds(f);
+                        default -> null;
+                    };
             return rdata == null ? null : Record.newRecord(owner, type, dclass, ttl, rdata);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    /** RRSIG: covered algorithm labels original-TTL expiration inception key-tag signer [signature]. */
+    /**
+     * RRSIG: covered algorithm labels original-TTL expiration inception key-tag signer [signature].
+     */
     private byte[] rrsig(List<String> f) throws IOException {
         if (f.size() < 8) {
             return null;
@@ -183,9 +220,11 @@ final class RplRecords {
         u32(out, time(f.get(5)));
         u16(out, Integer.parseInt(f.get(6)));
         out.writeBytes(Name.fromString(f.get(7), origin).toWireCanonical());
-        byte[] signature = f.size() > 8 ? base64(String.join("", f.subList(8, f.size()))) : new byte[0];
+        byte[] signature =
+                f.size() > 8 ? base64(String.join("", f.subList(8, f.size()))) : new byte[0];
         if (signature.length == 0) {
-            // dnsjava refuses an empty signature even in wire form; one zero octet verifies no better
+            // dnsjava refuses an empty signature even in wire form; one zero octet verifies no
+            // better
             signature = new byte[1];
             emptySignature = true;
         }
@@ -260,16 +299,23 @@ final class RplRecords {
         u16(out, (int) v);
     }
 
-    /** ldns reads "DS 30899 RSASHA1 1 …" and "DNSKEY 257 3 RSASHA1 …"; dnsjava wants the algorithm number. */
+    /**
+     * ldns reads "DS 30899 RSASHA1 1 …" and "DNSKEY 257 3 RSASHA1 …"; dnsjava wants the algorithm
+     * number.
+     */
     private static String numericAlgorithm(String text) {
         String[] w = text.trim().split("\\s+");
         for (int i = 1; i + 2 < w.length; i++) {
             String t = w[i].toUpperCase(Locale.ROOT);
-            int slot = switch (t) {
-                case "DS", "DLV", "CDS", "DNSKEY", "CDNSKEY", "KEY" -> i + 2;
-                default -> -1;
-            };
-            if (slot > 0 && slot < w.length && !w[slot].matches("\\d+") && DNSSEC.Algorithm.value(w[slot]) >= 0) {
+            int slot =
+                    switch (t) {
+                        case "DS", "DLV", "CDS", "DNSKEY", "CDNSKEY", "KEY" -> i + 2;
+                        default -> -1;
+                    };
+            if (slot > 0
+                    && slot < w.length
+                    && !w[slot].matches("\\d+")
+                    && DNSSEC.Algorithm.value(w[slot]) >= 0) {
                 w[slot] = Integer.toString(DNSSEC.Algorithm.value(w[slot]));
                 return String.join(" ", w);
             }

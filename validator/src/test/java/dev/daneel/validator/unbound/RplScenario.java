@@ -24,10 +24,10 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One Unbound replay scenario ({@code .rpl} / {@code .crpl}), read with the grammar of Unbound's own reader
- * ({@code testcode/replay.c}, {@code testcode/testpkts.c}, {@code testcode/testbound.c}): the configuration
- * block ({@link RplConfig}), the simulated servers' canned answers ({@code RANGE}s of {@code ENTRY}s) and
- * the steps.
+ * One Unbound replay scenario ({@code .rpl} / {@code .crpl}), read with the grammar of Unbound's
+ * own reader ({@code testcode/replay.c}, {@code testcode/testpkts.c}, {@code
+ * testcode/testbound.c}): the configuration block ({@link RplConfig}), the simulated servers'
+ * canned answers ({@code RANGE}s of {@code ENTRY}s) and the steps.
  *
  * <pre>
  * server:
@@ -57,22 +57,23 @@ import org.xbill.DNS.Type;
  * SCENARIO_END
  * </pre>
  *
- * <p>What the reader tolerates is what Unbound's tolerates: keywords are prefixes (Unbound compares with
- * {@code strncmp}); lines outside a range or step that are no keyword are ignored, as
- * {@code replay_scenario_read} ignores them; {@code ;} and {@code #} lines are comments inside entries;
- * {@code $ORIGIN} and {@code $TTL} hold for the rest of the file; a record before any {@code SECTION} is
- * a question; {@code EXTRA_PACKET}, {@code HEX_ANSWER_BEGIN} and {@code HEX_EDNSDATA_BEGIN} are read. Ranges
- * are kept in the order testbound searches them, the last one in the file first (its reader prepends each
- * range to the list), so that overlapping ranges resolve as in Unbound. A {@code RANGE_BEGIN} before the
- * previous {@code RANGE_END} closes that range (and the stray {@code RANGE_END} is then ignored). The file
- * is read by {@link RplReader}, its records by {@link RplRecords}. Immutable once parsed.
+ * <p>What the reader tolerates is what Unbound's tolerates: keywords are prefixes (Unbound compares
+ * with {@code strncmp}); lines outside a range or step that are no keyword are ignored, as {@code
+ * replay_scenario_read} ignores them; {@code ;} and {@code #} lines are comments inside entries;
+ * {@code $ORIGIN} and {@code $TTL} hold for the rest of the file; a record before any {@code
+ * SECTION} is a question; {@code EXTRA_PACKET}, {@code HEX_ANSWER_BEGIN} and {@code
+ * HEX_EDNSDATA_BEGIN} are read. Ranges are kept in the order testbound searches them, the last one
+ * in the file first (its reader prepends each range to the list), so that overlapping ranges
+ * resolve as in Unbound. A {@code RANGE_BEGIN} before the previous {@code RANGE_END} closes that
+ * range (and the stray {@code RANGE_END} is then ignored). The file is read by {@link RplReader},
+ * its records by {@link RplRecords}. Immutable once parsed.
  */
 final class RplScenario {
 
     /**
-     * A {@code stub-zone:} (iterate from these servers) or {@code forward-zone:} (ask them with RD): the
-     * {@code stub-addr}/{@code forward-addr} addresses, and the {@code stub-host}/{@code forward-host} names,
-     * which the recursive looks up itself.
+     * A {@code stub-zone:} (iterate from these servers) or {@code forward-zone:} (ask them with
+     * RD): the {@code stub-addr}/{@code forward-addr} addresses, and the {@code stub-host}/{@code
+     * forward-host} names, which the recursive looks up itself.
      */
     record Zone(Name name, boolean forward, List<String> addresses, List<Name> hosts) {
         Zone(Name name, boolean forward, List<String> addresses) {
@@ -89,11 +90,21 @@ final class RplScenario {
     }
 
     /**
-     * A query as testpkts' {@code find_match} sees it: the question, the header bits among RD/CD/AD, whether
-     * it has an EDNS record and the DO bit, and its transport.
+     * A query as testpkts' {@code find_match} sees it: the question, the header bits among
+     * RD/CD/AD, whether it has an EDNS record and the DO bit, and its transport.
      */
-    record Query(Name name, int type, int dclass, Set<String> flags, boolean edns, boolean dnssecOk, boolean tcp) {
-        /** What the simulated recursive sends a server: UDP, EDNS with DO, RD only towards a forwarder. */
+    record Query(
+            Name name,
+            int type,
+            int dclass,
+            Set<String> flags,
+            boolean edns,
+            boolean dnssecOk,
+            boolean tcp) {
+        /**
+         * What the simulated recursive sends a server: UDP, EDNS with DO, RD only towards a
+         * forwarder.
+         */
         static Query outgoing(Name name, int type, boolean rd, boolean tcp) {
             return new Query(name, type, DClass.IN, rd ? Set.of("RD") : Set.of(), true, true, tcp);
         }
@@ -104,18 +115,32 @@ final class RplScenario {
     }
 
     /** One packet of an entry: its header, EDNS and sections. */
-    record Packet(Set<String> flags, boolean dnssecOk, boolean edns, int opcode, int rcode, List<Question> questions,
-                  List<Record> answer, List<Record> authority, List<Record> additional) {
-    }
+    record Packet(
+            Set<String> flags,
+            boolean dnssecOk,
+            boolean edns,
+            int opcode,
+            int rcode,
+            List<Question> questions,
+            List<Record> answer,
+            List<Record> authority,
+            List<Record> additional) {}
 
     /**
      * One {@code ENTRY_BEGIN … ENTRY_END}: what it matches ({@code MATCH}, with {@code ede=} and
-     * {@code serial=} values), how the reply is adjusted ({@code ADJUST}) and its packets (more than one
-     * with {@code EXTRA_PACKET}, for TCP streams; a UDP reply is the first).
+     * {@code serial=} values), how the reply is adjusted ({@code ADJUST}) and its packets (more
+     * than one with {@code EXTRA_PACKET}, for TCP streams; a UDP reply is the first).
      *
-     * @param ede {@code null} without {@code MATCH ede=}, {@code -1} for {@code ede=any}, else the code
+     * @param ede {@code null} without {@code MATCH ede=}, {@code -1} for {@code ede=any}, else the
+     *     code
      */
-    record Entry(int line, Set<String> match, Integer ede, long serial, Set<String> adjust, List<Packet> packets) {
+    record Entry(
+            int line,
+            Set<String> match,
+            Integer ede,
+            long serial,
+            Set<String> adjust,
+            List<Packet> packets) {
 
         Packet first() {
             return packets.get(0);
@@ -145,40 +170,58 @@ final class RplScenario {
             return first().flags();
         }
 
-        /** A header bit of the first packet ({@code QR AA TC RD CD RA AD}), or {@code DO} for its EDNS DO bit. */
+        /**
+         * A header bit of the first packet ({@code QR AA TC RD CD RA AD}), or {@code DO} for its
+         * EDNS DO bit.
+         */
         boolean flag(String name) {
             return name.equals("DO") ? first().dnssecOk() : first().flags().contains(name);
         }
 
         /**
-         * Whether a query matches, as testpkts' {@code find_match} decides: each {@code MATCH} keyword compares
-         * one property of the query with this entry's first packet; an entry without any matches every query.
+         * Whether a query matches, as testpkts' {@code find_match} decides: each {@code MATCH}
+         * keyword compares one property of the query with this entry's first packet; an entry
+         * without any matches every query.
          */
         boolean matches(Query q) {
             Packet p = first();
             Question pq = question();
             for (String m : match) {
-                boolean ok = switch (m) {
-                    case "opcode" -> p.opcode() == Opcode.QUERY;
-                    case "qtype" -> pq != null && pq.type() == q.type();
-                    case "qname" -> pq != null && pq.name().equals(q.name());
-                    case "subdomain" -> pq != null && q.name().subdomain(pq.name());
-                    case "question" -> p.questions().size() == 1 && pq.name().equals(q.name()) && pq.type() == q.type()
-                            && pq.dclass() == q.dclass();
-                    case "rcode" -> p.rcode() == Rcode.NOERROR; // a query's rcode field is 0
-                    case "answer" -> p.answer().isEmpty(); // a query has no answer section
-                    case "DO" -> q.dnssecOk();
-                    case "CO", "client_cookie", "server_cookie", "ednsdata", "ede" -> false; // never in our queries
-                    case "noedns" -> !q.edns();
-                    case "UDP" -> !q.tcp();
-                    case "TCP" -> q.tcp();
-                    case "serial" -> serial == 0; // a query without an SOA has serial 0
-                    case "all", "all_noedns" -> p.questions().size() == 1 && pq.name().equals(q.name())
-                            && pq.type() == q.type() && p.answer().isEmpty() && p.authority().isEmpty()
-                            && p.additional().isEmpty() && p.rcode() == Rcode.NOERROR && p.flags().equals(q.flags())
-                            && (m.equals("all_noedns") || p.edns() == q.edns() && p.dnssecOk() == q.dnssecOk());
-                    default -> true; // ttl modifies all/question/answer
-                };
+                boolean ok =
+                        switch (m) {
+                            case "opcode" -> p.opcode() == Opcode.QUERY;
+                            case "qtype" -> pq != null && pq.type() == q.type();
+                            case "qname" -> pq != null && pq.name().equals(q.name());
+                            case "subdomain" -> pq != null && q.name().subdomain(pq.name());
+                            case "question" ->
+                                    p.questions().size() == 1
+                                            && pq.name().equals(q.name())
+                                            && pq.type() == q.type()
+                                            && pq.dclass() == q.dclass();
+                            case "rcode" ->
+                                    p.rcode() == Rcode.NOERROR; // a query's rcode field is 0
+                            case "answer" -> p.answer().isEmpty(); // a query has no answer section
+                            case "DO" -> q.dnssecOk();
+                            case "CO", "client_cookie", "server_cookie", "ednsdata", "ede" ->
+                                    false; // never in our queries
+                            case "noedns" -> !q.edns();
+                            case "UDP" -> !q.tcp();
+                            case "TCP" -> q.tcp();
+                            case "serial" -> serial == 0; // a query without an SOA has serial 0
+                            case "all", "all_noedns" ->
+                                    p.questions().size() == 1
+                                            && pq.name().equals(q.name())
+                                            && pq.type() == q.type()
+                                            && p.answer().isEmpty()
+                                            && p.authority().isEmpty()
+                                            && p.additional().isEmpty()
+                                            && p.rcode() == Rcode.NOERROR
+                                            && p.flags().equals(q.flags())
+                                            && (m.equals("all_noedns")
+                                                    || p.edns() == q.edns()
+                                                            && p.dnssecOk() == q.dnssecOk());
+                            default -> true; // ttl modifies all/question/answer
+                        };
                 if (!ok) {
                     return false;
                 }
@@ -186,7 +229,10 @@ final class RplScenario {
             return true;
         }
 
-        /** The reply this entry gives to {@code q} (its first packet, or a later one of a TCP stream). */
+        /**
+         * The reply this entry gives to {@code q} (its first packet, or a later one of a TCP
+         * stream).
+         */
         Message reply(Query q, int packet) {
             Packet p = packets.get(Math.min(packet, packets.size() - 1));
             Message m = new Message();
@@ -211,22 +257,34 @@ final class RplScenario {
         }
     }
 
-    /** {@code RANGE_BEGIN start end}: the entries one server (or any, without ADDRESS) answers with during those steps. */
+    /**
+     * {@code RANGE_BEGIN start end}: the entries one server (or any, without ADDRESS) answers with
+     * during those steps.
+     */
     record Range(int start, int end, String address, List<Entry> entries) {
         boolean covers(int step, String server) {
-            return start <= step && step <= end && (address == null || address.equals(canonicalAddress(server)));
+            return start <= step
+                    && step <= end
+                    && (address == null || address.equals(canonicalAddress(server)));
         }
     }
 
     /**
-     * One {@code STEP n KIND …}: its entry ({@code QUERY}, {@code CHECK_ANSWER}, {@code CHECK_OUT_QUERY},
-     * {@code REPLY}), its {@code FILE_BEGIN … FILE_END} lines ({@code CHECK_AUTOTRUST}, {@code CHECK_TEMPFILE}),
-     * the rest of its line ({@code args}: the EVAL text, the ASSIGN value, the autotrust id, the message to
-     * flush), its {@code ADDRESS} and its {@code ELAPSE} seconds.
+     * One {@code STEP n KIND …}: its entry ({@code QUERY}, {@code CHECK_ANSWER}, {@code
+     * CHECK_OUT_QUERY}, {@code REPLY}), its {@code FILE_BEGIN … FILE_END} lines ({@code
+     * CHECK_AUTOTRUST}, {@code CHECK_TEMPFILE}), the rest of its line ({@code args}: the EVAL text,
+     * the ASSIGN value, the autotrust id, the message to flush), its {@code ADDRESS} and its {@code
+     * ELAPSE} seconds.
      */
-    record Step(int number, String kind, String args, String variable, String address, double elapse, Entry entry,
-                List<String> file) {
-    }
+    record Step(
+            int number,
+            String kind,
+            String args,
+            String variable,
+            String address,
+            double elapse,
+            Entry entry,
+            List<String> file) {}
 
     private final String name;
     private final Path directory;
@@ -236,8 +294,14 @@ final class RplScenario {
     private final List<Step> steps;
     private final List<String> notes;
 
-    RplScenario(String name, Path directory, String title, RplConfig config, List<Range> ranges, List<Step> steps,
-                        List<String> notes) {
+    RplScenario(
+            String name,
+            Path directory,
+            String title,
+            RplConfig config,
+            List<Range> ranges,
+            List<Step> steps,
+            List<String> notes) {
         this.name = name;
         this.directory = directory;
         this.title = title;
@@ -252,7 +316,10 @@ final class RplScenario {
         return name;
     }
 
-    /** The folder of the file (relative file names in the configuration are read from there), or null. */
+    /**
+     * The folder of the file (relative file names in the configuration are read from there), or
+     * null.
+     */
     Path directory() {
         return directory;
     }
@@ -267,8 +334,8 @@ final class RplScenario {
     }
 
     /**
-     * {@code val-override-date:}, or null when the scenario has none or gives {@code -1} (Unbound: do not
-     * check signature dates at all, see {@link #ignoresSignatureDates()}).
+     * {@code val-override-date:}, or null when the scenario has none or gives {@code -1} (Unbound:
+     * do not check signature dates at all, see {@link #ignoresSignatureDates()}).
      */
     Instant overrideDate() {
         String v = config.option("val-override-date");
@@ -280,7 +347,10 @@ final class RplScenario {
         return "-1".equals(config.option("val-override-date"));
     }
 
-    /** The value of a configuration option such as {@code aggressive-nsec}, unquoted; null when absent. */
+    /**
+     * The value of a configuration option such as {@code aggressive-nsec}, unquoted; null when
+     * absent.
+     */
     String option(String key) {
         return config.option(key);
     }
@@ -313,7 +383,8 @@ final class RplScenario {
                     }
                 }
                 default -> {
-                    if (o.values().isEmpty() && z != null) { // another section: the zone block ended
+                    if (o.values().isEmpty()
+                            && z != null) { // another section: the zone block ended
                         z.addTo(out);
                         z = null;
                     }
@@ -330,7 +401,8 @@ final class RplScenario {
         try {
             return RplRecords.name(text);
         } catch (IOException e) {
-            throw new IllegalArgumentException("stub/forward zone: bad name '" + text + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "stub/forward zone: bad name '" + text + "': " + e.getMessage(), e);
         }
     }
 
@@ -366,7 +438,9 @@ final class RplScenario {
     }
 
     static RplScenario parse(Path file) throws IOException {
-        return parse(file.getFileName().toString(), file.toAbsolutePath().getParent(),
+        return parse(
+                file.getFileName().toString(),
+                file.toAbsolutePath().getParent(),
                 Files.readAllLines(file, StandardCharsets.ISO_8859_1));
     }
 
@@ -384,8 +458,8 @@ final class RplScenario {
     }
 
     /**
-     * An address as a server is named in {@code ADDRESS} and {@code stub-addr}: the literal in canonical
-     * form, without {@code @port} or {@code #name}. Never looks a name up.
+     * An address as a server is named in {@code ADDRESS} and {@code stub-addr}: the literal in
+     * canonical form, without {@code @port} or {@code #name}. Never looks a name up.
      */
     static String canonicalAddress(String text) {
         String a = text.strip().split("[@#\\s]")[0];

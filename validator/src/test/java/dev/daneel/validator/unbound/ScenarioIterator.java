@@ -25,38 +25,44 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
- * Plays the recursive resolver over a scenario's canned server answers, so that Daneel's stub validator
- * can ask it its DO+CD questions. It does what Unbound's iterator does with the same data, in small:
+ * Plays the recursive resolver over a scenario's canned server answers, so that Daneel's stub
+ * validator can ask it its DO+CD questions. It does what Unbound's iterator does with the same
+ * data, in small:
  *
  * <ol>
  *   <li>Look in its cache: a message stored for the question, or a DS/DNSKEY/CNAME RRset learned
- *       earlier (Unbound's {@code dns_cache_lookup}), or a DS absence proven by the NSEC/NSEC3 records
- *       of a referral, or a NODATA/NXDOMAIN synthesised from cached NSEC records and the zone's SOA
- *       (Unbound's negative cache, {@code val_neg.c}: for DS always, for other types with
- *       {@code aggressive-nsec: yes}, RFC 8198).</li>
- *   <li>Otherwise start at the deepest delegation known for the name (for DS: for its parent): a cached
- *       NS RRset or a {@code stub-zone}/{@code forward-zone}, ask its servers in order; a server with no
- *       matching entry in its {@code RANGE} for the current step is a server that does not answer.</li>
+ *       earlier (Unbound's {@code dns_cache_lookup}), or a DS absence proven by the NSEC/NSEC3
+ *       records of a referral, or a NODATA/NXDOMAIN synthesised from cached NSEC records and the
+ *       zone's SOA (Unbound's negative cache, {@code val_neg.c}: for DS always, for other types
+ *       with {@code aggressive-nsec: yes}, RFC 8198).
+ *   <li>Otherwise start at the deepest delegation known for the name (for DS: for its parent): a
+ *       cached NS RRset or a {@code stub-zone}/{@code forward-zone}, ask its servers in order; a
+ *       server with no matching entry in its {@code RANGE} for the current step is a server that
+ *       does not answer.
  *   <li>Read the reply as Unbound does ({@link ServerReply}): RRSIGs join their RRsets whatever the
  *       section; the answer keeps only the RRsets at the question name and a leading DNAME with its
  *       synthesised CNAME; out-of-zone and overreaching records go; then answer, CNAME, referral or
- *       lame.</li>
- *   <li>Follow referrals (NS and glue, or a target lookup for glueless NS); restart at the target of a
- *       CNAME, prepending the CNAME/DNAME RRsets and the NSEC/NSEC3 RRsets that proved a wildcard.</li>
+ *       lame.
+ *   <li>Follow referrals (NS and glue, or a target lookup for glueless NS); restart at the target
+ *       of a CNAME, prepending the CNAME/DNAME RRsets and the NSEC/NSEC3 RRsets that proved a
+ *       wildcard.
  * </ol>
  *
- * <p>The response is what a recursive returns to a DO+CD query: every RRSIG, no validation. A DS query
- * that a parent answers with a referral to that very name is answered as NODATA with the referral's
- * denial records, as the parent's authoritative data would be. No server answering gives SERVFAIL.
- * Every question that found no entry is written to {@link #trace()}, to tell harness gaps from
- * validator bugs. Not thread-safe; the engine calls it on one thread, since the futures are complete.
+ * <p>The response is what a recursive returns to a DO+CD query: every RRSIG, no validation. A DS
+ * query that a parent answers with a referral to that very name is answered as NODATA with the
+ * referral's denial records, as the parent's authoritative data would be. No server answering gives
+ * SERVFAIL. Every question that found no entry is written to {@link #trace()}, to tell harness gaps
+ * from validator bugs. Not thread-safe; the engine calls it on one thread, since the futures are
+ * complete.
  */
 final class ScenarioIterator implements Fetcher {
 
     /** Unbound's {@code MAX_RESTART_COUNT}: CNAME restarts per question. */
     static final int MAX_RESTARTS = 11;
+
     /** Unbound's {@code MAX_REFERRAL_COUNT}. */
     static final int MAX_REFERRALS = 130;
+
     /** Nesting of glue lookups for NS names without glue. */
     static final int MAX_TARGET_DEPTH = 3;
 
@@ -76,7 +82,9 @@ final class ScenarioIterator implements Fetcher {
     private boolean cacheOnly;
     private final Map<String, Integer> rtts = new HashMap<>();
 
-    /** @param clock seconds elapsed in the scenario (its {@code TIME_PASSES}), for cache expiry */
+    /**
+     * @param clock seconds elapsed in the scenario (its {@code TIME_PASSES}), for cache expiry
+     */
     ScenarioIterator(RplScenario scenario, DoubleSupplier clock) {
         this.scenario = scenario;
         this.clock = clock;
@@ -97,7 +105,8 @@ final class ScenarioIterator implements Fetcher {
         return CompletableFuture.completedFuture(resolve(name, type, 0).toMessage(name, type));
     }
 
-    // ---- resolution -------------------------------------------------------------------------------
+    // ---- resolution
+    // -------------------------------------------------------------------------------
 
     private ServerReply resolve(Name qname, int qtype, int depth) {
         List<RRs> prependAnswer = new ArrayList<>();
@@ -113,32 +122,41 @@ final class ScenarioIterator implements Fetcher {
             if (r == null) {
                 r = cacheOnly ? ServerReply.servfail() : iterate(sname, qtype, depth);
             }
-            Name target = r.rcode == Rcode.SERVFAIL ? null : cnameTarget(r, sname, qtype, prependAnswer, prependAuthority);
+            Name target =
+                    r.rcode == Rcode.SERVFAIL
+                            ? null
+                            : cnameTarget(r, sname, qtype, prependAnswer, prependAuthority);
             if (target == null) {
                 return r.withPrepended(prependAnswer, prependAuthority);
             }
             if (!seen.add(sname) || seen.contains(target)) {
                 // A loop: hand over the chain so far, as a recursive that stops following does.
-                return new ServerReply(Rcode.NOERROR, List.of(), List.of(), List.of()).withPrepended(prependAnswer, prependAuthority);
+                return new ServerReply(Rcode.NOERROR, List.of(), List.of(), List.of())
+                        .withPrepended(prependAnswer, prependAuthority);
             }
             sname = target;
         }
     }
 
     /**
-     * When {@code r} answers {@code sname} only with a CNAME (or DNAME) chain, adds its links and wildcard
-     * proofs to the prepend lists (Unbound's {@code handle_cname_response}) and returns where to restart.
+     * When {@code r} answers {@code sname} only with a CNAME (or DNAME) chain, adds its links and
+     * wildcard proofs to the prepend lists (Unbound's {@code handle_cname_response}) and returns
+     * where to restart.
      */
-    private static Name cnameTarget(ServerReply r, Name sname, int qtype, List<RRs> answer, List<RRs> authority) {
+    private static Name cnameTarget(
+            ServerReply r, Name sname, int qtype, List<RRs> answer, List<RRs> authority) {
         Name mname = sname;
         boolean answered = false;
         List<RRs> links = new ArrayList<>();
         for (RRs s : r.answer) {
             if (s.type == Type.DNAME && ServerReply.strictlyBelow(mname, s.name)) {
                 links.add(s);
-            } else if (s.type == Type.CNAME && s.name.equals(mname) && (qtype != Type.CNAME || r.rcode == Rcode.NXDOMAIN)
+            } else if (s.type == Type.CNAME
+                    && s.name.equals(mname)
+                    && (qtype != Type.CNAME || r.rcode == Rcode.NXDOMAIN)
                     && !s.rrs.isEmpty()) {
-                // Asked for the CNAME itself, only an NXDOMAIN beside it is chased (response_type_from_server).
+                // Asked for the CNAME itself, only an NXDOMAIN beside it is chased
+                // (response_type_from_server).
                 links.add(s);
                 mname = ((CNAMERecord) s.rrs.get(0)).getTarget();
             } else if (s.name.equals(mname) && (s.type == qtype || qtype == Type.ANY)) {
@@ -154,7 +172,8 @@ final class ScenarioIterator implements Fetcher {
             }
         }
         for (RRs s : r.authority) {
-            if ((s.type == Type.NSEC || s.type == Type.NSEC3) && authority.stream().noneMatch(x -> x.sameSet(s))) {
+            if ((s.type == Type.NSEC || s.type == Type.NSEC3)
+                    && authority.stream().noneMatch(x -> x.sameSet(s))) {
                 authority.add(s);
             }
         }
@@ -171,30 +190,47 @@ final class ScenarioIterator implements Fetcher {
         if (type == Type.NS && nsFromCache) {
             Cached<RRs> ns = delegations.get(name);
             if (ns != null && ns.fresh(now()) && !ns.value.sigs.isEmpty()) {
-                return new ServerReply(Rcode.NOERROR, List.of(ns.value.aged(now() - ns.stored)), List.of(), List.of());
+                return new ServerReply(
+                        Rcode.NOERROR,
+                        List.of(ns.value.aged(now() - ns.stored)),
+                        List.of(),
+                        List.of());
             }
         }
         if (type != Type.DS) {
             Cached<RRs> cname = rrsets.get(new Key(name, Type.CNAME));
             // Not a wildcard expansion: alone, it would lack its NSEC proof.
-            boolean wildcard = cname != null && cname.value.sigs.stream()
-                    .anyMatch(sig -> sig.getLabels() < cname.value.name.labels() - 1);
+            boolean wildcard =
+                    cname != null
+                            && cname.value.sigs.stream()
+                                    .anyMatch(
+                                            sig -> sig.getLabels() < cname.value.name.labels() - 1);
             if (cname != null && cname.fresh(now()) && !wildcard) {
-                return new ServerReply(Rcode.NOERROR, List.of(cname.value.aged(now() - cname.stored)), List.of(), List.of());
+                return new ServerReply(
+                        Rcode.NOERROR,
+                        List.of(cname.value.aged(now() - cname.stored)),
+                        List.of(),
+                        List.of());
             }
         }
         if (type != Type.DS) {
-            // A cached DNAME above the name answers for it with a synthesised CNAME (RFC 6672 §3.2), as
+            // A cached DNAME above the name answers for it with a synthesised CNAME (RFC 6672
+            // §3.2), as
             // Unbound's cache does.
-            for (Name above = name.labels() > 1 ? new Name(name, 1) : null; above != null; above = above.labels() > 1 ? new Name(above, 1) : null) {
+            for (Name above = name.labels() > 1 ? new Name(name, 1) : null;
+                    above != null;
+                    above = above.labels() > 1 ? new Name(above, 1) : null) {
                 Cached<RRs> dname = rrsets.get(new Key(above, Type.DNAME));
                 if (dname != null && dname.fresh(now())) {
                     RRs aged = dname.value.aged(now() - dname.stored);
                     try {
                         Name target = name.fromDNAME((org.xbill.DNS.DNAMERecord) aged.rrs.get(0));
                         RRs synth = new RRs(name, Type.CNAME, aged.dclass);
-                        synth.rrs.add(new CNAMERecord(name, aged.dclass, aged.rrs.get(0).getTTL(), target));
-                        return new ServerReply(Rcode.NOERROR, List.of(aged, synth), List.of(), List.of());
+                        synth.rrs.add(
+                                new CNAMERecord(
+                                        name, aged.dclass, aged.rrs.get(0).getTTL(), target));
+                        return new ServerReply(
+                                Rcode.NOERROR, List.of(aged, synth), List.of(), List.of());
                     } catch (org.xbill.DNS.NameTooLongException e) {
                         return null;
                     }
@@ -204,15 +240,21 @@ final class ScenarioIterator implements Fetcher {
         if (type == Type.DS || type == Type.DNSKEY) {
             Cached<RRs> set = rrsets.get(key);
             if (set != null && set.fresh(now())) {
-                return new ServerReply(Rcode.NOERROR, List.of(set.value.aged(now() - set.stored)), List.of(), List.of());
+                return new ServerReply(
+                        Rcode.NOERROR,
+                        List.of(set.value.aged(now() - set.stored)),
+                        List.of(),
+                        List.of());
             }
         }
-        return "yes".equals(scenario.option("aggressive-nsec")) || type == Type.DS ? fromNsec(name, type) : null;
+        return "yes".equals(scenario.option("aggressive-nsec")) || type == Type.DS
+                ? fromNsec(name, type)
+                : null;
     }
 
     /**
-     * Unbound's negative cache ({@code val_neg_getmsg}), in small: a NODATA or NXDOMAIN synthesised from
-     * cached NSEC records and the zone's SOA (RFC 8198), for DS always, for other types with
+     * Unbound's negative cache ({@code val_neg_getmsg}), in small: a NODATA or NXDOMAIN synthesised
+     * from cached NSEC records and the zone's SOA (RFC 8198), for DS always, for other types with
      * {@code aggressive-nsec: yes}. NSEC3 is not used, as in Unbound for types other than DS.
      */
     private ServerReply fromNsec(Name qname, int qtype) {
@@ -227,15 +269,24 @@ final class ScenarioIterator implements Fetcher {
         }
         if (n.getName().equals(qname)) {
             boolean cut = n.hasType(Type.NS) && !n.hasType(Type.SOA);
-            boolean nodata = qtype != Type.ANY && !n.hasType(qtype) && !n.hasType(Type.CNAME)
-                    && (qtype == Type.DS ? !n.hasType(Type.SOA) || qname.equals(Name.root) : !cut);
-            return nodata ? new ServerReply(Rcode.NOERROR, List.of(), List.of(nsec, soa), List.of()) : null;
+            boolean nodata =
+                    qtype != Type.ANY
+                            && !n.hasType(qtype)
+                            && !n.hasType(Type.CNAME)
+                            && (qtype == Type.DS
+                                    ? !n.hasType(Type.SOA) || qname.equals(Name.root)
+                                    : !cut);
+            return nodata
+                    ? new ServerReply(Rcode.NOERROR, List.of(), List.of(nsec, soa), List.of())
+                    : null;
         }
         if (strictlyBelowCut(qname, n)) {
             return null; // qname lies in another zone
         }
         if (ServerReply.strictlyBelow(n.getNext(), qname)) { // qname is an empty non-terminal
-            return qtype == Type.ANY ? null : new ServerReply(Rcode.NOERROR, List.of(), List.of(nsec, soa), List.of());
+            return qtype == Type.ANY
+                    ? null
+                    : new ServerReply(Rcode.NOERROR, List.of(), List.of(nsec, soa), List.of());
         }
         Name ce = commonAncestor(qname, n.getName());
         Name ce2 = commonAncestor(qname, n.getNext());
@@ -290,7 +341,9 @@ final class ScenarioIterator implements Fetcher {
         return soa != null && soa.fresh(now()) ? soa.value.aged(now() - soa.stored) : null;
     }
 
-    /** Whether the NSEC sits at a delegation or DNAME above {@code name}, so it cannot speak for it. */
+    /**
+     * Whether the NSEC sits at a delegation or DNAME above {@code name}, so it cannot speak for it.
+     */
     private static boolean strictlyBelowCut(Name name, NSECRecord n) {
         boolean cut = n.hasType(Type.NS) && !n.hasType(Type.SOA) || n.hasType(Type.DNAME);
         return cut && ServerReply.strictlyBelow(name, n.getName());
@@ -304,7 +357,9 @@ final class ScenarioIterator implements Fetcher {
         return n;
     }
 
-    /** One iterative resolution of {@code sname}/{@code qtype}, from the deepest known delegation. */
+    /**
+     * One iterative resolution of {@code sname}/{@code qtype}, from the deepest known delegation.
+     */
     private ServerReply iterate(Name sname, int qtype, int depth) {
         Name below = qtype == Type.DS && !sname.equals(Name.root) ? new Name(sname, 1) : sname;
         Delegation dp = delegation(below, depth);
@@ -322,7 +377,13 @@ final class ScenarioIterator implements Fetcher {
                 }
                 ServerReply r = ServerReply.parse(m, qtype);
                 if (!r.echoes(m, sname, qtype)) {
-                    trace.add(server + " answered " + sname + "/" + Type.string(qtype) + " for another question");
+                    trace.add(
+                            server
+                                    + " answered "
+                                    + sname
+                                    + "/"
+                                    + Type.string(qtype)
+                                    + " for another question");
                     continue;
                 }
                 r = r.scrubbed(sname, qtype, dp.zone());
@@ -334,8 +395,17 @@ final class ScenarioIterator implements Fetcher {
                 break;
             }
             if (answer == null) {
-                trace.add("no server of " + dp.zone() + " " + dp.servers() + " answered " + sname + "/" + Type.string(qtype)
-                        + " at step " + step);
+                trace.add(
+                        "no server of "
+                                + dp.zone()
+                                + " "
+                                + dp.servers()
+                                + " answered "
+                                + sname
+                                + "/"
+                                + Type.string(qtype)
+                                + " at step "
+                                + step);
                 return ServerReply.servfail();
             }
             learn(answer, kind == Kind.REFERRAL);
@@ -346,8 +416,13 @@ final class ScenarioIterator implements Fetcher {
             RRs ns = answer.referralNs();
             if (qtype == Type.DS && ns.name.equals(sname)) {
                 // The parent holds the DS data: its referral to the child is its NODATA for the DS.
-                return new ServerReply(Rcode.NOERROR, List.of(), answer.authority.stream()
-                        .filter(s -> s.type == Type.NSEC || s.type == Type.NSEC3).toList(), List.of());
+                return new ServerReply(
+                        Rcode.NOERROR,
+                        List.of(),
+                        answer.authority.stream()
+                                .filter(s -> s.type == Type.NSEC || s.type == Type.NSEC3)
+                                .toList(),
+                        List.of());
             }
             dp = delegation(ns.name, depth);
             if (dp == null) {
@@ -360,10 +435,11 @@ final class ScenarioIterator implements Fetcher {
     }
 
     /**
-     * What {@code server} answers: the first matching entry of the first range in force for it (testbound's
-     * {@code pending_find_match}); a reply with TC is asked again over TCP, as Unbound's iterator does. A
-     * query no range answers may be answered by a later {@code STEP REPLY} (each answers one query, the
-     * first it matches). Every query is logged for {@code CHECK_OUT_QUERY}. Null when nothing answers.
+     * What {@code server} answers: the first matching entry of the first range in force for it
+     * (testbound's {@code pending_find_match}); a reply with TC is asked again over TCP, as
+     * Unbound's iterator does. A query no range answers may be answered by a later {@code STEP
+     * REPLY} (each answers one query, the first it matches). Every query is logged for {@code
+     * CHECK_OUT_QUERY}. Null when nothing answers.
      */
     private Message ask(String server, Name qname, int qtype, boolean rd) {
         RplScenario.Query udp = RplScenario.Query.outgoing(qname, qtype, rd, false);
@@ -390,30 +466,52 @@ final class ScenarioIterator implements Fetcher {
             }
         }
         for (RplScenario.Step s : scenario.steps()) {
-            if (s.kind().equals("REPLY") && s.number() >= step && s.entry() != null && !usedReplies.contains(s)
-                    && (s.address() == null || s.address().equals(RplScenario.canonicalAddress(server))) && s.entry().matches(q)) {
+            if (s.kind().equals("REPLY")
+                    && s.number() >= step
+                    && s.entry() != null
+                    && !usedReplies.contains(s)
+                    && (s.address() == null
+                            || s.address().equals(RplScenario.canonicalAddress(server)))
+                    && s.entry().matches(q)) {
                 usedReplies.add(s);
-                trace.add("STEP " + s.number() + " REPLY answered " + server + " for " + q.name() + "/" + Type.string(q.type()));
+                trace.add(
+                        "STEP "
+                                + s.number()
+                                + " REPLY answered "
+                                + server
+                                + " for "
+                                + q.name()
+                                + "/"
+                                + Type.string(q.type()));
                 return s.entry().reply(q, 0);
             }
         }
-        trace.add("no entry at " + server + " for " + q.name() + "/" + Type.string(q.type()) + (q.tcp() ? " over TCP" : "")
-                + " at step " + step);
+        trace.add(
+                "no entry at "
+                        + server
+                        + " for "
+                        + q.name()
+                        + "/"
+                        + Type.string(q.type())
+                        + (q.tcp() ? " over TCP" : "")
+                        + " at step "
+                        + step);
         return null;
     }
 
     /** A query the simulated recursive sent, for {@code CHECK_OUT_QUERY}. */
-    record Sent(String server, RplScenario.Query query) {
-    }
+    record Sent(String server, RplScenario.Query query) {}
 
-    /** Every query sent so far, oldest first; a {@code CHECK_OUT_QUERY} removes the one it matched. */
+    /**
+     * Every query sent so far, oldest first; a {@code CHECK_OUT_QUERY} removes the one it matched.
+     */
     List<Sent> sent() {
         return sent;
     }
 
     /**
-     * The response the recursive's cache holds for a question, CNAME chain followed, without asking any
-     * server; null when the cache cannot answer it all.
+     * The response the recursive's cache holds for a question, CNAME chain followed, without asking
+     * any server; null when the cache cannot answer it all.
      */
     Message cachedResponse(Name name, int type) {
         cacheOnly = true;
@@ -425,18 +523,29 @@ final class ScenarioIterator implements Fetcher {
         }
     }
 
-    /** Unbound's {@code UNKNOWN_SERVER_NICENESS}: the round-trip time assumed for a server not yet measured, ms. */
+    /**
+     * Unbound's {@code UNKNOWN_SERVER_NICENESS}: the round-trip time assumed for a server not yet
+     * measured, ms.
+     */
     static final int UNKNOWN_RTT = 376;
 
-    /** {@code INFRA_RTT ip zone rtt}: the infrastructure cache's round-trip time for a server, in ms. */
+    /**
+     * {@code INFRA_RTT ip zone rtt}: the infrastructure cache's round-trip time for a server, in
+     * ms.
+     */
     void infraRtt(String server, int rtt) {
         rtts.put(RplScenario.canonicalAddress(server), rtt);
     }
 
-    /** The servers, fastest known first (Unbound prefers the lowest round-trip time), else in their order. */
+    /**
+     * The servers, fastest known first (Unbound prefers the lowest round-trip time), else in their
+     * order.
+     */
     private List<String> byRtt(List<String> servers) {
         List<String> out = new ArrayList<>(servers);
-        out.sort(java.util.Comparator.comparingInt(s -> rtts.getOrDefault(RplScenario.canonicalAddress(s), UNKNOWN_RTT)));
+        out.sort(
+                java.util.Comparator.comparingInt(
+                        s -> rtts.getOrDefault(RplScenario.canonicalAddress(s), UNKNOWN_RTT)));
         return out;
     }
 
@@ -444,21 +553,25 @@ final class ScenarioIterator implements Fetcher {
     boolean forwarded(Name name) {
         RplScenario.Zone zone = null;
         for (RplScenario.Zone z : scenario.zones()) {
-            if (name.subdomain(z.name()) && (zone == null || z.name().labels() > zone.name().labels())) {
+            if (name.subdomain(z.name())
+                    && (zone == null || z.name().labels() > zone.name().labels())) {
                 zone = z;
             }
         }
         return zone != null && zone.forward();
     }
 
-    /** Whether the recursive could answer the question from its cache (Unbound's {@code answer_from_cache}). */
+    /**
+     * Whether the recursive could answer the question from its cache (Unbound's {@code
+     * answer_from_cache}).
+     */
     boolean hasCached(Name name, int type) {
         return fromCache(name, type) != null;
     }
 
     /**
-     * The closest delegation in the cache for a question ({@code dns_cache_find_delegation}: for DS, above
-     * the name): the NS RRset with its RRSIGs, or null.
+     * The closest delegation in the cache for a question ({@code dns_cache_find_delegation}: for
+     * DS, above the name): the NS RRset with its RRSIGs, or null.
      */
     RRs cachedDelegation(Name name, int type) {
         Name n = type == Type.DS && name.labels() > 1 ? new Name(name, 1) : name;
@@ -474,20 +587,24 @@ final class ScenarioIterator implements Fetcher {
     }
 
     /**
-     * While on, an NS question whose RRset the cache holds signed (the zone's own copy, learnt from an
-     * answer's authority section) is answered from the cache, so that the validator can judge a cached
-     * referral as Unbound's {@code check_delegation_secure} does.
+     * While on, an NS question whose RRset the cache holds signed (the zone's own copy, learnt from
+     * an answer's authority section) is answered from the cache, so that the validator can judge a
+     * cached referral as Unbound's {@code check_delegation_secure} does.
      */
     void answerNsFromCache(boolean on) {
         this.nsFromCache = on;
     }
 
-    /** {@code FLUSH_MESSAGE} and {@code EXPIRE_MESSAGE}: the message cache entry for the question goes. */
+    /**
+     * {@code FLUSH_MESSAGE} and {@code EXPIRE_MESSAGE}: the message cache entry for the question
+     * goes.
+     */
     void forgetMessage(Name name, int type) {
         messages.remove(new Key(name, type));
     }
 
-    // ---- caches -----------------------------------------------------------------------------------
+    // ---- caches
+    // -----------------------------------------------------------------------------------
 
     private double now() {
         return clock.getAsDouble();
@@ -497,7 +614,10 @@ final class ScenarioIterator implements Fetcher {
         messages.put(key, new Cached<>(reply, now(), reply.ttl()));
     }
 
-    /** Remembers the RRsets a reply teaches: delegations, glue, DS, DNSKEY and CNAME RRsets, DS absence. */
+    /**
+     * Remembers the RRsets a reply teaches: delegations, glue, DS, DNSKEY and CNAME RRsets, DS
+     * absence.
+     */
     private void learn(ServerReply r, boolean referral) {
         double now = now();
         List<RRs> all = new ArrayList<>(r.answer);
@@ -509,13 +629,15 @@ final class ScenarioIterator implements Fetcher {
             }
             switch (s.type) {
                 case Type.NS -> delegations.put(s.name, new Cached<>(s, now, s.ttl()));
-                case Type.A, Type.AAAA -> addresses.put(s.name, new Cached<>(s.addresses(), now, s.ttl()));
-                case Type.DS, Type.DNSKEY, Type.CNAME, Type.DNAME -> rrsets.put(new Key(s.name, s.type), new Cached<>(s, now, s.ttl()));
-                default -> {
-                }
+                case Type.A, Type.AAAA ->
+                        addresses.put(s.name, new Cached<>(s.addresses(), now, s.ttl()));
+                case Type.DS, Type.DNSKEY, Type.CNAME, Type.DNAME ->
+                        rrsets.put(new Key(s.name, s.type), new Cached<>(s, now, s.ttl()));
+                default -> {}
             }
         }
-        // RFC 9077: NSEC records used for negative answers live no longer than the SOA's negative TTL.
+        // RFC 9077: NSEC records used for negative answers live no longer than the SOA's negative
+        // TTL.
         long negative = Long.MAX_VALUE;
         for (RRs s : r.authority) {
             if (s.type == Type.SOA && !s.rrs.isEmpty() && !s.sigs.isEmpty()) {
@@ -530,8 +652,12 @@ final class ScenarioIterator implements Fetcher {
         }
         if (referral) {
             RRs ns = r.referralNs();
-            boolean hasDs = r.authority.stream().anyMatch(s -> s.type == Type.DS && s.name.equals(ns.name));
-            List<RRs> denial = r.authority.stream().filter(s -> s.type == Type.NSEC || s.type == Type.NSEC3).toList();
+            boolean hasDs =
+                    r.authority.stream().anyMatch(s -> s.type == Type.DS && s.name.equals(ns.name));
+            List<RRs> denial =
+                    r.authority.stream()
+                            .filter(s -> s.type == Type.NSEC || s.type == Type.NSEC3)
+                            .toList();
             if (!hasDs && !denial.isEmpty()) {
                 ServerReply nodata = new ServerReply(Rcode.NOERROR, List.of(), denial, List.of());
                 messages.put(new Key(ns.name, Type.DS), new Cached<>(nodata, now, nodata.ttl()));
@@ -539,11 +665,14 @@ final class ScenarioIterator implements Fetcher {
         }
     }
 
-    /** The deepest delegation for {@code name}: a cached NS RRset or a configured stub/forward zone. */
+    /**
+     * The deepest delegation for {@code name}: a cached NS RRset or a configured stub/forward zone.
+     */
     private Delegation delegation(Name name, int depth) {
         RplScenario.Zone zone = null;
         for (RplScenario.Zone z : scenario.zones()) {
-            if (name.subdomain(z.name()) && (zone == null || z.name().labels() > zone.name().labels())) {
+            if (name.subdomain(z.name())
+                    && (zone == null || z.name().labels() > zone.name().labels())) {
                 zone = z;
             }
         }
@@ -579,7 +708,10 @@ final class ScenarioIterator implements Fetcher {
         return new Delegation(zone.name(), List.copyOf(servers), zone.forward());
     }
 
-    /** Addresses of an NS RRset's servers: glue or cached addresses, else a target lookup (Unbound's). */
+    /**
+     * Addresses of an NS RRset's servers: glue or cached addresses, else a target lookup
+     * (Unbound's).
+     */
     private List<String> servers(RRs ns, int depth) {
         Set<String> out = new LinkedHashSet<>();
         List<Name> missing = new ArrayList<>();
@@ -605,13 +737,12 @@ final class ScenarioIterator implements Fetcher {
         return List.copyOf(out);
     }
 
-    // ---- data ------------------------------------------------------------------------------------
+    // ---- data
+    // ------------------------------------------------------------------------------------
 
-    private record Key(Name name, int type) {
-    }
+    private record Key(Name name, int type) {}
 
-    private record Delegation(Name zone, List<String> servers, boolean forward) {
-    }
+    private record Delegation(Name zone, List<String> servers, boolean forward) {}
 
     private record Cached<T>(T value, double stored, long ttl) {
         boolean fresh(double now) {

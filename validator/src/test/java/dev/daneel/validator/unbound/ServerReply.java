@@ -25,19 +25,25 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One server's reply as Unbound's iterator reads it, before the validator sees it: parsed
- * ({@code util/data/msgparse.c}: RRSIGs join their RRsets), scrubbed ({@code iterator/iter_scrub.c}) and
- * classified ({@code iterator/iter_resptype.c}). Also the message the simulated recursive hands the stub.
- * Mutable only while {@link ScenarioIterator} builds it; not thread-safe.
+ * One server's reply as Unbound's iterator reads it, before the validator sees it: parsed ({@code
+ * util/data/msgparse.c}: RRSIGs join their RRsets), scrubbed ({@code iterator/iter_scrub.c}) and
+ * classified ({@code iterator/iter_resptype.c}). Also the message the simulated recursive hands the
+ * stub. Mutable only while {@link ScenarioIterator} builds it; not thread-safe.
  */
 final class ServerReply {
 
     /** How Unbound's iterator treats a reply ({@code iter_resptype.h}). */
     enum Kind {
-        ANSWER, CNAME, REFERRAL, THROWAWAY
+        ANSWER,
+        CNAME,
+        REFERRAL,
+        THROWAWAY
     }
 
-    /** An RRset with the RRSIGs that cover it; {@code rrs} is empty for RRSIGs whose RRset is absent. */
+    /**
+     * An RRset with the RRSIGs that cover it; {@code rrs} is empty for RRSIGs whose RRset is
+     * absent.
+     */
     static final class RRs {
         final Name name;
         final int type;
@@ -82,7 +88,8 @@ final class ServerReply {
             long minus = (long) seconds;
             RRs copy = new RRs(name, type, dclass);
             rrs.forEach(r -> copy.rrs.add(withTtl(r, Math.max(0, r.getTTL() - minus))));
-            sigs.forEach(r -> copy.sigs.add((RRSIGRecord) withTtl(r, Math.max(0, r.getTTL() - minus))));
+            sigs.forEach(
+                    r -> copy.sigs.add((RRSIGRecord) withTtl(r, Math.max(0, r.getTTL() - minus))));
             return copy;
         }
     }
@@ -91,8 +98,10 @@ final class ServerReply {
     final List<RRs> answer;
     final List<RRs> authority;
     final List<RRs> additional;
+
     /** The AA and TC bits of the server's reply. */
     boolean aa;
+
     boolean tc;
 
     ServerReply(int rcode, List<RRs> answer, List<RRs> authority, List<RRs> additional) {
@@ -107,9 +116,9 @@ final class ServerReply {
     }
 
     /**
-     * Unbound's {@code msgparse.c}: an RRSIG joins the RRset it covers whatever the section (an RRSIG
-     * seen first waits for it); an RRset's records in a second section are dropped. When RRSIGs are
-     * the question, they are data.
+     * Unbound's {@code msgparse.c}: an RRSIG joins the RRset it covers whatever the section (an
+     * RRSIG seen first waits for it); an RRset's records in a second section are dropped. When
+     * RRSIGs are the question, they are data.
      */
     static ServerReply parse(Message m, int qtype) {
         List<List<RRs>> sections = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -123,7 +132,9 @@ final class ServerReply {
                     Key k = new Key(r.getName(), sig.getTypeCovered());
                     RRs set = data.get(k);
                     if (set == null) {
-                        set = sigOnly.computeIfAbsent(k, x -> new RRs(x.name, x.type, r.getDClass()));
+                        set =
+                                sigOnly.computeIfAbsent(
+                                        k, x -> new RRs(x.name, x.type, r.getDClass()));
                         if (!sectionOf.containsKey(set)) {
                             sectionOf.put(set, i);
                             sections.get(i).add(set);
@@ -152,7 +163,8 @@ final class ServerReply {
                 }
             }
         }
-        ServerReply reply = new ServerReply(m.getRcode(), sections.get(0), sections.get(1), sections.get(2));
+        ServerReply reply =
+                new ServerReply(m.getRcode(), sections.get(0), sections.get(1), sections.get(2));
         reply.aa = m.getHeader().getFlag(Flags.AA);
         reply.tc = m.getHeader().getFlag(Flags.TC);
         return reply;
@@ -177,7 +189,10 @@ final class ServerReply {
         return authority.stream().anyMatch(s -> s.type == Type.SOA);
     }
 
-    /** Unbound's {@code scrub_normalize} and {@code scrub_sanitize}, the parts that change what is validated. */
+    /**
+     * Unbound's {@code scrub_normalize} and {@code scrub_sanitize}, the parts that change what is
+     * validated.
+     */
     ServerReply scrubbed(Name qname, int qtype, Name zone) {
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN && rcode != Rcode.YXDOMAIN) {
             return this;
@@ -187,7 +202,10 @@ final class ServerReply {
         boolean hasAnswer = false;
         for (int i = 0; i < answer.size(); i++) {
             RRs s = answer.get(i);
-            if (s.type == Type.DNAME && strictlyBelow(sname, s.name) && s.name.subdomain(zone) && s.rrs.size() == 1) {
+            if (s.type == Type.DNAME
+                    && strictlyBelow(sname, s.name)
+                    && s.name.subdomain(zone)
+                    && s.rrs.size() == 1) {
                 if (hasAnswer) {
                     continue;
                 }
@@ -202,7 +220,10 @@ final class ServerReply {
                     return servfail();
                 }
                 RRs next = i + 1 < answer.size() ? answer.get(i + 1) : null;
-                if (next != null && next.type == Type.CNAME && next.name.equals(sname) && !next.rrs.isEmpty()
+                if (next != null
+                        && next.type == Type.CNAME
+                        && next.name.equals(sname)
+                        && !next.rrs.isEmpty()
                         && ((CNAMERecord) next.rrs.get(0)).getTarget().equals(alias)) {
                     an.add(next);
                     i++;
@@ -239,11 +260,16 @@ final class ServerReply {
                 kept.add(s);
             }
         }
-        boolean negative = rcode == Rcode.NXDOMAIN || rcode == Rcode.NOERROR && soaInAuthority() && kept.isEmpty();
+        boolean negative =
+                rcode == Rcode.NXDOMAIN
+                        || rcode == Rcode.NOERROR && soaInAuthority() && kept.isEmpty();
         List<RRs> ns = new ArrayList<>();
         boolean nsSeen = false;
         for (RRs s : authority) {
-            if (s.type == Type.DNAME || s.type == Type.CNAME || s.type == Type.A || s.type == Type.AAAA) {
+            if (s.type == Type.DNAME
+                    || s.type == Type.CNAME
+                    || s.type == Type.A
+                    || s.type == Type.AAAA) {
                 continue;
             }
             if (s.type == Type.NS) {
@@ -269,13 +295,23 @@ final class ServerReply {
         List<RRs> ar = new ArrayList<>();
         for (RRs s : additional) {
             boolean address = s.type == Type.A || s.type == Type.AAAA;
-            if (address && !glueNames.contains(s.name) || s.type == Type.CNAME || s.type == Type.DNAME || s.type == Type.NS) {
+            if (address && !glueNames.contains(s.name)
+                    || s.type == Type.CNAME
+                    || s.type == Type.DNAME
+                    || s.type == Type.NS) {
                 continue;
             }
             ar.add(s);
         }
-        return new ServerReply(rcode, inZone(kept, zone, false), inZone(ns, zone, kept.isEmpty() && rcode == Rcode.NOERROR
-                && !soaInAuthority()), inZone(ar, zone, false)).withFlagsOf(this);
+        return new ServerReply(
+                        rcode,
+                        inZone(kept, zone, false),
+                        inZone(
+                                ns,
+                                zone,
+                                kept.isEmpty() && rcode == Rcode.NOERROR && !soaInAuthority()),
+                        inZone(ar, zone, false))
+                .withFlagsOf(this);
     }
 
     /** Drops RRsets outside the zone the server was asked as, and NSECs that reach out of it. */
@@ -287,7 +323,8 @@ final class ServerReply {
                     continue; // potential poison; an upward NS stays, to be classified lame
                 }
             }
-            if (s.type == Type.NSEC && s.rrs.stream().anyMatch(r -> !((NSECRecord) r).getNext().subdomain(zone))) {
+            if (s.type == Type.NSEC
+                    && s.rrs.stream().anyMatch(r -> !((NSECRecord) r).getNext().subdomain(zone))) {
                 continue; // overreaching NSEC
             }
             out.add(s);
@@ -295,14 +332,17 @@ final class ServerReply {
         return out;
     }
 
-    /** Unbound's {@code response_type_from_server}, plus the referral sanity check of the iterator. */
+    /**
+     * Unbound's {@code response_type_from_server}, plus the referral sanity check of the iterator.
+     */
     Kind classify(Name qname, int qtype, Name zone, boolean forward) {
         boolean rd = forward;
         if (tc) {
             return Kind.THROWAWAY;
         }
         if (rcode == Rcode.NXDOMAIN) {
-            boolean cname = answer.stream().anyMatch(s -> s.type == Type.CNAME && s.name.equals(qname));
+            boolean cname =
+                    answer.stream().anyMatch(s -> s.type == Type.CNAME && s.name.equals(qname));
             return cname ? Kind.CNAME : Kind.ANSWER;
         }
         if (rcode == Rcode.YXDOMAIN && answer.stream().anyMatch(s -> s.type == Type.DNAME)) {
@@ -314,7 +354,9 @@ final class ServerReply {
         if (!answer.isEmpty()) {
             Name mname = qname;
             for (RRs s : answer) {
-                if ((qtype == Type.ANY || qtype == Type.NS) && s.type == Type.NS && strictlyBelow(s.name, zone)) {
+                if ((qtype == Type.ANY || qtype == Type.NS)
+                        && s.type == Type.NS
+                        && strictlyBelow(s.name, zone)) {
                     return aa || rd ? Kind.ANSWER : referral(qname, zone);
                 }
                 if (s.type == qtype && s.name.equals(mname)) {
@@ -370,7 +412,9 @@ final class ServerReply {
         return null;
     }
 
-    /** Seconds a recursive would keep this reply: its shortest TTL, negative TTL per RFC 2308 §5. */
+    /**
+     * Seconds a recursive would keep this reply: its shortest TTL, negative TTL per RFC 2308 §5.
+     */
     long ttl() {
         long t = Long.MAX_VALUE;
         for (RRs s : concat(answer, authority)) {
@@ -385,8 +429,12 @@ final class ServerReply {
     }
 
     ServerReply aged(double seconds) {
-        ServerReply r = new ServerReply(rcode, answer.stream().map(s -> s.aged(seconds)).toList(),
-                authority.stream().map(s -> s.aged(seconds)).toList(), additional.stream().map(s -> s.aged(seconds)).toList());
+        ServerReply r =
+                new ServerReply(
+                        rcode,
+                        answer.stream().map(s -> s.aged(seconds)).toList(),
+                        authority.stream().map(s -> s.aged(seconds)).toList(),
+                        additional.stream().map(s -> s.aged(seconds)).toList());
         return r.withFlagsOf(this);
     }
 
@@ -401,7 +449,9 @@ final class ServerReply {
         return new ServerReply(rcode, answers, auth, additional).withFlagsOf(this);
     }
 
-    /** The recursive's response to the stub: QR RD RA, the question, every section with its RRSIGs. */
+    /**
+     * The recursive's response to the stub: QR RD RA, the question, every section with its RRSIGs.
+     */
     Message toMessage(Name qname, int qtype) {
         Message m = new Message();
         m.getHeader().setFlag(Flags.QR);
@@ -430,8 +480,7 @@ final class ServerReply {
         return out;
     }
 
-    private record Key(Name name, int type) {
-    }
+    private record Key(Name name, int type) {}
 
     static boolean strictlyBelow(Name name, Name ancestor) {
         return name.subdomain(ancestor) && !name.equals(ancestor);
@@ -439,7 +488,8 @@ final class ServerReply {
 
     /** A copy of {@code r} with another TTL (dnsjava records are immutable). */
     static Record withTtl(Record r, long ttl) {
-        byte[] wire = r.toWire(Section.ANSWER); // uncompressed: owner, type, class, TTL, rdlength, rdata
+        byte[] wire =
+                r.toWire(Section.ANSWER); // uncompressed: owner, type, class, TTL, rdlength, rdata
         byte[] rdata = Arrays.copyOfRange(wire, r.getName().length() + 10, wire.length);
         return Record.newRecord(r.getName(), r.getType(), r.getDClass(), ttl, rdata);
     }

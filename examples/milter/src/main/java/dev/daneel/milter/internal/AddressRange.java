@@ -4,14 +4,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IP address or CIDR range ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); literals only, never a DNS lookup.
+ * An IP address or CIDR range ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); literals only, never a
+ * DNS lookup.
  *
  * @param address the network address
  * @param prefix the prefix length (32 or 128 for a single address)
  */
 public record AddressRange(InetAddress address, int prefix) {
 
-    /** @throws IllegalArgumentException for anything but an IP literal with an optional in-range prefix */
+    /**
+     * @throws IllegalArgumentException for anything but an IP literal with an optional in-range
+     *     prefix
+     */
     public static AddressRange parse(String text) {
         int slash = text.indexOf('/');
         String ip = slash < 0 ? text : text.substring(0, slash);
@@ -20,7 +24,8 @@ public record AddressRange(InetAddress address, int prefix) {
             raw = org.xbill.DNS.Address.toByteArray(ip, org.xbill.DNS.Address.IPv6);
         }
         if (raw == null) {
-            throw new IllegalArgumentException("expected an IP address (or address/prefix), got \"" + text + "\"");
+            throw new IllegalArgumentException(
+                    "expected an IP address (or address/prefix), got \"" + text + "\"");
         }
         int max = raw.length * 8;
         int prefix = max;
@@ -31,7 +36,8 @@ public record AddressRange(InetAddress address, int prefix) {
                 prefix = -1;
             }
             if (prefix < 0 || prefix > max) {
-                throw new IllegalArgumentException("prefix must be 0.." + max + " in \"" + text + "\"");
+                throw new IllegalArgumentException(
+                        "prefix must be 0.." + max + " in \"" + text + "\"");
             }
         }
         try {
@@ -41,7 +47,10 @@ public record AddressRange(InetAddress address, int prefix) {
         }
     }
 
-    /** Whether {@code ip} (a literal as the MTA reports it) lies in this range; false for anything unparseable. */
+    /**
+     * Whether {@code ip} (a literal as the MTA reports it) lies in this range; false for anything
+     * unparseable.
+     */
     public boolean contains(String ip) {
         AddressRange other;
         try {

@@ -15,13 +15,14 @@ import java.util.stream.Collectors;
 import org.bouncycastle.openpgp.PGPPublicKey;
 
 /**
- * The per-message policy, in this order: excluded client, sender or recipient domains → skipped; already
- * encrypted → skipped; over the size cap → the configured oversize action; any lookup failed (Bogus, DNS
- * unreachable, timeout) → tempfail; some recipients without a Secure key → {@code opportunistic}: plaintext
- * with an {@value #HEADER} header, {@code require}: 5xx naming them; otherwise encrypt to every recipient's
- * keys (and the sender copy key), key IDs of recipients not named in To/Cc thrown as {@code hide-recipients}
- * says; larger than {@code mta-size-limit} once encrypted → {@code 552 5.3.4} under either policy (a
- * recipient with a key never gets plaintext because the ciphertext did not fit).
+ * The per-message policy, in this order: excluded client, sender or recipient domains → skipped;
+ * already encrypted → skipped; over the size cap → the configured oversize action; any lookup
+ * failed (Bogus, DNS unreachable, timeout) → tempfail; some recipients without a Secure key →
+ * {@code opportunistic}: plaintext with an {@value #HEADER} header, {@code require}: 5xx naming
+ * them; otherwise encrypt to every recipient's keys (and the sender copy key), key IDs of
+ * recipients not named in To/Cc thrown as {@code hide-recipients} says; larger than {@code
+ * mta-size-limit} once encrypted → {@code 552 5.3.4} under either policy (a recipient with a key
+ * never gets plaintext because the ciphertext did not fit).
  *
  * <p>Thread-safe.
  */
@@ -29,12 +30,15 @@ public final class Decider {
 
     /** The header added to mail left unencrypted under the opportunistic policy. */
     public static final String HEADER = "X-Daneel-Encryption";
-    /** Longest SMTP reply text sent: libmilter's limit on {@code smfi_setreply} text is 980 characters. */
+
+    /**
+     * Longest SMTP reply text sent: libmilter's limit on {@code smfi_setreply} text is 980
+     * characters.
+     */
     static final int MAX_REPLY = 900;
 
     /** The decision and the protocol verdict that carries it out. */
-    public record Result(Decision decision, Verdict verdict) {
-    }
+    public record Result(Decision decision, Verdict verdict) {}
 
     private final MilterConfig config;
     private final KeyLookups lookups;
@@ -47,7 +51,8 @@ public final class Decider {
         this.config = config;
         this.lookups = lookups;
         this.senderCopy = senderCopy;
-        this.senderCopyId = senderCopy.map(k -> String.format(Locale.ROOT, "%016X", k.getKeyID())).orElse("");
+        this.senderCopyId =
+                senderCopy.map(k -> String.format(Locale.ROOT, "%016X", k.getKeyID())).orElse("");
         this.clients = config.excludedClients().stream().map(AddressRange::parse).toList();
     }
 
@@ -60,10 +65,14 @@ public final class Decider {
             return new Result(new Decision.Skipped(q, from, to, excluded.get()), Verdict.accept());
         }
         if (mail.oversize()) {
-            String reply = config.oversize() == MilterConfig.Oversize.REJECT
-                    ? "552 5.3.4 Message larger than the encryption milter's limit of " + config.maxMessageSize() + " octets"
-                    : "452 4.3.4 Message larger than the encryption milter's limit of " + config.maxMessageSize()
-                    + " octets; try again later";
+            String reply =
+                    config.oversize() == MilterConfig.Oversize.REJECT
+                            ? "552 5.3.4 Message larger than the encryption milter's limit of "
+                                    + config.maxMessageSize()
+                                    + " octets"
+                            : "452 4.3.4 Message larger than the encryption milter's limit of "
+                                    + config.maxMessageSize()
+                                    + " octets; try again later";
             return refuse(mail, reply);
         }
         Optional<String> encrypted = AlreadyEncrypted.check(mail);
@@ -71,10 +80,13 @@ public final class Decider {
             return new Result(new Decision.Skipped(q, from, to, encrypted.get()), Verdict.accept());
         }
         if (to.isEmpty()) {
-            return refuse(mail, "451 4.5.3 the encryption milter saw no recipients; try again later");
+            return refuse(
+                    mail, "451 4.5.3 the encryption milter saw no recipients; try again later");
         }
-        // Duplicates and domain-case variants are one lookup; the lowercased retry is shared through the cache.
-        Map<String, KeyLookups.Outcome> outcomes = lookups.lookUp(to.stream().map(Addresses::lookupKey).distinct().toList());
+        // Duplicates and domain-case variants are one lookup; the lowercased retry is shared
+        // through the cache.
+        Map<String, KeyLookups.Outcome> outcomes =
+                lookups.lookUp(to.stream().map(Addresses::lookupKey).distinct().toList());
         Set<String> visible = Addresses.named(mail.headers());
         Map<String, String> failed = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();
@@ -92,58 +104,95 @@ public final class Decider {
                 failed.put(r, f.why());
             } else if (o instanceof KeyLookups.Outcome.Missing m) {
                 missing.put(r, m.why());
-            } else if (((KeyLookups.Outcome.Keys) o).wkd() && config.policy() == Policy.REQUIRE && !config.acceptWkd()) {
+            } else if (((KeyLookups.Outcome.Keys) o).wkd()
+                    && config.policy() == Policy.REQUIRE
+                    && !config.acceptWkd()) {
                 missing.put(r, "only a Web Key Directory key, not DNSSEC (accept-wkd = false)");
             } else if (!ids.containsKey(address)) {
                 KeyLookups.Outcome.Keys k = (KeyLookups.Outcome.Keys) o;
                 if (k.wkd()) {
                     fromWkd.add(r);
                 }
-                boolean hidden = switch (config.hideRecipients()) {
-                    case ALL -> true;
-                    case NONE -> false;
-                    case BCC -> !visible.contains(Addresses.visibilityKey(r));
-                };
+                boolean hidden =
+                        switch (config.hideRecipients()) {
+                            case ALL -> true;
+                            case NONE -> false;
+                            case BCC -> !visible.contains(Addresses.visibilityKey(r));
+                        };
                 for (PGPPublicKey key : k.keys()) {
-                    // A key shared by a visible and a hidden recipient stays visible: the To line names it anyway.
-                    keys.merge(key.getKeyID(), new PgpMime.Recipient(key, hidden),
-                            (a, b) -> a.hidden() && b.hidden() ? a : new PgpMime.Recipient(a.key(), false));
+                    // A key shared by a visible and a hidden recipient stays visible: the To line
+                    // names it anyway.
+                    keys.merge(
+                            key.getKeyID(),
+                            new PgpMime.Recipient(key, hidden),
+                            (a, b) ->
+                                    a.hidden() && b.hidden()
+                                            ? a
+                                            : new PgpMime.Recipient(a.key(), false));
                 }
                 String marks = (k.wkd() ? "(wkd)" : "") + (hidden ? "(hidden)" : "");
                 ids.put(address, k.keyIds().stream().map(i -> i + marks).toList());
             }
         }
         if (!failed.isEmpty()) {
-            return refuse(mail, "451 4.7.5 OPENPGPKEY lookup failed for " + list(failed) + "; try again later");
+            return refuse(
+                    mail,
+                    "451 4.7.5 OPENPGPKEY lookup failed for " + list(failed) + "; try again later");
         }
         if (!missing.isEmpty()) {
             if (config.policy() == Policy.REQUIRE) {
-                return refuse(mail, "550 5.7.1 Encryption required but no Secure OPENPGPKEY for " + list(missing));
+                return refuse(
+                        mail,
+                        "550 5.7.1 Encryption required but no Secure OPENPGPKEY for "
+                                + list(missing));
             }
             Decision d = new Decision.Plaintext(q, from, to, missing);
-            String value = "none; no Secure OPENPGPKEY for " + missing.entrySet().stream()
-                    .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
-            return new Result(d, Verdict.accept(List.of(Verdict.HeaderChange.add(HEADER, clipHeader(value)))));
+            String value =
+                    "none; no Secure OPENPGPKEY for "
+                            + missing.entrySet().stream()
+                                    .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                    .collect(Collectors.joining(", "));
+            return new Result(
+                    d,
+                    Verdict.accept(List.of(Verdict.HeaderChange.add(HEADER, clipHeader(value)))));
         }
-        senderCopy.ifPresent(k -> {
-            boolean hidden = config.hideRecipients() == MilterConfig.HideRecipients.ALL;
-            keys.putIfAbsent(k.getKeyID(), new PgpMime.Recipient(k, hidden));
-            ids.put("sender-copy", List.of(senderCopyId + (hidden ? "(hidden)" : "")));
-        });
-        PgpMime.Encrypted e = PgpMime.encrypt(mail, List.copyOf(keys.values()), config.protectedHeaders(),
-                config.compression(), random);
+        senderCopy.ifPresent(
+                k -> {
+                    boolean hidden = config.hideRecipients() == MilterConfig.HideRecipients.ALL;
+                    keys.putIfAbsent(k.getKeyID(), new PgpMime.Recipient(k, hidden));
+                    ids.put("sender-copy", List.of(senderCopyId + (hidden ? "(hidden)" : "")));
+                });
+        PgpMime.Encrypted e =
+                PgpMime.encrypt(
+                        mail,
+                        List.copyOf(keys.values()),
+                        config.protectedHeaders(),
+                        config.compression(),
+                        random);
         if (e.size() > config.mtaSizeLimit()) {
-            // Under both policies: a keyed recipient never gets the plaintext because the ciphertext is too big.
-            return refuse(mail, "552 5.3.4 Message too big after encryption: " + e.size() + " octets encrypted"
-                    + (e.compressed() ? " and compressed" : "") + ", the mail system's limit is " + config.mtaSizeLimit()
-                    + " (mta-size-limit); send it in parts or without encryption-requiring recipients");
+            // Under both policies: a keyed recipient never gets the plaintext because the
+            // ciphertext is too big.
+            return refuse(
+                    mail,
+                    "552 5.3.4 Message too big after encryption: "
+                            + e.size()
+                            + " octets encrypted"
+                            + (e.compressed() ? " and compressed" : "")
+                            + ", the mail system's limit is "
+                            + config.mtaSizeLimit()
+                            + " (mta-size-limit); send it in parts or without encryption-requiring recipients");
         }
         Verdict v = e.verdict();
         if (!fromWkd.isEmpty()) {
-            // Said outside too: a reader (or a later filter) can tell these keys were not DNSSEC-authenticated.
+            // Said outside too: a reader (or a later filter) can tell these keys were not
+            // DNSSEC-authenticated.
             List<Verdict.HeaderChange> changes = new ArrayList<>(v.headerChanges());
-            changes.add(Verdict.HeaderChange.add(HEADER, clipHeader("encrypted; Web Key Directory key (not DNSSEC) for "
-                    + String.join(", ", fromWkd))));
+            changes.add(
+                    Verdict.HeaderChange.add(
+                            HEADER,
+                            clipHeader(
+                                    "encrypted; Web Key Directory key (not DNSSEC) for "
+                                            + String.join(", ", fromWkd))));
             v = new Verdict(changes, v.newBody(), v.reply());
         }
         return new Result(new Decision.Encrypted(q, from, to, ids), v);
@@ -151,9 +200,11 @@ public final class Decider {
 
     private Result refuse(Mail mail, String reply) {
         String r = clip(sanitize(reply));
-        Decision d = r.startsWith("4")
-                ? new Decision.TempFail(mail.queueId(), mail.sender(), mail.recipients(), r)
-                : new Decision.Rejected(mail.queueId(), mail.sender(), mail.recipients(), r);
+        Decision d =
+                r.startsWith("4")
+                        ? new Decision.TempFail(mail.queueId(), mail.sender(), mail.recipients(), r)
+                        : new Decision.Rejected(
+                                mail.queueId(), mail.sender(), mail.recipients(), r);
         return new Result(d, Verdict.refuse(r));
     }
 
@@ -161,7 +212,8 @@ public final class Decider {
         String client = mail.clientAddress();
         for (int i = 0; i < clients.size(); i++) {
             if (clients.get(i).contains(client)) {
-                return Optional.of("client " + client + " excluded (" + config.excludedClients().get(i) + ")");
+                return Optional.of(
+                        "client " + client + " excluded (" + config.excludedClients().get(i) + ")");
             }
         }
         String sender = mail.sender().toLowerCase(Locale.ROOT);
@@ -170,7 +222,9 @@ public final class Decider {
                 || (at >= 0 && config.excludedSenders().contains(sender.substring(at)))) {
             return Optional.of("sender " + mail.sender() + " excluded");
         }
-        if (!mail.recipients().isEmpty() && mail.recipients().stream().allMatch(r -> excludedDomain(Addresses.lookupKey(r)))) {
+        if (!mail.recipients().isEmpty()
+                && mail.recipients().stream()
+                        .allMatch(r -> excludedDomain(Addresses.lookupKey(r)))) {
             return Optional.of("every recipient domain excluded");
         }
         return Optional.empty();
@@ -181,14 +235,20 @@ public final class Decider {
     }
 
     private static String list(Map<String, String> reasons) {
-        return reasons.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+        return reasons.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
     }
 
-    /** SMTP replies and headers are one line of printable ASCII; '%' would be taken as a macro by Sendmail. */
+    /**
+     * SMTP replies and headers are one line of printable ASCII; '%' would be taken as a macro by
+     * Sendmail.
+     */
     private static String sanitize(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
-            // Non-ASCII (an SMTPUTF8 address) shows as '?': reply text is ASCII unless the client negotiated SMTPUTF8.
+            // Non-ASCII (an SMTPUTF8 address) shows as '?': reply text is ASCII unless the client
+            // negotiated SMTPUTF8.
             b.append(c >= 0x20 && c < 0x7f && c != '%' ? c : c >= 0x80 ? '?' : ' ');
         }
         return b.toString();
@@ -200,12 +260,19 @@ public final class Decider {
     }
 
     /**
-     * A header value: one line of printable characters. Unlike a reply, a header may carry UTF-8 (RFC 6532):
-     * a message to an SMTPUTF8 address is itself an SMTPUTF8 message, so the address is kept readable.
+     * A header value: one line of printable characters. Unlike a reply, a header may carry UTF-8
+     * (RFC 6532): a message to an SMTPUTF8 address is itself an SMTPUTF8 message, so the address is
+     * kept readable.
      */
     private static String clipHeader(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> b.appendCodePoint(c >= 0x20 && c != 0x7f && !Character.isISOControl(c) ? c : ' '));
+        s.codePoints()
+                .forEach(
+                        c ->
+                                b.appendCodePoint(
+                                        c >= 0x20 && c != 0x7f && !Character.isISOControl(c)
+                                                ? c
+                                                : ' '));
         String one = b.toString();
         return one.length() <= MAX_REPLY ? one : one.substring(0, MAX_REPLY - 5) + " ...";
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One message as the MTA hands it over: client address, envelope, headers and body (CRLF line ends).
- * The body is kept up to a byte cap; past it the message is only counted, never stored.
+ * One message as the MTA hands it over: client address, envelope, headers and body (CRLF line
+ * ends). The body is kept up to a byte cap; past it the message is only counted, never stored.
  *
  * <p>Not thread-safe: one session fills it, then one decision reads it.
  */
@@ -20,8 +20,8 @@ public final class Mail {
     /**
      * A header as received: its name and its value without the separating colon and space.
      *
-     * @param charset how the value's octets were decoded (UTF-8 when valid, else ISO-8859-1), so that
-     *     {@link #bytes()} gives back exactly the octets the MTA sent
+     * @param charset how the value's octets were decoded (UTF-8 when valid, else ISO-8859-1), so
+     *     that {@link #bytes()} gives back exactly the octets the MTA sent
      */
     public record Header(String name, String value, java.nio.charset.Charset charset) {
         public Header(String name, String value) {
@@ -44,7 +44,9 @@ public final class Mail {
     private long size;
     private boolean oversize;
 
-    /** @param cap the most header and body octets stored */
+    /**
+     * @param cap the most header and body octets stored
+     */
     public Mail(long cap, String clientAddress, Map<String, String> connectionMacros) {
         this.cap = cap;
         this.clientAddress = clientAddress;
@@ -67,7 +69,11 @@ public final class Mail {
         count(name.length() + value.length + 4L);
         if (!oversize) {
             boolean utf8 = Packet.isUtf8(value);
-            headers.add(new Header(name, Packet.text(value), utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+            headers.add(
+                    new Header(
+                            name,
+                            Packet.text(value),
+                            utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -109,7 +115,10 @@ public final class Mail {
 
     /** The first header called {@code name} (case-insensitive). */
     public Optional<String> header(String name) {
-        return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst();
+        return headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .findFirst();
     }
 
     /** The body octets (empty when oversize). */

@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One MTA connection speaking milter protocol 6: negotiates, collects each message into a {@link Mail}
- * and, at end of message, sends back the {@link Verdict} that {@code decide} returns. Several messages
- * (and, after {@code QUIT_NC}, several SMTP connections) may follow on one milter connection.
+ * One MTA connection speaking milter protocol 6: negotiates, collects each message into a {@link
+ * Mail} and, at end of message, sends back the {@link Verdict} that {@code decide} returns. Several
+ * messages (and, after {@code QUIT_NC}, several SMTP connections) may follow on one milter
+ * connection.
  *
- * <p>Never loses mail: if {@code decide} throws, the message is tempfailed; if the protocol breaks, the
- * connection is closed and the MTA applies its {@code milter_default_action} (tempfail, as documented).
+ * <p>Never loses mail: if {@code decide} throws, the message is tempfailed; if the protocol breaks,
+ * the connection is closed and the MTA applies its {@code milter_default_action} (tempfail, as
+ * documented).
  *
  * <p>Not thread-safe: one thread runs {@link #run()}.
  */
@@ -34,6 +36,7 @@ public final class MilterSession {
     private String clientAddress = "";
     private final Map<String, String> connectionMacros = new HashMap<>();
     private Mail mail;
+
     /** Macros for MAIL FROM arrive just before it, while no message exists yet. */
     private Map<String, String> pendingMacros = Map.of();
 
@@ -42,8 +45,12 @@ public final class MilterSession {
      * @param decide the policy, called once per complete message
      * @param problems where protocol problems are reported (one line each)
      */
-    public MilterSession(InputStream in, OutputStream out, long cap, Function<Mail, Verdict> decide,
-                         java.util.function.Consumer<String> problems) {
+    public MilterSession(
+            InputStream in,
+            OutputStream out,
+            long cap,
+            Function<Mail, Verdict> decide,
+            java.util.function.Consumer<String> problems) {
         this.in = new DataInputStream(new java.io.BufferedInputStream(in, 65536));
         this.out = new BufferedOutputStream(out, 65536);
         this.cap = cap;
@@ -51,7 +58,10 @@ public final class MilterSession {
         this.problems = problems;
     }
 
-    /** Serves packets until the MTA quits or closes; protocol errors end the session with an exception. */
+    /**
+     * Serves packets until the MTA quits or closes; protocol errors end the session with an
+     * exception.
+     */
     public void run() throws IOException {
         while (true) {
             Packet p = Packet.read(in);
@@ -59,8 +69,10 @@ public final class MilterSession {
                 return;
             }
             handle(p);
-            // Everything one event answers (at end of message: header changes, body chunks, the final reply)
-            // leaves in one write: small writes back to back wait on Nagle and the MTA's delayed ACK.
+            // Everything one event answers (at end of message: header changes, body chunks, the
+            // final reply)
+            // leaves in one write: small writes back to back wait on Nagle and the MTA's delayed
+            // ACK.
             out.flush();
         }
     }
@@ -96,7 +108,8 @@ public final class MilterSession {
                 List<byte[]> nv = Packet.rawStrings(d, 0);
                 if (mail != null && !nv.isEmpty()) {
                     byte[] value = nv.size() > 1 ? nv.get(1) : new byte[0];
-                    // Without SMFIP_HDR_LEADSPC the MTA strips the space after the colon; be lenient anyway.
+                    // Without SMFIP_HDR_LEADSPC the MTA strips the space after the colon; be
+                    // lenient anyway.
                     if (value.length > 0 && value[0] == ' ') {
                         value = java.util.Arrays.copyOfRange(value, 1, value.length);
                     }
@@ -125,7 +138,10 @@ public final class MilterSession {
             }
             default -> {
                 // Unknown commands get a neutral answer so a newer MTA is not stalled.
-                problems.accept("milter: unknown command '" + (char) p.command() + "' answered with continue");
+                problems.accept(
+                        "milter: unknown command '"
+                                + (char) p.command()
+                                + "' answered with continue");
                 send(Protocol.R_CONTINUE, new byte[0]);
             }
         }
@@ -140,17 +156,26 @@ public final class MilterSession {
         int actions = b.getInt();
         int mtaSteps = b.getInt();
         if (version < Protocol.MIN_VERSION) {
-            throw new Packet.ProtocolException("MTA speaks milter protocol " + version + ", at least "
-                    + Protocol.MIN_VERSION + " is needed");
+            throw new Packet.ProtocolException(
+                    "MTA speaks milter protocol "
+                            + version
+                            + ", at least "
+                            + Protocol.MIN_VERSION
+                            + " is needed");
         }
         canModify = (actions & Protocol.ACTIONS) == Protocol.ACTIONS;
         if (!canModify) {
-            problems.accept("milter: the MTA does not allow adding/changing headers and replacing the body"
-                    + " (offered actions 0x" + Integer.toHexString(actions) + "); every message will be tempfailed");
+            problems.accept(
+                    "milter: the MTA does not allow adding/changing headers and replacing the body"
+                            + " (offered actions 0x"
+                            + Integer.toHexString(actions)
+                            + "); every message will be tempfailed");
         }
         steps = mtaSteps & Protocol.WANTED_STEPS;
         ByteBuffer r = ByteBuffer.allocate(12);
-        r.putInt(Math.min(version, Protocol.VERSION)).putInt(actions & Protocol.ACTIONS).putInt(steps);
+        r.putInt(Math.min(version, Protocol.VERSION))
+                .putInt(actions & Protocol.ACTIONS)
+                .putInt(steps);
         send(Protocol.OPTNEG, r.array());
     }
 
@@ -191,9 +216,13 @@ public final class MilterSession {
         mail = null;
         Verdict v;
         if (m == null) {
-            v = Verdict.refuse("451 4.3.0 milter saw no MAIL FROM for this message; try again later");
+            v =
+                    Verdict.refuse(
+                            "451 4.3.0 milter saw no MAIL FROM for this message; try again later");
         } else if (!canModify) {
-            v = Verdict.refuse("451 4.3.5 the encryption milter may not change messages on this MTA; try again later");
+            v =
+                    Verdict.refuse(
+                            "451 4.3.5 the encryption milter may not change messages on this MTA; try again later");
         } else {
             try {
                 v = decide.apply(m);
@@ -207,13 +236,18 @@ public final class MilterSession {
                 send(Protocol.R_ADDHEADER, Packet.cstrings(c.name(), c.value()));
             } else {
                 byte[] nv = Packet.cstrings(c.name(), c.value());
-                send(Protocol.R_CHGHEADER, ByteBuffer.allocate(4 + nv.length).putInt(c.index()).put(nv).array());
+                send(
+                        Protocol.R_CHGHEADER,
+                        ByteBuffer.allocate(4 + nv.length).putInt(c.index()).put(nv).array());
             }
         }
         if (v.newBody() != null) {
             byte[] body = v.newBody();
             for (int off = 0; off < body.length; off += Protocol.CHUNK) {
-                send(Protocol.R_REPLBODY, java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + Protocol.CHUNK)));
+                send(
+                        Protocol.R_REPLBODY,
+                        java.util.Arrays.copyOfRange(
+                                body, off, Math.min(body.length, off + Protocol.CHUNK)));
             }
         }
         if (v.reply() == null) {

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One milter packet: a command octet and its data. Reading is bounded by {@link Protocol#MAX_PACKET}.
+ * One milter packet: a command octet and its data. Reading is bounded by {@link
+ * Protocol#MAX_PACKET}.
  *
  * @param command the command or reply octet
  * @param data what follows it
@@ -18,9 +19,11 @@ import java.util.List;
 public record Packet(byte command, byte[] data) {
 
     /**
-     * Reads the next packet, or returns null at a clean end of stream (the MTA closed between packets).
+     * Reads the next packet, or returns null at a clean end of stream (the MTA closed between
+     * packets).
      *
-     * @throws ProtocolException for a length of 0 or above {@link Protocol#MAX_PACKET}, or a stream cut mid-packet
+     * @throws ProtocolException for a length of 0 or above {@link Protocol#MAX_PACKET}, or a stream
+     *     cut mid-packet
      */
     public static Packet read(DataInputStream in) throws IOException {
         int first = in.read();
@@ -29,10 +32,17 @@ public record Packet(byte command, byte[] data) {
         }
         int length;
         try {
-            length = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+            length =
+                    (first << 24)
+                            | (in.readUnsignedByte() << 16)
+                            | (in.readUnsignedByte() << 8)
+                            | in.readUnsignedByte();
             if (length < 1 || length > Protocol.MAX_PACKET) {
-                throw new ProtocolException("packet length " + Integer.toUnsignedString(length)
-                        + " outside 1.." + Protocol.MAX_PACKET);
+                throw new ProtocolException(
+                        "packet length "
+                                + Integer.toUnsignedString(length)
+                                + " outside 1.."
+                                + Protocol.MAX_PACKET);
             }
             byte command = in.readByte();
             byte[] data = new byte[length - 1];
@@ -52,8 +62,8 @@ public record Packet(byte command, byte[] data) {
     }
 
     /**
-     * The NUL-terminated strings in {@code data} from {@code offset} (a missing final NUL ends the last one),
-     * each decoded as {@link #text}.
+     * The NUL-terminated strings in {@code data} from {@code offset} (a missing final NUL ends the
+     * last one), each decoded as {@link #text}.
      */
     public static List<String> strings(byte[] data, int offset) {
         List<String> out = new ArrayList<>();
@@ -79,18 +89,21 @@ public record Packet(byte command, byte[] data) {
     }
 
     /**
-     * Octets from the MTA as text: UTF-8 when they are valid UTF-8 (SMTPUTF8 envelopes and RFC 6532 headers
-     * are, and so is ASCII), else ISO-8859-1, which maps every octet to one character and back, so that
-     * legacy 8-bit headers survive unchanged.
+     * Octets from the MTA as text: UTF-8 when they are valid UTF-8 (SMTPUTF8 envelopes and RFC 6532
+     * headers are, and so is ASCII), else ISO-8859-1, which maps every octet to one character and
+     * back, so that legacy 8-bit headers survive unchanged.
      */
     public static String text(byte[] raw) {
-        return isUtf8(raw) ? new String(raw, StandardCharsets.UTF_8) : new String(raw, StandardCharsets.ISO_8859_1);
+        return isUtf8(raw)
+                ? new String(raw, StandardCharsets.UTF_8)
+                : new String(raw, StandardCharsets.ISO_8859_1);
     }
 
     /** Whether {@code raw} is well-formed UTF-8. */
     public static boolean isUtf8(byte[] raw) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(raw));
@@ -110,7 +123,10 @@ public record Packet(byte command, byte[] data) {
         return out.toByteArray();
     }
 
-    /** A protocol violation by the peer; the session ends without a verdict (Postfix applies its default action). */
+    /**
+     * A protocol violation by the peer; the session ends without a verdict (Postfix applies its
+     * default action).
+     */
     public static final class ProtocolException extends IOException {
         private static final long serialVersionUID = 1L;
 

@@ -1,23 +1,29 @@
 package dev.daneel.milter.internal;
 
 /**
- * Milter protocol version 6 constants, as Sendmail's libmilter ({@code mfdef.h}) defines them and Postfix
- * ({@code milter8.c}) speaks them. The protocol has no RFC; these values are its specification.
+ * Milter protocol version 6 constants, as Sendmail's libmilter ({@code mfdef.h}) defines them and
+ * Postfix ({@code milter8.c}) speaks them. The protocol has no RFC; these values are its
+ * specification.
  *
- * <p>A packet is a 4-octet big-endian length (command octet included), one command octet, then data.
+ * <p>A packet is a 4-octet big-endian length (command octet included), one command octet, then
+ * data.
  */
 public final class Protocol {
 
     /** The version this milter speaks; Postfix's {@code milter_protocol = 6}. */
     public static final int VERSION = 6;
+
     /** Oldest MTA version accepted: body replacement and header changes exist since version 2. */
     public static final int MIN_VERSION = 2;
+
     /**
      * Largest packet accepted from the MTA. libmilter's largest negotiable data size is 1 MiB
      * ({@code MILTER_MDS_1M}); Postfix sends body chunks of at most 64 KiB and headers of at most
-     * {@code header_size_limit} (100 KiB by default). A longer length is a protocol error, never an allocation.
+     * {@code header_size_limit} (100 KiB by default). A longer length is a protocol error, never an
+     * allocation.
      */
     public static final int MAX_PACKET = 1024 * 1024;
+
     /** Body replacement chunk size: libmilter's {@code MILTER_CHUNK_SIZE}. */
     public static final int CHUNK = 65535;
 
@@ -51,6 +57,7 @@ public final class Protocol {
     public static final int F_ADDHDRS = 0x01;
     public static final int F_CHGBODY = 0x02;
     public static final int F_CHGHDRS = 0x10;
+
     /** Everything this milter may do to a message. */
     public static final int ACTIONS = F_ADDHDRS | F_CHGBODY | F_CHGHDRS;
 
@@ -67,16 +74,26 @@ public final class Protocol {
     public static final int P_NR_UNKN = 0x20000;
     public static final int P_NR_EOH = 0x40000;
     public static final int P_NR_BODY = 0x80000;
-    /**
-     * Steps asked for when the MTA offers them: skip what is not needed, and answer only DATA and end of message.
-     * DATA is asked for and answered on purpose: without it, the macros Postfix sends for DATA go out as a lone
-     * write that the milter never answers, so the milter's kernel delays its ACK (40 ms on Linux) and Postfix's
-     * next write, the headers, waits for it under Nagle's algorithm — 40 ms per message. The CONTINUE to DATA
-     * carries the ACK back at once, for one loopback round trip.
-     */
-    public static final int WANTED_STEPS = P_NOHELO | P_NOUNKNOWN | P_NR_HDR | P_NR_CONN | P_NR_HELO
-            | P_NR_MAIL | P_NR_RCPT | P_NR_UNKN | P_NR_EOH | P_NR_BODY;
 
-    private Protocol() {
-    }
+    /**
+     * Steps asked for when the MTA offers them: skip what is not needed, and answer only DATA and
+     * end of message. DATA is asked for and answered on purpose: without it, the macros Postfix
+     * sends for DATA go out as a lone write that the milter never answers, so the milter's kernel
+     * delays its ACK (40 ms on Linux) and Postfix's next write, the headers, waits for it under
+     * Nagle's algorithm — 40 ms per message. The CONTINUE to DATA carries the ACK back at once, for
+     * one loopback round trip.
+     */
+    public static final int WANTED_STEPS =
+            P_NOHELO
+                    | P_NOUNKNOWN
+                    | P_NR_HDR
+                    | P_NR_CONN
+                    | P_NR_HELO
+                    | P_NR_MAIL
+                    | P_NR_RCPT
+                    | P_NR_UNKN
+                    | P_NR_EOH
+                    | P_NR_BODY;
+
+    private Protocol() {}
 }

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the session sends back at end of message: header changes, an optional new body, then the final
- * reply. Changes are applied by the MTA only when the final reply accepts the message.
+ * What the session sends back at end of message: header changes, an optional new body, then the
+ * final reply. Changes are applied by the MTA only when the final reply accepts the message.
  *
  * @param headerChanges in the order they are sent
  * @param newBody the replacement body (CRLF line ends), or null to keep the body
- * @param reply null to accept, else an SMTP reply line ({@code 451 4.7.0 text} or {@code 550 5.7.1 text})
+ * @param reply null to accept, else an SMTP reply line ({@code 451 4.7.0 text} or {@code 550 5.7.1
+ *     text})
  */
 public record Verdict(List<HeaderChange> headerChanges, byte[] newBody, String reply) {
 
@@ -31,7 +32,8 @@ public record Verdict(List<HeaderChange> headerChanges, byte[] newBody, String r
     public static Verdict refuse(String reply) {
         Objects.requireNonNull(reply, "reply");
         if (!reply.matches("[45][0-9][0-9] [45]\\.[0-9]{1,3}\\.[0-9]{1,3} .*")) {
-            throw new IllegalArgumentException("not a 4xx/5xx reply with an enhanced status code: " + reply);
+            throw new IllegalArgumentException(
+                    "not a 4xx/5xx reply with an enhanced status code: " + reply);
         }
         return new Verdict(List.of(), null, reply);
     }

@@ -4,8 +4,8 @@ import dev.daneel.openpgpkey.KeyIssue;
 import dev.daneel.openpgpkey.OpenPgpKeyName;
 import dev.daneel.openpgpkey.PublishedKey;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,20 +29,21 @@ import javax.net.ssl.SSLSocket;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * Looks a key up in a Web Key Directory (draft-koch-openpgp-webkey-service §3.1): the advanced method
- * ({@code https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL}) and, only when the
- * {@code openpgpkey} subdomain does not exist, the direct method ({@code https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL}).
- * HASH is the z-base-32 SHA-1 of the local part with ASCII letters lowercased. The server is authenticated by
- * PKIX and its host name ({@code HTTPS} endpoint identification, SNI); host names are resolved through the
- * milter's validating resolver, never the JVM's (a Bogus address is a failure, an Insecure one is fine: TLS
- * authenticates the server). The key must carry a self-signed user ID with the address, compared without case
- * as the directory itself is.
+ * Looks a key up in a Web Key Directory (draft-koch-openpgp-webkey-service §3.1): the advanced
+ * method ({@code https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL}) and,
+ * only when the {@code openpgpkey} subdomain does not exist, the direct method ({@code
+ * https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL}). HASH is the z-base-32 SHA-1 of the local
+ * part with ASCII letters lowercased. The server is authenticated by PKIX and its host name ({@code
+ * HTTPS} endpoint identification, SNI); host names are resolved through the milter's validating
+ * resolver, never the JVM's (a Bogus address is a failure, an Insecure one is fine: TLS
+ * authenticates the server). The key must carry a self-signed user ID with the address, compared
+ * without case as the directory itself is.
  *
  * <pre>{@code
  * WkdClient wkd = new WkdClient(resolver, SSLContext.getDefault(), 443, Clock.systemUTC());
@@ -53,23 +54,27 @@ import org.xbill.DNS.Type;
  */
 public final class WkdClient {
 
-    /** Largest response read: a key with a few subkeys and user IDs is a few KiB; a WKD may hold several. */
+    /**
+     * Largest response read: a key with a few subkeys and user IDs is a few KiB; a WKD may hold
+     * several.
+     */
     static final int MAX_RESPONSE = 256 * 1024;
+
     private static final String ZBASE32 = "ybndrfg8ejkmcpqxot1uwisza345h769";
 
     /** What the directory said. */
     public sealed interface Result {
         /** Usable keys whose user ID holds the address; {@code url} is where they came from. */
-        record Found(List<PublishedKey> keys, String url) implements Result {
-        }
+        record Found(List<PublishedKey> keys, String url) implements Result {}
 
-        /** No usable key: no directory, no key in it, or a key that fails the checks; {@code why} says which. */
-        record NotFound(String why) implements Result {
-        }
+        /**
+         * No usable key: no directory, no key in it, or a key that fails the checks; {@code why}
+         * says which.
+         */
+        record NotFound(String why) implements Result {}
 
         /** The directory's host name is Bogus or the DNS could not say: the message must wait. */
-        record Failed(String why) implements Result {
-        }
+        record Failed(String why) implements Result {}
     }
 
     private final ValidatingResolver resolver;
@@ -77,7 +82,9 @@ public final class WkdClient {
     private final int port;
     private final Clock clock;
 
-    /** @param port 443 in production; a test directory's port otherwise */
+    /**
+     * @param port 443 in production; a test directory's port otherwise
+     */
     public WkdClient(ValidatingResolver resolver, SSLContext tls, int port, Clock clock) {
         this.resolver = resolver;
         this.tls = tls;
@@ -99,33 +106,56 @@ public final class WkdClient {
             return new Result.Failed(advanced.failure);
         }
         if (!advanced.list.isEmpty()) {
-            return fetch(address, advancedHost, advanced.list,
-                    "/.well-known/openpgpkey/" + domain + "/hu/" + hash + query, deadline);
+            return fetch(
+                    address,
+                    advancedHost,
+                    advanced.list,
+                    "/.well-known/openpgpkey/" + domain + "/hu/" + hash + query,
+                    deadline);
         }
         Addresses direct = addresses(domain);
         if (direct.failure != null) {
             return new Result.Failed(direct.failure);
         }
         if (direct.list.isEmpty()) {
-            return new Result.NotFound("no Web Key Directory (neither " + advancedHost + " nor " + domain + " has an address)");
+            return new Result.NotFound(
+                    "no Web Key Directory (neither "
+                            + advancedHost
+                            + " nor "
+                            + domain
+                            + " has an address)");
         }
-        return fetch(address, domain, direct.list, "/.well-known/openpgpkey/hu/" + hash + query, deadline);
+        return fetch(
+                address,
+                domain,
+                direct.list,
+                "/.well-known/openpgpkey/hu/" + hash + query,
+                deadline);
     }
 
-    private record Addresses(List<InetAddress> list, String failure) {
-    }
+    private record Addresses(List<InetAddress> list, String failure) {}
 
     private Addresses addresses(String host) {
         List<InetAddress> out = new ArrayList<>();
         for (int type : new int[] {Type.A, Type.AAAA}) {
             Answer a = resolver.resolve(host + ".", type);
             if (a.verdict() instanceof Verdict.Bogus b) {
-                return new Addresses(List.of(), "bogus DNSSEC for the Web Key Directory host " + host + " ("
-                        + b.reason() + ")");
+                return new Addresses(
+                        List.of(),
+                        "bogus DNSSEC for the Web Key Directory host "
+                                + host
+                                + " ("
+                                + b.reason()
+                                + ")");
             }
             if (a.verdict() instanceof Verdict.Indeterminate i) {
-                return new Addresses(List.of(), "DNS unavailable for the Web Key Directory host " + host + " ("
-                        + i.detail() + ")");
+                return new Addresses(
+                        List.of(),
+                        "DNS unavailable for the Web Key Directory host "
+                                + host
+                                + " ("
+                                + i.detail()
+                                + ")");
             }
             for (Record r : a.records()) {
                 if (r instanceof ARecord ar) {
@@ -138,13 +168,15 @@ public final class WkdClient {
         return new Addresses(out, null);
     }
 
-    private Result fetch(String address, String host, List<InetAddress> ips, String path, long deadline) {
+    private Result fetch(
+            String address, String host, List<InetAddress> ips, String path, long deadline) {
         String url = "https://" + host + (port == 443 ? "" : ":" + port) + path;
         byte[] body;
         try {
             body = get(host, ips.get(0), path, deadline);
         } catch (IOException e) {
-            return new Result.NotFound("Web Key Directory " + url + " unreachable or not trusted: " + e.getMessage());
+            return new Result.NotFound(
+                    "Web Key Directory " + url + " unreachable or not trusted: " + e.getMessage());
         }
         if (body == null) {
             return new Result.NotFound("no key at " + url);
@@ -152,9 +184,11 @@ public final class WkdClient {
         List<PublishedKey> usable = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try {
-            PGPPublicKeyRingCollection rings = new PGPPublicKeyRingCollection(body, new JcaKeyFingerprintCalculator());
+            PGPPublicKeyRingCollection rings =
+                    new PGPPublicKeyRingCollection(body, new JcaKeyFingerprintCalculator());
             for (Iterator<PGPPublicKeyRing> it = rings.getKeyRings(); it.hasNext(); ) {
-                PublishedKey k = PublishedKey.check(it.next().getEncoded(), address, true, clock.instant());
+                PublishedKey k =
+                        PublishedKey.check(it.next().getEncoded(), address, true, clock.instant());
                 if (k.usableForEncryption() && !k.issues().contains(KeyIssue.USER_ID_MISMATCH)) {
                     usable.add(k);
                 } else {
@@ -162,28 +196,41 @@ public final class WkdClient {
                 }
             }
         } catch (IOException | org.bouncycastle.openpgp.PGPException | RuntimeException e) {
-            return new Result.NotFound("the Web Key Directory answer at " + url + " is not a binary OpenPGP key: " + e.getMessage());
+            return new Result.NotFound(
+                    "the Web Key Directory answer at "
+                            + url
+                            + " is not a binary OpenPGP key: "
+                            + e.getMessage());
         }
-        return usable.isEmpty() ? new Result.NotFound("the Web Key Directory key at " + url + " is unusable " + problems)
+        return usable.isEmpty()
+                ? new Result.NotFound(
+                        "the Web Key Directory key at " + url + " is unusable " + problems)
                 : new Result.Found(usable, url);
     }
 
     /** GET over HTTPS/1.1; the body on 200, null on 404, an exception otherwise. */
     private byte[] get(String host, InetAddress ip, String path, long deadline) throws IOException {
-        int timeout = (int) Math.max(1, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000));
+        int timeout =
+                (int) Math.max(1, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000));
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(ip, port), timeout);
             plain.setSoTimeout(timeout);
-            try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true)) {
+            try (SSLSocket s =
+                    (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true)) {
                 SSLParameters p = s.getSSLParameters();
                 p.setServerNames(List.of(new SNIHostName(host)));
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 s.setSSLParameters(p);
                 s.startHandshake();
                 OutputStream out = s.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + (port == 443 ? "" : ":" + port)
-                        + "\r\nUser-Agent: daneel-milter\r\nAccept: application/octet-stream\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        ("GET "
+                                        + path
+                                        + " HTTP/1.1\r\nHost: "
+                                        + host
+                                        + (port == 443 ? "" : ":" + port)
+                                        + "\r\nUser-Agent: daneel-milter\r\nAccept: application/octet-stream\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return response(s.getInputStream());
             }
@@ -205,7 +252,8 @@ public final class WkdClient {
             String value = colon > 0 ? h.substring(colon + 1).strip() : "";
             if (name.equals("content-length")) {
                 length = Long.parseLong(value);
-            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+            } else if (name.equals("transfer-encoding")
+                    && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }
         }
@@ -217,8 +265,9 @@ public final class WkdClient {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (chunked) {
-            for (long n = Long.parseLong(line(in).split(";")[0].strip(), 16); n > 0;
-                 n = Long.parseLong(line(in).split(";")[0].strip(), 16)) {
+            for (long n = Long.parseLong(line(in).split(";")[0].strip(), 16);
+                    n > 0;
+                    n = Long.parseLong(line(in).split(";")[0].strip(), 16)) {
                 copy(in, body, n);
                 line(in);
             }
@@ -230,7 +279,8 @@ public final class WkdClient {
         return body.toByteArray();
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream body, long n) throws IOException {
+    private static void copy(InputStream in, ByteArrayOutputStream body, long n)
+            throws IOException {
         if (body.size() + n > MAX_RESPONSE + 1L && n != MAX_RESPONSE + 1L) {
             throw new IOException("answer larger than " + MAX_RESPONSE + " octets");
         }
@@ -240,7 +290,7 @@ public final class WkdClient {
             int r = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (r < 0) {
                 if (n == MAX_RESPONSE + 1L) {
-                    return;       // read to the end of a response without a length
+                    return; // read to the end of a response without a length
                 }
                 throw new IOException("answer cut short");
             }
@@ -268,7 +318,10 @@ public final class WkdClient {
         return b.toString();
     }
 
-    /** Only ASCII A-Z are mapped, as the draft says (a Unicode lowercase could hash another mailbox). */
+    /**
+     * Only ASCII A-Z are mapped, as the draft says (a Unicode lowercase could hash another
+     * mailbox).
+     */
     static String asciiLower(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

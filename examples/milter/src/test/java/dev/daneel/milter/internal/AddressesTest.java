@@ -13,19 +13,25 @@ class AddressesTest {
     @Test
     void lookupKeyLowercasesTheDomainOnlyAndNormalisesToNfc() {
         assertEquals("Hugh@keys.test", Addresses.lookupKey(" Hugh@Keys.TEST. "));
-        // "o" + combining diaeresis is the same mailbox as the precomposed "ö" (RFC 7929 §3 hashes NFC).
+        // "o" + combining diaeresis is the same mailbox as the precomposed "ö" (RFC 7929 §3 hashes
+        // NFC).
         assertEquals("j\u00f6rg@keys.test", Addresses.lookupKey("jo\u0308rg@KEYS.test"));
         assertEquals("", Addresses.lookupKey(""));
     }
 
     @Test
     void namedAddressesSkipDisplayNamesQuotedStringsAndComments() {
-        List<Mail.Header> headers = List.of(
-                new Mail.Header("To", "\"bob@keys.test\" <Alice@Keys.test>, carol@keys.test (not dave@keys.test)"),
-                new Mail.Header("Cc", "J\u00f6rg <j\u00f6rg@keys.test>"),
-                new Mail.Header("Bcc", "frank@keys.test"),
-                new Mail.Header("Reply-To", "eve@keys.test"));
-        assertEquals(Set.of("alice@keys.test", "carol@keys.test", "j\u00f6rg@keys.test"), Addresses.named(headers));
+        List<Mail.Header> headers =
+                List.of(
+                        new Mail.Header(
+                                "To",
+                                "\"bob@keys.test\" <Alice@Keys.test>, carol@keys.test (not dave@keys.test)"),
+                        new Mail.Header("Cc", "J\u00f6rg <j\u00f6rg@keys.test>"),
+                        new Mail.Header("Bcc", "frank@keys.test"),
+                        new Mail.Header("Reply-To", "eve@keys.test"));
+        assertEquals(
+                Set.of("alice@keys.test", "carol@keys.test", "j\u00f6rg@keys.test"),
+                Addresses.named(headers));
     }
 
     @Test

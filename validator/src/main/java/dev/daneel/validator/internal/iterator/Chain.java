@@ -13,8 +13,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * The CNAME/DNAME chain in an answer section, followed from a name in the order the links point, not
- * the order the records come in (RFC 1034 §4.3.2, RFC 6672 §3.2).
+ * The CNAME/DNAME chain in an answer section, followed from a name in the order the links point,
+ * not the order the records come in (RFC 1034 §4.3.2, RFC 6672 §3.2).
  *
  * @param links the chain's records (DNAME, CNAME and their RRSIGs) in chain order
  * @param data the records (and RRSIGs) at the end of the chain of the type asked
@@ -32,7 +32,8 @@ record Chain(List<Record> links, List<Record> data, Name end, int hops) {
      * @param answer the records of an answer section (RRSIGs included)
      * @param start the name asked
      * @param type the type asked; CNAME and DNAME are data here, not links
-     * @param under only records at or below this name are looked at (the server's zone); null for all
+     * @param under only records at or below this name are looked at (the server's zone); null for
+     *     all
      */
     static Chain follow(List<Record> answer, Name start, int type, Name under) {
         List<Record> links = new ArrayList<>();
@@ -45,22 +46,28 @@ record Chain(List<Record> links, List<Record> data, Name end, int hops) {
             moved = false;
             if (type != Type.DNAME) {
                 for (Record r : answer) {
-                    if (r instanceof DNAMERecord d && cur.subdomain(d.getName()) && !cur.equals(d.getName())
+                    if (r instanceof DNAMERecord d
+                            && cur.subdomain(d.getName())
+                            && !cur.equals(d.getName())
                             && inside(r, under)) {
                         Name target;
                         try {
                             target = cur.fromDNAME(d);
                         } catch (NameTooLongException e) {
-                            // YXDOMAIN (RFC 6672 §2.2): the DNAME is the answer, there is nothing to follow.
+                            // YXDOMAIN (RFC 6672 §2.2): the DNAME is the answer, there is nothing
+                            // to follow.
                             links.add(r);
                             links.addAll(sigs(answer, d.getName(), Type.DNAME));
                             return new Chain(links, List.of(), cur, hops + 1);
                         }
                         links.add(r);
                         links.addAll(sigs(answer, d.getName(), Type.DNAME));
-                        // The synthesised CNAME, when the server sent it (unsigned, RFC 6672 §5.3.1).
+                        // The synthesised CNAME, when the server sent it (unsigned, RFC 6672
+                        // §5.3.1).
                         for (Record c : answer) {
-                            if (c instanceof CNAMERecord cn && cn.getName().equals(cur) && cn.getTarget().equals(target)) {
+                            if (c instanceof CNAMERecord cn
+                                    && cn.getName().equals(cur)
+                                    && cn.getTarget().equals(target)) {
                                 links.add(c);
                             }
                         }
@@ -87,7 +94,8 @@ record Chain(List<Record> links, List<Record> data, Name end, int hops) {
         }
         List<Record> data = new ArrayList<>();
         for (Record r : answer) {
-            if (r.getName().equals(cur) && (r.getType() == type || type == Type.ANY && r.getType() != Type.RRSIG)
+            if (r.getName().equals(cur)
+                    && (r.getType() == type || type == Type.ANY && r.getType() != Type.RRSIG)
                     && inside(r, under)) {
                 data.add(r);
             }
@@ -109,7 +117,9 @@ record Chain(List<Record> links, List<Record> data, Name end, int hops) {
     static List<Record> sigs(List<Record> records, Name owner, int covered) {
         List<Record> out = new ArrayList<>();
         for (Record r : records) {
-            if (r instanceof RRSIGRecord s && s.getName().equals(owner) && s.getTypeCovered() == covered) {
+            if (r instanceof RRSIGRecord s
+                    && s.getName().equals(owner)
+                    && s.getTypeCovered() == covered) {
                 out.add(r);
             }
         }

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.xbill.DNS.Name;
 
 /**
- * A zone and the names of its servers, as the cache or the root hints know them; addresses are looked up
- * when needed (glue ages separately from the NS RRset).
+ * A zone and the names of its servers, as the cache or the root hints know them; addresses are
+ * looked up when needed (glue ages separately from the NS RRset).
  *
  * @param zone the zone
  * @param nsNames its NS targets

@@ -14,33 +14,38 @@ import org.xbill.DNS.Type;
 
 /**
  * What the iterator knows about servers, as Unbound's infrastructure cache: each address's smoothed
- * round-trip time and variance (RFC 6298), from which its retransmission timeout follows; which servers
- * are lame for which zone; which gave data that failed validation. Servers are chosen at random among
- * those whose timeout is within {@link #RTT_BAND} of the best, so that a server never measured (which
- * starts at the unknown-server timeout) is tried now and then: exploration, as Unbound does it.
- * Thread-safe.
+ * round-trip time and variance (RFC 6298), from which its retransmission timeout follows; which
+ * servers are lame for which zone; which gave data that failed validation. Servers are chosen at
+ * random among those whose timeout is within {@link #RTT_BAND} of the best, so that a server never
+ * measured (which starts at the unknown-server timeout) is tried now and then: exploration, as
+ * Unbound does it. Thread-safe.
  */
 final class InfraCache {
 
-    /** Unbound's {@code RTT_BAND}: servers this close to the fastest are equally likely to be chosen. */
+    /**
+     * Unbound's {@code RTT_BAND}: servers this close to the fastest are equally likely to be
+     * chosen.
+     */
     static final Duration RTT_BAND = Duration.ofMillis(400);
+
     /** Unbound's {@code RTT_MAX_TIMEOUT}: the timeout stops doubling here. */
     static final Duration MAX_RTO = Duration.ofSeconds(120);
-    /** How long a lame or bogus mark, or a measured RTT, is kept (Unbound's {@code infra-host-ttl}). */
-    static final Duration HOST_TTL = Duration.ofMinutes(15);
-
-    private record Rtt(double srtt, double rttvar, long rto, long expiresAt) {
-    }
-
-    private record ZoneServer(Name zone, InetAddress address) {
-    }
 
     /**
-     * Lameness is kept apart for A queries and the rest, as Unbound's {@code lame_type_A}: some servers
-     * answer A properly and are broken for AAAA (or the other way), and one must not hide the other.
+     * How long a lame or bogus mark, or a measured RTT, is kept (Unbound's {@code infra-host-ttl}).
      */
-    private record Lame(Name zone, InetAddress address, boolean typeA) {
-    }
+    static final Duration HOST_TTL = Duration.ofMinutes(15);
+
+    private record Rtt(double srtt, double rttvar, long rto, long expiresAt) {}
+
+    private record ZoneServer(Name zone, InetAddress address) {}
+
+    /**
+     * Lameness is kept apart for A queries and the rest, as Unbound's {@code lame_type_A}: some
+     * servers answer A properly and are broken for AAAA (or the other way), and one must not hide
+     * the other.
+     */
+    private record Lame(Name zone, InetAddress address, boolean typeA) {}
 
     private final Clock clock;
     private final long unknownRto;
@@ -65,30 +70,37 @@ final class InfraCache {
     /** A response came back after {@code millis} (RFC 6298 §2.3). */
     void measured(InetAddress a, long millis) {
         long m = Math.max(0, millis);
-        rtt.compute(a, (k, old) -> {
-            double srtt;
-            double var;
-            if (old == null || old.expiresAt <= clock.millis() || old.srtt < 0) {
-                srtt = m;
-                var = m / 2.0;
-            } else {
-                var = 0.75 * old.rttvar + 0.25 * Math.abs(old.srtt - m);
-                srtt = 0.875 * old.srtt + 0.125 * m;
-            }
-            long rto = (long) Math.min(MAX_RTO.toMillis(), Math.max(50, srtt + 4 * var));
-            return new Rtt(srtt, var, rto, clock.millis() + HOST_TTL.toMillis());
-        });
+        rtt.compute(
+                a,
+                (k, old) -> {
+                    double srtt;
+                    double var;
+                    if (old == null || old.expiresAt <= clock.millis() || old.srtt < 0) {
+                        srtt = m;
+                        var = m / 2.0;
+                    } else {
+                        var = 0.75 * old.rttvar + 0.25 * Math.abs(old.srtt - m);
+                        srtt = 0.875 * old.srtt + 0.125 * m;
+                    }
+                    long rto = (long) Math.min(MAX_RTO.toMillis(), Math.max(50, srtt + 4 * var));
+                    return new Rtt(srtt, var, rto, clock.millis() + HOST_TTL.toMillis());
+                });
     }
 
     /** Nothing came back within the timeout: back off (RFC 6298 §5.5). */
     void timedOut(InetAddress a, long timeoutMillis) {
-        rtt.compute(a, (k, old) -> {
-            long base = old == null || old.expiresAt <= clock.millis() ? Math.max(unknownRto, timeoutMillis) : old.rto;
-            long rto = Math.min(MAX_RTO.toMillis(), base * 2);
-            double srtt = old == null ? -1 : old.srtt;
-            double var = old == null ? 0 : old.rttvar;
-            return new Rtt(srtt, var, rto, clock.millis() + HOST_TTL.toMillis());
-        });
+        rtt.compute(
+                a,
+                (k, old) -> {
+                    long base =
+                            old == null || old.expiresAt <= clock.millis()
+                                    ? Math.max(unknownRto, timeoutMillis)
+                                    : old.rto;
+                    long rto = Math.min(MAX_RTO.toMillis(), base * 2);
+                    double srtt = old == null ? -1 : old.srtt;
+                    double var = old == null ? 0 : old.rttvar;
+                    return new Rtt(srtt, var, rto, clock.millis() + HOST_TTL.toMillis());
+                });
     }
 
     void markLame(Name zone, InetAddress a, int qtype) {
@@ -120,8 +132,8 @@ final class InfraCache {
     }
 
     /**
-     * Picks the next server among {@code candidates} not yet in {@code tried}: at random among those
-     * whose timeout is within {@link #RTT_BAND} of the smallest. Null when none is left.
+     * Picks the next server among {@code candidates} not yet in {@code tried}: at random among
+     * those whose timeout is within {@link #RTT_BAND} of the smallest. Null when none is left.
      */
     InetAddress select(List<InetAddress> candidates, Set<InetAddress> tried) {
         List<InetAddress> left = new ArrayList<>();

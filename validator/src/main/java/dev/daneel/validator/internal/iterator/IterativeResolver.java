@@ -17,12 +17,12 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * A recursive resolver inside the library: it answers a question by asking the authoritative servers
- * itself, from the root down, and returns the response a recursive resolver asked with DO=1 and CD=1
- * would give: the answer with its RRSIGs, the CNAME/DNAME chain assembled across zones, the SOA and
- * NSEC/NSEC3 proofs of a negative answer, a DS from the parent's side of the cut and a DNSKEY from the
- * zone's own servers. It validates nothing and sets no AD bit; the validator that uses it as its
- * {@link Source} trusts nothing it returns.
+ * A recursive resolver inside the library: it answers a question by asking the authoritative
+ * servers itself, from the root down, and returns the response a recursive resolver asked with DO=1
+ * and CD=1 would give: the answer with its RRSIGs, the CNAME/DNAME chain assembled across zones,
+ * the SOA and NSEC/NSEC3 proofs of a negative answer, a DS from the parent's side of the cut and a
+ * DNSKEY from the zone's own servers. It validates nothing and sets no AD bit; the validator that
+ * uses it as its {@link Source} trusts nothing it returns.
  *
  * <pre>{@code
  * try (IterativeResolver iterator = IterativeResolver.create(IteratorConfig.builder().build())) {
@@ -33,43 +33,49 @@ import org.xbill.DNS.Type;
  * //   without glue resolved and none answered; the limit is 5 (nsNamesPerDelegation, NXNSAttack CVE-2020-12662)"
  * }</pre>
  *
- * <p>How it works (after Unbound's iterator): the root's NS RRset is primed from the hints; referrals are
- * followed from the closest cached delegation, with everything a server says outside its zone dropped
- * ({@link Scrubber}, RFC 2181 §5.4.1) before it is cached; NS names without glue are resolved, within
- * limits; servers are chosen by smoothed RTT with random exploration ({@link InfraCache}); lame and
- * unresponsive servers are skipped; queries go with RD=0, EDNS0 (DO=1, payload 1232), a fresh random ID
- * and a fresh source port, over UDP, and over TCP when the answer is truncated or UDP timed out; QNAME
- * minimisation follows RFC 9156 in relaxed mode; negative answers are cached as RFC 2308 says.
+ * <p>How it works (after Unbound's iterator): the root's NS RRset is primed from the hints;
+ * referrals are followed from the closest cached delegation, with everything a server says outside
+ * its zone dropped ({@link Scrubber}, RFC 2181 §5.4.1) before it is cached; NS names without glue
+ * are resolved, within limits; servers are chosen by smoothed RTT with random exploration ({@link
+ * InfraCache}); lame and unresponsive servers are skipped; queries go with RD=0, EDNS0 (DO=1,
+ * payload 1232), a fresh random ID and a fresh source port, over UDP, and over TCP when the answer
+ * is truncated or UDP timed out; QNAME minimisation follows RFC 9156 in relaxed mode; negative
+ * answers are cached as RFC 2308 says.
  *
  * <p>Servers whose data fail validation: {@link #resolve} says which servers gave each part of a
- * response; {@link #markBogus} sets one aside for its zone (and forgets what it gave), so that asking
- * again reaches the zone's other servers. When every server of a zone is set aside they are asked anyway
- * and the answer fails validation again: then it is Bogus.
+ * response; {@link #markBogus} sets one aside for its zone (and forgets what it gave), so that
+ * asking again reaches the zone's other servers. When every server of a zone is set aside they are
+ * asked anyway and the answer fails validation again: then it is Bogus.
  *
- * <p>Thread-safe. No global state: caches and counters belong to the instance. The same question asked
- * while it is being resolved shares the lookup. {@link #close()} ends lookups in flight.
+ * <p>Thread-safe. No global state: caches and counters belong to the instance. The same question
+ * asked while it is being resolved shares the lookup. {@link #close()} ends lookups in flight.
  */
 public final class IterativeResolver implements Fetcher, AutoCloseable {
 
-    /** The EDNS UDP payload size advertised: the DNS Flag Day 2020 value, no IP fragments on a 1280 MTU. */
+    /**
+     * The EDNS UDP payload size advertised: the DNS Flag Day 2020 value, no IP fragments on a 1280
+     * MTU.
+     */
     static final int EDNS_PAYLOAD = 1232;
 
-    private record Question(Name name, int type) {
-    }
+    private record Question(Name name, int type) {}
 
     final IteratorConfig config;
     final RRsetCache rrsets;
     final MessageCache messages;
     final InfraCache infra;
+
     /** IDs must not be guessable (RFC 5452 §4.3); SecureRandom is thread-safe. */
     final SecureRandom random = new SecureRandom();
+
     final AtomicLong queries = new AtomicLong();
     final AtomicLong tcpQueries = new AtomicLong();
     final Transport transport;
     private final Transport ownedTransport;
     private final Executor executor;
     private final ExecutorService owned;
-    private final ConcurrentHashMap<Question, CompletableFuture<Resolution>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Question, CompletableFuture<Resolution>> inFlight =
+            new ConcurrentHashMap<>();
     volatile boolean closed;
 
     private IterativeResolver(IteratorConfig config) {
@@ -84,11 +90,13 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
             this.owned = null;
         } else {
             AtomicInteger n = new AtomicInteger();
-            this.owned = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "daneel-iterator-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.owned =
+                    Executors.newCachedThreadPool(
+                            r -> {
+                                Thread t = new Thread(r, "daneel-iterator-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
             this.executor = owned;
         }
     }
@@ -99,8 +107,8 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
     }
 
     /**
-     * The response to {@code name}/{@code type}/IN, as a recursive resolver asked with DO=1 and CD=1 gives
-     * it, or a future failed with an {@link IteratorException}.
+     * The response to {@code name}/{@code type}/IN, as a recursive resolver asked with DO=1 and
+     * CD=1 gives it, or a future failed with an {@link IteratorException}.
      */
     @Override
     public CompletableFuture<Message> query(Name name, int type) {
@@ -116,12 +124,15 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
     public CompletableFuture<Resolution> resolve(Name name, int type) {
         Objects.requireNonNull(name, "name");
         if (!name.isAbsolute()) {
-            throw new IllegalArgumentException("name must be absolute (end with a dot), got " + name);
+            throw new IllegalArgumentException(
+                    "name must be absolute (end with a dot), got " + name);
         }
         Type.check(type);
         if (closed) {
-            return CompletableFuture.failedFuture(new IteratorException(IteratorException.Reason.CLOSED,
-                    name + "/" + Type.string(type) + ": the iterative resolver is closed"));
+            return CompletableFuture.failedFuture(
+                    new IteratorException(
+                            IteratorException.Reason.CLOSED,
+                            name + "/" + Type.string(type) + ": the iterative resolver is closed"));
         }
         Question q = new Question(name, type);
         CompletableFuture<Resolution> mine = new CompletableFuture<>();
@@ -131,21 +142,24 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
         }
         mine.whenComplete((r, e) -> inFlight.remove(q, mine));
         try {
-            executor.execute(() -> {
-                try {
-                    mine.complete(new Walk(this).lookup(name, type));
-                } catch (IteratorException e) {
-                    mine.completeExceptionally(e);
-                } catch (RuntimeException | Error e) {
-                    mine.completeExceptionally(e); // the future must end whatever happens
-                    if (e instanceof Error) {
-                        throw e;
-                    }
-                }
-            });
+            executor.execute(
+                    () -> {
+                        try {
+                            mine.complete(new Walk(this).lookup(name, type));
+                        } catch (IteratorException e) {
+                            mine.completeExceptionally(e);
+                        } catch (RuntimeException | Error e) {
+                            mine.completeExceptionally(e); // the future must end whatever happens
+                            if (e instanceof Error) {
+                                throw e;
+                            }
+                        }
+                    });
         } catch (RejectedExecutionException e) {
-            IteratorException failure = new IteratorException(IteratorException.Reason.CLOSED,
-                    name + "/" + Type.string(type) + ": the executor refused the lookup");
+            IteratorException failure =
+                    new IteratorException(
+                            IteratorException.Reason.CLOSED,
+                            name + "/" + Type.string(type) + ": the executor refused the lookup");
             failure.initCause(e);
             mine.completeExceptionally(failure);
         }
@@ -153,10 +167,10 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
     }
 
     /**
-     * Sets {@code server} aside as a server of {@code zone} for 15 minutes, because data it gave for the
-     * zone failed validation, and forgets the cached responses that hold its data. Later lookups ask the
-     * zone's other servers (unless all of them are set aside). The zone is the one a {@link Resolution.Hop}
-     * names: for a DS record, the parent's.
+     * Sets {@code server} aside as a server of {@code zone} for 15 minutes, because data it gave
+     * for the zone failed validation, and forgets the cached responses that hold its data. Later
+     * lookups ask the zone's other servers (unless all of them are set aside). The zone is the one
+     * a {@link Resolution.Hop} names: for a DS record, the parent's.
      */
     public void markBogus(Name zone, InetAddress server) {
         Objects.requireNonNull(zone, "zone");
@@ -176,7 +190,10 @@ public final class IterativeResolver implements Fetcher, AutoCloseable {
         return tcpQueries.get();
     }
 
-    /** Ends lookups in flight (they fail with {@link IteratorException.Reason#CLOSED}); an owned executor is shut down. */
+    /**
+     * Ends lookups in flight (they fail with {@link IteratorException.Reason#CLOSED}); an owned
+     * executor is shut down.
+     */
     @Override
     public void close() {
         closed = true;

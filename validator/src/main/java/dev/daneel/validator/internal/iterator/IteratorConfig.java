@@ -17,24 +17,36 @@ import java.util.concurrent.Executor;
  *
  * @param rootHints where recursion starts (default: IANA's {@code named.root})
  * @param clock the time that cached records age by
- * @param executor runs the lookups (blocking I/O, one task per lookup), or null: the resolver owns a pool
- *     of daemon threads and shuts it down on close
- * @param transport how queries reach servers, or null: the network, through a transport the resolver owns
+ * @param executor runs the lookups (blocking I/O, one task per lookup), or null: the resolver owns
+ *     a pool of daemon threads and shuts it down on close
+ * @param transport how queries reach servers, or null: the network, through a transport the
+ *     resolver owns
  * @param serverPort the port every authoritative server is asked on: 53, except in tests
  * @param unknownServerTimeout how long the first query to a server never measured waits (Unbound's
  *     {@code UNKNOWN_SERVER_NICENESS} is 376 ms)
  * @param maxAttemptTimeout the longest one query waits, however slow the server has been
  * @param lookupTimeout the deadline of a whole lookup, everything included: a lookup ends by then
  * @param limits the work bounds of one lookup
- * @param qnameMinimisation RFC 9156 QNAME minimisation, relaxed: a server that fails a minimised query is
- *     asked the full name
+ * @param qnameMinimisation RFC 9156 QNAME minimisation, relaxed: a server that fails a minimised
+ *     query is asked the full name
  * @param ipv4 whether servers are asked over IPv4
  * @param ipv6 whether servers are asked over IPv6
  * @param cacheSize how many RRsets and how many responses are cached, each
  */
-public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor, Transport transport, int serverPort,
-                             Duration unknownServerTimeout, Duration maxAttemptTimeout, Duration lookupTimeout,
-                             IteratorLimits limits, boolean qnameMinimisation, boolean ipv4, boolean ipv6, int cacheSize) {
+public record IteratorConfig(
+        RootHints rootHints,
+        Clock clock,
+        Executor executor,
+        Transport transport,
+        int serverPort,
+        Duration unknownServerTimeout,
+        Duration maxAttemptTimeout,
+        Duration lookupTimeout,
+        IteratorLimits limits,
+        boolean qnameMinimisation,
+        boolean ipv4,
+        boolean ipv6,
+        int cacheSize) {
 
     public IteratorConfig {
         Objects.requireNonNull(rootHints, "rootHints");
@@ -43,8 +55,16 @@ public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor
         if (serverPort < 1 || serverPort > 65535) {
             throw new IllegalArgumentException("serverPort must be 1..65535, got " + serverPort);
         }
-        checkDuration("unknownServerTimeout", unknownServerTimeout, Duration.ofMillis(1), Duration.ofSeconds(30));
-        checkDuration("maxAttemptTimeout", maxAttemptTimeout, Duration.ofMillis(1), Duration.ofSeconds(60));
+        checkDuration(
+                "unknownServerTimeout",
+                unknownServerTimeout,
+                Duration.ofMillis(1),
+                Duration.ofSeconds(30));
+        checkDuration(
+                "maxAttemptTimeout",
+                maxAttemptTimeout,
+                Duration.ofMillis(1),
+                Duration.ofSeconds(60));
         checkDuration("lookupTimeout", lookupTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
         if (!ipv4 && !ipv6) {
             throw new IllegalArgumentException("at least one of ipv4 and ipv6 must be enabled");
@@ -57,7 +77,14 @@ public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor
     private static void checkDuration(String name, Duration d, Duration min, Duration max) {
         Objects.requireNonNull(d, name);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be " + min.toMillis() + " ms .. " + max.toMillis() + " ms, got " + d);
+            throw new IllegalArgumentException(
+                    name
+                            + " must be "
+                            + min.toMillis()
+                            + " ms .. "
+                            + max.toMillis()
+                            + " ms, got "
+                            + d);
         }
     }
 
@@ -70,6 +97,7 @@ public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor
     public static final class Builder {
         /** Unbound's {@code UNKNOWN_SERVER_NICENESS}. */
         public static final Duration DEFAULT_UNKNOWN_SERVER_TIMEOUT = Duration.ofMillis(376);
+
         public static final Duration DEFAULT_MAX_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
         public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
         public static final int DEFAULT_CACHE_SIZE = 10_000;
@@ -88,8 +116,7 @@ public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor
         private boolean ipv6 = true;
         private int cacheSize = DEFAULT_CACHE_SIZE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder rootHints(RootHints hints) {
             this.rootHints = Objects.requireNonNull(hints, "rootHints");
@@ -168,9 +195,20 @@ public record IteratorConfig(RootHints rootHints, Clock clock, Executor executor
         }
 
         public IteratorConfig build() {
-            return new IteratorConfig(rootHints != null ? rootHints : RootHints.builtIn(), clock, executor,
-                    transport, serverPort, unknownServerTimeout,
-                    maxAttemptTimeout, lookupTimeout, limits, qnameMinimisation, ipv4, ipv6, cacheSize);
+            return new IteratorConfig(
+                    rootHints != null ? rootHints : RootHints.builtIn(),
+                    clock,
+                    executor,
+                    transport,
+                    serverPort,
+                    unknownServerTimeout,
+                    maxAttemptTimeout,
+                    lookupTimeout,
+                    limits,
+                    qnameMinimisation,
+                    ipv4,
+                    ipv6,
+                    cacheSize);
         }
     }
 }

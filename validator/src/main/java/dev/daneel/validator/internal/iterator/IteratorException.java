@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Why the {@link IterativeResolver} could not produce a response. A lookup never hangs: it ends with a
- * response or with this exception, whose {@link #reason()} says which bound or failure ended it and whose
- * message names the question, what was expected and what was seen, for example
- * {@code "www.example.com./A: the lookup sent 100 queries, the limit (queriesPerLookup); ..."}.
+ * Why the {@link IterativeResolver} could not produce a response. A lookup never hangs: it ends
+ * with a response or with this exception, whose {@link #reason()} says which bound or failure ended
+ * it and whose message names the question, what was expected and what was seen, for example {@code
+ * "www.example.com./A: the lookup sent 100 queries, the limit (queriesPerLookup); ..."}.
  */
 public final class IteratorException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** What ended the lookup. The {@code *_LIMIT} reasons are the {@link IteratorLimits} exceeded. */
+    /**
+     * What ended the lookup. The {@code *_LIMIT} reasons are the {@link IteratorLimits} exceeded.
+     */
     public enum Reason {
         /** {@link IteratorLimits#referralDepth()}. */
         REFERRAL_DEPTH_LIMIT(true),
@@ -31,7 +33,10 @@ public final class IteratorException extends IOException {
         DEADLINE(false),
         /** Every server of a zone timed out, refused, was lame or failed. */
         NO_SERVER_ANSWERED(false),
-        /** A zone's servers have no address and none could be found (no glue, NS names unresolvable). */
+        /**
+         * A zone's servers have no address and none could be found (no glue, NS names
+         * unresolvable).
+         */
         NO_SERVER_ADDRESS(false),
         /** The resolver was closed. */
         CLOSED(false);
@@ -42,7 +47,9 @@ public final class IteratorException extends IOException {
             this.limit = limit;
         }
 
-        /** Whether this is a work limit (the answer may exist, but finding it would cost too much). */
+        /**
+         * Whether this is a work limit (the answer may exist, but finding it would cost too much).
+         */
         public boolean isLimit() {
             return limit;
         }

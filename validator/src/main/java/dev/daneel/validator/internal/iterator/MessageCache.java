@@ -13,17 +13,15 @@ import org.xbill.DNS.Section;
 /**
  * Whole responses by question, for as long as their shortest TTL; a negative response (NXDOMAIN or
  * NODATA) for as long as RFC 2308 §5 says: the smaller of the SOA's TTL and its MINIMUM field. An
- * NXDOMAIN is also kept under its name alone, since it answers every type there (RFC 2308 §5). Records
- * handed out have their TTLs reduced by the time spent in the cache, as a recursive's would. Bounded,
- * least recently used first out. Thread-safe.
+ * NXDOMAIN is also kept under its name alone, since it answers every type there (RFC 2308 §5).
+ * Records handed out have their TTLs reduced by the time spent in the cache, as a recursive's
+ * would. Bounded, least recently used first out. Thread-safe.
  */
 final class MessageCache {
 
-    private record Key(Name name, int type) {
-    }
+    private record Key(Name name, int type) {}
 
-    private record Entry(Resolution resolution, long storedAt, long expiresAt) {
-    }
+    private record Entry(Resolution resolution, long storedAt, long expiresAt) {}
 
     /** The key type under which an NXDOMAIN is kept for its name. */
     private static final int ANY_TYPE = -1;
@@ -35,17 +33,20 @@ final class MessageCache {
     MessageCache(Clock clock, int capacity) {
         this.clock = clock;
         this.capacity = capacity;
-        this.map = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
+        this.map =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    private static final long serialVersionUID = 1L;
 
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, MessageCache.Entry> eldest) {
-                return size() > MessageCache.this.capacity;
-            }
-        };
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Key, MessageCache.Entry> eldest) {
+                        return size() > MessageCache.this.capacity;
+                    }
+                };
     }
 
-    /** The seconds a response may be kept: its shortest TTL, and for a negative one the SOA rule. */
+    /**
+     * The seconds a response may be kept: its shortest TTL, and for a negative one the SOA rule.
+     */
     static long ttl(Message m, boolean negative) {
         long t = Long.MAX_VALUE;
         for (int s : new int[] {Section.ANSWER, Section.AUTHORITY}) {
@@ -59,7 +60,8 @@ final class MessageCache {
         return t == Long.MAX_VALUE ? 0 : t;
     }
 
-    synchronized void put(Name name, int type, Resolution r, long ttlSeconds, boolean nxdomainForName) {
+    synchronized void put(
+            Name name, int type, Resolution r, long ttlSeconds, boolean nxdomainForName) {
         if (ttlSeconds <= 0 || capacity == 0) {
             return;
         }
@@ -94,8 +96,14 @@ final class MessageCache {
 
     /** Drops every response that holds data a server gave for the zone. */
     synchronized void forget(Name zone, java.net.InetAddress server) {
-        map.values().removeIf(e -> e.resolution.hops().stream()
-                .anyMatch(h -> h.zone().equals(zone) && h.server().equals(server)));
+        map.values()
+                .removeIf(
+                        e ->
+                                e.resolution.hops().stream()
+                                        .anyMatch(
+                                                h ->
+                                                        h.zone().equals(zone)
+                                                                && h.server().equals(server)));
     }
 
     private Resolution aged(Entry e) {

@@ -18,10 +18,11 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
 /**
- * UDP and TCP to authoritative servers, IPv4 and IPv6. Over UDP each exchange has its own socket on a
- * port the operating system picks, connected to the server (RFC 5452 §9.2), and takes only a datagram
- * from the server that {@link ReplyCheck} accepts; others are counted and ignored. TCP frames the message
- * with its two-octet length (RFC 1035 §4.2.2) and refuses a response that is itself truncated.
+ * UDP and TCP to authoritative servers, IPv4 and IPv6. Over UDP each exchange has its own socket on
+ * a port the operating system picks, connected to the server (RFC 5452 §9.2), and takes only a
+ * datagram from the server that {@link ReplyCheck} accepts; others are counted and ignored. TCP
+ * frames the message with its two-octet length (RFC 1035 §4.2.2) and refuses a response that is
+ * itself truncated.
  *
  * <pre>{@code
  * try (NetworkTransport t = new NetworkTransport()) {
@@ -41,7 +42,8 @@ public final class NetworkTransport implements Transport {
     private volatile boolean closed;
 
     @Override
-    public Message exchange(InetSocketAddress server, Message query, boolean tcp, Duration timeout) throws IOException {
+    public Message exchange(InetSocketAddress server, Message query, boolean tcp, Duration timeout)
+            throws IOException {
         if (closed) {
             throw new IOException("transport closed");
         }
@@ -55,7 +57,8 @@ public final class NetworkTransport implements Transport {
         return dropped.get();
     }
 
-    private Message udp(InetSocketAddress server, Message query, byte[] wire, long deadline) throws IOException {
+    private Message udp(InetSocketAddress server, Message query, byte[] wire, long deadline)
+            throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(0))) {
             open.add(socket);
             try {
@@ -84,7 +87,8 @@ public final class NetworkTransport implements Transport {
         }
     }
 
-    private Message tcp(InetSocketAddress server, Message query, byte[] wire, long deadline) throws IOException {
+    private Message tcp(InetSocketAddress server, Message query, byte[] wire, long deadline)
+            throws IOException {
         try (Socket socket = new Socket()) {
             open.add(socket);
             try {
@@ -104,10 +108,14 @@ public final class NetworkTransport implements Transport {
                 Message m = ReplyCheck.parse(query, message, message.length);
                 if (m == null) {
                     dropped.incrementAndGet();
-                    throw new IOException("the TCP response from " + server + " is not the response to the query");
+                    throw new IOException(
+                            "the TCP response from "
+                                    + server
+                                    + " is not the response to the query");
                 }
                 if (m.getHeader().getFlag(Flags.TC)) {
-                    throw new IOException("the TCP response from " + server + " is truncated (TC=1)");
+                    throw new IOException(
+                            "the TCP response from " + server + " is truncated (TC=1)");
                 }
                 return m;
             } finally {
@@ -116,7 +124,8 @@ public final class NetworkTransport implements Transport {
         }
     }
 
-    private static byte[] read(Socket socket, InputStream in, int n, long deadline) throws IOException {
+    private static byte[] read(Socket socket, InputStream in, int n, long deadline)
+            throws IOException {
         byte[] buf = new byte[n];
         int off = 0;
         while (off < n) {
@@ -127,7 +136,12 @@ public final class NetworkTransport implements Transport {
             socket.setSoTimeout(wait);
             int r = in.read(buf, off, n - off);
             if (r < 0) {
-                throw new EOFException("the server closed the TCP connection after " + off + " of " + n + " octets");
+                throw new EOFException(
+                        "the server closed the TCP connection after "
+                                + off
+                                + " of "
+                                + n
+                                + " octets");
             }
             off += r;
         }

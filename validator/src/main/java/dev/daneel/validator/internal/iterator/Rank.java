@@ -2,7 +2,8 @@ package dev.daneel.validator.internal.iterator;
 
 /**
  * How much an RRset in the cache is believed, after RFC 2181 §5.4.1, lowest first: data from a
- * non-authoritative part of a response never replaces data an authoritative server gave as its answer.
+ * non-authoritative part of a response never replaces data an authoritative server gave as its
+ * answer.
  */
 enum Rank {
     /** Addresses from the additional section (glue), in bailiwick of the server that sent them. */

@@ -10,15 +10,14 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * Whether bytes from a server are the response to a query (RFC 5452 §9.1): a response, with the query's
- * ID, opcode and exactly its one question. The same rules as the stub client's matcher, which is private
- * to its package. Anything rejected here is ignored, never taken as the server's failure: an off-path
- * attacker can send such packets at will. Stateless.
+ * Whether bytes from a server are the response to a query (RFC 5452 §9.1): a response, with the
+ * query's ID, opcode and exactly its one question. The same rules as the stub client's matcher,
+ * which is private to its package. Anything rejected here is ignored, never taken as the server's
+ * failure: an off-path attacker can send such packets at will. Stateless.
  */
 final class ReplyCheck {
 
-    private ReplyCheck() {
-    }
+    private ReplyCheck() {}
 
     /** The parsed response, or null when the bytes are not the response to {@code query}. */
     static Message parse(Message query, byte[] wire, int length) {
@@ -43,7 +42,8 @@ final class ReplyCheck {
         }
         Record asked = query.getQuestion();
         Record echoed = questions.get(0);
-        return asked.getName().equals(echoed.getName()) && asked.getType() == echoed.getType()
+        return asked.getName().equals(echoed.getName())
+                && asked.getType() == echoed.getType()
                 && asked.getDClass() == echoed.getDClass();
     }
 }

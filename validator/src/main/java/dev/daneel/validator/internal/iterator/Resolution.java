@@ -8,9 +8,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
- * What {@link IterativeResolver#resolve} found: the response a recursive resolver asked with CD=1 would
- * give, and which server of which zone gave each part of it, so that a caller whose validation fails can
- * {@link IterativeResolver#markBogus set those servers aside} and ask again.
+ * What {@link IterativeResolver#resolve} found: the response a recursive resolver asked with CD=1
+ * would give, and which server of which zone gave each part of it, so that a caller whose
+ * validation fails can {@link IterativeResolver#markBogus set those servers aside} and ask again.
  *
  * <pre>{@code
  * Resolution r = iterator.resolve(name, Type.DNSKEY).join();
@@ -21,7 +21,8 @@ import org.xbill.DNS.Type;
  * }</pre>
  *
  * @param response the response (a copy the caller may change)
- * @param hops the servers whose data the response holds, one per CNAME/DNAME link's zone, in chain order
+ * @param hops the servers whose data the response holds, one per CNAME/DNAME link's zone, in chain
+ *     order
  */
 public record Resolution(Message response, List<Hop> hops) {
 
@@ -42,7 +43,13 @@ public record Resolution(Message response, List<Hop> hops) {
 
         @Override
         public String toString() {
-            return qname + "/" + Type.string(qtype) + " from " + server.getHostAddress() + " for " + zone;
+            return qname
+                    + "/"
+                    + Type.string(qtype)
+                    + " from "
+                    + server.getHostAddress()
+                    + " for "
+                    + zone;
         }
     }
 

@@ -19,9 +19,9 @@ import org.xbill.DNS.Record;
 
 /**
  * Where recursion starts: the root's name servers and their addresses. The built-in set is IANA's
- * {@code named.root} (the 13 root server letters, IPv4 and IPv6), a resource of this jar; tests give
- * their own root, e.g. an NSD on 127.0.0.2. Hints are only a starting point: the first lookup asks them
- * for the root's NS RRset (priming, RFC 8109) and uses what the root says from then on.
+ * {@code named.root} (the 13 root server letters, IPv4 and IPv6), a resource of this jar; tests
+ * give their own root, e.g. an NSD on 127.0.0.2. Hints are only a starting point: the first lookup
+ * asks them for the root's NS RRset (priming, RFC 8109) and uses what the root says from then on.
  *
  * <pre>{@code
  * RootHints builtIn = RootHints.builtIn();
@@ -38,7 +38,8 @@ public final class RootHints {
     /**
      * One root server.
      *
-     * @param name its host name ({@code a.root-servers.net.}); for hints given as bare addresses, any name
+     * @param name its host name ({@code a.root-servers.net.}); for hints given as bare addresses,
+     *     any name
      * @param addresses its IPv4 and IPv6 addresses, at least one
      */
     public record Server(Name name, List<InetAddress> addresses) {
@@ -46,7 +47,8 @@ public final class RootHints {
             Objects.requireNonNull(name, "name");
             addresses = List.copyOf(addresses);
             if (addresses.isEmpty()) {
-                throw new IllegalArgumentException("root hint " + name + " must have at least one address");
+                throw new IllegalArgumentException(
+                        "root hint " + name + " must have at least one address");
             }
         }
     }
@@ -55,7 +57,8 @@ public final class RootHints {
 
     private RootHints(List<Server> servers) {
         if (servers.isEmpty()) {
-            throw new IllegalArgumentException("root hints must name at least one server with an address");
+            throw new IllegalArgumentException(
+                    "root hints must name at least one server with an address");
         }
         this.servers = List.copyOf(servers);
     }
@@ -69,7 +72,8 @@ public final class RootHints {
     public static RootHints builtIn() {
         try (InputStream in = RootHints.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("the built-in root hints " + RESOURCE + " are missing from the jar");
+                throw new IllegalStateException(
+                        "the built-in root hints " + RESOURCE + " are missing from the jar");
             }
             return parse(in);
         } catch (IOException e) {
@@ -78,8 +82,8 @@ public final class RootHints {
     }
 
     /**
-     * Reads a hints file in master-file format ({@code named.root}): the root's NS records and the A and
-     * AAAA records of their targets; other records are ignored.
+     * Reads a hints file in master-file format ({@code named.root}): the root's NS records and the
+     * A and AAAA records of their targets; other records are ignored.
      *
      * @throws IOException when the file does not parse or names no server with an address
      */
@@ -92,9 +96,13 @@ public final class RootHints {
                 if (r instanceof NSRecord ns && r.getName().equals(Name.root)) {
                     names.add(ns.getTarget());
                 } else if (r instanceof ARecord a) {
-                    addresses.computeIfAbsent(r.getName(), k -> new ArrayList<>()).add(a.getAddress());
+                    addresses
+                            .computeIfAbsent(r.getName(), k -> new ArrayList<>())
+                            .add(a.getAddress());
                 } else if (r instanceof AAAARecord a) {
-                    addresses.computeIfAbsent(r.getName(), k -> new ArrayList<>()).add(a.getAddress());
+                    addresses
+                            .computeIfAbsent(r.getName(), k -> new ArrayList<>())
+                            .add(a.getAddress());
                 }
             }
         }
@@ -106,8 +114,9 @@ public final class RootHints {
             }
         }
         if (servers.isEmpty()) {
-            throw new IOException("the root hints name no root server with an address (expected '. NS name' lines and "
-                    + "'name A address' lines, as in IANA's named.root)");
+            throw new IOException(
+                    "the root hints name no root server with an address (expected '. NS name' lines and "
+                            + "'name A address' lines, as in IANA's named.root)");
         }
         return new RootHints(servers);
     }
@@ -119,6 +128,8 @@ public final class RootHints {
 
     @Override
     public String toString() {
-        return servers.size() + " root servers " + servers.stream().map(s -> s.name().toString()).toList();
+        return servers.size()
+                + " root servers "
+                + servers.stream().map(s -> s.name().toString()).toList();
     }
 }

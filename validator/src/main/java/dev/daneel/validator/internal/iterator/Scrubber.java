@@ -15,21 +15,21 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Keeps of a response only what its server may speak for, after Unbound's {@code iterator/iter_scrub.c}
- * and the bailiwick rule (RFC 2181 §5.4.1, RFC 5452 §6): a server asked as one of zone
- * Z's servers is believed for names at or below Z only. The answer keeps the CNAME/DNAME chain from the
- * question and the data at its end; the authority keeps SOA, NS, DS, NSEC and NSEC3; the additional keeps
- * the addresses of the NS targets named above. Everything else (an address for a name in another zone,
- * an NS RRset for a TLD sent by a second-level server) is dropped before anything is cached: this is
- * what stops cache poisoning by out-of-bailiwick data. Then {@link #classify} says what the reply means.
- * Stateless.
+ * Keeps of a response only what its server may speak for, after Unbound's {@code
+ * iterator/iter_scrub.c} and the bailiwick rule (RFC 2181 §5.4.1, RFC 5452 §6): a server asked as
+ * one of zone Z's servers is believed for names at or below Z only. The answer keeps the
+ * CNAME/DNAME chain from the question and the data at its end; the authority keeps SOA, NS, DS,
+ * NSEC and NSEC3; the additional keeps the addresses of the NS targets named above. Everything else
+ * (an address for a name in another zone, an NS RRset for a TLD sent by a second-level server) is
+ * dropped before anything is cached: this is what stops cache poisoning by out-of-bailiwick data.
+ * Then {@link #classify} says what the reply means. Stateless.
  */
 final class Scrubber {
 
-    private static final Set<Integer> AUTHORITY_TYPES = Set.of(Type.SOA, Type.NS, Type.DS, Type.NSEC, Type.NSEC3);
+    private static final Set<Integer> AUTHORITY_TYPES =
+            Set.of(Type.SOA, Type.NS, Type.DS, Type.NSEC, Type.NSEC3);
 
-    private Scrubber() {
-    }
+    private Scrubber() {}
 
     /**
      * @param response the server's response, matched to the query already
@@ -51,8 +51,14 @@ final class Scrubber {
             }
         }
         for (Record r : rawAuth) {
-            if (r instanceof RRSIGRecord s && r.getName().subdomain(zone) && AUTHORITY_TYPES.contains(s.getTypeCovered())
-                    && authority.stream().anyMatch(k -> k.getName().equals(s.getName()) && k.getType() == s.getTypeCovered())) {
+            if (r instanceof RRSIGRecord s
+                    && r.getName().subdomain(zone)
+                    && AUTHORITY_TYPES.contains(s.getTypeCovered())
+                    && authority.stream()
+                            .anyMatch(
+                                    k ->
+                                            k.getName().equals(s.getName())
+                                                    && k.getType() == s.getTypeCovered())) {
                 authority.add(r);
             }
         }
@@ -69,18 +75,24 @@ final class Scrubber {
         }
         List<Record> additional = new ArrayList<>();
         for (Record r : response.getSection(Section.ADDITIONAL)) {
-            if ((r.getType() == Type.A || r.getType() == Type.AAAA) && targets.contains(r.getName())
+            if ((r.getType() == Type.A || r.getType() == Type.AAAA)
+                    && targets.contains(r.getName())
                     && r.getName().subdomain(zone)) {
                 additional.add(r);
             }
         }
         boolean aa = response.getHeader().getFlag(Flags.AA);
         boolean ra = response.getHeader().getFlag(Flags.RA);
-        boolean strayNs = rawAuth.stream().anyMatch(x -> x.getType() == Type.NS && !x.getName().subdomain(zone));
+        boolean strayNs =
+                rawAuth.stream()
+                        .anyMatch(x -> x.getType() == Type.NS && !x.getName().subdomain(zone));
         return new Reply(response.getRcode(), aa, ra, answer, authority, additional, strayNs);
     }
 
-    /** What the scrubbed reply means for {@code qname}/{@code qtype} asked of a server of {@code zone}. */
+    /**
+     * What the scrubbed reply means for {@code qname}/{@code qtype} asked of a server of {@code
+     * zone}.
+     */
     static Reply.Kind classify(Reply r, Name qname, int qtype, Name zone) {
         int rcode = r.rcode();
         if (rcode == Rcode.REFUSED) {
@@ -97,7 +109,8 @@ final class Scrubber {
             return Reply.Kind.ANSWER;
         }
         if (!chain.end().equals(qname)) {
-            // NXDOMAIN or NODATA for a target in the same zone is the server's final word (RFC 6604).
+            // NXDOMAIN or NODATA for a target in the same zone is the server's final word (RFC
+            // 6604).
             boolean inZone = chain.end().subdomain(zone);
             if (inZone && (rcode == Rcode.NXDOMAIN || hasSoa(r, zone))) {
                 return Reply.Kind.ANSWER;
@@ -111,7 +124,9 @@ final class Scrubber {
             return Reply.Kind.ANSWER;
         }
         if (r.strayNs() && r.authority().stream().noneMatch(x -> x.getType() == Type.NS)) {
-            return Reply.Kind.LAME; // an upward or sideways referral, AA or not: the server does not serve the zone
+            return Reply.Kind
+                    .LAME; // an upward or sideways referral, AA or not: the server does not serve
+            // the zone
         }
         for (Record x : r.authority()) {
             if (x.getType() != Type.NS) {
@@ -120,7 +135,9 @@ final class Scrubber {
             Name owner = x.getName();
             if (!owner.equals(zone) && owner.subdomain(zone) && qname.subdomain(owner)) {
                 if (qtype == Type.DS && owner.equals(qname)) {
-                    return Reply.Kind.LAME; // a DS lives on the parent side; a referral to the child is not an answer
+                    return Reply.Kind
+                            .LAME; // a DS lives on the parent side; a referral to the child is not
+                    // an answer
                 }
                 return Reply.Kind.REFERRAL;
             }
@@ -129,30 +146,39 @@ final class Scrubber {
             }
         }
         if (r.aa() && r.answer().isEmpty() && r.authority().isEmpty()) {
-            // An empty answer (not even the SOA a NODATA carries, RFC 2308 §2.2) says nothing: ask another
+            // An empty answer (not even the SOA a NODATA carries, RFC 2308 §2.2) says nothing: ask
+            // another
             // server, as Unbound ignores it.
             return Reply.Kind.THROWAWAY;
         }
         if (r.aa()) {
             return Reply.Kind.ANSWER;
         }
-        if (!r.ra() && r.authority().stream().anyMatch(x -> x.getType() == Type.NSEC || x.getType() == Type.NSEC3)) {
-            return Reply.Kind.ANSWER; // a NODATA that left out the SOA and the AA bit but carries its denial proof
+        if (!r.ra()
+                && r.authority().stream()
+                        .anyMatch(x -> x.getType() == Type.NSEC || x.getType() == Type.NSEC3)) {
+            return Reply.Kind
+                    .ANSWER; // a NODATA that left out the SOA and the AA bit but carries its denial
+            // proof
         }
-        // No AA, no SOA, no referral down: a recursive (RA) or a server that does not serve the zone,
+        // No AA, no SOA, no referral down: a recursive (RA) or a server that does not serve the
+        // zone,
         // whose upward or sideways referral the scrubber removed.
         return Reply.Kind.LAME;
     }
 
     private static boolean hasSoa(Reply r, Name zone) {
-        return r.authority().stream().anyMatch(x -> x.getType() == Type.SOA && x.getName().subdomain(zone));
+        return r.authority().stream()
+                .anyMatch(x -> x.getType() == Type.SOA && x.getName().subdomain(zone));
     }
 
     /** The referral's NS RRset (the one classify chose), or an empty list. */
     static List<Record> referralNs(Reply r, Name qname, Name zone) {
         Name cut = null;
         for (Record x : r.authority()) {
-            if (x.getType() == Type.NS && !x.getName().equals(zone) && x.getName().subdomain(zone)
+            if (x.getType() == Type.NS
+                    && !x.getName().equals(zone)
+                    && x.getName().subdomain(zone)
                     && qname.subdomain(x.getName())) {
                 cut = x.getName();
                 break;

@@ -18,9 +18,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One lookup's queries to authoritative servers: how each is built (RD=0, a fresh random ID, EDNS0 with
- * DO=1), UDP then TCP, the timeout from the server's measured RTT, and the lookup's budget of queries and
- * its deadline, checked before every send. Used by one thread; not thread-safe.
+ * One lookup's queries to authoritative servers: how each is built (RD=0, a fresh random ID, EDNS0
+ * with DO=1), UDP then TCP, the timeout from the server's measured RTT, and the lookup's budget of
+ * queries and its deadline, checked before every send. Used by one thread; not thread-safe.
  */
 final class Sender {
 
@@ -29,7 +29,9 @@ final class Sender {
     private final long deadline;
     private int queries;
 
-    /** @param deadline the lookup's end, in {@link System#nanoTime()} terms */
+    /**
+     * @param deadline the lookup's end, in {@link System#nanoTime()} terms
+     */
     Sender(IterativeResolver r, long deadline) {
         this.r = r;
         this.config = r.config;
@@ -37,10 +39,12 @@ final class Sender {
     }
 
     /**
-     * One query to one server: UDP with EDNS0, then TCP when the answer is truncated or UDP timed out (a
-     * path that loses fragments, or drops large UDP answers). Null when nothing usable came back.
+     * One query to one server: UDP with EDNS0, then TCP when the answer is truncated or UDP timed
+     * out (a path that loses fragments, or drops large UDP answers). Null when nothing usable came
+     * back.
      */
-    Message send(InetAddress address, Name qn, int qt, List<String> problems) throws IteratorException {
+    Message send(InetAddress address, Name qn, int qt, List<String> problems)
+            throws IteratorException {
         InetSocketAddress server = new InetSocketAddress(address, config.serverPort());
         long rto = Math.min(r.infra.rto(address), config.maxAttemptTimeout().toMillis());
         Message query = query(qn, qt);
@@ -51,7 +55,12 @@ final class Sender {
             if (!m.getHeader().getFlag(Flags.TC)) {
                 return m;
             }
-            return tcp(server, qn, qt, Math.max(rto, config.unknownServerTimeout().toMillis()), "truncated over UDP",
+            return tcp(
+                    server,
+                    qn,
+                    qt,
+                    Math.max(rto, config.unknownServerTimeout().toMillis()),
+                    "truncated over UDP",
                     problems);
         } catch (IteratorException e) {
             throw e; // a limit or the deadline: the whole lookup ends, not just this server
@@ -65,49 +74,81 @@ final class Sender {
         }
     }
 
-    private Message tcp(InetSocketAddress server, Name qn, int qt, long timeout, String why, List<String> problems)
+    private Message tcp(
+            InetSocketAddress server,
+            Name qn,
+            int qt,
+            long timeout,
+            String why,
+            List<String> problems)
             throws IteratorException {
         try {
             Message m = exchange(server, query(qn, qt), true, timeout);
             if (m.getHeader().getFlag(Flags.TC)) {
                 // Nothing is left to fall back to; a cut answer must not pass for a whole one.
-                problems.add(server.getAddress().getHostAddress() + ": " + why + ", then truncated over TCP too");
+                problems.add(
+                        server.getAddress().getHostAddress()
+                                + ": "
+                                + why
+                                + ", then truncated over TCP too");
                 return null;
             }
             return m;
         } catch (IteratorException e) {
             throw e;
         } catch (IOException e) {
-            problems.add(server.getAddress().getHostAddress() + ": " + why + ", then over TCP: " + describe(e));
+            problems.add(
+                    server.getAddress().getHostAddress()
+                            + ": "
+                            + why
+                            + ", then over TCP: "
+                            + describe(e));
             return null;
         }
     }
 
-    private Message exchange(InetSocketAddress server, Message query, boolean tcp, long timeoutMillis)
+    private Message exchange(
+            InetSocketAddress server, Message query, boolean tcp, long timeoutMillis)
             throws IOException, IteratorException {
         if (r.closed) {
-            throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
+            throw new IteratorException(
+                    Reason.CLOSED, "the iterative resolver was closed during the lookup");
         }
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-            throw new IteratorException(Reason.DEADLINE, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup ran out of time ("
-                    + config.lookupTimeout().toMillis() + " ms, lookupTimeout)");
+            throw new IteratorException(
+                    Reason.DEADLINE,
+                    query.getQuestion().getName()
+                            + "/"
+                            + Type.string(query.getQuestion().getType())
+                            + ": the lookup ran out of time ("
+                            + config.lookupTimeout().toMillis()
+                            + " ms, lookupTimeout)");
         }
         if (++queries > config.limits().queriesPerLookup()) {
-            throw new IteratorException(Reason.QUERIES_PER_LOOKUP_LIMIT, query.getQuestion().getName() + "/"
-                    + Type.string(query.getQuestion().getType()) + ": the lookup has sent " + config.limits().queriesPerLookup()
-                    + " queries, the limit (queriesPerLookup, NXNSAttack CVE-2020-12662)");
+            throw new IteratorException(
+                    Reason.QUERIES_PER_LOOKUP_LIMIT,
+                    query.getQuestion().getName()
+                            + "/"
+                            + Type.string(query.getQuestion().getType())
+                            + ": the lookup has sent "
+                            + config.limits().queriesPerLookup()
+                            + " queries, the limit (queriesPerLookup, NXNSAttack CVE-2020-12662)");
         }
         r.queries.incrementAndGet();
         if (tcp) {
             r.tcpQueries.incrementAndGet();
         }
         try {
-            return r.transport.exchange(server, query, tcp, Duration.ofMillis(Math.max(1, Math.min(timeoutMillis, left))));
+            return r.transport.exchange(
+                    server,
+                    query,
+                    tcp,
+                    Duration.ofMillis(Math.max(1, Math.min(timeoutMillis, left))));
         } catch (IOException e) {
             if (r.closed) {
-                throw new IteratorException(Reason.CLOSED, "the iterative resolver was closed during the lookup");
+                throw new IteratorException(
+                        Reason.CLOSED, "the iterative resolver was closed during the lookup");
             }
             throw e;
         }
@@ -117,11 +158,15 @@ final class Sender {
     private Message query(Name qn, int qt) {
         Message q = new Message(r.random.nextInt(0x10000));
         q.addRecord(Record.newRecord(qn, qt, DClass.IN), Section.QUESTION);
-        q.addRecord(new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+        q.addRecord(
+                new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO),
+                Section.ADDITIONAL);
         return q;
     }
 
     private static String describe(IOException e) {
-        return e instanceof SocketTimeoutException ? "timeout" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e instanceof SocketTimeoutException
+                ? "timeout"
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

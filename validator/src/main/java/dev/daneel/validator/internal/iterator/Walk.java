@@ -26,21 +26,19 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One lookup's work: its budget of NS-name resolutions (the {@link Sender} keeps the deadline and the
- * query budget), the questions in progress (so that a name needed to resolve itself is not asked in a
- * circle) and the algorithm itself,
- * after Unbound's {@code iterator.c}: find the closest known delegation, ask its servers, follow
- * referrals down, resolve NS names that came without glue, chase CNAME and DNAME across zones. Used by
- * one thread; not thread-safe.
+ * One lookup's work: its budget of NS-name resolutions (the {@link Sender} keeps the deadline and
+ * the query budget), the questions in progress (so that a name needed to resolve itself is not
+ * asked in a circle) and the algorithm itself, after Unbound's {@code iterator.c}: find the closest
+ * known delegation, ask its servers, follow referrals down, resolve NS names that came without
+ * glue, chase CNAME and DNAME across zones. Used by one thread; not thread-safe.
  */
 final class Walk {
 
     /** What asking one zone's servers gave. */
-    private record Step(Reply reply, Reply.Kind kind, Name zone, InetAddress server, Delegation next) {
-    }
+    private record Step(
+            Reply reply, Reply.Kind kind, Name zone, InetAddress server, Delegation next) {}
 
-    private record Question(Name name, int type) {
-    }
+    private record Question(Name name, int type) {}
 
     private final IterativeResolver r;
     private final IteratorConfig config;
@@ -48,9 +46,14 @@ final class Walk {
     private final Sender sender;
     private int nsNamesResolved;
     private final Set<Question> inProgress = new HashSet<>();
+
     /** NS names only the parent side of a cut gave, added to the candidates of the current ask. */
     private final Set<Name> parentSideNames = new LinkedHashSet<>();
-    /** After a failed {@code ask}: whether a server replied (lame, failing) or none had an address, not only timeouts. */
+
+    /**
+     * After a failed {@code ask}: whether a server replied (lame, failing) or none had an address,
+     * not only timeouts.
+     */
     private boolean worthAskingParent;
 
     Walk(IterativeResolver r) {
@@ -71,15 +74,23 @@ final class Walk {
         }
         Question q = new Question(qname, qtype);
         if (!inProgress.add(q)) {
-            throw new IteratorException(Reason.DEPENDENCY_DEPTH_LIMIT, what(qname, qtype)
-                    + ": resolving it needs its own answer first (a delegation whose NS names are in a circle)");
+            throw new IteratorException(
+                    Reason.DEPENDENCY_DEPTH_LIMIT,
+                    what(qname, qtype)
+                            + ": resolving it needs its own answer first (a delegation whose NS names are in a circle)");
         }
         try {
             Resolution res = chase(qname, qtype, depth);
             Message m = res.response();
-            boolean negative = m.getRcode() == Rcode.NXDOMAIN || m.getSection(Section.ANSWER).stream()
-                    .noneMatch(x -> x.getName().equals(finalName(m, qname)) && x.getType() == qtype);
-            boolean nxdomainHere = m.getRcode() == Rcode.NXDOMAIN && m.getSection(Section.ANSWER).isEmpty();
+            boolean negative =
+                    m.getRcode() == Rcode.NXDOMAIN
+                            || m.getSection(Section.ANSWER).stream()
+                                    .noneMatch(
+                                            x ->
+                                                    x.getName().equals(finalName(m, qname))
+                                                            && x.getType() == qtype);
+            boolean nxdomainHere =
+                    m.getRcode() == Rcode.NXDOMAIN && m.getSection(Section.ANSWER).isEmpty();
             r.messages.put(qname, qtype, res, MessageCache.ttl(m, negative), nxdomainHere);
             return res;
         } finally {
@@ -94,14 +105,21 @@ final class Walk {
         }
         Resolution nx = r.messages.nxdomain(qname);
         if (nx != null) {
-            Message m = response(qname, qtype, Rcode.NXDOMAIN, List.of(), nx.response().getSection(Section.AUTHORITY));
+            Message m =
+                    response(
+                            qname,
+                            qtype,
+                            Rcode.NXDOMAIN,
+                            List.of(),
+                            nx.response().getSection(Section.AUTHORITY));
             return new Resolution(m, nx.hops());
         }
         return null;
     }
 
     private static Name finalName(Message m, Name qname) {
-        Chain c = Chain.follow(m.getSection(Section.ANSWER), qname, m.getQuestion().getType(), null);
+        Chain c =
+                Chain.follow(m.getSection(Section.ANSWER), qname, m.getQuestion().getType(), null);
         return c.end();
     }
 
@@ -122,26 +140,36 @@ final class Walk {
             answer.addAll(chain.links());
             links += chain.hops();
             if (links > limits.cnameHops()) {
-                throw new IteratorException(Reason.CNAME_HOPS_LIMIT, what(qname, qtype) + ": the CNAME/DNAME chain has more than "
-                        + limits.cnameHops() + " links (cnameHops); seen so far up to " + chain.end());
+                throw new IteratorException(
+                        Reason.CNAME_HOPS_LIMIT,
+                        what(qname, qtype)
+                                + ": the CNAME/DNAME chain has more than "
+                                + limits.cnameHops()
+                                + " links (cnameHops); seen so far up to "
+                                + chain.end());
             }
             if (step.kind() != Reply.Kind.CNAME) {
                 answer.addAll(chain.data());
                 proofs.addAll(reply.authority());
                 return new Resolution(response(qname, qtype, reply.rcode(), answer, proofs), hops);
             }
-            // A link synthesised from a wildcard is proven by NSEC/NSEC3 records beside it (RFC 4035 §5.3.4):
+            // A link synthesised from a wildcard is proven by NSEC/NSEC3 records beside it (RFC
+            // 4035 §5.3.4):
             // they travel with the chain, as a recursive keeps them.
             for (Record x : reply.authority()) {
-                int t = x instanceof org.xbill.DNS.RRSIGRecord sig ? sig.getTypeCovered() : x.getType();
+                int t =
+                        x instanceof org.xbill.DNS.RRSIGRecord sig
+                                ? sig.getTypeCovered()
+                                : x.getType();
                 if (t == Type.NSEC || t == Type.NSEC3) {
                     proofs.add(x);
                 }
             }
             Name next = chain.end();
             if (!seen.add(next)) {
-                throw new IteratorException(Reason.CNAME_HOPS_LIMIT, what(qname, qtype) + ": the CNAME/DNAME chain loops back to "
-                        + next);
+                throw new IteratorException(
+                        Reason.CNAME_HOPS_LIMIT,
+                        what(qname, qtype) + ": the CNAME/DNAME chain loops back to " + next);
             }
             Resolution rest = cached(next, qtype);
             if (rest != null) {
@@ -157,7 +185,8 @@ final class Walk {
     }
 
     /** The response a recursive gives: QR RD RA, the question, the sections, EDNS with DO. */
-    static Message response(Name qname, int qtype, int rcode, List<Record> answer, List<Record> authority) {
+    static Message response(
+            Name qname, int qtype, int rcode, List<Record> answer, List<Record> authority) {
         Message m = new Message();
         m.getHeader().setFlag(Flags.QR);
         m.getHeader().setFlag(Flags.RD);
@@ -167,13 +196,16 @@ final class Walk {
         m.addRecord(Record.newRecord(qname, qtype, DClass.IN), Section.QUESTION);
         new LinkedHashSet<>(answer).forEach(x -> m.addRecord(x, Section.ANSWER));
         new LinkedHashSet<>(authority).forEach(x -> m.addRecord(x, Section.AUTHORITY));
-        m.addRecord(new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+        m.addRecord(
+                new OPTRecord(IterativeResolver.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO),
+                Section.ADDITIONAL);
         return m;
     }
 
     /**
-     * Asks down the tree for {@code sname}/{@code qtype} until a server of its zone answers (or sends a
-     * CNAME out of it). A DS is asked of the servers of the zone above the name (RFC 4035 §3.1.4.1).
+     * Asks down the tree for {@code sname}/{@code qtype} until a server of its zone answers (or
+     * sends a CNAME out of it). A DS is asked of the servers of the zone above the name (RFC 4035
+     * §3.1.4.1).
      */
     private Step iterate(Name sname, int qtype, int depth) throws IteratorException {
         Name start = qtype == Type.DS && !sname.equals(Name.root) ? parent(sname) : sname;
@@ -189,7 +221,8 @@ final class Walk {
             int qt = qtype;
             if (minimise && labels < sname.labels() && minimised < limits.minimisedQueries()) {
                 qn = new Name(sname, sname.labels() - labels);
-                qt = Type.A; // RFC 9156 §3: A hides the real type and is answered by broken servers too
+                qt = Type.A; // RFC 9156 §3: A hides the real type and is answered by broken
+                // servers too
             }
             boolean isMinimised = qt != qtype || !qn.equals(sname);
             List<String> problems = new ArrayList<>();
@@ -197,7 +230,8 @@ final class Walk {
             if (isMinimised) {
                 minimised++;
                 if (step == null || step.reply().rcode() == Rcode.NXDOMAIN) {
-                    // Relaxed mode: a server that fails a minimised query, or denies an empty non-terminal
+                    // Relaxed mode: a server that fails a minimised query, or denies an empty
+                    // non-terminal
                     // (RFC 8020 is not universal), is asked the full name.
                     minimise = false;
                     continue;
@@ -212,10 +246,17 @@ final class Walk {
                 }
                 continue;
             }
-            if (step == null && fromCache && worthAskingParent && !dp.zone().equals(Name.root) && climbed.add(dp.zone())) {
-                // A delegation from the cache whose servers lost their addresses (glue that expired before
-                // its NS RRset), are lame or fail: ask the parent again for the referral, as Unbound does.
-                // Not when they only timed out: that is the network, and the parent would refer to them again.
+            if (step == null
+                    && fromCache
+                    && worthAskingParent
+                    && !dp.zone().equals(Name.root)
+                    && climbed.add(dp.zone())) {
+                // A delegation from the cache whose servers lost their addresses (glue that expired
+                // before
+                // its NS RRset), are lame or fail: ask the parent again for the referral, as
+                // Unbound does.
+                // Not when they only timed out: that is the network, and the parent would refer to
+                // them again.
                 referrals = referral(sname, qtype, referrals);
                 dp = closestDelegation(parent(dp.zone()), depth);
                 labels = dp.zone().labels() + 1;
@@ -223,8 +264,13 @@ final class Walk {
                 continue;
             }
             if (step == null) {
-                throw new IteratorException(Reason.NO_SERVER_ANSWERED, what(sname, qtype) + ": no server of " + dp.zone()
-                        + " answered: " + (problems.isEmpty() ? "no server to ask" : summary(problems)));
+                throw new IteratorException(
+                        Reason.NO_SERVER_ANSWERED,
+                        what(sname, qtype)
+                                + ": no server of "
+                                + dp.zone()
+                                + " answered: "
+                                + (problems.isEmpty() ? "no server to ask" : summary(problems)));
             }
             if (step.kind() == Reply.Kind.REFERRAL) {
                 referrals = referral(sname, qtype, referrals);
@@ -239,13 +285,20 @@ final class Walk {
 
     private int referral(Name sname, int qtype, int referrals) throws IteratorException {
         if (referrals + 1 > limits.referralDepth()) {
-            throw new IteratorException(Reason.REFERRAL_DEPTH_LIMIT, what(sname, qtype) + ": more than "
-                    + limits.referralDepth() + " referrals (referralDepth)");
+            throw new IteratorException(
+                    Reason.REFERRAL_DEPTH_LIMIT,
+                    what(sname, qtype)
+                            + ": more than "
+                            + limits.referralDepth()
+                            + " referrals (referralDepth)");
         }
         return referrals + 1;
     }
 
-    /** The deepest zone at or above {@code name} whose NS RRset is cached; the root, primed, otherwise. */
+    /**
+     * The deepest zone at or above {@code name} whose NS RRset is cached; the root, primed,
+     * otherwise.
+     */
     private Delegation closestDelegation(Name name, int depth) throws IteratorException {
         for (Name n = name; ; n = parent(n)) {
             RRsetCache.Entry ns = r.rrsets.get(n, Type.NS);
@@ -290,19 +343,23 @@ final class Walk {
         if (step != null && step.kind() == Reply.Kind.ANSWER) {
             RRsetCache.Entry ns = r.rrsets.get(Name.root, Type.NS);
             if (ns != null) {
-                // The hints' addresses stay usable beside what the root said (a root server without glue).
+                // The hints' addresses stay usable beside what the root said (a root server without
+                // glue).
                 Delegation primed = delegation(Name.root, ns.records());
                 return new Delegation(Name.root, primed.nsNames(), hintAddresses);
             }
         }
-        return hints; // Unbound does the same: a root that cannot be primed is asked as the hints say
+        return hints; // Unbound does the same: a root that cannot be primed is asked as the hints
+        // say
     }
 
     /**
-     * Asks the delegation's servers, best first, until one gives a usable reply; resolves NS names without
-     * glue when the known addresses are used up. Null when every server failed ({@code problems} says how).
+     * Asks the delegation's servers, best first, until one gives a usable reply; resolves NS names
+     * without glue when the known addresses are used up. Null when every server failed ({@code
+     * problems} says how).
      */
-    private Step ask(Delegation dp, Name qn, int qt, int depth, List<String> problems, boolean minimised)
+    private Step ask(
+            Delegation dp, Name qn, int qt, int depth, List<String> problems, boolean minimised)
             throws IteratorException {
         Set<InetAddress> tried = new HashSet<>();
         boolean replied = false;
@@ -324,7 +381,8 @@ final class Walk {
                     addParentSide(dp, found);
                     continue; // its addresses, or its NS names to resolve
                 }
-                return empty; // every server said nothing: that is then the answer (Unbound does the same)
+                return empty; // every server said nothing: that is then the answer (Unbound does
+                // the same)
             }
             tried.add(a);
             Message response = sender.send(a, qn, qt, problems);
@@ -339,15 +397,27 @@ final class Walk {
             switch (kind) {
                 case LAME -> {
                     if (!minimised) {
-                        // A server that refuses a minimised name may still answer the full one (RFC 9156 §2.3).
+                        // A server that refuses a minimised name may still answer the full one (RFC
+                        // 9156 §2.3).
                         r.infra.markLame(dp.zone(), a, qt);
                     }
-                    problems.add(a.getHostAddress() + ": lame for " + dp.zone() + " (" + Rcode.string(reply.rcode())
-                            + (reply.aa() ? "" : ", no AA") + ")");
+                    problems.add(
+                            a.getHostAddress()
+                                    + ": lame for "
+                                    + dp.zone()
+                                    + " ("
+                                    + Rcode.string(reply.rcode())
+                                    + (reply.aa() ? "" : ", no AA")
+                                    + ")");
                 }
                 case THROWAWAY -> {
-                    problems.add(a.getHostAddress() + ": " + Rcode.string(reply.rcode())
-                            + (reply.rcode() == Rcode.NOERROR ? " with nothing in it" : ""));
+                    problems.add(
+                            a.getHostAddress()
+                                    + ": "
+                                    + Rcode.string(reply.rcode())
+                                    + (reply.rcode() == Rcode.NOERROR
+                                            ? " with nothing in it"
+                                            : ""));
                     if (reply.rcode() == Rcode.NOERROR && reply.aa()) {
                         empty = new Step(reply, Reply.Kind.ANSWER, dp.zone(), a, null);
                     }
@@ -360,7 +430,12 @@ final class Walk {
                     cacheGlue(reply, a);
                     parentSideGlue(reply, a);
                     RRsetCache.Entry e = r.rrsets.get(child, Type.NS);
-                    return new Step(reply, kind, dp.zone(), a, delegation(child, e != null ? e.records() : ns));
+                    return new Step(
+                            reply,
+                            kind,
+                            dp.zone(),
+                            a,
+                            delegation(child, e != null ? e.records() : ns));
                 }
                 default -> {
                     cacheAnswer(reply, a);
@@ -370,8 +445,11 @@ final class Walk {
         }
     }
 
-    /** The addresses of the delegation's servers that may be asked, by family; lame ones left out. */
-    private List<InetAddress> candidates(Delegation dp, Map<Name, List<InetAddress>> found, int qtype) {
+    /**
+     * The addresses of the delegation's servers that may be asked, by family; lame ones left out.
+     */
+    private List<InetAddress> candidates(
+            Delegation dp, Map<Name, List<InetAddress>> found, int qtype) {
         List<InetAddress> all = new ArrayList<>();
         for (Name n : dp.nsNames()) {
             all.addAll(addresses(dp, n, found));
@@ -379,7 +457,8 @@ final class Walk {
         for (Name n : parentSideNames) {
             all.addAll(found.getOrDefault(n, List.of()));
         }
-        // Root hints are addresses of the root, whatever names the primed NS RRset gives its servers.
+        // Root hints are addresses of the root, whatever names the primed NS RRset gives its
+        // servers.
         dp.hintAddresses().values().forEach(all::addAll);
         List<InetAddress> usable = new ArrayList<>();
         List<InetAddress> notBogus = new ArrayList<>();
@@ -396,7 +475,8 @@ final class Walk {
         return notBogus.isEmpty() ? usable : notBogus;
     }
 
-    private List<InetAddress> addresses(Delegation dp, Name ns, Map<Name, List<InetAddress>> found) {
+    private List<InetAddress> addresses(
+            Delegation dp, Name ns, Map<Name, List<InetAddress>> found) {
         List<InetAddress> out = new ArrayList<>(dp.hintAddresses().getOrDefault(ns, List.of()));
         out.addAll(found.getOrDefault(ns, List.of()));
         for (int t : new int[] {Type.A, Type.AAAA}) {
@@ -415,42 +495,68 @@ final class Walk {
     }
 
     private boolean familyEnabled(InetAddress a) {
-        return a instanceof Inet4Address ? config.ipv4() : a instanceof Inet6Address && config.ipv6();
+        return a instanceof Inet4Address
+                ? config.ipv4()
+                : a instanceof Inet6Address && config.ipv6();
     }
 
     /**
      * Resolves one more NS name of the delegation that has no usable address, within the NXNSAttack
      * limits. False when no name is left to resolve.
      */
-    private boolean resolveNsName(Delegation dp, int depth, Set<Name> resolvedNames, Map<Name, List<InetAddress>> found,
-                                  List<String> problems) throws IteratorException {
+    private boolean resolveNsName(
+            Delegation dp,
+            int depth,
+            Set<Name> resolvedNames,
+            Map<Name, List<InetAddress>> found,
+            List<String> problems)
+            throws IteratorException {
         List<Name> names = new ArrayList<>(dp.nsNames());
         names.addAll(parentSideNames);
         for (Name ns : names) {
-            if (resolvedNames.contains(ns) || addresses(dp, ns, found).stream().anyMatch(this::familyEnabled)) {
+            if (resolvedNames.contains(ns)
+                    || addresses(dp, ns, found).stream().anyMatch(this::familyEnabled)) {
                 continue;
             }
             if (ns.subdomain(dp.zone()) && !hasUsableServer(dp, found)) {
-                // In the zone itself and without glue, and no other server of the zone to ask where it is.
+                // In the zone itself and without glue, and no other server of the zone to ask where
+                // it is.
                 resolvedNames.add(ns);
                 problems.add(ns + ": in " + dp.zone() + " without glue");
                 continue;
             }
             if (resolvedNames.size() >= limits.nsNamesPerDelegation()) {
-                throw new IteratorException(Reason.NS_NAMES_PER_DELEGATION_LIMIT, dp.zone() + ": " + resolvedNames.size()
-                        + " NS names without glue resolved and no server answered; the limit is "
-                        + limits.nsNamesPerDelegation() + " (nsNamesPerDelegation, NXNSAttack CVE-2020-12662): "
-                        + summary(problems));
+                throw new IteratorException(
+                        Reason.NS_NAMES_PER_DELEGATION_LIMIT,
+                        dp.zone()
+                                + ": "
+                                + resolvedNames.size()
+                                + " NS names without glue resolved and no server answered; the limit is "
+                                + limits.nsNamesPerDelegation()
+                                + " (nsNamesPerDelegation, NXNSAttack CVE-2020-12662): "
+                                + summary(problems));
             }
             if (nsNamesResolved >= limits.nsNamesPerLookup()) {
-                throw new IteratorException(Reason.NS_NAMES_PER_LOOKUP_LIMIT, dp.zone() + ": this lookup already resolved "
-                        + nsNamesResolved + " NS names without glue; the limit is " + limits.nsNamesPerLookup()
-                        + " (nsNamesPerLookup, NXNSAttack CVE-2020-12662)");
+                throw new IteratorException(
+                        Reason.NS_NAMES_PER_LOOKUP_LIMIT,
+                        dp.zone()
+                                + ": this lookup already resolved "
+                                + nsNamesResolved
+                                + " NS names without glue; the limit is "
+                                + limits.nsNamesPerLookup()
+                                + " (nsNamesPerLookup, NXNSAttack CVE-2020-12662)");
             }
             if (depth + 1 > limits.dependencyDepth()) {
-                throw new IteratorException(Reason.DEPENDENCY_DEPTH_LIMIT, dp.zone() + ": its NS name " + ns
-                        + " would be resolution number " + (depth + 1) + " nested in this lookup; the limit is "
-                        + limits.dependencyDepth() + " (dependencyDepth)");
+                throw new IteratorException(
+                        Reason.DEPENDENCY_DEPTH_LIMIT,
+                        dp.zone()
+                                + ": its NS name "
+                                + ns
+                                + " would be resolution number "
+                                + (depth + 1)
+                                + " nested in this lookup; the limit is "
+                                + limits.dependencyDepth()
+                                + " (dependencyDepth)");
             }
             resolvedNames.add(ns);
             nsNamesResolved++;
@@ -469,8 +575,10 @@ final class Walk {
                         }
                     }
                 } catch (IteratorException e) {
-                    if (e.reason() == Reason.QUERIES_PER_LOOKUP_LIMIT || e.reason() == Reason.DEADLINE
-                            || e.reason() == Reason.CLOSED || e.reason() == Reason.NS_NAMES_PER_LOOKUP_LIMIT) {
+                    if (e.reason() == Reason.QUERIES_PER_LOOKUP_LIMIT
+                            || e.reason() == Reason.DEADLINE
+                            || e.reason() == Reason.CLOSED
+                            || e.reason() == Reason.NS_NAMES_PER_LOOKUP_LIMIT) {
                         throw e; // the whole lookup is out of budget
                     }
                     problems.add(ns + "/" + Type.string(t) + ": " + e.getMessage());
@@ -498,19 +606,23 @@ final class Walk {
     private void parentSideGlue(Reply reply, InetAddress source) {
         Map<Question, List<Record>> sets = new HashMap<>();
         for (Record x : reply.additional()) {
-            sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+            sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>())
+                    .add(x);
         }
-        sets.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.PARENT, k.name(), k.type(), v, source));
+        sets.forEach(
+                (k, v) -> r.rrsets.putSide(RRsetCache.Side.PARENT, k.name(), k.type(), v, source));
     }
 
     /**
-     * When the servers found the usual way all failed, the other views of the cut are tried, as Unbound
-     * does: the parent's NS RRset and glue (kept apart, so that a child publishing broken addresses is still
-     * reached) and the NS RRset the zone's servers gave beside their answers. False when that adds no address.
+     * When the servers found the usual way all failed, the other views of the cut are tried, as
+     * Unbound does: the parent's NS RRset and glue (kept apart, so that a child publishing broken
+     * addresses is still reached) and the NS RRset the zone's servers gave beside their answers.
+     * False when that adds no address.
      */
     private boolean addParentSide(Delegation dp, Map<Name, List<InetAddress>> found) {
         Set<Name> names = new LinkedHashSet<>(dp.nsNames());
-        for (RRsetCache.Side side : new RRsetCache.Side[] {RRsetCache.Side.PARENT, RRsetCache.Side.CHILD}) {
+        for (RRsetCache.Side side :
+                new RRsetCache.Side[] {RRsetCache.Side.PARENT, RRsetCache.Side.CHILD}) {
             RRsetCache.Entry ns = r.rrsets.getSide(side, dp.zone(), Type.NS);
             if (ns != null) {
                 for (Record x : ns.records()) {
@@ -525,8 +637,12 @@ final class Walk {
         for (Name n : names) {
             List<InetAddress> addrs = new ArrayList<>();
             for (int t : new int[] {Type.A, Type.AAAA}) {
-                for (RRsetCache.Entry e : new RRsetCache.Entry[] {r.rrsets.getSide(RRsetCache.Side.PARENT, n, t),
-                        r.rrsets.get(n, t), r.rrsets.getSide(RRsetCache.Side.CHILD, n, t)}) {
+                for (RRsetCache.Entry e :
+                        new RRsetCache.Entry[] {
+                            r.rrsets.getSide(RRsetCache.Side.PARENT, n, t),
+                            r.rrsets.get(n, t),
+                            r.rrsets.getSide(RRsetCache.Side.CHILD, n, t)
+                        }) {
                     if (e == null) {
                         continue;
                     }
@@ -554,49 +670,67 @@ final class Walk {
     private void cacheGlue(Reply reply, InetAddress source) {
         Map<Question, List<Record>> sets = new HashMap<>();
         for (Record x : reply.additional()) {
-            sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+            sets.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>())
+                    .add(x);
         }
         sets.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, Rank.GLUE, source));
     }
 
-    /** Keeps the NS RRsets and addresses of an answer for finding servers later (scrubbed already). */
+    /**
+     * Keeps the NS RRsets and addresses of an answer for finding servers later (scrubbed already).
+     */
     private void cacheAnswer(Reply reply, InetAddress source) {
         Map<Question, List<Record>> answer = new HashMap<>();
         for (Record x : reply.answer()) {
             if (x.getType() == Type.NS || x.getType() == Type.A || x.getType() == Type.AAAA) {
-                answer.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+                answer.computeIfAbsent(
+                                new Question(x.getName(), x.getType()), k -> new ArrayList<>())
+                        .add(x);
             }
         }
         Rank rank = reply.aa() ? Rank.ANSWER : Rank.REFERRAL;
         answer.forEach((k, v) -> r.rrsets.put(k.name(), k.type(), v, rank, source));
         for (Record x : reply.authority()) {
             if (x.getType() == Type.NS && reply.aa()) {
-                List<Record> ns = reply.authority().stream().filter(y -> y.getType() == Type.NS && y.getName().equals(x.getName()))
-                        .toList();
+                List<Record> ns =
+                        reply.authority().stream()
+                                .filter(
+                                        y ->
+                                                y.getType() == Type.NS
+                                                        && y.getName().equals(x.getName()))
+                                .toList();
                 r.rrsets.putSide(RRsetCache.Side.CHILD, x.getName(), Type.NS, ns, source);
                 break;
             }
         }
-        // An NS RRset in the authority section of an answer is kept only as a fallback: nothing in the answer needs it,
-        // and a server that may speak for a zone could otherwise re-point it at will, renewing a delegation
-        // its parent has removed (ghost domains, CVE-2012-1191) or handing it to another server (Unbound's
+        // An NS RRset in the authority section of an answer is kept only as a fallback: nothing in
+        // the answer needs it,
+        // and a server that may speak for a zone could otherwise re-point it at will, renewing a
+        // delegation
+        // its parent has removed (ghost domains, CVE-2012-1191) or handing it to another server
+        // (Unbound's
         // iter-scrub-promiscuous). Only referrals and NS answers change where a zone is looked for.
-        // Addresses beside an answer are kept the same way: a fallback, never replacing the parent's glue.
+        // Addresses beside an answer are kept the same way: a fallback, never replacing the
+        // parent's glue.
         Map<Question, List<Record>> glue = new HashMap<>();
         for (Record x : reply.additional()) {
-            glue.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>()).add(x);
+            glue.computeIfAbsent(new Question(x.getName(), x.getType()), k -> new ArrayList<>())
+                    .add(x);
         }
-        glue.forEach((k, v) -> r.rrsets.putSide(RRsetCache.Side.CHILD, k.name(), k.type(), v, source));
+        glue.forEach(
+                (k, v) -> r.rrsets.putSide(RRsetCache.Side.CHILD, k.name(), k.type(), v, source));
     }
 
     /** The first few problems, so that a message stays readable when nested lookups failed too. */
     private static String summary(List<String> problems) {
         int shown = Math.min(problems.size(), 6);
         String head = String.join("; ", problems.subList(0, shown));
-        String text = problems.size() > shown ? head + "; and " + (problems.size() - shown) + " more" : head;
+        String text =
+                problems.size() > shown
+                        ? head + "; and " + (problems.size() - shown) + " more"
+                        : head;
         return text.length() > 1200 ? text.substring(0, 1200) + "..." : text;
     }
-
 
     private static Name parent(Name n) {
         return new Name(n, 1);

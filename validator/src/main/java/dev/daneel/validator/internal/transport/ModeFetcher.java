@@ -31,6 +31,7 @@ public final class ModeFetcher implements Fetcher {
 
     private final UpstreamClient stub;
     private final IterativeResolver recursion;
+
     /** Questions (name/type) sent to recursion first, until the System.nanoTime() given. */
     private final ConcurrentHashMap<String, Long> recurseFirst = new ConcurrentHashMap<>();
 
@@ -49,17 +50,24 @@ public final class ModeFetcher implements Fetcher {
             }
             recurseFirst.remove(key, until);
         }
-        return stub.query(name, type).handle((m, e) -> {
-            if (e == null && m.getRcode() != Rcode.SERVFAIL) {
-                return CompletableFuture.completedFuture(m);
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause != null && !(cause instanceof UpstreamException)) {
-                return CompletableFuture.<Message>failedFuture(cause);
-            }
-            // Every upstream failed or strips DNSSEC (or all said SERVFAIL): find the data ourselves.
-            return recursion.query(name, type);
-        }).thenCompose(f -> f);
+        return stub.query(name, type)
+                .handle(
+                        (m, e) -> {
+                            if (e == null && m.getRcode() != Rcode.SERVFAIL) {
+                                return CompletableFuture.completedFuture(m);
+                            }
+                            Throwable cause =
+                                    e instanceof CompletionException && e.getCause() != null
+                                            ? e.getCause()
+                                            : e;
+                            if (cause != null && !(cause instanceof UpstreamException)) {
+                                return CompletableFuture.<Message>failedFuture(cause);
+                            }
+                            // Every upstream failed or strips DNSSEC (or all said SERVFAIL): find
+                            // the data ourselves.
+                            return recursion.query(name, type);
+                        })
+                .thenCompose(f -> f);
     }
 
     @Override
@@ -73,7 +81,8 @@ public final class ModeFetcher implements Fetcher {
                 fromStub = true;
                 Record q = m.getQuestion();
                 if (q != null) {
-                    recurseFirst.put(key(q.getName(), q.getType()), System.nanoTime() + RECURSE_HOLD_NANOS);
+                    recurseFirst.put(
+                            key(q.getName(), q.getType()), System.nanoTime() + RECURSE_HOLD_NANOS);
                 }
             }
         }

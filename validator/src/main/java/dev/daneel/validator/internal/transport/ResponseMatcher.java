@@ -11,15 +11,14 @@ import org.xbill.DNS.Section;
 
 /**
  * Decides whether bytes from an upstream are the response to a query, as RFC 5452 §9.1 asks: a
- * response, with the query's ID, opcode and exactly its one question (name case-insensitively, type,
- * class). The source address is checked by the caller, which knows the transport. Anything that fails
- * here must be ignored, never treated as an answer or as the upstream's failure: an off-path attacker
- * can send such packets at will. Stateless and thread-safe.
+ * response, with the query's ID, opcode and exactly its one question (name case-insensitively,
+ * type, class). The source address is checked by the caller, which knows the transport. Anything
+ * that fails here must be ignored, never treated as an answer or as the upstream's failure: an
+ * off-path attacker can send such packets at will. Stateless and thread-safe.
  */
 final class ResponseMatcher {
 
-    private ResponseMatcher() {
-    }
+    private ResponseMatcher() {}
 
     /**
      * The outcome of {@link #check}: the parsed response, or why it was rejected.
@@ -42,7 +41,8 @@ final class ResponseMatcher {
         try {
             response = new Message(length == wire.length ? wire : Arrays.copyOf(wire, length));
         } catch (IOException | RuntimeException e) {
-            // dnsjava signals malformed input with WireParseException, but a hostile packet must not be able
+            // dnsjava signals malformed input with WireParseException, but a hostile packet must
+            // not be able
             // to escape as an unchecked exception either.
             return Verdict.reject("unparseable");
         }
@@ -63,9 +63,11 @@ final class ResponseMatcher {
         }
         Record asked = query.getQuestion();
         Record echoed = questions.get(0);
-        // Name.equals ignores ASCII case, as RFC 4343 says names compare; 0x20-randomised upstreams echo
+        // Name.equals ignores ASCII case, as RFC 4343 says names compare; 0x20-randomised upstreams
+        // echo
         // the case they received, but some rewrite it, so case alone is no reason to reject.
-        if (!asked.getName().equals(echoed.getName()) || asked.getType() != echoed.getType()
+        if (!asked.getName().equals(echoed.getName())
+                || asked.getType() != echoed.getType()
                 || asked.getDClass() != echoed.getDClass()) {
             return Verdict.reject("wrong question");
         }

@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * No configured upstream gave a usable answer. The message names every upstream tried and what it did,
- * in the order they were tried, for example
- * {@code "no upstream answered www.example.test./A: 127.0.0.1:5353: timeout after 500 ms; 127.0.0.1:5354: REFUSED"};
- * {@link #attempts()} holds the same as data.
+ * No configured upstream gave a usable answer. The message names every upstream tried and what it
+ * did, in the order they were tried, for example {@code "no upstream answered www.example.test./A:
+ * 127.0.0.1:5353: timeout after 500 ms; 127.0.0.1:5354: REFUSED"}; {@link #attempts()} holds the
+ * same as data.
  */
 public class UpstreamException extends IOException {
 
@@ -38,12 +38,20 @@ public class UpstreamException extends IOException {
     private final transient List<Attempt> attempts;
 
     UpstreamException(String what, List<Attempt> attempts) {
-        super(what + (attempts.isEmpty() ? "" : ": "
-                + attempts.stream().map(Attempt::toString).collect(Collectors.joining("; "))));
+        super(
+                what
+                        + (attempts.isEmpty()
+                                ? ""
+                                : ": "
+                                        + attempts.stream()
+                                                .map(Attempt::toString)
+                                                .collect(Collectors.joining("; "))));
         this.attempts = List.copyOf(attempts);
     }
 
-    /** Every upstream tried, in order, with what it did; empty when none was tried (client closed). */
+    /**
+     * Every upstream tried, in order, with what it did; empty when none was tried (client closed).
+     */
     public List<Attempt> attempts() {
         return attempts == null ? List.of() : attempts;
     }

@@ -29,9 +29,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The network transport over real loopback sockets, IPv4 and IPv6: it takes only the response to its
- * query (RFC 5452 §9.1) and keeps waiting past anything else, frames TCP, and refuses a TCP answer that
- * is cut short.
+ * The network transport over real loopback sockets, IPv4 and IPv6: it takes only the response to
+ * its query (RFC 5452 §9.1) and keeps waiting past anything else, frames TCP, and refuses a TCP
+ * answer that is cut short.
  */
 class NetworkTransportTest {
 
@@ -44,7 +44,9 @@ class NetworkTransportTest {
 
     private static Message query(int id) {
         Message q = new Message(id);
-        q.addRecord(Record.newRecord(PlayedNetwork.name("www.example."), Type.A, DClass.IN), Section.QUESTION);
+        q.addRecord(
+                Record.newRecord(PlayedNetwork.name("www.example."), Type.A, DClass.IN),
+                Section.QUESTION);
         return q;
     }
 
@@ -57,43 +59,53 @@ class NetworkTransportTest {
         return m;
     }
 
-    /** A UDP server on {@code address} that sends what {@code replies} makes of each query, one datagram each. */
+    /**
+     * A UDP server on {@code address} that sends what {@code replies} makes of each query, one
+     * datagram each.
+     */
     @SafeVarargs
-    private InetSocketAddress udpServer(InetAddress address, UnaryOperator<Message>... replies) throws IOException {
+    private InetSocketAddress udpServer(InetAddress address, UnaryOperator<Message>... replies)
+            throws IOException {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, 0));
-        pool.execute(() -> {
-            try (socket) {
-                byte[] buf = new byte[65535];
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                socket.receive(p);
-                Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
-                for (UnaryOperator<Message> r : replies) {
-                    byte[] wire = r.apply(q).toWire();
-                    socket.send(new DatagramPacket(wire, wire.length, p.getSocketAddress()));
-                }
-            } catch (IOException e) {
-                // the test ends the server by closing the pool
-            }
-        });
+        pool.execute(
+                () -> {
+                    try (socket) {
+                        byte[] buf = new byte[65535];
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        socket.receive(p);
+                        Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+                        for (UnaryOperator<Message> r : replies) {
+                            byte[] wire = r.apply(q).toWire();
+                            socket.send(
+                                    new DatagramPacket(wire, wire.length, p.getSocketAddress()));
+                        }
+                    } catch (IOException e) {
+                        // the test ends the server by closing the pool
+                    }
+                });
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
     @Test
     void spoofedDatagramsAreIgnoredAndTheRealAnswerTaken() throws Exception {
-        InetSocketAddress server = udpServer(InetAddress.getByName("127.0.0.1"),
-                q -> {
-                    Message wrongId = answer(q);
-                    wrongId.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
-                    return wrongId;
-                },
-                q -> {
-                    Message wrongQuestion = answer(q);
-                    wrongQuestion.removeAllRecords(Section.QUESTION);
-                    wrongQuestion.addRecord(Record.newRecord(PlayedNetwork.name("evil.example."), Type.A, DClass.IN),
-                            Section.QUESTION);
-                    return wrongQuestion;
-                },
-                NetworkTransportTest::answer);
+        InetSocketAddress server =
+                udpServer(
+                        InetAddress.getByName("127.0.0.1"),
+                        q -> {
+                            Message wrongId = answer(q);
+                            wrongId.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+                            return wrongId;
+                        },
+                        q -> {
+                            Message wrongQuestion = answer(q);
+                            wrongQuestion.removeAllRecords(Section.QUESTION);
+                            wrongQuestion.addRecord(
+                                    Record.newRecord(
+                                            PlayedNetwork.name("evil.example."), Type.A, DClass.IN),
+                                    Section.QUESTION);
+                            return wrongQuestion;
+                        },
+                        NetworkTransportTest::answer);
         try (NetworkTransport t = new NetworkTransport()) {
             Message m = t.exchange(server, query(4242), false, Duration.ofSeconds(5));
             assertEquals(4242, m.getHeader().getID());
@@ -104,13 +116,18 @@ class NetworkTransportTest {
 
     @Test
     void onlySpoofedDatagramsMeanATimeout() throws Exception {
-        InetSocketAddress server = udpServer(InetAddress.getByName("127.0.0.1"), q -> {
-            Message wrongId = answer(q);
-            wrongId.getHeader().setID((q.getHeader().getID() + 7) & 0xffff);
-            return wrongId;
-        });
+        InetSocketAddress server =
+                udpServer(
+                        InetAddress.getByName("127.0.0.1"),
+                        q -> {
+                            Message wrongId = answer(q);
+                            wrongId.getHeader().setID((q.getHeader().getID() + 7) & 0xffff);
+                            return wrongId;
+                        });
         try (NetworkTransport t = new NetworkTransport()) {
-            assertThrows(SocketTimeoutException.class, () -> t.exchange(server, query(99), false, Duration.ofMillis(300)));
+            assertThrows(
+                    SocketTimeoutException.class,
+                    () -> t.exchange(server, query(99), false, Duration.ofMillis(300)));
             assertEquals(1, t.droppedResponses());
         }
     }
@@ -134,20 +151,22 @@ class NetworkTransportTest {
     /** A TCP server that answers one query with what {@code reply} makes of it. */
     private InetSocketAddress tcpServer(UnaryOperator<Message> reply) throws IOException {
         ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-        pool.execute(() -> {
-            try (listener; Socket s = listener.accept()) {
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                byte[] q = new byte[in.readUnsignedShort()];
-                in.readFully(q);
-                byte[] wire = reply.apply(new Message(q)).toWire();
-                OutputStream out = s.getOutputStream();
-                out.write(new byte[] {(byte) (wire.length >>> 8), (byte) wire.length});
-                out.write(wire);
-                out.flush();
-            } catch (IOException e) {
-                // ended by the test
-            }
-        });
+        pool.execute(
+                () -> {
+                    try (listener;
+                            Socket s = listener.accept()) {
+                        DataInputStream in = new DataInputStream(s.getInputStream());
+                        byte[] q = new byte[in.readUnsignedShort()];
+                        in.readFully(q);
+                        byte[] wire = reply.apply(new Message(q)).toWire();
+                        OutputStream out = s.getOutputStream();
+                        out.write(new byte[] {(byte) (wire.length >>> 8), (byte) wire.length});
+                        out.write(wire);
+                        out.flush();
+                    } catch (IOException e) {
+                        // ended by the test
+                    }
+                });
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
@@ -162,13 +181,18 @@ class NetworkTransportTest {
 
     @Test
     void truncatedTcpAnswerIsRefused() throws Exception {
-        InetSocketAddress server = tcpServer(q -> {
-            Message m = answer(q);
-            m.getHeader().setFlag(Flags.TC);
-            return m;
-        });
+        InetSocketAddress server =
+                tcpServer(
+                        q -> {
+                            Message m = answer(q);
+                            m.getHeader().setFlag(Flags.TC);
+                            return m;
+                        });
         try (NetworkTransport t = new NetworkTransport()) {
-            IOException e = assertThrows(IOException.class, () -> t.exchange(server, query(5), true, Duration.ofSeconds(5)));
+            IOException e =
+                    assertThrows(
+                            IOException.class,
+                            () -> t.exchange(server, query(5), true, Duration.ofSeconds(5)));
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         }
     }
@@ -177,7 +201,13 @@ class NetworkTransportTest {
     void closedTransportRefusesToSend() throws Exception {
         NetworkTransport t = new NetworkTransport();
         t.close();
-        assertThrows(IOException.class, () -> t.exchange(new InetSocketAddress("127.0.0.1", 9), query(1), false,
-                Duration.ofMillis(100)));
+        assertThrows(
+                IOException.class,
+                () ->
+                        t.exchange(
+                                new InetSocketAddress("127.0.0.1", 9),
+                                query(1),
+                                false,
+                                Duration.ofMillis(100)));
     }
 }

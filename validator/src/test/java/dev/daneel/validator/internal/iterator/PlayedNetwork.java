@@ -21,9 +21,10 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Authoritative servers played in process, for the resolver's unit tests: each address answers with a
- * function of the query; an address without one does not answer (a timeout). Every query is logged with
- * its transport, so that tests can count and inspect what the resolver sent. Thread-safe.
+ * Authoritative servers played in process, for the resolver's unit tests: each address answers with
+ * a function of the query; an address without one does not answer (a timeout). Every query is
+ * logged with its transport, so that tests can count and inspect what the resolver sent.
+ * Thread-safe.
  */
 final class PlayedNetwork implements Transport {
 
@@ -39,11 +40,18 @@ final class PlayedNetwork implements Transport {
 
         @Override
         public String toString() {
-            return server.getHostAddress() + (tcp ? " tcp " : " ") + name() + " " + Type.string(type());
+            return server.getHostAddress()
+                    + (tcp ? " tcp " : " ")
+                    + name()
+                    + " "
+                    + Type.string(type());
         }
     }
 
-    /** A server's behaviour: the response to a query (ID and question are filled in), or null for silence. */
+    /**
+     * A server's behaviour: the response to a query (ID and question are filled in), or null for
+     * silence.
+     */
     interface Server {
         Message answer(Message query, boolean tcp);
     }
@@ -63,7 +71,8 @@ final class PlayedNetwork implements Transport {
     }
 
     @Override
-    public Message exchange(InetSocketAddress server, Message query, boolean tcp, Duration timeout) throws IOException {
+    public Message exchange(InetSocketAddress server, Message query, boolean tcp, Duration timeout)
+            throws IOException {
         log.add(new Sent(server.getAddress(), query, tcp));
         Server s = servers.get(server.getAddress());
         Message m = s == null ? null : s.answer(query, tcp);
@@ -78,9 +87,13 @@ final class PlayedNetwork implements Transport {
         return m;
     }
 
-    // ---- building responses ----------------------------------------------------------------------
+    // ---- building responses
+    // ----------------------------------------------------------------------
 
-    /** A response with these records ({@code "section: master-file line"}, sections an/ns/ar), AA or not. */
+    /**
+     * A response with these records ({@code "section: master-file line"}, sections an/ns/ar), AA or
+     * not.
+     */
     static Message reply(boolean aa, int rcode, String... lines) {
         Message m = new Message();
         if (aa) {
@@ -89,12 +102,13 @@ final class PlayedNetwork implements Transport {
         m.getHeader().setRcode(rcode);
         for (String line : lines) {
             int colon = line.indexOf(':');
-            int section = switch (line.substring(0, colon)) {
-                case "an" -> Section.ANSWER;
-                case "ns" -> Section.AUTHORITY;
-                case "ar" -> Section.ADDITIONAL;
-                default -> throw new IllegalArgumentException(line);
-            };
+            int section =
+                    switch (line.substring(0, colon)) {
+                        case "an" -> Section.ANSWER;
+                        case "ns" -> Section.AUTHORITY;
+                        case "ar" -> Section.ADDITIONAL;
+                        default -> throw new IllegalArgumentException(line);
+                    };
             m.addRecord(record(line.substring(colon + 1).trim()), section);
         }
         return m;
@@ -113,7 +127,9 @@ final class PlayedNetwork implements Transport {
         return reply(false, Rcode.NOERROR, lines.toArray(String[]::new));
     }
 
-    /** A server for zones by suffix: the most specific rule whose suffix matches the question wins. */
+    /**
+     * A server for zones by suffix: the most specific rule whose suffix matches the question wins.
+     */
     static Server byName(Map<String, Function<Message, Message>> rules) {
         return (query, tcp) -> {
             Name q = query.getQuestion().getName();
@@ -132,8 +148,13 @@ final class PlayedNetwork implements Transport {
 
     static Record record(String text) {
         try {
-            return Record.fromString(name(text.split("\\s+")[0]), type(text), org.xbill.DNS.DClass.IN,
-                    Long.parseLong(text.split("\\s+")[1]), rdata(text), Name.root);
+            return Record.fromString(
+                    name(text.split("\\s+")[0]),
+                    type(text),
+                    org.xbill.DNS.DClass.IN,
+                    Long.parseLong(text.split("\\s+")[1]),
+                    rdata(text),
+                    Name.root);
         } catch (IOException e) {
             throw new IllegalArgumentException(text, e);
         }

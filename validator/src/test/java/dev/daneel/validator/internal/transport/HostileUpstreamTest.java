@@ -7,8 +7,8 @@ import dev.daneel.anchors.TrustAnchors;
 import dev.daneel.testkit.Fault;
 import dev.daneel.testkit.World;
 import dev.daneel.validator.Answer;
-import dev.daneel.validator.Verdict;
 import dev.daneel.validator.ValidatingResolver;
+import dev.daneel.validator.Verdict;
 import dev.daneel.validator.internal.transport.WireMutations.Kind;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,10 +36,11 @@ import org.xbill.DNS.Type;
 
 /**
  * The fuzzing of {@link HostileResponseProperties} over real loopback UDP and TCP, through a whole
- * {@link ValidatingResolver}: a testkit server damages its answers with {@link Fault#mangle}, the resolver's
- * transport receives them. Each case asks a fresh name under a wildcard, so the answer is never cached and
- * its damaged response always goes through the socket, the response matcher, the TC-to-TCP repeat (also
- * damaged) and validation. Fewer cases than the in-process fuzzing: every ignored packet costs a timeout.
+ * {@link ValidatingResolver}: a testkit server damages its answers with {@link Fault#mangle}, the
+ * resolver's transport receives them. Each case asks a fresh name under a wildcard, so the answer
+ * is never cached and its damaged response always goes through the socket, the response matcher,
+ * the TC-to-TCP repeat (also damaged) and validation. Fewer cases than the in-process fuzzing:
+ * every ignored packet costs a timeout.
  */
 class HostileUpstreamTest {
 
@@ -47,8 +48,7 @@ class HostileUpstreamTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final Name WILD = Name.fromConstantString("wild.example.test.");
 
-    record Damage(Kind kind, long seed) {
-    }
+    record Damage(Kind kind, long seed) {}
 
     private static World world;
     private static ValidatingResolver resolver;
@@ -58,25 +58,39 @@ class HostileUpstreamTest {
 
     @BeforeContainer
     static void start() {
-        world = World.builder().clock(CLOCK).zone("test.", z -> z.algorithm(8).rsaKeyBits(1024))
-                .zone("example.test.", z -> z.algorithm(8).rsaKeyBits(1024).record("*.wild TXT \"w\""))
-                .start();
+        world =
+                World.builder()
+                        .clock(CLOCK)
+                        .zone("test.", z -> z.algorithm(8).rsaKeyBits(1024))
+                        .zone(
+                                "example.test.",
+                                z -> z.algorithm(8).rsaKeyBits(1024).record("*.wild TXT \"w\""))
+                        .start();
         world.signAll();
         world.server().inject(Fault.mangle(HostileUpstreamTest::damage));
-        resolver = ValidatingResolver.builder().upstream(world.address()).trustAnchors(TrustAnchors.of(world.trustAnchors()))
-                .clock(CLOCK).timeout(Duration.ofMillis(25)).build();
+        resolver =
+                ValidatingResolver.builder()
+                        .upstream(world.address())
+                        .trustAnchors(TrustAnchors.of(world.trustAnchors()))
+                        .clock(CLOCK)
+                        .timeout(Duration.ofMillis(25))
+                        .build();
         started = System.nanoTime();
     }
 
     @AfterContainer
     static void stop() {
-        System.out.printf("fuzz over loopback: %,d damaged answers through ValidatingResolver in %.1f s%n", CASE.get(),
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "fuzz over loopback: %,d damaged answers through ValidatingResolver in %.1f s%n",
+                CASE.get(), (System.nanoTime() - started) / 1e9);
         resolver.close();
         world.close();
     }
 
-    /** Damages answers for names under the wildcard only, so the chain above stays intact (and cached). */
+    /**
+     * Damages answers for names under the wildcard only, so the chain above stays intact (and
+     * cached).
+     */
     static byte[] damage(byte[] wire) {
         Damage d = CURRENT.get();
         try {
@@ -91,16 +105,22 @@ class HostileUpstreamTest {
     }
 
     @Property(tries = 500)
-    void damagedAnswersOverTheNetworkEndTypedAndNeverSecureUnlessUnchangedInMeaning(@ForAll("damages") Damage d)
-            throws Exception {
+    void damagedAnswersOverTheNetworkEndTypedAndNeverSecureUnlessUnchangedInMeaning(
+            @ForAll("damages") Damage d) throws Exception {
         Name name = Name.fromConstantString("f" + CASE.incrementAndGet() + ".wild.example.test.");
         CURRENT.set(d);
-        Answer a = resolver.lookup(name, Type.TXT).toCompletableFuture().get(30, TimeUnit.SECONDS); // hang guard only
+        Answer a =
+                resolver.lookup(name, Type.TXT)
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS); // hang guard only
         assertNotNull(a.verdict());
         Statistics.collect(a.status());
         if (a.verdict() instanceof Verdict.Secure) {
             assertEquals(Rcode.NOERROR, a.rcode(), a.toString());
-            assertEquals(List.of(new TXTRecord(name, org.xbill.DNS.DClass.IN, 0, "w")), a.records(), d + ": " + a);
+            assertEquals(
+                    List.of(new TXTRecord(name, org.xbill.DNS.DClass.IN, 0, "w")),
+                    a.records(),
+                    d + ": " + a);
         }
     }
 

@@ -38,27 +38,46 @@ class ResponseMatcherTest {
 
     @Test
     void theGenuineResponseIsAccepted() {
-        assertTrue(answer(r -> { }).accepted());
+        assertTrue(answer(r -> {}).accepted());
     }
 
     @Test
     void aNameInAnotherCaseIsTheSameQuestion() {
-        assertTrue(answer(r -> {
-            r.removeAllRecords(Section.QUESTION);
-            r.addRecord(Record.newRecord(Name.fromConstantString("WWW.Example.TEST."), Type.A, DClass.IN), Section.QUESTION);
-        }).accepted());
+        assertTrue(
+                answer(
+                                r -> {
+                                    r.removeAllRecords(Section.QUESTION);
+                                    r.addRecord(
+                                            Record.newRecord(
+                                                    Name.fromConstantString("WWW.Example.TEST."),
+                                                    Type.A,
+                                                    DClass.IN),
+                                            Section.QUESTION);
+                                })
+                        .accepted());
     }
 
     @Test
     void eachMismatchIsRejectedWithItsReason() {
-        assertEquals("not a response (QR=0)", answer(r -> r.getHeader().unsetFlag(Flags.QR)).rejection());
+        assertEquals(
+                "not a response (QR=0)",
+                answer(r -> r.getHeader().unsetFlag(Flags.QR)).rejection());
         assertEquals("wrong ID", answer(r -> r.getHeader().setID(4243)).rejection());
-        assertEquals("wrong opcode", answer(r -> r.getHeader().setOpcode(Opcode.NOTIFY)).rejection());
-        assertEquals("wrong question", answer(r -> {
-            r.removeAllRecords(Section.QUESTION);
-            r.addRecord(Record.newRecord(NAME, Type.AAAA, DClass.IN), Section.QUESTION);
-        }).rejection());
-        assertEquals("0 questions instead of 1", answer(r -> r.removeAllRecords(Section.QUESTION)).rejection());
+        assertEquals(
+                "wrong opcode", answer(r -> r.getHeader().setOpcode(Opcode.NOTIFY)).rejection());
+        assertEquals(
+                "wrong question",
+                answer(
+                                r -> {
+                                    r.removeAllRecords(Section.QUESTION);
+                                    r.addRecord(
+                                            Record.newRecord(NAME, Type.AAAA, DClass.IN),
+                                            Section.QUESTION);
+                                })
+                        .rejection());
+        assertEquals(
+                "0 questions instead of 1",
+                answer(r -> r.removeAllRecords(Section.QUESTION)).rejection());
     }
 
     @Test

@@ -45,16 +45,20 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * {@link UpstreamClient} against the testkit's real server on loopback, and against a scripted UDP peer
- * on loopback where the order of genuine and forged packets matters. Nothing here is sent anywhere but
- * 127.0.0.1.
+ * {@link UpstreamClient} against the testkit's real server on loopback, and against a scripted UDP
+ * peer on loopback where the order of genuine and forged packets matters. Nothing here is sent
+ * anywhere but 127.0.0.1.
  */
 class UpstreamClientTest {
 
-    /** Short, so that the failover tests stay quick; loopback answers in well under a millisecond. */
+    /**
+     * Short, so that the failover tests stay quick; loopback answers in well under a millisecond.
+     */
     private static final Duration TIMEOUT = Duration.ofMillis(400);
+
     /** How long a test waits for a future: generous, it only guards against a hang. */
     private static final long WAIT_SECONDS = 20;
+
     private static final Name WWW = name("www.example.test.");
     private static final Name BIG = name("big.example.test.");
     private static final int BIG_RECORDS = 40;
@@ -65,13 +69,22 @@ class UpstreamClientTest {
     @BeforeEach
     void startWorld() {
         io = Executors.newCachedThreadPool();
-        world = World.builder()
-                .reuseKeysAcrossWorlds()
-                .zone("example.test.", z -> {
-                    z.record("www 300 A 192.0.2.1");
-                    IntStream.range(0, BIG_RECORDS).forEach(i -> z.record("big 300 TXT \"" + txt(i) + "\""));
-                })
-                .start();
+        world =
+                World.builder()
+                        .reuseKeysAcrossWorlds()
+                        .zone(
+                                "example.test.",
+                                z -> {
+                                    z.record("www 300 A 192.0.2.1");
+                                    IntStream.range(0, BIG_RECORDS)
+                                            .forEach(
+                                                    i ->
+                                                            z.record(
+                                                                    "big 300 TXT \""
+                                                                            + txt(i)
+                                                                            + "\""));
+                                })
+                        .start();
     }
 
     @AfterEach
@@ -80,7 +93,8 @@ class UpstreamClientTest {
         io.shutdownNow();
     }
 
-    // --- what the query looks like -------------------------------------------------------------------
+    // --- what the query looks like
+    // -------------------------------------------------------------------
 
     @Test
     void queryCarriesDoCdAndPayload1232AsTheServerLogsIt() throws Exception {
@@ -100,7 +114,8 @@ class UpstreamClientTest {
 
     @Test
     void queryOnTheWireHasRdCdEdns0DoAndOneInQuestion() throws Exception {
-        try (ScriptedPeer peer = new ScriptedPeer(); UpstreamClient client = client(peer.address())) {
+        try (ScriptedPeer peer = new ScriptedPeer();
+                UpstreamClient client = client(peer.address())) {
             CompletableFuture<Message> answer = client.query(WWW, Type.A);
             ScriptedPeer.Query q = peer.receive();
             Message query = q.message();
@@ -122,7 +137,8 @@ class UpstreamClientTest {
 
     @Test
     void eachQueryUsesItsOwnSourcePort() throws Exception {
-        try (ScriptedPeer peer = new ScriptedPeer(); UpstreamClient client = client(peer.address())) {
+        try (ScriptedPeer peer = new ScriptedPeer();
+                UpstreamClient client = client(peer.address())) {
             CompletableFuture<Message> first = client.query(WWW, Type.A);
             ScriptedPeer.Query q1 = peer.receive();
             CompletableFuture<Message> second = client.query(WWW, Type.A);
@@ -136,7 +152,8 @@ class UpstreamClientTest {
         }
     }
 
-    // --- ordinary answers ----------------------------------------------------------------------------
+    // --- ordinary answers
+    // ----------------------------------------------------------------------------
 
     @Test
     void normalAnswerComesBack() throws Exception {
@@ -159,11 +176,15 @@ class UpstreamClientTest {
         assertEquals(0, second.log().size(), "an NXDOMAIN is final: no failover");
     }
 
-    // --- forged and broken responses -----------------------------------------------------------------
+    // --- forged and broken responses
+    // -----------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = Fault.Kind.class, names = {"WRONG_ID", "WRONG_QUESTION", "GARBAGE", "TRUNCATED_PACKET"})
-    void nonMatchingResponseIsDroppedAndCountedThenTheNextUpstreamAnswers(Fault.Kind kind) throws Exception {
+    @EnumSource(
+            value = Fault.Kind.class,
+            names = {"WRONG_ID", "WRONG_QUESTION", "GARBAGE", "TRUNCATED_PACKET"})
+    void nonMatchingResponseIsDroppedAndCountedThenTheNextUpstreamAnswers(Fault.Kind kind)
+            throws Exception {
         WorldServer second = world.newServer();
         world.server().inject(fault(kind));
         try (UpstreamClient client = client(world.address(), second.address())) {
@@ -171,17 +192,26 @@ class UpstreamClientTest {
             assertEquals("192.0.2.1", firstA(m));
             assertTrue(client.droppedResponses() > 0, "dropped " + client.droppedResponses());
         }
-        assertEquals(2, world.server().log().count(q -> q.fault() == kind), "UDP, then TCP after the UDP timeout");
+        assertEquals(
+                2,
+                world.server().log().count(q -> q.fault() == kind),
+                "UDP, then TCP after the UDP timeout");
         assertEquals(1, second.log().size());
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.Kind.class, names = {"WRONG_ID", "WRONG_QUESTION", "GARBAGE", "TRUNCATED_PACKET"})
+    @EnumSource(
+            value = Fault.Kind.class,
+            names = {"WRONG_ID", "WRONG_QUESTION", "GARBAGE", "TRUNCATED_PACKET"})
     void nonMatchingResponseFromTheOnlyUpstreamEndsInTimeout(Fault.Kind kind) throws Exception {
         world.server().inject(fault(kind));
         try (UpstreamClient client = client(world.address())) {
             UpstreamException e = failure(client.query(WWW, Type.A));
-            assertTrue(e.getMessage().contains(UpstreamClient.format(world.address()) + ": UDP timeout after 400 ms"),
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    UpstreamClient.format(world.address())
+                                            + ": UDP timeout after 400 ms"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("non-matching packet"), e.getMessage());
             assertTrue(client.droppedResponses() > 0);
@@ -190,13 +220,17 @@ class UpstreamClientTest {
 
     @Test
     void responseFromAnotherPortIsNeverAcceptedAndTheNextUpstreamAnswers() throws Exception {
-        // The connected socket makes the kernel discard it, so it may never reach droppedResponses().
+        // The connected socket makes the kernel discard it, so it may never reach
+        // droppedResponses().
         WorldServer second = world.newServer();
         world.server().inject(Fault.wrongSource());
         try (UpstreamClient client = client(world.address(), second.address())) {
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
         }
-        assertEquals(2, world.server().log().count(q -> q.fault() == Fault.Kind.WRONG_SOURCE), "UDP, then TCP");
+        assertEquals(
+                2,
+                world.server().log().count(q -> q.fault() == Fault.Kind.WRONG_SOURCE),
+                "UDP, then TCP");
         assertEquals(1, second.log().size());
     }
 
@@ -211,8 +245,10 @@ class UpstreamClientTest {
 
     @Test
     void forgedPacketsArrivingFirstDoNotStopTheGenuineAnswer() throws Exception {
-        try (ScriptedPeer peer = new ScriptedPeer(); DatagramSocket spoofer = new DatagramSocket(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (ScriptedPeer peer = new ScriptedPeer();
+                DatagramSocket spoofer =
+                        new DatagramSocket(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 UpstreamClient client = client(peer.address())) {
             CompletableFuture<Message> answer = client.query(WWW, Type.A);
             ScriptedPeer.Query q = peer.receive();
@@ -222,16 +258,21 @@ class UpstreamClientTest {
             wrongId.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
             Message wrongQuestion = genuine(query);
             wrongQuestion.removeAllRecords(Section.QUESTION);
-            wrongQuestion.addRecord(Record.newRecord(name("evil.example.test."), Type.A, DClass.IN), Section.QUESTION);
+            wrongQuestion.addRecord(
+                    Record.newRecord(name("evil.example.test."), Type.A, DClass.IN),
+                    Section.QUESTION);
             Message wrongType = genuine(query);
             wrongType.removeAllRecords(Section.QUESTION);
             wrongType.addRecord(Record.newRecord(WWW, Type.AAAA, DClass.IN), Section.QUESTION);
             Message twoQuestions = genuine(query);
-            twoQuestions.addRecord(Record.newRecord(name("evil.example.test."), Type.A, DClass.IN), Section.QUESTION);
+            twoQuestions.addRecord(
+                    Record.newRecord(name("evil.example.test."), Type.A, DClass.IN),
+                    Section.QUESTION);
             Message notAResponse = genuine(query);
             notAResponse.getHeader().unsetFlag(Flags.QR);
 
-            for (Message forged : List.of(wrongId, wrongQuestion, wrongType, twoQuestions, notAResponse)) {
+            for (Message forged :
+                    List.of(wrongId, wrongQuestion, wrongType, twoQuestions, notAResponse)) {
                 peer.send(forged.toWire(), q.client());
             }
             peer.send(new byte[] {1, 2, 3}, q.client());
@@ -248,19 +289,23 @@ class UpstreamClientTest {
 
     @Test
     void questionNameIsComparedCaseInsensitively() throws Exception {
-        try (ScriptedPeer peer = new ScriptedPeer(); UpstreamClient client = client(peer.address())) {
+        try (ScriptedPeer peer = new ScriptedPeer();
+                UpstreamClient client = client(peer.address())) {
             CompletableFuture<Message> answer = client.query(WWW, Type.A);
             ScriptedPeer.Query q = peer.receive();
             Message response = genuine(q.message());
             response.removeAllRecords(Section.QUESTION);
-            response.addRecord(Record.newRecord(name("WwW.ExAmPlE.TeSt."), Type.A, DClass.IN), Section.QUESTION);
+            response.addRecord(
+                    Record.newRecord(name("WwW.ExAmPlE.TeSt."), Type.A, DClass.IN),
+                    Section.QUESTION);
             peer.send(response.toWire(), q.client());
             assertEquals("192.0.2.7", firstA(get(answer)));
             assertEquals(0, client.droppedResponses());
         }
     }
 
-    // --- truncation and TCP --------------------------------------------------------------------------
+    // --- truncation and TCP
+    // --------------------------------------------------------------------------
 
     @Test
     void truncatedUdpAnswerIsAskedAgainOverTcp() throws Exception {
@@ -278,9 +323,14 @@ class UpstreamClientTest {
         try (UpstreamClient client = client(world.address())) {
             Message m = get(client.query(BIG, Type.TXT));
             assertFalse(m.getHeader().getFlag(Flags.TC));
-            List<Record> txt = m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.TXT).toList();
+            List<Record> txt =
+                    m.getSection(Section.ANSWER).stream()
+                            .filter(r -> r.getType() == Type.TXT)
+                            .toList();
             assertEquals(BIG_RECORDS, txt.size());
-            assertTrue(txt.stream().allMatch(r -> ((TXTRecord) r).getStrings().get(0).length() == 200));
+            assertTrue(
+                    txt.stream()
+                            .allMatch(r -> ((TXTRecord) r).getStrings().get(0).length() == 200));
             assertTrue(m.toWire().length > 1232);
         }
         assertEquals(List.of(Transport.UDP, Transport.TCP), transports(world.server()));
@@ -288,10 +338,14 @@ class UpstreamClientTest {
 
     @Test
     void tcpOnlySendsOnlyTcp() throws Exception {
-        try (UpstreamClient client = new UpstreamClient(List.of(world.address()), TIMEOUT, io, true)) {
+        try (UpstreamClient client =
+                new UpstreamClient(List.of(world.address()), TIMEOUT, io, true)) {
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
-            assertEquals(BIG_RECORDS, get(client.query(BIG, Type.TXT)).getSection(Section.ANSWER).stream()
-                    .filter(r -> r.getType() == Type.TXT).count());
+            assertEquals(
+                    BIG_RECORDS,
+                    get(client.query(BIG, Type.TXT)).getSection(Section.ANSWER).stream()
+                            .filter(r -> r.getType() == Type.TXT)
+                            .count());
         }
         assertEquals(List.of(Transport.TCP, Transport.TCP), transports(world.server()));
     }
@@ -300,15 +354,18 @@ class UpstreamClientTest {
     void nonMatchingTcpAnswerIsUnusableAndCounted() throws Exception {
         WorldServer second = world.newServer();
         world.server().inject(Fault.wrongId());
-        try (UpstreamClient client = new UpstreamClient(List.of(world.address(), second.address()), TIMEOUT, io, true)) {
+        try (UpstreamClient client =
+                new UpstreamClient(List.of(world.address(), second.address()), TIMEOUT, io, true)) {
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
             assertEquals(1, client.droppedResponses());
         }
         world.server().clearFaults();
         world.server().inject(Fault.wrongQuestion());
-        try (UpstreamClient client = new UpstreamClient(List.of(world.address()), TIMEOUT, io, true)) {
+        try (UpstreamClient client =
+                new UpstreamClient(List.of(world.address()), TIMEOUT, io, true)) {
             UpstreamException e = failure(client.query(WWW, Type.A));
-            assertTrue(e.getMessage().contains("unusable TCP answer: wrong question"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("unusable TCP answer: wrong question"), e.getMessage());
         }
     }
 
@@ -323,7 +380,8 @@ class UpstreamClientTest {
         assertEquals(List.of(Transport.UDP, Transport.TCP), transports(world.server()));
     }
 
-    // --- failover ------------------------------------------------------------------------------------
+    // --- failover
+    // ------------------------------------------------------------------------------------
 
     @Test
     void droppedQueryFailsOverToTheSecondUpstream() throws Exception {
@@ -344,14 +402,19 @@ class UpstreamClientTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
             }
-            assertEquals(2, world.server().log().size(), "the dead first upstream cost one timeout (UDP, then TCP), not five");
+            assertEquals(
+                    2,
+                    world.server().log().size(),
+                    "the dead first upstream cost one timeout (UDP, then TCP), not five");
             assertEquals(5, second.log().size());
-            // When the second one fails too, the first is still tried: marks reorder, they never exclude.
+            // When the second one fails too, the first is still tried: marks reorder, they never
+            // exclude.
             world.server().clearFaults();
             second.inject(Fault.drop());
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
             assertEquals(3, world.server().log().size());
-            // The first answered again: it is back at the front, and the second (now marked) goes last.
+            // The first answered again: it is back at the front, and the second (now marked) goes
+            // last.
             second.clearFaults();
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
             assertEquals(4, world.server().log().size());
@@ -369,9 +432,18 @@ class UpstreamClientTest {
             String first = UpstreamClient.format(world.address());
             String other = UpstreamClient.format(second.address());
             String tcp = ", then over TCP: TCP connection closed before the answer was complete";
-            assertEquals("no upstream answered www.example.test./A: " + first + ": UDP timeout after 400 ms" + tcp + "; "
-                    + other + ": UDP timeout after 400 ms" + tcp, e.getMessage());
-            assertEquals(List.of(world.address(), second.address()),
+            assertEquals(
+                    "no upstream answered www.example.test./A: "
+                            + first
+                            + ": UDP timeout after 400 ms"
+                            + tcp
+                            + "; "
+                            + other
+                            + ": UDP timeout after 400 ms"
+                            + tcp,
+                    e.getMessage());
+            assertEquals(
+                    List.of(world.address(), second.address()),
                     e.attempts().stream().map(UpstreamException.Attempt::upstream).toList());
         }
         // One attempt per upstream (UDP, then TCP after its timeout), no further retries.
@@ -408,8 +480,13 @@ class UpstreamClientTest {
         second.inject(Fault.drop());
         try (UpstreamClient client = client(world.address(), second.address())) {
             UpstreamException e = failure(client.query(WWW, Type.A));
-            assertTrue(e.getMessage().contains(UpstreamClient.format(world.address()) + ": SERVFAIL"), e.getMessage());
-            assertTrue(e.getMessage().contains(UpstreamClient.format(second.address()) + ": UDP timeout"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(UpstreamClient.format(world.address()) + ": SERVFAIL"),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(UpstreamClient.format(second.address()) + ": UDP timeout"),
+                    e.getMessage());
         }
     }
 
@@ -420,8 +497,13 @@ class UpstreamClientTest {
         second.inject(Fault.refused());
         try (UpstreamClient client = client(world.address(), second.address())) {
             UpstreamException e = failure(client.query(WWW, Type.A));
-            assertEquals("no upstream answered www.example.test./A: " + UpstreamClient.format(world.address())
-                    + ": REFUSED; " + UpstreamClient.format(second.address()) + ": REFUSED", e.getMessage());
+            assertEquals(
+                    "no upstream answered www.example.test./A: "
+                            + UpstreamClient.format(world.address())
+                            + ": REFUSED; "
+                            + UpstreamClient.format(second.address())
+                            + ": REFUSED",
+                    e.getMessage());
         }
     }
 
@@ -439,12 +521,14 @@ class UpstreamClientTest {
     void closedServerOverTcpFailsOverToo() throws Exception {
         WorldServer second = world.newServer();
         world.server().close();
-        try (UpstreamClient client = new UpstreamClient(List.of(world.address(), second.address()), TIMEOUT, io, true)) {
+        try (UpstreamClient client =
+                new UpstreamClient(List.of(world.address(), second.address()), TIMEOUT, io, true)) {
             assertEquals("192.0.2.1", firstA(get(client.query(WWW, Type.A))));
         }
     }
 
-    // --- lifecycle and arguments ---------------------------------------------------------------------
+    // --- lifecycle and arguments
+    // ---------------------------------------------------------------------
 
     @Test
     void closeMakesLaterQueriesFailAtOnce() throws Exception {
@@ -459,8 +543,12 @@ class UpstreamClientTest {
     void closeEndsAQueryInFlight() throws Exception {
         WorldServer second = world.newServer();
         world.server().inject(Fault.drop());
-        UpstreamClient client = new UpstreamClient(List.of(world.address(), second.address()),
-                Duration.ofSeconds(60), io, false);
+        UpstreamClient client =
+                new UpstreamClient(
+                        List.of(world.address(), second.address()),
+                        Duration.ofSeconds(60),
+                        io,
+                        false);
         CompletableFuture<Message> answer = client.query(WWW, Type.A);
         while (world.server().log().size() == 0) {
             Thread.sleep(5);
@@ -474,30 +562,60 @@ class UpstreamClientTest {
     @Test
     void rejectsArgumentsOutOfRange() {
         List<InetSocketAddress> one = List.of(world.address());
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamClient(List.of(), TIMEOUT, io, false));
-        assertThrows(IllegalArgumentException.class,
-                () -> new UpstreamClient(List.of(InetSocketAddress.createUnresolved("dns.example", 53)), TIMEOUT, io, false));
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamClient(one, Duration.ZERO, io, false));
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamClient(one, Duration.ofMinutes(2), io, false));
-        assertThrows(NullPointerException.class, () -> new UpstreamClient(one, TIMEOUT, null, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new UpstreamClient(List.of(), TIMEOUT, io, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new UpstreamClient(
+                                List.of(InetSocketAddress.createUnresolved("dns.example", 53)),
+                                TIMEOUT,
+                                io,
+                                false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new UpstreamClient(one, Duration.ZERO, io, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new UpstreamClient(one, Duration.ofMinutes(2), io, false));
+        assertThrows(
+                NullPointerException.class, () -> new UpstreamClient(one, TIMEOUT, null, false));
         try (UpstreamClient client = client(world.address())) {
-            assertThrows(IllegalArgumentException.class, () -> client.query(Name.fromConstantString("relative"), Type.A));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> client.query(Name.fromConstantString("relative"), Type.A));
         }
     }
 
     @Test
     void formatsAddressesAsHostColonPort() throws Exception {
-        assertEquals("127.0.0.1:53", UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 53)));
-        assertEquals("[::1]:5353", UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("::1"), 5353)));
-        assertEquals("[2001:db8::1:0:0:1]:53",
-                UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:1:0:0:1"), 53)));
-        assertEquals("[2001:db8:0:1:1:1:1:1]:53",
-                UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("2001:db8:0:1:1:1:1:1"), 53)));
-        assertEquals("[::]:53", UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("::"), 53)));
-        assertEquals("[fe80::1]:53", UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("fe80:0:0:0:0:0:0:1"), 53)));
+        assertEquals(
+                "127.0.0.1:53",
+                UpstreamClient.format(
+                        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 53)));
+        assertEquals(
+                "[::1]:5353",
+                UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("::1"), 5353)));
+        assertEquals(
+                "[2001:db8::1:0:0:1]:53",
+                UpstreamClient.format(
+                        new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:1:0:0:1"), 53)));
+        assertEquals(
+                "[2001:db8:0:1:1:1:1:1]:53",
+                UpstreamClient.format(
+                        new InetSocketAddress(InetAddress.getByName("2001:db8:0:1:1:1:1:1"), 53)));
+        assertEquals(
+                "[::]:53",
+                UpstreamClient.format(new InetSocketAddress(InetAddress.getByName("::"), 53)));
+        assertEquals(
+                "[fe80::1]:53",
+                UpstreamClient.format(
+                        new InetSocketAddress(InetAddress.getByName("fe80:0:0:0:0:0:0:1"), 53)));
     }
 
-    // --- helpers -------------------------------------------------------------------------------------
+    // --- helpers
+    // -------------------------------------------------------------------------------------
 
     private UpstreamClient client(InetSocketAddress... upstreams) {
         return new UpstreamClient(List.of(upstreams), TIMEOUT, io, false);
@@ -508,7 +626,9 @@ class UpstreamClientTest {
     }
 
     private static UpstreamException failure(CompletableFuture<Message> future) throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        ExecutionException e =
+                assertThrows(
+                        ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS));
         return assertInstanceOf(UpstreamException.class, e.getCause());
     }
 
@@ -527,8 +647,11 @@ class UpstreamClientTest {
     }
 
     private static String firstA(Message m) {
-        return m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.A)
-                .map(r -> ((ARecord) r).getAddress().getHostAddress()).findFirst().orElse(null);
+        return m.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == Type.A)
+                .map(r -> ((ARecord) r).getAddress().getHostAddress())
+                .findFirst()
+                .orElse(null);
     }
 
     /** 200 characters, different for each {@code i} so the records do not collapse into one. */
@@ -546,7 +669,12 @@ class UpstreamClientTest {
         r.getHeader().setFlag(Flags.RD);
         r.getHeader().setFlag(Flags.RA);
         r.addRecord(query.getQuestion(), Section.QUESTION);
-        r.addRecord(new ARecord(query.getQuestion().getName(), DClass.IN, 300, InetAddress.getByName(address)),
+        r.addRecord(
+                new ARecord(
+                        query.getQuestion().getName(),
+                        DClass.IN,
+                        300,
+                        InetAddress.getByName(address)),
                 Section.ANSWER);
         return r;
     }
@@ -555,10 +683,12 @@ class UpstreamClientTest {
         return Name.fromConstantString(s);
     }
 
-    /** A UDP peer on 127.0.0.1 that a test drives by hand: receive a query, then send whatever it likes. */
+    /**
+     * A UDP peer on 127.0.0.1 that a test drives by hand: receive a query, then send whatever it
+     * likes.
+     */
     private static final class ScriptedPeer implements AutoCloseable {
-        record Query(Message message, SocketAddress client) {
-        }
+        record Query(Message message, SocketAddress client) {}
 
         private final DatagramSocket socket;
 
@@ -575,7 +705,8 @@ class UpstreamClientTest {
             byte[] buf = new byte[65_535];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             socket.receive(p);
-            return new Query(new Message(java.util.Arrays.copyOf(buf, p.getLength())), p.getSocketAddress());
+            return new Query(
+                    new Message(java.util.Arrays.copyOf(buf, p.getLength())), p.getSocketAddress());
         }
 
         void send(Message m, SocketAddress to) throws IOException {

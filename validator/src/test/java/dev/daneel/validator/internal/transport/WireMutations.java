@@ -12,14 +12,13 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * What a hostile upstream or a broken path can do to the bytes of a genuine response: the mutations the
- * fuzz properties apply. Each is a pure function of the genuine message and a seed, so a failing case is
- * reproducible from its printed parameters.
+ * What a hostile upstream or a broken path can do to the bytes of a genuine response: the mutations
+ * the fuzz properties apply. Each is a pure function of the genuine message and a seed, so a
+ * failing case is reproducible from its printed parameters.
  */
 final class WireMutations {
 
-    private WireMutations() {
-    }
+    private WireMutations() {}
 
     /** The kinds of damage, from single bits to wholly invented messages. */
     enum Kind {
@@ -41,14 +40,37 @@ final class WireMutations {
         HEADER,
         /** The ID and question kept, everything after them random octets. */
         RANDOM_TAIL,
-        /** The ID and question kept, then random records (types validation cares about) with random RDATA. */
+        /**
+         * The ID and question kept, then random records (types validation cares about) with random
+         * RDATA.
+         */
         RANDOM_RECORDS
     }
 
-    private static final int[] TYPES = {Type.A, Type.AAAA, Type.TXT, Type.CNAME, Type.DNAME, Type.NS, Type.SOA, Type.DS,
-        Type.DNSKEY, Type.RRSIG, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM, Type.OPT, Type.TLSA, Type.MX, 0, 65535};
+    private static final int[] TYPES = {
+        Type.A,
+        Type.AAAA,
+        Type.TXT,
+        Type.CNAME,
+        Type.DNAME,
+        Type.NS,
+        Type.SOA,
+        Type.DS,
+        Type.DNSKEY,
+        Type.RRSIG,
+        Type.NSEC,
+        Type.NSEC3,
+        Type.NSEC3PARAM,
+        Type.OPT,
+        Type.TLSA,
+        Type.MX,
+        0,
+        65535
+    };
 
-    /** Applies {@code kind} to {@code genuine}, whose wire form is {@code wire}; never returns null. */
+    /**
+     * Applies {@code kind} to {@code genuine}, whose wire form is {@code wire}; never returns null.
+     */
     static byte[] apply(Kind kind, Message genuine, byte[] wire, long seed) {
         Random random = new Random(seed);
         switch (kind) {
@@ -102,22 +124,35 @@ final class WireMutations {
                     return apply(Kind.TRUNCATE, genuine, wire, seed);
                 }
                 int victim = random.nextInt(records.size());
-                return encode(genuine, records, (i, rdata, out) -> {
-                    if (i != victim) {
-                        out.writeU16(rdata.length);
-                        out.writeByteArray(rdata);
-                    } else if (kind == Kind.MALFORMED_RDATA) {
-                        int[] lengths = {0, 1, 1 + random.nextInt(64), 1 + random.nextInt(512), 2000 + random.nextInt(14_000)};
-                        byte[] junk = new byte[lengths[random.nextInt(lengths.length)]];
-                        random.nextBytes(junk);
-                        out.writeU16(junk.length);
-                        out.writeByteArray(junk);
-                    } else {
-                        int delta = random.nextInt(4) == 0 ? 0xffff - rdata.length : (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(5));
-                        out.writeU16(Math.max(0, Math.min(0xffff, rdata.length + delta)));
-                        out.writeByteArray(rdata);
-                    }
-                });
+                return encode(
+                        genuine,
+                        records,
+                        (i, rdata, out) -> {
+                            if (i != victim) {
+                                out.writeU16(rdata.length);
+                                out.writeByteArray(rdata);
+                            } else if (kind == Kind.MALFORMED_RDATA) {
+                                int[] lengths = {
+                                    0,
+                                    1,
+                                    1 + random.nextInt(64),
+                                    1 + random.nextInt(512),
+                                    2000 + random.nextInt(14_000)
+                                };
+                                byte[] junk = new byte[lengths[random.nextInt(lengths.length)]];
+                                random.nextBytes(junk);
+                                out.writeU16(junk.length);
+                                out.writeByteArray(junk);
+                            } else {
+                                int delta =
+                                        random.nextInt(4) == 0
+                                                ? 0xffff - rdata.length
+                                                : (random.nextBoolean() ? 1 : -1)
+                                                        * (1 + random.nextInt(5));
+                                out.writeU16(Math.max(0, Math.min(0xffff, rdata.length + delta)));
+                                out.writeByteArray(rdata);
+                            }
+                        });
             }
             case RECORDS_SHUFFLED -> {
                 List<Placed> records = records(genuine);
@@ -131,7 +166,8 @@ final class WireMutations {
                     case 1 -> copy.addRecord(victim.record(), 1 + random.nextInt(3));
                     default -> {
                         copy.removeRecord(victim.record(), victim.section());
-                        copy.addRecord(victim.record(), 1 + (victim.section() + random.nextInt(2)) % 3);
+                        copy.addRecord(
+                                victim.record(), 1 + (victim.section() + random.nextInt(2)) % 3);
                     }
                 }
                 return copy.toWire();
@@ -171,23 +207,39 @@ final class WireMutations {
                     Name owner = names.get(random.nextInt(names.size()));
                     if (random.nextInt(4) == 0) {
                         try {
-                            owner = Name.concatenate(Name.fromConstantString("x" + random.nextInt(100)), owner);
+                            owner =
+                                    Name.concatenate(
+                                            Name.fromConstantString("x" + random.nextInt(100)),
+                                            owner);
                         } catch (org.xbill.DNS.NameTooLongException e) {
                             // keep the owner as it is
                         }
                     }
-                    invented.add(new Placed(Record.newRecord(owner, TYPES[random.nextInt(TYPES.length)], 1, random.nextInt(86_400)),
-                            1 + random.nextInt(3)));
+                    invented.add(
+                            new Placed(
+                                    Record.newRecord(
+                                            owner,
+                                            TYPES[random.nextInt(TYPES.length)],
+                                            1,
+                                            random.nextInt(86_400)),
+                                    1 + random.nextInt(3)));
                 }
                 Message header = new Message(genuine.getHeader().getID());
                 header.getHeader().setFlag(org.xbill.DNS.Flags.QR);
                 header.addRecord(genuine.getQuestion(), Section.QUESTION);
-                return encode(header, invented, (i, rdata, out) -> {
-                    byte[] junk = new byte[random.nextInt(4) == 0 ? random.nextInt(600) : random.nextInt(40)];
-                    random.nextBytes(junk);
-                    out.writeU16(junk.length);
-                    out.writeByteArray(junk);
-                });
+                return encode(
+                        header,
+                        invented,
+                        (i, rdata, out) -> {
+                            byte[] junk =
+                                    new byte
+                                            [random.nextInt(4) == 0
+                                                    ? random.nextInt(600)
+                                                    : random.nextInt(40)];
+                            random.nextBytes(junk);
+                            out.writeU16(junk.length);
+                            out.writeByteArray(junk);
+                        });
             }
             default -> throw new IllegalStateException(kind.toString());
         }
@@ -199,8 +251,7 @@ final class WireMutations {
     }
 
     /** A record and the section it sits in. */
-    record Placed(Record record, int section) {
-    }
+    record Placed(Record record, int section) {}
 
     /** Writes one record's RDLENGTH and RDATA; {@code rdata} is the genuine RDATA. */
     interface RdataWriter {
@@ -221,7 +272,10 @@ final class WireMutations {
         return m.getQuestion().getName().length() + 4;
     }
 
-    /** The genuine RDATA, or nothing for the empty records RANDOM_RECORDS invents (their RDATA is written afresh). */
+    /**
+     * The genuine RDATA, or nothing for the empty records RANDOM_RECORDS invents (their RDATA is
+     * written afresh).
+     */
     private static byte[] rdataOf(Record r) {
         try {
             return r.rdataToWireCanonical();
@@ -230,7 +284,10 @@ final class WireMutations {
         }
     }
 
-    /** The header and question of {@code m}, then {@code records} uncompressed, RDATA written by {@code rdata}. */
+    /**
+     * The header and question of {@code m}, then {@code records} uncompressed, RDATA written by
+     * {@code rdata}.
+     */
     private static byte[] encode(Message m, List<Placed> records, RdataWriter rdata) {
         DNSOutput out = new DNSOutput();
         byte[] header = m.toWire();
