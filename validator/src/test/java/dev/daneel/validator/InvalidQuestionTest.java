@@ -48,6 +48,13 @@ class InvalidQuestionTest {
                 assertThrows(
                         IllegalArgumentException.class, () -> r.resolve("www.example.test.", bad));
             }
+            int threadsBefore = Thread.activeCount();
+            for (int i = 0; i < 200; i++) {
+                assertThrows(
+                        IllegalArgumentException.class, () -> r.lookup("www.example.test.", 70000));
+            }
+            assertTrue(
+                    Thread.activeCount() <= threadsBefore, "an invalid question starts no thread");
             assertEquals(Status.SECURE, r.resolve("www.example.test.", Type.A).status());
             assertEquals(
                     Status.SECURE,

@@ -89,4 +89,41 @@ class AnswerCacheBytesTest {
                         > 60_000,
                 "a 30 KB answer is weighed as what it costs");
     }
+
+    @Test
+    void theHeapTheHostileAnswersTakeIsBoundedByTheBudgetNotByTheirNumber()
+            throws InterruptedException {
+        // Measured, not estimated: 2,000 answers of about 30 KB (60 MB on the wire) against a 4 MiB
+        // budget.
+        long budget = 4L << 20;
+        TestClock clock = new TestClock(Instant.parse("2026-11-21T12:00:00Z"));
+        Engine e =
+                new Engine(
+                        EngineConfig.of(
+                                        (n, t) -> CompletableFuture.completedFuture(big(n, t)),
+                                        TrustAnchors.of(WORLD.trustAnchors()),
+                                        clock)
+                                .withCacheSize(100_000)
+                                .withCacheBytes(budget)
+                                .withNegativeAnchors(
+                                        java.util.List.of(
+                                                new dev.daneel.validator.NegativeTrustAnchor(
+                                                        Name.fromConstantString(
+                                                                "attacker.example."),
+                                                        Instant.parse("2030-01-01T00:00:00Z")))));
+        for (int i = 0; i < 50; i++) {
+            e.lookup(Name.fromConstantString("warm" + i + ".attacker.example."), Type.TXT);
+        }
+        long baseline = CacheHeapTest.usedHeapAfterGc();
+        for (int i = 0; i < 2_000; i++) {
+            e.lookup(Name.fromConstantString("n" + i + ".attacker.example."), Type.TXT);
+        }
+        long grown = CacheHeapTest.usedHeapAfterGc() - baseline;
+        // The estimate weighs a parsed answer at three times its wire size; allow the raw-response
+        // cache's
+        // quarter and the JVM's noise on top. Without the byte bound this would be about 180 MB.
+        assertTrue(
+                grown < 4 * budget + (8L << 20), "the cache grew the heap by " + grown + " octets");
+        assertTrue(e.cachedBytes() <= budget);
+    }
 }
