@@ -42,13 +42,19 @@ interface JavaPeer extends AutoCloseable {
         return status + " " + Rcode.string(rcode) + " " + records;
     }
 
-    /** Daneel's {@link ValidatingResolver}, a fresh (cold) one per instance. */
+    /**
+     * Daneel's {@link ValidatingResolver}, a fresh (cold) one per instance. {@code
+     * -Ddaneel.bench.probe=false} turns the upstream capability probe off, to measure the core
+     * alone (the probe's queries precede a fresh resolver's first lookup).
+     */
     static JavaPeer daneel(InetSocketAddress upstream, List<DSRecord> anchor) {
         ValidatingResolver resolver =
                 ValidatingResolver.builder()
                         .upstream(upstream)
                         .trustAnchors(TrustAnchors.of(anchor))
                         .timeout(TIMEOUT)
+                        .probeUpstreams(
+                                !"false".equals(System.getProperty("daneel.bench.probe", "true")))
                         .build();
         return new JavaPeer() {
             @Override

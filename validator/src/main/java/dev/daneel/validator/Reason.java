@@ -24,8 +24,8 @@ public enum Reason {
      */
     UNSUPPORTED_NSEC3_ITERATIONS(27, "Unsupported NSEC3 Iterations Value"),
     /**
-     * A signature or proof does not verify, or the chain is broken in a way no more specific reason
-     * names.
+     * A signature does not verify, NSEC or NSEC3 records do not prove the denial they came for, or
+     * the chain is broken in a way no more specific reason names.
      */
     DNSSEC_BOGUS(6, "DNSSEC Bogus"),
     /** Every usable signature has expired (beyond the allowed clock skew). */
@@ -38,7 +38,11 @@ public enum Reason {
     RRSIGS_MISSING(10, "RRSIGs Missing"),
     /** The only matching keys lack the Zone Key bit (RFC 4034 §2.1.1). */
     NO_ZONE_KEY_BIT_SET(11, "No Zone Key Bit Set"),
-    /** A negative answer or wildcard expansion lacks the NSEC/NSEC3 proof it needs. */
+    /**
+     * A negative answer (NXDOMAIN, NODATA, no DS) needs a denial proof, and no NSEC or NSEC3 record
+     * came with it (RFC 8914 §4.13). Records that came but do not prove it, and a wildcard
+     * expansion without its proof (the data is there), are {@link #DNSSEC_BOGUS}.
+     */
     NSEC_MISSING(12, "NSEC Missing"),
     /**
      * A limit on the work one answer may cause was reached (KeyTrap, CVE-2023-50387, and kin);

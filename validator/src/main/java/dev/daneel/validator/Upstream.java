@@ -11,8 +11,8 @@ import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * One recursive resolver to forward to, and how to reach it: cleartext DNS (UDP, TCP when an
- * answer is truncated), DNS over TLS (RFC 7858) or DNS over HTTPS (RFC 8484).
+ * One recursive resolver to forward to, and how to reach it: cleartext DNS (UDP, TCP when an answer
+ * is truncated), DNS over TLS (RFC 7858) or DNS over HTTPS (RFC 8484).
  *
  * <pre>{@code
  * Upstream.cleartext(new InetSocketAddress("192.0.2.53", 53));
@@ -27,13 +27,13 @@ import javax.net.ssl.X509TrustManager;
  * verify through PKIX for the configured name (with the JDK's trust store, or the trust manager
  * given by {@link #withTrustManager}), or, when pins are set, its public key must match one of the
  * SPKI SHA-256 pins (RFC 7858 §4.2). A failed authentication is a failed upstream, never a reason
- * to send the question in cleartext. {@link #insecureOpportunistic()} turns authentication off
- * (RFC 8310 opportunistic profile: encrypted, but anyone on the path can answer); its name says
- * what it costs.
+ * to send the question in cleartext. {@link #insecureOpportunistic()} turns authentication off (RFC
+ * 8310 opportunistic profile: encrypted, but anyone on the path can answer); its name says what it
+ * costs.
  *
  * <p>The address is always an IP literal: resolving the resolver's own name would ask some other,
- * unvalidated resolver first. A DNS-over-HTTPS URI names its host for the TLS check; where that host
- * is a name, the address to connect to is given beside it.
+ * unvalidated resolver first. A DNS-over-HTTPS URI names its host for the TLS check; where that
+ * host is a name, the address to connect to is given beside it.
  *
  * <p>Immutable and thread-safe; the {@code with…} methods return a new value.
  */
@@ -88,13 +88,7 @@ public final class Upstream {
      */
     public static Upstream tls(InetSocketAddress address, String authName) {
         return new Upstream(
-                Transport.TLS,
-                literal(address),
-                authName(authName),
-                null,
-                List.of(),
-                null,
-                false);
+                Transport.TLS, literal(address), authName(authName), null, List.of(), null, false);
     }
 
     /**
@@ -190,8 +184,8 @@ public final class Upstream {
     /**
      * This upstream authenticated by SPKI SHA-256 pins (RFC 7858 §4.2) instead of PKIX: the
      * server's public key must hash to one of them. Each pin is the base64 of the SHA-256 of the
-     * DER SubjectPublicKeyInfo, as {@code openssl x509 -pubkey | openssl pkey -pubin -outform der
-     * | openssl dgst -sha256 -binary | base64} prints it.
+     * DER SubjectPublicKeyInfo, as {@code openssl x509 -pubkey | openssl pkey -pubin -outform der |
+     * openssl dgst -sha256 -binary | base64} prints it.
      */
     public Upstream withPinSha256(String... base64Pins) {
         requireEncrypted("pins");
@@ -203,7 +197,8 @@ public final class Upstream {
                 d = Base64.getDecoder().decode(p.strip());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "a pin is the base64 of 32 octets (SHA-256), got \"" + shorten(p) + "\"", e);
+                        "a pin is the base64 of 32 octets (SHA-256), got \"" + shorten(p) + "\"",
+                        e);
             }
             if (d.length != 32) {
                 throw new IllegalArgumentException(

@@ -142,6 +142,18 @@ public sealed interface Verdict {
          * EDE 23 (Network Error) is the closest code. Recursion from the root ({@code
          * Mode.STUB_THEN_RECURSIVE}) avoids it.
          */
-        UPSTREAM_NO_DNSSEC
+        UPSTREAM_NO_DNSSEC;
+
+        /**
+         * The RFC 8914 INFO-CODE a server answering with this verdict attaches (as Unbound does):
+         * 23 (Network Error) when the path failed or cannot carry DNSSEC, none where the data is
+         * passed on without a verdict ({@link #NO_ANCHOR}, {@link #NOT_VALIDATABLE}).
+         */
+        public java.util.OptionalInt edeCode() {
+            return switch (this) {
+                case UNAVAILABLE, UPSTREAM_NO_DNSSEC -> java.util.OptionalInt.of(23);
+                default -> java.util.OptionalInt.empty();
+            };
+        }
     }
 }

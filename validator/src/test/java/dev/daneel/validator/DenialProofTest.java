@@ -193,6 +193,14 @@ class DenialProofTest {
                 .flatMap(k -> Stream.of(DenialBreakage.values()).map(b -> Arguments.of(k, b)));
     }
 
+    /**
+     * The reason a broken proof gives: no NSEC or NSEC3 at all is NSEC Missing (RFC 8914 §4.13);
+     * records that came and prove nothing are DNSSEC Bogus (§4.7), as Unbound reports them.
+     */
+    static Reason failure(DenialBreakage breakage) {
+        return breakage == DenialBreakage.MISSING ? Reason.NSEC_MISSING : Reason.DNSSEC_BOGUS;
+    }
+
     // ---- NXDOMAIN
     // ---------------------------------------------------------------------------------
 
@@ -209,10 +217,9 @@ class DenialProofTest {
 
     @ParameterizedTest
     @MethodSource("brokenZones")
-    void nxdomainWithoutItsProofOrWithUnrelatedRecordsIsBogusNsecMissing(
-            Kind kind, DenialBreakage breakage) {
+    void nxdomainWithoutItsProofOrWithUnrelatedRecordsIsBogus(Kind kind, DenialBreakage breakage) {
         for (String label : NONEXISTENT) {
-            assertBogus(resolve(label + "." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+            assertBogus(resolve(label + "." + kind.zone(breakage), Type.A), failure(breakage));
         }
     }
 
@@ -229,7 +236,7 @@ class DenialProofTest {
     @ParameterizedTest
     @MethodSource("brokenZones")
     void nodataAtAnExistingNameWithoutAValidProofIsBogus(Kind kind, DenialBreakage breakage) {
-        assertBogus(resolve("www." + kind.zone(breakage), Type.MX), Reason.NSEC_MISSING);
+        assertBogus(resolve("www." + kind.zone(breakage), Type.MX), failure(breakage));
     }
 
     @ParameterizedTest
@@ -243,7 +250,7 @@ class DenialProofTest {
     @ParameterizedTest
     @MethodSource("brokenZones")
     void nodataAtAnEmptyNonTerminalWithoutAValidProofIsBogus(Kind kind, DenialBreakage breakage) {
-        assertBogus(resolve("b.ent." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+        assertBogus(resolve("b.ent." + kind.zone(breakage), Type.A), failure(breakage));
     }
 
     // ---- wildcards
@@ -267,7 +274,8 @@ class DenialProofTest {
     @MethodSource("brokenZones")
     void wildcardAnswerWithoutProofThatTheNameDoesNotExistIsBogus(
             Kind kind, DenialBreakage breakage) {
-        assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.TXT), Reason.NSEC_MISSING);
+        // the data is there: never NSEC Missing, which RFC 8914 §4.13 keeps for denied data
+        assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.TXT), Reason.DNSSEC_BOGUS);
     }
 
     @ParameterizedTest
@@ -279,7 +287,7 @@ class DenialProofTest {
     @ParameterizedTest
     @MethodSource("brokenZones")
     void wildcardNodataWithoutAValidProofIsBogus(Kind kind, DenialBreakage breakage) {
-        assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+        assertBogus(resolve("foo.wild." + kind.zone(breakage), Type.A), failure(breakage));
     }
 
     // ---- DS absence
@@ -304,10 +312,9 @@ class DenialProofTest {
     @MethodSource("brokenZones")
     void unprovenDsAbsenceIsBogusNeverInsecure(Kind kind, DenialBreakage breakage) {
         Verdict.Bogus b =
-                assertBogus(
-                        resolve("www.child." + kind.zone(breakage), Type.A), Reason.NSEC_MISSING);
+                assertBogus(resolve("www.child." + kind.zone(breakage), Type.A), failure(breakage));
         assertTrue(b.detail().contains("child." + kind.zone(breakage)), b.detail());
-        assertBogus(resolve("child." + kind.zone(breakage), Type.DS), Reason.NSEC_MISSING);
+        assertBogus(resolve("child." + kind.zone(breakage), Type.DS), failure(breakage));
     }
 
     // ---- NSEC3 opt-out and iterations
@@ -425,7 +432,7 @@ class DenialProofTest {
                         inChild,
                         Type.A,
                         negative(inChild, Type.A, Rcode.NXDOMAIN, parent, nxProof));
-        assertBogus(nx, Reason.NSEC_MISSING);
+        assertBogus(nx, Reason.DNSSEC_BOGUS);
 
         Answer apexData = replayedControl(cut, Type.TXT, Status.SECURE);
         Answer nodata =
@@ -434,7 +441,7 @@ class DenialProofTest {
                         cut,
                         Type.TXT,
                         negative(cut, Type.TXT, Rcode.NOERROR, parent, List.of(nxProof.get(0))));
-        assertBogus(nodata, Reason.NSEC_MISSING);
+        assertBogus(nodata, Reason.DNSSEC_BOGUS);
     }
 
     /**
@@ -469,7 +476,7 @@ class DenialProofTest {
         assertEquals(1, genuine.records().size(), "the DNAME leads to www.sub: " + genuine);
         assertBogus(
                 forge(genuine, below, Type.A, negative(below, Type.A, Rcode.NXDOMAIN, zone, proof)),
-                Reason.NSEC_MISSING);
+                Reason.DNSSEC_BOGUS);
     }
 
     /**
@@ -538,7 +545,7 @@ class DenialProofTest {
                         cut,
                         Type.DS,
                         negative(cut, Type.DS, Rcode.NOERROR, child, List.of(apex)));
-        assertBogus(downgraded, Reason.NSEC_MISSING);
+        assertBogus(downgraded, Reason.DNSSEC_BOGUS);
     }
 
     /**
@@ -571,7 +578,7 @@ class DenialProofTest {
                         nope,
                         Type.A,
                         negative(nope, Type.A, Rcode.NXDOMAIN, zone, nxProof)),
-                Reason.NSEC_MISSING);
+                Reason.DNSSEC_BOGUS);
 
         Name www = name("www." + kind.zone());
         Answer genuineNodata = replayedControl(www, Type.MX, Status.SECURE);
@@ -588,7 +595,7 @@ class DenialProofTest {
                         www,
                         Type.MX,
                         negative(www, Type.MX, Rcode.NOERROR, zone, List.of(wrong))),
-                Reason.NSEC_MISSING);
+                Reason.DNSSEC_BOGUS);
     }
 
     /**
@@ -619,7 +626,7 @@ class DenialProofTest {
         Message m = response(qname, Type.TXT, Rcode.NXDOMAIN);
         add(m, zone.rrset("@", Type.SOA).orElseThrow());
         expanded.forEach(r -> m.addRecord(r, Section.AUTHORITY));
-        assertBogus(forge(genuine, qname, Type.TXT, m), Reason.NSEC_MISSING);
+        assertBogus(forge(genuine, qname, Type.TXT, m), Reason.DNSSEC_BOGUS);
     }
 
     /**
@@ -711,7 +718,7 @@ class DenialProofTest {
                             Type.A,
                             currentAnchors,
                             NOW);
-            assertBogus(a, Reason.NSEC_MISSING);
+            assertBogus(a, Reason.DNSSEC_BOGUS);
         }
     }
 

@@ -100,7 +100,7 @@ class ForgedPacketLifetimeTest {
     }
 
     @Test
-    void aTamperedAnswerIsAskedAgainAtOnceNotReusedFromTheRawCache() {
+    void aTamperedAnswerIsRememberedFiveSecondsThenAskedAfreshNotReusedFromTheRawCache() {
         try (ValidatingResolver r = resolver()) {
             world.server()
                     .inject(
@@ -125,10 +125,22 @@ class ForgedPacketLifetimeTest {
                                     .forType(Type.A)
                                     .times(1));
             assertEquals(Status.BOGUS, r.resolve("www.victim.test.", Type.A).status());
+            long asked = world.server().log().count("www.victim.test.", Type.A);
+            assertEquals(
+                    Status.BOGUS,
+                    r.resolve("www.victim.test.", Type.A).status(),
+                    "a validation failure is remembered (RFC 9520)");
+            assertEquals(
+                    asked,
+                    world.server().log().count("www.victim.test.", Type.A),
+                    "a remembered failure sends no query");
+            CLOCK.advance(Duration.ofSeconds(5));
             assertEquals(
                     Status.SECURE,
                     r.resolve("www.victim.test.", Type.A).status(),
-                    "the forged response was dropped with the failed validation");
+                    "5 s later the name is asked afresh: the forged response was dropped with the"
+                            + " failed validation, not reused from the raw cache");
+            assertEquals(asked + 1, world.server().log().count("www.victim.test.", Type.A));
         }
     }
 

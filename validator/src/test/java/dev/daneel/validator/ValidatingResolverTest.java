@@ -349,12 +349,13 @@ class ValidatingResolverTest {
     }
 
     @Test
-    void missingOrWrongDenialIsBogusNsecMissing() {
+    void missingDenialIsBogusNsecMissingAndWrongDenialIsBogusDnssecBogus() {
+        // RFC 8914 §4.13: no NSEC or NSEC3 came; §4.7: records came and do not prove it.
         assertEquals(Reason.NSEC_MISSING, bogus(resolve("nope.nodenial.test.", Type.A)).reason());
         assertEquals(
-                Reason.NSEC_MISSING, bogus(resolve("nope.wrongdenial.test.", Type.A)).reason());
+                Reason.DNSSEC_BOGUS, bogus(resolve("nope.wrongdenial.test.", Type.A)).reason());
         assertEquals(
-                Reason.NSEC_MISSING, bogus(resolve("www.wrongdenial.test.", Type.MX)).reason());
+                Reason.DNSSEC_BOGUS, bogus(resolve("www.wrongdenial.test.", Type.MX)).reason());
     }
 
     @Test
@@ -363,7 +364,7 @@ class ValidatingResolverTest {
         assertEquals(Status.SECURE, a.status(), a.toString());
         assertEquals(Status.SECURE, resolve("x.y.wild.strict3.test.", Type.A).status());
         Verdict.Bogus b = bogus(resolve("any.wild.nodenial.test.", Type.A));
-        assertEquals(Reason.NSEC_MISSING, b.reason());
+        assertEquals(Reason.DNSSEC_BOGUS, b.reason(), "positive data: never NSEC Missing");
     }
 
     @Test

@@ -170,7 +170,8 @@ final class AnswerValidator {
             DenialProof d = state.proofs.denial(response, k);
             DenialProof.Proof expansion = d.wildcardExpansion(owner, o.signature().getLabels());
             if (!expansion.proven()) {
-                return state.proofs.unproven(d, expansion, "wildcard answer " + owner + ": ");
+                return state.proofs.unprovenExpansion(
+                        d, expansion, "wildcard answer " + owner + ": ");
             }
             Optional<Judgement> policy = state.proofs.iterationPolicy(expansion, k.zone(), v.ttl);
             if (policy.isPresent()) {
@@ -212,7 +213,9 @@ final class AnswerValidator {
             if (zone instanceof KeyEntry.Secure s) {
                 return new Negative(
                         Judgement.bogus(
-                                Reason.NSEC_MISSING,
+                                // nothing in it is signed: RRSIGs missing (RFC 8914 §4.11), as
+                                // Unbound reports a response without a signer
+                                Reason.RRSIGS_MISSING,
                                 what
                                         + " for "
                                         + name
@@ -270,6 +273,7 @@ final class AnswerValidator {
         if (!p.proven()) {
             return new Negative(
                     state.proofs.unproven(
+                            response,
                             d,
                             p,
                             what + " for " + name + "/" + Type.string(qtype) + " not proven: "),

@@ -416,7 +416,8 @@ final class ChainOfTrust {
             DenialProof.Proof p = d.nxdomain(name);
             if (!p.proven()) {
                 return bogus(
-                        state.proofs.unproven(d, p, "NXDOMAIN for DS " + name + " not proven: "));
+                        state.proofs.unproven(
+                                response, d, p, "NXDOMAIN for DS " + name + " not proven: "));
             }
             Optional<KeyEntry> policy = iterationPolicy(p, parent, ttl);
             return policy.isPresent() ? policy.get() : parent.capped(ttl);
@@ -426,7 +427,9 @@ final class ChainOfTrust {
         if (absence.absence() == DenialProof.DsAbsence.NOT_PROVEN) {
             // Also when the record at the name lists DS: the DS exists and was stripped, whatever
             // the iterations.
-            return bogus(state.proofs.unproven(d, p, "no DS at " + name + " and no proof why: "));
+            return bogus(
+                    state.proofs.unproven(
+                            response, d, p, "no DS at " + name + " and no proof why: "));
         }
         Optional<KeyEntry> policy = iterationPolicy(p, parent, ttl);
         if (policy.isPresent()) {

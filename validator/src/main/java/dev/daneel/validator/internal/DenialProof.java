@@ -66,10 +66,13 @@ interface DenialProof {
         }
 
         /**
-         * Why a proof failed: the hash budget ran out (a work limit), or the records prove nothing.
+         * Why a proof over offered records failed: the hash budget ran out (a work limit), or the
+         * records do not prove what was needed (RFC 8914 §4.7, as Unbound reports a failed NODATA,
+         * NXDOMAIN or wildcard proof). No records offered at all is {@link Reason#NSEC_MISSING},
+         * decided by {@link ProofChecker#unproven}, which sees the response.
          */
         Reason failure() {
-            return limitHit != null ? Reason.WORK_LIMIT_EXCEEDED : Reason.NSEC_MISSING;
+            return limitHit != null ? Reason.WORK_LIMIT_EXCEEDED : Reason.DNSSEC_BOGUS;
         }
     }
 

@@ -124,13 +124,34 @@ public final class Engine {
         if (!(first.verdict() instanceof Verdict.Bogus)) {
             return first;
         }
+        return rememberFailure(qname, qtype, retried(first, qname, qtype, deadline));
+    }
+
+    /**
+     * How long a Bogus answer is kept: RFC 9520 §3.2 makes caching validation failures a MUST (a
+     * failure not remembered makes every repeated lookup of a broken name query upstream again,
+     * which is how broken zones have flooded their servers) and names 5 seconds as the minimum;
+     * short, so that a forged packet fails the name only briefly: its raw responses are dropped at
+     * once, and the first lookup after this asks afresh.
+     */
+    static final long BOGUS_ANSWER_TTL_SECONDS = 5;
+
+    private Answer rememberFailure(Name qname, int qtype, Answer answer) {
+        if (answer.verdict() instanceof Verdict.Bogus) {
+            LookupState.Question key = new LookupState.Question(qname, qtype);
+            if (!answers.contains(key)) {
+                answers.put(key, answer, BOGUS_ANSWER_TTL_SECONDS);
+            }
+        }
+        return answer;
+    }
+
+    private Answer retried(Answer first, Name qname, int qtype, long deadline) {
         // A Bogus answer may come from one broken or hostile path: a fetcher with another path is
-        // asked once
-        // more, from scratch, within the same deadline (libunbound does the same). Its raw
-        // responses were
-        // forgotten by resolve(); the key entries those responses made Bogus are dropped too, or
-        // the retry
-        // would only find them in the cache. If the other path agrees, the answer stays Bogus.
+        // asked once more, from scratch, within the same deadline (libunbound does the same). Its
+        // raw responses were forgotten by resolve(); the key entries those responses made Bogus
+        // are dropped too, or the retry would only find them in the cache. If the other path
+        // agrees, the answer stays Bogus.
         List<Message> used =
                 first.evidence().exchanges().stream()
                         .map(dev.daneel.validator.Evidence.Exchange::response)

@@ -59,7 +59,11 @@ final class Nsec3Policy {
      * failure.
      */
     static Judgement unproven(
-            DenialProof records, DenialProof.Proof proof, String what, Limits limits) {
+            DenialProof records,
+            boolean nothingOffered,
+            DenialProof.Proof proof,
+            String what,
+            Limits limits) {
         int offered = records.maxNsec3Iterations();
         if (offered > limits.nsec3IterationsBogusAbove()) {
             return Judgement.bogus(
@@ -71,6 +75,11 @@ final class Nsec3Policy {
                             + " iterations, above the limit of "
                             + limits.nsec3IterationsBogusAbove()
                             + " (RFC 9276)");
+        }
+        if (proof.limitHit() == null && nothingOffered) {
+            // RFC 8914 §4.13: the data was denied and no NSEC or NSEC3 record came to prove it
+            // (records that came but prove nothing, even unusable ones, are DNSSEC Bogus).
+            return Judgement.bogus(Reason.NSEC_MISSING, what + proof.why(), null);
         }
         return Judgement.bogus(proof.failure(), what + proof.why(), proof.limitHit());
     }

@@ -122,8 +122,25 @@ final class ProofChecker {
         return Nsec3Policy.afterProof(proof, zone, ttl, limits);
     }
 
-    /** The Bogus verdict for a proof that does not hold ({@link Nsec3Policy#unproven}). */
-    Judgement unproven(DenialProof records, DenialProof.Proof proof, String what) {
-        return Nsec3Policy.unproven(records, proof, what, limits);
+    /**
+     * The Bogus verdict for a denial (NXDOMAIN, NODATA, DS absence) whose proof does not hold
+     * ({@link Nsec3Policy#unproven}): NSEC Missing when {@code response} carried no NSEC or NSEC3
+     * record at all, usable or not.
+     */
+    Judgement unproven(
+            Message response, DenialProof records, DenialProof.Proof proof, String what) {
+        boolean offered = false;
+        for (RRset set : response.getSectionRRsets(Section.AUTHORITY)) {
+            offered |= set.getType() == Type.NSEC || set.getType() == Type.NSEC3;
+        }
+        return Nsec3Policy.unproven(records, !offered, proof, what, limits);
+    }
+
+    /**
+     * The Bogus verdict for a wildcard expansion whose proof does not hold: the data is there, so
+     * never NSEC Missing (RFC 8914 §4.13 is about denied data); DNSSEC Bogus, as Unbound says.
+     */
+    Judgement unprovenExpansion(DenialProof records, DenialProof.Proof proof, String what) {
+        return Nsec3Policy.unproven(records, false, proof, what, limits);
     }
 }

@@ -73,7 +73,10 @@ class NsecProofTest {
         assertFalse(
                 withoutWildcard.proven(),
                 "without a denial of *.example. a wildcard could have answered");
-        assertEquals(dev.daneel.validator.Reason.NSEC_MISSING, withoutWildcard.failure());
+        assertEquals(
+                dev.daneel.validator.Reason.DNSSEC_BOGUS,
+                withoutWildcard.failure(),
+                "records came and do not prove it (RFC 8914 §4.7)");
     }
 
     @Test

@@ -559,9 +559,19 @@ final class ScenarioRunner {
                         && i.cause() == dev.daneel.validator.Verdict.Cause.UNAVAILABLE;
     }
 
-    /** The RFC 8914 code of a verdict, when it names one (a Bogus reason); null otherwise. */
+    /**
+     * The RFC 8914 code of a verdict, when it names one (a Bogus reason, or an Indeterminate
+     * cause's); null otherwise.
+     */
     private static Integer edeOf(dev.daneel.validator.Verdict s) {
-        return s instanceof dev.daneel.validator.Verdict.Bogus b ? b.reason().edeCode() : null;
+        if (s instanceof dev.daneel.validator.Verdict.Bogus b) {
+            return b.reason().edeCode();
+        }
+        if (s instanceof dev.daneel.validator.Verdict.Indeterminate i
+                && i.cause().edeCode().isPresent()) {
+            return i.cause().edeCode().getAsInt();
+        }
+        return null;
     }
 
     private static double leadingNumber(String text) {
