@@ -32,6 +32,10 @@ package dev.daneel.validator;
  *     make the answer Bogus.
  * @param nsec3IterationsBogusAbove NSEC3 records with more iterations are unusable and the answer
  *     is Bogus (RFC 9276 §3.2). Default 500; at least {@code nsec3IterationsInsecureAbove}.
+ * @param maxAnyRRsets RRsets of an answer to a question of type ANY that are validated and
+ *     returned; the answer is shortened to the first ones (in response order), as Unbound does
+ *     ({@code MAX_RRSETS_ANY_VALIDATED}), so that a name with hundreds of signed RRsets cannot make
+ *     one question cost hundreds of verifications. Default 24, as Unbound.
  */
 public record Limits(
         int maxKeyTagCollisions,
@@ -41,10 +45,11 @@ public record Limits(
         int maxCnameHops,
         int maxNsec3Hashes,
         int nsec3IterationsInsecureAbove,
-        int nsec3IterationsBogusAbove) {
+        int nsec3IterationsBogusAbove,
+        int maxAnyRRsets) {
 
     /** The defaults documented on each component. */
-    public static final Limits DEFAULT = new Limits(4, 8, 64, 48, 12, 128, 150, 500);
+    public static final Limits DEFAULT = new Limits(4, 8, 64, 48, 12, 128, 150, 500, 24);
 
     public Limits {
         check("maxKeyTagCollisions", maxKeyTagCollisions, 1, 64);
@@ -71,7 +76,8 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /** A copy with another {@code maxSignaturesPerRRset} (1..64). */
@@ -84,7 +90,8 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /** A copy with another {@code maxSignatureChecks} (1..10000). */
@@ -97,7 +104,8 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /** A copy with another {@code maxChainDepth} (1..127). */
@@ -110,7 +118,8 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /** A copy with another {@code maxCnameHops} (0..64). */
@@ -123,7 +132,8 @@ public record Limits(
                 v,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /** A copy with another {@code maxNsec3Hashes} (1..10000). */
@@ -136,7 +146,8 @@ public record Limits(
                 maxCnameHops,
                 v,
                 nsec3IterationsInsecureAbove,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /**
@@ -151,7 +162,8 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 v,
-                nsec3IterationsBogusAbove);
+                nsec3IterationsBogusAbove,
+                maxAnyRRsets);
     }
 
     /**
@@ -167,6 +179,21 @@ public record Limits(
                 maxCnameHops,
                 maxNsec3Hashes,
                 nsec3IterationsInsecureAbove,
+                v,
+                maxAnyRRsets);
+    }
+
+    /** A copy with another {@code maxAnyRRsets} (1..256). */
+    public Limits withMaxAnyRRsets(int v) {
+        return new Limits(
+                maxKeyTagCollisions,
+                maxSignaturesPerRRset,
+                maxSignatureChecks,
+                maxChainDepth,
+                maxCnameHops,
+                maxNsec3Hashes,
+                nsec3IterationsInsecureAbove,
+                nsec3IterationsBogusAbove,
                 v);
     }
 

@@ -106,6 +106,9 @@ class ValidatingResolverTest {
                         .zone("gostds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3))
                         .zone("mixedds.test.", z -> z.record("www A 192.0.2.6").dsDigests(3, 2))
                         .zone(
+                                "decoymixed.test.",
+                                z -> z.record("www A 192.0.2.6").dsDigests(3, 2).dsPointsToNoKey())
+                        .zone(
                                 "alg253.test.",
                                 z -> z.record("www A 192.0.2.6").unsupportedAlgorithm(253))
                         .zone("revoked.test.", z -> z.record("www A 192.0.2.6").revokedKsk())
@@ -299,6 +302,14 @@ class ValidatingResolverTest {
     @Test
     void aSupportedDigestBesideAnUnsupportedOneStillValidates() {
         assertEquals(Status.SECURE, resolve("www.mixedds.test.", Type.A).status());
+    }
+
+    @Test
+    void aFailingSupportedDigestBesideAnUnsupportedOneIsBogusNeverInsecure() {
+        // RFC 4035 §5.2 / RFC 6840 §5.2: Insecure only when no DS is usable; a usable one that
+        // fails breaks the chain, or stripping the key would downgrade the zone.
+        Verdict.Bogus b = bogus(resolve("www.decoymixed.test.", Type.A));
+        assertEquals(Reason.DNSKEY_MISSING, b.reason());
     }
 
     @Test

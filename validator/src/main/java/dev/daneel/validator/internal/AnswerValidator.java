@@ -55,7 +55,14 @@ final class AnswerValidator {
         List<Record> records = new ArrayList<>();
         switch (c.kind()) {
             case POSITIVE, ANY -> {
-                for (RRset set : c.finalSets()) {
+                List<RRset> sets = c.finalSets();
+                if (c.kind() == Classification.Kind.ANY
+                        && sets.size() > state.limits.maxAnyRRsets()) {
+                    // Shortened before any signature is checked, so the work stays bounded; the
+                    // answer to ANY need not be complete (RFC 8482), only validated.
+                    sets = sets.subList(0, state.limits.maxAnyRRsets());
+                }
+                for (RRset set : sets) {
                     verdict = verdict.and(rrset(set, response));
                     records.addAll(set.rrs(false));
                 }

@@ -43,6 +43,11 @@ final class ChainOfTrust {
     private final DlvLookaside dlv;
     private final DlvLookaside.SubLookup subLookup;
     private final Crypto crypto;
+
+    /** Delegations proven insecure by another response's authority section, and by which. */
+    private final java.util.Map<Name, Evidence.Exchange> provenBy =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean hardenAlgorithmDowngrade;
 
     /**
@@ -126,7 +131,9 @@ final class ChainOfTrust {
         // the
         // target is a signer, its DNSKEY. Only the DNSKEYs of intermediate cuts wait for their DS.
         for (int i = start; i < path.size(); i++) {
-            state.fetch(path.get(i), Type.DS);
+            if (!AuthorityHints.claimsUnsignedCut(state, path.get(i))) {
+                state.fetch(path.get(i), Type.DS); // else asked only if the claim fails its check
+            }
         }
         if (apex && start < path.size()) {
             state.fetch(target, Type.DNSKEY);
@@ -185,6 +192,9 @@ final class ChainOfTrust {
             KeyEntry next = step((KeyEntry.Secure) parent.entry(), n);
             List<Evidence.Exchange> trail = new ArrayList<>(parent.trail());
             state.addIfRecorded(trail, n, Type.DS);
+            if (provenBy.containsKey(n)) {
+                trail.add(provenBy.get(n)); // the response whose authority section proved it
+            }
             state.addIfRecorded(trail, n, Type.DNSKEY);
             KeyStore.Keys keys = new KeyStore.Keys(next, List.copyOf(trail));
             store.cache.put(
@@ -291,6 +301,13 @@ final class ChainOfTrust {
      * one, or none?
      */
     KeyEntry step(KeyEntry.Secure parent, Name name) {
+        Optional<AuthorityHints.Found> hinted =
+                AuthorityHints.insecureDelegation(state, parent, name);
+        if (hinted.isPresent()) {
+            AuthorityHints.Found f = hinted.get();
+            provenBy.put(name, f.exchange());
+            return absenceEntry(parent, name, f.absence(), f.ttl());
+        }
         Message response;
         try {
             response = state.await(name, Type.DS);
@@ -431,6 +448,13 @@ final class ChainOfTrust {
                     state.proofs.unproven(
                             response, d, p, "no DS at " + name + " and no proof why: "));
         }
+        return absenceEntry(parent, name, absence, ttl);
+    }
+
+    /** The key entry a DS-absence proof that holds makes of {@code name}. */
+    private KeyEntry absenceEntry(
+            KeyEntry.Secure parent, Name name, DenialProof.DsProof absence, long ttl) {
+        DenialProof.Proof p = absence.proof();
         Optional<KeyEntry> policy = iterationPolicy(p, parent, ttl);
         if (policy.isPresent()) {
             return policy.get();

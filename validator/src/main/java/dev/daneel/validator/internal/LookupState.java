@@ -58,6 +58,7 @@ final class LookupState {
 
     final Instant now;
     final Budget budget;
+    final dev.daneel.validator.Limits limits;
     final SignatureVerifier verifier;
     final ProofChecker proofs;
     private final long deadlineNanos;
@@ -78,6 +79,7 @@ final class LookupState {
         this.now = now;
         this.fetcher = fetcher;
         this.deadlineNanos = deadlineNanos;
+        this.limits = config.limits();
         this.budget = new Budget(config.limits());
         this.verifier = new SignatureVerifier(now, config.skew(), budget, crypto);
         this.proofs = new ProofChecker(verifier, new Nsec3Hasher(budget), config.limits(), now);
@@ -147,6 +149,13 @@ final class LookupState {
                     evidence.add(e);
                 }
             }
+        }
+    }
+
+    /** The exchanges recorded so far, in the order they were made. */
+    List<Evidence.Exchange> exchanges() {
+        synchronized (evidence) {
+            return List.copyOf(evidence);
         }
     }
 

@@ -50,7 +50,8 @@ class WorkLimitAttackTest {
     /**
      * Every work limit at its maximum: what the attack would cost with the limits out of the way.
      */
-    static final Limits LIMITS_AT_MAXIMUM = new Limits(64, 64, 10_000, 127, 64, 10_000, 100, 500);
+    static final Limits LIMITS_AT_MAXIMUM =
+            new Limits(64, 64, 10_000, 127, 64, 10_000, 100, 500, 256);
 
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
